@@ -1,1 +1,24 @@
-fn main() {}
+//! Serves the provider over the go-plugin protocol; nothing else.
+
+const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    if std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
+        eprintln!(
+            "This binary is a plugin for Terraform. It is not meant to be run directly:\n\
+             reference it from a Terraform configuration (provider \"maxcompute\") and run terraform."
+        );
+        return std::process::ExitCode::from(1);
+    }
+    terraform_provider_maxcompute::logging::init();
+    let provider = terraform_provider_maxcompute::provider::MaxComputeProvider::new();
+    match tf_provider::serve("maxcompute", provider).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("provider server stopped: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}

@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn reserved_characters() {
-        assert_eq!(percent_encode("a b*c~d/e+f=g&h:i,j"), "a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%3Ai%2Cj");
+        assert_eq!(
+            percent_encode("a b*c~d/e+f=g&h:i,j"),
+            "a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%3Ai%2Cj"
+        );
         assert_eq!(percent_encode("测试 é"), "%E6%B5%8B%E8%AF%95%20%C3%A9");
     }
 

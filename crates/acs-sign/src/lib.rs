@@ -33,8 +33,7 @@ pub fn content_md5(body: &[u8]) -> String {
 /// Compares two signatures without leaking where they differ through timing.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

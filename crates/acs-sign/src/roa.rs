@@ -3,7 +3,12 @@
 /// The string to sign: method, `Accept`, `Content-MD5`, `Content-Type`, `Date` (each line empty
 /// when the header is absent), the `x-acs-*` headers lower-cased and sorted, then the resource:
 /// the path and, if any, `?` and the query sorted by key with values *not* encoded.
-pub fn string_to_sign<H, V, Q, W>(method: &str, headers: &[(H, V)], path: &str, query: &[(Q, W)]) -> String
+pub fn string_to_sign<H, V, Q, W>(
+    method: &str,
+    headers: &[(H, V)],
+    path: &str,
+    query: &[(Q, W)],
+) -> String
 where
     H: AsRef<str>,
     V: AsRef<str>,
@@ -39,7 +44,10 @@ where
     }
     out.push_str(path);
     if !query.is_empty() {
-        let mut q: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+        let mut q: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .collect();
         q.sort();
         out.push('?');
         for (i, (k, v)) in q.iter().enumerate() {

@@ -48,12 +48,21 @@ pub fn iso8601(unix: i64) -> String {
 /// Parses `YYYY-MM-DDThh:mm:ssZ` back to Unix seconds; `None` for anything else.
 pub fn parse_iso8601(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = s.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -92,7 +101,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "2016-02-23 12:46:24Z", "2016-13-23T12:46:24Z", "2016-02-23T12:46:24", "２016-02-23T12:46:24Z"] {
+        for bad in [
+            "",
+            "2016-02-23 12:46:24Z",
+            "2016-13-23T12:46:24Z",
+            "2016-02-23T12:46:24",
+            "２016-02-23T12:46:24Z",
+        ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }

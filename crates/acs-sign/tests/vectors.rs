@@ -20,7 +20,9 @@ fn rpc_vectors() {
     let all = vectors();
     let mut checked = 0;
     for v in all["rpc"].as_array().unwrap() {
-        let Some(params) = v.get("params") else { continue };
+        let Some(params) = v.get("params") else {
+            continue;
+        };
         let params = pairs(params);
         let method = v["method"].as_str().unwrap();
         let name = v["name"].as_str().unwrap();
@@ -30,17 +32,29 @@ fn rpc_vectors() {
             "{name}"
         );
         let secret = v["hmac_key"].as_str().unwrap().trim_end_matches('&');
-        assert_eq!(acs_sign::rpc::sign(secret, method, &params), v["signature"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            acs_sign::rpc::sign(secret, method, &params),
+            v["signature"].as_str().unwrap(),
+            "{name}"
+        );
         checked += 1;
     }
-    assert_eq!(checked, 6, "every RPC vector with a parameter map was checked");
+    assert_eq!(
+        checked, 6,
+        "every RPC vector with a parameter map was checked"
+    );
 }
 
 #[test]
 fn rpc_request_class_vector_string_to_sign_signs() {
     // This vector gives only the string to sign; the HMAC step must still match.
     let all = vectors();
-    let v = all["rpc"].as_array().unwrap().iter().find(|v| v.get("params").is_none()).unwrap();
+    let v = all["rpc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v.get("params").is_none())
+        .unwrap();
     let sig = acs_sign::hmac_sha1_base64(
         v["hmac_key"].as_str().unwrap().as_bytes(),
         v["string_to_sign"].as_str().unwrap().as_bytes(),
@@ -59,14 +73,21 @@ fn roa_vectors() {
         }
         let headers = pairs(&v["headers_signed"]);
         let query = pairs(&v["query"]);
-        let sts = acs_sign::roa::string_to_sign(v["method"].as_str().unwrap(), &headers, &path, &query);
+        let sts =
+            acs_sign::roa::string_to_sign(v["method"].as_str().unwrap(), &headers, &path, &query);
         assert_eq!(sts, v["string_to_sign"].as_str().unwrap(), "{name}");
         let sig = acs_sign::roa::sign(v["hmac_key"].as_str().unwrap(), &sts);
         assert_eq!(sig, v["signature"].as_str().unwrap(), "{name}");
-        assert_eq!(acs_sign::roa::authorization("testid", &sig), v["authorization"].as_str().unwrap());
+        assert_eq!(
+            acs_sign::roa::authorization("testid", &sig),
+            v["authorization"].as_str().unwrap()
+        );
         if let Some(body) = v.get("body") {
             let md5 = headers.iter().find(|(h, _)| h == "Content-MD5").unwrap();
-            assert_eq!(acs_sign::content_md5(body.as_str().unwrap().as_bytes()), md5.1);
+            assert_eq!(
+                acs_sign::content_md5(body.as_str().unwrap().as_bytes()),
+                md5.1
+            );
         }
     }
 }

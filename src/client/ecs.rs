@@ -1,0 +1,490 @@
+//! ECS (2014-05-26): security groups and their rules. Names as in the API reference.
+
+use serde::Deserialize;
+
+use super::ids::{SecurityGroupId, VpcId};
+use super::retry::Idempotency;
+use super::transport::{Params, Transport};
+use super::{Error, Service};
+
+/// Most `Permissions.N` entries one Authorize call takes.
+pub const MAX_PERMISSIONS_PER_CALL: usize = 100;
+
+/// `SecurityGroupType`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityGroupType {
+    /// A basic group: outbound allowed by default. The only kind MaxCompute can use.
+    Normal,
+    /// An advanced group: outbound denied by default.
+    Enterprise,
+    Other(String),
+}
+
+impl SecurityGroupType {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "normal" | "" => Self::Normal,
+            "enterprise" => Self::Enterprise,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Enterprise => "enterprise",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// One group as `DescribeSecurityGroups` lists it.
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub id: SecurityGroupId,
+    pub name: String,
+    pub description: String,
+    pub group_type: SecurityGroupType,
+    pub vpc_id: String,
+}
+
+/// A group with its rules, from `DescribeSecurityGroupAttribute`.
+#[derive(Debug, Clone)]
+pub struct SecurityGroupAttribute {
+    pub id: SecurityGroupId,
+    pub name: String,
+    pub description: String,
+    pub vpc_id: String,
+    pub permissions: Vec<Permission>,
+}
+
+/// One rule as the cloud reports it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Permission {
+    #[serde(default)]
+    pub security_group_rule_id: String,
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub ip_protocol: String,
+    #[serde(default)]
+    pub port_range: String,
+    #[serde(default)]
+    pub source_cidr_ip: String,
+    #[serde(default)]
+    pub source_group_id: String,
+    #[serde(default)]
+    pub dest_cidr_ip: String,
+    #[serde(default)]
+    pub policy: String,
+    /// A string on the wire (`"1"`).
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub nic_type: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `IpProtocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpProtocol {
+    Tcp,
+    Udp,
+    Icmp,
+    Gre,
+    All,
+}
+
+impl IpProtocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+            Self::Icmp => "ICMP",
+            Self::Gre => "GRE",
+            Self::All => "ALL",
+        }
+    }
+}
+
+/// `Policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Accept,
+    Drop,
+}
+
+impl Policy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::Drop => "drop",
+        }
+    }
+}
+
+/// An ingress rule to add (`Permissions.N.*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressRule {
+    pub ip_protocol: IpProtocol,
+    /// `start/end`; `-1/-1` for ALL, ICMP and GRE.
+    pub port_range: String,
+    pub source_cidr_ip: String,
+    pub policy: Policy,
+    /// 1..=100, smaller wins.
+    pub priority: u8,
+    pub description: Option<String>,
+}
+
+impl IngressRule {
+    /// Whether `p` is this rule as the cloud reports it (case-insensitive on protocol and policy;
+    /// the cloud may report a bare address as `/32`).
+    pub fn matches(&self, p: &Permission) -> bool {
+        p.direction.eq_ignore_ascii_case("ingress")
+            && p.ip_protocol
+                .eq_ignore_ascii_case(self.ip_protocol.as_str())
+            && p.port_range == self.port_range
+            && p.policy.eq_ignore_ascii_case(self.policy.as_str())
+            && p.priority.trim() == self.priority.to_string()
+            && p.source_group_id.is_empty()
+            && same_cidr(&p.source_cidr_ip, &self.source_cidr_ip)
+    }
+}
+
+/// Compares two IPv4 CIDRs or addresses (`10.0.0.1` equals `10.0.0.1/32`).
+pub fn same_cidr(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> Option<ipnet::IpNet> {
+        s.parse::<ipnet::IpNet>()
+            .ok()
+            .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+    }
+    match (norm(a), norm(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateResponse {
+    security_group_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeGroupsResponse {
+    #[serde(default)]
+    security_groups: GroupList,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct GroupList {
+    #[serde(default)]
+    security_group: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawGroup {
+    security_group_id: String,
+    #[serde(default)]
+    security_group_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    security_group_type: String,
+    #[serde(default)]
+    vpc_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeResponse {
+    security_group_id: String,
+    #[serde(default)]
+    security_group_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    vpc_id: String,
+    #[serde(default)]
+    permissions: PermissionList,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct PermissionList {
+    #[serde(default)]
+    permission: Vec<Permission>,
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+/// Filters for `DescribeSecurityGroups`; unset fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroupFilter {
+    pub vpc_id: Option<VpcId>,
+    pub ids: Vec<SecurityGroupId>,
+    pub name: Option<String>,
+}
+
+/// ECS calls.
+pub struct EcsApi<'a> {
+    t: &'a Transport,
+}
+
+impl<'a> EcsApi<'a> {
+    pub(super) fn new(t: &'a Transport) -> Self {
+        Self { t }
+    }
+
+    /// `CreateSecurityGroup` — always a basic (`normal`) group. The `client_token` makes a retry,
+    /// or a second call for the same logical create, return the same group instead of a new one.
+    pub async fn create_security_group(
+        &self,
+        vpc_id: &VpcId,
+        name: &str,
+        description: Option<&str>,
+        client_token: &str,
+    ) -> Result<SecurityGroupId, Error> {
+        let params = Params::new()
+            .set("VpcId", vpc_id.as_str())
+            .set("SecurityGroupName", name)
+            .set_opt("Description", description)
+            .set("SecurityGroupType", "normal")
+            .set("ClientToken", client_token);
+        let r: CreateResponse = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "CreateSecurityGroup",
+                params,
+                Idempotency::Safe,
+            )
+            .await?;
+        SecurityGroupId::parse(&r.security_group_id).map_err(|e| Error::Decode {
+            action: "CreateSecurityGroup",
+            status: 200,
+            reason: e.to_string(),
+        })
+    }
+
+    /// `DescribeSecurityGroups`, all pages.
+    pub async fn describe_security_groups(
+        &self,
+        filter: &SecurityGroupFilter,
+    ) -> Result<Vec<SecurityGroup>, Error> {
+        let mut out = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let mut params = Params::new()
+                .set("MaxResults", "100")
+                .set_opt("VpcId", filter.vpc_id.as_ref().map(|v| v.as_str()))
+                .set_opt("SecurityGroupName", filter.name.as_deref())
+                .set_opt("NextToken", next_token.as_deref());
+            if !filter.ids.is_empty() {
+                let ids: Vec<&str> = filter.ids.iter().map(|i| i.as_str()).collect();
+                params.push(
+                    "SecurityGroupIds",
+                    serde_json::to_string(&ids).expect("a list of strings serializes"),
+                );
+            }
+            let r: DescribeGroupsResponse = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeSecurityGroups",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            for g in r.security_groups.security_group {
+                let Ok(id) = SecurityGroupId::parse(&g.security_group_id) else {
+                    continue;
+                };
+                out.push(SecurityGroup {
+                    id,
+                    name: g.security_group_name,
+                    description: g.description,
+                    group_type: SecurityGroupType::parse(&g.security_group_type),
+                    vpc_id: g.vpc_id,
+                });
+            }
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// One group by ID, or `None` when it does not exist.
+    pub async fn find_security_group(
+        &self,
+        id: &SecurityGroupId,
+    ) -> Result<Option<SecurityGroup>, Error> {
+        let filter = SecurityGroupFilter {
+            ids: vec![id.clone()],
+            ..Default::default()
+        };
+        Ok(self
+            .describe_security_groups(&filter)
+            .await?
+            .into_iter()
+            .find(|g| &g.id == id))
+    }
+
+    /// `DescribeSecurityGroupAttribute` (all rules, all pages); `Ok(None)` when the group is gone.
+    pub async fn describe_security_group_attribute(
+        &self,
+        id: &SecurityGroupId,
+    ) -> Result<Option<SecurityGroupAttribute>, Error> {
+        let mut next_token: Option<String> = None;
+        let mut out: Option<SecurityGroupAttribute> = None;
+        loop {
+            let params = Params::new()
+                .set("SecurityGroupId", id.as_str())
+                .set("Direction", "all")
+                .set("MaxResults", "1000")
+                .set_opt("NextToken", next_token.as_deref());
+            let r: AttributeResponse = match self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeSecurityGroupAttribute",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await
+            {
+                Ok(r) => r,
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let page = r.permissions.permission;
+            match &mut out {
+                Some(attr) => attr.permissions.extend(page),
+                None => {
+                    out = Some(SecurityGroupAttribute {
+                        id: SecurityGroupId::parse(&r.security_group_id)
+                            .unwrap_or_else(|_| id.clone()),
+                        name: r.security_group_name,
+                        description: r.description,
+                        vpc_id: r.vpc_id,
+                        permissions: page,
+                    })
+                }
+            }
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// `AuthorizeSecurityGroup` with `Permissions.N.*`, at most 100 rules per call.
+    pub async fn authorize_security_group(
+        &self,
+        id: &SecurityGroupId,
+        rules: &[IngressRule],
+        client_token: &str,
+    ) -> Result<(), Error> {
+        for (chunk_no, chunk) in rules.chunks(MAX_PERMISSIONS_PER_CALL).enumerate() {
+            let mut params = Params::new()
+                .set("SecurityGroupId", id.as_str())
+                // One token per chunk: the same logical operation, a distinct request each.
+                .set("ClientToken", format!("{client_token}-{chunk_no}"));
+            for (i, rule) in chunk.iter().enumerate() {
+                let p = format!("Permissions.{}.", i + 1);
+                params.push(format!("{p}IpProtocol"), rule.ip_protocol.as_str());
+                params.push(format!("{p}PortRange"), rule.port_range.as_str());
+                params.push(format!("{p}SourceCidrIp"), rule.source_cidr_ip.as_str());
+                params.push(format!("{p}Policy"), rule.policy.as_str());
+                params.push(format!("{p}Priority"), rule.priority.to_string());
+                params.push(format!("{p}NicType"), "intranet");
+                if let Some(d) = &rule.description {
+                    params.push(format!("{p}Description"), d.as_str());
+                }
+            }
+            let _: Empty = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "AuthorizeSecurityGroup",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `RevokeSecurityGroup` by rule ID (`SecurityGroupRuleId.N`).
+    pub async fn revoke_security_group_rules(
+        &self,
+        id: &SecurityGroupId,
+        rule_ids: &[String],
+    ) -> Result<(), Error> {
+        for chunk in rule_ids.chunks(MAX_PERMISSIONS_PER_CALL) {
+            let mut params = Params::new().set("SecurityGroupId", id.as_str());
+            for (i, rule) in chunk.iter().enumerate() {
+                params.push(format!("SecurityGroupRuleId.{}", i + 1), rule.as_str());
+            }
+            let _: Empty = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "RevokeSecurityGroup",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `ModifySecurityGroupAttribute`; `None` leaves a field unchanged.
+    pub async fn modify_security_group_attribute(
+        &self,
+        id: &SecurityGroupId,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), Error> {
+        let params = Params::new()
+            .set("SecurityGroupId", id.as_str())
+            .set_opt("SecurityGroupName", name)
+            .set_opt("Description", description);
+        let _: Empty = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "ModifySecurityGroupAttribute",
+                params,
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `DeleteSecurityGroup`.
+    pub async fn delete_security_group(&self, id: &SecurityGroupId) -> Result<(), Error> {
+        let params = Params::new().set("SecurityGroupId", id.as_str());
+        let _: Empty = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "DeleteSecurityGroup",
+                params,
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! The client's error type. Every variant says which action failed; API errors carry the cloud's
+//! code, message, request id and HTTP status, so a user can quote them to support.
+
+/// An error from the cloud client.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The cloud answered with an error body.
+    #[error("{action} failed: {code}: {message} (HTTP {status}, request id {request_id}{})", retries_suffix(*retries))]
+    Api {
+        action: &'static str,
+        code: String,
+        message: String,
+        request_id: String,
+        status: u16,
+        retries: u32,
+    },
+    /// The request never got an HTTP answer (connection refused, reset, timed out).
+    #[error("{action} failed: could not reach {endpoint}: {reason}{}", retries_suffix(*retries))]
+    Connection {
+        action: &'static str,
+        endpoint: String,
+        reason: String,
+        retries: u32,
+    },
+    /// An answer came back but is not what the API promises (HTML page, malformed JSON, …).
+    #[error("{action} failed: unexpected response (HTTP {status}): {reason}")]
+    Decode {
+        action: &'static str,
+        status: u16,
+        reason: String,
+    },
+    /// An endpoint override that is not allowed.
+    #[error("endpoint for {service} `{url}` is refused: {reason}")]
+    Endpoint {
+        service: &'static str,
+        url: String,
+        reason: String,
+    },
+    /// The client is missing something it needs.
+    #[error("client configuration: {0}")]
+    Config(String),
+    /// A wait ran out of time.
+    #[error("timed out after {seconds} s {what}")]
+    Timeout { what: String, seconds: u64 },
+}
+
+fn retries_suffix(retries: u32) -> String {
+    match retries {
+        0 => String::new(),
+        1 => ", after 1 retry".into(),
+        n => format!(", after {n} retries"),
+    }
+}
+
+impl Error {
+    /// The cloud's error code, when the cloud answered.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The object the call addressed does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.code().is_some_and(|c| {
+            c.ends_with(".NotFound") && !c.starts_with("InvalidAccessKeyId")
+                || c == "Forbidden.VpcNotFound"
+        })
+    }
+
+    /// The request was refused because of the credentials (never retried).
+    pub fn is_auth(&self) -> bool {
+        self.code().is_some_and(|c| {
+            c.starts_with("InvalidAccessKeyId")
+                || c.starts_with("InvalidSecurityToken")
+                || c == "SignatureDoesNotMatch"
+                || c == "IncompleteSignature"
+                || c.starts_with("Forbidden.RAM")
+        })
+    }
+}

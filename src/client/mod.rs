@@ -1,0 +1,111 @@
+//! The typed cloud client: requests and responses are Rust types; callers never see query
+//! strings or JSON. Nothing in here knows about Terraform.
+//!
+//! ```text
+//! Client ──▶ ecs / vpc (typed calls) ──▶ Transport (sign · send · retry · decode)
+//! ```
+
+pub mod credentials;
+pub mod ecs;
+pub mod endpoint;
+pub mod error;
+pub mod ids;
+pub mod retry;
+pub mod signer;
+pub mod transport;
+pub mod vpc;
+
+use std::time::Duration;
+
+pub use credentials::{Credentials, Secret};
+pub use endpoint::{Endpoints, Service};
+pub use error::Error;
+pub use retry::{BackoffConfig, RetryConfig};
+
+use transport::Transport;
+
+/// A configured client for one region and one set of credentials.
+#[derive(Debug, Clone)]
+pub struct Client {
+    transport: Transport,
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub fn region(&self) -> &str {
+        self.transport.region()
+    }
+
+    pub fn ecs(&self) -> ecs::EcsApi<'_> {
+        ecs::EcsApi::new(&self.transport)
+    }
+
+    pub fn vpc(&self) -> vpc::VpcApi<'_> {
+        vpc::VpcApi::new(&self.transport)
+    }
+
+    /// Where credentials came from ("provider block", an environment variable…), for messages
+    /// that must say which source was used without ever showing a value.
+    pub fn credential_source(&self) -> &str {
+        self.transport.credentials().source()
+    }
+}
+
+/// Builds a [`Client`]; every setting but region and credentials has a documented default.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Credentials>,
+    endpoints: Endpoints,
+    retry: RetryConfig,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Overrides the endpoint of one service (e.g. the emulator's address).
+    pub fn endpoint(mut self, service: Service, url: &str) -> Result<Self, Error> {
+        self.endpoints.set(service, url)?;
+        Ok(self)
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Per-attempt HTTP timeout (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let region = self
+            .region
+            .ok_or(Error::Config("region is not set".into()))?;
+        let credentials = self
+            .credentials
+            .ok_or(Error::Config("credentials are not set".into()))?;
+        let transport = Transport::new(
+            region,
+            credentials,
+            self.endpoints,
+            self.retry,
+            self.timeout.unwrap_or(Duration::from_secs(30)),
+        )?;
+        Ok(Client { transport })
+    }
+}

@@ -1,0 +1,354 @@
+//! Sends signed RPC requests: one loop that signs each attempt afresh, classifies each failure,
+//! backs off, and decodes the answer into a type.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::de::DeserializeOwned;
+
+use super::retry::{classify, Backoff, Idempotency, Retry, RetryConfig};
+use super::{signer, Credentials, Endpoints, Error, Service};
+
+/// Largest response body read; anything bigger is refused rather than buffered.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Request parameters, in the order they are added (the signer sorts them).
+#[derive(Debug, Default, Clone)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn set(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn set_opt(self, name: impl Into<String>, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.set(name, v),
+            None => self,
+        }
+    }
+
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    region: String,
+    credentials: Credentials,
+    endpoints: Endpoints,
+    retry: RetryConfig,
+}
+
+/// The shared transport of one configured client.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+impl Transport {
+    pub fn new(
+        region: String,
+        credentials: Credentials,
+        endpoints: Endpoints,
+        retry: RetryConfig,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!(
+                "terraform-provider-maxcompute/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            // Redirects would re-send signed requests somewhere we did not choose.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(false)
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                region,
+                credentials,
+                endpoints,
+                retry,
+            }),
+        })
+    }
+
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    /// Calls an RPC action and decodes the JSON answer into `T`.
+    pub async fn rpc<T: DeserializeOwned>(
+        &self,
+        service: Service,
+        action: &'static str,
+        params: Params,
+        idempotency: Idempotency,
+    ) -> Result<T, Error> {
+        let value = self
+            .rpc_value(service, action, &params, idempotency)
+            .await?;
+        serde_json::from_value(value).map_err(|e| Error::Decode {
+            action,
+            status: 200,
+            reason: format!("the answer does not have the documented shape: {e}"),
+        })
+    }
+
+    async fn rpc_value(
+        &self,
+        service: Service,
+        action: &'static str,
+        params: &Params,
+        idempotency: Idempotency,
+    ) -> Result<serde_json::Value, Error> {
+        let config = &self.inner.retry;
+        let mut backoff = Backoff::new(&config.backoff);
+        let started = Instant::now();
+        let mut retries = 0;
+        loop {
+            let (result, sent) = self.attempt(service, action, params).await;
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(e) => e,
+            };
+            let retry = classify(&error, idempotency, sent);
+            if retry == Retry::No
+                || retries >= config.max_retries
+                || started.elapsed() >= config.retry_timeout
+            {
+                return Err(with_retries(error, retries));
+            }
+            retries += 1;
+            let wait = backoff.next_wait();
+            tracing::warn!(
+                action,
+                error = %error,
+                "retry {retries} of {} in {} ms",
+                config.max_retries,
+                wait.as_millis()
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One signed attempt. The flag says whether the request may have reached the server.
+    async fn attempt(
+        &self,
+        service: Service,
+        action: &'static str,
+        params: &Params,
+    ) -> (Result<serde_json::Value, Error>, bool) {
+        let inner = &self.inner;
+        let url = inner.endpoints.url(service, &inner.region);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        let nonce = uuid::Uuid::new_v4().to_string();
+        let signed = signer::sign_rpc(
+            "POST",
+            action,
+            service.version(),
+            &inner.region,
+            &params.0,
+            &inner.credentials,
+            now,
+            &nonce,
+        );
+        let body = signed
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    acs_sign::encode::percent_encode(k),
+                    acs_sign::encode::percent_encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = inner
+            .http
+            .post(url.clone())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .body(body)
+            .send()
+            .await;
+        let mut response = match response {
+            Ok(r) => r,
+            Err(e) => {
+                let sent = !e.is_connect();
+                return (
+                    Err(Error::Connection {
+                        action,
+                        endpoint: url.as_str().trim_end_matches('/').to_string(),
+                        reason: describe_reqwest(&e),
+                        retries: 0,
+                    }),
+                    sent,
+                );
+            }
+        };
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_BODY {
+                        return (
+                            Err(Error::Decode {
+                                action,
+                                status,
+                                reason: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
+                            }),
+                            true,
+                        );
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return (
+                        Err(Error::Connection {
+                            action,
+                            endpoint: url.as_str().trim_end_matches('/').to_string(),
+                            reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
+                            retries: 0,
+                        }),
+                        true,
+                    )
+                }
+            }
+        }
+        let result = decode(action, status, &body);
+        match &result {
+            Ok(v) => tracing::trace!(
+                action,
+                status,
+                request_id = v.get("RequestId").and_then(|r| r.as_str()).unwrap_or(""),
+                "API call"
+            ),
+            Err(e) => tracing::debug!(action, status, error = %e, "API call failed"),
+        }
+        (result, true)
+    }
+}
+
+fn with_retries(mut error: Error, n: u32) -> Error {
+    match &mut error {
+        Error::Api { retries, .. } | Error::Connection { retries, .. } => *retries = n,
+        _ => {}
+    }
+    error
+}
+
+/// reqwest's message plus its causes, without URLs that could carry parameters.
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    let mut msg = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "connection failed".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Turns an HTTP answer into the JSON value or the cloud's error.
+fn decode(action: &'static str, status: u16, body: &[u8]) -> Result<serde_json::Value, Error> {
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(Error::Decode {
+                action,
+                status,
+                reason: format!("not JSON ({e}); it starts with: {}", snippet(body)),
+            })
+        }
+    };
+    let field = |a: &str, b: &str| {
+        value
+            .get(a)
+            .or_else(|| value.get(b))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let code = field("Code", "code").or_else(|| field("ErrorCode", "errorCode"));
+    // A 200 with an error body is still an error; a 200 without a code is the answer.
+    if status >= 400 || (code.is_some() && value.get("Message").or(value.get("message")).is_some())
+    {
+        return Err(Error::Api {
+            action,
+            code: code.unwrap_or_else(|| format!("HTTP{status}")),
+            message: field("Message", "message")
+                .or_else(|| field("ErrorMsg", "errorMsg"))
+                .unwrap_or_default(),
+            request_id: field("RequestId", "requestId").unwrap_or_else(|| "unknown".into()),
+            status,
+            retries: 0,
+        });
+    }
+    if !value.is_object() {
+        return Err(Error::Decode {
+            action,
+            status,
+            reason: format!("expected a JSON object, got: {}", snippet(body)),
+        });
+    }
+    Ok(value)
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{:?}", clean.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_errors_and_answers() {
+        let e = decode(
+            "A",
+            404,
+            br#"{"Code":"InvalidSecurityGroupId.NotFound","Message":"m","RequestId":"r"}"#,
+        )
+        .unwrap_err();
+        assert!(e.is_not_found());
+        assert!(e.to_string().contains("request id r"), "{e}");
+        let e = decode("A", 200, br#"{"Code":"Throttling","Message":"slow"}"#).unwrap_err();
+        assert_eq!(e.code(), Some("Throttling"));
+        let e = decode("A", 502, b"<html><body>Bad Gateway</body></html>").unwrap_err();
+        assert!(matches!(e, Error::Decode { status: 502, .. }), "{e}");
+        let e = decode("A", 200, b"[1,2]").unwrap_err();
+        assert!(matches!(e, Error::Decode { .. }));
+        assert!(decode("A", 200, br#"{"RequestId":"x","SecurityGroupId":"sg-1"}"#).is_ok());
+    }
+}

@@ -1,0 +1,3 @@
+//! One file per data source, named after it.
+
+pub mod security_group;

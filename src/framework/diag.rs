@@ -1,0 +1,54 @@
+//! Turning client errors into diagnostics that tell the user what happened and what to do.
+
+use tf_provider::{AttributePath, Diagnostics};
+
+use crate::client::{Client, Error};
+
+/// Adds an error for a failed cloud call. `what` says what was being done ("creating security
+/// group"); authentication failures also say which credential source was used, never its value.
+pub fn client_error(diags: &mut Diagnostics, client: &Client, what: &str, error: &Error) {
+    diags.root_error(format!("Error {what}"), detail(client, error));
+}
+
+/// Like [`client_error`], attached to an attribute.
+pub fn client_error_at(
+    diags: &mut Diagnostics,
+    client: &Client,
+    what: &str,
+    error: &Error,
+    path: AttributePath,
+) {
+    diags.error(format!("Error {what}"), detail(client, error), path);
+}
+
+fn detail(client: &Client, error: &Error) -> String {
+    let mut detail = error.to_string();
+    match error.code() {
+        Some("SignatureDoesNotMatch") | Some("IncompleteSignature") => detail.push_str(&format!(
+            "\n\nThe access key secret does not match the access key ID. Credentials were taken \
+             from {}. Check `secret_key` (or ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALICLOUD_SECRET_KEY).",
+            client.credential_source()
+        )),
+        Some(c) if c.starts_with("InvalidAccessKeyId") => detail.push_str(&format!(
+            "\n\nThe access key ID is unknown or disabled (an expired STS token also shows up this \
+             way). Credentials were taken from {}. Check `access_key` (or \
+             ALIBABA_CLOUD_ACCESS_KEY_ID / ALICLOUD_ACCESS_KEY).",
+            client.credential_source()
+        )),
+        Some(c) if c.starts_with("InvalidSecurityToken") => detail.push_str(&format!(
+            "\n\nThe STS security token is expired or does not belong to the access key. \
+             Credentials were taken from {}; request a new token and set `security_token` \
+             (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN).",
+            client.credential_source()
+        )),
+        Some(c) if c.starts_with("Forbidden.RAM") => detail.push_str(
+            "\n\nThe RAM user or role lacks a permission for this action; grant it in RAM.",
+        ),
+        Some(c) if crate::client::retry::is_throttling(c) => detail.push_str(
+            "\n\nThe cloud kept throttling the requests. Raise `max_retries` or run with lower \
+             parallelism (`terraform apply -parallelism=N`).",
+        ),
+        _ => {}
+    }
+    detail
+}

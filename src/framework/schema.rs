@@ -1,0 +1,65 @@
+//! Builders for schema attributes: the type, whether it is required/optional/computed, and the
+//! description (which docs/ must repeat; a test compares them).
+
+use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Description};
+
+/// An attribute being declared.
+pub struct Attr(Attribute);
+
+impl Attr {
+    fn new(attr_type: AttributeType, description: &str) -> Self {
+        Attr(Attribute {
+            attr_type,
+            description: Description::markdown(description),
+            constraint: AttributeConstraint::Optional,
+            sensitive: false,
+            deprecated: false,
+        })
+    }
+
+    pub fn string(description: &str) -> Self {
+        Self::new(AttributeType::String, description)
+    }
+
+    pub fn number(description: &str) -> Self {
+        Self::new(AttributeType::Number, description)
+    }
+
+    pub fn string_set(description: &str) -> Self {
+        Self::new(
+            AttributeType::Set(Box::new(AttributeType::String)),
+            description,
+        )
+    }
+
+    pub fn required(mut self) -> Self {
+        self.0.constraint = AttributeConstraint::Required;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.0.constraint = AttributeConstraint::Optional;
+        self
+    }
+
+    pub fn computed(mut self) -> Self {
+        self.0.constraint = AttributeConstraint::Computed;
+        self
+    }
+
+    pub fn optional_computed(mut self) -> Self {
+        self.0.constraint = AttributeConstraint::OptionalComputed;
+        self
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.0.sensitive = true;
+        self
+    }
+}
+
+impl From<Attr> for Attribute {
+    fn from(a: Attr) -> Self {
+        a.0
+    }
+}

@@ -1,0 +1,352 @@
+//! The provider block: credentials, region, endpoints, retries — and the resources it serves.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{Block, Description, NestedBlock, Schema};
+use tf_provider::value::Value;
+use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+
+use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service};
+use crate::framework::schema::Attr;
+use crate::framework::ClientCell;
+use crate::{data_sources, resources};
+
+/// Environment variables read when an attribute is not set, first match wins: the names users
+/// of the official Alibaba Cloud provider already have set.
+pub const ENV_ACCESS_KEY: [&str; 2] = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"];
+pub const ENV_SECRET_KEY: [&str; 2] = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"];
+pub const ENV_SECURITY_TOKEN: [&str; 2] =
+    ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"];
+pub const ENV_REGION: [&str; 2] = ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"];
+
+/// Largest accepted `max_retries`.
+const MAX_RETRIES_LIMIT: i64 = 50;
+
+/// The provider configuration as terraform sends it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Config {
+    #[serde(default)]
+    pub region: Value<String>,
+    #[serde(default)]
+    pub access_key: Value<String>,
+    #[serde(default)]
+    pub secret_key: Value<String>,
+    #[serde(default)]
+    pub security_token: Value<String>,
+    #[serde(default)]
+    pub max_retries: Value<i64>,
+    #[serde(default)]
+    pub endpoints: Value<Vec<EndpointsBlock>>,
+}
+
+/// `endpoints { ecs = "…" … }`
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct EndpointsBlock {
+    #[serde(default)]
+    pub ecs: Value<String>,
+    #[serde(default)]
+    pub vpc: Value<String>,
+    #[serde(default)]
+    pub rds: Value<String>,
+    #[serde(default)]
+    pub hbase: Value<String>,
+    #[serde(default)]
+    pub emr: Value<String>,
+    #[serde(default)]
+    pub maxcompute: Value<String>,
+}
+
+impl EndpointsBlock {
+    fn get(&self, service: Service) -> &Value<String> {
+        match service {
+            Service::Ecs => &self.ecs,
+            Service::Vpc => &self.vpc,
+            Service::Rds => &self.rds,
+            Service::Hbase => &self.hbase,
+            Service::Emr => &self.emr,
+            Service::MaxCompute => &self.maxcompute,
+        }
+    }
+}
+
+/// The provider.
+pub struct MaxComputeProvider {
+    client: ClientCell,
+}
+
+impl MaxComputeProvider {
+    pub fn new() -> Self {
+        Self {
+            client: Arc::new(OnceLock::new()),
+        }
+    }
+}
+
+impl Default for MaxComputeProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn endpoints_path(service: Service) -> AttributePath {
+    AttributePath::new("endpoints")
+        .index(0)
+        .attribute(service.key())
+}
+
+/// The first environment variable of `names` that is set and not empty.
+fn from_env(names: &[&'static str]) -> Option<(String, &'static str)> {
+    names.iter().find_map(|n| {
+        std::env::var(n)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| (v, *n))
+    })
+}
+
+/// A value from the block, else from the environment; with where it came from.
+fn resolve(
+    diags: &mut Diagnostics,
+    value: &Value<String>,
+    attr: &'static str,
+    env: &[&'static str],
+) -> Option<(String, String)> {
+    match value {
+        Value::Value(v) if !v.is_empty() => {
+            Some((v.clone(), format!("`{attr}` in the provider block")))
+        }
+        Value::Unknown => {
+            diags.error(
+                format!("`{attr}` is not known yet"),
+                format!(
+                    "The provider needs `{attr}` to plan, but its value depends on a resource that \
+                     is not created yet. Set it from a variable or the {} environment variable.",
+                    env.join(" / ")
+                ),
+                AttributePath::new(attr),
+            );
+            None
+        }
+        _ => from_env(env).map(|(v, name)| (v, format!("the environment variable {name}"))),
+    }
+}
+
+#[async_trait]
+impl Provider for MaxComputeProvider {
+    type Config<'a> = Config;
+    type MetaState<'a> = Value<tf_provider::value::StructEmpty>;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let endpoint = |s: Service| {
+            Attr::string(&format!(
+                "Endpoint URL for {} calls. Defaults to `https://{}.<region>.aliyuncs.com`. \
+                 `http://` is accepted only for a loopback host (the local emulator).",
+                s.key(),
+                s.key()
+            ))
+            .optional()
+        };
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "Connects MaxCompute to services in a VPC: basic security groups, network \
+                     links and target-service whitelists, checked at plan time.",
+                ),
+                attributes: map! {
+                    "region" => Attr::string(
+                        "Region ID, e.g. `cn-hangzhou`. Falls back to `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.",
+                    ).optional(),
+                    "access_key" => Attr::string(
+                        "Access key ID. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`.",
+                    ).optional().sensitive(),
+                    "secret_key" => Attr::string(
+                        "Access key secret. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`.",
+                    ).optional().sensitive(),
+                    "security_token" => Attr::string(
+                        "STS security token, for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
+                    ).optional().sensitive(),
+                    "max_retries" => Attr::number(
+                        "Retries of one API call on throttling, server errors and connection failures (default 8, at most 50). Waits grow exponentially with jitter.",
+                    ).optional()
+                },
+                blocks: map! {
+                    "endpoints" => NestedBlock::Optional(Block {
+                        version: 1,
+                        description: Description::markdown("Per-service endpoint overrides."),
+                        attributes: Service::ALL
+                            .iter()
+                            .map(|s| (s.key().to_string(), endpoint(*s).into()))
+                            .collect(),
+                        ..Default::default()
+                    })
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Config) -> Option<()> {
+        if let Value::Value(n) = config.max_retries {
+            if !(0..=MAX_RETRIES_LIMIT).contains(&n) {
+                diags.error(
+                    "Invalid max_retries",
+                    format!("`max_retries` must be between 0 and {MAX_RETRIES_LIMIT}, got {n}."),
+                    AttributePath::new("max_retries"),
+                );
+            }
+        }
+        if let Value::Value(blocks) = &config.endpoints {
+            for block in blocks {
+                for service in Service::ALL {
+                    if let Value::Value(url) = block.get(service) {
+                        if let Err(reason) = endpoint::parse_endpoint(url) {
+                            diags.error(
+                                format!("Invalid endpoint for {}", service.key()),
+                                format!("`{url}`: {reason}."),
+                                endpoints_path(service),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Value::Value(region) = &config.region {
+            if let Err(reason) = crate::validate::name::region_id(region) {
+                diags.error("Invalid region", reason, AttributePath::new("region"));
+            }
+        }
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _terraform_version: String,
+        config: Config,
+    ) -> Option<()> {
+        let region = resolve(diags, &config.region, "region", &ENV_REGION);
+        let access_key = resolve(diags, &config.access_key, "access_key", &ENV_ACCESS_KEY);
+        let secret_key = resolve(diags, &config.secret_key, "secret_key", &ENV_SECRET_KEY);
+        let token = resolve(
+            diags,
+            &config.security_token,
+            "security_token",
+            &ENV_SECURITY_TOKEN,
+        );
+        let missing = [
+            (
+                "region",
+                region.is_none(),
+                &ENV_REGION,
+                "the region to work in, e.g. `cn-hangzhou`",
+            ),
+            (
+                "access_key",
+                access_key.is_none(),
+                &ENV_ACCESS_KEY,
+                "the access key ID",
+            ),
+            (
+                "secret_key",
+                secret_key.is_none(),
+                &ENV_SECRET_KEY,
+                "the access key secret",
+            ),
+        ];
+        for (attr, is_missing, env, what) in missing {
+            let already = diags
+                .errors
+                .iter()
+                .any(|d| d.attribute == AttributePath::new(attr));
+            if is_missing && !already {
+                diags.error(
+                    format!("Missing `{attr}`"),
+                    format!(
+                        "The provider needs {what}. Set `{attr}` in the provider \"maxcompute\" \
+                         block, or the environment variable {}.",
+                        env.join(" or ")
+                    ),
+                    AttributePath::new(attr),
+                );
+            }
+        }
+        let (region, (access_key, ak_source), (secret_key, sk_source)) =
+            (region?.0, access_key?, secret_key?);
+        if let Err(reason) = crate::validate::name::region_id(&region) {
+            diags.error("Invalid region", reason, AttributePath::new("region"));
+            return None;
+        }
+        let source = if ak_source == sk_source.replace("secret_key", "access_key") {
+            ak_source
+        } else {
+            format!("{ak_source} (access key ID) and {sk_source} (secret)")
+        };
+        let credentials = Credentials::new(
+            access_key,
+            Secret::new(secret_key),
+            token.map(|(t, _)| Secret::new(t)),
+            source,
+        );
+        let mut retry = RetryConfig::default();
+        if let Value::Value(n) = config.max_retries {
+            retry.max_retries = n.clamp(0, MAX_RETRIES_LIMIT) as u32;
+        }
+        let mut builder = Client::builder()
+            .region(region)
+            .credentials(credentials)
+            .retry(retry);
+        if let Value::Value(blocks) = &config.endpoints {
+            for block in blocks {
+                for service in Service::ALL {
+                    if let Value::Value(url) = block.get(service) {
+                        builder = match builder.endpoint(service, url) {
+                            Ok(b) => b,
+                            Err(e) => {
+                                diags.error(
+                                    format!("Invalid endpoint for {}", service.key()),
+                                    e.to_string(),
+                                    endpoints_path(service),
+                                );
+                                return None;
+                            }
+                        };
+                    }
+                }
+            }
+        }
+        match builder.build() {
+            Ok(client) => {
+                // A second configure (terraform does not do this) keeps the first client.
+                let _ = self.client.set(client);
+                Some(())
+            }
+            Err(e) => {
+                diags.root_error("Could not configure the maxcompute provider", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(map! {
+            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone())
+        })
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(map! {
+            "security_group" => data_sources::security_group::SecurityGroupDataSource::new(self.client.clone())
+        })
+    }
+}

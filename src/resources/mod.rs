@@ -1,0 +1,3 @@
+//! One file per resource, named after it.
+
+pub mod security_group;

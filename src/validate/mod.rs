@@ -1,0 +1,5 @@
+//! Plan-time rules. Each rule is a small pure function returning a sentence for the user; the
+//! resource schema code decides which rule applies to which attribute.
+
+pub mod cidr;
+pub mod name;
