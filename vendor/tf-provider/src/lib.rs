@@ -31,6 +31,7 @@ mod provider;
 mod raw;
 mod resource;
 mod server;
+mod tls;
 mod tf6provider;
 mod utils;
 

@@ -30,7 +30,6 @@ use time::ext::NumericalDuration;
 use tokio::try_join;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::{Identity, ServerTlsConfig};
 use tower_http::trace::TraceLayer;
 
 use crate::function::DynamicFunction;
@@ -204,15 +203,25 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
     }
 
     let tls_config = TlsConfig::new()?;
+    let incoming = tcp_stream;
 
-    let serve = tls_config
-        .builder()?
+    let router = tonic::transport::server::Server::builder()
         .layer(TraceLayer::new_for_grpc())
         .add_service(GrpcBrokerServer::new(server.clone()))
         .add_service(GrpcControllerServer::new(server.clone()))
         .add_service(GrpcStdioServer::new(server.clone()))
-        .add_service(ProviderServer::new(server.clone()))
-        .serve_with_incoming_shutdown(tcp_stream, server.cancellation_token.cancelled());
+        .add_service(ProviderServer::new(server.clone()));
+    let shutdown = server.cancellation_token.clone().cancelled_owned();
+    // PATCH(client-cert-required): TLS is terminated here (see tls.rs), not by tonic.
+    let serve: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), tonic::transport::Error>> + Send>,
+    > = match &tls_config.server {
+        Some(config) => Box::pin(router.serve_with_incoming_shutdown(
+            tls_incoming(incoming, config.clone()),
+            shutdown,
+        )),
+        None => Box::pin(router.serve_with_incoming_shutdown(incoming, shutdown)),
+    };
 
     async fn info(endpoint: &str, der: &[u8]) -> Result<()> {
         println!(
@@ -315,7 +324,7 @@ fn with_nodelay(
 }
 
 struct TlsConfig {
-    server: Option<ServerTlsConfig>,
+    server: Option<Arc<rustls::ServerConfig>>,
     cert: Vec<u8>,
 }
 
@@ -328,9 +337,6 @@ impl TlsConfig {
                 cert: Default::default(),
             });
         }
-
-        // Read the client certificate
-        let client_cert = tonic::transport::Certificate::from_pem(env_cert);
 
         // Parameters to generate the server certificate
         let mut cp = rcgen::CertificateParams::new(["localhost".to_string()])?;
@@ -356,32 +362,56 @@ impl TlsConfig {
         // Generate the server certificate and its keys
         let keypair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)?;
         let server_cert = cp.self_signed(&keypair)?;
-
-        let tls_config = ServerTlsConfig::new()
-            .client_ca_root(client_cert)
-            // PATCH(client-cert-required): like go-plugin, refuse any TLS client that does not
-            // present terraform's certificate (the one passed in PLUGIN_CLIENT_CERT).
-            .client_auth_optional(false)
-            .identity(Identity::from_pem(
-                server_cert.pem(),
-                keypair.serialize_pem(),
-            ));
+        let config = crate::tls::server_config(
+            &env_cert,
+            server_cert.der().to_vec(),
+            keypair.serialize_der(),
+        )?;
 
         Ok(Self {
-            server: Some(tls_config),
+            server: Some(config),
             cert: server_cert.der().to_vec(),
         })
     }
-
-    fn builder(&self) -> Result<tonic::transport::server::Server> {
-        if let Some(ref tls_config) = &self.server {
-            Ok(tonic::transport::server::Server::builder().tls_config(tls_config.clone())?)
-        } else {
-            Ok(tonic::transport::server::Server::builder())
-        }
-    }
 }
 
+/// PATCH(client-cert-required): TLS handshakes run concurrently, each bounded in time, so one
+/// stalled or refused client cannot hold up terraform's connection. Refused handshakes are logged
+/// and dropped; the listener keeps serving.
+fn tls_incoming(
+    incoming: impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>>
+        + Send
+        + 'static,
+    config: Arc<rustls::ServerConfig>,
+) -> impl tokio_stream::Stream<
+    Item = std::io::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>>,
+> {
+    use tokio_stream::StreamExt;
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        let mut incoming = std::pin::pin!(incoming);
+        while let Some(conn) = incoming.next().await {
+            let Ok(conn) = conn else { continue };
+            let acceptor = acceptor.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let handshake = tokio::time::timeout(
+                    std::time::Duration::from_secs(10),
+                    acceptor.accept(conn),
+                );
+                match handshake.await {
+                    Ok(Ok(tls)) => {
+                        let _ = tx.send(Ok(tls)).await;
+                    }
+                    Ok(Err(e)) => tracing::warn!("plugin TLS handshake refused: {e}"),
+                    Err(_) => tracing::warn!("plugin TLS handshake timed out"),
+                }
+            });
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(rx)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

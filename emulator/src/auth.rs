@@ -1,0 +1,113 @@
+//! Verifies RPC signatures the way the cloud does, with the cloud's error codes.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::CloudState;
+
+/// How far a request's `Timestamp` may be from the emulator's clock.
+const MAX_SKEW_SECS: i64 = 15 * 60;
+
+/// Nonces seen in the last 15 minutes.
+#[derive(Debug, Default)]
+pub struct NonceCache {
+    seen: BTreeMap<String, i64>,
+    order: VecDeque<(i64, String)>,
+}
+
+impl NonceCache {
+    /// Records a nonce; false when it was already used within the window.
+    fn insert(&mut self, nonce: &str, now: i64) -> bool {
+        while let Some((t, _)) = self.order.front() {
+            if now - t <= MAX_SKEW_SECS {
+                break;
+            }
+            let (_, old) = self.order.pop_front().expect("front exists");
+            self.seen.remove(&old);
+        }
+        if self.seen.contains_key(nonce) {
+            return false;
+        }
+        self.seen.insert(nonce.to_string(), now);
+        self.order.push_back((now, nonce.to_string()));
+        true
+    }
+}
+
+/// Checks the common parameters and the signature of an RPC request.
+pub fn verify_rpc(
+    state: &CloudState,
+    nonces: &mut NonceCache,
+    method: &str,
+    params: &Params,
+    now: i64,
+) -> Result<(), ApiError> {
+    let key_id = params.require("AccessKeyId")?;
+    let signature = params.require("Signature")?;
+    if params.get("SignatureMethod") != Some("HMAC-SHA1")
+        || params.get("SignatureVersion") != Some("1.0")
+    {
+        return Err(ApiError::invalid(
+            "IncompleteSignature",
+            "The request signature does not conform to Aliyun standards: SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0.",
+        ));
+    }
+    let timestamp = params.require("Timestamp")?;
+    let t = acs_sign::time::parse_iso8601(timestamp).ok_or_else(|| {
+        ApiError::invalid(
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
+        )
+    })?;
+    if (t - now).abs() > MAX_SKEW_SECS {
+        return Err(ApiError::invalid(
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired.",
+        ));
+    }
+    let nonce = params.require("SignatureNonce")?;
+    let key = state
+        .access_keys
+        .iter()
+        .find(|k| k.access_key_id == key_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            )
+        })?;
+    let pairs: Vec<(&String, &String)> =
+        params.0.iter().filter(|(k, _)| *k != "Signature").collect();
+    let string_to_sign = acs_sign::rpc::string_to_sign(method, &pairs);
+    let expected = acs_sign::rpc::sign(&key.access_key_secret, method, &pairs);
+    if !acs_sign::constant_time_eq(&expected, signature) {
+        return Err(ApiError::invalid(
+            "SignatureDoesNotMatch",
+            format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+        ));
+    }
+    match (&key.security_token, params.get("SecurityToken")) {
+        (Some(_), _) if key.token_expired => {
+            return Err(ApiError::invalid(
+                "InvalidSecurityToken.Expired",
+                "Specified SecurityToken is expired.",
+            ))
+        }
+        (Some(expected), Some(given)) if expected == given => {}
+        (None, None) => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.",
+            ))
+        }
+    }
+    if !nonces.insert(nonce, now) {
+        return Err(ApiError::invalid(
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! ECS 2014-05-26: security groups and rules.
+
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::{CloudState, Rule, SecurityGroup};
+
+pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result<Value, ApiError>> {
+    Some(match action {
+        "CreateSecurityGroup" => create_security_group(state, p),
+        "DescribeSecurityGroups" => describe_security_groups(state, p),
+        "DescribeSecurityGroupAttribute" => describe_security_group_attribute(state, p),
+        "AuthorizeSecurityGroup" => authorize_security_group(state, p),
+        "RevokeSecurityGroup" => revoke_security_group(state, p),
+        "ModifySecurityGroupAttribute" => modify_security_group_attribute(state, p),
+        "DeleteSecurityGroup" => delete_security_group(state, p),
+        _ => return None,
+    })
+}
+
+fn check_region(state: &CloudState, p: &Params) -> Result<(), ApiError> {
+    let region = p.require("RegionId")?;
+    if region != state.region {
+        return Err(ApiError::not_found(
+            "InvalidRegionId.NotFound",
+            format!("The specified RegionId \"{region}\" does not exist."),
+        ));
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    let len = name.chars().count();
+    let ok = (2..=128).contains(&len)
+        && !name.starts_with("http://")
+        && !name.starts_with("https://")
+        && name.chars().next().is_some_and(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '.' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "InvalidSecurityGroupName.Malformed",
+            "The specified parameter \"SecurityGroupName\" is not valid.",
+        ))
+    }
+}
+
+fn check_description(d: &str) -> Result<(), ApiError> {
+    let len = d.chars().count();
+    if (2..=256).contains(&len) && !d.starts_with("http://") && !d.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "InvalidDescription.Malformed",
+            "The specified parameter \"Description\" is not valid.",
+        ))
+    }
+}
+
+fn group<'a>(state: &'a mut CloudState, id: &str) -> Result<&'a mut SecurityGroup, ApiError> {
+    state.security_groups.get_mut(id).ok_or_else(|| {
+        ApiError::not_found(
+            "InvalidSecurityGroupId.NotFound",
+            format!("The specified SecurityGroupId \"{id}\" does not exist."),
+        )
+    })
+}
+
+fn create_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let token_key = p
+        .get("ClientToken")
+        .map(|t| format!("CreateSecurityGroup:{t}"));
+    if let Some(existing) = token_key.as_ref().and_then(|k| state.client_tokens.get(k)) {
+        return Ok(json!({ "SecurityGroupId": existing }));
+    }
+    let vpc_id = p.require("VpcId")?;
+    if !state.vpcs.contains_key(vpc_id) {
+        return Err(ApiError::not_found(
+            "InvalidVpcId.NotFound",
+            format!("The specified VpcId \"{vpc_id}\" does not exist."),
+        ));
+    }
+    let name = p.get("SecurityGroupName").unwrap_or_default();
+    if !name.is_empty() {
+        check_name(name)?;
+    }
+    if let Some(d) = p.get("Description") {
+        check_description(d)?;
+    }
+    let group_type = p.get("SecurityGroupType").unwrap_or("normal");
+    if !matches!(group_type, "normal" | "enterprise") {
+        return Err(ApiError::invalid(
+            "InvalidSecurityGroupType.Malformed",
+            "The specified parameter \"SecurityGroupType\" is not valid.",
+        ));
+    }
+    let id = state.new_id("sg-");
+    state.security_groups.insert(
+        id.clone(),
+        SecurityGroup {
+            security_group_id: id.clone(),
+            security_group_name: name.to_string(),
+            description: p.get("Description").unwrap_or_default().to_string(),
+            vpc_id: vpc_id.to_string(),
+            security_group_type: group_type.to_string(),
+            creation_time: "2026-01-01T00:00:00Z".into(),
+            rules: Vec::new(),
+        },
+    );
+    if let Some(k) = token_key {
+        state.client_tokens.insert(k, id.clone());
+    }
+    Ok(json!({ "SecurityGroupId": id }))
+}
+
+fn group_json(g: &SecurityGroup) -> Value {
+    json!({
+        "SecurityGroupId": g.security_group_id,
+        "SecurityGroupName": g.security_group_name,
+        "Description": g.description,
+        "SecurityGroupType": g.security_group_type,
+        "VpcId": g.vpc_id,
+        "CreationTime": g.creation_time,
+        "RuleCount": g.rules.len(),
+        "ServiceManaged": false,
+        "Tags": { "Tag": [] },
+    })
+}
+
+fn describe_security_groups(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let max = p.number("MaxResults", 10, 100)?;
+    let ids: Option<Vec<String>> = match p.get("SecurityGroupIds") {
+        Some(raw) => Some(serde_json::from_str(raw).map_err(|_| {
+            ApiError::invalid(
+                "InvalidSecurityGroupIds.Malformed",
+                "The specified parameter \"SecurityGroupIds\" is not a JSON array of IDs.",
+            )
+        })?),
+        None => None,
+    };
+    let start: usize = match p.get("NextToken") {
+        Some(t) => t.parse().map_err(|_| {
+            ApiError::invalid(
+                "InvalidNextToken.Malformed",
+                "The specified NextToken is not valid.",
+            )
+        })?,
+        None => 0,
+    };
+    let matching: Vec<&SecurityGroup> = state
+        .security_groups
+        .values()
+        .filter(|g| p.get("VpcId").is_none_or(|v| g.vpc_id == v))
+        .filter(|g| {
+            p.get("SecurityGroupId")
+                .is_none_or(|v| g.security_group_id == v)
+        })
+        .filter(|g| {
+            ids.as_ref()
+                .is_none_or(|ids| ids.contains(&g.security_group_id))
+        })
+        .filter(|g| {
+            p.get("SecurityGroupName")
+                .is_none_or(|v| g.security_group_name == v)
+        })
+        .filter(|g| {
+            p.get("SecurityGroupType")
+                .is_none_or(|v| g.security_group_type == v)
+        })
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|g| group_json(g))
+        .collect();
+    let next = if start + max < matching.len() {
+        (start + max).to_string()
+    } else {
+        String::new()
+    };
+    Ok(json!({
+        "RegionId": state.region,
+        "NextToken": next,
+        "SecurityGroups": { "SecurityGroup": page },
+    }))
+}
+
+fn rule_json(r: &Rule) -> Value {
+    json!({
+        "SecurityGroupRuleId": r.security_group_rule_id,
+        "Direction": r.direction,
+        "IpProtocol": r.ip_protocol,
+        "PortRange": r.port_range,
+        "SourceCidrIp": r.source_cidr_ip,
+        "SourceGroupId": r.source_group_id,
+        "DestCidrIp": r.dest_cidr_ip,
+        "Policy": r.policy,
+        "Priority": r.priority.to_string(),
+        "NicType": r.nic_type,
+        "Description": r.description,
+        "CreateTime": "2026-01-01T00:00:00Z",
+    })
+}
+
+fn describe_security_group_attribute(
+    state: &mut CloudState,
+    p: &Params,
+) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("SecurityGroupId")?.to_string();
+    let direction = p.get("Direction").unwrap_or("all").to_string();
+    if !matches!(direction.as_str(), "all" | "ingress" | "egress") {
+        return Err(ApiError::invalid(
+            "InvalidDirection.Malformed",
+            "The specified parameter \"Direction\" is not valid.",
+        ));
+    }
+    let max = p.number("MaxResults", 500, 1000)?;
+    let start: usize = p.get("NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    let region = state.region.clone();
+    let g = group(state, &id)?;
+    let rules: Vec<&Rule> = g
+        .rules
+        .iter()
+        .filter(|r| direction == "all" || r.direction == direction)
+        .collect();
+    let page: Vec<Value> = rules
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|r| rule_json(r))
+        .collect();
+    let next = if start + max < rules.len() {
+        (start + max).to_string()
+    } else {
+        String::new()
+    };
+    Ok(json!({
+        "RegionId": region,
+        "SecurityGroupId": g.security_group_id,
+        "SecurityGroupName": g.security_group_name,
+        "Description": g.description,
+        "VpcId": g.vpc_id,
+        "InnerAccessPolicy": "Accept",
+        "NextToken": next,
+        "Permissions": { "Permission": page },
+    }))
+}
+
+/// Parses one `Permissions.N` entry (or the legacy flat form) into a rule.
+fn parse_rule(
+    fields: &std::collections::BTreeMap<String, String>,
+    id: String,
+) -> Result<Rule, ApiError> {
+    let get = |k: &str| fields.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let protocol = get("IpProtocol")
+        .ok_or_else(|| ApiError::missing("IpProtocol"))?
+        .to_ascii_uppercase();
+    if !matches!(protocol.as_str(), "TCP" | "UDP" | "ICMP" | "GRE" | "ALL") {
+        return Err(ApiError::invalid(
+            "InvalidIpProtocol.Malformed",
+            "The specified parameter \"IpProtocol\" is not valid.",
+        ));
+    }
+    let port_range = get("PortRange")
+        .ok_or_else(|| ApiError::missing("PortRange"))?
+        .to_string();
+    let bad_ports = || {
+        ApiError::invalid(
+            "InvalidIpPortRange.Malformed",
+            "The specified parameter \"PortRange\" is not valid.",
+        )
+    };
+    let (a, b) = port_range.split_once('/').ok_or_else(bad_ports)?;
+    let (a, b): (i32, i32) = (
+        a.parse().map_err(|_| bad_ports())?,
+        b.parse().map_err(|_| bad_ports())?,
+    );
+    let ports_ok = match protocol.as_str() {
+        "TCP" | "UDP" => (1..=65535).contains(&a) && (1..=65535).contains(&b) && a <= b,
+        _ => a == -1 && b == -1,
+    };
+    if !ports_ok {
+        return Err(bad_ports());
+    }
+    let priority: u8 = match get("Priority") {
+        None => 1,
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "InvalidPriority.Malformed",
+                    "The specified parameter \"Priority\" is not valid.",
+                )
+            })?,
+    };
+    let policy = match get("Policy").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("accept") => "Accept",
+        Some("drop") => "Drop",
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "InvalidPolicy.Malformed",
+                "The specified parameter \"Policy\" is not valid.",
+            ))
+        }
+    };
+    let source_cidr = get("SourceCidrIp").unwrap_or_default().to_string();
+    let source_group = get("SourceGroupId").unwrap_or_default().to_string();
+    if source_cidr.is_empty() && source_group.is_empty() {
+        return Err(ApiError::missing("SourceCidrIp"));
+    }
+    if !source_cidr.is_empty()
+        && source_cidr.parse::<ipnet::Ipv4Net>().is_err()
+        && source_cidr.parse::<std::net::Ipv4Addr>().is_err()
+    {
+        return Err(ApiError::invalid(
+            "InvalidSourceCidrIp.Malformed",
+            "The specified parameter \"SourceCidrIp\" is not valid.",
+        ));
+    }
+    let description = get("Description").unwrap_or_default().to_string();
+    if description.chars().count() > 512 {
+        return Err(ApiError::invalid(
+            "InvalidDescription.Malformed",
+            "The specified parameter \"Description\" is not valid.",
+        ));
+    }
+    Ok(Rule {
+        security_group_rule_id: id,
+        direction: "ingress".into(),
+        ip_protocol: protocol,
+        port_range,
+        source_cidr_ip: source_cidr,
+        source_group_id: source_group,
+        dest_cidr_ip: String::new(),
+        policy: policy.into(),
+        priority,
+        nic_type: "intranet".into(),
+        description,
+    })
+}
+
+/// The rules of a request: `Permissions.N.*`, else the legacy flat parameters.
+fn requested_rules(state: &mut CloudState, p: &Params) -> Result<Vec<Rule>, ApiError> {
+    let entries = p.repeated("Permissions");
+    if entries.keys().any(|n| *n == 0 || *n > 100) {
+        return Err(ApiError::invalid(
+            "InvalidParameter",
+            "Permissions.N: N must be between 1 and 100.",
+        ));
+    }
+    let mut rules = Vec::new();
+    if entries.is_empty() {
+        rules.push(parse_rule(&p.0, state.new_id("sgr-"))?);
+    } else {
+        for fields in entries.values() {
+            rules.push(parse_rule(fields, state.new_id("sgr-"))?);
+        }
+    }
+    Ok(rules)
+}
+
+fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("SecurityGroupId")?.to_string();
+    group(state, &id)?;
+    let token_key = p
+        .get("ClientToken")
+        .map(|t| format!("AuthorizeSecurityGroup:{t}"));
+    if token_key
+        .as_ref()
+        .is_some_and(|k| state.client_tokens.contains_key(k))
+    {
+        return Ok(json!({}));
+    }
+    let rules = requested_rules(state, p)?;
+    let g = group(state, &id)?;
+    if g.rules.len() + rules.len() > 200 {
+        return Err(ApiError::invalid(
+            "RulesPerGroup.LimitExceed",
+            "The maximum number of rules in the security group is exceeded.",
+        ));
+    }
+    for rule in rules {
+        // An identical rule already there: the cloud accepts the call and keeps one rule.
+        if !g.rules.iter().any(|r| r.same_as(&rule)) {
+            g.rules.push(rule);
+        }
+    }
+    if let Some(k) = token_key {
+        state.client_tokens.insert(k, id);
+    }
+    Ok(json!({}))
+}
+
+fn revoke_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("SecurityGroupId")?.to_string();
+    group(state, &id)?;
+    let by_id: Vec<String> = p
+        .repeated("SecurityGroupRuleId")
+        .into_values()
+        .filter_map(|f| f.get("").cloned())
+        .collect();
+    if !by_id.is_empty() {
+        let g = group(state, &id)?;
+        g.rules
+            .retain(|r| !by_id.contains(&r.security_group_rule_id));
+        return Ok(json!({}));
+    }
+    let wanted = requested_rules(state, p)?;
+    let g = group(state, &id)?;
+    g.rules.retain(|r| !wanted.iter().any(|w| w.same_as(r)));
+    Ok(json!({}))
+}
+
+fn modify_security_group_attribute(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("SecurityGroupId")?.to_string();
+    if let Some(n) = p.get("SecurityGroupName") {
+        check_name(n)?;
+    }
+    if let Some(d) = p.get("Description") {
+        check_description(d)?;
+    }
+    let g = group(state, &id)?;
+    if let Some(n) = p.get("SecurityGroupName") {
+        g.security_group_name = n.to_string();
+    }
+    if let Some(d) = p.get("Description") {
+        g.description = d.to_string();
+    }
+    Ok(json!({}))
+}
+
+fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("SecurityGroupId")?.to_string();
+    group(state, &id)?;
+    let referenced = state
+        .security_groups
+        .values()
+        .any(|g| g.security_group_id != id && g.rules.iter().any(|r| r.source_group_id == id));
+    if referenced {
+        return Err(ApiError::new(
+            403,
+            "DependencyViolation",
+            "There is still resource(s) depending on this security group.",
+        ));
+    }
+    state.security_groups.remove(&id);
+    Ok(json!({}))
+}

@@ -1,0 +1,274 @@
+//! `maxcompute-emulator`: a local imitation of the Alibaba Cloud APIs the MaxCompute provider
+//! calls. It verifies every signature, keeps state in memory (optionally in a file), loads
+//! fixtures, counts calls per action and injects seeded faults. `/_emulator/...` is an admin API
+//! for tests: read and replace the state (to make drift), read the counters, set faults.
+
+pub mod auth;
+pub mod ecs;
+pub mod error;
+pub mod faults;
+pub mod params;
+pub mod state;
+pub mod vpc;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use error::ApiError;
+use faults::{Faults, Injected};
+use params::Params;
+use state::CloudState;
+
+/// Host name put in error bodies, like the cloud's `HostId`.
+const HOST_ID: &str = "emulator.aliyuncs.com";
+
+struct Inner {
+    state: CloudState,
+    calls: BTreeMap<String, u64>,
+    mutating: u64,
+    faults: Faults,
+    rng: fastrand::Rng,
+    nonces: auth::NonceCache,
+}
+
+/// One emulated cloud.
+pub struct Emulator {
+    inner: Mutex<Inner>,
+    state_file: Option<PathBuf>,
+}
+
+impl Emulator {
+    pub fn new(state: CloudState, state_file: Option<PathBuf>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Mutex::new(Inner {
+                state,
+                calls: BTreeMap::new(),
+                mutating: 0,
+                faults: Faults::default(),
+                rng: fastrand::Rng::with_seed(0),
+                nonces: auth::NonceCache::default(),
+            }),
+            state_file,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked cannot leave the state half-written in a way that matters
+        // more than stopping every later test; keep serving.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A copy of the current state.
+    pub fn snapshot(&self) -> CloudState {
+        self.lock().state.clone()
+    }
+
+    fn save(&self, state: &CloudState) {
+        if let Some(path) = &self.state_file {
+            let tmp = path.with_extension("tmp");
+            let body = serde_json::to_vec_pretty(state).expect("state serializes");
+            if std::fs::write(&tmp, body)
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .is_err()
+            {
+                eprintln!(
+                    "maxcompute-emulator: could not write state file {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+/// Actions that change something.
+pub fn is_mutating(action: &str) -> bool {
+    [
+        "Create",
+        "Authorize",
+        "Revoke",
+        "Modify",
+        "Delete",
+        "Update",
+    ]
+    .iter()
+    .any(|p| action.starts_with(p))
+}
+
+/// The router: the RPC endpoint at `/` and the admin API.
+pub fn app(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .route("/", any(rpc))
+        .route("/_emulator/health", get(|| async { "ok" }))
+        .route("/_emulator/state", get(get_state).put(put_state))
+        .route("/_emulator/calls", get(get_calls).delete(reset_calls))
+        .route("/_emulator/faults", get(get_faults).put(put_faults))
+        .with_state(emulator)
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string().to_uppercase()
+}
+
+fn error_response(e: &ApiError) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(e.body(&request_id(), HOST_ID))).into_response()
+}
+
+fn parse_params(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<Params, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "InvalidParameter",
+            "The request parameters are not valid URL-encoded form data.",
+        )
+    };
+    let mut map = BTreeMap::new();
+    if let Some(q) = query {
+        map.extend(acs_sign::encode::parse_query(q).ok_or_else(bad)?);
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form && !body.is_empty() {
+        let text = std::str::from_utf8(body).map_err(|_| bad())?;
+        map.extend(acs_sign::encode::parse_query(text).ok_or_else(bad)?);
+    }
+    Ok(Params(map))
+}
+
+async fn rpc(
+    State(em): State<Arc<Emulator>>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = match parse_params(query.as_deref(), &headers, &body) {
+        Ok(p) => p,
+        Err(e) => return error_response(&e),
+    };
+    let Some(action) = params.get("Action").map(str::to_string) else {
+        return error_response(&ApiError::missing("Action"));
+    };
+    let (injected, latency) = {
+        let mut inner = em.lock();
+        *inner.calls.entry(action.clone()).or_default() += 1;
+        if is_mutating(&action) {
+            inner.mutating += 1;
+        }
+        let Inner { faults, rng, .. } = &mut *inner;
+        (faults.decide(&action, rng), faults.latency_ms)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    match injected {
+        Injected::Throttle => {
+            return error_response(&ApiError::new(
+                400,
+                "Throttling.User",
+                "Request was denied due to user flow control.",
+            ))
+        }
+        Injected::ServerError => {
+            return error_response(&ApiError::new(
+                503,
+                "ServiceUnavailable",
+                "The request has failed due to a temporary failure of the server.",
+            ))
+        }
+        Injected::None => {}
+    }
+    let mut inner = em.lock();
+    let Inner { state, nonces, .. } = &mut *inner;
+    if let Err(e) = auth::verify_rpc(state, nonces, method.as_str(), &params, now()) {
+        return error_response(&e);
+    }
+    let version = params.get("Version").unwrap_or_default().to_string();
+    let handled = match version.as_str() {
+        "2014-05-26" => ecs::handle(&action, state, &params),
+        "2016-04-28" => vpc::handle(&action, state, &params),
+        _ => None,
+    };
+    let result = handled.unwrap_or_else(|| {
+        Err(ApiError::not_found(
+            "InvalidAction.NotFound",
+            format!("Specified api is not found, please check your url and method: {action} (version {version})."),
+        ))
+    });
+    match result {
+        Ok(mut value) => {
+            if is_mutating(&action) {
+                let snapshot = state.clone();
+                drop(inner);
+                em.save(&snapshot);
+            }
+            if let Value::Object(map) = &mut value {
+                map.insert("RequestId".into(), request_id().into());
+            }
+            (StatusCode::OK, Json(value)).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn get_state(State(em): State<Arc<Emulator>>) -> Json<CloudState> {
+    Json(em.snapshot())
+}
+
+async fn put_state(State(em): State<Arc<Emulator>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<CloudState>(&body) {
+        Ok(state) => {
+            em.lock().state = state.clone();
+            em.save(&state);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid state: {e}")).into_response(),
+    }
+}
+
+async fn get_calls(State(em): State<Arc<Emulator>>) -> Json<Value> {
+    let inner = em.lock();
+    let total: u64 = inner.calls.values().sum();
+    Json(json!({ "calls": inner.calls, "total": total, "mutating": inner.mutating }))
+}
+
+async fn reset_calls(State(em): State<Arc<Emulator>>) -> StatusCode {
+    let mut inner = em.lock();
+    inner.calls.clear();
+    inner.mutating = 0;
+    StatusCode::NO_CONTENT
+}
+
+async fn get_faults(State(em): State<Arc<Emulator>>) -> Json<Faults> {
+    Json(em.lock().faults.clone())
+}
+
+async fn put_faults(State(em): State<Arc<Emulator>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(f) => {
+            let mut inner = em.lock();
+            inner.rng = fastrand::Rng::with_seed(f.seed);
+            inner.faults = f;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid faults: {e}")).into_response(),
+    }
+}

@@ -1,0 +1,54 @@
+//! The parameters of one RPC request (query string and form body merged).
+
+use std::collections::BTreeMap;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Default)]
+pub struct Params(pub BTreeMap<String, String>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn require(&self, name: &str) -> Result<&str, ApiError> {
+        self.get(name).ok_or_else(|| ApiError::missing(name))
+    }
+
+    /// A positive integer parameter with a default and an upper bound.
+    pub fn number(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= max => Ok(n),
+                _ => Err(ApiError::invalid(
+                    &format!("InvalidParameter.{name}"),
+                    format!("The specified parameter \"{name}\" is not valid: it must be between 1 and {max}."),
+                )),
+            },
+        }
+    }
+
+    /// `Prefix.N.Field` entries grouped by N (1-based, in order of N).
+    pub fn repeated(&self, prefix: &str) -> BTreeMap<u32, BTreeMap<String, String>> {
+        let mut out: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+        let lead = format!("{prefix}.");
+        for (k, v) in &self.0 {
+            let Some(rest) = k.strip_prefix(&lead) else {
+                continue;
+            };
+            let (n, field) = match rest.split_once('.') {
+                Some((n, field)) => (n, field.to_string()),
+                None => (rest, String::new()),
+            };
+            if let Ok(n) = n.parse::<u32>() {
+                out.entry(n).or_default().insert(field, v.clone());
+            }
+        }
+        out
+    }
+}
