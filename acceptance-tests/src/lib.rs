@@ -1,1 +1,346 @@
+//! The acceptance harness: each test gets its own emulator on a random port, a temporary
+//! working directory and a terraform CLI config whose `dev_overrides` point at the provider built
+//! in `target/`. Tests then tell a user's story step by step: apply, plan (must be empty), change
+//! something behind terraform's back, plan shows the repair, import, destroy.
+//!
+//! Nothing is installed here: terraform comes from `.tools/` (`make tools`) and the binaries from
+//! `cargo build --workspace --bins` (`make build`). `make test` does both first.
 
+pub mod http;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+/// The access key pair of the emulator's default fixture.
+pub const ACCESS_KEY: &str = "emulator-access-key";
+pub const SECRET_KEY: &str = "emulator-secret-key";
+/// Fixture objects.
+pub const VPC: &str = "vpc-emu0000000000000001";
+pub const OTHER_VPC: &str = "vpc-emu0000000000000002";
+pub const ENTERPRISE_SG: &str = "sg-emuenterprise00000001";
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn bin_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let dir = if target.is_absolute() {
+        target
+    } else {
+        repo_root().join(target)
+    };
+    dir.join("debug")
+}
+
+fn require(path: PathBuf, how: &str) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} is missing: run `{how}` (or `make test`, which does it)",
+        path.display()
+    );
+    path
+}
+
+/// The provider binary under test.
+pub fn provider_binary() -> PathBuf {
+    require(
+        bin_dir().join("terraform-provider-maxcompute"),
+        "make build",
+    )
+}
+
+pub fn emulator_binary() -> PathBuf {
+    require(bin_dir().join("maxcompute-emulator"), "make build")
+}
+
+pub fn terraform_binary() -> PathBuf {
+    require(repo_root().join(".tools/terraform"), "make tools")
+}
+
+/// A running emulator, stopped when dropped.
+pub struct Emulator {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+}
+
+impl Emulator {
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(args: &[&str]) -> Self {
+        let mut child = Command::new(emulator_binary())
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the emulator");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the emulator's address");
+        let addr = line
+            .trim()
+            .rsplit("http://")
+            .next()
+            .filter(|a| a.contains(':'))
+            .unwrap_or_else(|| panic!("unexpected emulator banner: {line:?}"))
+            .to_string();
+        Self { child, addr }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The whole emulated state.
+    pub fn state(&self) -> Value {
+        self.admin("GET", "/_emulator/state", None)
+    }
+
+    /// Replaces the emulated state (changes "behind terraform's back").
+    pub fn put_state(&self, state: &Value) {
+        self.admin("PUT", "/_emulator/state", Some(&state.to_string()));
+    }
+
+    /// Edits the state in place.
+    pub fn edit_state(&self, f: impl FnOnce(&mut Value)) {
+        let mut s = self.state();
+        f(&mut s);
+        self.put_state(&s);
+    }
+
+    /// `{"calls": {action: n}, "total": n, "mutating": n}`
+    pub fn calls(&self) -> Value {
+        self.admin("GET", "/_emulator/calls", None)
+    }
+
+    pub fn reset_calls(&self) {
+        self.admin("DELETE", "/_emulator/calls", None);
+    }
+
+    pub fn mutating_calls(&self) -> u64 {
+        self.calls()["mutating"].as_u64().expect("mutating counter")
+    }
+
+    pub fn set_faults(&self, faults: Value) {
+        self.admin("PUT", "/_emulator/faults", Some(&faults.to_string()));
+    }
+
+    fn admin(&self, method: &str, path: &str, body: Option<&str>) -> Value {
+        let (status, text) = http::request(&self.addr, method, path, body).expect("admin API call");
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: HTTP {status}: {text}"
+        );
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The output of one terraform run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "terraform failed:\n{}", self.output());
+        self
+    }
+}
+
+/// A terraform working directory wired to one emulator.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl Workspace {
+    /// An empty working directory with credentials in the environment, as a user would set them.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cli_config = dir.path().join("cli.tfrc");
+        let overrides = provider_binary().parent().expect("bin dir").to_path_buf();
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"local/lakehouse/maxcompute\" = {:?}\n  }}\n  direct {{}}\n}}\n",
+                overrides.display().to_string()
+            ),
+        )
+        .expect("write CLI config");
+        let env = vec![
+            (
+                "TF_CLI_CONFIG_FILE".into(),
+                cli_config.display().to_string(),
+            ),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID".into(), ACCESS_KEY.into()),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET".into(), SECRET_KEY.into()),
+        ];
+        Self { dir, env }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
+    pub fn remove_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+    }
+
+    /// Writes `main.tf`.
+    pub fn write_config(&self, hcl: &str) {
+        std::fs::write(self.dir.path().join("main.tf"), hcl).expect("write main.tf");
+    }
+
+    /// Runs terraform with `-no-color`, without inheriting the developer's credentials or region.
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_binary());
+        cmd.current_dir(self.dir.path()).args(args).arg("-no-color");
+        for var in [
+            "ALIBABA_CLOUD_ACCESS_KEY_ID",
+            "ALICLOUD_ACCESS_KEY",
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            "ALICLOUD_SECRET_KEY",
+            "ALIBABA_CLOUD_SECURITY_TOKEN",
+            "ALICLOUD_SECURITY_TOKEN",
+            "ALIBABA_CLOUD_REGION_ID",
+            "ALICLOUD_REGION",
+            "TF_CLI_CONFIG_FILE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        let out = cmd.output().expect("run terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn apply(&self) -> Run {
+        self.terraform(&["apply", "-auto-approve", "-input=false"])
+    }
+
+    pub fn destroy(&self) -> Run {
+        self.terraform(&["destroy", "-auto-approve", "-input=false"])
+    }
+
+    /// `plan -detailed-exitcode`: 0 = no changes, 1 = error, 2 = changes.
+    pub fn plan(&self) -> Run {
+        self.terraform(&["plan", "-detailed-exitcode", "-input=false"])
+    }
+
+    /// Asserts the plan is empty.
+    pub fn assert_plan_empty(&self) {
+        let run = self.plan();
+        assert_eq!(run.code, 0, "expected an empty plan:\n{}", run.output());
+    }
+
+    /// `terraform show -json` of the state.
+    pub fn show(&self) -> Value {
+        let run = self.terraform(&["show", "-json"]).ok();
+        serde_json::from_str(&run.stdout).expect("show -json is JSON")
+    }
+
+    /// The `values` of one resource (by address) from `show -json`.
+    pub fn resource(&self, address: &str) -> Value {
+        let show = self.show();
+        show["values"]["root_module"]["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"].clone())
+            .unwrap_or_else(|| panic!("{address} is not in the state: {show:#}"))
+    }
+
+    /// Whether the state holds any resource.
+    pub fn state_is_empty(&self) -> bool {
+        self.show()["values"]["root_module"]["resources"]
+            .as_array()
+            .is_none_or(|r| r.is_empty())
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Whether terraform's output shows a diagnostic pointing at `attr`: terraform prints the
+/// source line of the attribute the diagnostic's path names (`  4:   ingress_cidrs = [...]`).
+pub fn diagnostic_on(output: &str, attr: &str) -> bool {
+    output.lines().any(|line| {
+        let t = line.trim_start();
+        match t.split_once(':') {
+            Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                let rest = rest.trim_start();
+                rest.strip_prefix(attr)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The `terraform { required_providers }` and `provider "maxcompute"` blocks for an emulator.
+pub fn provider_block(emulator: &Emulator) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    maxcompute = {{ source = "local/lakehouse/maxcompute" }}
+  }}
+}}
+
+provider "maxcompute" {{
+  region = "cn-hangzhou"
+  endpoints {{
+    ecs = "{url}"
+    vpc = "{url}"
+  }}
+}}
+"#,
+        url = emulator.url()
+    )
+}

@@ -1,0 +1,129 @@
+//! The provider block: missing settings, wrong credentials, refused endpoints.
+
+use acceptance_tests::{provider_block, Emulator, Workspace, SECRET_KEY, VPC};
+
+fn resource() -> String {
+    format!(
+        r#"
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+"#
+    )
+}
+
+#[test]
+fn missing_region_names_the_attribute_and_the_env_vars() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = provider_block(&emulator).replace("  region = \"cn-hangzhou\"\n", "");
+    ws.write_config(&format!("{block}{}", resource()));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Missing `region`"), "{out}");
+    assert!(
+        out.contains("ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION"),
+        "{out}"
+    );
+    assert_eq!(emulator.calls()["total"], 0);
+}
+
+#[test]
+fn region_from_the_environment_is_used() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.set_env("ALICLOUD_REGION", "cn-hangzhou");
+    let block = provider_block(&emulator).replace("  region = \"cn-hangzhou\"\n", "");
+    ws.write_config(&format!("{block}{}", resource()));
+    ws.apply().ok();
+}
+
+#[test]
+fn missing_credentials_name_the_attribute_and_the_env_vars() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Missing `secret_key`"), "{out}");
+    assert!(
+        out.contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET or ALICLOUD_SECRET_KEY"),
+        "{out}"
+    );
+}
+
+#[test]
+fn wrong_secret_is_the_clouds_signature_error_naming_the_source_not_the_value() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    let wrong = "this-is-the-wrong-secret-value";
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", wrong);
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("SignatureDoesNotMatch"), "{out}");
+    assert!(
+        out.contains("the environment variable ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+        "{out}"
+    );
+    assert!(!out.contains(wrong), "the secret leaked:\n{out}");
+    assert!(!out.contains(SECRET_KEY), "{out}");
+    assert_eq!(emulator.mutating_calls(), 0);
+}
+
+#[test]
+fn unknown_access_key_and_expired_token_are_explained() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "no-such-key");
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    let out = ws.plan().output();
+    assert!(out.contains("InvalidAccessKeyId.NotFound"), "{out}");
+    assert!(out.contains("access key ID is unknown"), "{out}");
+
+    let mut ws = Workspace::new();
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-expired-sts-key");
+    ws.set_env(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "emulator-expired-sts-secret",
+    );
+    ws.set_env("ALIBABA_CLOUD_SECURITY_TOKEN", "emulator-expired-sts-token");
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    let out = ws.plan().output();
+    assert!(out.contains("InvalidSecurityToken.Expired"), "{out}");
+    assert!(out.contains("request a new token"), "{out}");
+    assert!(!out.contains("emulator-expired-sts-token"), "{out}");
+}
+
+#[test]
+fn sts_credentials_work() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.set_env("ALICLOUD_ACCESS_KEY", "emulator-sts-key");
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_ID");
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-sts-secret");
+    ws.set_env("ALICLOUD_SECURITY_TOKEN", "emulator-sts-token");
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    ws.apply().ok();
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block =
+        provider_block(&emulator).replace(&emulator.url(), "http://ecs.cn-hangzhou.aliyuncs.com");
+    ws.write_config(&format!("{block}{}", resource()));
+    let run = ws.terraform(&["validate"]);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Invalid endpoint for ecs"), "{out}");
+    assert!(acceptance_tests::diagnostic_on(&out, "ecs"), "{out}");
+    assert!(out.contains("loopback"), "{out}");
+}
