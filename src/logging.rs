@@ -16,7 +16,12 @@ pub fn init() {
         .ok()
         .and_then(|v| parse_level(&v));
     if let Some(level) = level {
-        let filter = tracing_subscriber::filter::LevelFilter::from_level(level);
+        // Our crates and the plugin server at the asked level; dependencies (TLS, HTTP/2
+        // internals) only when they warn, so TF_LOG=DEBUG shows the provider, not rustls.
+        let filter = tracing_subscriber::filter::Targets::new()
+            .with_target("terraform_provider_maxcompute", level)
+            .with_target("tf_provider", level)
+            .with_default(Level::WARN);
         let _ = tracing_subscriber::registry()
             .with(HclogJson.with_filter(filter))
             .try_init();
@@ -52,6 +57,7 @@ pub fn format_event(event: &Event<'_>) -> String {
     event.record(&mut v);
     let mut obj = serde_json::Map::new();
     obj.insert("@level".into(), level_name(*meta.level()).into());
+    obj.insert("@timestamp".into(), timestamp().into());
     obj.insert("@message".into(), v.message.into());
     obj.insert(
         "@module".into(),
@@ -63,6 +69,15 @@ pub fn format_event(event: &Event<'_>) -> String {
     let mut line = serde_json::Value::Object(obj).to_string();
     line.push('\n');
     line
+}
+
+/// `2026-01-02T15:04:05.000Z`, the timestamp hclog writes.
+fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = acs_sign::time::iso8601(now.as_secs() as i64);
+    format!("{}.{:03}Z", secs.trim_end_matches('Z'), now.subsec_millis())
 }
 
 fn level_name(l: Level) -> &'static str {

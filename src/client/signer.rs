@@ -3,20 +3,35 @@
 
 use super::Credentials;
 
+/// One RPC call to sign.
+#[derive(Debug, Clone, Copy)]
+pub struct RpcCall<'a> {
+    /// The HTTP method actually used (it is part of the signature).
+    pub method: &'a str,
+    pub action: &'a str,
+    pub version: &'a str,
+    /// Sent as `RegionId` unless `params` already has one.
+    pub region: &'a str,
+    pub params: &'a [(String, String)],
+}
+
 /// The common parameters of RPC signature v1, then the signature over everything.
 ///
 /// `now` is Unix seconds and `nonce` a fresh unique string (one per attempt: the cloud refuses a
 /// reused nonce within 15 minutes).
 pub fn sign_rpc(
-    method: &str,
-    action: &str,
-    version: &str,
-    region: &str,
-    params: &[(String, String)],
+    call: &RpcCall<'_>,
     credentials: &Credentials,
     now: i64,
     nonce: &str,
 ) -> Vec<(String, String)> {
+    let RpcCall {
+        method,
+        action,
+        version,
+        region,
+        params,
+    } = *call;
     let mut all: Vec<(String, String)> = Vec::with_capacity(params.len() + 11);
     let mut push = |k: &str, v: &str| all.push((k.to_string(), v.to_string()));
     push("Action", action);
@@ -57,12 +72,15 @@ mod tests {
             ("RegionId".to_string(), "cn-beijing".to_string()),
             ("VpcId".to_string(), "vpc-abc123".to_string()),
         ];
+        let call = RpcCall {
+            method: "GET",
+            action: "DescribeSecurityGroups",
+            version: "2014-05-26",
+            region: "cn-hangzhou",
+            params: &params,
+        };
         let signed = sign_rpc(
-            "GET",
-            "DescribeSecurityGroups",
-            "2014-05-26",
-            "cn-hangzhou",
-            &params,
+            &call,
             &creds,
             1_456_231_584,
             "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",

@@ -161,16 +161,14 @@ impl Transport {
             .map(|d| d.as_secs() as i64)
             .unwrap_or_default();
         let nonce = uuid::Uuid::new_v4().to_string();
-        let signed = signer::sign_rpc(
-            "POST",
+        let call = signer::RpcCall {
+            method: "POST",
             action,
-            service.version(),
-            &inner.region,
-            &params.0,
-            &inner.credentials,
-            now,
-            &nonce,
-        );
+            version: service.version(),
+            region: &inner.region,
+            params: &params.0,
+        };
+        let signed = signer::sign_rpc(&call, &inner.credentials, now, &nonce);
         let body = signed
             .iter()
             .map(|(k, v)| {

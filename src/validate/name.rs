@@ -42,6 +42,24 @@ pub fn security_group_description(description: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A region ID: lower-case letters, digits and `-`, like `cn-hangzhou` or `ap-southeast-1`.
+pub fn region_id(region: &str) -> Result<(), String> {
+    let ok = (2..=32).contains(&region.len())
+        && region.contains('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{region}` is not a region ID; use the ID, not the display name, e.g. `cn-hangzhou` or `ap-southeast-1`."
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,27 +78,17 @@ mod tests {
     }
 
     #[test]
+    fn regions() {
+        assert!(region_id("cn-hangzhou").is_ok());
+        assert!(region_id("ap-southeast-1").is_ok());
+        assert!(region_id("Hangzhou").is_err());
+        assert!(region_id("cn-").is_err());
+    }
+
+    #[test]
     fn descriptions() {
         assert!(security_group_description("Return traffic for MaxCompute").is_ok());
         assert!(security_group_description("x").is_err());
         assert!(security_group_description("https://evil").is_err());
-    }
-}
-
-/// A region ID: lower-case letters, digits and `-`, like `cn-hangzhou` or `ap-southeast-1`.
-pub fn region_id(region: &str) -> Result<(), String> {
-    let ok = (2..=32).contains(&region.len())
-        && region.contains('-')
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{region}` is not a region ID; use the ID, not the display name, e.g. `cn-hangzhou` or `ap-southeast-1`."
-        ))
     }
 }

@@ -216,10 +216,9 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
     let serve: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<(), tonic::transport::Error>> + Send>,
     > = match &tls_config.server {
-        Some(config) => Box::pin(router.serve_with_incoming_shutdown(
-            tls_incoming(incoming, config.clone()),
-            shutdown,
-        )),
+        Some(config) => Box::pin(
+            router.serve_with_incoming_shutdown(tls_incoming(incoming, config.clone()), shutdown),
+        ),
         None => Box::pin(router.serve_with_incoming_shutdown(incoming, shutdown)),
     };
 
@@ -379,9 +378,7 @@ impl TlsConfig {
 /// stalled or refused client cannot hold up terraform's connection. Refused handshakes are logged
 /// and dropped; the listener keeps serving.
 fn tls_incoming(
-    incoming: impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>>
-        + Send
-        + 'static,
+    incoming: impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> + Send + 'static,
     config: Arc<rustls::ServerConfig>,
 ) -> impl tokio_stream::Stream<
     Item = std::io::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>>,
@@ -396,10 +393,8 @@ fn tls_incoming(
             let acceptor = acceptor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
-                let handshake = tokio::time::timeout(
-                    std::time::Duration::from_secs(10),
-                    acceptor.accept(conn),
-                );
+                let handshake =
+                    tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(conn));
                 match handshake.await {
                     Ok(Ok(tls)) => {
                         let _ = tx.send(Ok(tls)).await;

@@ -36,7 +36,8 @@ impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
         use p521::ecdsa::signature::Verifier;
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
         let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
         key.verify(message, &sig).map_err(|_| InvalidSignature)
     }
@@ -55,12 +56,18 @@ static P521: &[&dyn SignatureVerificationAlgorithm] = &[&EcdsaP521Sha512];
 /// ring's algorithms plus P-521.
 fn algorithms() -> WebPkiSupportedAlgorithms {
     let ring = rustls::crypto::ring::default_provider().signature_verification_algorithms;
-    let all: Vec<&'static dyn SignatureVerificationAlgorithm> =
-        ring.all.iter().copied().chain(P521.iter().copied()).collect();
-    let mapping: Vec<(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])> =
-        std::iter::once((SignatureScheme::ECDSA_NISTP521_SHA512, P521))
-            .chain(ring.mapping.iter().copied())
-            .collect();
+    let all: Vec<&'static dyn SignatureVerificationAlgorithm> = ring
+        .all
+        .iter()
+        .copied()
+        .chain(P521.iter().copied())
+        .collect();
+    let mapping: Vec<(
+        SignatureScheme,
+        &'static [&'static dyn SignatureVerificationAlgorithm],
+    )> = std::iter::once((SignatureScheme::ECDSA_NISTP521_SHA512, P521))
+        .chain(ring.mapping.iter().copied())
+        .collect();
     // Built once per process (one server): leaking two small slices gives the 'static lifetime
     // rustls requires.
     WebPkiSupportedAlgorithms {
@@ -100,7 +107,8 @@ impl ClientCertVerifier for PinnedClientCert {
             Ok(ClientCertVerified::assertion())
         } else {
             Err(rustls::Error::General(
-                "client certificate is not the one terraform announced in PLUGIN_CLIENT_CERT".into(),
+                "client certificate is not the one terraform announced in PLUGIN_CLIENT_CERT"
+                    .into(),
             ))
         }
     }
