@@ -111,3 +111,110 @@ pub fn verify_rpc(
     }
     Ok(())
 }
+
+/// One ROA request as the emulator received it.
+pub struct RoaRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a [(String, String)],
+    /// Every header, names as received.
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+/// Checks the `Authorization: acs AK:SIG` header of a ROA request and its `Content-MD5`.
+pub fn verify_roa(
+    state: &CloudState,
+    nonces: &mut NonceCache,
+    req: &RoaRequest<'_>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let header = |name: &str| {
+        req.headers
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let auth = header("Authorization").ok_or_else(|| ApiError::missing("Authorization"))?;
+    let (key_id, signature) = auth
+        .strip_prefix("acs ")
+        .and_then(|rest| rest.split_once(':'))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "IncompleteSignature",
+                "The Authorization header is not `acs <AccessKeyId>:<Signature>`.",
+            )
+        })?;
+    let date = header("Date").ok_or_else(|| ApiError::missing("Date"))?;
+    let t = acs_sign::time::parse_http_date(date).ok_or_else(|| {
+        ApiError::invalid(
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
+        )
+    })?;
+    if (t - now).abs() > MAX_SKEW_SECS {
+        return Err(ApiError::invalid(
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired.",
+        ));
+    }
+    if !req.body.is_empty() {
+        let md5 = header("Content-MD5").ok_or_else(|| ApiError::missing("Content-MD5"))?;
+        if md5 != acs_sign::content_md5(req.body) {
+            return Err(ApiError::invalid(
+                "ContentMD5NotMatched",
+                "The Content-MD5 of the body does not match.",
+            ));
+        }
+    }
+    let key = state
+        .access_keys
+        .iter()
+        .find(|k| k.access_key_id == key_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            )
+        })?;
+    let signed_headers: Vec<(&String, &String)> = req
+        .headers
+        .iter()
+        .filter(|(h, _)| !h.eq_ignore_ascii_case("Authorization"))
+        .map(|(h, v)| (h, v))
+        .collect();
+    let string_to_sign =
+        acs_sign::roa::string_to_sign(req.method, &signed_headers, req.path, req.query);
+    let expected = acs_sign::roa::sign(&key.access_key_secret, &string_to_sign);
+    if !acs_sign::constant_time_eq(&expected, signature) {
+        return Err(ApiError::invalid(
+            "SignatureDoesNotMatch",
+            format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+        ));
+    }
+    match (&key.security_token, header("x-acs-security-token")) {
+        (Some(_), _) if key.token_expired => {
+            return Err(ApiError::invalid(
+                "InvalidSecurityToken.Expired",
+                "Specified SecurityToken is expired.",
+            ))
+        }
+        (Some(expected), Some(given)) if expected == given => {}
+        (None, None) => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.",
+            ))
+        }
+    }
+    if let Some(nonce) = header("x-acs-signature-nonce") {
+        if !nonces.insert(nonce, now) {
+            return Err(ApiError::invalid(
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            ));
+        }
+    }
+    Ok(())
+}

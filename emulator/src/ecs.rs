@@ -99,6 +99,9 @@ fn create_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
             "The specified parameter \"SecurityGroupType\" is not valid.",
         ));
     }
+    // A setting lets tests model a group someone else made advanced.
+    let forced = state.settings.force_security_group_type.clone();
+    let group_type = forced.as_deref().unwrap_or(group_type);
     let id = state.new_id("sg-");
     state.security_groups.insert(
         id.clone(),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod ecs;
 pub mod error;
 pub mod faults;
+pub mod maxcompute;
 pub mod params;
 pub mod state;
 pub mod vpc;
@@ -18,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
@@ -108,6 +109,7 @@ pub fn is_mutating(action: &str) -> bool {
 pub fn app(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/", any(rpc))
+        .route("/api/v1/*rest", any(roa))
         .route("/_emulator/health", get(|| async { "ok" }))
         .route("/_emulator/state", get(get_state).put(put_state))
         .route("/_emulator/calls", get(get_calls).delete(reset_calls))
@@ -167,34 +169,8 @@ async fn rpc(
     let Some(action) = params.get("Action").map(str::to_string) else {
         return error_response(&ApiError::missing("Action"));
     };
-    let (injected, latency) = {
-        let mut inner = em.lock();
-        *inner.calls.entry(action.clone()).or_default() += 1;
-        if is_mutating(&action) {
-            inner.mutating += 1;
-        }
-        let Inner { faults, rng, .. } = &mut *inner;
-        (faults.decide(&action, rng), faults.latency_ms)
-    };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
-    }
-    match injected {
-        Injected::Throttle => {
-            return error_response(&ApiError::new(
-                400,
-                "Throttling.User",
-                "Request was denied due to user flow control.",
-            ))
-        }
-        Injected::ServerError => {
-            return error_response(&ApiError::new(
-                503,
-                "ServiceUnavailable",
-                "The request has failed due to a temporary failure of the server.",
-            ))
-        }
-        Injected::None => {}
+    if let Some(e) = count_and_draw(&em, &action).await {
+        return error_response(&e);
     }
     let mut inner = em.lock();
     let Inner { state, nonces, .. } = &mut *inner;
@@ -229,8 +205,127 @@ async fn rpc(
     }
 }
 
+fn roa_error(e: &ApiError) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = json!({
+        "requestId": request_id(),
+        "httpCode": e.status,
+        "errorCode": e.code,
+        "errorMsg": e.message,
+    });
+    (status, Json(body)).into_response()
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+/// Counts a call and draws its fault; waits out any injected latency.
+async fn count_and_draw(em: &Emulator, action: &str) -> Option<ApiError> {
+    let (injected, latency) = {
+        let mut inner = em.lock();
+        *inner.calls.entry(action.to_string()).or_default() += 1;
+        if is_mutating(action) {
+            inner.mutating += 1;
+        }
+        let Inner { faults, rng, .. } = &mut *inner;
+        (faults.decide(action, rng), faults.latency_ms)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    match injected {
+        Injected::Throttle => Some(ApiError::new(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        )),
+        Injected::ServerError => Some(ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        )),
+        Injected::None => None,
+    }
+}
+
+/// MaxCompute's ROA API (`/api/v1/...`): the network-link contract.
+async fn roa(
+    State(em): State<Arc<Emulator>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let segments: Vec<&str> = path
+        .trim_start_matches("/api/v1/")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Some(op) = maxcompute::operation(method.as_str(), &segments) else {
+        return roa_error(&ApiError::not_found(
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+        ));
+    };
+    let query = match uri.query().map(acs_sign::encode::parse_query) {
+        None => Vec::new(),
+        Some(Some(q)) => q,
+        Some(None) => {
+            return roa_error(&ApiError::invalid(
+                "InvalidParameter",
+                "The query string is not valid.",
+            ))
+        }
+    };
+    let header_pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(k, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (k.as_str().to_string(), v.to_string()))
+        })
+        .collect();
+    if let Some(e) = count_and_draw(&em, op).await {
+        return roa_error(&e);
+    }
+    let mut inner = em.lock();
+    let Inner { state, nonces, .. } = &mut *inner;
+    let req = auth::RoaRequest {
+        method: method.as_str(),
+        path: &path,
+        query: &query,
+        headers: &header_pairs,
+        body: &body,
+    };
+    if let Err(e) = auth::verify_roa(state, nonces, &req, now()) {
+        return roa_error(&e);
+    }
+    match maxcompute::handle(op, state, &segments, &query, &body, now_ms()) {
+        Ok(data) => {
+            let snapshot = is_mutating(op).then(|| state.clone());
+            drop(inner);
+            if let Some(s) = snapshot {
+                em.save(&s);
+            }
+            (
+                StatusCode::OK,
+                Json(json!({ "requestId": request_id(), "data": data })),
+            )
+                .into_response()
+        }
+        Err(e) => roa_error(&e),
+    }
+}
+
 async fn get_state(State(em): State<Arc<Emulator>>) -> Json<CloudState> {
-    Json(em.snapshot())
+    let mut inner = em.lock();
+    maxcompute::advance(&mut inner.state, now_ms());
+    Json(inner.state.clone())
 }
 
 async fn put_state(State(em): State<Arc<Emulator>>, body: Bytes) -> Response {

@@ -18,6 +18,15 @@ pub struct CloudState {
     pub vswitches: BTreeMap<String, VSwitch>,
     #[serde(default)]
     pub security_groups: BTreeMap<String, SecurityGroup>,
+    /// MaxCompute network links by name (the provisional contract of this project).
+    #[serde(default)]
+    pub network_links: BTreeMap<String, NetworkLink>,
+    /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
+    #[serde(default)]
+    pub enis: BTreeMap<String, Eni>,
+    /// Behaviour switches tests and module authors may flip.
+    #[serde(default)]
+    pub settings: Settings,
     /// `Action:ClientToken` → the ID the first call returned, so retries return it again.
     #[serde(default)]
     pub client_tokens: BTreeMap<String, String>,
@@ -28,6 +37,92 @@ pub struct CloudState {
 
 fn default_region() -> String {
     "cn-hangzhou".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// Seed 000 step 1: MaxCompute may create ENIs in the account's VPCs.
+    #[serde(default = "yes")]
+    pub eni_authorized: bool,
+    /// How long a network link stays `CREATING`.
+    #[serde(default = "create_ms")]
+    pub network_link_create_ms: u64,
+    /// How long a network link stays `DELETING`.
+    #[serde(default = "delete_ms")]
+    pub network_link_delete_ms: u64,
+    /// When set, new network links end `FAILED` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_link_failure: Option<String>,
+    /// When set, `CreateSecurityGroup` makes groups of this type whatever was asked (to model a
+    /// group created by someone else's module as advanced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_security_group_type: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn create_ms() -> u64 {
+    1000
+}
+
+fn delete_ms() -> u64 {
+    500
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            eni_authorized: true,
+            network_link_create_ms: create_ms(),
+            network_link_delete_ms: delete_ms(),
+            network_link_failure: None,
+            force_security_group_type: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NetworkLink {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub link_type: String,
+    pub region_id: String,
+    pub vpc_id: String,
+    pub vswitch_id: String,
+    pub zone_id: String,
+    pub vswitch_cidr: String,
+    pub security_group_id: String,
+    #[serde(default)]
+    pub description: String,
+    /// `CREATING`, `AVAILABLE`, `FAILED` or `DELETING` (as stored; reads advance it with time).
+    pub status: String,
+    #[serde(default)]
+    pub status_reason: String,
+    #[serde(default)]
+    pub eni_ips: Vec<String>,
+    #[serde(default)]
+    pub return_security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub client_token: String,
+    /// Unix milliseconds: when `CREATING` ends, when `DELETING` ends.
+    #[serde(default)]
+    pub ready_at_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone_at_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Eni {
+    pub eni_id: String,
+    pub vswitch_id: String,
+    pub vpc_id: String,
+    pub primary_ip: String,
+    pub security_group_ids: Vec<String>,
+    pub network_link: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -100,29 +100,99 @@ impl Transport {
         params: Params,
         idempotency: Idempotency,
     ) -> Result<T, Error> {
-        let value = self
-            .rpc_value(service, action, &params, idempotency)
-            .await?;
-        serde_json::from_value(value).map_err(|e| Error::Decode {
-            action,
-            status: 200,
-            reason: format!("the answer does not have the documented shape: {e}"),
-        })
+        let inner = &self.inner;
+        let url = inner.endpoints.url(service, &inner.region);
+        let make = |now: i64, nonce: &str| {
+            let call = signer::RpcCall {
+                method: "POST",
+                action,
+                version: service.version(),
+                region: &inner.region,
+                params: &params.0,
+            };
+            let signed = signer::sign_rpc(&call, &inner.credentials, now, nonce);
+            let body = signed
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        acs_sign::encode::percent_encode(k),
+                        acs_sign::encode::percent_encode(v)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            inner
+                .http
+                .post(url.clone())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .body(body)
+        };
+        let value = self.call_value(action, &url, idempotency, &make).await?;
+        decode_into(action, value)
     }
 
-    async fn rpc_value(
+    /// Calls a ROA operation (MaxCompute style: a method, a path, JSON in and out).
+    pub async fn roa<T: DeserializeOwned>(
         &self,
         service: Service,
-        action: &'static str,
-        params: &Params,
+        request: RoaRequest<'_>,
         idempotency: Idempotency,
+    ) -> Result<T, Error> {
+        let inner = &self.inner;
+        let base = inner.endpoints.url(service, &inner.region);
+        let mut url = base
+            .join(request.path.trim_start_matches('/'))
+            .map_err(|e| Error::Config(format!("bad path {}: {e}", request.path)))?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let body = request.body.map(|b| b.to_string());
+        let action = request.action;
+        let make = |now: i64, nonce: &str| {
+            let headers = signer::roa_headers(
+                &signer::RoaCall {
+                    method: request.method.as_str(),
+                    action,
+                    version: service.version(),
+                    region: &inner.region,
+                    path: url.path(),
+                    query: &request.query,
+                    body: body.as_deref(),
+                },
+                &inner.credentials,
+                now,
+                nonce,
+            );
+            let mut builder = inner.http.request(request.method.clone(), url.clone());
+            for (k, v) in headers {
+                builder = builder.header(k, v);
+            }
+            if let Some(b) = &body {
+                builder = builder.body(b.clone());
+            }
+            builder
+        };
+        let value = self.call_value(action, &url, idempotency, &make).await?;
+        decode_into(action, value)
+    }
+
+    /// The retry loop around one logical call: each attempt is built afresh (new time and nonce).
+    async fn call_value(
+        &self,
+        action: &'static str,
+        url: &reqwest::Url,
+        idempotency: Idempotency,
+        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
     ) -> Result<serde_json::Value, Error> {
         let config = &self.inner.retry;
         let mut backoff = Backoff::new(&config.backoff);
         let started = Instant::now();
         let mut retries = 0;
         loop {
-            let (result, sent) = self.attempt(service, action, params).await;
+            let (result, sent) = attempt(action, url, make).await;
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
@@ -146,106 +216,109 @@ impl Transport {
             tokio::time::sleep(wait).await;
         }
     }
+}
 
-    /// One signed attempt. The flag says whether the request may have reached the server.
-    async fn attempt(
-        &self,
-        service: Service,
-        action: &'static str,
-        params: &Params,
-    ) -> (Result<serde_json::Value, Error>, bool) {
-        let inner = &self.inner;
-        let url = inner.endpoints.url(service, &inner.region);
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
-        let nonce = uuid::Uuid::new_v4().to_string();
-        let call = signer::RpcCall {
-            method: "POST",
-            action,
-            version: service.version(),
-            region: &inner.region,
-            params: &params.0,
-        };
-        let signed = signer::sign_rpc(&call, &inner.credentials, now, &nonce);
-        let body = signed
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    acs_sign::encode::percent_encode(k),
-                    acs_sign::encode::percent_encode(v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&");
-        let response = inner
-            .http
-            .post(url.clone())
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .body(body)
-            .send()
-            .await;
-        let mut response = match response {
-            Ok(r) => r,
+/// One ROA request.
+#[derive(Debug, Clone)]
+pub struct RoaRequest<'a> {
+    /// A name for logs and errors, like an RPC action (`CreateNetworkLink`).
+    pub action: &'static str,
+    pub method: reqwest::Method,
+    pub path: &'a str,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+fn decode_into<T: DeserializeOwned>(
+    action: &'static str,
+    value: serde_json::Value,
+) -> Result<T, Error> {
+    serde_json::from_value(value).map_err(|e| Error::Decode {
+        action,
+        status: 200,
+        reason: format!("the answer does not have the documented shape: {e}"),
+    })
+}
+
+/// One signed attempt. The flag says whether the request may have reached the server.
+async fn attempt(
+    action: &'static str,
+    url: &reqwest::Url,
+    make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+) -> (Result<serde_json::Value, Error>, bool) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let nonce = uuid::Uuid::new_v4().to_string();
+    let endpoint = || {
+        let mut u = url.clone();
+        u.set_query(None);
+        u.set_path("");
+        u.as_str().trim_end_matches('/').to_string()
+    };
+    let response = make(now, &nonce).send().await;
+    let mut response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            let sent = !e.is_connect();
+            return (
+                Err(Error::Connection {
+                    action,
+                    endpoint: endpoint(),
+                    reason: describe_reqwest(&e),
+                    retries: 0,
+                }),
+                sent,
+            );
+        }
+    };
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return (
+                        Err(Error::Decode {
+                            action,
+                            status,
+                            reason: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
+                        }),
+                        true,
+                    );
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
             Err(e) => {
-                let sent = !e.is_connect();
                 return (
                     Err(Error::Connection {
                         action,
-                        endpoint: url.as_str().trim_end_matches('/').to_string(),
-                        reason: describe_reqwest(&e),
+                        endpoint: endpoint(),
+                        reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
                         retries: 0,
                     }),
-                    sent,
-                );
-            }
-        };
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_BODY {
-                        return (
-                            Err(Error::Decode {
-                                action,
-                                status,
-                                reason: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
-                            }),
-                            true,
-                        );
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return (
-                        Err(Error::Connection {
-                            action,
-                            endpoint: url.as_str().trim_end_matches('/').to_string(),
-                            reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
-                            retries: 0,
-                        }),
-                        true,
-                    )
-                }
+                    true,
+                )
             }
         }
-        let result = decode(action, status, &body);
-        match &result {
-            Ok(v) => tracing::trace!(
-                action,
-                status,
-                request_id = v.get("RequestId").and_then(|r| r.as_str()).unwrap_or(""),
-                "API call"
-            ),
-            Err(e) => tracing::debug!(action, status, error = %e, "API call failed"),
-        }
-        (result, true)
     }
+    let result = decode(action, status, &body);
+    match &result {
+        Ok(v) => tracing::trace!(
+            action,
+            status,
+            request_id = v
+                .get("RequestId")
+                .or_else(|| v.get("requestId"))
+                .and_then(|r| r.as_str())
+                .unwrap_or(""),
+            "API call"
+        ),
+        Err(e) => tracing::debug!(action, status, error = %e, "API call failed"),
+    }
+    (result, true)
 }
 
 fn with_retries(mut error: Error, n: u32) -> Error {

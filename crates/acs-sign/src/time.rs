@@ -86,6 +86,29 @@ pub fn http_date(unix: i64) -> String {
     )
 }
 
+/// Parses an RFC 2616 date (`Tue, 23 Feb 2016 12:46:24 GMT`) back to Unix seconds.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let mut parts = s.split_ascii_whitespace();
+    let _day = parts.next()?.strip_suffix(',')?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    let month = parts.next()?;
+    let mo = MONTH_NAMES.iter().position(|m| *m == month)? as u32 + 1;
+    let y: i64 = parts.next()?.parse().ok()?;
+    let hms: Vec<i64> = parts
+        .next()?
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.len() != 3 || !(1..=31).contains(&d)
+    {
+        return None;
+    }
+    if hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +120,8 @@ mod tests {
         assert_eq!(iso8601(T), "2016-02-23T12:46:24Z");
         assert_eq!(http_date(T), "Tue, 23 Feb 2016 12:46:24 GMT");
         assert_eq!(parse_iso8601("2016-02-23T12:46:24Z"), Some(T));
+        assert_eq!(parse_http_date("Tue, 23 Feb 2016 12:46:24 GMT"), Some(T));
+        assert_eq!(parse_http_date("Tue, 23 Feb 2016 12:46:24"), None);
     }
 
     #[test]
@@ -116,6 +141,7 @@ mod tests {
         #[test]
         fn iso8601_round_trips(t in 0i64..8_000_000_000) {
             proptest::prop_assert_eq!(parse_iso8601(&iso8601(t)), Some(t));
+            proptest::prop_assert_eq!(parse_http_date(&http_date(t)), Some(t));
         }
     }
 }
