@@ -11,7 +11,7 @@ use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicRes
 
 use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service};
 use crate::framework::schema::Attr;
-use crate::framework::ClientCell;
+use crate::framework::{ClientCell, SharedFacts};
 use crate::{data_sources, resources};
 
 /// Environment variables read when an attribute is not set, first match wins: the names users
@@ -75,12 +75,14 @@ impl EndpointsBlock {
 /// The provider.
 pub struct MaxComputeProvider {
     client: ClientCell,
+    facts: SharedFacts,
 }
 
 impl MaxComputeProvider {
     pub fn new() -> Self {
         Self {
             client: Arc::new(OnceLock::new()),
+            facts: Arc::new(Default::default()),
         }
     }
 }
@@ -337,7 +339,8 @@ impl Provider for MaxComputeProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
-            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone())
+            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone()),
+            "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone())
         })
     }
 
@@ -346,7 +349,9 @@ impl Provider for MaxComputeProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
-            "security_group" => data_sources::security_group::SecurityGroupDataSource::new(self.client.clone())
+            "security_group" => data_sources::security_group::SecurityGroupDataSource::new(self.client.clone()),
+            "network_link" => data_sources::network_link::NetworkLinkDataSource::new(self.client.clone()),
+            "vpc_access_zones" => data_sources::vpc_access_zones::VpcAccessZonesDataSource::new(self.client.clone())
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod ecs;
 pub mod endpoint;
 pub mod error;
 pub mod ids;
+pub mod maxcompute;
 pub mod retry;
 pub mod signer;
 pub mod transport;
@@ -41,6 +42,10 @@ impl Client {
 
     pub fn ecs(&self) -> ecs::EcsApi<'_> {
         ecs::EcsApi::new(&self.transport)
+    }
+
+    pub fn maxcompute(&self) -> maxcompute::MaxComputeApi<'_> {
+        maxcompute::MaxComputeApi::new(&self.transport)
     }
 
     pub fn vpc(&self) -> vpc::VpcApi<'_> {

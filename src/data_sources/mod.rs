@@ -1,3 +1,5 @@
 //! One file per data source, named after it.
 
+pub mod network_link;
 pub mod security_group;
+pub mod vpc_access_zones;

@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod schema;
+pub mod timeouts;
 
 use std::sync::{Arc, OnceLock};
 
@@ -12,6 +13,18 @@ use crate::client::Client;
 
 /// The client, set once by `ConfigureProvider`; resources are built before that happens.
 pub type ClientCell = Arc<OnceLock<Client>>;
+
+/// Cloud lookups cached for the provider process (see `validate::cloud`).
+pub type SharedFacts = Arc<crate::validate::cloud::Facts>;
+
+/// Data a resource carries from plan to apply (terraform's "private" state).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Private {
+    /// The idempotency token of a create, fixed at plan time so every retry — and a re-run of the
+    /// same saved plan — reuses it and never makes a duplicate.
+    #[serde(default)]
+    pub client_token: Option<String>,
+}
 
 /// The configured client, or an error saying the provider was not configured.
 pub fn client<'a>(cell: &'a ClientCell, diags: &mut Diagnostics) -> Option<&'a Client> {

@@ -32,6 +32,20 @@ impl Attr {
         )
     }
 
+    pub fn string_list(description: &str) -> Self {
+        Self::new(
+            AttributeType::List(Box::new(AttributeType::String)),
+            description,
+        )
+    }
+
+    pub fn string_map(description: &str) -> Self {
+        Self::new(
+            AttributeType::Map(Box::new(AttributeType::String)),
+            description,
+        )
+    }
+
     pub fn required(mut self) -> Self {
         self.0.constraint = AttributeConstraint::Required;
         self

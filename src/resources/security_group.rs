@@ -19,7 +19,7 @@ use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::Client;
 use crate::framework::diag::{client_error, client_error_at};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell};
+use crate::framework::{client, ClientCell, Private};
 use crate::validate;
 
 /// The description put on the rules this resource creates, so people reading the group in the
@@ -67,14 +67,6 @@ impl State {
             })
             .unwrap_or_default()
     }
-}
-
-/// Data carried from plan to apply.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Private {
-    /// The idempotency token of the create, fixed at plan time so every retry reuses it.
-    #[serde(default)]
-    pub client_token: Option<String>,
 }
 
 pub struct SecurityGroupResource {

@@ -2,5 +2,7 @@
 //! resource schema code decides which rule applies to which attribute.
 
 pub mod cidr;
+pub mod cloud;
 pub mod name;
+pub mod network_link;
 pub mod zones;

@@ -1,0 +1,339 @@
+//! MaxCompute network links — a **provisional contract defined by this project**.
+//!
+//! MaxCompute's public OpenAPI (2022-01-04, every SDK version up to 7.2.0) has no network-link
+//! operation; links are made in the console. Until one is published, the provider speaks the
+//! contract below, in MaxCompute's ROA style (`/api/v1/...`, JSON bodies, the ROA signature,
+//! camelCase envelope `{requestId, data}` / `{errorCode, errorMsg, httpCode}`). It lives in this one
+//! module so that adopting the real API, when it exists, changes this file only. The emulator
+//! implements it.
+//!
+//! | operation | request | answer `data` |
+//! |---|---|---|
+//! | CreateNetworkLink | `POST /api/v1/networkLinks` `{name, type, vpcId, vswitchId, securityGroupId, description?, clientToken}` | link |
+//! | GetNetworkLink | `GET /api/v1/networkLinks/{name}` | link, or 404 `NetworkLink.NotFound` |
+//! | ListNetworkLinks | `GET /api/v1/networkLinks?vpcId=&maxItem=&marker=` | `{networkLinks: [link], marker}` |
+//! | UpdateNetworkLink | `PUT /api/v1/networkLinks/{name}` `{description}` | link |
+//! | DeleteNetworkLink | `DELETE /api/v1/networkLinks/{name}` | link (`DELETING`) |
+//! | GetEniAuthorization | `GET /api/v1/eniAuthorization` | `{authorized: bool}` |
+//!
+//! A link: `{name, type, regionId, vpcId, vswitchId, zoneId, vswitchCidr, securityGroupId,
+//! description, status, statusReason, eniIps, returnSecurityGroupIds}`; `status` is `CREATING`,
+//! `AVAILABLE`, `FAILED` (see `statusReason`) or `DELETING`. Creating a link is asynchronous; the
+//! same `clientToken` returns the same link. Errors specific to the contract:
+//! `EniAuthorizationRequired` (403, seed 000 step 1 not done), `NetworkLink.AlreadyExists` (409),
+//! `Zone.NotSupported` (400).
+
+use serde::Deserialize;
+
+use super::retry::Idempotency;
+use super::transport::{RoaRequest, Transport};
+use super::{Error, Service};
+
+/// The error code of a missing ENI authorization.
+pub const ENI_AUTHORIZATION_REQUIRED: &str = "EniAuthorizationRequired";
+/// The error code of a name already taken.
+pub const ALREADY_EXISTS: &str = "NetworkLink.AlreadyExists";
+
+/// Where a link is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Creating,
+    Available,
+    Failed,
+    Deleting,
+    Other(String),
+}
+
+impl LinkStatus {
+    fn parse(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "AVAILABLE" => Self::Available,
+            "FAILED" => Self::Failed,
+            "DELETING" => Self::Deleting,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "CREATING",
+            Self::Available => "AVAILABLE",
+            Self::Failed => "FAILED",
+            Self::Deleting => "DELETING",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawLink {
+    name: String,
+    #[serde(default, rename = "type")]
+    link_type: String,
+    #[serde(default)]
+    region_id: String,
+    #[serde(default)]
+    vpc_id: String,
+    #[serde(default)]
+    vswitch_id: String,
+    #[serde(default)]
+    zone_id: String,
+    #[serde(default)]
+    vswitch_cidr: String,
+    #[serde(default)]
+    security_group_id: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    status_reason: String,
+    #[serde(default)]
+    eni_ips: Vec<String>,
+    #[serde(default)]
+    return_security_group_ids: Vec<String>,
+}
+
+/// A network link as the service reports it.
+#[derive(Debug, Clone)]
+pub struct NetworkLink {
+    pub name: String,
+    pub link_type: String,
+    pub region_id: String,
+    pub vpc_id: String,
+    pub vswitch_id: String,
+    pub zone_id: String,
+    pub vswitch_cidr: String,
+    pub security_group_id: String,
+    pub description: String,
+    pub status: LinkStatus,
+    pub status_reason: String,
+    pub eni_ips: Vec<String>,
+    pub return_security_group_ids: Vec<String>,
+}
+
+impl From<RawLink> for NetworkLink {
+    fn from(r: RawLink) -> Self {
+        Self {
+            name: r.name,
+            link_type: r.link_type,
+            region_id: r.region_id,
+            vpc_id: r.vpc_id,
+            vswitch_id: r.vswitch_id,
+            zone_id: r.zone_id,
+            vswitch_cidr: r.vswitch_cidr,
+            security_group_id: r.security_group_id,
+            description: r.description,
+            status: LinkStatus::parse(&r.status),
+            status_reason: r.status_reason,
+            eni_ips: r.eni_ips,
+            return_security_group_ids: r.return_security_group_ids,
+        }
+    }
+}
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct CreateNetworkLink<'a> {
+    pub name: &'a str,
+    pub link_type: &'a str,
+    pub vpc_id: &'a str,
+    pub vswitch_id: &'a str,
+    pub security_group_id: &'a str,
+    pub description: Option<&'a str>,
+    /// One per logical create, reused on every retry and re-run of the same plan.
+    pub client_token: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: T,
+}
+
+#[derive(Deserialize)]
+struct Authorization {
+    authorized: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkList {
+    #[serde(default)]
+    network_links: Vec<RawLink>,
+    #[serde(default)]
+    marker: String,
+}
+
+/// MaxCompute calls.
+pub struct MaxComputeApi<'a> {
+    t: &'a Transport,
+}
+
+fn path(name: &str) -> String {
+    // Names are letters, digits and `_`: nothing to escape in a path segment.
+    format!("/api/v1/networkLinks/{name}")
+}
+
+impl<'a> MaxComputeApi<'a> {
+    pub(super) fn new(t: &'a Transport) -> Self {
+        Self { t }
+    }
+
+    pub async fn create_network_link(
+        &self,
+        req: &CreateNetworkLink<'_>,
+    ) -> Result<NetworkLink, Error> {
+        let mut body = serde_json::json!({
+            "name": req.name,
+            "type": req.link_type,
+            "vpcId": req.vpc_id,
+            "vswitchId": req.vswitch_id,
+            "securityGroupId": req.security_group_id,
+            "clientToken": req.client_token,
+        });
+        if let Some(d) = req.description {
+            body["description"] = d.into();
+        }
+        let r: Envelope<RawLink> = self
+            .t
+            .roa(
+                Service::MaxCompute,
+                RoaRequest {
+                    action: "CreateNetworkLink",
+                    method: reqwest::Method::POST,
+                    path: "/api/v1/networkLinks",
+                    query: Vec::new(),
+                    body: Some(body),
+                },
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(r.data.into())
+    }
+
+    /// The link, or `None` when there is no link of that name.
+    pub async fn get_network_link(&self, name: &str) -> Result<Option<NetworkLink>, Error> {
+        let p = path(name);
+        let r: Result<Envelope<RawLink>, Error> = self
+            .t
+            .roa(
+                Service::MaxCompute,
+                RoaRequest {
+                    action: "GetNetworkLink",
+                    method: reqwest::Method::GET,
+                    path: &p,
+                    query: Vec::new(),
+                    body: None,
+                },
+                Idempotency::Safe,
+            )
+            .await;
+        match r {
+            Ok(r) => Ok(Some(r.data.into())),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// All links of a VPC (all pages).
+    pub async fn list_network_links(&self, vpc_id: &str) -> Result<Vec<NetworkLink>, Error> {
+        let mut out = Vec::new();
+        let mut marker = String::new();
+        loop {
+            let mut query = vec![
+                ("vpcId".to_string(), vpc_id.to_string()),
+                ("maxItem".to_string(), "100".to_string()),
+            ];
+            if !marker.is_empty() {
+                query.push(("marker".to_string(), marker.clone()));
+            }
+            let r: Envelope<LinkList> = self
+                .t
+                .roa(
+                    Service::MaxCompute,
+                    RoaRequest {
+                        action: "ListNetworkLinks",
+                        method: reqwest::Method::GET,
+                        path: "/api/v1/networkLinks",
+                        query,
+                        body: None,
+                    },
+                    Idempotency::Safe,
+                )
+                .await?;
+            out.extend(r.data.network_links.into_iter().map(NetworkLink::from));
+            if r.data.marker.is_empty() || r.data.marker == marker {
+                return Ok(out);
+            }
+            marker = r.data.marker;
+        }
+    }
+
+    pub async fn update_network_link_description(
+        &self,
+        name: &str,
+        description: &str,
+    ) -> Result<NetworkLink, Error> {
+        let p = path(name);
+        let r: Envelope<RawLink> = self
+            .t
+            .roa(
+                Service::MaxCompute,
+                RoaRequest {
+                    action: "UpdateNetworkLink",
+                    method: reqwest::Method::PUT,
+                    path: &p,
+                    query: Vec::new(),
+                    body: Some(serde_json::json!({ "description": description })),
+                },
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(r.data.into())
+    }
+
+    /// Starts deleting a link; `Ok(false)` when it was already gone.
+    pub async fn delete_network_link(&self, name: &str) -> Result<bool, Error> {
+        let p = path(name);
+        let r: Result<Envelope<RawLink>, Error> = self
+            .t
+            .roa(
+                Service::MaxCompute,
+                RoaRequest {
+                    action: "DeleteNetworkLink",
+                    method: reqwest::Method::DELETE,
+                    path: &p,
+                    query: Vec::new(),
+                    body: None,
+                },
+                Idempotency::Safe,
+            )
+            .await;
+        match r {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether MaxCompute may create ENIs in this account's VPCs (seed 000 step 1).
+    pub async fn eni_authorized(&self) -> Result<bool, Error> {
+        let r: Envelope<Authorization> = self
+            .t
+            .roa(
+                Service::MaxCompute,
+                RoaRequest {
+                    action: "GetEniAuthorization",
+                    method: reqwest::Method::GET,
+                    path: "/api/v1/eniAuthorization",
+                    query: Vec::new(),
+                    body: None,
+                },
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(r.data.authorized)
+    }
+}

@@ -1,0 +1,129 @@
+//! `timeouts { create = "20m" delete = "10m" }`: how long an operation may wait.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{Block, Description, NestedBlock};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::schema::Attr;
+
+/// The block's values as terraform sends them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeouts {
+    #[serde(default)]
+    pub create: Value<String>,
+    #[serde(default)]
+    pub delete: Value<String>,
+}
+
+/// The `timeouts` block (at most one), with the defaults in the descriptions.
+pub fn block(create_default: &str, delete_default: &str) -> NestedBlock {
+    NestedBlock::Optional(Block {
+        version: 1,
+        description: Description::markdown(
+            "How long create and delete may wait, e.g. `30s`, `20m`, `1h30m`.",
+        ),
+        attributes: [
+            (
+                "create",
+                format!("Time to wait for the create to finish (default `{create_default}`)."),
+            ),
+            (
+                "delete",
+                format!("Time to wait for the delete to finish (default `{delete_default}`)."),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, d)| (k.to_string(), Attr::string(&d).optional().into()))
+        .collect(),
+        ..Default::default()
+    })
+}
+
+/// Parses `90s`, `20m`, `1h30m`, `2h`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let err =
+        || format!("`{s}` is not a duration; use a number with a unit, e.g. `30s`, `20m`, `1h30m`");
+    if s.is_empty() {
+        return Err(err());
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: u64 = number.parse().map_err(|_| err())?;
+        number.clear();
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return Err(err()),
+        };
+        total = total
+            .checked_add(n.checked_mul(unit).ok_or_else(err)?)
+            .ok_or_else(err)?;
+    }
+    if !number.is_empty() || total == 0 {
+        return Err(err());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// The timeout of one operation, with its default.
+pub fn get(
+    timeouts: &Value<Vec<Timeouts>>,
+    pick: fn(&Timeouts) -> &Value<String>,
+    default: Duration,
+) -> Duration {
+    timeouts
+        .as_ref_option()
+        .and_then(|t| t.first())
+        .and_then(|t| pick(t).as_ref_option().cloned())
+        .and_then(|s| parse_duration(&s).ok())
+        .unwrap_or(default)
+}
+
+/// Adds an error for every value that does not parse.
+pub fn validate(diags: &mut Diagnostics, timeouts: &Value<Vec<Timeouts>>) {
+    for t in timeouts.as_ref_option().into_iter().flatten() {
+        for (name, value) in [("create", &t.create), ("delete", &t.delete)] {
+            if let Value::Value(s) = value {
+                if let Err(e) = parse_duration(s) {
+                    diags.error(
+                        format!("Invalid timeouts.{name}"),
+                        format!("{e}."),
+                        AttributePath::new("timeouts").index(0).attribute(name),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        for bad in [
+            "",
+            "10",
+            "m",
+            "5d",
+            "0s",
+            "1.5h",
+            "-1m",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Cloud-aware checks of a network link's targets: look each object up once (cached for the
+//! provider process: a plan never asks twice about the same VPC, vSwitch or group), then apply the
+//! pure rules of `network_link.rs`. Only facts that never change for an object are cached (its
+//! type, VPC, zone, CIDR), and only when the object exists.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::client::ecs::SecurityGroup;
+use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::vpc::{VSwitch, Vpc};
+use crate::client::{Client, Error};
+
+/// One problem found, on one attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The attribute to put the diagnostic on; `None` for the resource as a whole.
+    pub attribute: Option<&'static str>,
+    pub summary: String,
+    pub detail: String,
+}
+
+impl Problem {
+    fn on(attribute: &'static str, summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            attribute: Some(attribute),
+            summary: summary.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What a link will be made of. `None` = not known yet (computed by another resource).
+#[derive(Debug, Clone, Default)]
+pub struct LinkTargets<'a> {
+    pub vpc_id: Option<&'a str>,
+    pub vswitch_id: Option<&'a str>,
+    pub security_group_id: Option<&'a str>,
+}
+
+/// Positive lookups, shared by every resource of one provider process.
+#[derive(Debug, Default)]
+pub struct Facts {
+    vpcs: Mutex<HashMap<String, Vpc>>,
+    vswitches: Mutex<HashMap<String, VSwitch>>,
+    groups: Mutex<HashMap<String, SecurityGroup>>,
+    eni_authorized: Mutex<bool>,
+}
+
+impl Facts {
+    pub async fn vpc(&self, client: &Client, id: &VpcId) -> Result<Option<Vpc>, Error> {
+        if let Some(v) = self.vpcs.lock().expect("not poisoned").get(id.as_str()) {
+            return Ok(Some(v.clone()));
+        }
+        let found = client.vpc().find_vpc(id).await?;
+        if let Some(v) = &found {
+            self.vpcs
+                .lock()
+                .expect("not poisoned")
+                .insert(id.to_string(), v.clone());
+        }
+        Ok(found)
+    }
+
+    pub async fn vswitch(&self, client: &Client, id: &VSwitchId) -> Result<Option<VSwitch>, Error> {
+        if let Some(v) = self
+            .vswitches
+            .lock()
+            .expect("not poisoned")
+            .get(id.as_str())
+        {
+            return Ok(Some(v.clone()));
+        }
+        let found = client
+            .vpc()
+            .describe_vswitches(None, Some(id))
+            .await?
+            .into_iter()
+            .find(|v| v.vswitch_id == id.as_str());
+        if let Some(v) = &found {
+            self.vswitches
+                .lock()
+                .expect("not poisoned")
+                .insert(id.to_string(), v.clone());
+        }
+        Ok(found)
+    }
+
+    pub async fn security_group(
+        &self,
+        client: &Client,
+        id: &SecurityGroupId,
+    ) -> Result<Option<SecurityGroup>, Error> {
+        if let Some(g) = self.groups.lock().expect("not poisoned").get(id.as_str()) {
+            return Ok(Some(g.clone()));
+        }
+        let found = client.ecs().find_security_group(id).await?;
+        if let Some(g) = &found {
+            self.groups
+                .lock()
+                .expect("not poisoned")
+                .insert(id.to_string(), g.clone());
+        }
+        Ok(found)
+    }
+
+    pub async fn eni_authorized(&self, client: &Client) -> Result<bool, Error> {
+        if *self.eni_authorized.lock().expect("not poisoned") {
+            return Ok(true);
+        }
+        let ok = client.maxcompute().eni_authorized().await?;
+        if ok {
+            *self.eni_authorized.lock().expect("not poisoned") = true;
+        }
+        Ok(ok)
+    }
+}
+
+/// The detail of a missing ENI authorization: what to do, where.
+pub fn eni_authorization_detail(region: &str) -> String {
+    format!(
+        "MaxCompute is not authorized to create elastic network interfaces (ENIs) in this \
+         account's VPCs (step 1 of the \"access VPC services\" procedure). Logged in to the Alibaba \
+         Cloud account that owns the VPC, open the MaxCompute console in {region}, go to Manage \
+         Configurations > Network Connection and click Authorize (it creates the service-linked role \
+         that lets MaxCompute manage ENIs), then run terraform again."
+    )
+}
+
+/// Every check that applies to the known targets. Lookup failures (network, credentials) come
+/// back as `Err`; problems with the targets as `Ok(problems)`.
+pub async fn check_link_targets(
+    client: &Client,
+    facts: &Facts,
+    targets: &LinkTargets<'_>,
+) -> Result<Vec<Problem>, Error> {
+    let region = client.region().to_string();
+    let mut problems = Vec::new();
+    if let Err(e) = super::zones::check_region(&region) {
+        problems.push(Problem {
+            attribute: None,
+            summary: format!("Region {region} does not support MaxCompute VPC access"),
+            detail: e,
+        });
+        return Ok(problems);
+    }
+    let vpc_id = targets.vpc_id.and_then(|v| VpcId::parse(v).ok());
+    if let Some(vpc_id) = &vpc_id {
+        if facts.vpc(client, vpc_id).await?.is_none() {
+            problems.push(Problem::on(
+                "vpc_id",
+                "VPC not found",
+                format!("VPC `{vpc_id}` does not exist in region {region}. Check `vpc_id` and the provider's region."),
+            ));
+        }
+    }
+    if let Some(id) = targets.vswitch_id.and_then(|v| VSwitchId::parse(v).ok()) {
+        match facts.vswitch(client, &id).await? {
+            None => problems.push(Problem::on(
+                "vswitch_id",
+                "vSwitch not found",
+                format!("vSwitch `{id}` does not exist in region {region}."),
+            )),
+            Some(vsw) => {
+                let vpc = vpc_id
+                    .as_ref()
+                    .map(|v| v.as_str())
+                    .unwrap_or(vsw.vpc_id.as_str());
+                if let Err((s, d)) = super::network_link::vswitch(&vsw, vpc, &region) {
+                    problems.push(Problem::on("vswitch_id", s, d));
+                }
+            }
+        }
+    }
+    if let Some(id) = targets
+        .security_group_id
+        .and_then(|v| SecurityGroupId::parse(v).ok())
+    {
+        match facts.security_group(client, &id).await? {
+            None => problems.push(Problem::on(
+                "security_group_id",
+                "Security group not found",
+                format!("Security group `{id}` does not exist in region {region}."),
+            )),
+            Some(g) => {
+                let vpc = vpc_id
+                    .as_ref()
+                    .map(|v| v.as_str())
+                    .unwrap_or(g.vpc_id.as_str());
+                if let Err((s, d)) = super::network_link::security_group(&g, vpc) {
+                    problems.push(Problem::on("security_group_id", s, d));
+                }
+            }
+        }
+    }
+    if !facts.eni_authorized(client).await? {
+        problems.push(Problem {
+            attribute: None,
+            summary: "MaxCompute may not create ENIs in your VPC".into(),
+            detail: eni_authorization_detail(&region),
+        });
+    }
+    Ok(problems)
+}

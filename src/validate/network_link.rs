@@ -1,0 +1,176 @@
+//! Pure rules for a network link's targets. Each takes facts already looked up and returns the
+//! sentence to show on the attribute; `cloud.rs` does the lookups.
+
+use crate::client::ecs::{SecurityGroup, SecurityGroupType};
+use crate::client::vpc::VSwitch;
+
+/// Prefixes of the two return-traffic groups MaxCompute creates in each VPC.
+pub const AUTO_CREATED_PREFIXES: [&str; 2] = ["MaxCompute-vpc-", "MaxCompute-backup-vpc-"];
+
+/// `name`: 3–64 characters, letters, digits and `_`, starting with a letter — it is used verbatim
+/// in `SET odps.session.networklink=<name>;` and table properties.
+pub fn link_name(name: &str) -> Result<(), String> {
+    let len = name.chars().count();
+    if !(3..=64).contains(&len) {
+        return Err(format!(
+            "the name must be 3 to 64 characters long, `{name}` has {len}"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(format!(
+            "the name must start with a letter (a-z, A-Z), `{name}` does not"
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(format!(
+            "the name may contain letters, digits and `_` only; `{bad}` is not allowed"
+        ));
+    }
+    Ok(())
+}
+
+/// The only link type there is today.
+pub fn link_type(t: &str) -> Result<(), String> {
+    if t == "Passthrough" {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{t}` is not a network link type; the only type is `Passthrough`"
+        ))
+    }
+}
+
+/// The security group must be basic, not auto-created, and in the link's VPC.
+pub fn security_group(group: &SecurityGroup, vpc_id: &str) -> Result<(), (String, String)> {
+    if group.group_type == SecurityGroupType::Enterprise {
+        return Err((
+            format!("Security group {} is an advanced (enterprise) group", group.id),
+            "Advanced security groups deny all outbound traffic by default, so the MaxCompute ENIs \
+             placed in it cannot reach anything in the VPC: jobs fail with no clear error. Use a \
+             basic group, e.g. one created by the `maxcompute_security_group` resource."
+                .into(),
+        ));
+    }
+    if let Some(prefix) = AUTO_CREATED_PREFIXES
+        .iter()
+        .find(|p| group.name.starts_with(*p))
+    {
+        return Err((
+            format!(
+                "Security group {} ({}) was created by MaxCompute",
+                group.id, group.name
+            ),
+            format!(
+                "Groups named `{prefix}<vpc>` carry MaxCompute's return traffic; they must not be \
+                 modified or reused. Create a dedicated basic group (`maxcompute_security_group`)."
+            ),
+        ));
+    }
+    if group.vpc_id != vpc_id {
+        return Err((
+            format!("Security group {} is in another VPC", group.id),
+            format!(
+                "The group belongs to {} but the link is in {vpc_id}. Use a group of {vpc_id}.",
+                group.vpc_id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The vSwitch must be in the link's VPC and in a zone where VPC access is supported.
+pub fn vswitch(vsw: &VSwitch, vpc_id: &str, region: &str) -> Result<(), (String, String)> {
+    if vsw.vpc_id != vpc_id {
+        return Err((
+            format!("vSwitch {} is in another VPC", vsw.vswitch_id),
+            format!(
+                "The vSwitch belongs to {} but the link is in {vpc_id}. Use a vSwitch of {vpc_id}.",
+                vsw.vpc_id
+            ),
+        ));
+    }
+    super::zones::check_zone(region, &vsw.zone_id)
+        .map_err(|e| (format!("Zone {} is not supported", vsw.zone_id), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ids::SecurityGroupId;
+
+    fn group(name: &str, t: SecurityGroupType, vpc: &str) -> SecurityGroup {
+        SecurityGroup {
+            id: SecurityGroupId::parse("sg-abc").unwrap(),
+            name: name.into(),
+            description: String::new(),
+            group_type: t,
+            vpc_id: vpc.into(),
+        }
+    }
+
+    fn vsw(vpc: &str, zone: &str) -> VSwitch {
+        VSwitch {
+            vswitch_id: "vsw-1".into(),
+            vpc_id: vpc.into(),
+            zone_id: zone.into(),
+            cidr_block: "192.168.1.0/24".into(),
+            status: "Available".into(),
+            vswitch_name: String::new(),
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(link_name("lakehouse_link1").is_ok());
+        assert!(link_name("ab").is_err());
+        assert!(link_name("1link").is_err());
+        assert!(link_name("my-link").unwrap_err().contains("`-`"));
+        assert!(link_name(&"a".repeat(65)).is_err());
+        assert!(link_type("Passthrough").is_ok());
+        assert!(link_type("passthrough").is_err());
+    }
+
+    #[test]
+    fn groups() {
+        assert!(security_group(&group("mc", SecurityGroupType::Normal, "vpc-1"), "vpc-1").is_ok());
+        let (s, d) = security_group(
+            &group("mc", SecurityGroupType::Enterprise, "vpc-1"),
+            "vpc-1",
+        )
+        .unwrap_err();
+        assert!(s.contains("advanced") && d.contains("outbound"), "{s} {d}");
+        let (s, _) = security_group(
+            &group("MaxCompute-vpc-vpc-1", SecurityGroupType::Normal, "vpc-1"),
+            "vpc-1",
+        )
+        .unwrap_err();
+        assert!(s.contains("created by MaxCompute"), "{s}");
+        assert!(security_group(
+            &group(
+                "MaxCompute-backup-vpc-x",
+                SecurityGroupType::Normal,
+                "vpc-1"
+            ),
+            "vpc-1"
+        )
+        .is_err());
+        let (_, d) =
+            security_group(&group("mc", SecurityGroupType::Normal, "vpc-2"), "vpc-1").unwrap_err();
+        assert!(d.contains("vpc-2") && d.contains("vpc-1"), "{d}");
+    }
+
+    #[test]
+    fn vswitches() {
+        assert!(vswitch(&vsw("vpc-1", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou").is_ok());
+        let (_, d) = vswitch(&vsw("vpc-2", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou").unwrap_err();
+        assert!(d.contains("vpc-2") && d.contains("vpc-1"));
+        let (s, d) = vswitch(&vsw("vpc-1", "cn-hangzhou-b"), "vpc-1", "cn-hangzhou").unwrap_err();
+        assert!(
+            s.contains("cn-hangzhou-b") && d.contains("cn-hangzhou-h"),
+            "{s} {d}"
+        );
+    }
+}
