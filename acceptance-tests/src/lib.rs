@@ -21,6 +21,14 @@ pub const SECRET_KEY: &str = "emulator-secret-key";
 pub const VPC: &str = "vpc-emu0000000000000001";
 pub const OTHER_VPC: &str = "vpc-emu0000000000000002";
 pub const ENTERPRISE_SG: &str = "sg-emuenterprise00000001";
+/// vSwitches of the fixture: in VPC, zone cn-hangzhou-h (supported) …
+pub const VSWITCH_H: &str = "vsw-emu0000000000000001";
+/// … in VPC, zone cn-hangzhou-i (supported) …
+pub const VSWITCH_I: &str = "vsw-emu0000000000000002";
+/// … in VPC, zone cn-hangzhou-b (not supported) …
+pub const VSWITCH_UNSUPPORTED_ZONE: &str = "vsw-emu0000000000000003";
+/// … and in OTHER_VPC, zone cn-hangzhou-h.
+pub const VSWITCH_OTHER_VPC: &str = "vsw-emu0000000000000004";
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -308,6 +316,12 @@ impl Default for Workspace {
     }
 }
 
+/// Whether `text` contains `needle`, ignoring how terraform wrapped the lines.
+pub fn contains_text(text: &str, needle: &str) -> bool {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat(text).contains(&flat(needle))
+}
+
 /// Whether terraform's output shows a diagnostic pointing at `attr`: terraform prints the
 /// source line of the attribute the diagnostic's path names (`  4:   ingress_cidrs = [...]`).
 pub fn diagnostic_on(output: &str, attr: &str) -> bool {
@@ -336,8 +350,9 @@ pub fn provider_block(emulator: &Emulator) -> String {
 provider "maxcompute" {{
   region = "cn-hangzhou"
   endpoints {{
-    ecs = "{url}"
-    vpc = "{url}"
+    ecs        = "{url}"
+    vpc        = "{url}"
+    maxcompute = "{url}"
   }}
 }}
 "#,

@@ -1,0 +1,550 @@
+//! `maxcompute_network_link`: the heart of the product. Every mistake of the console procedure is
+//! an error in `plan`, on the right attribute, before anything is created.
+
+use acceptance_tests::{
+    contains_text, diagnostic_on, provider_block, Emulator, Workspace, ENTERPRISE_SG, OTHER_VPC,
+    VPC, VSWITCH_H, VSWITCH_I, VSWITCH_OTHER_VPC, VSWITCH_UNSUPPORTED_ZONE,
+};
+use serde_json::{json, Value};
+
+/// An emulator whose links become available quickly.
+fn emulator() -> Emulator {
+    let e = Emulator::start();
+    e.edit_state(|s| {
+        s["settings"]["network_link_create_ms"] = json!(300);
+        s["settings"]["network_link_delete_ms"] = json!(200);
+    });
+    e
+}
+
+fn group_and_link(emulator: &Emulator, link_extra: &str) -> String {
+    format!(
+        r#"{}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = maxcompute_security_group.mc.id
+{link_extra}
+}}
+
+output "sql_setting" {{
+  value = maxcompute_network_link.link.sql_setting
+}}
+"#,
+        provider_block(emulator)
+    )
+}
+
+/// A link on fixed, existing objects (no other resource), for plan-time checks.
+fn link_only(emulator: &Emulator, vswitch: &str, group: &str) -> String {
+    format!(
+        r#"{}
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{vswitch}"
+  security_group_id = "{group}"
+}}
+"#,
+        provider_block(emulator)
+    )
+}
+
+/// A basic group seeded straight into the emulator (as if made in the console).
+fn seed_group(emulator: &Emulator, id: &str, name: &str, vpc: &str, group_type: &str) {
+    emulator.edit_state(|s| {
+        s["security_groups"][id] = json!({
+            "security_group_id": id,
+            "security_group_name": name,
+            "vpc_id": vpc,
+            "security_group_type": group_type,
+            "rules": []
+        });
+    });
+}
+
+fn assert_plan_fails(emulator: &Emulator, hcl: &str, attr: Option<&str>, expected: &[&str]) {
+    let ws = Workspace::new();
+    ws.write_config(hcl);
+    emulator.reset_calls();
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "expected a plan error:\n{out}");
+    if let Some(attr) = attr {
+        assert!(
+            diagnostic_on(&out, attr),
+            "the diagnostic is not on {attr}:\n{out}"
+        );
+    }
+    for e in expected {
+        assert!(contains_text(&out, e), "missing {e:?}:\n{out}");
+    }
+    assert_eq!(
+        emulator.mutating_calls(),
+        0,
+        "plan made a change: {}",
+        emulator.calls()
+    );
+}
+
+#[test]
+fn lifecycle_with_a_step2_group() {
+    let emulator = emulator();
+    let ws = Workspace::new();
+    ws.write_config(&group_and_link(&emulator, ""));
+
+    // The plan already knows the job settings.
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    assert!(
+        plan.stdout
+            .contains("SET odps.session.networklink=lakehouse_link;"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("cn-hangzhou:vpc-emu0000000000000001"),
+        "{}",
+        plan.stdout
+    );
+
+    ws.apply().ok();
+    let v = ws.resource("maxcompute_network_link.link");
+    assert_eq!(v["id"], "lakehouse_link");
+    assert_eq!(v["status"], "AVAILABLE");
+    assert_eq!(v["type"], "Passthrough");
+    assert_eq!(v["region"], "cn-hangzhou");
+    assert_eq!(v["zone_id"], "cn-hangzhou-h");
+    assert_eq!(v["vswitch_cidr"], "192.168.1.0/24");
+    assert_eq!(
+        v["sql_setting"],
+        "SET odps.session.networklink=lakehouse_link;"
+    );
+    assert_eq!(v["table_property"], "'networklink'='lakehouse_link'");
+    assert_eq!(
+        v["spark_conf"]["spark.hadoop.odps.cupid.eni.enable"],
+        "true"
+    );
+    assert_eq!(
+        v["spark_conf"]["spark.hadoop.odps.cupid.eni.info"],
+        format!("cn-hangzhou:{VPC}")
+    );
+    let enis: Vec<&str> = v["eni_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert_eq!(enis.len(), 2);
+    assert!(
+        enis.iter().all(|ip| ip.starts_with("192.168.1.")),
+        "{enis:?}"
+    );
+
+    // The emulated cloud: the link, two ENIs in the vSwitch, the two return-traffic groups.
+    let state = emulator.state();
+    assert_eq!(
+        state["network_links"]["lakehouse_link"]["status"],
+        "AVAILABLE"
+    );
+    assert_eq!(state["enis"].as_object().unwrap().len(), 2);
+    let returns: Vec<&str> = v["return_security_group_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    let names: Vec<&Value> = returns
+        .iter()
+        .map(|id| &state["security_groups"][id]["security_group_name"])
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            &json!(format!("MaxCompute-vpc-{VPC}")),
+            &json!(format!("MaxCompute-backup-vpc-{VPC}"))
+        ]
+    );
+
+    ws.assert_plan_empty();
+
+    // Description: updated in place.
+    ws.write_config(&group_and_link(
+        &emulator,
+        "  description = \"lakehouse link\"",
+    ));
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().ok();
+    assert_eq!(
+        emulator.state()["network_links"]["lakehouse_link"]["description"],
+        "lakehouse link"
+    );
+    ws.assert_plan_empty();
+
+    // A forces-new attribute plans a replacement.
+    let moved = group_and_link(&emulator, "  description = \"lakehouse link\"")
+        .replace(VSWITCH_H, VSWITCH_I);
+    ws.write_config(&moved);
+    let plan = ws.plan();
+    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("forces replacement"),
+        "{}",
+        plan.stdout
+    );
+    ws.write_config(&group_and_link(
+        &emulator,
+        "  description = \"lakehouse link\"",
+    ));
+
+    // Import by name into a fresh state.
+    let ws2 = Workspace::new();
+    ws2.write_config(
+        &link_only(
+            &emulator,
+            VSWITCH_H,
+            v["security_group_id"].as_str().unwrap(),
+        )
+        .replace(
+            "security_group_id = ",
+            "description       = \"lakehouse link\"\n  security_group_id = ",
+        ),
+    );
+    ws2.terraform(&["import", "maxcompute_network_link.link", "lakehouse_link"])
+        .ok();
+    let imported = ws2.resource("maxcompute_network_link.link");
+    for attr in [
+        "id",
+        "name",
+        "vpc_id",
+        "vswitch_id",
+        "security_group_id",
+        "eni_ips",
+        "sql_setting",
+        "spark_conf",
+        "status",
+    ] {
+        assert_eq!(
+            imported[attr],
+            ws.resource("maxcompute_network_link.link")[attr],
+            "{attr}"
+        );
+    }
+    ws2.assert_plan_empty();
+
+    // Deleted behind terraform's back: a warning, and the plan recreates it.
+    emulator.edit_state(|s| {
+        s["network_links"]
+            .as_object_mut()
+            .unwrap()
+            .remove("lakehouse_link");
+    });
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    assert!(
+        plan.output()
+            .contains("Network link lakehouse_link no longer exists"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    assert_eq!(
+        emulator.state()["network_links"]["lakehouse_link"]["status"],
+        "AVAILABLE"
+    );
+
+    // Destroy waits until the link is gone.
+    ws.destroy().ok();
+    let state = emulator.state();
+    assert!(
+        state["network_links"].as_object().unwrap().is_empty(),
+        "{state:#}"
+    );
+    assert!(state["enis"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn advanced_group_fails_in_plan_with_the_reason() {
+    let emulator = emulator();
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, ENTERPRISE_SG),
+        Some("security_group_id"),
+        &[
+            "advanced (enterprise) group",
+            "deny all outbound traffic",
+            "maxcompute_security_group",
+        ],
+    );
+    assert!(emulator.state()["network_links"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn auto_created_group_is_refused() {
+    let emulator = emulator();
+    seed_group(
+        &emulator,
+        "sg-emuautocreated0001",
+        &format!("MaxCompute-vpc-{VPC}"),
+        VPC,
+        "normal",
+    );
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-emuautocreated0001"),
+        Some("security_group_id"),
+        &["was created by MaxCompute", "must not be"],
+    );
+    seed_group(
+        &emulator,
+        "sg-emuautocreated0002",
+        &format!("MaxCompute-backup-vpc-{VPC}"),
+        VPC,
+        "normal",
+    );
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-emuautocreated0002"),
+        Some("security_group_id"),
+        &["created by MaxCompute"],
+    );
+}
+
+#[test]
+fn wrong_vpc_names_both_vpcs() {
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_OTHER_VPC, "sg-emubasic0001"),
+        Some("vswitch_id"),
+        &["is in another VPC", OTHER_VPC, VPC],
+    );
+    seed_group(&emulator, "sg-emuother0001", "basic", OTHER_VPC, "normal");
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-emuother0001"),
+        Some("security_group_id"),
+        &["is in another VPC", OTHER_VPC, VPC],
+    );
+}
+
+#[test]
+fn unsupported_zone_lists_the_supported_ones() {
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_UNSUPPORTED_ZONE, "sg-emubasic0001"),
+        Some("vswitch_id"),
+        &[
+            "cn-hangzhou-b",
+            "cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j, cn-hangzhou-k",
+        ],
+    );
+}
+
+#[test]
+fn missing_objects_are_plan_errors() {
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, "vsw-doesnotexist", "sg-emubasic0001"),
+        Some("vswitch_id"),
+        &["vSwitch not found"],
+    );
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-doesnotexist"),
+        Some("security_group_id"),
+        &["Security group not found"],
+    );
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-emubasic0001").replace(
+            &format!("vpc_id            = \"{VPC}\""),
+            "vpc_id            = \"vpc-doesnotexist\"",
+        ),
+        Some("vpc_id"),
+        &["VPC not found"],
+    );
+}
+
+#[test]
+fn missing_eni_authorization_says_what_to_authorize() {
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    emulator.edit_state(|s| s["settings"]["eni_authorized"] = json!(false));
+    assert_plan_fails(
+        &emulator,
+        &link_only(&emulator, VSWITCH_H, "sg-emubasic0001"),
+        None,
+        &[
+            "MaxCompute may not create ENIs in your VPC",
+            "click Authorize",
+        ],
+    );
+}
+
+#[test]
+fn bad_names_and_types_fail_in_validate() {
+    let emulator = emulator();
+    for (from, to, attr, expected) in [
+        (
+            "name              = \"lakehouse_link\"",
+            "name              = \"my-link\"",
+            "name",
+            "`-` is not allowed",
+        ),
+        (
+            "name              = \"lakehouse_link\"",
+            "name              = \"1link\"",
+            "name",
+            "must start with a letter",
+        ),
+        (
+            "name              = \"lakehouse_link\"",
+            "name              = \"lakehouse_link\"\n  type = \"Direct\"",
+            "type",
+            "the only type is `Passthrough`",
+        ),
+        (
+            "vswitch_id        = \"vsw-emu0000000000000001\"",
+            "vswitch_id        = \"vpc-emu0000000000000001\"",
+            "vswitch_id",
+            "must start with `vsw-`",
+        ),
+    ] {
+        let hcl = link_only(&emulator, VSWITCH_H, ENTERPRISE_SG).replace(from, to);
+        let ws = Workspace::new();
+        ws.write_config(&hcl);
+        let run = ws.terraform(&["validate"]);
+        let out = run.output();
+        assert_eq!(run.code, 1, "{out}");
+        assert!(diagnostic_on(&out, attr), "not on {attr}:\n{out}");
+        assert!(
+            contains_text(&out, expected),
+            "missing {expected:?}:\n{out}"
+        );
+    }
+    assert_eq!(emulator.calls()["total"], 0);
+}
+
+#[test]
+fn unknown_at_plan_group_is_checked_at_apply_before_any_link_is_created() {
+    let emulator = emulator();
+    // Someone else's module makes the group, and it comes out advanced.
+    emulator.edit_state(|s| s["settings"]["force_security_group_type"] = json!("enterprise"));
+    let ws = Workspace::new();
+    ws.write_config(&group_and_link(&emulator, ""));
+    let plan = ws.plan();
+    assert_eq!(
+        plan.code,
+        2,
+        "the group ID is unknown at plan time, so the plan passes:\n{}",
+        plan.output()
+    );
+    let run = ws.apply();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("advanced (enterprise) group"), "{out}");
+    assert!(diagnostic_on(&out, "security_group_id"), "{out}");
+    assert_eq!(
+        emulator.calls()["calls"].get("CreateNetworkLink"),
+        None,
+        "{}",
+        emulator.calls()
+    );
+    assert!(emulator.state()["network_links"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn a_failed_link_is_an_error_with_the_reason_and_is_kept_tainted() {
+    let emulator = emulator();
+    emulator.edit_state(|s| {
+        s["settings"]["network_link_failure"] = json!("ENI quota exceeded in the vSwitch")
+    });
+    let ws = Workspace::new();
+    ws.write_config(&group_and_link(&emulator, ""));
+    let run = ws.apply();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("ENI quota exceeded in the vSwitch"), "{out}");
+    // Tracked, not orphaned: the next plan replaces it.
+    let show = ws.show();
+    let link = show["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "maxcompute_network_link.link")
+        .expect("the failed link is in the state");
+    assert_eq!(link["tainted"], true, "{link}");
+    emulator.edit_state(|s| s["settings"]["network_link_failure"] = Value::Null);
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains("is tainted, so must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().ok();
+    assert_eq!(
+        ws.resource("maxcompute_network_link.link")["status"],
+        "AVAILABLE"
+    );
+}
+
+#[test]
+fn data_sources_read_the_link_and_the_zones() {
+    let emulator = emulator();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        r#"{}
+data "maxcompute_network_link" "by_name" {{
+  name = maxcompute_network_link.link.name
+}}
+
+data "maxcompute_vpc_access_zones" "here" {{}}
+
+output "eni_info" {{
+  value = data.maxcompute_network_link.by_name.spark_conf["spark.hadoop.odps.cupid.eni.info"]
+}}
+
+output "zones" {{
+  value = data.maxcompute_vpc_access_zones.here.zone_ids
+}}
+"#,
+        group_and_link(&emulator, "")
+    ));
+    ws.apply().ok();
+    let outputs = &ws.show()["values"]["outputs"];
+    assert_eq!(outputs["eni_info"]["value"], format!("cn-hangzhou:{VPC}"));
+    assert_eq!(
+        outputs["zones"]["value"],
+        json!([
+            "cn-hangzhou-h",
+            "cn-hangzhou-i",
+            "cn-hangzhou-j",
+            "cn-hangzhou-k"
+        ])
+    );
+    ws.assert_plan_empty();
+}
