@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make demo: the emulator, examples/security_group applied, its outputs, an empty second plan,
+# make demo: the emulator, examples/network_link applied (a basic group and a network link), the
+# job settings it outputs, an empty second plan,
 # destroy, and the emulator stopped. No cloud account, no flags. Everything lives in .demo/.
 set -euo pipefail
 
@@ -30,7 +31,7 @@ endpoint=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$demo/emulator.log")
 [ -n "$endpoint" ] || { echo "the emulator did not start"; false; }
 echo "==> emulator listening on $endpoint"
 
-cp "$root/examples/security_group/main.tf" "$demo/work/"
+cp "$root/examples/network_link/main.tf" "$demo/work/"
 cat >"$demo/cli.tfrc" <<CFG
 provider_installation {
   dev_overrides {
@@ -45,10 +46,10 @@ export TF_LOG=DEBUG TF_LOG_PATH="$demo/terraform.log"
 export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-access-key ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-secret-key
 cd "$demo/work"
 
-echo "==> terraform apply (examples/security_group)"
+echo "==> terraform apply (examples/network_link: basic security group + network link)"
 "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$endpoint" | grep -E "^(maxcompute_|data\.|Plan:|Apply complete)"
 echo
-echo "==> outputs"
+echo "==> outputs: what MaxCompute jobs put in their settings"
 "$tf" output -no-color
 echo
 echo "==> second plan (must be empty)"
@@ -62,4 +63,4 @@ echo
 echo "==> terraform destroy"
 "$tf" destroy -auto-approve -input=false -no-color -var "endpoint=$endpoint" | grep -E "Destroy complete"
 echo
-echo "demo OK: basic group created with the step-2 rule, second plan empty, destroyed. Logs in .demo/"
+echo "demo OK: basic group and network link created, second plan empty, destroyed. Logs in .demo/"

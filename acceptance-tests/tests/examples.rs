@@ -4,23 +4,41 @@
 use acceptance_tests::{provider_block, repo_root, Emulator, Workspace};
 
 #[test]
-fn security_group_example_applies_and_plans_empty() {
+fn every_example_module_applies_plans_empty_and_destroys() {
     let emulator = Emulator::start();
-    let ws = Workspace::new();
-    let hcl = std::fs::read_to_string(repo_root().join("examples/security_group/main.tf")).unwrap();
-    ws.write_config(&hcl);
-    let var = format!("endpoint={}", emulator.url());
-    ws.terraform(&["apply", "-auto-approve", "-input=false", "-var", &var])
-        .ok();
-    assert_eq!(
-        ws.show()["values"]["outputs"]["security_group_type"]["value"],
-        "normal"
-    );
-    let plan = ws.terraform(&["plan", "-detailed-exitcode", "-input=false", "-var", &var]);
-    assert_eq!(plan.code, 0, "{}", plan.output());
-    ws.terraform(&["destroy", "-auto-approve", "-input=false", "-var", &var])
-        .ok();
-    assert!(ws.state_is_empty());
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("examples")).unwrap() {
+        let dir = entry.unwrap().path();
+        let main = dir.join("main.tf");
+        if !main.exists() {
+            continue;
+        }
+        let ws = Workspace::new();
+        ws.write_config(&std::fs::read_to_string(&main).unwrap());
+        let var = format!("endpoint={}", emulator.url());
+        let run = ws.terraform(&["apply", "-auto-approve", "-input=false", "-var", &var]);
+        assert_eq!(
+            run.code,
+            0,
+            "{} does not apply:\n{}",
+            main.display(),
+            run.output()
+        );
+        let plan = ws.terraform(&["plan", "-detailed-exitcode", "-input=false", "-var", &var]);
+        assert_eq!(
+            plan.code,
+            0,
+            "{} does not plan empty:\n{}",
+            main.display(),
+            plan.output()
+        );
+        ws.terraform(&["destroy", "-auto-approve", "-input=false", "-var", &var])
+            .ok();
+        assert!(ws.state_is_empty());
+        checked.push(dir.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    checked.sort();
+    assert_eq!(checked, ["network_link", "security_group"]);
 }
 
 #[test]
