@@ -1,0 +1,158 @@
+//! docs/ against the provider's real schema (`terraform providers schema -json`): every attribute
+//! is documented, with the description the schema carries, and nothing documented is missing from
+//! the schema.
+
+use std::collections::BTreeSet;
+
+use acceptance_tests::{repo_root, Workspace};
+use serde_json::Value;
+
+/// `- `name` (…) description` bullets of a doc page: name → the bullet's text.
+fn bullets(doc: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in doc.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("- `") {
+            if let Some((name, tail)) = rest.split_once("` (") {
+                out.push((name.to_string(), tail.to_string()));
+                continue;
+            }
+        }
+        // Continuation lines of a bullet belong to it.
+        if let Some(last) = out.last_mut() {
+            if line.starts_with("  ") && !t.starts_with("- ") && !t.is_empty() {
+                last.1.push(' ');
+                last.1.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Compares one block of the schema with one doc page; returns the problems.
+fn compare(
+    page: &str,
+    block: &Value,
+    prefix: &str,
+    doc: &[(String, String)],
+    problems: &mut Vec<String>,
+) {
+    let mut names = BTreeSet::new();
+    for (name, attr) in block["attributes"].as_object().into_iter().flatten() {
+        let full = format!("{prefix}{name}");
+        names.insert(name.clone());
+        match doc.iter().find(|(n, _)| n == name) {
+            None => problems.push(format!("{page}: `{full}` is not documented")),
+            Some((_, text)) => {
+                let desc = attr["description"].as_str().unwrap_or_default();
+                if !flat(text).contains(&flat(desc)) {
+                    problems.push(format!("{page}: `{full}`: the doc does not carry the schema's description {desc:?}"));
+                }
+            }
+        }
+    }
+    for (name, nested) in block["block_types"].as_object().into_iter().flatten() {
+        names.insert(name.clone());
+        if !doc.iter().any(|(n, _)| n == name) {
+            problems.push(format!("{page}: block `{prefix}{name}` is not documented"));
+        }
+        compare(
+            page,
+            &nested["block"],
+            &format!("{prefix}{name}."),
+            doc,
+            problems,
+        );
+    }
+    if prefix.is_empty() {
+        let all: BTreeSet<String> = all_names(block);
+        for (name, _) in doc {
+            if !all.contains(name) {
+                problems.push(format!(
+                    "{page}: documents `{name}`, which the schema does not have"
+                ));
+            }
+        }
+    }
+}
+
+fn all_names(block: &Value) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = block["attributes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (name, nested) in block["block_types"].as_object().into_iter().flatten() {
+        out.insert(name.clone());
+        out.extend(all_names(&nested["block"]));
+    }
+    out
+}
+
+#[test]
+fn docs_match_the_schema() {
+    let ws = Workspace::new();
+    ws.write_config("terraform {\n  required_providers {\n    maxcompute = { source = \"local/lakehouse/maxcompute\" }\n  }\n}\n");
+    let run = ws.terraform(&["providers", "schema", "-json"]).ok();
+    let schema: Value = serde_json::from_str(&run.stdout).expect("schema JSON");
+    let provider = &schema["provider_schemas"]["local/lakehouse/maxcompute"];
+    let docs = repo_root().join("docs");
+    let mut problems = Vec::new();
+    let read = |rel: &str| {
+        std::fs::read_to_string(docs.join(rel)).unwrap_or_else(|e| panic!("docs/{rel}: {e}"))
+    };
+
+    let index = read("index.md");
+    compare(
+        "docs/index.md",
+        &provider["provider"]["block"],
+        "",
+        &bullets(&index),
+        &mut problems,
+    );
+
+    let mut pages = BTreeSet::new();
+    for (kind, dir) in [
+        ("resource_schemas", "resources"),
+        ("data_source_schemas", "data-sources"),
+    ] {
+        for (name, s) in provider[kind].as_object().unwrap() {
+            let short = name.strip_prefix("maxcompute_").unwrap();
+            let rel = format!("{dir}/{short}.md");
+            let page = read(&rel);
+            assert!(
+                page.starts_with(&format!("# {name} (")),
+                "docs/{rel} must start with `# {name} (...)`"
+            );
+            compare(
+                &format!("docs/{rel}"),
+                &s["block"],
+                "",
+                &bullets(&page),
+                &mut problems,
+            );
+            pages.insert(format!("{dir}/{short}.md"));
+        }
+    }
+    // No page for something that does not exist.
+    for dir in ["resources", "data-sources"] {
+        for entry in std::fs::read_dir(docs.join(dir)).unwrap() {
+            let rel = format!("{dir}/{}", entry.unwrap().file_name().to_string_lossy());
+            if !pages.contains(&rel) {
+                problems.push(format!(
+                    "docs/{rel} documents something the provider does not have"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs and schema disagree:\n{}",
+        problems.join("\n")
+    );
+}
