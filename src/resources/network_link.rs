@@ -177,20 +177,23 @@ fn check_config(diags: &mut Diagnostics, c: &State) {
             diags.error("Invalid type", format!("{e}."), path("type"));
         }
     }
-    let ids: [(&'static str, &Value<String>, fn(&str) -> Option<String>); 3] = [
-        ("vpc_id", &c.vpc_id, |v| {
-            VpcId::parse(v).err().map(|e| e.to_string())
-        }),
-        ("vswitch_id", &c.vswitch_id, |v| {
-            VSwitchId::parse(v).err().map(|e| e.to_string())
-        }),
-        ("security_group_id", &c.security_group_id, |v| {
-            SecurityGroupId::parse(v).err().map(|e| e.to_string())
-        }),
+    let id_errors = [
+        (
+            "vpc_id",
+            known(&c.vpc_id).and_then(|v| VpcId::parse(v).err()),
+        ),
+        (
+            "vswitch_id",
+            known(&c.vswitch_id).and_then(|v| VSwitchId::parse(v).err()),
+        ),
+        (
+            "security_group_id",
+            known(&c.security_group_id).and_then(|v| SecurityGroupId::parse(v).err()),
+        ),
     ];
-    for (attr, value, parse) in ids {
-        if let Some(e) = known(value).and_then(parse) {
-            diags.error(format!("Invalid {attr}"), e, path(attr));
+    for (attr, error) in id_errors {
+        if let Some(e) = error {
+            diags.error(format!("Invalid {attr}"), e.to_string(), path(attr));
         }
     }
     if let Some(d) = known(&c.description) {
