@@ -5,10 +5,13 @@
 
 pub mod auth;
 pub mod ecs;
+pub mod emr;
 pub mod error;
 pub mod faults;
+pub mod hbase;
 pub mod maxcompute;
 pub mod params;
+pub mod rds;
 pub mod state;
 pub mod vpc;
 
@@ -181,6 +184,9 @@ async fn rpc(
     let handled = match version.as_str() {
         "2014-05-26" => ecs::handle(&action, state, &params),
         "2016-04-28" => vpc::handle(&action, state, &params),
+        "2014-08-15" => rds::handle(&action, state, &params, now_ms()),
+        "2019-01-01" => hbase::handle(&action, state, &params, now_ms()),
+        "2021-03-20" => emr::handle(&action, state, &params),
         _ => None,
     };
     let result = handled.unwrap_or_else(|| {

@@ -21,6 +21,15 @@ pub struct CloudState {
     /// MaxCompute network links by name (the provisional contract of this project).
     #[serde(default)]
     pub network_links: BTreeMap<String, NetworkLink>,
+    /// RDS instances (whitelist groups only), by ID.
+    #[serde(default)]
+    pub rds_instances: BTreeMap<String, RdsInstance>,
+    /// HBase clusters (whitelist groups only), by ID.
+    #[serde(default)]
+    pub hbase_clusters: BTreeMap<String, HbaseCluster>,
+    /// EMR clusters (what GetCluster reports), by ID.
+    #[serde(default)]
+    pub emr_clusters: BTreeMap<String, EmrCluster>,
     /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
     #[serde(default)]
     pub enis: BTreeMap<String, Eni>,
@@ -53,6 +62,13 @@ pub struct Settings {
     /// When set, new network links end `FAILED` with this reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_link_failure: Option<String>,
+    /// How long an RDS instance stays busy after a whitelist change (changes meanwhile are refused
+    /// with `OperationDenied.DBInstanceStatus`).
+    #[serde(default = "busy_ms")]
+    pub rds_busy_ms: u64,
+    /// The same for HBase clusters (`Instance.InvalidStatus`).
+    #[serde(default = "busy_ms")]
+    pub hbase_busy_ms: u64,
     /// When set, `CreateSecurityGroup` makes groups of this type whatever was asked (to model a
     /// group created by someone else's module as advanced).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +77,10 @@ pub struct Settings {
 
 fn yes() -> bool {
     true
+}
+
+fn busy_ms() -> u64 {
+    200
 }
 
 fn create_ms() -> u64 {
@@ -78,6 +98,8 @@ impl Default for Settings {
             network_link_create_ms: create_ms(),
             network_link_delete_ms: delete_ms(),
             network_link_failure: None,
+            rds_busy_ms: busy_ms(),
+            hbase_busy_ms: busy_ms(),
             force_security_group_type: None,
         }
     }
@@ -113,6 +135,65 @@ pub struct NetworkLink {
     pub gone_at_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RdsInstance {
+    pub db_instance_id: String,
+    #[serde(default)]
+    pub groups: Vec<RdsGroup>,
+    /// Unix milliseconds until which changes are refused.
+    #[serde(default)]
+    pub busy_until_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RdsGroup {
+    pub name: String,
+    pub ips: Vec<String>,
+    /// `hidden` for system groups (DMS, DTS, DAS).
+    #[serde(default)]
+    pub attribute: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HbaseCluster {
+    pub cluster_id: String,
+    #[serde(default)]
+    pub groups: Vec<HbaseGroup>,
+    #[serde(default)]
+    pub busy_until_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HbaseGroup {
+    pub name: String,
+    #[serde(default = "four")]
+    pub ip_version: u8,
+    pub ips: Vec<String>,
+}
+
+fn four() -> u8 {
+    4
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmrCluster {
+    pub cluster_id: String,
+    #[serde(default)]
+    pub cluster_name: String,
+    #[serde(default = "running")]
+    pub cluster_state: String,
+    pub release_version: String,
+    /// The ECS group all nodes are in: where access rules go.
+    pub security_group_id: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub zone_id: String,
+}
+
+fn running() -> String {
+    "RUNNING".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -125,13 +125,22 @@ impl Policy {
     }
 }
 
+/// Where an ingress rule admits traffic from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleSource {
+    /// `SourceCidrIp`: an IPv4 block or address.
+    Cidr(String),
+    /// `SourceGroupId`: the members of another security group.
+    Group(String),
+}
+
 /// An ingress rule to add (`Permissions.N.*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngressRule {
     pub ip_protocol: IpProtocol,
     /// `start/end`; `-1/-1` for ALL, ICMP and GRE.
     pub port_range: String,
-    pub source_cidr_ip: String,
+    pub source: RuleSource,
     pub policy: Policy,
     /// 1..=100, smaller wins.
     pub priority: u8,
@@ -148,8 +157,12 @@ impl IngressRule {
             && p.port_range == self.port_range
             && p.policy.eq_ignore_ascii_case(self.policy.as_str())
             && p.priority.trim() == self.priority.to_string()
-            && p.source_group_id.is_empty()
-            && same_cidr(&p.source_cidr_ip, &self.source_cidr_ip)
+            && match &self.source {
+                RuleSource::Cidr(c) => {
+                    p.source_group_id.is_empty() && same_cidr(&p.source_cidr_ip, c)
+                }
+                RuleSource::Group(g) => p.source_cidr_ip.is_empty() && &p.source_group_id == g,
+            }
     }
 }
 
@@ -405,7 +418,10 @@ impl<'a> EcsApi<'a> {
                 let p = format!("Permissions.{}.", i + 1);
                 params.push(format!("{p}IpProtocol"), rule.ip_protocol.as_str());
                 params.push(format!("{p}PortRange"), rule.port_range.as_str());
-                params.push(format!("{p}SourceCidrIp"), rule.source_cidr_ip.as_str());
+                match &rule.source {
+                    RuleSource::Cidr(c) => params.push(format!("{p}SourceCidrIp"), c.as_str()),
+                    RuleSource::Group(g) => params.push(format!("{p}SourceGroupId"), g.as_str()),
+                }
                 params.push(format!("{p}Policy"), rule.policy.as_str());
                 params.push(format!("{p}Priority"), rule.priority.to_string());
                 params.push(format!("{p}NicType"), "intranet");

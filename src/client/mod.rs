@@ -7,10 +7,13 @@
 
 pub mod credentials;
 pub mod ecs;
+pub mod emr;
 pub mod endpoint;
 pub mod error;
+pub mod hbase;
 pub mod ids;
 pub mod maxcompute;
+pub mod rds;
 pub mod retry;
 pub mod signer;
 pub mod transport;
@@ -42,6 +45,18 @@ impl Client {
 
     pub fn ecs(&self) -> ecs::EcsApi<'_> {
         ecs::EcsApi::new(&self.transport)
+    }
+
+    pub fn rds(&self) -> rds::RdsApi<'_> {
+        rds::RdsApi::new(&self.transport)
+    }
+
+    pub fn hbase(&self) -> hbase::HbaseApi<'_> {
+        hbase::HbaseApi::new(&self.transport)
+    }
+
+    pub fn emr(&self) -> emr::EmrApi<'_> {
+        emr::EmrApi::new(&self.transport)
     }
 
     pub fn maxcompute(&self) -> maxcompute::MaxComputeApi<'_> {

@@ -1,7 +1,9 @@
 //! A small "framework-lite" over `tf-provider`: schema builders, canned diagnostics and the
 //! configured client shared by all resources, so each resource file stays declarative.
 
+pub mod busy;
 pub mod diag;
+pub mod locks;
 pub mod schema;
 pub mod timeouts;
 
@@ -16,6 +18,9 @@ pub type ClientCell = Arc<OnceLock<Client>>;
 
 /// Cloud lookups cached for the provider process (see `validate::cloud`).
 pub type SharedFacts = Arc<crate::validate::cloud::Facts>;
+
+/// Per-target edit locks shared by all resources (see `locks`).
+pub type SharedLocks = Arc<locks::TargetLocks>;
 
 /// Data a resource carries from plan to apply (terraform's "private" state).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

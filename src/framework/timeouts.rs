@@ -9,7 +9,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::schema::Attr;
 
-/// The block's values as terraform sends them.
+/// The block's values as terraform sends them, for resources that wait on create and delete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timeouts {
     #[serde(default)]
@@ -18,26 +18,52 @@ pub struct Timeouts {
     pub delete: Value<String>,
 }
 
-/// The `timeouts` block (at most one), with the defaults in the descriptions.
-pub fn block(create_default: &str, delete_default: &str) -> NestedBlock {
+/// The same for resources that also wait on update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeoutsCud {
+    #[serde(default)]
+    pub create: Value<String>,
+    #[serde(default)]
+    pub update: Value<String>,
+    #[serde(default)]
+    pub delete: Value<String>,
+}
+
+/// The operations a timeouts block has, with their values.
+pub trait TimeoutValues {
+    fn entries(&self) -> Vec<(&'static str, &Value<String>)>;
+}
+
+impl TimeoutValues for Timeouts {
+    fn entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        vec![("create", &self.create), ("delete", &self.delete)]
+    }
+}
+
+impl TimeoutValues for TimeoutsCud {
+    fn entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        vec![
+            ("create", &self.create),
+            ("update", &self.update),
+            ("delete", &self.delete),
+        ]
+    }
+}
+
+/// The `timeouts` block (at most one): `(operation, default)` pairs.
+pub fn block(ops: &[(&str, &str)]) -> NestedBlock {
     NestedBlock::Optional(Block {
         version: 1,
         description: Description::markdown(
-            "How long create and delete may wait, e.g. `30s`, `20m`, `1h30m`.",
+            "How long operations may wait, e.g. `30s`, `20m`, `1h30m`.",
         ),
-        attributes: [
-            (
-                "create",
-                format!("Time to wait for the create to finish (default `{create_default}`)."),
-            ),
-            (
-                "delete",
-                format!("Time to wait for the delete to finish (default `{delete_default}`)."),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, d)| (k.to_string(), Attr::string(&d).optional().into()))
-        .collect(),
+        attributes: ops
+            .iter()
+            .map(|(op, default)| {
+                let d = format!("Time to wait for the {op} to finish (default `{default}`).");
+                (op.to_string(), Attr::string(&d).optional().into())
+            })
+            .collect(),
         ..Default::default()
     })
 }
@@ -75,23 +101,24 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// The timeout of one operation, with its default.
-pub fn get(
-    timeouts: &Value<Vec<Timeouts>>,
-    pick: fn(&Timeouts) -> &Value<String>,
-    default: Duration,
-) -> Duration {
+pub fn get<T: TimeoutValues>(timeouts: &Value<Vec<T>>, op: &str, default: Duration) -> Duration {
     timeouts
         .as_ref_option()
         .and_then(|t| t.first())
-        .and_then(|t| pick(t).as_ref_option().cloned())
-        .and_then(|s| parse_duration(&s).ok())
+        .and_then(|t| {
+            t.entries()
+                .into_iter()
+                .find(|(name, _)| *name == op)
+                .map(|(_, v)| v.clone())
+        })
+        .and_then(|v| v.as_ref_option().and_then(|s| parse_duration(s).ok()))
         .unwrap_or(default)
 }
 
 /// Adds an error for every value that does not parse.
-pub fn validate(diags: &mut Diagnostics, timeouts: &Value<Vec<Timeouts>>) {
+pub fn validate<T: TimeoutValues>(diags: &mut Diagnostics, timeouts: &Value<Vec<T>>) {
     for t in timeouts.as_ref_option().into_iter().flatten() {
-        for (name, value) in [("create", &t.create), ("delete", &t.delete)] {
+        for (name, value) in t.entries() {
             if let Value::Value(s) = value {
                 if let Err(e) = parse_duration(s) {
                     diags.error(

@@ -355,7 +355,7 @@ impl Resource for NetworkLinkResource {
                      provider's own (MaxCompute's public OpenAPI has no network-link API yet).",
                 ),
                 attributes,
-                blocks: map! { "timeouts" => timeouts::block("20m", "10m") },
+                blocks: map! { "timeouts" => timeouts::block(&[("create", "20m"), ("delete", "10m")]) },
                 ..Default::default()
             },
         })
@@ -530,7 +530,7 @@ impl Resource for NetworkLinkResource {
         // From here on the link exists: always return a state so it is never untracked.
         let mut state = planned.clone();
         state.fill(&created);
-        let timeout = timeouts::get(&planned.timeouts, |t| &t.create, CREATE_TIMEOUT);
+        let timeout = timeouts::get(&planned.timeouts, "create", CREATE_TIMEOUT);
         match wait_available(client, &name, timeout).await {
             Ok(link) => state.fill(&link),
             Err(reason) => {
@@ -596,7 +596,7 @@ impl Resource for NetworkLinkResource {
                 return None;
             }
         }
-        let timeout = timeouts::get(&prior.timeouts, |t| &t.delete, DELETE_TIMEOUT);
+        let timeout = timeouts::get(&prior.timeouts, "delete", DELETE_TIMEOUT);
         let started = tokio::time::Instant::now();
         let mut wait = Duration::from_millis(500);
         loop {

@@ -14,7 +14,9 @@ use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{StructEmpty, Value};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-use crate::client::ecs::{same_cidr, IngressRule, IpProtocol, Policy, SecurityGroupType};
+use crate::client::ecs::{
+    same_cidr, IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupType,
+};
 use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::Client;
 use crate::framework::diag::{client_error, client_error_at};
@@ -32,7 +34,7 @@ pub fn step2_rule(cidr: &str) -> IngressRule {
     IngressRule {
         ip_protocol: IpProtocol::All,
         port_range: "-1/-1".into(),
-        source_cidr_ip: cidr.into(),
+        source: RuleSource::Cidr(cidr.into()),
         policy: Policy::Accept,
         priority: 1,
         description: Some(RULE_DESCRIPTION.into()),

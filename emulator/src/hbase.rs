@@ -1,0 +1,98 @@
+//! HBase 2019-01-01: whitelist groups, with the cluster busy for a while after each change.
+
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::{CloudState, HbaseGroup};
+
+pub fn handle(
+    action: &str,
+    state: &mut CloudState,
+    p: &Params,
+    now_ms: u64,
+) -> Option<Result<Value, ApiError>> {
+    Some(match action {
+        "DescribeIpWhitelist" => describe(state, p),
+        "ModifyIpWhitelist" => modify(state, p, now_ms),
+        _ => return None,
+    })
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "Instance.NotFound",
+        format!("The instance \"{id}\" does not exist."),
+    )
+}
+
+fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    let id = p.require("ClusterId")?;
+    let c = state.hbase_clusters.get(id).ok_or_else(|| not_found(id))?;
+    let groups: Vec<Value> = c
+        .groups
+        .iter()
+        .map(|g| json!({ "GroupName": g.name, "IpVersion": g.ip_version, "IpList": { "Ip": g.ips } }))
+        .collect();
+    Ok(json!({ "Groups": { "Group": groups } }))
+}
+
+fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiError> {
+    let id = p.require("ClusterId")?.to_string();
+    let group = p.require("GroupName")?.to_string();
+    let version: u8 = match p.require("IpVersion")? {
+        "4" => 4,
+        "6" => 6,
+        _ => {
+            return Err(ApiError::invalid(
+                "InvalidParameter.IpVersion",
+                "IpVersion must be 4 or 6.",
+            ))
+        }
+    };
+    let ips: Vec<String> = p
+        .get("IpList")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if version == 4 {
+        if let Some(bad) = ips.iter().find(|e| {
+            e.parse::<ipnet::Ipv4Net>().is_err() && e.parse::<std::net::Ipv4Addr>().is_err()
+        }) {
+            return Err(ApiError::invalid(
+                "InvalidParameter.IpList",
+                format!("\"{bad}\" is not a valid IPv4 address or CIDR block."),
+            ));
+        }
+    }
+    let busy_ms = state.settings.hbase_busy_ms;
+    let c = state
+        .hbase_clusters
+        .get_mut(&id)
+        .ok_or_else(|| not_found(&id))?;
+    if now_ms < c.busy_until_ms {
+        return Err(ApiError::invalid(
+            "Instance.InvalidStatus",
+            "The instance status does not support this operation.",
+        ));
+    }
+    match c.groups.iter_mut().find(|g| g.name == group) {
+        // The emulator's reading of "replace semantics": an empty list removes the group.
+        Some(_) if ips.is_empty() => c.groups.retain(|g| g.name != group),
+        Some(g) => {
+            g.ips = ips;
+            g.ip_version = version;
+        }
+        None if ips.is_empty() => {}
+        None => c.groups.push(HbaseGroup {
+            name: group,
+            ip_version: version,
+            ips,
+        }),
+    }
+    c.busy_until_ms = now_ms + busy_ms;
+    Ok(json!({}))
+}

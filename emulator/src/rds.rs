@@ -1,0 +1,163 @@
+//! RDS 2014-08-15: whitelist groups, with the instance busy for a while after each change.
+
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::{CloudState, RdsGroup};
+
+/// Entries per instance, all groups together.
+const MAX_ENTRIES: usize = 1000;
+/// Groups per instance.
+const MAX_GROUPS: usize = 200;
+
+pub fn handle(
+    action: &str,
+    state: &mut CloudState,
+    p: &Params,
+    now_ms: u64,
+) -> Option<Result<Value, ApiError>> {
+    Some(match action {
+        "DescribeDBInstanceIPArrayList" => describe(state, p),
+        "ModifySecurityIps" => modify(state, p, now_ms),
+        _ => return None,
+    })
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "InvalidDBInstanceId.NotFound",
+        format!("Specified instance \"{id}\" does not exist."),
+    )
+}
+
+fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    let id = p.require("DBInstanceId")?;
+    let inst = state.rds_instances.get(id).ok_or_else(|| not_found(id))?;
+    let items: Vec<Value> = inst
+        .groups
+        .iter()
+        .map(|g| {
+            json!({
+                "DBInstanceIPArrayName": g.name,
+                "SecurityIPList": g.ips.join(","),
+                "SecurityIPType": "IPv4",
+                "DBInstanceIPArrayAttribute": g.attribute,
+                "WhitelistNetworkType": "MIX",
+            })
+        })
+        .collect();
+    Ok(json!({ "Items": { "DBInstanceIPArray": items } }))
+}
+
+fn valid_entry(e: &str) -> bool {
+    e.parse::<ipnet::Ipv4Net>().is_ok() || e.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiError> {
+    let id = p.require("DBInstanceId")?.to_string();
+    let ips_param = p.require("SecurityIps")?;
+    if ips_param.contains(", ") || ips_param.contains(" ,") {
+        return Err(ApiError::invalid(
+            "InvalidSecurityIps.Format",
+            "SecurityIps must be comma-separated without spaces.",
+        ));
+    }
+    let ips: Vec<String> = ips_param.split(',').map(String::from).collect();
+    if let Some(bad) = ips.iter().find(|e| !valid_entry(e)) {
+        return Err(ApiError::invalid(
+            "InvalidSecurityIps.Format",
+            format!("\"{bad}\" is not a valid IP address or CIDR block."),
+        ));
+    }
+    let group = p
+        .get("DBInstanceIPArrayName")
+        .unwrap_or("default")
+        .to_string();
+    let mode = p.get("ModifyMode").unwrap_or("Cover").to_string();
+    if !matches!(mode.as_str(), "Cover" | "Append" | "Delete") {
+        return Err(ApiError::invalid(
+            "InvalidModifyMode",
+            "ModifyMode must be Cover, Append or Delete.",
+        ));
+    }
+    let busy_ms = state.settings.rds_busy_ms;
+    let inst = state
+        .rds_instances
+        .get_mut(&id)
+        .ok_or_else(|| not_found(&id))?;
+    if now_ms < inst.busy_until_ms {
+        return Err(ApiError::new(
+            403,
+            "OperationDenied.DBInstanceStatus",
+            "The operation is not permitted due to status of instance.",
+        ));
+    }
+    if inst
+        .groups
+        .iter()
+        .any(|g| g.name == group && g.attribute.eq_ignore_ascii_case("hidden"))
+    {
+        return Err(ApiError::new(
+            403,
+            "Forbidden.HiddenGroup",
+            "System whitelist groups cannot be modified.",
+        ));
+    }
+    let idx = match inst.groups.iter().position(|g| g.name == group) {
+        Some(i) => i,
+        None => {
+            if inst.groups.len() >= MAX_GROUPS {
+                return Err(ApiError::invalid(
+                    "QuotaExceeded.WhitelistGroups",
+                    "An instance has at most 200 whitelist groups.",
+                ));
+            }
+            inst.groups.push(RdsGroup {
+                name: group.clone(),
+                ips: vec!["127.0.0.1".into()],
+                attribute: String::new(),
+            });
+            inst.groups.len() - 1
+        }
+    };
+    let current = inst.groups[idx].ips.clone();
+    let new: Vec<String> = match mode.as_str() {
+        "Cover" => ips,
+        "Append" => {
+            let mut v: Vec<String> = current.into_iter().filter(|e| e != "127.0.0.1").collect();
+            v.extend(
+                ips.into_iter()
+                    .filter(|e| !v.contains(e))
+                    .collect::<Vec<_>>(),
+            );
+            v
+        }
+        _ => {
+            let v: Vec<String> = current.into_iter().filter(|e| !ips.contains(e)).collect();
+            if v.is_empty() {
+                return Err(ApiError::invalid(
+                    "InvalidSecurityIps.Empty",
+                    "At least one IP address must remain in the group.",
+                ));
+            }
+            v
+        }
+    };
+    let others: usize = inst
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != idx)
+        .map(|(_, g)| g.ips.len())
+        .sum();
+    if others + new.len() > MAX_ENTRIES {
+        return Err(ApiError::invalid(
+            "QuotaExceeded.SecurityIps",
+            "An instance has at most 1000 whitelist entries.",
+        ));
+    }
+    inst.groups[idx].ips = new;
+    inst.busy_until_ms = now_ms + busy_ms;
+    Ok(json!({ "TaskId": 0 }))
+}

@@ -1,0 +1,82 @@
+//! EMR (2021-03-20): the one call needed — which security group a cluster's nodes are in.
+//! EMR has no whitelist API; access is granted with ECS rules on that group.
+
+use serde::Deserialize;
+
+use super::retry::Idempotency;
+use super::transport::{Params, Transport};
+use super::{Error, Service};
+
+/// What the attachment needs to know about a cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub cluster_id: String,
+    pub cluster_state: String,
+    pub release_version: String,
+    pub security_group_id: String,
+    pub vpc_id: String,
+}
+
+impl Cluster {
+    /// EMR 5.x releases run Hadoop 3, whose DataNode listens on 9866 instead of 50010.
+    pub fn is_hadoop3(&self) -> bool {
+        self.release_version.starts_with("EMR-5.")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetClusterResponse {
+    cluster: RawCluster,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawCluster {
+    cluster_id: String,
+    #[serde(default)]
+    cluster_state: String,
+    #[serde(default)]
+    release_version: String,
+    #[serde(default)]
+    node_attributes: NodeAttributes,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct NodeAttributes {
+    #[serde(default)]
+    security_group_id: String,
+    #[serde(default)]
+    vpc_id: String,
+}
+
+pub struct EmrApi<'a> {
+    t: &'a Transport,
+}
+
+impl<'a> EmrApi<'a> {
+    pub(super) fn new(t: &'a Transport) -> Self {
+        Self { t }
+    }
+
+    /// `GetCluster`; `Ok(None)` when the cluster does not exist.
+    pub async fn get_cluster(&self, cluster_id: &str) -> Result<Option<Cluster>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id);
+        match self
+            .t
+            .rpc::<GetClusterResponse>(Service::Emr, "GetCluster", params, Idempotency::Safe)
+            .await
+        {
+            Ok(r) => Ok(Some(Cluster {
+                cluster_id: r.cluster.cluster_id,
+                cluster_state: r.cluster.cluster_state,
+                release_version: r.cluster.release_version,
+                security_group_id: r.cluster.node_attributes.security_group_id,
+                vpc_id: r.cluster.node_attributes.vpc_id,
+            })),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! RDS (2014-08-15): IP whitelist groups of an instance.
+
+use serde::Deserialize;
+
+use super::retry::Idempotency;
+use super::transport::{Params, Transport};
+use super::{Error, Service};
+
+/// The "deny everything" placeholder: a group holding only this address admits nobody. RDS will
+/// not leave a group empty, so this is how a group is emptied.
+pub const DENY_ALL: &str = "127.0.0.1";
+
+/// One whitelist group as `DescribeDBInstanceIPArrayList` reports it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IpArray {
+    #[serde(rename = "DBInstanceIPArrayName")]
+    pub name: String,
+    /// Comma-separated IPs and CIDRs.
+    #[serde(default, rename = "SecurityIPList")]
+    pub security_ip_list: String,
+    #[serde(default, rename = "DBInstanceIPArrayAttribute")]
+    pub attribute: String,
+    #[serde(default, rename = "SecurityIPType")]
+    pub ip_type: String,
+}
+
+impl IpArray {
+    /// The entries, without empties.
+    pub fn entries(&self) -> Vec<String> {
+        self.security_ip_list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    /// `hidden` groups belong to DMS/DTS/DAS and must never be touched.
+    pub fn is_hidden(&self) -> bool {
+        self.attribute.eq_ignore_ascii_case("hidden")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListResponse {
+    #[serde(default)]
+    items: Items,
+}
+
+#[derive(Deserialize, Default)]
+struct Items {
+    #[serde(default, rename = "DBInstanceIPArray")]
+    arrays: Vec<IpArray>,
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+pub struct RdsApi<'a> {
+    t: &'a Transport,
+}
+
+impl<'a> RdsApi<'a> {
+    pub(super) fn new(t: &'a Transport) -> Self {
+        Self { t }
+    }
+
+    /// `DescribeDBInstanceIPArrayList`; `Ok(None)` when the instance does not exist.
+    pub async fn describe_ip_arrays(
+        &self,
+        instance_id: &str,
+    ) -> Result<Option<Vec<IpArray>>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id);
+        match self
+            .t
+            .rpc::<ListResponse>(
+                Service::Rds,
+                "DescribeDBInstanceIPArrayList",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(r.items.arrays)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `ModifySecurityIps` in `Cover` mode on one named group: that group's content becomes
+    /// `entries` (created if missing); no other group is read or written.
+    pub async fn set_group(
+        &self,
+        instance_id: &str,
+        group: &str,
+        entries: &[String],
+    ) -> Result<(), Error> {
+        let params = Params::new()
+            .set("DBInstanceId", instance_id)
+            .set("DBInstanceIPArrayName", group)
+            .set("SecurityIps", entries.join(","))
+            .set("ModifyMode", "Cover")
+            .set("WhitelistNetworkType", "MIX")
+            .set("SecurityIPType", "IPv4");
+        let _: Empty = self
+            .t
+            .rpc(Service::Rds, "ModifySecurityIps", params, Idempotency::Safe)
+            .await?;
+        Ok(())
+    }
+}
