@@ -11,7 +11,7 @@ use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicRes
 
 use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service};
 use crate::framework::schema::Attr;
-use crate::framework::{ClientCell, SharedFacts};
+use crate::framework::{ClientCell, SharedFacts, SharedLocks};
 use crate::{data_sources, resources};
 
 /// Environment variables read when an attribute is not set, first match wins: the names users
@@ -76,6 +76,7 @@ impl EndpointsBlock {
 pub struct MaxComputeProvider {
     client: ClientCell,
     facts: SharedFacts,
+    locks: SharedLocks,
 }
 
 impl MaxComputeProvider {
@@ -83,6 +84,7 @@ impl MaxComputeProvider {
         Self {
             client: Arc::new(OnceLock::new()),
             facts: Arc::new(Default::default()),
+            locks: Arc::new(Default::default()),
         }
     }
 }
@@ -340,7 +342,9 @@ impl Provider for MaxComputeProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
             "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone()),
-            "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone())
+            "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone()),
+            "rds_whitelist_attachment" => resources::rds_whitelist_attachment::RdsWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
+            "hbase_whitelist_attachment" => resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone())
         })
     }
 

@@ -237,15 +237,18 @@ impl<'a> MaxComputeApi<'a> {
         }
     }
 
-    /// All links of a VPC (all pages).
-    pub async fn list_network_links(&self, vpc_id: &str) -> Result<Vec<NetworkLink>, Error> {
+    /// All links, or those of one VPC (all pages).
+    pub async fn list_network_links(
+        &self,
+        vpc_id: Option<&str>,
+    ) -> Result<Vec<NetworkLink>, Error> {
         let mut out = Vec::new();
         let mut marker = String::new();
         loop {
-            let mut query = vec![
-                ("vpcId".to_string(), vpc_id.to_string()),
-                ("maxItem".to_string(), "100".to_string()),
-            ];
+            let mut query = vec![("maxItem".to_string(), "100".to_string())];
+            if let Some(v) = vpc_id {
+                query.push(("vpcId".to_string(), v.to_string()));
+            }
             if !marker.is_empty() {
                 query.push(("marker".to_string(), marker.clone()));
             }

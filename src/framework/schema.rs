@@ -25,6 +25,10 @@ impl Attr {
         Self::new(AttributeType::Number, description)
     }
 
+    pub fn bool(description: &str) -> Self {
+        Self::new(AttributeType::Bool, description)
+    }
+
     pub fn string_set(description: &str) -> Self {
         Self::new(
             AttributeType::Set(Box::new(AttributeType::String)),

@@ -1,4 +1,7 @@
 //! One file per resource, named after it.
 
+pub mod hbase_whitelist_attachment;
 pub mod network_link;
+pub mod rds_whitelist_attachment;
 pub mod security_group;
+pub mod whitelist_attachment;

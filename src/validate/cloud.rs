@@ -45,6 +45,15 @@ pub struct Facts {
     vswitches: Mutex<HashMap<String, VSwitch>>,
     groups: Mutex<HashMap<String, SecurityGroup>>,
     eni_authorized: Mutex<bool>,
+    link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
+}
+
+/// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
+#[derive(Debug, Clone)]
+pub struct LinkEni {
+    pub ip: String,
+    pub link: String,
+    pub vswitch_cidr: String,
 }
 
 impl Facts {
@@ -102,6 +111,32 @@ impl Facts {
                 .insert(id.to_string(), g.clone());
         }
         Ok(found)
+    }
+
+    /// The ENI addresses of every network link in the region, read once per process. Best effort:
+    /// it only feeds a warning, so a failure (e.g. no MaxCompute endpoint) yields nothing.
+    pub async fn link_enis(&self, client: &Client) -> &[LinkEni] {
+        self.link_enis
+            .get_or_init(|| async {
+                match client.maxcompute().list_network_links(None).await {
+                    Ok(links) => links
+                        .into_iter()
+                        .flat_map(|l| {
+                            let (name, cidr) = (l.name.clone(), l.vswitch_cidr.clone());
+                            l.eni_ips.into_iter().map(move |ip| LinkEni {
+                                ip,
+                                link: name.clone(),
+                                vswitch_cidr: cidr.clone(),
+                            })
+                        })
+                        .collect(),
+                    Err(e) => {
+                        tracing::debug!("listing network links for the ENI check failed: {e}");
+                        Vec::new()
+                    }
+                }
+            })
+            .await
     }
 
     pub async fn eni_authorized(&self, client: &Client) -> Result<bool, Error> {

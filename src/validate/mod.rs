@@ -5,4 +5,5 @@ pub mod cidr;
 pub mod cloud;
 pub mod name;
 pub mod network_link;
+pub mod whitelist;
 pub mod zones;
