@@ -344,7 +344,8 @@ impl Provider for MaxComputeProvider {
             "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone()),
             "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone()),
             "rds_whitelist_attachment" => resources::rds_whitelist_attachment::RdsWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
-            "hbase_whitelist_attachment" => resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone())
+            "hbase_whitelist_attachment" => resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
+            "emr_whitelist_attachment" => resources::emr_whitelist_attachment::EmrWhitelistAttachment::new(self.client.clone(), self.locks.clone())
         })
     }
 

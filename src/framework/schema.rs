@@ -43,6 +43,13 @@ impl Attr {
         )
     }
 
+    pub fn number_list(description: &str) -> Self {
+        Self::new(
+            AttributeType::List(Box::new(AttributeType::Number)),
+            description,
+        )
+    }
+
     pub fn string_map(description: &str) -> Self {
         Self::new(
             AttributeType::Map(Box::new(AttributeType::String)),

@@ -1,5 +1,6 @@
 //! One file per resource, named after it.
 
+pub mod emr_whitelist_attachment;
 pub mod hbase_whitelist_attachment;
 pub mod network_link;
 pub mod rds_whitelist_attachment;
