@@ -27,7 +27,13 @@ pub const VSWITCH_H: &str = "vsw-emu0000000000000001";
 pub const VSWITCH_I: &str = "vsw-emu0000000000000002";
 /// … in VPC, zone cn-hangzhou-b (not supported) …
 pub const VSWITCH_UNSUPPORTED_ZONE: &str = "vsw-emu0000000000000003";
-/// … and in OTHER_VPC, zone cn-hangzhou-h.
+/// The fixture's RDS instance, HBase cluster and EMR clusters (Hadoop 2, Hadoop 3).
+pub const RDS: &str = "rm-emu0000000000000001";
+pub const HBASE: &str = "hb-emu0000000000000001";
+pub const EMR: &str = "c-emu0000000000000001";
+pub const EMR_HADOOP3: &str = "c-emu0000000000000002";
+/// The security group of EMR's nodes (holds a foreign ssh rule `sgr-emussh`).
+pub const EMR_SG: &str = "sg-emuemrcluster00000001";
 pub const VSWITCH_OTHER_VPC: &str = "vsw-emu0000000000000004";
 
 pub fn repo_root() -> PathBuf {
@@ -352,6 +358,9 @@ provider "maxcompute" {{
   endpoints {{
     ecs        = "{url}"
     vpc        = "{url}"
+    rds        = "{url}"
+    hbase      = "{url}"
+    emr        = "{url}"
     maxcompute = "{url}"
   }}
 }}

@@ -43,9 +43,9 @@ impl Attr {
         )
     }
 
-    pub fn number_list(description: &str) -> Self {
+    pub fn number_set(description: &str) -> Self {
         Self::new(
-            AttributeType::List(Box::new(AttributeType::Number)),
+            AttributeType::Set(Box::new(AttributeType::Number)),
             description,
         )
     }

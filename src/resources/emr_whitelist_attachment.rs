@@ -38,7 +38,7 @@ pub struct State {
     #[serde(default)]
     pub cidrs: Value<BTreeSet<Value<String>>>,
     #[serde(default)]
-    pub ports: Value<Vec<Value<i64>>>,
+    pub ports: Value<BTreeSet<Value<i64>>>,
     #[serde(default)]
     pub security_group_id: Value<String>,
     #[serde(default)]
@@ -346,7 +346,7 @@ impl Resource for EmrWhitelistAttachment {
                     "cluster_id" => Attr::string("The EMR cluster (`c-…`). Changing it replaces the attachment.").required(),
                     "source_security_group_id" => Attr::string("Admit the members of this security group — the network link's group (seed 000's recommendation). Set this or `cidrs`. Changing it replaces the attachment.").optional(),
                     "cidrs" => Attr::string_set("Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or `source_security_group_id`. Changing it replaces the attachment.").optional(),
-                    "ports" => Attr::number_list("TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan warns if 50010 is listed without 9866. Updated in place.").optional_computed(),
+                    "ports" => Attr::number_set("TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan warns if 50010 is listed without 9866. Updated in place.").optional_computed(),
                     "security_group_id" => Attr::string("The security group of the cluster's nodes, where the rules are added.").computed()
                 },
                 blocks: map! { "timeouts" => timeouts::block(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]) },
@@ -449,12 +449,14 @@ impl Resource for EmrWhitelistAttachment {
         _diags: &mut Diagnostics,
         prior: State,
         proposed: State,
-        _config: State,
+        config: State,
         private: Value<StructEmpty>,
         _meta: Value<StructEmpty>,
     ) -> Option<(State, Value<StructEmpty>, Vec<AttributePath>)> {
         let mut planned = proposed;
-        if planned.ports.is_null() {
+        // Unset in the configuration means the default ports, not whatever the state holds: a rule
+        // removed by hand must show up as a change.
+        if config.ports.is_null() {
             planned.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect());
         }
         let mut replace = Vec::new();

@@ -1,0 +1,514 @@
+//! RDS / HBase / EMR access for MaxCompute: each attachment owns exactly what it creates and
+//! nothing else; many attachments to one busy target in one apply lose nothing.
+
+use acceptance_tests::{
+    contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
+    HBASE, RDS, VPC,
+};
+use serde_json::{json, Value};
+
+fn rds_groups(emulator: &Emulator) -> Vec<(String, Vec<String>)> {
+    emulator.state()["rds_instances"][RDS]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let ips = g["ips"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().unwrap().to_string())
+                .collect();
+            (g["name"].as_str().unwrap().to_string(), ips)
+        })
+        .collect()
+}
+
+fn rds_group(emulator: &Emulator, name: &str) -> Option<Vec<String>> {
+    rds_groups(emulator)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, e)| e)
+}
+
+fn hbase_group(emulator: &Emulator, name: &str) -> Option<Vec<String>> {
+    emulator.state()["hbase_clusters"][HBASE]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == name)
+        .map(|g| {
+            g["ips"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().unwrap().to_string())
+                .collect()
+        })
+}
+
+fn rds_attachment(emulator: &Emulator, body: &str) -> String {
+    format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"mc\" {{\n  instance_id = \"{RDS}\"\n{body}\n}}\n",
+        provider_block(emulator)
+    )
+}
+
+#[test]
+fn rds_lifecycle_owns_one_group_only() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&rds_attachment(&emulator, "  cidrs = [\"192.168.1.0/24\"]"));
+    ws.apply().ok();
+    let v = ws.resource("maxcompute_rds_whitelist_attachment.mc");
+    assert_eq!(v["id"], format!("{RDS}:maxcompute"));
+    assert_eq!(v["group_name"], "maxcompute");
+    assert_eq!(
+        rds_group(&emulator, "maxcompute").unwrap(),
+        vec!["192.168.1.0/24"]
+    );
+    assert_eq!(rds_group(&emulator, "default").unwrap(), vec!["127.0.0.1"]);
+    assert_eq!(
+        rds_group(&emulator, "hdm_security_ips").unwrap(),
+        vec!["100.104.0.0/16"]
+    );
+    ws.assert_plan_empty();
+
+    // Drift inside the owned group: an entry removed, a stranger's entry added — both repaired.
+    emulator.edit_state(|s| {
+        for g in s["rds_instances"][RDS]["groups"].as_array_mut().unwrap() {
+            if g["name"] == "maxcompute" {
+                g["ips"] = json!(["10.99.0.0/16"]);
+            }
+        }
+    });
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    assert!(
+        plan.stdout.contains("192.168.1.0/24") && plan.stdout.contains("10.99.0.0/16"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().ok();
+    assert_eq!(
+        rds_group(&emulator, "maxcompute").unwrap(),
+        vec!["192.168.1.0/24"]
+    );
+    ws.assert_plan_empty();
+
+    // Update in place.
+    ws.write_config(&rds_attachment(
+        &emulator,
+        "  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]",
+    ));
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().ok();
+    let mut entries = rds_group(&emulator, "maxcompute").unwrap();
+    entries.sort();
+    assert_eq!(entries, vec!["192.168.1.0/24", "192.168.2.0/24"]);
+
+    // The group emptied behind terraform's back: a warning, and the plan recreates it.
+    emulator.edit_state(|s| {
+        for g in s["rds_instances"][RDS]["groups"].as_array_mut().unwrap() {
+            if g["name"] == "maxcompute" {
+                g["ips"] = json!(["127.0.0.1"]);
+            }
+        }
+    });
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2);
+    assert!(
+        contains_text(&plan.output(), "Whitelist group maxcompute of RDS instance"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    ws.assert_plan_empty();
+
+    // Import into a fresh state.
+    let ws2 = Workspace::new();
+    ws2.write_config(&rds_attachment(
+        &emulator,
+        "  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]",
+    ));
+    ws2.terraform(&[
+        "import",
+        "maxcompute_rds_whitelist_attachment.mc",
+        &format!("{RDS}:maxcompute"),
+    ])
+    .ok();
+    ws2.assert_plan_empty();
+
+    // Destroy: the group keeps only the deny-all placeholder; the other groups are intact.
+    ws.destroy().ok();
+    assert_eq!(
+        rds_group(&emulator, "maxcompute").unwrap(),
+        vec!["127.0.0.1"]
+    );
+    assert_eq!(rds_group(&emulator, "default").unwrap(), vec!["127.0.0.1"]);
+    assert_eq!(
+        rds_group(&emulator, "hdm_security_ips").unwrap(),
+        vec!["100.104.0.0/16"]
+    );
+}
+
+#[test]
+fn a_group_made_by_someone_else_survives_and_is_never_overwritten() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["rds_instances"][RDS]["groups"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "dba_team", "ips": ["10.20.0.0/16", "10.21.0.5"]}));
+        s["hbase_clusters"][HBASE]["groups"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "dba_team", "ip_version": 4, "ips": ["10.20.0.0/16"]}));
+    });
+    // Taking over that group by name is refused at apply, with the way out.
+    let ws = Workspace::new();
+    ws.write_config(&rds_attachment(
+        &emulator,
+        "  group_name = \"dba_team\"\n  cidrs = [\"192.168.1.0/24\"]",
+    ));
+    let run = ws.apply();
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        contains_text(&run.output(), "Whitelist group dba_team already exists"),
+        "{}",
+        run.output()
+    );
+    assert!(
+        contains_text(&run.output(), "terraform import"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(
+        rds_group(&emulator, "dba_team").unwrap(),
+        vec!["10.20.0.0/16", "10.21.0.5"]
+    );
+    assert!(ws.state_is_empty());
+
+    // Side by side: both survive apply and destroy.
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_hbase_whitelist_attachment\" \"mc\" {{\n  cluster_id = \"{HBASE}\"\n  cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        rds_attachment(&emulator, "  cidrs = [\"192.168.1.0/24\"]")
+    ));
+    ws.apply().ok();
+    assert_eq!(
+        rds_group(&emulator, "dba_team").unwrap(),
+        vec!["10.20.0.0/16", "10.21.0.5"]
+    );
+    assert_eq!(
+        hbase_group(&emulator, "dba_team").unwrap(),
+        vec!["10.20.0.0/16"]
+    );
+    assert_eq!(
+        hbase_group(&emulator, "maxcompute").unwrap(),
+        vec!["192.168.1.0/24"]
+    );
+    ws.assert_plan_empty();
+    ws.destroy().ok();
+    assert_eq!(
+        rds_group(&emulator, "dba_team").unwrap(),
+        vec!["10.20.0.0/16", "10.21.0.5"]
+    );
+    assert_eq!(
+        hbase_group(&emulator, "dba_team").unwrap(),
+        vec!["10.20.0.0/16"]
+    );
+    assert_eq!(
+        hbase_group(&emulator, "default").unwrap(),
+        vec!["127.0.0.1"]
+    );
+}
+
+#[test]
+fn twenty_attachments_to_one_busy_rds_instance_and_one_busy_hbase_cluster_lose_nothing() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["settings"]["rds_busy_ms"] = json!(150);
+        s["settings"]["hbase_busy_ms"] = json!(150);
+    });
+    let mut hcl = provider_block(&emulator);
+    for i in 1..=20 {
+        hcl.push_str(&format!(
+            r#"
+resource "maxcompute_rds_whitelist_attachment" "a{i}" {{
+  instance_id = "{RDS}"
+  group_name  = "mc_{i:02}"
+  cidrs       = ["10.{i}.0.0/16", "192.168.{i}.0/24"]
+}}
+
+resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
+  cluster_id = "{HBASE}"
+  group_name = "mc_{i:02}"
+  cidrs      = ["10.{i}.0.0/16"]
+}}
+"#
+        ));
+    }
+    let ws = Workspace::new();
+    ws.write_config(&hcl);
+    ws.terraform(&["apply", "-auto-approve", "-input=false", "-parallelism=20"])
+        .ok();
+    for i in 1..=20 {
+        let group = format!("mc_{i:02}");
+        let mut rds =
+            rds_group(&emulator, &group).unwrap_or_else(|| panic!("RDS group {group} missing"));
+        rds.sort();
+        assert_eq!(
+            rds,
+            vec![format!("10.{i}.0.0/16"), format!("192.168.{i}.0/24")]
+        );
+        assert_eq!(
+            hbase_group(&emulator, &group).unwrap(),
+            vec![format!("10.{i}.0.0/16")]
+        );
+    }
+    let calls = emulator.calls();
+    assert!(calls["total"].as_u64().unwrap() > 0);
+    ws.assert_plan_empty();
+    ws.terraform(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-parallelism=20",
+    ])
+    .ok();
+    assert_eq!(rds_group(&emulator, "default").unwrap(), vec!["127.0.0.1"]);
+}
+
+#[test]
+fn bad_whitelists_fail_in_plan_on_the_attribute() {
+    let emulator = Emulator::start();
+    for (body, attr, expected) in [
+        ("  cidrs = [\"0.0.0.0/0\"]", "cidrs", "not a private range"),
+        ("  cidrs = [\"8.8.8.0/24\"]", "cidrs", "allow_public = true"),
+        (
+            "  cidrs = [\"10.0.0.5\", \"10.0.0.5/32\"]",
+            "cidrs",
+            "same block",
+        ),
+        ("  cidrs = [\"10.0.0.1/24\"]", "cidrs", "host bits"),
+        ("  cidrs = [\"127.0.0.1\"]", "cidrs", "placeholder"),
+        ("  cidrs = []", "cidrs", "the list is empty"),
+        (
+            "  group_name = \"default\"\n  cidrs = [\"10.0.0.0/8\"]",
+            "group_name",
+            "`default` is the instance's own group",
+        ),
+        (
+            "  group_name = \"Bad-Name\"\n  cidrs = [\"10.0.0.0/8\"]",
+            "group_name",
+            "not a valid group name",
+        ),
+    ] {
+        let ws = Workspace::new();
+        ws.write_config(&rds_attachment(&emulator, body));
+        let run = ws.plan();
+        let out = run.output();
+        assert_eq!(run.code, 1, "{body}:\n{out}");
+        assert!(diagnostic_on(&out, attr), "not on {attr}:\n{out}");
+        assert!(
+            contains_text(&out, expected),
+            "missing {expected:?}:\n{out}"
+        );
+    }
+    let ws = Workspace::new();
+    ws.write_config(&rds_attachment(
+        &emulator,
+        "  cidrs = [\"0.0.0.0/0\"]\n  allow_public = true",
+    ));
+    assert_eq!(
+        ws.plan().code,
+        2,
+        "allow_public = true accepts a public range"
+    );
+    assert_eq!(emulator.mutating_calls(), 0, "{}", emulator.calls());
+}
+
+#[test]
+fn an_eni_ip_gets_a_warning_suggesting_the_vswitch_cidr() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let ws = Workspace::new();
+    let link = format!(
+        r#"{}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = maxcompute_security_group.mc.id
+}}
+"#,
+        provider_block(&emulator)
+    );
+    ws.write_config(&link);
+    ws.apply().ok();
+    let eni = ws.resource("maxcompute_network_link.link")["eni_ips"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.write_config(&format!(
+        "{link}\nresource \"maxcompute_rds_whitelist_attachment\" \"mc\" {{\n  instance_id = \"{RDS}\"\n  cidrs = [\"{eni}\"]\n}}\n"
+    ));
+    let plan = ws.plan();
+    let out = plan.output();
+    assert_eq!(plan.code, 2, "{out}");
+    assert!(
+        contains_text(
+            &out,
+            &format!("{eni} is an ENI address of network link lakehouse_link")
+        ),
+        "{out}"
+    );
+    assert!(contains_text(&out, "192.168.1.0/24"), "{out}");
+}
+
+fn emr_rules(emulator: &Emulator) -> Vec<Value> {
+    emulator.state()["security_groups"][EMR_SG]["rules"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn emr_config(emulator: &Emulator, extra: &str) -> String {
+    format!(
+        r#"{}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_emr_whitelist_attachment" "hadoop" {{
+  cluster_id               = "{EMR}"
+  source_security_group_id = maxcompute_security_group.mc.id
+{extra}
+}}
+"#,
+        provider_block(emulator)
+    )
+}
+
+#[test]
+fn emr_rules_are_owned_recognised_and_revoked_alone() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_config(&emulator, ""));
+    ws.apply().ok();
+    let sg = ws.resource("maxcompute_security_group.mc")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.hadoop");
+    assert_eq!(v["security_group_id"], EMR_SG);
+    assert_eq!(v["ports"], json!([8020, 9083, 50010]));
+    let rules = emr_rules(&emulator);
+    let mut ports: Vec<&str> = rules
+        .iter()
+        .filter(|r| r["source_group_id"] == sg.as_str())
+        .map(|r| r["port_range"].as_str().unwrap())
+        .collect();
+    ports.sort();
+    assert_eq!(ports, vec!["50010/50010", "8020/8020", "9083/9083"]);
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["security_group_rule_id"] == "sgr-emussh"),
+        "the ops team's ssh rule is kept"
+    );
+    ws.assert_plan_empty();
+
+    // One rule removed by hand: the plan shows the repair.
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["port_range"] != "8020/8020");
+    });
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    ws.apply().ok();
+    assert!(emr_rules(&emulator)
+        .iter()
+        .any(|r| r["port_range"] == "8020/8020"));
+    ws.assert_plan_empty();
+
+    // Ports updated in place.
+    ws.write_config(&emr_config(&emulator, "  ports = [9083, 8020]"));
+    ws.apply().ok();
+    assert!(!emr_rules(&emulator)
+        .iter()
+        .any(|r| r["port_range"] == "50010/50010"));
+    assert!(emr_rules(&emulator)
+        .iter()
+        .any(|r| r["security_group_rule_id"] == "sgr-emussh"));
+    ws.assert_plan_empty();
+
+    // Import.
+    let ws2 = Workspace::new();
+    ws2.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"hadoop\" {{\n  cluster_id = \"{EMR}\"\n  source_security_group_id = \"{sg}\"\n  ports = [9083, 8020]\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws2.terraform(&[
+        "import",
+        "maxcompute_emr_whitelist_attachment.hadoop",
+        &format!("{EMR}:{sg}"),
+    ])
+    .ok();
+    ws2.assert_plan_empty();
+
+    // Destroy revokes our rules only.
+    ws.destroy().ok();
+    let rules = emr_rules(&emulator);
+    assert_eq!(rules.len(), 1, "{rules:#?}");
+    assert_eq!(rules[0]["security_group_rule_id"], "sgr-emussh");
+}
+
+#[test]
+fn emr_hadoop3_port_warning_and_cidr_sources() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h3\" {{\n  cluster_id = \"{EMR_HADOOP3}\"\n  cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let plan = ws.plan();
+    assert!(
+        contains_text(&plan.output(), "runs Hadoop 3"),
+        "{}",
+        plan.output()
+    );
+    assert!(contains_text(&plan.output(), "9866"), "{}", plan.output());
+    ws.apply().ok();
+    ws.assert_plan_empty();
+    let both = format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"bad\" {{\n  cluster_id = \"{EMR}\"\n  cidrs = [\"192.168.1.0/24\"]\n  source_security_group_id = \"sg-abc\"\n}}\n",
+        provider_block(&emulator)
+    );
+    let ws = Workspace::new();
+    ws.write_config(&both);
+    let out = ws.plan().output();
+    assert!(
+        contains_text(
+            &out,
+            "Set exactly one of `source_security_group_id` and `cidrs`"
+        ),
+        "{out}"
+    );
+}
