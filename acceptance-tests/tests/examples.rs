@@ -9,12 +9,35 @@ fn every_example_module_applies_plans_empty_and_destroys() {
     let mut checked = Vec::new();
     for entry in std::fs::read_dir(repo_root().join("examples")).unwrap() {
         let dir = entry.unwrap().path();
-        let main = dir.join("main.tf");
+        // A reusable module is applied through its `demo/` root, which configures the provider.
+        let root = if dir.join("demo/main.tf").exists() { dir.join("demo") } else { dir.clone() };
+        let main = root.join("main.tf");
         if !main.exists() {
             continue;
         }
         let ws = Workspace::new();
-        ws.write_config(&std::fs::read_to_string(&main).unwrap());
+        for file in std::fs::read_dir(&root).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "tf") {
+                std::fs::copy(&file, ws.path().join(file.file_name().unwrap())).unwrap();
+            }
+        }
+        if root != dir {
+            // `source = "../"` must resolve to the module: copy it next to the root.
+            let module = ws.path().join("module");
+            std::fs::create_dir_all(&module).unwrap();
+            for file in std::fs::read_dir(&dir).unwrap() {
+                let file = file.unwrap().path();
+                if file.extension().is_some_and(|e| e == "tf") {
+                    std::fs::copy(&file, module.join(file.file_name().unwrap())).unwrap();
+                }
+            }
+            let hcl = std::fs::read_to_string(ws.path().join("main.tf")).unwrap().replace("source = \"../\"", "source = \"./module\"");
+            std::fs::write(ws.path().join("main.tf"), hcl).unwrap();
+            // A module must be installed; `terraform get` does that without touching providers
+            // (`init` would look the dev-override provider up in a registry).
+            ws.terraform(&["get"]).ok();
+        }
         let var = format!("endpoint={}", emulator.url());
         let run = ws.terraform(&["apply", "-auto-approve", "-input=false", "-var", &var]);
         assert_eq!(
@@ -38,7 +61,7 @@ fn every_example_module_applies_plans_empty_and_destroys() {
         checked.push(dir.file_name().unwrap().to_string_lossy().into_owned());
     }
     checked.sort();
-    assert_eq!(checked, ["network_link", "security_group"]);
+    assert_eq!(checked, ["lakehouse", "network_link", "security_group"]);
 }
 
 #[test]

@@ -1,0 +1,43 @@
+# The whole "access VPC services" procedure (seed 000) for one lakehouse, as one module.
+# Every mistake the console lets through — an advanced security group, a vSwitch in an unsupported
+# zone or another VPC, a public CIDR, a missing ENI authorization — fails `terraform plan`.
+
+# Step 2: a basic security group for MaxCompute's ENIs, admitting return traffic from the targets.
+resource "maxcompute_security_group" "this" {
+  vpc_id        = var.vpc_id
+  name          = "maxcompute-${var.link_name}"
+  description   = "MaxCompute network link ${var.link_name}: return traffic from the target services"
+  ingress_cidrs = var.target_cidrs
+}
+
+# Steps 1 and 3: the network link (ENI authorization is checked at plan time).
+resource "maxcompute_network_link" "this" {
+  name              = var.link_name
+  vpc_id            = var.vpc_id
+  vswitch_id        = var.vswitch_id
+  security_group_id = maxcompute_security_group.this.id
+  description       = "Lakehouse access to ${var.vpc_id}"
+}
+
+# Step 4: each target admits the link's vSwitch CIDR (never the ENI IPs, which can change)...
+resource "maxcompute_rds_whitelist_attachment" "this" {
+  for_each    = toset(var.rds_instance_ids)
+  instance_id = each.value
+  group_name  = var.whitelist_group_name
+  cidrs       = [maxcompute_network_link.this.vswitch_cidr]
+}
+
+resource "maxcompute_hbase_whitelist_attachment" "this" {
+  for_each   = toset(var.hbase_cluster_ids)
+  cluster_id = each.value
+  group_name = var.whitelist_group_name
+  cidrs      = [maxcompute_network_link.this.vswitch_cidr]
+}
+
+# ...and EMR clusters admit the MaxCompute security group on the Hadoop ports.
+resource "maxcompute_emr_whitelist_attachment" "this" {
+  for_each                 = toset(var.emr_cluster_ids)
+  cluster_id               = each.value
+  source_security_group_id = maxcompute_security_group.this.id
+  ports                    = var.emr_ports
+}

@@ -1,0 +1,50 @@
+variable "vpc_id" {
+  type        = string
+  description = "The VPC that holds the target services (RDS, HBase, EMR)."
+}
+
+variable "vswitch_id" {
+  type        = string
+  description = "The vSwitch for MaxCompute's ENIs, in a zone that supports VPC access (data source maxcompute_vpc_access_zones)."
+}
+
+variable "link_name" {
+  type        = string
+  default     = "lakehouse_link"
+  description = "Name of the network link (3-64 characters: letters, digits, _). Jobs refer to it by this name."
+}
+
+variable "target_cidrs" {
+  type        = list(string)
+  description = "CIDR blocks of the vSwitches that hold the target services: the MaxCompute group admits return traffic from them (seed 000, step 2)."
+}
+
+variable "rds_instance_ids" {
+  type        = list(string)
+  default     = []
+  description = "RDS instances to open to MaxCompute (one owned whitelist group each)."
+}
+
+variable "hbase_cluster_ids" {
+  type        = list(string)
+  default     = []
+  description = "HBase clusters to open to MaxCompute (one owned whitelist group each)."
+}
+
+variable "emr_cluster_ids" {
+  type        = list(string)
+  default     = []
+  description = "EMR (Hadoop) clusters to open to MaxCompute (rules on the cluster's node group)."
+}
+
+variable "emr_ports" {
+  type        = list(number)
+  default     = [9083, 8020, 50010]
+  description = "Ports opened on EMR clusters: Hive Metastore, HDFS NameNode, HDFS DataNode (9866 on Hadoop 3)."
+}
+
+variable "whitelist_group_name" {
+  type        = string
+  default     = "maxcompute"
+  description = "Name of the whitelist group owned on each RDS instance and HBase cluster."
+}

@@ -1,0 +1,8 @@
+terraform {
+  required_version = ">= 1.0"
+  required_providers {
+    maxcompute = {
+      source = "local/lakehouse/maxcompute"
+    }
+  }
+}
