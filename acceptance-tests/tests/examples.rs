@@ -10,7 +10,11 @@ fn every_example_module_applies_plans_empty_and_destroys() {
     for entry in std::fs::read_dir(repo_root().join("examples")).unwrap() {
         let dir = entry.unwrap().path();
         // A reusable module is applied through its `demo/` root, which configures the provider.
-        let root = if dir.join("demo/main.tf").exists() { dir.join("demo") } else { dir.clone() };
+        let root = if dir.join("demo/main.tf").exists() {
+            dir.join("demo")
+        } else {
+            dir.clone()
+        };
         let main = root.join("main.tf");
         if !main.exists() {
             continue;
@@ -32,7 +36,9 @@ fn every_example_module_applies_plans_empty_and_destroys() {
                     std::fs::copy(&file, module.join(file.file_name().unwrap())).unwrap();
                 }
             }
-            let hcl = std::fs::read_to_string(ws.path().join("main.tf")).unwrap().replace("source = \"../\"", "source = \"./module\"");
+            let hcl = std::fs::read_to_string(ws.path().join("main.tf"))
+                .unwrap()
+                .replace("source = \"../\"", "source = \"./module\"");
             std::fs::write(ws.path().join("main.tf"), hcl).unwrap();
             // A module must be installed; `terraform get` does that without touching providers
             // (`init` would look the dev-override provider up in a registry).

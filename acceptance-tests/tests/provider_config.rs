@@ -127,3 +127,24 @@ fn plain_http_to_a_remote_host_is_refused() {
     assert!(acceptance_tests::diagnostic_on(&out, "ecs"), "{out}");
     assert!(out.contains("loopback"), "{out}");
 }
+
+#[test]
+fn the_emulator_state_file_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("cloud.json");
+    let path = state_file.to_str().unwrap();
+    let ws = Workspace::new();
+    let id = {
+        let emulator = Emulator::start_with(&["--state-file", path]);
+        ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+        ws.apply().ok();
+        ws.resource("maxcompute_security_group.mc")["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let emulator = Emulator::start_with(&["--state-file", path]);
+    assert!(emulator.state()["security_groups"].get(&id).is_some());
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    ws.assert_plan_empty();
+}
