@@ -341,7 +341,7 @@ impl Provider for MaxComputeProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
-            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone()),
+            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone(), self.facts.clone()),
             "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone()),
             "rds_whitelist_attachment" => resources::rds_whitelist_attachment::RdsWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
             "hbase_whitelist_attachment" => resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),

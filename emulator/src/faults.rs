@@ -17,9 +17,42 @@ pub struct Faults {
     /// Seed of the generator; the same seed and request sequence give the same faults.
     #[serde(default)]
     pub seed: u64,
+    /// API requests per second the emulated account may make (0 = unlimited); beyond it,
+    /// `Throttling.User`. A token bucket holding one second's worth.
+    #[serde(default)]
+    pub rate_limit_qps: f64,
     /// When not empty, faults apply to these actions only.
     #[serde(default)]
     pub actions: Vec<String>,
+}
+
+/// A token bucket for `rate_limit_qps`.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    tokens: f64,
+    last_ms: u64,
+}
+
+impl RateLimiter {
+    /// Takes a token if one is there; refills at `qps` per second up to `qps` tokens.
+    pub fn admit(&mut self, qps: f64, now_ms: u64) -> bool {
+        if qps <= 0.0 {
+            return true;
+        }
+        if self.last_ms == 0 {
+            self.tokens = qps;
+        } else {
+            let elapsed = now_ms.saturating_sub(self.last_ms) as f64 / 1000.0;
+            self.tokens = (self.tokens + elapsed * qps).min(qps.max(1.0));
+        }
+        self.last_ms = now_ms;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 /// What to do with one request.
@@ -50,6 +83,16 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limit() {
+        let mut r = RateLimiter::default();
+        let admitted = (0..20).filter(|_| r.admit(5.0, 1_000)).count();
+        assert_eq!(admitted, 5);
+        assert!(r.admit(5.0, 1_200)); // 0.2 s later: one more token
+        assert!(!r.admit(5.0, 1_200));
+        assert!(RateLimiter::default().admit(0.0, 1));
+    }
 
     #[test]
     fn rates_and_seeds() {

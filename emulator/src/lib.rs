@@ -43,6 +43,7 @@ struct Inner {
     faults: Faults,
     rng: fastrand::Rng,
     nonces: auth::NonceCache,
+    limiter: faults::RateLimiter,
 }
 
 /// One emulated cloud.
@@ -61,6 +62,7 @@ impl Emulator {
                 faults: Faults::default(),
                 rng: fastrand::Rng::with_seed(0),
                 nonces: auth::NonceCache::default(),
+                limiter: faults::RateLimiter::default(),
             }),
             state_file,
         })
@@ -237,8 +239,18 @@ async fn count_and_draw(em: &Emulator, action: &str) -> Option<ApiError> {
         if is_mutating(action) {
             inner.mutating += 1;
         }
-        let Inner { faults, rng, .. } = &mut *inner;
-        (faults.decide(action, rng), faults.latency_ms)
+        let Inner {
+            faults,
+            rng,
+            limiter,
+            ..
+        } = &mut *inner;
+        let injected = if limiter.admit(faults.rate_limit_qps, now_ms()) {
+            faults.decide(action, rng)
+        } else {
+            Injected::Throttle
+        };
+        (injected, faults.latency_ms)
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;

@@ -192,7 +192,7 @@ impl Transport {
         let started = Instant::now();
         let mut retries = 0;
         loop {
-            let (result, sent) = attempt(action, url, make).await;
+            let (result, sent) = attempt(action, url, &self.inner.credentials, make).await;
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
@@ -244,6 +244,7 @@ fn decode_into<T: DeserializeOwned>(
 async fn attempt(
     action: &'static str,
     url: &reqwest::Url,
+    credentials: &Credentials,
     make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
 ) -> (Result<serde_json::Value, Error>, bool) {
     let now = SystemTime::now()
@@ -304,7 +305,7 @@ async fn attempt(
             }
         }
     }
-    let result = decode(action, status, &body);
+    let result = decode(action, status, &body).map_err(|e| scrub(e, credentials));
     match &result {
         Ok(v) => tracing::trace!(
             action,
@@ -319,6 +320,46 @@ async fn attempt(
         Err(e) => tracing::debug!(action, status, error = %e, "API call failed"),
     }
     (result, true)
+}
+
+/// Removes credentials from an error the cloud sent back. `SignatureDoesNotMatch` echoes the
+/// server's string to sign, which holds the STS token; no message may carry it to a log or a
+/// diagnostic.
+fn scrub(error: Error, credentials: &Credentials) -> Error {
+    let Error::Api {
+        action,
+        code,
+        mut message,
+        request_id,
+        status,
+        retries,
+    } = error
+    else {
+        return error;
+    };
+    if let Some(i) = message.find("server string to sign is:") {
+        message.truncate(i);
+        message.push_str("(the server's string to sign is omitted: it contains credentials)");
+    }
+    let mut secrets: Vec<&str> = vec![credentials.access_key_secret().expose()];
+    if let Some(t) = credentials.security_token() {
+        secrets.push(t.expose());
+    }
+    for secret in secrets.into_iter().filter(|s| s.len() >= 4) {
+        let once = acs_sign::encode::percent_encode(secret);
+        let twice = acs_sign::encode::percent_encode(&once);
+        for form in [secret.to_string(), once, twice] {
+            message = message.replace(&form, "***");
+        }
+    }
+    Error::Api {
+        action,
+        code,
+        message,
+        request_id,
+        status,
+        retries,
+    }
 }
 
 fn with_retries(mut error: Error, n: u32) -> Error {
@@ -403,6 +444,24 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cloud_errors_never_carry_credentials() {
+        let creds = Credentials::new(
+            "ak",
+            crate::client::Secret::new("the-secret"),
+            Some(crate::client::Secret::new("tok/en+1")),
+            "test",
+        );
+        let body = br#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&SecurityToken%3Dtok%252Fen%252B1","RequestId":"r"}"#;
+        let e = scrub(decode("A", 400, body).unwrap_err(), &creds);
+        let text = e.to_string();
+        assert!(!text.contains("tok") && !text.contains("%252F"), "{text}");
+        assert!(text.contains("string to sign is omitted"), "{text}");
+        let body = br#"{"Code":"X","Message":"echo tok/en+1 and tok%2Fen%2B1 and the-secret","RequestId":"r"}"#;
+        let text = scrub(decode("A", 400, body).unwrap_err(), &creds).to_string();
+        assert_eq!(text.matches("***").count(), 3, "{text}");
+    }
 
     #[test]
     fn decodes_errors_and_answers() {

@@ -21,7 +21,7 @@ use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::Client;
 use crate::framework::diag::{client_error, client_error_at};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell, Private};
+use crate::framework::{client, ClientCell, Private, SharedFacts};
 use crate::validate;
 
 /// The description put on the rules this resource creates, so people reading the group in the
@@ -73,11 +73,12 @@ impl State {
 
 pub struct SecurityGroupResource {
     client: ClientCell,
+    facts: SharedFacts,
 }
 
 impl SecurityGroupResource {
-    pub fn new(client: ClientCell) -> Self {
-        Self { client }
+    pub fn new(client: ClientCell, facts: SharedFacts) -> Self {
+        Self { client, facts }
     }
 }
 
@@ -297,7 +298,8 @@ impl Resource for SecurityGroupResource {
         // The VPC must exist: an error now beats a failed apply.
         if let Value::Value(v) = &planned.vpc_id {
             if let (Ok(vpc_id), Some(client)) = (VpcId::parse(v), self.client.get()) {
-                match client.vpc().find_vpc(&vpc_id).await {
+                // Cached: a plan with many groups in one VPC looks it up once.
+                match self.facts.vpc(client, &vpc_id).await {
                     Ok(Some(_)) => {}
                     Ok(None) => diags.error(
                         "VPC not found",
