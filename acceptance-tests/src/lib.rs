@@ -231,6 +231,11 @@ impl Workspace {
         self.dir.path()
     }
 
+    /// The environment terraform runs with (credentials, CLI config).
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.into(), value.into()));

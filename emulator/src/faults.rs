@@ -21,6 +21,18 @@ pub struct Faults {
     /// `Throttling.User`. A token bucket holding one second's worth.
     #[serde(default)]
     pub rate_limit_qps: f64,
+    /// Share of answers cut off mid-body (a connection reset) *after* the action ran — what makes
+    /// idempotency tokens necessary.
+    #[serde(default)]
+    pub reset_rate: f64,
+    /// Share of requests delayed by `spike_ms` (latency spikes).
+    #[serde(default)]
+    pub spike_rate: f64,
+    #[serde(default)]
+    pub spike_ms: u64,
+    /// A broken answer for every matching request (see [`Hostile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostile: Option<Hostile>,
     /// When not empty, faults apply to these actions only.
     #[serde(default)]
     pub actions: Vec<String>,
@@ -55,7 +67,25 @@ impl RateLimiter {
     }
 }
 
-/// What to do with one request.
+/// Broken answers a real network or a misbehaving gateway can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hostile {
+    /// `{"RequestId": "x", "Secu` — cut JSON, status 200.
+    MalformedJson,
+    /// An HTML error page from a proxy, status 502.
+    HtmlErrorPage,
+    /// Status 200 with an error body.
+    OkWithErrorBody,
+    /// 100 MB of body.
+    HugeBody,
+    /// Status 200, only `RequestId`.
+    MissingFields,
+    /// A network link status nobody documented.
+    UnknownStatus,
+}
+
+/// What to do with one request before it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Injected {
     None,
@@ -63,20 +93,49 @@ pub enum Injected {
     ServerError,
 }
 
+/// Everything decided for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub before: Injected,
+    pub delay_ms: u64,
+    pub reset: bool,
+    pub hostile: Option<Hostile>,
+}
+
 impl Faults {
+    fn applies_to(&self, action: &str) -> bool {
+        self.actions.is_empty() || self.actions.iter().any(|a| a == action)
+    }
+
     pub fn decide(&self, action: &str, rng: &mut fastrand::Rng) -> Injected {
-        if !self.actions.is_empty() && !self.actions.iter().any(|a| a == action) {
-            return Injected::None;
+        self.decide_all(action, rng).before
+    }
+
+    /// Draws the same number of values per request whatever the outcome, so a seed replays.
+    pub fn decide_all(&self, action: &str, rng: &mut fastrand::Rng) -> Decision {
+        let (x, y, z) = (rng.f64(), rng.f64(), rng.f64());
+        let mut d = Decision {
+            before: Injected::None,
+            delay_ms: self.latency_ms,
+            reset: false,
+            hostile: None,
+        };
+        if !self.applies_to(action) {
+            return d;
         }
-        // Draw once per request so the sequence depends only on the seed and request count.
-        let x = rng.f64();
-        if x < self.throttle_rate {
+        d.before = if x < self.throttle_rate {
             Injected::Throttle
         } else if x < self.throttle_rate + self.server_error_rate {
             Injected::ServerError
         } else {
             Injected::None
+        };
+        if y < self.spike_rate {
+            d.delay_ms += self.spike_ms;
         }
+        d.reset = z < self.reset_rate;
+        d.hostile = self.hostile;
+        d
     }
 }
 

@@ -29,7 +29,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use error::ApiError;
-use faults::{Faults, Injected};
+use faults::{Decision, Faults, Hostile, Injected};
 use params::Params;
 use state::CloudState;
 
@@ -174,9 +174,10 @@ async fn rpc(
     let Some(action) = params.get("Action").map(str::to_string) else {
         return error_response(&ApiError::missing("Action"));
     };
-    if let Some(e) = count_and_draw(&em, &action).await {
-        return error_response(&e);
-    }
+    let decision = match count_and_draw(&em, &action).await {
+        Ok(d) => d,
+        Err(e) => return error_response(&e),
+    };
     let mut inner = em.lock();
     let Inner { state, nonces, .. } = &mut *inner;
     if let Err(e) = auth::verify_rpc(state, nonces, method.as_str(), &params, now()) {
@@ -207,7 +208,7 @@ async fn rpc(
             if let Value::Object(map) = &mut value {
                 map.insert("RequestId".into(), request_id().into());
             }
-            (StatusCode::OK, Json(value)).into_response()
+            deliver(&decision, StatusCode::OK, value)
         }
         Err(e) => error_response(&e),
     }
@@ -231,9 +232,10 @@ fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
-/// Counts a call and draws its fault; waits out any injected latency.
-async fn count_and_draw(em: &Emulator, action: &str) -> Option<ApiError> {
-    let (injected, latency) = {
+/// Counts a call and draws its faults; waits out any injected latency. `Err` is the answer to
+/// send instead of running the action.
+async fn count_and_draw(em: &Emulator, action: &str) -> Result<Decision, ApiError> {
+    let decision = {
         let mut inner = em.lock();
         *inner.calls.entry(action.to_string()).or_default() += 1;
         if is_mutating(action) {
@@ -245,29 +247,83 @@ async fn count_and_draw(em: &Emulator, action: &str) -> Option<ApiError> {
             limiter,
             ..
         } = &mut *inner;
-        let injected = if limiter.admit(faults.rate_limit_qps, now_ms()) {
-            faults.decide(action, rng)
-        } else {
-            Injected::Throttle
-        };
-        (injected, faults.latency_ms)
+        let mut d = faults.decide_all(action, rng);
+        if !limiter.admit(faults.rate_limit_qps, now_ms()) {
+            d.before = Injected::Throttle;
+        }
+        d
     };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    if decision.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(decision.delay_ms)).await;
     }
-    match injected {
-        Injected::Throttle => Some(ApiError::new(
+    match decision.before {
+        Injected::Throttle => Err(ApiError::new(
             400,
             "Throttling.User",
             "Request was denied due to user flow control.",
         )),
-        Injected::ServerError => Some(ApiError::new(
+        Injected::ServerError => Err(ApiError::new(
             503,
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         )),
-        Injected::None => None,
+        Injected::None => Ok(decision),
     }
+}
+
+/// The answer as decided: the real one, a broken one, or one cut off mid-body.
+fn deliver(decision: &Decision, status: StatusCode, body: Value) -> Response {
+    let text = body.to_string();
+    let (status, content_type, payload): (StatusCode, &str, Vec<u8>) = match decision.hostile {
+        None | Some(Hostile::UnknownStatus) => (status, "application/json", text.into_bytes()),
+        Some(Hostile::MalformedJson) => (StatusCode::OK, "application/json", text.as_bytes()[..text.len() / 2].to_vec()),
+        Some(Hostile::HtmlErrorPage) => (
+            StatusCode::BAD_GATEWAY,
+            "text/html",
+            b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+        ),
+        Some(Hostile::OkWithErrorBody) => (
+            StatusCode::OK,
+            "application/json",
+            json!({"RequestId": request_id(), "Code": "InternalError", "Message": "The request processing has failed due to some unknown error."})
+                .to_string()
+                .into_bytes(),
+        ),
+        Some(Hostile::MissingFields) => (StatusCode::OK, "application/json", json!({"RequestId": request_id()}).to_string().into_bytes()),
+        Some(Hostile::HugeBody) => {
+            // 100 MB, streamed: the client must stop reading long before the end.
+            let chunks = (0..100).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b' '; 1 << 20])));
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .expect("valid response");
+        }
+    };
+    if decision.reset {
+        // Half the answer, then the connection breaks: the action ran, the client cannot know.
+        let half = Bytes::from(payload[..payload.len() / 2].to_vec());
+        let parts = vec![
+            Ok(half),
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            )),
+        ];
+        let body = axum::body::Body::from_stream(futures_util::stream::iter(parts));
+        return Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_LENGTH, payload.len())
+            .body(body)
+            .expect("valid response");
+    }
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(payload))
+        .expect("valid response")
 }
 
 /// MaxCompute's ROA API (`/api/v1/...`): the network-link contract.
@@ -308,9 +364,10 @@ async fn roa(
                 .map(|v| (k.as_str().to_string(), v.to_string()))
         })
         .collect();
-    if let Some(e) = count_and_draw(&em, op).await {
-        return roa_error(&e);
-    }
+    let decision = match count_and_draw(&em, op).await {
+        Ok(d) => d,
+        Err(e) => return roa_error(&e),
+    };
     let mut inner = em.lock();
     let Inner { state, nonces, .. } = &mut *inner;
     let req = auth::RoaRequest {
@@ -324,17 +381,20 @@ async fn roa(
         return roa_error(&e);
     }
     match maxcompute::handle(op, state, &segments, &query, &body, now_ms()) {
-        Ok(data) => {
+        Ok(mut data) => {
             let snapshot = is_mutating(op).then(|| state.clone());
             drop(inner);
             if let Some(s) = snapshot {
                 em.save(&s);
             }
-            (
+            if decision.hostile == Some(Hostile::UnknownStatus) && data.get("status").is_some() {
+                data["status"] = "MIGRATING".into();
+            }
+            deliver(
+                &decision,
                 StatusCode::OK,
-                Json(json!({ "requestId": request_id(), "data": data })),
+                json!({ "requestId": request_id(), "data": data }),
             )
-                .into_response()
         }
         Err(e) => roa_error(&e),
     }

@@ -278,6 +278,20 @@ async fn plan_new(facts: &validate::cloud::Facts, client: Option<&Client>, mut s
     s
 }
 
+/// The existing link of that name, if it is exactly the one requested (same VPC, vSwitch, group).
+async fn adoptable(client: &Client, req: &CreateNetworkLink<'_>) -> Option<NetworkLink> {
+    let link = client
+        .maxcompute()
+        .get_network_link(req.name)
+        .await
+        .ok()??;
+    (link.vpc_id == req.vpc_id
+        && link.vswitch_id == req.vswitch_id
+        && link.security_group_id == req.security_group_id
+        && link.status != LinkStatus::Deleting)
+        .then_some(link)
+}
+
 /// Polls until the link leaves `CREATING`, logging progress; the link at the end, or why not.
 async fn wait_available(
     client: &Client,
@@ -300,12 +314,18 @@ async fn wait_available(
                         }
                     ))
                 }
-                ref other => tracing::info!(
+                LinkStatus::Creating => tracing::info!(
                     network_link = name,
-                    "waiting for network link {name} to become available (status {}, {} s)",
-                    other.as_str(),
+                    "waiting for network link {name} to become available (status CREATING, {} s)",
                     started.elapsed().as_secs()
                 ),
+                // Anything else will not turn into AVAILABLE by waiting: say so now.
+                ref other => {
+                    return Err(format!(
+                        "The service reported status `{}` for the new link; expected CREATING, then AVAILABLE.                          Check the link in the MaxCompute console.",
+                        other.as_str()
+                    ))
+                }
             },
             Ok(None) => tracing::info!(
                 network_link = name,
@@ -511,15 +531,25 @@ impl Resource for NetworkLinkResource {
                 return None;
             }
             Err(e) if e.code() == Some(maxcompute::ALREADY_EXISTS) => {
-                diags.error(
-                    format!("A network link named {name} already exists"),
-                    format!(
+                match adoptable(client, &request).await {
+                    // A link with this name and exactly these targets: this configuration's own link,
+                    // created by an apply that was interrupted before it could record it. Adopt it.
+                    Some(link) => {
+                        tracing::info!(network_link = %name, "adopting existing network link {name} (same VPC, vSwitch and security group)");
+                        link
+                    }
+                    None => {
+                        diags.error(
+                            format!("A network link named {name} already exists"),
+                            format!(
                         "{e}\n\nChoose another name, or bring the existing link under Terraform: \
                          `terraform import <address> {name}`."
                     ),
-                    path("name"),
-                );
-                return None;
+                            path("name"),
+                        );
+                        return None;
+                    }
+                }
             }
             Err(e) => {
                 client_error(diags, client, &format!("creating network link {name}"), &e);

@@ -182,6 +182,13 @@ fn group_of<'a>(groups: &'a [(String, Vec<String>)], name: &str) -> Option<&'a V
     groups.iter().find(|(n, _)| n == name).map(|(_, e)| e)
 }
 
+/// The same entries, whatever the order and spelling (`10.0.0.5` = `10.0.0.5/32`).
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|x| b.iter().any(|y| same_cidr(x, y)))
+        && b.iter().all(|y| a.iter().any(|x| same_cidr(x, y)))
+}
+
 /// A group that only holds the deny-all placeholder is as good as absent.
 fn is_placeholder(entries: &[String]) -> bool {
     entries.iter().all(|e| e == DENY_ALL || e == "127.0.0.1/32")
@@ -483,7 +490,17 @@ impl<T: Target> Resource for WhitelistAttachment<T> {
                 return None;
             }
             Ok(Some(groups)) => {
+                let wanted = cidr_strings(planned.cidrs());
                 if let Some(entries) = group_of(&groups, &group).filter(|e| !is_placeholder(e)) {
+                    // Exactly the wanted entries: this configuration's own group, written by an
+                    // apply interrupted before it could record it. Adopt it — nothing is lost.
+                    if same_set(entries, &wanted) {
+                        tracing::info!("adopting whitelist group {group} of {} {target}: it already holds exactly the wanted entries", T::TARGET_KIND);
+                        return match Self::refresh(client, planned.clone()).await {
+                            Ok(Some(s)) => Some((s, private)),
+                            _ => None,
+                        };
+                    }
                     diags.error(
                         format!("Whitelist group {group} already exists on {} {target}", T::TARGET_KIND),
                         format!(

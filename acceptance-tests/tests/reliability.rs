@@ -1,0 +1,370 @@
+//! Pipelines run the provider unattended: a flaky cloud, a killed process or two concurrent
+//! workspaces must not lose, duplicate or orphan anything.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{
+    contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS, VPC,
+};
+use serde_json::{json, Value};
+
+/// The lakehouse stack (group, link, RDS / HBase / EMR access), with the provider retrying more
+/// than its default so a 40 % failure rate cannot exhaust it.
+fn lakehouse(emulator: &Emulator) -> String {
+    let provider = provider_block(emulator).replace(
+        "  region = \"cn-hangzhou\"",
+        "  region      = \"cn-hangzhou\"\n  max_retries = 15",
+    );
+    format!(
+        r#"{provider}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = maxcompute_security_group.mc.id
+}}
+
+resource "maxcompute_rds_whitelist_attachment" "db" {{
+  instance_id = "{RDS}"
+  cidrs       = [maxcompute_network_link.link.vswitch_cidr]
+}}
+
+resource "maxcompute_hbase_whitelist_attachment" "events" {{
+  cluster_id = "{HBASE}"
+  cidrs      = [maxcompute_network_link.link.vswitch_cidr]
+}}
+
+resource "maxcompute_emr_whitelist_attachment" "hadoop" {{
+  cluster_id               = "{EMR}"
+  source_security_group_id = maxcompute_security_group.mc.id
+}}
+"#
+    )
+}
+
+fn quick_links(emulator: &Emulator) {
+    emulator.edit_state(|s| {
+        s["settings"]["network_link_create_ms"] = json!(200);
+        s["settings"]["network_link_delete_ms"] = json!(100);
+    });
+}
+
+/// Exactly one of everything the stack makes.
+fn assert_no_duplicates(emulator: &Emulator) {
+    let state = emulator.state();
+    let groups: Vec<&Value> = state["security_groups"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|g| g["security_group_name"] == "maxcompute-link")
+        .collect();
+    assert_eq!(groups.len(), 1, "duplicate security groups: {groups:#?}");
+    assert_eq!(
+        groups[0]["rules"].as_array().unwrap().len(),
+        1,
+        "{:#}",
+        groups[0]
+    );
+    assert_eq!(state["network_links"].as_object().unwrap().len(), 1);
+    assert_eq!(state["enis"].as_object().unwrap().len(), 2);
+    let emr_rules = state["security_groups"][EMR_SG]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        emr_rules.len(),
+        4,
+        "3 owned rules + the ops team's ssh rule: {emr_rules:#?}"
+    );
+    let rds = state["rds_instances"][RDS]["groups"].as_array().unwrap();
+    assert!(rds
+        .iter()
+        .any(|g| g["name"] == "maxcompute" && g["ips"] == json!(["192.168.1.0/24"])));
+}
+
+#[test]
+fn fault_matrix_each_alone_and_combined() {
+    let scenarios = [
+        ("30% throttling", json!({ "throttle_rate": 0.3, "seed": 1 })),
+        (
+            "10% server errors",
+            json!({ "server_error_rate": 0.1, "seed": 2 }),
+        ),
+        (
+            "2 s latency spikes",
+            json!({ "spike_rate": 0.1, "spike_ms": 2000, "seed": 3 }),
+        ),
+        (
+            "connection resets after the action ran",
+            json!({ "reset_rate": 0.15, "seed": 4 }),
+        ),
+        (
+            "all combined",
+            json!({ "throttle_rate": 0.3, "server_error_rate": 0.1, "spike_rate": 0.05, "spike_ms": 2000, "reset_rate": 0.1, "seed": 5 }),
+        ),
+    ];
+    for (name, faults) in scenarios {
+        let emulator = Emulator::start();
+        quick_links(&emulator);
+        emulator.set_faults(faults);
+        let ws = Workspace::new();
+        ws.write_config(&lakehouse(&emulator));
+        let run = ws.apply();
+        assert_eq!(run.code, 0, "{name}: apply failed:\n{}", run.output());
+        assert_no_duplicates(&emulator);
+        let plan = ws.plan();
+        assert_eq!(
+            plan.code,
+            0,
+            "{name}: second plan not empty:\n{}",
+            plan.output()
+        );
+        let calls = emulator.calls();
+        println!("{name}: {} calls", calls["total"]);
+        emulator.set_faults(json!({}));
+        ws.destroy().ok();
+    }
+}
+
+/// The PIDs of running provider processes started by `parent`.
+fn provider_children(parent: u32) -> Vec<i32> {
+    let binary = std::fs::canonicalize(acceptance_tests::provider_binary()).unwrap();
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+        if exe.as_deref() != Some(binary.as_path()) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Starts `terraform apply`, waits until `ready` says the interesting moment has come, then kills
+/// the provider process (terraform survives and records what completed).
+fn apply_and_kill_provider(ws: &Workspace, emulator: &Emulator, ready: impl Fn(&Value) -> bool) {
+    let mut cmd = Command::new(acceptance_tests::terraform_binary());
+    cmd.current_dir(ws.path())
+        .args(["apply", "-auto-approve", "-input=false", "-no-color"]);
+    for (k, v) in ws.env() {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready(&emulator.state()) {
+        assert!(Instant::now() < deadline, "the moment to crash never came");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pids = provider_children(child.id());
+    assert!(!pids.is_empty(), "no provider process found");
+    for pid in pids {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the interrupted apply must fail");
+}
+
+#[test]
+fn a_provider_killed_while_a_network_link_is_created_is_recovered_by_the_next_apply() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(4000));
+    let ws = Workspace::new();
+    ws.write_config(&lakehouse(&emulator));
+    apply_and_kill_provider(&ws, &emulator, |s| {
+        s["network_links"]["lakehouse_link"]["status"] == "CREATING"
+    });
+    // The link exists in the cloud but not in the state: the rerun adopts it.
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(200));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_no_duplicates(&emulator);
+    ws.assert_plan_empty();
+    ws.destroy().ok();
+    let state = emulator.state();
+    assert!(
+        state["network_links"].as_object().unwrap().is_empty(),
+        "orphaned link: {state:#}"
+    );
+}
+
+#[test]
+fn a_provider_killed_while_attachments_are_applied_is_recovered_by_the_next_apply() {
+    let emulator = Emulator::start();
+    quick_links(&emulator);
+    emulator.edit_state(|s| s["settings"]["rds_busy_ms"] = json!(1500));
+    let mut hcl = lakehouse(&emulator);
+    for i in 1..=6 {
+        hcl.push_str(&format!(
+            "\nresource \"maxcompute_rds_whitelist_attachment\" \"extra{i}\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"extra_{i}\"\n  cidrs       = [\"10.{i}.0.0/16\"]\n}}\n"
+        ));
+    }
+    let ws = Workspace::new();
+    ws.write_config(&hcl);
+    // Crash once some, but not all, extra groups are written.
+    apply_and_kill_provider(&ws, &emulator, |s| {
+        let groups = s["rds_instances"][RDS]["groups"]
+            .as_array()
+            .map(|g| g.len())
+            .unwrap_or(0);
+        (4..8).contains(&groups)
+    });
+    emulator.edit_state(|s| s["settings"]["rds_busy_ms"] = json!(100));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    ws.assert_plan_empty();
+    for i in 1..=6 {
+        let groups = emulator.state()["rds_instances"][RDS]["groups"].clone();
+        assert!(groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == format!("extra_{i}")
+                && g["ips"] == json!([format!("10.{i}.0.0/16")])));
+    }
+    assert_no_duplicates(&emulator);
+}
+
+#[test]
+fn two_workspaces_editing_one_rds_instance_and_one_security_group_at_once() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["rds_busy_ms"] = json!(300));
+    let config = |team: &str, net: u8| {
+        let mut hcl = provider_block(&emulator);
+        for i in 0..5 {
+            hcl.push_str(&format!(
+                r#"
+resource "maxcompute_rds_whitelist_attachment" "g{i}" {{
+  instance_id = "{RDS}"
+  group_name  = "{team}_{i}"
+  cidrs       = ["10.{net}.{i}.0/24"]
+}}
+"#
+            ));
+        }
+        hcl.push_str(&format!(
+            "\nresource \"maxcompute_emr_whitelist_attachment\" \"emr\" {{\n  cluster_id = \"{EMR}\"\n  cidrs = [\"10.{net}.0.0/16\"]\n}}\n"
+        ));
+        hcl
+    };
+    let (a, b) = (Workspace::new(), Workspace::new());
+    a.write_config(&config("team_a", 1));
+    b.write_config(&config("team_b", 2));
+    let (ra, rb) = std::thread::scope(|s| {
+        let ta = s.spawn(|| a.apply());
+        let tb = s.spawn(|| b.apply());
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    assert_eq!(ra.code, 0, "{}", ra.output());
+    assert_eq!(rb.code, 0, "{}", rb.output());
+    let state = emulator.state();
+    let groups = state["rds_instances"][RDS]["groups"].as_array().unwrap();
+    for (team, net) in [("team_a", 1), ("team_b", 2)] {
+        for i in 0..5 {
+            assert!(
+                groups.iter().any(|g| g["name"] == format!("{team}_{i}")
+                    && g["ips"] == json!([format!("10.{net}.{i}.0/24")])),
+                "{team}_{i} lost: {groups:#?}"
+            );
+        }
+    }
+    let rules = state["security_groups"][EMR_SG]["rules"]
+        .as_array()
+        .unwrap();
+    for net in [1, 2] {
+        let n = rules
+            .iter()
+            .filter(|r| r["source_cidr_ip"] == format!("10.{net}.0.0/16"))
+            .count();
+        assert_eq!(n, 3, "rules of workspace {net}: {rules:#?}");
+    }
+    a.assert_plan_empty();
+    b.assert_plan_empty();
+}
+
+#[test]
+fn hostile_cloud_answers_become_clear_errors() {
+    let cases = [
+        ("malformed_json", "CreateSecurityGroup", "not JSON"),
+        ("html_error_page", "CreateSecurityGroup", "HTTP 502"),
+        ("ok_with_error_body", "CreateSecurityGroup", "InternalError"),
+        ("huge_body", "CreateSecurityGroup", "larger than 8 MiB"),
+        (
+            "missing_fields",
+            "CreateSecurityGroup",
+            "does not have the documented shape",
+        ),
+        (
+            "missing_fields",
+            "DescribeSecurityGroupAttribute",
+            "does not have the documented shape",
+        ),
+        ("unknown_status", "GetNetworkLink", "status `MIGRATING`"),
+    ];
+    for (mode, action, expected) in cases {
+        let emulator = Emulator::start();
+        quick_links(&emulator);
+        emulator.set_faults(json!({ "hostile": mode, "actions": [action] }));
+        let ws = Workspace::new();
+        let provider = provider_block(&emulator).replace(
+            "  region = \"cn-hangzhou\"",
+            "  region      = \"cn-hangzhou\"\n  max_retries = 1",
+        );
+        ws.write_config(&format!(
+            r#"{provider}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = maxcompute_security_group.mc.id
+}}
+"#
+        ));
+        let started = Instant::now();
+        let run = ws.apply();
+        let out = run.output();
+        assert_eq!(
+            run.code, 1,
+            "{mode} on {action}: expected a failure:\n{out}"
+        );
+        assert!(
+            contains_text(&out, expected),
+            "{mode} on {action}: missing {expected:?}:\n{out}"
+        );
+        assert!(
+            !out.contains("panicked") && !out.contains("Plugin did not respond"),
+            "{mode}: the provider crashed:\n{out}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{mode}: took {:?}",
+            started.elapsed()
+        );
+    }
+}
