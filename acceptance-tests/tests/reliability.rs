@@ -132,26 +132,43 @@ fn fault_matrix_each_alone_and_combined() {
     }
 }
 
-/// The PIDs of running provider processes started by `parent`.
-fn provider_children(parent: u32) -> Vec<i32> {
+/// The parent PID of a process.
+fn ppid(pid: i32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')')
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The PIDs of running provider processes descending from `root` (terraform 1.0 runs itself
+/// again as a child — panicwrap — and that child starts the providers).
+fn provider_children(root: u32) -> Vec<i32> {
     let binary = std::fs::canonicalize(acceptance_tests::provider_binary()).unwrap();
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-        if exe.as_deref() != Some(binary.as_path()) {
+        if std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .as_deref()
+            != Some(binary.as_path())
+        {
             continue;
         }
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid = stat
-            .rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(parent) {
-            out.push(pid);
+        let mut p = ppid(pid);
+        for _ in 0..4 {
+            match p {
+                Some(x) if x == root => {
+                    out.push(pid);
+                    break;
+                }
+                Some(x) if x > 1 => p = ppid(x as i32),
+                _ => break,
+            }
         }
     }
     out
@@ -177,10 +194,18 @@ fn apply_and_kill_provider(ws: &Workspace, emulator: &Emulator, ready: impl Fn(&
         std::thread::sleep(Duration::from_millis(50));
     }
     let pids = provider_children(child.id());
-    assert!(!pids.is_empty(), "no provider process found");
-    for pid in pids {
-        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    if pids.is_empty() {
+        let _ = child.kill();
+        panic!("no provider process found under terraform {}", child.id());
     }
+    for pid in &pids {
+        let killed = Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success(), "kill {pid}");
+    }
+    eprintln!("killed provider processes {pids:?}");
     let status = child.wait().unwrap();
     assert!(!status.success(), "the interrupted apply must fail");
 }
