@@ -54,10 +54,9 @@ fn resource(kind: &str, attr: &str, value: &str) -> String {
     let body: Vec<String> = attrs
         .iter()
         .map(|(a, v)| {
-            if a.starts_with("timeouts.") {
-                format!("  timeouts {{\n    {} = {v}\n  }}", &a["timeouts.".len()..])
-            } else {
-                format!("  {a} = {v}")
+            match a.strip_prefix("timeouts.") {
+                Some(op) => format!("  timeouts {{\n    {op} = {v}\n  }}"),
+                None => format!("  {a} = {v}"),
             }
         })
         .collect();
