@@ -2,9 +2,10 @@
 """make bench: this provider against a Go provider (HashiCorp's null, plugin SDK v2), alternated in
 one run. Prints medians and ratios (ours / Go). It measures; it never fails on timing.
 
-usage: bench.py [--reps N] [--quick]
+usage: bench.py [--reps N] [--quick] [--no-cold]
   --reps N   repetitions of each timed plan (default 3; the handshake runs 20 times)
   --quick    skip the cold release build and the 1000-resource plans
+  --no-cold  skip the cold release build only
 
 What "ours" runs: `maxcompute_security_group` resources against the emulator (release build,
 latency 0): unlike null_resource, each one is a real cloud object, so the plan pays real signed
@@ -221,6 +222,7 @@ def rds_under_limits(n=50, busy_ms=100, qps=20.0):
 def main():
     reps = 3
     quick = "--quick" in sys.argv
+    cold_build = not quick and "--no-cold" not in sys.argv
     if "--reps" in sys.argv:
         reps = int(sys.argv[sys.argv.index("--reps") + 1])
     install_null()
@@ -231,7 +233,7 @@ def main():
     size = os.path.getsize(OURS)
     peer_size = os.path.getsize(NULL_BIN)
     results = [("release binary size", f"{size / 1e6:.2f} MB", f"{peer_size / 1e6:.2f} MB", size / peer_size)]
-    if not quick:
+    if cold_build:
         with tempfile.TemporaryDirectory() as cold:
             t = time.perf_counter()
             run(["cargo", "build", "--release", "--quiet", "-p", "terraform-provider-maxcompute"], cwd=ROOT,

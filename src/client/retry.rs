@@ -133,6 +133,11 @@ impl Backoff {
         bound.mul_f64(self.rng.f64())
     }
 
+    /// The wait after a "busy" answer: 100–300 ms, not growing.
+    pub fn busy_wait(&mut self) -> Duration {
+        Duration::from_millis(100 + self.rng.u64(0..200))
+    }
+
     fn bound(&self, attempt: u32) -> Duration {
         let factor = self.config.base.powi(attempt.min(64) as i32);
         let secs = (self.config.init_backoff.as_secs_f64() * factor)

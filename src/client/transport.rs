@@ -45,6 +45,9 @@ struct Inner {
     credentials: Credentials,
     endpoints: Endpoints,
     retry: RetryConfig,
+    /// Per service: no request starts before this instant. Throttling closes the gate for
+    /// everyone, so parallel resources back off together instead of each hammering the API.
+    gates: std::sync::Mutex<std::collections::HashMap<Service, Instant>>,
 }
 
 /// The shared transport of one configured client.
@@ -80,6 +83,7 @@ impl Transport {
                 credentials,
                 endpoints,
                 retry,
+                gates: Default::default(),
             }),
         })
     }
@@ -129,7 +133,7 @@ impl Transport {
                 .header("Accept", "application/json")
                 .body(body)
         };
-        let value = self.call_value(action, &url, idempotency, &make).await?;
+        let value = self.call_value(service, action, &url, idempotency, &make).await?;
         decode_into(action, value)
     }
 
@@ -175,13 +179,14 @@ impl Transport {
             }
             builder
         };
-        let value = self.call_value(action, &url, idempotency, &make).await?;
+        let value = self.call_value(service, action, &url, idempotency, &make).await?;
         decode_into(action, value)
     }
 
     /// The retry loop around one logical call: each attempt is built afresh (new time and nonce).
     async fn call_value(
         &self,
+        service: Service,
         action: &'static str,
         url: &reqwest::Url,
         idempotency: Idempotency,
@@ -192,6 +197,7 @@ impl Transport {
         let started = Instant::now();
         let mut retries = 0;
         loop {
+            self.wait_for_gate(service).await;
             let (result, sent) = attempt(action, url, &self.inner.credentials, make).await;
             let error = match result {
                 Ok(value) => return Ok(value),
@@ -205,7 +211,16 @@ impl Transport {
                 return Err(with_retries(error, retries));
             }
             retries += 1;
-            let wait = backoff.next_wait();
+            // A busy target frees up within a short, steady time: poll it at a short interval
+            // instead of backing off exponentially (which left instances idle for seconds).
+            let wait = if error.code().is_some_and(|c| super::retry::BUSY.contains(&c)) {
+                backoff.busy_wait()
+            } else {
+                backoff.next_wait()
+            };
+            if error.code().is_some_and(super::retry::is_throttling) {
+                self.close_gate(service, wait);
+            }
             tracing::warn!(
                 action,
                 error = %error,
@@ -214,6 +229,27 @@ impl Transport {
                 wait.as_millis()
             );
             tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+impl Transport {
+    async fn wait_for_gate(&self, service: Service) {
+        let until = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner()).get(&service).copied();
+        if let Some(until) = until {
+            let now = Instant::now();
+            if until > now {
+                tokio::time::sleep(until - now).await;
+            }
+        }
+    }
+
+    fn close_gate(&self, service: Service, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
+        let gate = gates.entry(service).or_insert(until);
+        if *gate < until {
+            *gate = until;
         }
     }
 }
