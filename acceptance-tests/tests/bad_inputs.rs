@@ -53,11 +53,9 @@ fn resource(kind: &str, attr: &str, value: &str) -> String {
     attrs.retain(|(_, v)| v != "<remove>");
     let body: Vec<String> = attrs
         .iter()
-        .map(|(a, v)| {
-            match a.strip_prefix("timeouts.") {
-                Some(op) => format!("  timeouts {{\n    {op} = {v}\n  }}"),
-                None => format!("  {a} = {v}"),
-            }
+        .map(|(a, v)| match a.strip_prefix("timeouts.") {
+            Some(op) => format!("  timeouts {{\n    {op} = {v}\n  }}"),
+            None => format!("  {a} = {v}"),
         })
         .collect();
     format!("resource \"{kind}\" \"x\" {{\n{}\n}}\n", body.join("\n"))

@@ -148,3 +148,53 @@ fn the_emulator_state_file_survives_a_restart() {
     ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
     ws.assert_plan_empty();
 }
+
+#[test]
+fn an_untrusted_tls_certificate_is_an_error_not_ignored() {
+    use std::sync::Arc;
+    // An HTTPS server on loopback with a self-signed certificate nobody trusts.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".into()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+            key.serialize_der(),
+        )),
+    )
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut stream = stream;
+            // The client must give up during the handshake; nothing is ever served.
+            let _ = conn.complete_io(&mut stream);
+        }
+    });
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = provider_block(&emulator).replace(
+        &format!("ecs        = \"{}\"", emulator.url()),
+        &format!("ecs        = \"https://{addr}\""),
+    );
+    ws.write_config(&format!("{block}{}", resource()));
+    let run = ws.apply();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        acceptance_tests::contains_text(&out, "certificate"),
+        "{out}"
+    );
+    assert_eq!(emulator.mutating_calls(), 0);
+}

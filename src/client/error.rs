@@ -22,6 +22,13 @@ pub enum Error {
         reason: String,
         retries: u32,
     },
+    /// The endpoint's TLS certificate is not trusted (never retried, never ignored).
+    #[error("{action} failed: the TLS certificate of {endpoint} is not trusted: {reason}")]
+    Tls {
+        action: &'static str,
+        endpoint: String,
+        reason: String,
+    },
     /// An answer came back but is not what the API promises (HTML page, malformed JSON, …).
     #[error("{action} failed: unexpected response (HTTP {status}): {reason}")]
     Decode {

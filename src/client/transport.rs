@@ -133,7 +133,9 @@ impl Transport {
                 .header("Accept", "application/json")
                 .body(body)
         };
-        let value = self.call_value(service, action, &url, idempotency, &make).await?;
+        let value = self
+            .call_value(service, action, &url, idempotency, &make)
+            .await?;
         decode_into(action, value)
     }
 
@@ -179,7 +181,9 @@ impl Transport {
             }
             builder
         };
-        let value = self.call_value(service, action, &url, idempotency, &make).await?;
+        let value = self
+            .call_value(service, action, &url, idempotency, &make)
+            .await?;
         decode_into(action, value)
     }
 
@@ -213,7 +217,10 @@ impl Transport {
             retries += 1;
             // A busy target frees up within a short, steady time: poll it at a short interval
             // instead of backing off exponentially (which left instances idle for seconds).
-            let wait = if error.code().is_some_and(|c| super::retry::BUSY.contains(&c)) {
+            let wait = if error
+                .code()
+                .is_some_and(|c| super::retry::BUSY.contains(&c))
+            {
                 backoff.busy_wait()
             } else {
                 backoff.next_wait()
@@ -235,7 +242,13 @@ impl Transport {
 
 impl Transport {
     async fn wait_for_gate(&self, service: Service) {
-        let until = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner()).get(&service).copied();
+        let until = self
+            .inner
+            .gates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&service)
+            .copied();
         if let Some(until) = until {
             let now = Instant::now();
             if until > now {
@@ -299,11 +312,23 @@ async fn attempt(
         Ok(r) => r,
         Err(e) => {
             let sent = !e.is_connect();
+            let reason = describe_reqwest(&e);
+            // A certificate problem does not go away by retrying; say it at once.
+            if reason.contains("certificate") {
+                return (
+                    Err(Error::Tls {
+                        action,
+                        endpoint: endpoint(),
+                        reason,
+                    }),
+                    sent,
+                );
+            }
             return (
                 Err(Error::Connection {
                     action,
                     endpoint: endpoint(),
-                    reason: describe_reqwest(&e),
+                    reason,
                     retries: 0,
                 }),
                 sent,

@@ -120,8 +120,17 @@ impl Facts {
             .get_or_init(|| async {
                 // Bounded: a warning must never hold a plan up (e.g. an unreachable endpoint
                 // being retried with backoff).
-                let listed = tokio::time::timeout(std::time::Duration::from_secs(3), client.maxcompute().list_network_links(None)).await;
-                match listed.unwrap_or_else(|_| Err(Error::Timeout { what: "listing network links".into(), seconds: 3 })) {
+                let listed = tokio::time::timeout(
+                    std::time::Duration::from_secs(3),
+                    client.maxcompute().list_network_links(None),
+                )
+                .await;
+                match listed.unwrap_or_else(|_| {
+                    Err(Error::Timeout {
+                        what: "listing network links".into(),
+                        seconds: 3,
+                    })
+                }) {
                     Ok(links) => links
                         .into_iter()
                         .flat_map(|l| {
