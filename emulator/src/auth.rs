@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::CloudState;
+use crate::state::{AccessKey, CloudState};
 
 /// How far a request's `Timestamp` may be from the emulator's clock.
 const MAX_SKEW_SECS: i64 = 15 * 60;
@@ -32,6 +32,30 @@ impl NonceCache {
         self.seen.insert(nonce.to_string(), now);
         self.order.push_back((now, nonce.to_string()));
         true
+    }
+}
+
+/// The cloud's answer to a wrong signature: it echoes its own string to sign.
+fn signature_mismatch(string_to_sign: &str) -> ApiError {
+    ApiError::invalid(
+        "SignatureDoesNotMatch",
+        format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+    )
+}
+
+/// A key with an STS token requires it; an expired one refuses everything.
+fn check_token(key: &AccessKey, given: Option<&str>) -> Result<(), ApiError> {
+    match (&key.security_token, given) {
+        (Some(_), _) if key.token_expired => Err(ApiError::invalid(
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired.",
+        )),
+        (Some(expected), Some(given)) if expected == given => Ok(()),
+        (None, None) => Ok(()),
+        _ => Err(ApiError::invalid(
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )),
     }
 }
 
@@ -82,27 +106,9 @@ pub fn verify_rpc(
     let string_to_sign = acs_sign::rpc::string_to_sign(method, &pairs);
     let expected = acs_sign::rpc::sign(&key.access_key_secret, method, &pairs);
     if !acs_sign::constant_time_eq(&expected, signature) {
-        return Err(ApiError::invalid(
-            "SignatureDoesNotMatch",
-            format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
-        ));
+        return Err(signature_mismatch(&string_to_sign));
     }
-    match (&key.security_token, params.get("SecurityToken")) {
-        (Some(_), _) if key.token_expired => {
-            return Err(ApiError::invalid(
-                "InvalidSecurityToken.Expired",
-                "Specified SecurityToken is expired.",
-            ))
-        }
-        (Some(expected), Some(given)) if expected == given => {}
-        (None, None) => {}
-        _ => {
-            return Err(ApiError::invalid(
-                "InvalidSecurityToken.MismatchWithAccessKey",
-                "Specified SecurityToken mismatch with the AccessKey.",
-            ))
-        }
-    }
+    check_token(key, params.get("SecurityToken"))?;
     if !nonces.insert(nonce, now) {
         return Err(ApiError::invalid(
             "SignatureNonceUsed",
@@ -187,27 +193,9 @@ pub fn verify_roa(
         acs_sign::roa::string_to_sign(req.method, &signed_headers, req.path, req.query);
     let expected = acs_sign::roa::sign(&key.access_key_secret, &string_to_sign);
     if !acs_sign::constant_time_eq(&expected, signature) {
-        return Err(ApiError::invalid(
-            "SignatureDoesNotMatch",
-            format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
-        ));
+        return Err(signature_mismatch(&string_to_sign));
     }
-    match (&key.security_token, header("x-acs-security-token")) {
-        (Some(_), _) if key.token_expired => {
-            return Err(ApiError::invalid(
-                "InvalidSecurityToken.Expired",
-                "Specified SecurityToken is expired.",
-            ))
-        }
-        (Some(expected), Some(given)) if expected == given => {}
-        (None, None) => {}
-        _ => {
-            return Err(ApiError::invalid(
-                "InvalidSecurityToken.MismatchWithAccessKey",
-                "Specified SecurityToken mismatch with the AccessKey.",
-            ))
-        }
-    }
+    check_token(key, header("x-acs-security-token"))?;
     if let Some(nonce) = header("x-acs-signature-nonce") {
         if !nonces.insert(nonce, now) {
             return Err(ApiError::invalid(
