@@ -463,3 +463,55 @@ fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
     state.security_groups.remove(&id);
     Ok(json!({}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn client_token_makes_create_and_authorize_idempotent() {
+        let mut state = CloudState::default_fixture();
+        let create = |state: &mut CloudState, token: &str| {
+            let p = params(&[
+                ("RegionId", "cn-hangzhou"),
+                ("VpcId", "vpc-emu0000000000000001"),
+                ("SecurityGroupName", "mc"),
+                ("ClientToken", token),
+            ]);
+            handle("CreateSecurityGroup", state, &p).unwrap().unwrap()["SecurityGroupId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let a = create(&mut state, "token-1");
+        let b = create(&mut state, "token-1");
+        let c = create(&mut state, "token-2");
+        assert_eq!(a, b, "a retry with the same token returns the same group");
+        assert_ne!(a, c);
+        let authorize = |state: &mut CloudState, cidr: &str| {
+            let p = params(&[
+                ("RegionId", "cn-hangzhou"),
+                ("SecurityGroupId", &a),
+                ("ClientToken", "rules-1"),
+                ("Permissions.1.IpProtocol", "ALL"),
+                ("Permissions.1.PortRange", "-1/-1"),
+                ("Permissions.1.SourceCidrIp", cidr),
+            ]);
+            handle("AuthorizeSecurityGroup", state, &p)
+                .unwrap()
+                .unwrap();
+        };
+        authorize(&mut state, "10.0.0.0/8");
+        authorize(&mut state, "172.16.0.0/12"); // same token: not applied again
+        assert_eq!(state.security_groups[&a].rules.len(), 1);
+    }
+}
