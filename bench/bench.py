@@ -122,13 +122,16 @@ def tf(d, *args, check=True):
 
 
 class PeakRss(threading.Thread):
-    """Polls /proc for processes of `binary` and keeps the highest VmHWM (peak RSS), in KiB."""
+    """Polls /proc for processes of `binary`: keeps the highest VmHWM (peak RSS, KiB) and the CPU
+    time (user + system, seconds) each process had used when last seen."""
 
     def __init__(self, binary):
         super().__init__(daemon=True)
         self.binary = os.path.realpath(binary)
         self.peak = 0
+        self.cpu = {}
         self.done = False
+        self.tick = os.sysconf("SC_CLK_TCK")
 
     def run(self):
         while not self.done:
@@ -142,6 +145,9 @@ class PeakRss(threading.Thread):
                         for line in f:
                             if line.startswith("VmHWM:"):
                                 self.peak = max(self.peak, int(line.split()[1]))
+                    with open(f"/proc/{pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                        self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self.tick
                 except OSError:
                     pass
             time.sleep(0.02)
@@ -175,6 +181,7 @@ def plans(n, reps, rss=False):
             watch_o.done = True
             watch_o.join()
             out["rss"] = [watch_o.peak]
+            out["cpu"] = [sum(watch_o.cpu.values())]
         if i == 0:
             calls = emulator.admin("GET", "/_emulator/calls")
             out["calls_per_resource"] = calls["total"] / n
@@ -186,6 +193,7 @@ def plans(n, reps, rss=False):
             watch_p.done = True
             watch_p.join()
             out["rss"].append(watch_p.peak)
+            out["cpu"].append(sum(watch_p.cpu.values()))
     out["state"] = (statistics.median(state_o), statistics.median(state_p))
     emulator.stop()
     shutil.rmtree(ours, ignore_errors=True)
@@ -259,6 +267,8 @@ def main():
         if "rss" in r:
             o, p = r["rss"]
             results.append((f"peak RSS of the provider, plan of {n} in state", f"{o / 1024:.1f} MiB", f"{p / 1024:.1f} MiB", o / p))
+            o, p = r["cpu"]
+            results.append((f"CPU time of the provider process, plan of {n} in state", f"{o:.2f} s", f"{p:.2f} s", o / p if p else None))
         results.append((f"API calls per resource, refresh of {n}", f"{r['calls_per_resource']:.2f}", "-", None))
         print(f"   calls during that refresh: {r['calls_detail']}")
 
