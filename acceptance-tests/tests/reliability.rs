@@ -199,8 +199,9 @@ fn apply_and_kill_provider(ws: &Workspace, emulator: &Emulator, ready: impl Fn(&
         panic!("no provider process found under terraform {}", child.id());
     }
     for pid in &pids {
-        let killed = Command::new("kill")
-            .args(["-9", &pid.to_string()])
+        // The shell's builtin `kill`: no dependency on a procps binary.
+        let killed = Command::new("sh")
+            .args(["-c", &format!("kill -9 {pid}")])
             .status()
             .unwrap();
         assert!(killed.success(), "kill {pid}");
