@@ -106,7 +106,8 @@ impl State {
         self.vpc_id = Value::Value(link.vpc_id.clone());
         self.vswitch_id = Value::Value(link.vswitch_id.clone());
         self.security_group_id = Value::Value(link.security_group_id.clone());
-        // A description left out of the configuration stays out of the state.
+        // A description left out of the configuration stays out of the state. Callers that want
+        // whatever the service has (import, the data source) pass it as Unknown.
         if self.description.is_value()
             || !link.description.is_empty() && self.description.is_unknown()
         {
