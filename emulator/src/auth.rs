@@ -35,6 +35,23 @@ impl NonceCache {
     }
 }
 
+/// A request's time must parse and be within 15 minutes of the emulator's clock.
+fn check_time(parsed: Option<i64>, now: i64) -> Result<(), ApiError> {
+    let t = parsed.ok_or_else(|| {
+        ApiError::invalid(
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
+        )
+    })?;
+    if (t - now).abs() > MAX_SKEW_SECS {
+        return Err(ApiError::invalid(
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired.",
+        ));
+    }
+    Ok(())
+}
+
 /// The cloud's answer to a wrong signature: it echoes its own string to sign.
 fn signature_mismatch(string_to_sign: &str) -> ApiError {
     ApiError::invalid(
@@ -78,18 +95,7 @@ pub fn verify_rpc(
         ));
     }
     let timestamp = params.require("Timestamp")?;
-    let t = acs_sign::time::parse_iso8601(timestamp).ok_or_else(|| {
-        ApiError::invalid(
-            "InvalidTimeStamp.Format",
-            "Specified time stamp or date value is not well formatted.",
-        )
-    })?;
-    if (t - now).abs() > MAX_SKEW_SECS {
-        return Err(ApiError::invalid(
-            "InvalidTimeStamp.Expired",
-            "Specified time stamp or date value is expired.",
-        ));
-    }
+    check_time(acs_sign::time::parse_iso8601(timestamp), now)?;
     let nonce = params.require("SignatureNonce")?;
     let key = state
         .access_keys
@@ -152,18 +158,7 @@ pub fn verify_roa(
             )
         })?;
     let date = header("Date").ok_or_else(|| ApiError::missing("Date"))?;
-    let t = acs_sign::time::parse_http_date(date).ok_or_else(|| {
-        ApiError::invalid(
-            "InvalidTimeStamp.Format",
-            "Specified time stamp or date value is not well formatted.",
-        )
-    })?;
-    if (t - now).abs() > MAX_SKEW_SECS {
-        return Err(ApiError::invalid(
-            "InvalidTimeStamp.Expired",
-            "Specified time stamp or date value is expired.",
-        ));
-    }
+    check_time(acs_sign::time::parse_http_date(date), now)?;
     if !req.body.is_empty() {
         let md5 = header("Content-MD5").ok_or_else(|| ApiError::missing("Content-MD5"))?;
         if md5 != acs_sign::content_md5(req.body) {
