@@ -107,3 +107,39 @@ fn resource_and_data_source_snippets_apply_and_plan_empty() {
     }
     assert!(checked >= 2, "no examples found");
 }
+
+#[test]
+fn every_import_snippet_imports_what_its_resource_snippet_made() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_root().join("examples/resources")).unwrap() {
+        let dir = entry.unwrap().path();
+        let snippet = std::fs::read_to_string(dir.join("resource.tf")).unwrap();
+        let import = std::fs::read_to_string(dir.join("import.sh")).unwrap();
+        let line = import
+            .lines()
+            .find(|l| l.starts_with("terraform import "))
+            .expect("an import line");
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let address = args[1];
+        // A fresh emulator hands out the same IDs as the ones the snippets show.
+        let emulator = Emulator::start();
+        let made = Workspace::new();
+        made.write_config(&format!("{}\n{snippet}", provider_block(&emulator)));
+        made.apply().ok();
+        // The resource exists in the cloud but not in the state: the import line brings it back.
+        made.terraform(&["state", "rm", address]).ok();
+        let run = made.terraform(&args);
+        assert_eq!(run.code, 0, "{line}:\n{}", run.output());
+        let plan = made.plan();
+        // Outputs dropped with `state rm` may show up again; resources must not change.
+        let resources_unchanged =
+            plan.code == 0 || (plan.code == 2 && !plan.stdout.contains("Plan:"));
+        assert!(
+            resources_unchanged,
+            "{line}: resources change after the import:\n{}",
+            plan.output()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}
