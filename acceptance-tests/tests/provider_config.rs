@@ -63,6 +63,9 @@ fn wrong_secret_is_the_clouds_signature_error_naming_the_source_not_the_value() 
     let mut ws = Workspace::new();
     let wrong = "this-is-the-wrong-secret-value";
     ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", wrong);
+    // Backtraces on: none may reach a diagnostic (tf-provider patch `no-backtrace`).
+    ws.set_env("RUST_BACKTRACE", "1");
+    ws.set_env("RUST_LIB_BACKTRACE", "1");
     ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
     let run = ws.plan();
     let out = run.output();
@@ -73,6 +76,10 @@ fn wrong_secret_is_the_clouds_signature_error_naming_the_source_not_the_value() 
         "{out}"
     );
     assert!(!out.contains(wrong), "the secret leaked:\n{out}");
+    assert!(
+        !out.contains("backtrace") && !out.contains("rust_begin_unwind"),
+        "{out}"
+    );
     assert!(!out.contains(SECRET_KEY), "{out}");
     assert_eq!(emulator.mutating_calls(), 0);
 }

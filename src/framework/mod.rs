@@ -43,3 +43,19 @@ pub fn client<'a>(cell: &'a ClientCell, diags: &mut Diagnostics) -> Option<&'a C
     }
     client
 }
+
+#[cfg(test)]
+mod tests {
+    use tf_provider::{Diagnostics, RawValue};
+
+    /// tf-provider patch `raw-value-public`: the raw state is usable from outside the crate,
+    /// which `Resource::upgrade` (UpgradeResourceState) needs.
+    #[test]
+    fn raw_state_values_can_be_decoded_here() {
+        let raw = RawValue::Json(br#"{"id":"sg-1","name":"mc"}"#.to_vec());
+        let mut diags = Diagnostics::default();
+        let v: serde_json::Value = raw.deserialize(&mut diags).unwrap();
+        assert_eq!(v["id"], "sg-1");
+        assert!(diags.errors.is_empty());
+    }
+}
