@@ -313,6 +313,21 @@ impl Workspace {
             .unwrap_or_else(|| panic!("{address} is not in the state: {show:#}"))
     }
 
+    /// Every `private` blob terraform stored in the state file (base64), across all instances.
+    /// The provider keeps none once an object exists: terraform copies them per instance.
+    pub fn stored_private(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self.path().join("terraform.tfstate"))
+            .expect("terraform.tfstate exists");
+        let state: Value = serde_json::from_str(&text).expect("the state file is JSON");
+        state["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+            .filter_map(|i| i["private"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// Whether the state holds any resource.
     pub fn state_is_empty(&self) -> bool {
         self.show()["values"]["root_module"]["resources"]

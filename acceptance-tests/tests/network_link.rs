@@ -173,6 +173,8 @@ fn lifecycle_with_a_step2_group() {
         ]
     );
 
+    // Create tokens are spent: the group and the link keep nothing private in the state.
+    assert_eq!(ws.stored_private(), Vec::<String>::new());
     ws.assert_plan_empty();
 
     // Description: updated in place.

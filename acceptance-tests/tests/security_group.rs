@@ -89,6 +89,9 @@ fn lifecycle_apply_drift_import_destroy() {
         "normal"
     );
 
+    // The create's idempotency token is spent: nothing private is kept in the state.
+    assert_eq!(ws.stored_private(), Vec::<String>::new());
+
     // A second plan is empty.
     ws.assert_plan_empty();
 

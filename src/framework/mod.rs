@@ -22,7 +22,9 @@ pub type SharedFacts = Arc<crate::validate::cloud::Facts>;
 /// Per-target edit locks shared by all resources (see `locks`).
 pub type SharedLocks = Arc<locks::TargetLocks>;
 
-/// Data a resource carries from plan to apply (terraform's "private" state).
+/// Data a resource carries from plan to apply (terraform's "private" state). Only the plan →
+/// apply leg needs it: read, create and update return none, so nothing is stored in the state
+/// (terraform copies private bytes for every instance of a `count` resource, per instance).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Private {
     /// The idempotency token of a create, fixed at plan time so every retry — and a re-run of the

@@ -391,7 +391,7 @@ impl Resource for NetworkLinkResource {
         &self,
         diags: &mut Diagnostics,
         state: State,
-        private: Option<Private>,
+        _private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(State, Option<Private>)> {
         let client = client(&self.client, diags)?;
@@ -400,7 +400,7 @@ impl Resource for NetworkLinkResource {
             Ok(Some(link)) => {
                 let mut s = state;
                 s.fill(&link);
-                Some((s, private))
+                Some((s, None))
             }
             Ok(None) => {
                 diags.root_warning(
@@ -411,7 +411,7 @@ impl Resource for NetworkLinkResource {
             }
             Err(e) => {
                 client_error(diags, client, &format!("reading network link {name}"), &e);
-                Some((state, private))
+                Some((state, None))
             }
         }
     }
@@ -572,7 +572,7 @@ impl Resource for NetworkLinkResource {
             }
         }
         state.timeouts = planned.timeouts;
-        Some((state, private))
+        Some((state, None))
     }
 
     async fn update<'a>(
@@ -581,7 +581,7 @@ impl Resource for NetworkLinkResource {
         prior: State,
         planned: State,
         _config: State,
-        private: Option<Private>,
+        _private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(State, Option<Private>)> {
         check_config(diags, &planned);
@@ -601,13 +601,13 @@ impl Resource for NetworkLinkResource {
                     Ok(link) => state.fill(&link),
                     Err(e) => {
                         client_error(diags, client, &format!("updating network link {name}"), &e);
-                        return Some((prior, private));
+                        return Some((prior, None));
                     }
                 }
             }
         }
         state.timeouts = planned.timeouts;
-        Some((state, private))
+        Some((state, None))
     }
 
     async fn destroy<'a>(

@@ -256,7 +256,7 @@ impl Resource for SecurityGroupResource {
         &self,
         diags: &mut Diagnostics,
         state: State,
-        private: Option<Private>,
+        _private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(State, Option<Private>)> {
         let client = client(&self.client, diags)?;
@@ -266,10 +266,10 @@ impl Resource for SecurityGroupResource {
                 "Invalid security group ID in state",
                 format!("`{id_str}` is not a security group ID."),
             );
-            return Some((state, private));
+            return Some((state, None));
         };
         match refresh(client, state.clone(), &id).await {
-            Ok(Some(s)) => Some((s, private)),
+            Ok(Some(s)) => Some((s, None)),
             Ok(None) => {
                 diags.root_warning(
                     format!("Security group {id} no longer exists"),
@@ -280,7 +280,7 @@ impl Resource for SecurityGroupResource {
             }
             Err(e) => {
                 client_error(diags, client, &format!("reading security group {id}"), &e);
-                Some((state, private))
+                Some((state, None))
             }
         }
     }
@@ -398,16 +398,16 @@ impl Resource for SecurityGroupResource {
                 &e,
             );
             state.ingress_cidrs = Value::Value(BTreeSet::new());
-            return Some((state, private));
+            return Some((state, None));
         }
         match read_after_write(client, state.clone(), &id).await {
-            Ok(Some(s)) => Some((s, private)),
+            Ok(Some(s)) => Some((s, None)),
             Ok(None) => {
                 diags.root_error(
                     format!("Security group {id} vanished right after it was created"),
                     "It was created but could not be read back. It is kept in the state (tainted) so the next apply replaces it.",
                 );
-                Some((state, private))
+                Some((state, None))
             }
             Err(e) => {
                 client_error(
@@ -416,7 +416,7 @@ impl Resource for SecurityGroupResource {
                     &format!("reading security group {id} after creating it"),
                     &e,
                 );
-                Some((state, private))
+                Some((state, None))
             }
         }
     }
@@ -427,7 +427,7 @@ impl Resource for SecurityGroupResource {
         prior: State,
         planned: State,
         _config: State,
-        private: Option<Private>,
+        _private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(State, Option<Private>)> {
         check_config(diags, &planned);
@@ -454,7 +454,7 @@ impl Resource for SecurityGroupResource {
                 .await
             {
                 client_error(diags, client, &format!("updating security group {id}"), &e);
-                return Some((done, private));
+                return Some((done, None));
             }
             done.name = planned.name.clone();
             if desc_changed {
@@ -482,7 +482,7 @@ impl Resource for SecurityGroupResource {
                         format!("Security group {id} no longer exists"),
                         "It was deleted while being updated.",
                     );
-                    return Some((done, private));
+                    return Some((done, None));
                 }
                 Err(e) => {
                     client_error(
@@ -491,7 +491,7 @@ impl Resource for SecurityGroupResource {
                         &format!("reading the rules of security group {id}"),
                         &e,
                     );
-                    return Some((done, private));
+                    return Some((done, None));
                 }
             };
             if !rule_ids.is_empty() {
@@ -506,7 +506,7 @@ impl Resource for SecurityGroupResource {
                         &format!("removing inbound rules from security group {id}"),
                         &e,
                     );
-                    return Some((done, private));
+                    return Some((done, None));
                 }
             }
             if let Value::Value(set) = &mut done.ingress_cidrs {
@@ -530,18 +530,18 @@ impl Resource for SecurityGroupResource {
                     &format!("adding inbound rules to security group {id}"),
                     &e,
                 );
-                return Some((done, private));
+                return Some((done, None));
             }
         }
         done.ingress_cidrs = planned.ingress_cidrs.clone();
         match read_after_write(client, done.clone(), &id).await {
-            Ok(Some(s)) => Some((s, private)),
+            Ok(Some(s)) => Some((s, None)),
             Ok(None) => {
                 diags.root_error(
                     format!("Security group {id} no longer exists"),
                     "It was deleted while being updated.",
                 );
-                Some((done, private))
+                Some((done, None))
             }
             Err(e) => {
                 client_error(
@@ -550,7 +550,7 @@ impl Resource for SecurityGroupResource {
                     &format!("reading security group {id} after updating it"),
                     &e,
                 );
-                Some((done, private))
+                Some((done, None))
             }
         }
     }

@@ -108,6 +108,23 @@ impl RawValue {
         }
     }
 
+    /// Serialize a private state: like [`RawValue::serialize_vec`], but an empty one (null or an
+    /// empty map) becomes no bytes at all.
+    ///
+    /// PATCH(empty-private): terraform stores any non-empty private bytes with every resource
+    /// instance and deep-copies them for each instance of a `count` resource (quadratic in the
+    /// count in terraform 1.0); `0xc0`/`0x80` carry no information. Empty bytes read back as null.
+    pub fn serialize_private<T>(diags: &mut Diagnostics, value: &T) -> Option<Vec<u8>>
+    where
+        T: Serialize,
+    {
+        let bytes = Self::serialize_vec(diags, value)?;
+        Some(match bytes.as_slice() {
+            [0xc0] | [0x80] => Vec::new(),
+            _ => bytes,
+        })
+    }
+
     /// Serialize `value` into a [`RawValue`]
     ///
     /// # Arguments
@@ -154,5 +171,33 @@ impl From<RawValue> for tfplugin6::DynamicValue {
 impl Default for RawValue {
     fn default() -> Self {
         RawValue::MessagePack(NULL_MESSAGE_PACK.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    // PATCH(empty-private)
+    #[test]
+    fn empty_private_states_are_sent_as_no_bytes() {
+        let mut diags = Diagnostics::default();
+        let none: Option<String> = None;
+        assert_eq!(RawValue::serialize_private(&mut diags, &none), Some(vec![]));
+        let empty: BTreeMap<String, String> = BTreeMap::new();
+        assert_eq!(
+            RawValue::serialize_private(&mut diags, &empty),
+            Some(vec![])
+        );
+        let some = Some("token".to_string());
+        let bytes = RawValue::serialize_private(&mut diags, &some).unwrap();
+        assert_eq!(bytes, RawValue::serialize_vec(&mut diags, &some).unwrap());
+        // And no bytes read back as null.
+        let back: Option<String> = RawValue::MessagePack(vec![])
+            .deserialize(&mut diags)
+            .unwrap();
+        assert_eq!(back, None);
+        assert!(diags.errors.is_empty());
     }
 }
