@@ -399,6 +399,11 @@ fn tls_incoming(
                     Ok(Ok(tls)) => {
                         let _ = tx.send(Ok(tls)).await;
                     }
+                    // Terraform sometimes opens a connection and closes it unused when it
+                    // is done with the provider early: not a refusal.
+                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                        tracing::debug!("plugin client closed a connection before TLS: {e}")
+                    }
                     Ok(Err(e)) => tracing::warn!("plugin TLS handshake refused: {e}"),
                     Err(_) => tracing::warn!("plugin TLS handshake timed out"),
                 }
