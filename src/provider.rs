@@ -9,7 +9,7 @@ use tf_provider::schema::{Block, Description, NestedBlock, Schema};
 use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service};
+use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service, StopSignal};
 use crate::framework::schema::Attr;
 use crate::framework::{ClientCell, SharedFacts, SharedLocks};
 use crate::{data_sources, resources};
@@ -77,6 +77,8 @@ pub struct MaxComputeProvider {
     client: ClientCell,
     facts: SharedFacts,
     locks: SharedLocks,
+    /// Raised by terraform's StopProvider (an interrupt): every wait of the client ends.
+    stop: StopSignal,
 }
 
 impl MaxComputeProvider {
@@ -85,6 +87,7 @@ impl MaxComputeProvider {
             client: Arc::new(OnceLock::new()),
             facts: Arc::new(Default::default()),
             locks: Arc::new(Default::default()),
+            stop: StopSignal::new(),
         }
     }
 }
@@ -303,7 +306,8 @@ impl Provider for MaxComputeProvider {
         let mut builder = Client::builder()
             .region(region)
             .credentials(credentials)
-            .retry(retry);
+            .retry(retry)
+            .stop_signal(self.stop.clone());
         if let Value::Value(blocks) = &config.endpoints {
             for block in blocks {
                 for service in Service::ALL {
@@ -334,6 +338,13 @@ impl Provider for MaxComputeProvider {
                 None
             }
         }
+    }
+
+    /// Terraform's StopProvider: waits end now, with an "interrupted" error that says what was
+    /// left and where (the object is always in the state if it exists).
+    fn stop(&self) {
+        tracing::info!("terraform asked the provider to stop: ending all waits");
+        self.stop.stop();
     }
 
     fn get_resources(

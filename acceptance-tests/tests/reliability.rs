@@ -234,6 +234,86 @@ fn a_provider_killed_while_a_network_link_is_created_is_recovered_by_the_next_ap
     );
 }
 
+/// Ctrl-C in a terminal: SIGINT to terraform's whole process group, the provider included.
+#[test]
+fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state() {
+    use std::os::unix::process::CommandExt;
+    let emulator = Emulator::start();
+    // Far longer than the test waits: the apply can only end early by being interrupted.
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(600_000));
+    let ws = Workspace::new();
+    ws.write_config(&lakehouse(&emulator));
+    let mut cmd = Command::new(acceptance_tests::terraform_binary());
+    cmd.current_dir(ws.path())
+        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
+        .process_group(0);
+    for (k, v) in ws.env() {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while emulator.state()["network_links"]["lakehouse_link"]["status"] != "CREATING" {
+        assert!(Instant::now() < deadline, "the link never started creating");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Let terraform reach the provider's wait for the link.
+    std::thread::sleep(Duration::from_millis(500));
+    // What the terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+    let pgid = child.id() as libc::pid_t;
+    // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+    let sent = unsafe { libc::kill(-pgid, libc::SIGINT) };
+    assert_eq!(sent, 0, "kill(-{pgid}, SIGINT)");
+    let out = child.wait_with_output().unwrap();
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "an interrupted apply fails:\n{output}"
+    );
+    // It ended by the interrupt, not by the link becoming available …
+    assert_eq!(
+        emulator.state()["network_links"]["lakehouse_link"]["status"],
+        "CREATING",
+        "{output}"
+    );
+    // … with the provider alive to answer, saying what happened and what to do.
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    assert!(
+        contains_text(&output, "Interrupted: terraform asked the provider to stop"),
+        "{output}"
+    );
+    assert!(contains_text(&output, "terraform untaint"), "{output}");
+    // The link is tracked (tainted), so nothing is orphaned.
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap(),
+    )
+    .unwrap();
+    let link = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "maxcompute_network_link")
+        .unwrap_or_else(|| panic!("the link is not in the state: {state:#}"));
+    assert_eq!(link["instances"][0]["status"], "tainted", "{link:#}");
+    assert_eq!(link["instances"][0]["attributes"]["id"], "lakehouse_link");
+
+    // The next apply replaces the tainted link; afterwards everything is in order.
+    emulator.edit_state(|s| {
+        s["settings"]["network_link_create_ms"] = json!(200);
+    });
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_no_duplicates(&emulator);
+    ws.assert_plan_empty();
+}
+
 #[test]
 fn a_provider_killed_while_attachments_are_applied_is_recovered_by_the_next_apply() {
     let emulator = Emulator::start();

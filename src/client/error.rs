@@ -49,6 +49,9 @@ pub enum Error {
     /// A wait ran out of time.
     #[error("timed out after {seconds} s {what}")]
     Timeout { what: String, seconds: u64 },
+    /// Terraform asked the provider to stop (an interrupt) while it was waiting.
+    #[error("interrupted while {what}: terraform asked the provider to stop")]
+    Interrupted { what: String },
 }
 
 fn retries_suffix(retries: u32) -> String {

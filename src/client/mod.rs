@@ -16,6 +16,7 @@ pub mod maxcompute;
 pub mod rds;
 pub mod retry;
 pub mod signer;
+pub mod stop;
 pub mod transport;
 pub mod vpc;
 
@@ -25,6 +26,7 @@ pub use credentials::{Credentials, Secret};
 pub use endpoint::{Endpoints, Service};
 pub use error::Error;
 pub use retry::{BackoffConfig, RetryConfig};
+pub use stop::{StopSignal, Stopped};
 
 use transport::Transport;
 
@@ -72,6 +74,11 @@ impl Client {
     pub fn credential_source(&self) -> &str {
         self.transport.credentials().source()
     }
+
+    /// Raised when terraform asks the provider to stop; every wait ends on it.
+    pub fn stop_signal(&self) -> &StopSignal {
+        self.transport.stop_signal()
+    }
 }
 
 /// Builds a [`Client`]; every setting but region and credentials has a documented default.
@@ -82,6 +89,7 @@ pub struct ClientBuilder {
     endpoints: Endpoints,
     retry: RetryConfig,
     timeout: Option<Duration>,
+    stop: StopSignal,
 }
 
 impl ClientBuilder {
@@ -112,6 +120,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The signal that ends the client's waits (retry backoff, throttling) when terraform asks
+    /// the provider to stop. Default: one that is never raised.
+    pub fn stop_signal(mut self, stop: StopSignal) -> Self {
+        self.stop = stop;
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         let region = self
             .region
@@ -125,6 +140,7 @@ impl ClientBuilder {
             self.endpoints,
             self.retry,
             self.timeout.unwrap_or(Duration::from_secs(30)),
+            self.stop,
         )?;
         Ok(Client { transport })
     }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 
 use super::retry::{classify, Backoff, Idempotency, Retry, RetryConfig};
-use super::{signer, Credentials, Endpoints, Error, Service};
+use super::{signer, Credentials, Endpoints, Error, Service, StopSignal};
 
 /// Largest response body read; anything bigger is refused rather than buffered.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -48,6 +48,7 @@ struct Inner {
     /// Per service: no request starts before this instant. Throttling closes the gate for
     /// everyone, so parallel resources back off together instead of each hammering the API.
     gates: std::sync::Mutex<std::collections::HashMap<Service, Instant>>,
+    stop: StopSignal,
 }
 
 /// The shared transport of one configured client.
@@ -63,6 +64,7 @@ impl Transport {
         endpoints: Endpoints,
         retry: RetryConfig,
         timeout: Duration,
+        stop: StopSignal,
     ) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -84,6 +86,7 @@ impl Transport {
                 endpoints,
                 retry,
                 gates: Default::default(),
+                stop,
             }),
         })
     }
@@ -94,6 +97,10 @@ impl Transport {
 
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
+    }
+
+    pub fn stop_signal(&self) -> &StopSignal {
+        &self.inner.stop
     }
 
     /// Calls an RPC action and decodes the JSON answer into `T`.
@@ -235,7 +242,12 @@ impl Transport {
                 config.max_retries,
                 wait.as_millis()
             );
-            tokio::time::sleep(wait).await;
+            // After an interrupt, no more retries: the last failure is the answer.
+            if self.inner.stop.sleep(wait).await.is_err() {
+                return Err(Error::Interrupted {
+                    what: format!("waiting to retry ({})", with_retries(error, retries - 1)),
+                });
+            }
         }
     }
 }
@@ -252,7 +264,8 @@ impl Transport {
         if let Some(until) = until {
             let now = Instant::now();
             if until > now {
-                tokio::time::sleep(until - now).await;
+                // An interrupt ends the wait; the retry loop then stops after this attempt.
+                let _ = self.inner.stop.sleep(until - now).await;
             }
         }
     }

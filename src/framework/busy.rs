@@ -7,10 +7,16 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::client::retry::BUSY;
-use crate::client::Error;
+use crate::client::{Error, StopSignal};
 
-/// Runs `op` until it succeeds, fails with something other than "busy", or `timeout` runs out.
-pub async fn until_not_busy<T, F, Fut>(what: &str, timeout: Duration, mut op: F) -> Result<T, Error>
+/// Runs `op` until it succeeds, fails with something other than "busy", `timeout` runs out, or
+/// terraform asks the provider to stop.
+pub async fn until_not_busy<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    stop: &StopSignal,
+    mut op: F,
+) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error>>,
@@ -28,10 +34,58 @@ where
                     e.code().unwrap_or(""),
                     wait.as_millis()
                 );
-                tokio::time::sleep(wait).await;
+                if stop.sleep(wait).await.is_err() {
+                    return Err(Error::Interrupted {
+                        what: format!("{what}: waiting for the target to be free ({e})"),
+                    });
+                }
                 wait = (wait * 3 / 2).min(Duration::from_secs(10));
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn busy() -> Error {
+        Error::Api {
+            action: "ModifySecurityIps",
+            code: BUSY[0].to_string(),
+            message: "busy".into(),
+            request_id: "r".into(),
+            status: 403,
+            retries: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_busy_loop_with_interrupted() {
+        let stop = StopSignal::new();
+        let raiser = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                stop.stop();
+            })
+        };
+        let mut attempts = 0;
+        let result: Result<(), Error> =
+            until_not_busy("editing rm-1", Duration::from_secs(3600), &stop, || {
+                attempts += 1;
+                async { Err(busy()) }
+            })
+            .await;
+        raiser.await.unwrap();
+        match result {
+            Err(Error::Interrupted { what }) => {
+                assert!(what.contains("editing rm-1"), "{what}");
+                assert!(what.contains(BUSY[0]), "{what}");
+            }
+            other => panic!("expected Interrupted, got {other:?}"),
+        }
+        assert_eq!(attempts, 1, "no attempt after the stop");
     }
 }

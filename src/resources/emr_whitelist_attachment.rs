@@ -296,16 +296,22 @@ impl EmrWhitelistAttachment {
             .collect();
         let ecs = client.ecs();
         if !extra.is_empty() {
-            until_not_busy("revoking EMR access rules", timeout, || {
-                ecs.revoke_security_group_rules(&sg, &extra)
-            })
+            until_not_busy(
+                "revoking EMR access rules",
+                timeout,
+                client.stop_signal(),
+                || ecs.revoke_security_group_rules(&sg, &extra),
+            )
             .await?;
         }
         if !missing.is_empty() {
             let token = uuid::Uuid::new_v4().to_string();
-            until_not_busy("adding EMR access rules", timeout, || {
-                ecs.authorize_security_group(&sg, &missing, &token)
-            })
+            until_not_busy(
+                "adding EMR access rules",
+                timeout,
+                client.stop_signal(),
+                || ecs.authorize_security_group(&sg, &missing, &token),
+            )
             .await?;
         }
         Ok(sg)

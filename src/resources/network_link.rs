@@ -321,12 +321,11 @@ async fn wait_available(
                     started.elapsed().as_secs()
                 ),
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
-                ref other => {
-                    return Err(format!(
-                        "The service reported status `{}` for the new link; expected CREATING, then AVAILABLE.                          Check the link in the MaxCompute console.",
-                        other.as_str()
-                    ))
-                }
+                ref other => return Err(format!(
+                    "The service reported status `{}` for the new link; expected CREATING, then \
+                         AVAILABLE. Check the link in the MaxCompute console.",
+                    other.as_str()
+                )),
             },
             Ok(None) => tracing::info!(
                 network_link = name,
@@ -341,7 +340,14 @@ async fn wait_available(
                 timeout.as_secs()
             ));
         }
-        tokio::time::sleep(wait).await;
+        if client.stop_signal().sleep(wait).await.is_err() {
+            return Err(
+                "Interrupted: terraform asked the provider to stop while the link was still being \
+                 created (status CREATING). If it becomes AVAILABLE and you want to keep it, run \
+                 `terraform untaint` on it before the next apply."
+                    .into(),
+            );
+        }
         wait = (wait * 3 / 2).min(Duration::from_secs(10));
     }
 }
@@ -659,7 +665,14 @@ impl Resource for NetworkLinkResource {
                 );
                 return None;
             }
-            tokio::time::sleep(wait).await;
+            if client.stop_signal().sleep(wait).await.is_err() {
+                diags.root_error(
+                    format!("Network link {name} is still being deleted"),
+                    "Interrupted: terraform asked the provider to stop before the deletion \
+                     finished. The link stays in the state; run destroy again to finish.",
+                );
+                return None;
+            }
             wait = (wait * 3 / 2).min(Duration::from_secs(10));
         }
     }

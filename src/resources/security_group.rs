@@ -205,7 +205,9 @@ async fn read_after_write(
         if let Some(s) = refresh(client, state.clone(), id).await? {
             return Ok(Some(s));
         }
-        tokio::time::sleep(wait).await;
+        if client.stop_signal().sleep(wait).await.is_err() {
+            break;
+        }
         wait *= 2;
     }
     refresh(client, state, id).await
@@ -577,7 +579,13 @@ impl Resource for SecurityGroupResource {
                         && tokio::time::Instant::now() < deadline =>
                 {
                     tracing::info!(security_group = %id, "security group still in use; retrying delete in {} s", wait.as_secs());
-                    tokio::time::sleep(wait).await;
+                    if client.stop_signal().sleep(wait).await.is_err() {
+                        let e = crate::client::Error::Interrupted {
+                            what: format!("waiting for security group {id} to be unused ({e})"),
+                        };
+                        client_error(diags, client, &format!("deleting security group {id}"), &e);
+                        return None;
+                    }
                     wait = (wait * 2).min(Duration::from_secs(30));
                 }
                 Err(e) => {

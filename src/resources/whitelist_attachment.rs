@@ -279,7 +279,7 @@ impl<T: Target> WhitelistAttachment<T> {
         let timeout = timeouts::get(s.timeouts(), op, TIMEOUT);
         let _guard = self.locks.lock(&Self::lock_key(&target)).await;
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
-        until_not_busy(&what, timeout, || {
+        until_not_busy(&what, timeout, client.stop_signal(), || {
             T::write_group(client, &target, &group, entries)
         })
         .await

@@ -114,6 +114,12 @@ pub trait Provider: Send + Sync + 'static {
         })
     }
 
+    /// Terraform asked the provider to stop (StopProvider, sent on an interrupt): in-flight
+    /// operations should end as soon as they safely can. Must not block.
+    ///
+    /// PATCH(stop-cancels): upstream had no such hook.
+    fn stop(&self) {}
+
     /// Get the resources of the provider
     ///
     /// # Arguments
@@ -245,6 +251,12 @@ pub trait DynamicProvider: Send + Sync + 'static {
         })
     }
 
+    /// Terraform asked the provider to stop (StopProvider, sent on an interrupt): in-flight
+    /// operations should end as soon as they safely can. Must not block.
+    ///
+    /// PATCH(stop-cancels): upstream had no such hook.
+    fn stop(&self) {}
+
     /// Get the resources of the provider
     ///
     /// # Arguments
@@ -327,6 +339,10 @@ impl<T: Provider> DynamicProvider for T {
     /// Get the schema for the provider metadata (defaults to empty)
     fn meta_schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
         <T as Provider>::meta_schema(self, diags)
+    }
+
+    fn stop(&self) {
+        <T as Provider>::stop(self)
     }
 
     /// Get the resources of the provider

@@ -189,6 +189,7 @@ pub async fn serve<U: ToString, V: DynamicProvider>(name: U, provider: V) -> Res
 ///
 /// [`serve`]
 pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> Result<()> {
+    ignore_interrupts()?;
     let server = Arc::new(Server::new(name, provider));
     let addrs = SockAddrIter::new()?;
     let (tcp_stream, endpoint) = listen(addrs)?;
@@ -237,6 +238,24 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
         info(&endpoint, tls_config.cert.as_slice()),
     )?;
 
+    Ok(())
+}
+
+/// PATCH(ignore-sigint): a Ctrl-C in the terminal reaches every process of terraform's process
+/// group, the plugin included. Terraform handles it (StopProvider, then a clean shutdown); a
+/// plugin that died of it lost the operation in flight ("Plugin did not respond") and any object
+/// it had just created. go-plugin servers eat interrupts the same way.
+fn ignore_interrupts() -> Result<()> {
+    #[cfg(unix)]
+    {
+        let mut interrupts =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        tokio::spawn(async move {
+            while interrupts.recv().await.is_some() {
+                tracing::debug!("interrupt received; terraform stops the provider");
+            }
+        });
+    }
     Ok(())
 }
 

@@ -607,7 +607,11 @@ impl tf::provider_server::Provider for Arc<Server> {
         &self,
         _request: tonic::Request<tf::stop_provider::Request>,
     ) -> Result<tonic::Response<tf::stop_provider::Response>, tonic::Status> {
-        self.cancellation_token.cancel();
+        // PATCH(stop-cancels): StopProvider asks for in-flight operations to end; upstream shut
+        // the whole server down instead, leaving them running to completion (a 10-minute wait
+        // for a cloud object kept terraform waiting after Ctrl-C). The server itself stops on
+        // go-plugin's Shutdown (plugin.rs), when terraform is done with the provider.
+        self.provider.stop();
 
         Ok(tonic::Response::new(tf::stop_provider::Response {
             error: "".to_string(),
