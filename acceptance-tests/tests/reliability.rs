@@ -234,15 +234,21 @@ fn a_provider_killed_while_a_network_link_is_created_is_recovered_by_the_next_ap
     );
 }
 
-/// Ctrl-C in a terminal: SIGINT to terraform's whole process group, the provider included.
-#[test]
-fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state() {
+/// A terraform run in its own process group; the whole group is killed if a test fails first.
+struct Job(Option<std::process::Child>);
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        if let Some(child) = &self.0 {
+            // SAFETY: kill(2) on the job's own process group; no memory is involved.
+            unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
+        }
+    }
+}
+
+/// Starts `terraform apply` in its own process group, as a terminal runs a foreground job.
+fn apply_in_own_group(ws: &Workspace) -> Job {
     use std::os::unix::process::CommandExt;
-    let emulator = Emulator::start();
-    // Far longer than the test waits: the apply can only end early by being interrupted.
-    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(600_000));
-    let ws = Workspace::new();
-    ws.write_config(&lakehouse(&emulator));
     let mut cmd = Command::new(acceptance_tests::terraform_binary());
     cmd.current_dir(ws.path())
         .args(["apply", "-auto-approve", "-input=false", "-no-color"])
@@ -250,33 +256,59 @@ fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state(
     for (k, v) in ws.env() {
         cmd.env(k, v);
     }
-    let child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while emulator.state()["network_links"]["lakehouse_link"]["status"] != "CREATING" {
-        assert!(Instant::now() < deadline, "the link never started creating");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // Let terraform reach the provider's wait for the link.
-    std::thread::sleep(Duration::from_millis(500));
-    // What the terminal does on Ctrl-C: SIGINT to every process of the foreground group.
-    let pgid = child.id() as libc::pid_t;
+    Job(Some(
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ))
+}
+
+/// Ctrl-C: SIGINT to every process of the job's group (terraform, its panicwrap child and the
+/// provider), then terraform's exit status and output.
+fn ctrl_c(job: Job) -> (std::process::ExitStatus, String) {
+    let pgid = job.0.as_ref().unwrap().id() as libc::pid_t;
     // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
     let sent = unsafe { libc::kill(-pgid, libc::SIGINT) };
     assert_eq!(sent, 0, "kill(-{pgid}, SIGINT)");
+    ctrl_c_wait(job)
+}
+
+/// Waits for an interrupted job: its exit status and output.
+fn ctrl_c_wait(mut job: Job) -> (std::process::ExitStatus, String) {
+    let child = job.0.take().unwrap();
     let out = child.wait_with_output().unwrap();
     let output = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        !out.status.success(),
-        "an interrupted apply fails:\n{output}"
-    );
+    (out.status, output)
+}
+
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready() {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state() {
+    let emulator = Emulator::start();
+    // Far longer than the test waits: the apply can only end early by being interrupted.
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(600_000));
+    let ws = Workspace::new();
+    ws.write_config(&lakehouse(&emulator));
+    let child = apply_in_own_group(&ws);
+    wait_until("the link creation", || {
+        emulator.state()["network_links"]["lakehouse_link"]["status"] == "CREATING"
+    });
+    // Let terraform reach the provider's wait for the link.
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, output) = ctrl_c(child);
+    assert!(!status.success(), "an interrupted apply fails:\n{output}");
     // It ended by the interrupt, not by the link becoming available …
     assert_eq!(
         emulator.state()["network_links"]["lakehouse_link"]["status"],
@@ -312,6 +344,98 @@ fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state(
     assert_eq!(run.code, 0, "{}", run.output());
     assert_no_duplicates(&emulator);
     ws.assert_plan_empty();
+}
+
+/// One security group, with enough retries (backoff up to 15 s each) to keep a failing create
+/// going for minutes.
+fn patient_group_config(emulator: &Emulator) -> String {
+    format!(
+        "{}\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id = \"{VPC}\"\n  name = \"throttled\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(emulator).replace(
+            "  region = \"cn-hangzhou\"",
+            "  region      = \"cn-hangzhou\"\n  max_retries = 30"
+        )
+    )
+}
+
+#[test]
+fn ctrl_c_while_requests_are_throttled_stops_retrying_at_once() {
+    let emulator = Emulator::start();
+    emulator.set_faults(json!({ "throttle_rate": 1.0, "actions": ["CreateSecurityGroup"] }));
+    let ws = Workspace::new();
+    ws.write_config(&patient_group_config(&emulator));
+    emulator.reset_calls();
+    let child = apply_in_own_group(&ws);
+    wait_until("two throttled attempts", || {
+        emulator.calls()["calls"]["CreateSecurityGroup"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 2
+    });
+    let (status, output) = ctrl_c(child);
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    assert!(
+        contains_text(
+            &output,
+            "Interrupted: terraform asked the provider to stop while waiting to retry. Last failure: CreateSecurityGroup failed: Throttling"
+        ),
+        "{output}"
+    );
+    assert!(
+        output.contains("Throttling"),
+        "the last failure is named:\n{output}"
+    );
+    // A throttled create never ran: nothing exists, nothing is recorded.
+    assert!(ws.state_is_empty());
+    assert!(
+        emulator.state()["security_groups"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|g| g["security_group_name"] != "throttled"),
+        "no group was created"
+    );
+}
+
+#[test]
+fn ctrl_c_while_a_create_has_no_answer_yet_still_records_the_object() {
+    let emulator = Emulator::start();
+    // Every CreateSecurityGroup runs, then its connection is reset: the group exists, the
+    // provider has not learned its ID.
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["CreateSecurityGroup"] }));
+    let ws = Workspace::new();
+    ws.write_config(&patient_group_config(&emulator));
+    emulator.reset_calls();
+    let job = apply_in_own_group(&ws);
+    wait_until("two unanswered creates", || {
+        emulator.calls()["calls"]["CreateSecurityGroup"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 2
+    });
+    // Interrupted while the create's outcome is unknown; then the network heals.
+    let pgid = job.0.as_ref().unwrap().id() as libc::pid_t;
+    // SAFETY: kill(2) on the job's own process group; no memory is involved.
+    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
+    emulator.set_faults(json!({}));
+    let (_, output) = ctrl_c_wait(job);
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    // The provider kept asking (same ClientToken) until it learned the group's ID: the one group
+    // that exists is in the state, not orphaned.
+    let groups: Vec<String> = emulator.state()["security_groups"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, g)| g["security_group_name"] == "throttled")
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(groups.len(), 1, "exactly one group was created: {groups:?}");
+    let text = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        text.contains(&groups[0]),
+        "the group is in the state:\n{text}\n{output}"
+    );
 }
 
 #[test]

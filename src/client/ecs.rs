@@ -280,7 +280,7 @@ impl<'a> EcsApi<'a> {
                 Service::Ecs,
                 "CreateSecurityGroup",
                 params,
-                Idempotency::Safe,
+                Idempotency::Create,
             )
             .await?;
         SecurityGroupId::parse(&r.security_group_id).map_err(|e| Error::Decode {

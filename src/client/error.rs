@@ -50,7 +50,7 @@ pub enum Error {
     #[error("timed out after {seconds} s {what}")]
     Timeout { what: String, seconds: u64 },
     /// Terraform asked the provider to stop (an interrupt) while it was waiting.
-    #[error("interrupted while {what}: terraform asked the provider to stop")]
+    #[error("Interrupted: terraform asked the provider to stop while {what}")]
     Interrupted { what: String },
 }
 

@@ -207,7 +207,7 @@ impl<'a> MaxComputeApi<'a> {
                     query: Vec::new(),
                     body: Some(body),
                 },
-                Idempotency::Safe,
+                Idempotency::Create,
             )
             .await?;
         Ok(r.data.into())

@@ -39,8 +39,28 @@ pub enum Retry {
 pub enum Idempotency {
     /// Reads, and writes made idempotent (a `ClientToken`, or a "set to X" call).
     Safe,
+    /// A create made idempotent by a `ClientToken`: retried like [`Idempotency::Safe`], and still
+    /// retried after terraform asks the provider to stop, because abandoning a create whose
+    /// answer was lost could leave an object in the cloud that no state records.
+    Create,
     /// A write that could happen twice: retried only when it surely never reached the server.
     Unsafe,
+}
+
+impl Idempotency {
+    /// Whether sending the request again cannot change the outcome.
+    pub fn repeatable(self) -> bool {
+        self != Idempotency::Unsafe
+    }
+}
+
+/// Whether a failed attempt may have been carried out by the cloud: it was sent, and the answer
+/// (if any) does not say it was refused before running (throttling, busy target).
+pub fn maybe_executed(error: &Error, sent: bool) -> bool {
+    match error {
+        Error::Api { code, .. } => !is_throttling(code) && !BUSY.contains(&code.as_str()),
+        _ => sent,
+    }
 }
 
 /// Classifies one failed attempt.
@@ -53,17 +73,14 @@ pub fn classify(error: &Error, idempotency: Idempotency, sent: bool) -> Retry {
                 || code == "SignatureNonceUsed"
                 || matches!(status, 500 | 502 | 503 | 504);
             // Throttling and busy answers mean the request was not executed.
-            let executed_maybe = !is_throttling(code) && !BUSY.contains(&code.as_str());
-            if retryable && (idempotency == Idempotency::Safe || !executed_maybe) {
+            if retryable && (idempotency.repeatable() || !maybe_executed(error, sent)) {
                 Retry::After
             } else {
                 Retry::No
             }
         }
-        Error::Connection { .. } if idempotency == Idempotency::Safe || !sent => Retry::After,
-        Error::Decode { status, .. } if *status >= 500 && idempotency == Idempotency::Safe => {
-            Retry::After
-        }
+        Error::Connection { .. } if idempotency.repeatable() || !sent => Retry::After,
+        Error::Decode { status, .. } if *status >= 500 && idempotency.repeatable() => Retry::After,
         _ => Retry::No,
     }
 }
@@ -198,6 +215,12 @@ mod tests {
         };
         assert_eq!(classify(&conn, Unsafe, false), Retry::After);
         assert_eq!(classify(&conn, Unsafe, true), Retry::No);
+        // A token-protected create is as repeatable as a read.
+        assert_eq!(classify(&conn, Create, true), Retry::After);
+        assert_eq!(
+            classify(&api("ServiceUnavailable", 503), Create, true),
+            Retry::After
+        );
     }
 
     #[test]

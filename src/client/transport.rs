@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 
-use super::retry::{classify, Backoff, Idempotency, Retry, RetryConfig};
+use super::retry::{classify, maybe_executed, Backoff, Idempotency, Retry, RetryConfig};
 use super::{signer, Credentials, Endpoints, Error, Service, StopSignal};
 
 /// Largest response body read; anything bigger is refused rather than buffered.
@@ -242,10 +242,17 @@ impl Transport {
                 config.max_retries,
                 wait.as_millis()
             );
-            // After an interrupt, no more retries: the last failure is the answer.
-            if self.inner.stop.sleep(wait).await.is_err() {
+            // After an interrupt, no more retries: the last failure is the answer. Except for a
+            // create that may have run: its outcome must be learned, or the object could exist
+            // with no state recording it.
+            if idempotency == Idempotency::Create && maybe_executed(&error, sent) {
+                tokio::time::sleep(wait).await;
+            } else if self.inner.stop.sleep(wait).await.is_err() {
                 return Err(Error::Interrupted {
-                    what: format!("waiting to retry ({})", with_retries(error, retries - 1)),
+                    what: format!(
+                        "waiting to retry. Last failure: {}",
+                        with_retries(error, retries - 1)
+                    ),
                 });
             }
         }

@@ -36,7 +36,9 @@ where
                 );
                 if stop.sleep(wait).await.is_err() {
                     return Err(Error::Interrupted {
-                        what: format!("{what}: waiting for the target to be free ({e})"),
+                        what: format!(
+                            "{what}: waiting for the target to be free. Last answer: {e}"
+                        ),
                     });
                 }
                 wait = (wait * 3 / 2).min(Duration::from_secs(10));

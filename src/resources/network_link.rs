@@ -321,11 +321,13 @@ async fn wait_available(
                     started.elapsed().as_secs()
                 ),
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
-                ref other => return Err(format!(
+                ref other => {
+                    return Err(format!(
                     "The service reported status `{}` for the new link; expected CREATING, then \
                          AVAILABLE. Check the link in the MaxCompute console.",
                     other.as_str()
-                )),
+                ))
+                }
             },
             Ok(None) => tracing::info!(
                 network_link = name,

@@ -581,7 +581,9 @@ impl Resource for SecurityGroupResource {
                     tracing::info!(security_group = %id, "security group still in use; retrying delete in {} s", wait.as_secs());
                     if client.stop_signal().sleep(wait).await.is_err() {
                         let e = crate::client::Error::Interrupted {
-                            what: format!("waiting for security group {id} to be unused ({e})"),
+                            what: format!(
+                                "waiting for security group {id} to be unused. Last answer: {e}"
+                            ),
                         };
                         client_error(diags, client, &format!("deleting security group {id}"), &e);
                         return None;
