@@ -15,6 +15,7 @@ async fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(1);
     }
     terraform_provider_maxcompute::logging::init();
+    exit_when_terraform_is_gone();
     let provider = terraform_provider_maxcompute::provider::MaxComputeProvider::new();
     match tf_provider::serve("maxcompute", provider).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -22,5 +23,24 @@ async fn main() -> std::process::ExitCode {
             tracing::error!("provider server stopped: {e}");
             std::process::ExitCode::from(1)
         }
+    }
+}
+
+/// The plugin ignores Ctrl-C (terraform handles it), so a terraform that is killed outright
+/// (SIGKILL, an out-of-memory kill, a CI runner's timeout) would leave it running forever. It
+/// watches its parent instead: once terraform is gone, there is no one left to answer.
+fn exit_when_terraform_is_gone() {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!("terraform (process {parent}) is gone; the provider exits");
+                    std::process::exit(1);
+                }
+            }
+        });
     }
 }

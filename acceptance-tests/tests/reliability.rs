@@ -346,6 +346,57 @@ fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state(
     ws.assert_plan_empty();
 }
 
+/// Whether `pid` is a live process (not gone, not a zombie waiting to be reaped).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit(')')
+                .next()
+                .and_then(|r| r.split_whitespace().next().map(|st| st != "Z"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_provider_whose_terraform_was_killed_exits() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(600_000));
+    let ws = Workspace::new();
+    ws.write_config(&lakehouse(&emulator));
+    let mut job = apply_in_own_group(&ws);
+    let root = job.0.as_ref().unwrap().id();
+    wait_until("the link creation", || {
+        emulator.state()["network_links"]["lakehouse_link"]["status"] == "CREATING"
+    });
+    let providers = provider_children(root);
+    assert!(!providers.is_empty(), "no provider under terraform {root}");
+    // Whatever happens below, no provider outlives the test.
+    struct Reaper(Vec<i32>);
+    impl Drop for Reaper {
+        fn drop(&mut self) {
+            for pid in &self.0 {
+                // SAFETY: kill(2) on a process this test started; no memory is involved.
+                unsafe { libc::kill(*pid, libc::SIGKILL) };
+            }
+        }
+    }
+    let _reaper = Reaper(providers.clone());
+    // SIGKILL to terraform only (the wrapper and its panicwrap child), not to its process group:
+    // nothing tells the provider, which ignores Ctrl-C and would otherwise run on forever.
+    let mut terraform = vec![root as i32];
+    terraform.extend(providers.iter().filter_map(|&p| ppid(p)).map(|p| p as i32));
+    for pid in &terraform {
+        // SAFETY: as above.
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
+    }
+    let mut child = job.0.take().unwrap();
+    child.wait().unwrap();
+    wait_until("the provider's exit", || {
+        providers.iter().all(|&p| !alive(p))
+    });
+}
+
 /// One security group, with enough retries (backoff up to 15 s each) to keep a failing create
 /// going for minutes.
 fn patient_group_config(emulator: &Emulator) -> String {
