@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use super::Error;
+
 /// Shared by the provider (which raises it) and every wait of the client and the resources.
 #[derive(Debug, Clone, Default)]
 pub struct StopSignal(CancellationToken);
@@ -33,6 +35,18 @@ impl StopSignal {
             _ = self.0.cancelled() => Err(Stopped),
             _ = tokio::time::sleep(duration) => Ok(()),
         }
+    }
+
+    /// Like [`StopSignal::sleep`], but a stop is the error that says what was being waited for
+    /// (`what` completes "… stop while {what}").
+    pub async fn pause(
+        &self,
+        duration: Duration,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        self.sleep(duration)
+            .await
+            .map_err(|Stopped| Error::Interrupted { what: what() })
     }
 }
 

@@ -247,13 +247,16 @@ impl Transport {
             // with no state recording it.
             if idempotency == Idempotency::Create && maybe_executed(&error, sent) {
                 tokio::time::sleep(wait).await;
-            } else if self.inner.stop.sleep(wait).await.is_err() {
-                return Err(Error::Interrupted {
-                    what: format!(
-                        "waiting to retry. Last failure: {}",
-                        with_retries(error, retries - 1)
-                    ),
-                });
+            } else {
+                self.inner
+                    .stop
+                    .pause(wait, || {
+                        format!(
+                            "waiting to retry. Last failure: {}",
+                            with_retries(error, retries - 1)
+                        )
+                    })
+                    .await?;
             }
         }
     }

@@ -34,13 +34,10 @@ where
                     e.code().unwrap_or(""),
                     wait.as_millis()
                 );
-                if stop.sleep(wait).await.is_err() {
-                    return Err(Error::Interrupted {
-                        what: format!(
-                            "{what}: waiting for the target to be free. Last answer: {e}"
-                        ),
-                    });
-                }
+                stop.pause(wait, || {
+                    format!("{what}: waiting for the target to be free. Last answer: {e}")
+                })
+                .await?;
                 wait = (wait * 3 / 2).min(Duration::from_secs(10));
             }
             other => return other,

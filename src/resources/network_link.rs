@@ -322,11 +322,11 @@ async fn wait_available(
                 ),
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
                 ref other => {
+                    let status = other.as_str();
                     return Err(format!(
-                    "The service reported status `{}` for the new link; expected CREATING, then \
-                         AVAILABLE. Check the link in the MaxCompute console.",
-                    other.as_str()
-                ))
+                        "The service reported status `{status}` for the new link; expected \
+                         CREATING, then AVAILABLE. Check the link in the MaxCompute console."
+                    ));
                 }
             },
             Ok(None) => tracing::info!(
@@ -342,13 +342,14 @@ async fn wait_available(
                 timeout.as_secs()
             ));
         }
-        if client.stop_signal().sleep(wait).await.is_err() {
-            return Err(
-                "Interrupted: terraform asked the provider to stop while the link was still being \
-                 created (status CREATING). If it becomes AVAILABLE and you want to keep it, run \
-                 `terraform untaint` on it before the next apply."
-                    .into(),
-            );
+        let paused = client.stop_signal().pause(wait, || {
+            "the link was still being created (status CREATING)".into()
+        });
+        if let Err(e) = paused.await {
+            return Err(format!(
+                "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on \
+                 it before the next apply."
+            ));
         }
         wait = (wait * 3 / 2).min(Duration::from_secs(10));
     }
@@ -667,11 +668,13 @@ impl Resource for NetworkLinkResource {
                 );
                 return None;
             }
-            if client.stop_signal().sleep(wait).await.is_err() {
+            let paused = client
+                .stop_signal()
+                .pause(wait, || "the deletion was still in progress".into());
+            if let Err(e) = paused.await {
                 diags.root_error(
                     format!("Network link {name} is still being deleted"),
-                    "Interrupted: terraform asked the provider to stop before the deletion \
-                     finished. The link stays in the state; run destroy again to finish.",
+                    format!("{e}. The link stays in the state; run destroy again to finish."),
                 );
                 return None;
             }

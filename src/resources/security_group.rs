@@ -579,12 +579,10 @@ impl Resource for SecurityGroupResource {
                         && tokio::time::Instant::now() < deadline =>
                 {
                     tracing::info!(security_group = %id, "security group still in use; retrying delete in {} s", wait.as_secs());
-                    if client.stop_signal().sleep(wait).await.is_err() {
-                        let e = crate::client::Error::Interrupted {
-                            what: format!(
-                                "waiting for security group {id} to be unused. Last answer: {e}"
-                            ),
-                        };
+                    let paused = client.stop_signal().pause(wait, || {
+                        format!("waiting for security group {id} to be unused. Last answer: {e}")
+                    });
+                    if let Err(e) = paused.await {
                         client_error(diags, client, &format!("deleting security group {id}"), &e);
                         return None;
                     }
