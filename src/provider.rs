@@ -10,8 +10,11 @@ use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service, StopSignal};
+use crate::framework::data_source::Lookup;
+use crate::framework::journal::Journal;
+use crate::framework::resource::{Managed, Shared};
 use crate::framework::schema::Attr;
-use crate::framework::{ClientCell, SharedFacts, SharedLocks};
+use crate::framework::ClientCell;
 use crate::{data_sources, resources};
 
 /// Environment variables read when an attribute is not set, first match wins: the names users
@@ -75,18 +78,23 @@ impl EndpointsBlock {
 /// The provider.
 pub struct MaxComputeProvider {
     client: ClientCell,
-    facts: SharedFacts,
-    locks: SharedLocks,
+    /// What every resource and data source shares (the client cell, caches, locks, journal).
+    shared: Shared,
     /// Raised by terraform's StopProvider (an interrupt): every wait of the client ends.
     stop: StopSignal,
 }
 
 impl MaxComputeProvider {
     pub fn new() -> Self {
+        let client: ClientCell = Arc::new(OnceLock::new());
         Self {
-            client: Arc::new(OnceLock::new()),
-            facts: Arc::new(Default::default()),
-            locks: Arc::new(Default::default()),
+            shared: Shared {
+                client: client.clone(),
+                facts: Arc::new(Default::default()),
+                locks: Arc::new(Default::default()),
+                journal: Journal::from_environment(),
+            },
+            client,
             stop: StopSignal::new(),
         }
     }
@@ -351,12 +359,13 @@ impl Provider for MaxComputeProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        let shared = &self.shared;
         Some(map! {
-            "security_group" => resources::security_group::SecurityGroupResource::new(self.client.clone(), self.facts.clone()),
-            "network_link" => resources::network_link::NetworkLinkResource::new(self.client.clone(), self.facts.clone()),
-            "rds_whitelist_attachment" => resources::rds_whitelist_attachment::RdsWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
-            "hbase_whitelist_attachment" => resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::new(self.client.clone(), self.facts.clone(), self.locks.clone()),
-            "emr_whitelist_attachment" => resources::emr_whitelist_attachment::EmrWhitelistAttachment::new(self.client.clone(), self.locks.clone())
+            "security_group" => Managed::new(resources::security_group::SecurityGroupResource, shared.clone()),
+            "network_link" => Managed::new(resources::network_link::NetworkLinkResource, shared.clone()),
+            "rds_whitelist_attachment" => Managed::new(resources::rds_whitelist_attachment::RdsWhitelistAttachment::default(), shared.clone()),
+            "hbase_whitelist_attachment" => Managed::new(resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::default(), shared.clone()),
+            "emr_whitelist_attachment" => Managed::new(resources::emr_whitelist_attachment::EmrWhitelistAttachment, shared.clone())
         })
     }
 
@@ -364,10 +373,11 @@ impl Provider for MaxComputeProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        let shared = &self.shared;
         Some(map! {
-            "security_group" => data_sources::security_group::SecurityGroupDataSource::new(self.client.clone()),
-            "network_link" => data_sources::network_link::NetworkLinkDataSource::new(self.client.clone()),
-            "vpc_access_zones" => data_sources::vpc_access_zones::VpcAccessZonesDataSource::new(self.client.clone())
+            "security_group" => Lookup::new(data_sources::security_group::SecurityGroupDataSource, shared.clone()),
+            "network_link" => Lookup::new(data_sources::network_link::NetworkLinkDataSource, shared.clone()),
+            "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone())
         })
     }
 }

@@ -51,6 +51,9 @@ struct NodeAttributes {
     vpc_id: String,
 }
 
+/// Cluster states that mean the cluster no longer serves anything.
+pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
+
 pub struct EmrApi<'a> {
     t: &'a Transport,
 }
@@ -68,6 +71,9 @@ impl<'a> EmrApi<'a> {
             .rpc::<GetClusterResponse>(Service::Emr, "GetCluster", params, Idempotency::Safe)
             .await
         {
+            // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
+            // the `ClusterState` docstring of alibabacloud_emr20210320's GetCluster model).
+            Ok(r) if GONE_STATES.contains(&r.cluster.cluster_state.as_str()) => Ok(None),
             Ok(r) => Ok(Some(Cluster {
                 cluster_id: r.cluster.cluster_id,
                 cluster_state: r.cluster.cluster_state,

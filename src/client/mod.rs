@@ -19,14 +19,16 @@ pub mod signer;
 pub mod stop;
 pub mod transport;
 pub mod vpc;
+pub mod wait;
 
 use std::time::Duration;
 
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{Endpoints, Service};
 pub use error::Error;
-pub use retry::{BackoffConfig, RetryConfig};
+pub use retry::RetryConfig;
 pub use stop::{StopSignal, Stopped};
+pub use wait::{WaitPolicy, Waiter};
 
 use transport::Transport;
 

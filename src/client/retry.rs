@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use super::wait::WaitPolicy;
 use super::Error;
 
 /// Error codes that mean "slow down".
@@ -17,10 +18,17 @@ pub fn is_throttling(code: &str) -> bool {
 pub const TRANSIENT: &[&str] = &["ServiceUnavailable", "InternalError", "UnknownError"];
 
 /// Error codes that mean "the target is busy with another change" (per product).
+///
+/// RDS: the codes the official provider retries (aliyun/terraform-provider-alicloud `common.go`,
+/// reference cloud-api-2.md §2). HBase: `Instance.InvalidStatus`. ECS: `LastTokenProcessing`.
 pub const BUSY: &[&str] = &[
     "OperationConflict",
     "IncorrectDBInstanceState",
     "OperationDenied.DBInstanceStatus",
+    "OperationDenied.ReadDBInstanceStatus",
+    "OperationDenied.MasterDBInstanceState",
+    "OperationDenied.DBStatus",
+    "ReadDBInstance.Mismatch",
     "Instance.InvalidStatus",
     "LastTokenProcessing",
 ];
@@ -85,33 +93,15 @@ pub fn classify(error: &Error, idempotency: Idempotency, sent: bool) -> Retry {
     }
 }
 
-/// Exponential backoff with full jitter: the n-th wait is uniform in `[0, min(max, init·baseⁿ)]`.
-#[derive(Debug, Clone)]
-pub struct BackoffConfig {
-    /// First upper bound (default 200 ms).
-    pub init_backoff: Duration,
-    /// Largest upper bound (default 15 s).
-    pub max_backoff: Duration,
-    /// Growth factor per attempt (default 2).
-    pub base: f64,
-}
-
-impl Default for BackoffConfig {
-    fn default() -> Self {
-        Self {
-            init_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(15),
-            base: 2.0,
-        }
-    }
-}
-
-/// When to give up.
+/// When to give up. The intervals come from [`WaitPolicy::RETRY`] (full-jitter exponential).
 #[derive(Debug, Clone)]
 pub struct RetryConfig {
-    pub backoff: BackoffConfig,
+    pub policy: WaitPolicy,
     /// Retries after the first attempt (default 8; the provider's `max_retries`).
     pub max_retries: u32,
+    /// Retries of a connection that could not be opened at all (refused, no route, DNS): a dead
+    /// or mistyped endpoint must fail within seconds, not after the whole backoff (default 2).
+    pub connect_retries: u32,
     /// No retry starts after this much time since the first attempt (default 3 min).
     pub retry_timeout: Duration,
 }
@@ -119,48 +109,18 @@ pub struct RetryConfig {
 impl Default for RetryConfig {
     fn default() -> Self {
         Self {
-            backoff: BackoffConfig::default(),
+            policy: WaitPolicy::RETRY,
             max_retries: 8,
+            connect_retries: 2,
             retry_timeout: Duration::from_secs(180),
         }
     }
 }
 
-/// The state of one operation's backoff.
-#[derive(Debug)]
-pub struct Backoff {
-    config: BackoffConfig,
-    attempt: u32,
-    rng: fastrand::Rng,
-}
-
-impl Backoff {
-    pub fn new(config: &BackoffConfig) -> Self {
-        Self {
-            config: config.clone(),
-            attempt: 0,
-            rng: fastrand::Rng::new(),
-        }
-    }
-
-    /// The next wait.
-    pub fn next_wait(&mut self) -> Duration {
-        let bound = self.bound(self.attempt);
-        self.attempt = self.attempt.saturating_add(1);
-        bound.mul_f64(self.rng.f64())
-    }
-
-    /// The wait after a "busy" answer: 100–300 ms, not growing.
-    pub fn busy_wait(&mut self) -> Duration {
-        Duration::from_millis(100 + self.rng.u64(0..200))
-    }
-
-    fn bound(&self, attempt: u32) -> Duration {
-        let factor = self.config.base.powi(attempt.min(64) as i32);
-        let secs = (self.config.init_backoff.as_secs_f64() * factor)
-            .min(self.config.max_backoff.as_secs_f64());
-        Duration::from_secs_f64(secs)
-    }
+/// The wait after a "busy" answer inside one call: 100–300 ms, not growing (a busy target frees
+/// up within a short, steady time; longer waits are the resource's, through [`WaitPolicy::BUSY`]).
+pub fn busy_interval(rng: &mut fastrand::Rng) -> Duration {
+    Duration::from_millis(100 + rng.u64(0..200))
 }
 
 #[cfg(test)]
@@ -224,14 +184,15 @@ mod tests {
     }
 
     #[test]
-    fn backoff_is_bounded_and_grows() {
-        let cfg = BackoffConfig::default();
-        let mut b = Backoff::new(&cfg);
-        assert_eq!(b.bound(0), Duration::from_millis(200));
-        assert_eq!(b.bound(3), Duration::from_millis(1600));
-        assert_eq!(b.bound(40), cfg.max_backoff);
+    fn retry_intervals_are_bounded_and_grow() {
+        let p = RetryConfig::default().policy;
+        assert_eq!(p.bound(0), Duration::from_millis(200));
+        assert_eq!(p.bound(3), Duration::from_millis(1600));
+        assert_eq!(p.bound(40), p.cap);
+        let mut rng = fastrand::Rng::new();
         for _ in 0..100 {
-            assert!(b.next_wait() <= cfg.max_backoff);
+            let b = busy_interval(&mut rng);
+            assert!(b >= Duration::from_millis(100) && b < Duration::from_millis(300));
         }
     }
 }

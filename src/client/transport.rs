@@ -6,7 +6,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 
-use super::retry::{classify, maybe_executed, Backoff, Idempotency, Retry, RetryConfig};
+use super::retry::{busy_interval, classify, maybe_executed, Idempotency, Retry, RetryConfig};
+use super::wait::Waiter;
 use super::{signer, Credentials, Endpoints, Error, Service, StopSignal};
 
 /// Largest response body read; anything bigger is refused rather than buffered.
@@ -204,33 +205,38 @@ impl Transport {
         make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
     ) -> Result<serde_json::Value, Error> {
         let config = &self.inner.retry;
-        let mut backoff = Backoff::new(&config.backoff);
-        let started = Instant::now();
+        let mut waiter = Waiter::new(config.policy, &self.inner.stop);
+        let mut rng = fastrand::Rng::new();
         let mut retries = 0;
+        let mut unreachable = 0;
         loop {
             self.wait_for_gate(service).await;
-            let (result, sent) = attempt(action, url, &self.inner.credentials, make).await;
+            let (result, sent) = self.attempt_or_stop(action, url, idempotency, make).await;
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
             };
+            // A connection that could not be opened at all: a dead or mistyped endpoint. Give
+            // up after a couple of quick tries so the user hears about it in seconds.
+            if matches!(error, Error::Connection { .. }) && !sent {
+                unreachable += 1;
+            }
             let retry = classify(&error, idempotency, sent);
             if retry == Retry::No
                 || retries >= config.max_retries
-                || started.elapsed() >= config.retry_timeout
+                || unreachable > config.connect_retries
+                || waiter.elapsed() >= config.retry_timeout
             {
                 return Err(with_retries(error, retries));
             }
             retries += 1;
-            // A busy target frees up within a short, steady time: poll it at a short interval
-            // instead of backing off exponentially (which left instances idle for seconds).
             let wait = if error
                 .code()
                 .is_some_and(|c| super::retry::BUSY.contains(&c))
             {
-                backoff.busy_wait()
+                busy_interval(&mut rng)
             } else {
-                backoff.next_wait()
+                waiter.next_interval()
             };
             if error.code().is_some_and(super::retry::is_throttling) {
                 self.close_gate(service, wait);
@@ -248,9 +254,8 @@ impl Transport {
             if idempotency == Idempotency::Create && maybe_executed(&error, sent) {
                 tokio::time::sleep(wait).await;
             } else {
-                self.inner
-                    .stop
-                    .pause(wait, || {
+                waiter
+                    .sleep(wait, || {
                         format!(
                             "waiting to retry. Last failure: {}",
                             with_retries(error, retries - 1)
@@ -258,6 +263,29 @@ impl Transport {
                     })
                     .await?;
             }
+        }
+    }
+
+    /// One attempt; a stop ends it at once unless it is a create whose answer must be learned
+    /// (a connection that hangs would otherwise hold Ctrl-C up for the HTTP timeout).
+    async fn attempt_or_stop(
+        &self,
+        action: &'static str,
+        url: &reqwest::Url,
+        idempotency: Idempotency,
+        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+    ) -> (Result<serde_json::Value, Error>, bool) {
+        let call = attempt(action, url, &self.inner.credentials, make);
+        if idempotency == Idempotency::Create {
+            return call.await;
+        }
+        let stop = self.inner.stop.clone();
+        tokio::select! {
+            r = call => r,
+            Err(_) = stop.sleep(Duration::from_secs(24 * 3600)) => (
+                Err(Error::Interrupted { what: format!("calling {action}") }),
+                false,
+            ),
         }
     }
 }

@@ -2,13 +2,13 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
 
-use crate::framework::diag::client_error;
+use crate::field;
+use crate::framework::attr::{AttrDecl, Getter, Setter};
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell};
 use crate::resources::network_link::{computed_attributes, State as LinkState};
 use crate::validate;
 
@@ -72,65 +72,85 @@ impl From<LinkState> for State {
     }
 }
 
-pub struct NetworkLinkDataSource {
-    client: ClientCell,
-}
+pub struct NetworkLinkDataSource;
 
-impl NetworkLinkDataSource {
-    pub fn new(client: ClientCell) -> Self {
-        Self { client }
-    }
-}
+type D = AttrDecl<State>;
 
 #[async_trait]
-impl DataSource for NetworkLinkDataSource {
-    type State<'a> = State;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl LookupSource for NetworkLinkDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "Reads a MaxCompute network link by name, with the settings jobs need (`sql_setting`, `table_property`, `spark_conf`). **Provisional** API contract, as for the resource.";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        let mut attributes = map! {
-            "id" => Attr::string("The link's name.").computed(),
-            "name" => Attr::string("The name of the network link to read.").required(),
-            "type" => Attr::string("The link type (`Passthrough`).").computed(),
-            "vpc_id" => Attr::string("The VPC of the link.").computed(),
-            "vswitch_id" => Attr::string("The vSwitch of the link's ENIs.").computed(),
-            "security_group_id" => Attr::string("The security group of the link's ENIs.").computed(),
-            "description" => Attr::string("The description.").computed()
-        };
-        for (name, attr) in computed_attributes() {
-            attributes.insert(name.to_string(), attr.into());
+    fn attributes() -> Vec<AttrDecl<State>> {
+        let mut decls = vec![
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The link's name.").computed(),
+            ),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string("The name of the network link to read.").required(),
+            )
+            .rule(|s| {
+                s.name
+                    .as_ref_option()
+                    .and_then(|n| validate::network_link::link_name(n).err())
+                    .map(|e| vec![format!("{e}.")])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "type",
+                field!(link_type),
+                Attr::string("The link type (`Passthrough`).").computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string("The VPC of the link.").computed(),
+            ),
+            D::new(
+                "vswitch_id",
+                field!(vswitch_id),
+                Attr::string("The vSwitch of the link's ENIs.").computed(),
+            ),
+            D::new(
+                "security_group_id",
+                field!(security_group_id),
+                Attr::string("The security group of the link's ENIs.").computed(),
+            ),
+            D::new(
+                "description",
+                field!(description),
+                Attr::string("The description.").computed(),
+            ),
+        ];
+        let computed: [(Getter<State>, Setter<State>); 9] = [
+            field!(region),
+            field!(zone_id),
+            field!(vswitch_cidr),
+            field!(status),
+            field!(eni_ips),
+            field!(return_security_group_ids),
+            field!(sql_setting),
+            field!(table_property),
+            field!(spark_conf),
+        ];
+        for ((name, attr), f) in computed_attributes().into_iter().zip(computed) {
+            decls.push(D::new(name, f, attr));
         }
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Reads a MaxCompute network link by name, with the settings jobs need (`sql_setting`, `table_property`, `spark_conf`). **Provisional** API contract, as for the resource.",
-                ),
-                attributes,
-                ..Default::default()
-            },
-        })
+        decls
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        if let Value::Value(n) = &config.name {
-            if let Err(e) = validate::network_link::link_name(n) {
-                diags.error("Invalid name", format!("{e}."), AttributePath::new("name"));
-            }
-        }
-        Some(())
-    }
-
-    async fn read<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        ctx: Option<&Ctx<'_>>,
         config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<State> {
-        let client = client(&self.client, diags)?;
-        let name = config.name.as_ref_option()?.clone();
-        match client.maxcompute().get_network_link(&name).await {
+    ) -> Result<(State, Findings<State>), Problem<State>> {
+        let ctx = ctx.expect("NEEDS_CLIENT");
+        let name = config.name.as_ref_option().cloned().unwrap_or_default();
+        match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {
                 let mut s = LinkState {
                     description: Value::Unknown,
@@ -140,23 +160,21 @@ impl DataSource for NetworkLinkDataSource {
                 if s.description.is_unknown() {
                     s.description = Value::Value(String::new());
                 }
-                Some(s.into())
+                Ok((s.into(), Findings::default()))
             }
-            Ok(None) => {
-                diags.error(
-                    format!("Network link {name} not found"),
-                    format!(
-                        "No network link of that name in region {}.",
-                        client.region()
-                    ),
-                    AttributePath::new("name"),
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading network link {name}"), &e);
-                None
-            }
+            Ok(None) => Err(Problem::at(
+                |s| &s.name,
+                format!("Network link {name} not found"),
+                format!(
+                    "No network link of that name in region {}.",
+                    ctx.client.region()
+                ),
+            )),
+            Err(e) => Err(Problem::client(
+                ctx.client,
+                &format!("reading network link {name}"),
+                &e,
+            )),
         }
     }
 }

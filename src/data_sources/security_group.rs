@@ -3,15 +3,15 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
 
 use crate::client::ecs::SecurityGroupFilter;
 use crate::client::ids::{SecurityGroupId, VpcId};
-use crate::framework::diag::client_error;
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
@@ -27,117 +27,73 @@ pub struct State {
     pub group_type: Value<String>,
 }
 
-pub struct SecurityGroupDataSource {
-    client: ClientCell,
-}
+pub struct SecurityGroupDataSource;
 
-impl SecurityGroupDataSource {
-    pub fn new(client: ClientCell) -> Self {
-        Self { client }
-    }
-}
-
-fn check(diags: &mut Diagnostics, config: &State) {
-    if let Value::Value(id) = &config.id {
-        if let Err(e) = SecurityGroupId::parse(id) {
-            diags.error("Invalid id", e.to_string(), AttributePath::new("id"));
-        }
-    }
-    if let Value::Value(v) = &config.vpc_id {
-        if let Err(e) = VpcId::parse(v) {
-            diags.error(
-                "Invalid vpc_id",
-                e.to_string(),
-                AttributePath::new("vpc_id"),
-            );
-        }
-    }
-    let by_id = !config.id.is_null();
-    let by_name = !config.name.is_null();
-    if by_id == by_name {
-        diags.root_error(
-            "Set either `id`, or `name` with `vpc_id`",
-            "The security group is looked up by its ID, or by its exact name inside one VPC.",
-        );
-    } else if by_name && config.vpc_id.is_null() {
-        diags.error(
-            "`vpc_id` is required with `name`",
-            "Names are unique only within a VPC; add the `vpc_id` the group belongs to.",
-            AttributePath::new("vpc_id"),
-        );
-    }
-}
+type D = AttrDecl<State>;
+type P = Problem<State>;
 
 #[async_trait]
-impl DataSource for SecurityGroupDataSource {
-    type State<'a> = State;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl LookupSource for SecurityGroupDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "Looks up an ECS security group by `id`, or by `name` within `vpc_id`, and exposes its `type` (`normal` = basic, `enterprise` = advanced).";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Looks up an ECS security group by `id`, or by `name` within `vpc_id`, and exposes its `type` (`normal` = basic, `enterprise` = advanced).",
-                ),
-                attributes: map! {
-                    "id" => Attr::string("The security group ID. Set this, or `name` with `vpc_id`.").optional_computed(),
-                    "name" => Attr::string("The exact group name, looked up within `vpc_id`.").optional_computed(),
-                    "vpc_id" => Attr::string("The VPC of the group; required with `name`.").optional_computed(),
-                    "description" => Attr::string("The group description.").computed(),
-                    "type" => Attr::string("`normal` (basic) or `enterprise` (advanced). MaxCompute network links need `normal`.").computed()
-                },
-                ..Default::default()
-            },
-        })
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The security group ID. Set this, or `name` with `vpc_id`.").optional_computed())
+                .rule(|s| s.id.as_ref_option().and_then(|i| SecurityGroupId::parse(i).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("name", field!(name), Attr::string("The exact group name, looked up within `vpc_id`.").optional_computed()),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC of the group; required with `name`.").optional_computed())
+                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("description", field!(description), Attr::string("The group description.").computed()),
+            D::new("type", field!(group_type), Attr::string("`normal` (basic) or `enterprise` (advanced). MaxCompute network links need `normal`.").computed()),
+        ]
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        if config.id.is_unknown() || config.name.is_unknown() {
-            return Some(());
+    fn check(config: &State, out: &mut Findings<State>) {
+        let by_id = !config.id.is_null();
+        let by_name = !config.name.is_null();
+        if by_id == by_name {
+            out.error(P::new(
+                "Set either `id`, or `name` with `vpc_id`",
+                "The security group is looked up by its ID, or by its exact name inside one VPC.",
+            ));
+        } else if by_name && config.vpc_id.is_null() {
+            out.error(P::at(
+                |s| &s.vpc_id,
+                "`vpc_id` is required with `name`",
+                "Names are unique only within a VPC; add the `vpc_id` the group belongs to.",
+            ));
         }
-        check(diags, &config);
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        ctx: Option<&Ctx<'_>>,
         config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<State> {
-        check(diags, &config);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
+    ) -> Result<(State, Findings<State>), P> {
+        let ctx = ctx.expect("NEEDS_CLIENT");
+        let client = ctx.client;
+        let vpc_id = config
+            .vpc_id
+            .as_ref_option()
+            .and_then(|v| VpcId::parse(v).ok());
         let filter = match (&config.id, &config.name) {
             (Value::Value(id), _) => SecurityGroupFilter {
-                ids: vec![SecurityGroupId::parse(id).ok()?],
-                vpc_id: config
-                    .vpc_id
-                    .as_ref_option()
-                    .and_then(|v| VpcId::parse(v).ok()),
+                ids: SecurityGroupId::parse(id).into_iter().collect(),
+                vpc_id,
                 ..Default::default()
             },
-            (_, Value::Value(name)) => SecurityGroupFilter {
-                name: Some(name.clone()),
-                vpc_id: config
-                    .vpc_id
-                    .as_ref_option()
-                    .and_then(|v| VpcId::parse(v).ok()),
+            _ => SecurityGroupFilter {
+                name: config.name.as_ref_option().cloned(),
+                vpc_id,
                 ..Default::default()
             },
-            _ => return None,
         };
-        let groups = match client.ecs().describe_security_groups(&filter).await {
-            Ok(g) => g,
-            Err(e) => {
-                client_error(diags, client, "looking up the security group", &e);
-                return None;
-            }
-        };
+        let groups = client
+            .ecs()
+            .describe_security_groups(&filter)
+            .await
+            .map_err(|e| Problem::client(client, "looking up the security group", &e))?;
         // The name filter may be fuzzy on the cloud side: keep exact matches only.
         let matches: Vec<_> = groups
             .into_iter()
@@ -147,31 +103,30 @@ impl DataSource for SecurityGroupDataSource {
         let group = match matches.as_slice() {
             [one] => one.clone(),
             [] => {
-                diags.root_error(
+                return Err(P::new(
                     "Security group not found",
                     format!("No security group matches in region {}.", client.region()),
-                );
-                return None;
+                ))
             }
             many => {
                 let ids: Vec<&str> = many.iter().map(|g| g.id.as_str()).collect();
-                diags.root_error(
+                return Err(P::new(
                     "Several security groups match",
                     format!(
                         "{} groups are named like this: {}. Look the group up by `id`.",
                         many.len(),
                         ids.join(", ")
                     ),
-                );
-                return None;
+                ));
             }
         };
-        Some(State {
+        let state = State {
             id: Value::Value(group.id.to_string()),
             name: Value::Value(group.name),
             vpc_id: Value::Value(group.vpc_id),
             description: Value::Value(group.description),
             group_type: Value::Value(group.group_type.as_str().to_string()),
-        })
+        };
+        Ok((state, Findings::default()))
     }
 }

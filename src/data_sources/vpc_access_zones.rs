@@ -3,12 +3,13 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
 
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell};
 use crate::validate::zones;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -23,67 +24,72 @@ pub struct State {
     pub supported_regions: Value<Vec<Value<String>>>,
 }
 
-pub struct VpcAccessZonesDataSource {
-    client: ClientCell,
-}
+pub struct VpcAccessZonesDataSource;
 
-impl VpcAccessZonesDataSource {
-    pub fn new(client: ClientCell) -> Self {
-        Self { client }
-    }
-}
+type D = AttrDecl<State>;
 
 fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
     Value::Value(items.into_iter().map(Value::Value).collect())
 }
 
 #[async_trait]
-impl DataSource for VpcAccessZonesDataSource {
-    type State<'a> = State;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl LookupSource for VpcAccessZonesDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "The zones where MaxCompute VPC access (network links) is supported, per the product documentation. Put the link's vSwitch in one of them.";
+    /// A table lookup: with `region` set it needs no cloud call.
+    const NEEDS_CLIENT: bool = false;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "The zones where MaxCompute VPC access (network links) is supported, per the product documentation. Put the link's vSwitch in one of them.",
-                ),
-                attributes: map! {
-                    "id" => Attr::string("The region.").computed(),
-                    "region" => Attr::string("The region to list zones for; defaults to the provider's region.").optional_computed(),
-                    "zone_ids" => Attr::string_list("The supported zone IDs of the region, e.g. `cn-hangzhou-h`.").computed(),
-                    "supported_regions" => Attr::string_list("Every region where VPC access is supported.").computed()
-                },
-                ..Default::default()
-            },
-        })
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The region.").computed()),
+            D::new(
+                "region",
+                field!(region),
+                Attr::string("The region to list zones for; defaults to the provider's region.")
+                    .optional_computed(),
+            ),
+            D::new(
+                "zone_ids",
+                field!(zone_ids),
+                Attr::string_list("The supported zone IDs of the region, e.g. `cn-hangzhou-h`.")
+                    .computed(),
+            ),
+            D::new(
+                "supported_regions",
+                field!(supported_regions),
+                Attr::string_list("Every region where VPC access is supported.").computed(),
+            ),
+        ]
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        ctx: Option<&Ctx<'_>>,
         config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<State> {
-        let region = match config.region.as_ref_option() {
-            Some(r) => r.clone(),
-            None => client(&self.client, diags)?.region().to_string(),
+    ) -> Result<(State, Findings<State>), Problem<State>> {
+        let region = match (config.region.as_ref_option(), ctx) {
+            (Some(r), _) => r.clone(),
+            (None, Some(ctx)) => ctx.client.region().to_string(),
+            (None, None) => {
+                return Err(Problem::new(
+                    "The maxcompute provider is not configured",
+                    "Set `region` on the data source, or configure the provider.",
+                ))
+            }
         };
         let Some(zone_ids) = zones::supported_zones(&region) else {
-            diags.error(
+            return Err(Problem::at(
+                |s| &s.region,
                 format!("Region {region} does not support MaxCompute VPC access"),
                 zones::check_region(&region).err().unwrap_or_default(),
-                AttributePath::new("region"),
-            );
-            return None;
+            ));
         };
-        Some(State {
+        let state = State {
             id: Value::Value(region.clone()),
             region: Value::Value(region),
             zone_ids: list(zone_ids),
             supported_regions: list(zones::supported_regions().into_iter().map(String::from)),
-        })
+        };
+        Ok((state, Findings::default()))
     }
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::client::retry::BUSY;
-use crate::client::{Error, StopSignal};
+use crate::client::{Error, StopSignal, WaitPolicy, Waiter};
 
 /// Runs `op` until it succeeds, fails with something other than "busy", `timeout` runs out, or
 /// terraform asks the provider to stop.
@@ -21,24 +21,24 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
-    let started = tokio::time::Instant::now();
-    let mut wait = Duration::from_millis(300);
+    let mut waiter = Waiter::new(WaitPolicy::BUSY, stop).with_deadline(timeout);
     loop {
         match op().await {
-            Err(e)
-                if e.code().is_some_and(|c| BUSY.contains(&c))
-                    && started.elapsed() + wait < timeout =>
-            {
+            Err(e) if e.code().is_some_and(|c| BUSY.contains(&c)) => {
+                let interval = waiter.next_interval();
+                if !waiter.fits(interval) {
+                    return Err(e);
+                }
                 tracing::info!(
                     "{what}: the target is busy ({}); retrying in {} ms",
                     e.code().unwrap_or(""),
-                    wait.as_millis()
+                    interval.as_millis()
                 );
-                stop.pause(wait, || {
-                    format!("{what}: waiting for the target to be free. Last answer: {e}")
-                })
-                .await?;
-                wait = (wait * 3 / 2).min(Duration::from_secs(10));
+                waiter
+                    .sleep(interval, || {
+                        format!("{what}: waiting for the target to be free. Last answer: {e}")
+                    })
+                    .await?;
             }
             other => return other,
         }

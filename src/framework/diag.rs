@@ -21,8 +21,16 @@ pub fn client_error_at(
     diags.error(format!("Error {what}"), detail(client, error), path);
 }
 
-fn detail(client: &Client, error: &Error) -> String {
+/// The cloud's answer, plus what to check for the failures a user can fix.
+pub fn detail(client: &Client, error: &Error) -> String {
     let mut detail = error.to_string();
+    if let Error::Connection { endpoint, .. } = error {
+        detail.push_str(&format!(
+            "\n\nIs the endpoint reachable? Check that {endpoint} answers from this machine \
+             (e.g. `curl -sI {endpoint}`), the provider's `region`, and the URL in the provider's \
+             `endpoints` block if one is set (it needs a scheme: `https://…`)."
+        ));
+    }
     match error.code() {
         Some("SignatureDoesNotMatch") | Some("IncompleteSignature") => detail.push_str(&format!(
             "\n\nThe access key secret does not match the access key ID. Credentials were taken \

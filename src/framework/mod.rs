@@ -1,9 +1,15 @@
-//! A small "framework-lite" over `tf-provider`: schema builders, canned diagnostics and the
-//! configured client shared by all resources, so each resource file stays declarative.
+//! The resource core over `tf-provider`: attributes declared once (`attr`), one adapter for every
+//! resource (`resource`) and data source (`data_source`), the create journal, per-target locks,
+//! the busy-target loop, diagnostics and timeouts — so each resource file is its attribute list,
+//! its cloud calls and nothing else.
 
+pub mod attr;
 pub mod busy;
+pub mod data_source;
 pub mod diag;
+pub mod journal;
 pub mod locks;
+pub mod resource;
 pub mod schema;
 pub mod timeouts;
 

@@ -77,6 +77,24 @@ impl Attr {
         self
     }
 
+    /// Set by the provider only (not settable in the configuration).
+    pub fn is_computed_only(&self) -> bool {
+        matches!(self.0.constraint, AttributeConstraint::Computed)
+    }
+
+    /// Settable in the configuration.
+    pub fn is_configurable(&self) -> bool {
+        !self.is_computed_only()
+    }
+
+    pub fn is_optional_computed(&self) -> bool {
+        matches!(self.0.constraint, AttributeConstraint::OptionalComputed)
+    }
+
+    pub fn attribute(&self) -> Attribute {
+        self.0.clone()
+    }
+
     pub fn sensitive(mut self) -> Self {
         self.0.sensitive = true;
         self

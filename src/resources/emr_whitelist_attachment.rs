@@ -5,27 +5,29 @@
 //! which they are recognised for drift, import and delete. Rules other people added are untouched.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
 
-use crate::client::ecs::{same_cidr, IngressRule, IpProtocol, Permission, Policy, RuleSource};
+use crate::client::ecs::{
+    same_cidr, IngressRule, IpProtocol, Permission, Policy, RuleSource, SecurityGroupAttribute,
+};
 use crate::client::ids::SecurityGroupId;
 use crate::client::{Client, Error};
+use crate::field;
+use crate::framework::attr::{AttrDecl, Slot as _};
 use crate::framework::busy::until_not_busy;
-use crate::framework::diag::client_error;
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::timeouts::{self, TimeoutsCud};
-use crate::framework::{client, ClientCell, SharedLocks};
+use crate::framework::timeouts::TimeoutsCud;
 use crate::validate;
 
 /// Hive Metastore, HDFS NameNode, HDFS DataNode (Hadoop 2).
 pub const DEFAULT_PORTS: [i64; 3] = [9083, 8020, 50010];
-const TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// Inbound + outbound rules one security group may hold (AuthorizeSecurityGroup docs, doc-detail
+/// 25554; reference cloud-api-2.md §1).
+pub const MAX_RULES_PER_GROUP: usize = 200;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
@@ -125,78 +127,27 @@ fn port_of(p: &Permission) -> Option<i64> {
     (a == b).then(|| a.parse().ok())?
 }
 
-pub struct EmrWhitelistAttachment {
-    client: ClientCell,
-    locks: SharedLocks,
+pub struct EmrWhitelistAttachment;
+
+fn id_of(s: &State) -> String {
+    let cluster = known(&s.cluster_id).unwrap_or_default();
+    match (&s.source_security_group_id, &s.cidrs) {
+        (Value::Value(g), _) => format!("{cluster}:{g}"),
+        (_, Value::Value(set)) => {
+            let list: Vec<&str> = set
+                .iter()
+                .filter_map(|c| c.as_ref_option().map(|s| s.as_str()))
+                .collect();
+            format!("{cluster}:{}", list.join(","))
+        }
+        _ => cluster.to_string(),
+    }
 }
 
+type P = Problem<State>;
+type D = AttrDecl<State>;
+
 impl EmrWhitelistAttachment {
-    pub fn new(client: ClientCell, locks: SharedLocks) -> Self {
-        Self { client, locks }
-    }
-
-    fn check_config(diags: &mut Diagnostics, c: &State) {
-        if let Some(id) = known(&c.cluster_id) {
-            if !id.starts_with("c-") || id.len() < 3 {
-                diags.error(
-                    "Invalid cluster_id",
-                    format!("`{id}` is not an EMR cluster ID (they start with `c-`)."),
-                    AttributePath::new("cluster_id"),
-                );
-            }
-        }
-        if let Some(g) = known(&c.source_security_group_id) {
-            if let Err(e) = SecurityGroupId::parse(g) {
-                diags.error(
-                    "Invalid source_security_group_id",
-                    e.to_string(),
-                    AttributePath::new("source_security_group_id"),
-                );
-            }
-        }
-        let has_group = !c.source_security_group_id.is_null();
-        let has_cidrs = !c.cidrs.is_null();
-        if has_group == has_cidrs {
-            diags.root_error(
-                "Set exactly one of `source_security_group_id` and `cidrs`",
-                "The rules admit either the members of a security group (the MaxCompute group of the network link — seed 000's recommendation) or CIDR blocks.",
-            );
-        }
-        if let Value::Value(set) = &c.cidrs {
-            if set.iter().all(|v| v.is_value()) {
-                if let Err(errors) = validate::whitelist::entries(
-                    set.iter()
-                        .filter_map(|v| v.as_ref_option().map(|s| s.as_str())),
-                    false,
-                ) {
-                    for e in errors {
-                        diags.error(
-                            "Invalid cidrs",
-                            format!("{e}."),
-                            AttributePath::new("cidrs"),
-                        );
-                    }
-                }
-            }
-        }
-        if let Value::Value(ports) = &c.ports {
-            if ports.iter().all(|p| p.is_value()) {
-                let list: Vec<i64> = ports
-                    .iter()
-                    .filter_map(|p| p.as_ref_option().copied())
-                    .collect();
-                if let Err(e) = validate::whitelist::ports(&list) {
-                    diags.error(
-                        "Invalid ports",
-                        format!("{e}."),
-                        AttributePath::new("ports"),
-                    );
-                }
-            }
-        }
-        timeouts::validate(diags, &c.timeouts);
-    }
-
     /// The cluster's node security group; `Ok(None)` when the cluster is gone.
     async fn cluster_group(
         client: &Client,
@@ -213,9 +164,50 @@ impl EmrWhitelistAttachment {
         Ok(Some((id, cluster)))
     }
 
+    fn not_found(client: &Client, cluster_id: &str) -> P {
+        Problem::at(
+            |s| &s.cluster_id,
+            "EMR cluster not found",
+            format!(
+                "EMR cluster `{cluster_id}` does not exist (or was released) in region {}.",
+                client.region()
+            ),
+        )
+    }
+
+    fn exists(cluster_id: &str, s: &State) -> P {
+        Problem::new(
+            format!("MaxCompute access rules for EMR cluster {cluster_id} already exist"),
+            format!(
+                "The cluster's security group already holds the rules another attachment (or \
+                 another Terraform state) added for this source. Bring them under this \
+                 configuration with `terraform import maxcompute_emr_whitelist_attachment.<name> \
+                 {}`, or remove the other attachment.",
+                id_of(s)
+            ),
+        )
+    }
+
+    async fn group_rules(
+        client: &Client,
+        sg: &SecurityGroupId,
+    ) -> Result<SecurityGroupAttribute, Error> {
+        Ok(client
+            .ecs()
+            .describe_security_group_attribute(sg)
+            .await?
+            .unwrap_or_else(|| SecurityGroupAttribute {
+                id: sg.clone(),
+                name: String::new(),
+                description: String::new(),
+                vpc_id: String::new(),
+                permissions: Vec::new(),
+            }))
+    }
+
     /// The state from the cluster group's rules; `Ok(None)` when the cluster, its group or every
     /// owned rule is gone.
-    async fn refresh(client: &Client, mut s: State) -> Result<Option<State>, Error> {
+    async fn read_state(client: &Client, mut s: State) -> Result<Option<State>, Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
         let Some((sg, _)) = Self::cluster_group(client, &cluster_id).await? else {
             return Ok(None);
@@ -244,44 +236,19 @@ impl EmrWhitelistAttachment {
         s.ports = Value::Value(present.into_iter().map(Value::Value).collect());
         s.security_group_id = Value::Value(sg.to_string());
         s.id = Value::Value(id_of(&s));
-        if s.timeouts.is_null() {
-            s.timeouts = Value::Value(Vec::new());
-        }
         Ok(Some(s))
     }
 
-    /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones).
+    /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones). The
+    /// caller holds the group's lock.
     async fn converge(
-        &self,
-        client: &Client,
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
         s: &State,
         want: &[IngressRule],
-        op: &str,
-    ) -> Result<SecurityGroupId, Error> {
+    ) -> Result<(), Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
-        let (sg, _) = Self::cluster_group(client, &cluster_id)
-            .await?
-            .ok_or_else(|| Error::Api {
-                action: "GetCluster",
-                code: "InvalidClusterId.NotFound".into(),
-                message: format!("EMR cluster {cluster_id} does not exist"),
-                request_id: String::new(),
-                status: 404,
-                retries: 0,
-            })?;
-        let timeout = timeouts::get(&s.timeouts, op, TIMEOUT);
-        let _guard = self.locks.lock(&format!("sg:{sg}")).await;
-        let attr = client
-            .ecs()
-            .describe_security_group_attribute(&sg)
-            .await?
-            .unwrap_or_else(|| crate::client::ecs::SecurityGroupAttribute {
-                id: sg.clone(),
-                name: String::new(),
-                description: String::new(),
-                vpc_id: String::new(),
-                permissions: Vec::new(),
-            });
+        let attr = Self::group_rules(ctx.client, sg).await?;
         let mine = owned(&attr.permissions, &cluster_id, &s.sources());
         let missing: Vec<IngressRule> = want
             .iter()
@@ -294,331 +261,283 @@ impl EmrWhitelistAttachment {
             .map(|p| p.security_group_rule_id.clone())
             .filter(|id| !id.is_empty())
             .collect();
-        let ecs = client.ecs();
+        let ecs = ctx.client.ecs();
+        let stop = ctx.client.stop_signal();
         if !extra.is_empty() {
-            until_not_busy(
-                "revoking EMR access rules",
-                timeout,
-                client.stop_signal(),
-                || ecs.revoke_security_group_rules(&sg, &extra),
-            )
+            until_not_busy("revoking EMR access rules", ctx.deadline, stop, || {
+                ecs.revoke_security_group_rules(sg, &extra)
+            })
             .await?;
         }
         if !missing.is_empty() {
             let token = uuid::Uuid::new_v4().to_string();
-            until_not_busy(
-                "adding EMR access rules",
-                timeout,
-                client.stop_signal(),
-                || ecs.authorize_security_group(&sg, &missing, &token),
-            )
+            until_not_busy("adding EMR access rules", ctx.deadline, stop, || {
+                ecs.authorize_security_group(sg, &missing, &token)
+            })
             .await?;
         }
-        Ok(sg)
+        Ok(())
     }
-}
 
-fn id_of(s: &State) -> String {
-    let cluster = known(&s.cluster_id).unwrap_or_default();
-    match (&s.source_security_group_id, &s.cidrs) {
-        (Value::Value(g), _) => format!("{cluster}:{g}"),
-        (_, Value::Value(set)) => {
-            let list: Vec<&str> = set
-                .iter()
-                .filter_map(|c| c.as_ref_option().map(|s| s.as_str()))
-                .collect();
-            format!("{cluster}:{}", list.join(","))
+    /// At plan: the cluster exists, the rules are free (or ours), the group's rule limit holds,
+    /// the DataNode port matches the cluster's Hadoop version.
+    async fn check_cluster(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>, cluster_id: &str) {
+        let (sg, cluster) = match Self::cluster_group(ctx.client, cluster_id).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return plan.findings.error(Self::not_found(ctx.client, cluster_id)),
+            Err(e) => {
+                let what = format!("looking up EMR cluster {cluster_id}");
+                return plan
+                    .findings
+                    .error(Problem::client(ctx.client, &what, &e).on(|s| &s.cluster_id));
+            }
+        };
+        plan.planned.security_group_id = Value::Value(sg.to_string());
+        let ports = plan.planned.port_list();
+        if plan.changes(|s| &s.ports)
+            && cluster.is_hadoop3()
+            && ports.contains(&50010)
+            && !ports.contains(&9866)
+        {
+            plan.findings.warning(Problem::at(
+                |s| &s.ports,
+                format!(
+                    "EMR cluster {cluster_id} runs Hadoop 3 ({})",
+                    cluster.release_version
+                ),
+                "On Hadoop 3 the HDFS DataNode listens on 9866, not 50010. Add 9866 to `ports`.",
+            ));
         }
-        _ => cluster.to_string(),
+        if !plan.planned.ports.is_known() {
+            return;
+        }
+        let attr = match Self::group_rules(ctx.client, &sg).await {
+            Ok(a) => a,
+            Err(e) => {
+                let what = format!("reading security group {sg} of EMR cluster {cluster_id}");
+                return plan.findings.error(Problem::client(ctx.client, &what, &e));
+            }
+        };
+        let sources = plan.planned.sources();
+        let mine = owned(&attr.permissions, cluster_id, &sources).len();
+        if plan.prior.is_none() && mine > 0 {
+            let key = Self::identity(&plan.planned).unwrap_or_default();
+            if !ctx.journal.unfinished(&key) {
+                plan.findings.error(Self::exists(cluster_id, &plan.planned));
+            }
+        }
+        let others = attr.permissions.len() - mine;
+        let wanted = ports.len() * sources.len();
+        if others + wanted > MAX_RULES_PER_GROUP {
+            plan.findings.error(Problem::at(
+                |s| &s.ports,
+                format!("Too many rules for security group {sg} of EMR cluster {cluster_id}"),
+                format!(
+                    "The group holds {others} other rules; these {} ports × {} sources add \
+                     {wanted}, past the {MAX_RULES_PER_GROUP} rules a security group may hold. \
+                     Open fewer ports, or admit the link's security group \
+                     (`source_security_group_id`) instead of many CIDR blocks.",
+                    ports.len(),
+                    sources.len()
+                ),
+            ));
+        }
     }
 }
 
 #[async_trait]
-impl Resource for EmrWhitelistAttachment {
-    type State<'a> = State;
-    type PrivateState<'a> = Value<StructEmpty>;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl ManagedResource for EmrWhitelistAttachment {
+    type State = State;
+    const DESCRIPTION: &'static str = "Opens a Hadoop cluster on E-MapReduce to MaxCompute (step 4 of the \"access VPC services\" procedure). EMR has no whitelist: this adds one inbound TCP rule per port and source to the security group of the cluster's nodes, and owns only those rules (recognised by their description). Rules added by others are never touched.";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Opens a Hadoop cluster on E-MapReduce to MaxCompute (step 4 of the \"access VPC services\" procedure). EMR has no whitelist: this adds one inbound TCP rule per port and source to the security group of the cluster's nodes, and owns only those rules (recognised by their description). Rules added by others are never touched.",
-                ),
-                attributes: map! {
-                    "id" => Attr::string("`<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>…`.").computed(),
-                    "cluster_id" => Attr::string("The EMR cluster (`c-…`). Changing it replaces the attachment.").required(),
-                    "source_security_group_id" => Attr::string("Admit the members of this security group — the network link's group (seed 000's recommendation). Set this or `cidrs`. Changing it replaces the attachment.").optional(),
-                    "cidrs" => Attr::string_set("Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or `source_security_group_id`. Changing it replaces the attachment.").optional(),
-                    "ports" => Attr::number_set("TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan warns if 50010 is listed without 9866. Updated in place.").optional_computed(),
-                    "security_group_id" => Attr::string("The security group of the cluster's nodes, where the rules are added.").computed()
-                },
-                blocks: map! { "timeouts" => timeouts::block(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]) },
-                ..Default::default()
-            },
-        })
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("`<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>…`.").computed()),
+            D::new("cluster_id", field!(cluster_id), Attr::string("The EMR cluster (`c-…`). Changing it replaces the attachment.").required())
+                .replace()
+                .rule(|s| match known(&s.cluster_id) {
+                    Some(id) if !id.starts_with("c-") || id.len() < 3 || id.contains(char::is_whitespace) => {
+                        vec![format!("`{id}` is not an EMR cluster ID (they start with `c-`).")]
+                    }
+                    _ => vec![],
+                }),
+            D::new("source_security_group_id", field!(source_security_group_id), Attr::string("Admit the members of this security group — the network link's group (the procedure's recommendation). Set this or `cidrs`. Changing it replaces the attachment.").optional())
+                .replace()
+                .rule(|s| known(&s.source_security_group_id).and_then(|g| SecurityGroupId::parse(g).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("cidrs", field!(cidrs), Attr::string_set("Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or `source_security_group_id`. Changing it replaces the attachment.").optional())
+                .replace()
+                .rule(|s| {
+                    let list: Vec<&str> = s.cidrs.as_ref_option().into_iter().flatten().filter_map(|v| v.as_ref_option().map(String::as_str)).collect();
+                    validate::whitelist::entries(list, false).err().unwrap_or_default().into_iter().map(|e| format!("{e}.")).collect()
+                }),
+            D::new("ports", field!(ports), Attr::number_set("TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan warns if 50010 is listed without 9866. Updated in place.").optional_computed())
+                .default(|s| s.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect()))
+                .rule(|s| {
+                    let list: Vec<i64> = s.ports.as_ref_option().into_iter().flatten().filter_map(|p| p.as_ref_option().copied()).collect();
+                    validate::whitelist::ports(&list).into_iter().map(|e| format!("{e}.")).collect()
+                }),
+            D::new("security_group_id", field!(security_group_id), Attr::string("The security group of the cluster's nodes, where the rules are added.").computed()),
+            D::timeouts(field!(timeouts), &[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
+        ]
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        Self::check_config(diags, &config);
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Value<StructEmpty>)> {
-        let client = client(&self.client, diags)?;
-        let cluster = known(&state.cluster_id).unwrap_or_default().to_string();
-        match Self::refresh(client, state.clone()).await {
-            Ok(Some(s)) => Some((s, private)),
-            Ok(None) => {
-                diags.root_warning(
-                    format!("The access rules for EMR cluster {cluster} no longer exist"),
-                    "The rules (or the cluster) were removed outside Terraform; the attachment has been removed from the state and the next apply adds the rules again.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("reading the access rules of EMR cluster {cluster}"),
-                    &e,
-                );
-                Some((state, private))
-            }
+    fn check(c: &State, out: &mut Findings<State>) {
+        if c.source_security_group_id.is_null() == c.cidrs.is_null() {
+            out.error(Problem::new(
+                "Set exactly one of `source_security_group_id` and `cidrs`",
+                "The rules admit either the members of a security group (the MaxCompute group of the network link — the procedure's recommendation) or CIDB blocks.".replace("CIDB", "CIDR"),
+            ));
         }
     }
 
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: State,
-        _config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Value<StructEmpty>)> {
-        let mut planned = proposed;
-        if planned.ports.is_null() {
-            planned.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect());
-        }
-        planned.security_group_id = Value::Unknown;
-        planned.id = if planned.cluster_id.is_value()
-            && (planned.source_security_group_id.is_value() || planned.cidrs.is_value())
+    fn describe(s: &State) -> String {
+        format!(
+            "the MaxCompute access rules of EMR cluster {}",
+            known(&s.cluster_id).unwrap_or_default()
+        )
+    }
+
+    fn identity(planned: &State) -> Option<String> {
+        Some(format!("emr:{}", id_of(planned)))
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+        let p = &plan.planned;
+        plan.planned.id = if p.cluster_id.is_value()
+            && (p.source_security_group_id.is_value() || p.cidrs.is_known())
         {
-            Value::Value(id_of(&planned))
+            Value::Value(id_of(p))
         } else {
             Value::Unknown
         };
-        if planned.timeouts.is_null() {
-            planned.timeouts = Value::Value(Vec::new());
+        let (Some(ctx), Some(cluster_id)) =
+            (ctx, known(&plan.planned.cluster_id).map(String::from))
+        else {
+            return;
+        };
+        if plan.prior.is_none() || plan.changes(|s| &s.ports) {
+            Self::check_cluster(ctx, plan, &cluster_id).await;
         }
-        if let (Some(c), Some(cluster_id)) = (self.client.get(), known(&planned.cluster_id)) {
-            match Self::cluster_group(c, cluster_id).await {
-                Ok(Some((sg, cluster))) => {
-                    planned.security_group_id = Value::Value(sg.to_string());
-                    let ports = planned.port_list();
-                    if cluster.is_hadoop3() && ports.contains(&50010) && !ports.contains(&9866) {
-                        diags.warning(
-                            format!("EMR cluster {cluster_id} runs Hadoop 3 ({})", cluster.release_version),
-                            "On Hadoop 3 the HDFS DataNode listens on 9866, not 50010. Add 9866 to `ports`.",
-                            AttributePath::new("ports"),
-                        );
-                    }
-                }
-                Ok(None) => diags.error(
-                    "EMR cluster not found",
-                    format!(
-                        "EMR cluster `{cluster_id}` does not exist in region {}.",
-                        c.region()
-                    ),
-                    AttributePath::new("cluster_id"),
-                ),
-                Err(e) => client_error(
-                    diags,
-                    c,
-                    &format!("looking up EMR cluster {cluster_id}"),
-                    &e,
-                ),
-            }
-        }
-        Some((planned, Value::Null))
     }
 
-    async fn plan_update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        prior: State,
-        proposed: State,
-        config: State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Value<StructEmpty>, Vec<AttributePath>)> {
-        let mut planned = proposed;
-        // Unset in the configuration means the default ports, not whatever the state holds: a rule
-        // removed by hand must show up as a change.
-        if config.ports.is_null() {
-            planned.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect());
-        }
-        let mut replace = Vec::new();
-        for (attr, changed) in [
-            ("cluster_id", planned.cluster_id != prior.cluster_id),
-            (
-                "source_security_group_id",
-                planned.source_security_group_id != prior.source_security_group_id,
-            ),
-            ("cidrs", planned.cidrs != prior.cidrs),
-        ] {
-            if changed {
-                replace.push(AttributePath::new(attr));
-            }
-        }
-        if !replace.is_empty() {
-            planned.security_group_id = Value::Unknown;
-            planned.id = Value::Unknown;
-        }
-        Some((planned, private, replace))
+    async fn refresh(&self, ctx: &Ctx<'_>, s: State) -> Result<Option<State>, P> {
+        Self::read_state(ctx.client, s.clone()).await.map_err(|e| {
+            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+        })
     }
 
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<Value<StructEmpty>> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: State,
-        _config: State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Value<StructEmpty>)> {
-        Self::check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
+        let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
+        let (sg, _) = Self::cluster_group(ctx.client, &cluster_id)
+            .await
+            .map_err(|e| fail(&format!("looking up EMR cluster {cluster_id}"), &e))?
+            .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
+        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        let attr = Self::group_rules(ctx.client, &sg)
+            .await
+            .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
+        if !owned(&attr.permissions, &cluster_id, &planned.sources()).is_empty() && !ctx.adopt {
+            return Err(Self::exists(&cluster_id, &planned).into());
         }
-        let client = client(&self.client, diags)?;
-        let cluster_id = known(&planned.cluster_id)?.to_string();
         let want = planned.rules(&cluster_id);
-        match self.converge(client, &planned, &want, "create").await {
-            Ok(sg) => {
-                tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
-                match Self::refresh(client, planned.clone()).await {
-                    Ok(Some(s)) => Some((s, private)),
-                    _ => {
-                        let mut s = planned;
-                        s.security_group_id = Value::Value(sg.to_string());
-                        s.id = Value::Value(id_of(&s));
-                        Some((s, private))
-                    }
-                }
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("adding access rules for EMR cluster {cluster_id}"),
-                    &e,
-                );
-                None
-            }
-        }
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: State,
-        planned: State,
-        _config: State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Value<StructEmpty>)> {
-        Self::check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
-        let cluster_id = known(&planned.cluster_id)?.to_string();
-        let want = planned.rules(&cluster_id);
-        if let Err(e) = self.converge(client, &planned, &want, "update").await {
-            client_error(
-                diags,
-                client,
-                &format!("updating access rules for EMR cluster {cluster_id}"),
+        if let Err(e) = Self::converge(ctx, &sg, &planned, &want).await {
+            let problem = fail(
+                &format!("adding access rules for EMR cluster {cluster_id}"),
                 &e,
             );
-            return Some((prior, private));
+            // Part of the rules may be in the cluster's group: undo them, or record them.
+            return Err(match Self::converge(ctx, &sg, &planned, &[]).await {
+                Ok(()) => Failed::nothing(problem),
+                Err(undo) => {
+                    tracing::warn!("undoing a failed EMR attachment failed: {undo}");
+                    let partial = Self::read_state(ctx.client, planned.clone())
+                        .await
+                        .ok()
+                        .flatten();
+                    match partial {
+                        Some(s) => Failed::partial(problem, s),
+                        None => Failed::nothing(problem),
+                    }
+                }
+            });
         }
-        match Self::refresh(client, planned.clone()).await {
-            Ok(Some(s)) => Some((s, private)),
-            _ => Some((planned, private)),
+        tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
+        match Self::read_state(ctx.client, planned.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            _ => {
+                let mut s = planned;
+                s.security_group_id = Value::Value(sg.to_string());
+                s.id = Value::Value(id_of(&s));
+                Ok(s)
+            }
         }
     }
 
-    async fn destroy<'a>(
+    async fn update(
         &self,
-        diags: &mut Diagnostics,
+        ctx: &Ctx<'_>,
         prior: State,
-        _private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<()> {
-        let client = client(&self.client, diags)?;
-        let cluster_id = known(&prior.cluster_id)?.to_string();
-        match Self::cluster_group(client, &cluster_id).await {
-            Ok(None) => return Some(()),
-            Ok(Some(_)) => {}
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("looking up EMR cluster {cluster_id}"),
-                    &e,
-                );
-                return None;
-            }
-        }
-        // Converging to no rules revokes exactly the rules this attachment owns.
-        match self.converge(client, &prior, &[], "delete").await {
-            Ok(_) => Some(()),
-            Err(e) if e.is_not_found() => Some(()),
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("removing access rules for EMR cluster {cluster_id}"),
-                    &e,
-                );
-                None
-            }
+        planned: State,
+    ) -> Result<State, Failed<State>> {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
+        let fail = |e: &Error| {
+            Problem::client(
+                ctx.client,
+                &format!("updating access rules for EMR cluster {cluster_id}"),
+                e,
+            )
+        };
+        let (sg, _) = Self::cluster_group(ctx.client, &cluster_id)
+            .await
+            .map_err(|e| fail(&e))?
+            .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
+        let result = {
+            let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+            Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id)).await
+        };
+        let now = Self::read_state(ctx.client, planned.clone())
+            .await
+            .ok()
+            .flatten();
+        match result {
+            Ok(()) => Ok(now.unwrap_or(planned)),
+            Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
         }
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(State, Value<StructEmpty>)> {
-        let client = client(&self.client, diags)?;
+    async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
+        let cluster_id = known(&prior.cluster_id).unwrap_or_default().to_string();
+        let fail = |e: &Error| {
+            Problem::client(
+                ctx.client,
+                &format!("removing access rules for EMR cluster {cluster_id}"),
+                e,
+            )
+        };
+        let Some((sg, _)) = Self::cluster_group(ctx.client, &cluster_id)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        // Converging to no rules revokes exactly the rules this attachment owns.
+        match Self::converge(ctx, &sg, &prior, &[]).await {
+            Err(e) if !e.is_not_found() => Err(fail(&e)),
+            _ => Ok(()),
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
         let Some((cluster, source)) = id
             .split_once(':')
             .filter(|(c, s)| !c.is_empty() && !s.is_empty())
         else {
-            diags.root_error(
+            return Err(Problem::new(
                 "Invalid import ID",
                 "Use `<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>`.",
-            );
-            return None;
+            ));
         };
         let mut s = State {
             cluster_id: Value::Value(cluster.to_string()),
@@ -634,68 +553,41 @@ impl Resource for EmrWhitelistAttachment {
                     .collect(),
             );
         }
+        let fail =
+            |e: &Error| Problem::client(ctx.client, &format!("reading EMR cluster {cluster}"), e);
         // Which ports: every owned rule's port for these sources.
-        let ports: Vec<i64> = match Self::cluster_group(client, cluster).await {
-            Ok(Some((sg, _))) => match client.ecs().describe_security_group_attribute(&sg).await {
-                Ok(Some(attr)) => {
-                    let mut p: Vec<i64> = owned(&attr.permissions, cluster, &s.sources())
-                        .iter()
-                        .filter_map(|r| port_of(r))
-                        .collect();
-                    p.sort();
-                    p.dedup();
-                    p
-                }
-                Ok(None) => Vec::new(),
-                Err(e) => {
-                    client_error(
-                        diags,
-                        client,
-                        &format!("reading the group of EMR cluster {cluster}"),
-                        &e,
-                    );
-                    return None;
-                }
-            },
-            Ok(None) => Vec::new(),
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("looking up EMR cluster {cluster}"),
-                    &e,
-                );
-                return None;
-            }
+        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, cluster)
+            .await
+            .map_err(|e| fail(&e))?
+        {
+            Some((sg, _)) => owned(
+                &Self::group_rules(ctx.client, &sg)
+                    .await
+                    .map_err(|e| fail(&e))?
+                    .permissions,
+                cluster,
+                &s.sources(),
+            )
+            .iter()
+            .filter_map(|r| port_of(r))
+            .collect(),
+            None => Vec::new(),
+        };
+        ports.sort();
+        ports.dedup();
+        let nothing = || {
+            Problem::new(
+            format!("No MaxCompute access rules for EMR cluster {cluster} from {source}"),
+            "Nothing to import: the cluster has no rules added by this provider for that source.",
+        )
         };
         if ports.is_empty() {
-            diags.root_error(
-                format!("No MaxCompute access rules for EMR cluster {cluster} from {source}"),
-                "Nothing to import: the cluster has no rules added by this provider for that source.",
-            );
-            return None;
+            return Err(nothing());
         }
-        // Keep the documented default order when the ports are exactly the defaults.
-        let ordered: Vec<i64> =
-            if DEFAULT_PORTS.iter().all(|p| ports.contains(p)) && ports.len() == 3 {
-                DEFAULT_PORTS.to_vec()
-            } else {
-                ports
-            };
-        s.ports = Value::Value(ordered.into_iter().map(Value::Value).collect());
-        match Self::refresh(client, s).await {
-            Ok(Some(s)) => Some((s, Value::Null)),
-            Ok(None) => {
-                diags.root_error(
-                    format!("No MaxCompute access rules for EMR cluster {cluster}"),
-                    "Nothing to import.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading EMR cluster {cluster}"), &e);
-                None
-            }
-        }
+        s.ports = Value::Value(ports.into_iter().map(Value::Value).collect());
+        Self::read_state(ctx.client, s)
+            .await
+            .map_err(|e| fail(&e))?
+            .ok_or_else(nothing)
     }
 }

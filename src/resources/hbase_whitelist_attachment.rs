@@ -1,10 +1,10 @@
-//! `maxcompute_hbase_whitelist_attachment`: seed 000 step 4 for ApsaraDB for HBase — one IPv4
-//! whitelist group owned by this resource, written with `ModifyIpWhitelist` (replace semantics on
-//! that group only). Other groups are never written.
+//! `maxcompute_hbase_whitelist_attachment`: step 4 of the procedure for ApsaraDB for HBase — one
+//! IPv4 whitelist group owned by this resource, written with `ModifyIpWhitelist` (replace
+//! semantics on that group only). Other groups are never written.
 
 use async_trait::async_trait;
 
-use super::whitelist_attachment::{whitelist_state, Target, WhitelistAttachment};
+use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
 use crate::client::{Client, Error};
 
 whitelist_state!(HbaseAttachmentState, cluster_id);
@@ -14,19 +14,17 @@ pub struct Hbase;
 #[async_trait]
 impl Target for Hbase {
     type State = HbaseAttachmentState;
-    const TARGET_ATTR: &'static str = "cluster_id";
     const TARGET_KIND: &'static str = "HBase cluster";
-    const ID_PREFIX: &'static str = "hb-";
+    const EXAMPLE_ID: &'static str = "hb-bp1example";
     const LOCK: &'static str = "hbase";
     const RESOURCE: &'static str = "maxcompute_hbase_whitelist_attachment";
+    /// HBase publishes no limit in its API reference; RDS's bound is applied.
+    const MAX_ENTRIES: usize = 1000;
     const DESCRIPTION: &'static str = "Opens an ApsaraDB for HBase cluster to MaxCompute (step 4 of the \"access VPC services\" procedure): \
         one IPv4 whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
         cluster are never written.";
 
-    async fn read_groups(
-        client: &Client,
-        target: &str,
-    ) -> Result<Option<Vec<(String, Vec<String>)>>, Error> {
+    async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .hbase()
             .describe_ip_whitelist(target)
@@ -35,7 +33,11 @@ impl Target for Hbase {
                 groups
                     .into_iter()
                     .filter(|g| g.ip_version == 4 || g.ip_version == 0)
-                    .map(|g| (g.group_name, g.ip_list.ip))
+                    .map(|g| Group {
+                        name: g.group_name,
+                        entries: g.ip_list.ip,
+                        protected: false,
+                    })
                     .collect()
             }))
     }

@@ -4,27 +4,23 @@
 //! The cloud contract is provisional (see `client::maxcompute`).
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
 
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::maxcompute::{self, CreateNetworkLink, LinkStatus, NetworkLink};
-use crate::client::Client;
-use crate::framework::diag::client_error;
+use crate::client::{Client, WaitPolicy, Waiter};
+use crate::field;
+use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::timeouts::{self, Timeouts};
-use crate::framework::{client, ClientCell, Private, SharedFacts};
+use crate::framework::timeouts::Timeouts;
 use crate::validate;
 use crate::validate::cloud::{check_link_targets, LinkTargets};
 
 pub const DEFAULT_TYPE: &str = "Passthrough";
-const CREATE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
-const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// The resource's state. Also the data source's, minus `timeouts`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -147,74 +143,31 @@ pub fn computed_attributes() -> Vec<(&'static str, Attr)> {
     ]
 }
 
-pub struct NetworkLinkResource {
-    client: ClientCell,
-    facts: SharedFacts,
-}
+pub struct NetworkLinkResource;
 
-impl NetworkLinkResource {
-    pub fn new(client: ClientCell, facts: SharedFacts) -> Self {
-        Self { client, facts }
-    }
-}
-
-fn path(attr: &'static str) -> AttributePath {
-    AttributePath::new(attr)
-}
+type P = Problem<State>;
+type D = AttrDecl<State>;
 
 fn known(v: &Value<String>) -> Option<&str> {
     v.as_ref_option().map(|s| s.as_str())
 }
 
-/// Config-only rules, run in validate and again at apply.
-fn check_config(diags: &mut Diagnostics, c: &State) {
-    if let Some(n) = known(&c.name) {
-        if let Err(e) = validate::network_link::link_name(n) {
-            diags.error("Invalid name", format!("{e}."), path("name"));
-        }
+/// The attribute a cloud check names (the pure checks name them as the link's attributes).
+fn getter(attribute: &str) -> Option<Getter<State>> {
+    match attribute {
+        "vpc_id" => Some(|s| &s.vpc_id),
+        "vswitch_id" => Some(|s| &s.vswitch_id),
+        "security_group_id" => Some(|s| &s.security_group_id),
+        _ => None,
     }
-    if let Some(t) = known(&c.link_type) {
-        if let Err(e) = validate::network_link::link_type(t) {
-            diags.error("Invalid type", format!("{e}."), path("type"));
-        }
-    }
-    let id_errors = [
-        (
-            "vpc_id",
-            known(&c.vpc_id).and_then(|v| VpcId::parse(v).err()),
-        ),
-        (
-            "vswitch_id",
-            known(&c.vswitch_id).and_then(|v| VSwitchId::parse(v).err()),
-        ),
-        (
-            "security_group_id",
-            known(&c.security_group_id).and_then(|v| SecurityGroupId::parse(v).err()),
-        ),
-    ];
-    for (attr, error) in id_errors {
-        if let Some(e) = error {
-            diags.error(format!("Invalid {attr}"), e.to_string(), path(attr));
-        }
-    }
-    if let Some(d) = known(&c.description) {
-        if d.chars().count() > 256 {
-            diags.error(
-                "Invalid description",
-                "The description must be at most 256 characters.",
-                path("description"),
-            );
-        }
-    }
-    timeouts::validate(diags, &c.timeouts);
 }
 
-/// Runs the cloud-aware checks on the known targets; false when something is wrong.
+/// Runs the cloud-aware checks on the known targets into `out`; false when something is wrong.
 async fn check_cloud(
-    diags: &mut Diagnostics,
     client: &Client,
     facts: &validate::cloud::Facts,
     s: &State,
+    out: &mut Findings<State>,
 ) -> bool {
     let targets = LinkTargets {
         vpc_id: known(&s.vpc_id),
@@ -225,44 +178,31 @@ async fn check_cloud(
         Ok(problems) => {
             let ok = problems.is_empty();
             for p in problems {
-                match p.attribute {
-                    Some(a) => diags.error(p.summary, p.detail, path(a)),
-                    None => diags.root_error(p.summary, p.detail),
+                let mut problem = P::new(p.summary, p.detail);
+                if let Some(get) = p.attribute.and_then(getter) {
+                    problem = problem.on(get);
                 }
+                out.error(problem);
             }
             ok
         }
         Err(e) => {
-            client_error(
-                diags,
+            out.error(Problem::client(
                 client,
                 "checking the network link's VPC, vSwitch and security group",
                 &e,
-            );
+            ));
             false
         }
     }
 }
 
 /// The planned state of a new link: what is known now is filled, the rest unknown.
-async fn plan_new(facts: &validate::cloud::Facts, client: Option<&Client>, mut s: State) -> State {
-    if s.link_type.is_null() {
-        s.link_type = Value::Value(DEFAULT_TYPE.into());
-    }
+async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State) {
     s.id = s.name.clone();
-    s.status = Value::Unknown;
-    s.eni_ips = Value::Unknown;
-    s.return_security_group_ids = Value::Unknown;
-    s.zone_id = Value::Unknown;
-    s.vswitch_cidr = Value::Unknown;
-    s.region = client
-        .map(|c| Value::Value(c.region().to_string()))
-        .unwrap_or(Value::Unknown);
-    if let (Some(c), Some(vsw)) = (
-        client,
-        known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok()),
-    ) {
-        if let Ok(Some(v)) = facts.vswitch(c, &vsw).await {
+    s.region = Value::Value(client.region().to_string());
+    if let Some(vsw) = known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok()) {
+        if let Ok(Some(v)) = facts.vswitch(client, &vsw).await {
             s.zone_id = Value::Value(v.zone_id);
             s.vswitch_cidr = Value::Value(v.cidr_block);
         }
@@ -273,10 +213,6 @@ async fn plan_new(facts: &validate::cloud::Facts, client: Option<&Client>, mut s
         (Value::Value(r), Value::Value(v)) => Value::Value(spark_conf(r, v)),
         _ => Value::Unknown,
     };
-    if s.timeouts.is_null() {
-        s.timeouts = Value::Value(Vec::new());
-    }
-    s
 }
 
 /// The existing link of that name, if it is exactly the one requested (same VPC, vSwitch, group).
@@ -297,10 +233,9 @@ async fn adoptable(client: &Client, req: &CreateNetworkLink<'_>) -> Option<Netwo
 async fn wait_available(
     client: &Client,
     name: &str,
-    timeout: Duration,
+    timeout: std::time::Duration,
 ) -> Result<NetworkLink, String> {
-    let started = tokio::time::Instant::now();
-    let mut wait = Duration::from_millis(500);
+    let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(timeout);
     loop {
         match client.maxcompute().get_network_link(name).await {
             Ok(Some(link)) => match link.status {
@@ -318,384 +253,283 @@ async fn wait_available(
                 LinkStatus::Creating => tracing::info!(
                     network_link = name,
                     "waiting for network link {name} to become available (status CREATING, {} s)",
-                    started.elapsed().as_secs()
+                    waiter.elapsed().as_secs()
                 ),
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
                 ref other => {
-                    let status = other.as_str();
                     return Err(format!(
-                        "The service reported status `{status}` for the new link; expected \
-                         CREATING, then AVAILABLE. Check the link in the MaxCompute console."
+                        "The service reported status `{}` for the new link; expected CREATING, then \
+                         AVAILABLE. Check the link in the MaxCompute console.",
+                        other.as_str()
                     ));
                 }
             },
             Ok(None) => tracing::info!(
                 network_link = name,
                 "network link {name} not visible yet ({} s)",
-                started.elapsed().as_secs()
+                waiter.elapsed().as_secs()
             ),
             Err(e) => return Err(e.to_string()),
         }
-        if started.elapsed() + wait > timeout {
-            return Err(format!(
-                "Timed out after {} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow.",
-                timeout.as_secs()
-            ));
+        match waiter.pause(|| "the link was still being created (status CREATING)".into()).await {
+            Ok(()) => {}
+            Err(crate::client::Error::Timeout { seconds, .. }) => {
+                return Err(format!(
+                    "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow."
+                ))
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on \
+                     it before the next apply."
+                ))
+            }
         }
-        let paused = client.stop_signal().pause(wait, || {
-            "the link was still being created (status CREATING)".into()
-        });
-        if let Err(e) = paused.await {
-            return Err(format!(
-                "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on \
-                 it before the next apply."
-            ));
-        }
-        wait = (wait * 3 / 2).min(Duration::from_secs(10));
     }
 }
 
+fn id_rule<E: std::fmt::Display>(
+    v: &Value<String>,
+    parse: fn(&str) -> Result<(), E>,
+) -> Vec<String> {
+    known(v)
+        .and_then(|v| parse(v).err())
+        .map(|e| vec![e.to_string()])
+        .unwrap_or_default()
+}
+
 #[async_trait]
-impl Resource for NetworkLinkResource {
-    type State<'a> = State;
-    type PrivateState<'a> = Option<Private>;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl ManagedResource for NetworkLinkResource {
+    type State = State;
+    const DESCRIPTION: &'static str = "A MaxCompute network link: lets MaxCompute jobs reach services in a VPC through two ENIs in a vSwitch. \
+        Checked at plan time: a basic security group of the same VPC, a vSwitch of the same VPC in a supported \
+        zone, MaxCompute authorized to create ENIs. **Provisional:** the cloud API contract used for links is this \
+        provider's own (MaxCompute's public OpenAPI has no network-link API yet).";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        let mut attributes = map! {
-            "id" => Attr::string("The link's name (links are addressed by name).").computed(),
-            "name" => Attr::string("The link name: 3–64 characters, letters, digits and `_`, starting with a letter. Jobs refer to the link by this name. Changing it replaces the link.").required(),
-            "type" => Attr::string("The link type; `Passthrough` (the default) is the only one.").optional_computed(),
-            "vpc_id" => Attr::string("The VPC holding the target services. Changing it replaces the link.").required(),
-            "vswitch_id" => Attr::string("The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its ENIs. Changing it replaces the link.").required(),
-            "security_group_id" => Attr::string("A **basic** security group of `vpc_id` for the ENIs, e.g. `maxcompute_security_group.x.id`. Advanced groups and the auto-created `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces the link.").required(),
-            "description" => Attr::string("A description, at most 256 characters. Updated in place.").optional()
-        };
-        for (name, attr) in computed_attributes() {
-            attributes.insert(name.to_string(), attr.into());
+    fn attributes() -> Vec<AttrDecl<State>> {
+        let mut decls = vec![
+            D::new("id", field!(id), Attr::string("The link's name (links are addressed by name).").computed()),
+            D::new("name", field!(name), Attr::string("The link name: 3–64 characters, letters, digits and `_`, starting with a letter. Jobs refer to the link by this name. Changing it replaces the link.").required())
+                .replace()
+                .rule(|s| known(&s.name).and_then(|n| validate::network_link::link_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+            D::new("type", field!(link_type), Attr::string("The link type; `Passthrough` (the default) is the only one.").optional_computed())
+                .replace()
+                .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
+                .rule(|s| known(&s.link_type).and_then(|t| validate::network_link::link_type(t).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC holding the target services. Changing it replaces the link.").required())
+                .replace()
+                .rule(|s| id_rule(&s.vpc_id, |v| VpcId::parse(v).map(|_| ()))),
+            D::new("vswitch_id", field!(vswitch_id), Attr::string("The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its ENIs. Changing it replaces the link.").required())
+                .replace()
+                .rule(|s| id_rule(&s.vswitch_id, |v| VSwitchId::parse(v).map(|_| ()))),
+            D::new("security_group_id", field!(security_group_id), Attr::string("A **basic** security group of `vpc_id` for the ENIs, e.g. `maxcompute_security_group.x.id`. Advanced groups and the auto-created `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces the link.").required())
+                .replace()
+                .rule(|s| id_rule(&s.security_group_id, |v| SecurityGroupId::parse(v).map(|_| ()))),
+            D::new("description", field!(description), Attr::string("A description, at most 256 characters. Updated in place.").optional())
+                .rule(|s| match known(&s.description) {
+                    Some(d) if d.chars().count() > 256 => vec!["The description must be at most 256 characters.".into()],
+                    _ => vec![],
+                }),
+        ];
+        let computed: [(Getter<State>, crate::framework::attr::Setter<State>); 9] = [
+            field!(region),
+            field!(zone_id),
+            field!(vswitch_cidr),
+            field!(status),
+            field!(eni_ips),
+            field!(return_security_group_ids),
+            field!(sql_setting),
+            field!(table_property),
+            field!(spark_conf),
+        ];
+        for ((name, attr), f) in computed_attributes().into_iter().zip(computed) {
+            decls.push(D::new(name, f, attr));
         }
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "A MaxCompute network link: lets MaxCompute jobs reach services in a VPC through two ENIs in a vSwitch. \
-                     Checked at plan time: a basic security group of the same VPC, a vSwitch of the same VPC in a supported \
-                     zone, MaxCompute authorized to create ENIs. **Provisional:** the cloud API contract used for links is this \
-                     provider's own (MaxCompute's public OpenAPI has no network-link API yet).",
-                ),
-                attributes,
-                blocks: map! { "timeouts" => timeouts::block(&[("create", "20m"), ("delete", "10m")]) },
-                ..Default::default()
-            },
-        })
+        decls.push(D::timeouts(
+            field!(timeouts),
+            &[("create", "20m"), ("delete", "10m")],
+        ));
+        decls
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        check_config(diags, &config);
-        Some(())
+    fn describe(s: &State) -> String {
+        format!(
+            "network link {}",
+            known(&s.id).or(known(&s.name)).unwrap_or_default()
+        )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        let client = client(&self.client, diags)?;
-        let name = known(&state.id).or(known(&state.name))?.to_string();
-        match client.maxcompute().get_network_link(&name).await {
+    fn identity(planned: &State) -> Option<String> {
+        known(&planned.name).map(|n| format!("network_link:{n}"))
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+        let Some(ctx) = ctx else { return };
+        if plan.prior.is_some() {
+            return; // in place: only the description changes
+        }
+        check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings).await;
+        plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
+    }
+
+    async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
+        let name = known(&state.id)
+            .or(known(&state.name))
+            .unwrap_or_default()
+            .to_string();
+        match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {
                 let mut s = state;
                 s.fill(&link);
-                Some((s, None))
+                Ok(Some(s))
             }
-            Ok(None) => {
-                diags.root_warning(
-                    format!("Network link {name} no longer exists"),
-                    "It was deleted outside Terraform and has been removed from the state; the next apply creates it again.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading network link {name}"), &e);
-                Some((state, None))
-            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(Problem::client(
+                ctx.client,
+                &format!("reading network link {name}"),
+                &e,
+            )),
         }
     }
 
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: State,
-        _config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        let client = self.client.get();
-        if let Some(c) = client {
-            check_cloud(diags, c, &self.facts, &proposed).await;
-        }
-        let planned = plan_new(&self.facts, client, proposed).await;
-        let private = Private {
-            client_token: Some(uuid::Uuid::new_v4().to_string()),
-        };
-        Some((planned, Some(private)))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: State,
-        proposed: State,
-        _config: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
-        let mut replace = Vec::new();
-        for (attr, before, after) in [
-            ("name", &prior.name, &proposed.name),
-            ("vpc_id", &prior.vpc_id, &proposed.vpc_id),
-            ("vswitch_id", &prior.vswitch_id, &proposed.vswitch_id),
-            (
-                "security_group_id",
-                &prior.security_group_id,
-                &proposed.security_group_id,
-            ),
-            ("type", &prior.link_type, &proposed.link_type),
-        ] {
-            if before != after && !(attr == "type" && after.is_null()) {
-                replace.push(path(attr));
-            }
-        }
-        if replace.is_empty() {
-            let mut planned = proposed;
-            if planned.link_type.is_null() {
-                planned.link_type = prior.link_type.clone();
-            }
-            return Some((planned, private, replace));
-        }
-        let client = self.client.get();
-        if let Some(c) = client {
-            check_cloud(diags, c, &self.facts, &proposed).await;
-        }
-        let planned = plan_new(&self.facts, client, proposed).await;
-        let private = Private {
-            client_token: Some(uuid::Uuid::new_v4().to_string()),
-        };
-        Some((planned, Some(private), replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<Option<Private>> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: State,
-        _config: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        let client = ctx.client;
         // Values unknown at plan time (made by other resources in this apply) are known now:
         // the same checks run before anything is created.
-        if !check_cloud(diags, client, &self.facts, &planned).await {
-            return None;
+        let mut findings = Findings::default();
+        if !check_cloud(client, ctx.facts, &planned, &mut findings).await {
+            return Err(findings.errors.remove(0).into());
         }
-        let name = known(&planned.name)?.to_string();
-        let token = private
-            .as_ref()
-            .and_then(|p| p.client_token.clone())
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let name = known(&planned.name).unwrap_or_default().to_string();
         let request = CreateNetworkLink {
             name: &name,
             link_type: known(&planned.link_type).unwrap_or(DEFAULT_TYPE),
-            vpc_id: known(&planned.vpc_id)?,
-            vswitch_id: known(&planned.vswitch_id)?,
-            security_group_id: known(&planned.security_group_id)?,
+            vpc_id: known(&planned.vpc_id).unwrap_or_default(),
+            vswitch_id: known(&planned.vswitch_id).unwrap_or_default(),
+            security_group_id: known(&planned.security_group_id).unwrap_or_default(),
             description: known(&planned.description),
-            client_token: &token,
+            client_token: &ctx.token,
         };
         let created = match client.maxcompute().create_network_link(&request).await {
             Ok(link) => link,
             Err(e) if e.code() == Some(maxcompute::ENI_AUTHORIZATION_REQUIRED) => {
-                diags.root_error(
+                return Err(P::new(
                     "MaxCompute may not create ENIs in your VPC",
                     format!(
                         "{}\n\n{e}",
                         validate::cloud::eni_authorization_detail(client.region())
                     ),
-                );
-                return None;
+                )
+                .into())
             }
-            Err(e) if e.code() == Some(maxcompute::ALREADY_EXISTS) => {
-                match adoptable(client, &request).await {
-                    // A link with this name and exactly these targets: this configuration's own link,
-                    // created by an apply that was interrupted before it could record it. Adopt it.
+            // Only this configuration's own link, created by a run that died before recording
+            // it (the create journal says so), with exactly these targets, is taken over.
+            Err(e) if e.code() == Some(maxcompute::ALREADY_EXISTS) => match ctx.adopt {
+                true => match adoptable(client, &request).await {
                     Some(link) => {
-                        tracing::info!(network_link = %name, "adopting existing network link {name} (same VPC, vSwitch and security group)");
+                        tracing::info!(network_link = %name, "adopting network link {name}: this configuration created it in an interrupted run");
                         link
                     }
-                    None => {
-                        diags.error(
-                            format!("A network link named {name} already exists"),
-                            format!(
-                        "{e}\n\nChoose another name, or bring the existing link under Terraform: \
-                         `terraform import <address> {name}`."
-                    ),
-                            path("name"),
-                        );
-                        return None;
-                    }
-                }
-            }
+                    None => return Err(Self::exists(&name, &e).into()),
+                },
+                false => return Err(Self::exists(&name, &e).into()),
+            },
             Err(e) => {
-                client_error(diags, client, &format!("creating network link {name}"), &e);
-                return None;
+                return Err(
+                    Problem::client(client, &format!("creating network link {name}"), &e).into(),
+                )
             }
         };
         tracing::info!(network_link = %name, "network link {name} created, status {}", created.status.as_str());
         // From here on the link exists: always return a state so it is never untracked.
         let mut state = planned.clone();
         state.fill(&created);
-        let timeout = timeouts::get(&planned.timeouts, "create", CREATE_TIMEOUT);
-        match wait_available(client, &name, timeout).await {
-            Ok(link) => state.fill(&link),
-            Err(reason) => {
-                diags.root_error(
+        match wait_available(client, &name, ctx.deadline).await {
+            Ok(link) => {
+                state.fill(&link);
+                Ok(state)
+            }
+            Err(reason) => Err(Failed::partial(
+                P::new(
                     format!("Network link {name} did not become available"),
                     format!("{reason}\n\nThe link is kept in the state as tainted; the next apply replaces it."),
-                );
-            }
+                ),
+                state,
+            )),
         }
-        state.timeouts = planned.timeouts;
-        Some((state, None))
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
-        diags: &mut Diagnostics,
+        ctx: &Ctx<'_>,
         prior: State,
         planned: State,
-        _config: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
-        let name = known(&prior.id)?.to_string();
+    ) -> Result<State, Failed<State>> {
+        let name = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned.clone();
         if planned.description != prior.description {
             if let Some(d) = known(&planned.description) {
-                match client
+                let link = ctx
+                    .client
                     .maxcompute()
                     .update_network_link_description(&name, d)
                     .await
-                {
-                    Ok(link) => state.fill(&link),
-                    Err(e) => {
-                        client_error(diags, client, &format!("updating network link {name}"), &e);
-                        return Some((prior, None));
-                    }
-                }
+                    .map_err(|e| {
+                        Problem::client(ctx.client, &format!("updating network link {name}"), &e)
+                    })?;
+                state.fill(&link);
             }
         }
-        state.timeouts = planned.timeouts;
-        Some((state, None))
+        Ok(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<()> {
-        let client = client(&self.client, diags)?;
-        let name = known(&prior.id)?.to_string();
-        match client.maxcompute().delete_network_link(&name).await {
-            Ok(false) => return Some(()),
-            Ok(true) => {}
-            Err(e) => {
-                client_error(diags, client, &format!("deleting network link {name}"), &e);
-                return None;
-            }
+    async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
+        let client = ctx.client;
+        let name = known(&prior.id).unwrap_or_default().to_string();
+        let gone = client
+            .maxcompute()
+            .delete_network_link(&name)
+            .await
+            .map_err(|e| Problem::client(client, &format!("deleting network link {name}"), &e))?;
+        if !gone {
+            return Ok(());
         }
-        let timeout = timeouts::get(&prior.timeouts, "delete", DELETE_TIMEOUT);
-        let started = tokio::time::Instant::now();
-        let mut wait = Duration::from_millis(500);
+        let mut waiter =
+            Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(ctx.deadline);
         loop {
             match client.maxcompute().get_network_link(&name).await {
-                Ok(None) => return Some(()),
+                Ok(None) => return Ok(()),
                 Ok(Some(link)) => tracing::info!(
                     network_link = %name,
                     "waiting for network link {name} to be deleted (status {}, {} s)",
                     link.status.as_str(),
-                    started.elapsed().as_secs()
+                    waiter.elapsed().as_secs()
                 ),
                 Err(e) => {
-                    client_error(
-                        diags,
+                    return Err(Problem::client(
                         client,
                         &format!("waiting for network link {name} to be deleted"),
                         &e,
-                    );
-                    return None;
+                    ))
                 }
             }
-            if started.elapsed() + wait > timeout {
-                diags.root_error(
-                    format!("Network link {name} was not deleted in time"),
-                    format!(
-                        "Still there after {} s. Raise `timeouts.delete` and run destroy again.",
-                        timeout.as_secs()
-                    ),
-                );
-                return None;
-            }
-            let paused = client
-                .stop_signal()
-                .pause(wait, || "the deletion was still in progress".into());
-            if let Err(e) = paused.await {
-                diags.root_error(
+            if let Err(e) = waiter
+                .pause(|| "the deletion was still in progress".into())
+                .await
+            {
+                return Err(P::new(
                     format!("Network link {name} is still being deleted"),
-                    format!("{e}. The link stays in the state; run destroy again to finish."),
-                );
-                return None;
+                    format!("{e}. The link stays in the state; raise `timeouts.delete` if needed and run destroy again to finish."),
+                ));
             }
-            wait = (wait * 3 / 2).min(Duration::from_secs(10));
         }
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(State, Option<Private>)> {
-        let client = client(&self.client, diags)?;
-        if let Err(e) = validate::network_link::link_name(&id) {
-            diags.root_error(
-                "Invalid import ID",
-                format!("{e}. Import a network link by its name: `terraform import maxcompute_network_link.NAME <link name>`."),
-            );
-            return None;
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
+        if let Err(e) = validate::network_link::link_name(id) {
+            return Err(P::new("Invalid import ID", format!("{e}. Import a network link by its name: `terraform import maxcompute_network_link.NAME <link name>`.")));
         }
-        match client.maxcompute().get_network_link(&id).await {
+        match ctx.client.maxcompute().get_network_link(id).await {
             Ok(Some(link)) => {
                 let mut s = State {
                     description: Value::Unknown,
@@ -705,22 +539,34 @@ impl Resource for NetworkLinkResource {
                 if s.description.is_unknown() {
                     s.description = Value::Null;
                 }
-                Some((s, None))
+                Ok(s)
             }
-            Ok(None) => {
-                diags.root_error(
-                    format!("Network link {id} not found"),
-                    format!(
-                        "No network link of that name in region {}.",
-                        client.region()
-                    ),
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading network link {id}"), &e);
-                None
-            }
+            Ok(None) => Err(P::new(
+                format!("Network link {id} not found"),
+                format!(
+                    "No network link of that name in region {}.",
+                    ctx.client.region()
+                ),
+            )),
+            Err(e) => Err(Problem::client(
+                ctx.client,
+                &format!("reading network link {id}"),
+                &e,
+            )),
         }
+    }
+}
+
+impl NetworkLinkResource {
+    fn exists(name: &str, e: &crate::client::Error) -> P {
+        Problem::at(
+            |s| &s.name,
+            format!("A network link named {name} already exists"),
+            format!(
+                "{e}\n\nIt was not created by this configuration (or its state was lost). Choose \
+                 another name, or bring the existing link under this configuration: \
+                 `terraform import <address> {name}`."
+            ),
+        )
     }
 }

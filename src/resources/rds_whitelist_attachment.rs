@@ -1,11 +1,11 @@
-//! `maxcompute_rds_whitelist_attachment`: seed 000 step 4 for ApsaraDB RDS — one whitelist group
-//! (`DBInstanceIPArrayName`) owned by this resource, written with `ModifySecurityIps` in `Cover`
-//! mode on that group only. Other groups, including `default` and the hidden system groups, are
-//! never written.
+//! `maxcompute_rds_whitelist_attachment`: step 4 of the procedure for ApsaraDB RDS — one whitelist
+//! group (`DBInstanceIPArrayName`) owned by this resource, written with `ModifySecurityIps` in
+//! `Cover` mode on that group only. Other groups, `default` and the hidden groups of other
+//! services (never writable here, though the cloud would allow it) are left alone.
 
 use async_trait::async_trait;
 
-use super::whitelist_attachment::{whitelist_state, Target, WhitelistAttachment};
+use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
 use crate::client::{Client, Error};
 
 whitelist_state!(RdsAttachmentState, instance_id);
@@ -15,19 +15,17 @@ pub struct Rds;
 #[async_trait]
 impl Target for Rds {
     type State = RdsAttachmentState;
-    const TARGET_ATTR: &'static str = "instance_id";
     const TARGET_KIND: &'static str = "RDS instance";
-    const ID_PREFIX: &'static str = "rm-";
+    const EXAMPLE_ID: &'static str = "rm-bp1example";
     const LOCK: &'static str = "rds";
     const RESOURCE: &'static str = "maxcompute_rds_whitelist_attachment";
+    /// RDS allows 1,000 entries per instance, all groups together.
+    const MAX_ENTRIES: usize = 1000;
     const DESCRIPTION: &'static str = "Opens an ApsaraDB RDS instance to MaxCompute (step 4 of the \"access VPC services\" procedure): \
         one whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
-        instance — `default`, the hidden system groups, groups of other tools — are never read-modified-written.";
+        instance — `default`, the hidden groups of other cloud services, groups of other tools — are never written.";
 
-    async fn read_groups(
-        client: &Client,
-        target: &str,
-    ) -> Result<Option<Vec<(String, Vec<String>)>>, Error> {
+    async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .rds()
             .describe_ip_arrays(target)
@@ -35,10 +33,10 @@ impl Target for Rds {
             .map(|arrays| {
                 arrays
                     .into_iter()
-                    .filter(|a| !a.is_hidden())
-                    .map(|a| {
-                        let entries = a.entries();
-                        (a.name, entries)
+                    .map(|a| Group {
+                        entries: a.entries(),
+                        protected: a.is_hidden(),
+                        name: a.name,
                     })
                     .collect()
             }))

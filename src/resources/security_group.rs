@@ -6,22 +6,21 @@
 //! the step-2 shape whose source is in `ingress_cidrs`; rules added by hand are left alone.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
 
 use crate::client::ecs::{
-    same_cidr, IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupType,
+    same_cidr, IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupFilter, SecurityGroupType,
 };
 use crate::client::ids::{SecurityGroupId, VpcId};
-use crate::client::Client;
-use crate::framework::diag::{client_error, client_error_at};
+use crate::client::{Client, Error, WaitPolicy, Waiter};
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::{client, ClientCell, Private, SharedFacts};
+use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
 
 /// The description put on the rules this resource creates, so people reading the group in the
@@ -71,70 +70,458 @@ impl State {
     }
 }
 
-pub struct SecurityGroupResource {
-    client: ClientCell,
-    facts: SharedFacts,
+pub struct SecurityGroupResource;
+
+type P = Problem<State>;
+type D = AttrDecl<State>;
+
+/// The config rules of `ingress_cidrs`: at least one, each a private CIDR, none twice, within
+/// the group's rule limit.
+fn ingress_rule(config: &State) -> Vec<String> {
+    let Value::Value(set) = &config.ingress_cidrs else {
+        return vec![];
+    };
+    let mut errors = Vec::new();
+    if set.is_empty() {
+        errors.push(
+            "Give at least one CIDR block: the VPC or vSwitch CIDR of the service MaxCompute must \
+             reach (step 2 of the procedure). Without it, return traffic to MaxCompute is dropped."
+                .to_string(),
+        );
+    }
+    if set.len() > MAX_RULES_PER_GROUP {
+        errors.push(format!(
+            "{} blocks would need {} rules; a security group holds at most {MAX_RULES_PER_GROUP}. \
+             Use wider blocks (the VPC CIDR instead of each vSwitch).",
+            set.len(),
+            set.len()
+        ));
+    }
+    let mut seen: Vec<(ipnet::Ipv4Net, &str)> = Vec::new();
+    for cidr in set.iter().filter_map(|c| c.as_ref_option()) {
+        match validate::cidr::private_source(cidr) {
+            Ok(net) => {
+                if let Some((_, other)) = seen.iter().find(|(n, _)| *n == net) {
+                    errors.push(format!(
+                        "`{cidr}` and `{other}` are the same block; keep one."
+                    ));
+                }
+                seen.push((net, cidr));
+            }
+            Err(e) => errors.push(format!("{e}.")),
+        }
+    }
+    errors
 }
 
 impl SecurityGroupResource {
-    pub fn new(client: ClientCell, facts: SharedFacts) -> Self {
-        Self { client, facts }
+    fn id(s: &State) -> Result<SecurityGroupId, P> {
+        let text = s.id.as_ref_option().cloned().unwrap_or_default();
+        SecurityGroupId::parse(&text)
+            .map_err(|e| Problem::new("Invalid security group ID in state", e.to_string()))
     }
-}
 
-fn path(attr: &'static str) -> AttributePath {
-    AttributePath::new(attr)
-}
+    /// Reads right after a write: the cloud is eventually consistent, so a just-created group may
+    /// briefly be missing from a read. A short, bounded retry avoids "inconsistent result" errors.
+    async fn read_after_write(
+        client: &Client,
+        state: State,
+        id: &SecurityGroupId,
+    ) -> Result<Option<State>, Error> {
+        let mut waiter = Waiter::new(WaitPolicy::READ_AFTER_WRITE, client.stop_signal());
+        while waiter.attempts() < 5 {
+            if let Some(s) = refresh(client, state.clone(), id).await? {
+                return Ok(Some(s));
+            }
+            if waiter
+                .pause(|| format!("reading security group {id}"))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        refresh(client, state, id).await
+    }
 
-/// The config-only rules, shared by validate and apply.
-fn check_config(diags: &mut Diagnostics, config: &State) {
-    if let Value::Value(v) = &config.vpc_id {
-        if let Err(e) = VpcId::parse(v) {
-            diags.error("Invalid vpc_id", e.to_string(), path("vpc_id"));
+    /// A group of this name in the VPC that a run of this configuration created and never
+    /// recorded (the create journal says so).
+    async fn unrecorded(ctx: &Ctx<'_>, vpc_id: &VpcId, name: &str) -> Option<SecurityGroupId> {
+        let filter = SecurityGroupFilter {
+            vpc_id: Some(vpc_id.clone()),
+            name: Some(name.to_string()),
+            ..Default::default()
+        };
+        let groups = ctx
+            .client
+            .ecs()
+            .describe_security_groups(&filter)
+            .await
+            .ok()?;
+        match groups.as_slice() {
+            [one] if one.name == name => Some(one.id.clone()),
+            _ => None,
         }
     }
-    if let Value::Value(n) = &config.name {
-        if let Err(e) = validate::name::security_group_name(n) {
-            diags.error("Invalid name", format!("{e}."), path("name"));
-        }
-    }
-    if let Value::Value(d) = &config.description {
-        if let Err(e) = validate::name::security_group_description(d) {
-            diags.error("Invalid description", format!("{e}."), path("description"));
-        }
-    }
-    if let Value::Value(set) = &config.ingress_cidrs {
-        if set.is_empty() {
-            diags.error(
-                "ingress_cidrs is empty",
-                "Give at least one CIDR block: the VPC or vSwitch CIDR of the service MaxCompute \
-                 must reach (seed 000, step 2). Without it, return traffic to MaxCompute is dropped.",
-                path("ingress_cidrs"),
-            );
-        }
-        let mut seen: Vec<(ipnet::Ipv4Net, &str)> = Vec::new();
-        for cidr in set.iter().filter_map(|c| c.as_ref_option()) {
-            match validate::cidr::private_source(cidr) {
-                Ok(net) => {
-                    if let Some((_, other)) = seen.iter().find(|(n, _)| *n == net) {
-                        diags.error(
-                            "Duplicate CIDR in ingress_cidrs",
-                            format!("`{cidr}` and `{other}` are the same block; keep one."),
-                            path("ingress_cidrs"),
-                        );
-                    }
-                    seen.push((net, cidr));
+
+    /// Adds and removes the step-2 rules so the group holds exactly `planned`'s CIDRs; the state
+    /// that is true afterwards, also when a call fails half-way.
+    async fn sync_rules(
+        ctx: &Ctx<'_>,
+        id: &SecurityGroupId,
+        prior: &State,
+        planned: &State,
+    ) -> Result<State, Failed<State>> {
+        let client = ctx.client;
+        let _guard = ctx.locks.lock(&format!("sg:{id}")).await;
+        let mut done = planned.clone();
+        done.ingress_cidrs = prior.ingress_cidrs.clone();
+        let old = prior.cidrs();
+        let new = planned.cidrs();
+        let removed: Vec<&String> = old
+            .iter()
+            .filter(|c| !new.iter().any(|n| same_cidr(n, c)))
+            .collect();
+        let added: Vec<&String> = new
+            .iter()
+            .filter(|c| !old.iter().any(|o| same_cidr(o, c)))
+            .collect();
+        let fail = |what: String, e: &Error, state: &State| {
+            Failed::partial(Problem::client(client, &what, e), state.clone())
+        };
+        if !removed.is_empty() {
+            let attr = match client.ecs().describe_security_group_attribute(id).await {
+                Ok(Some(attr)) => attr,
+                Ok(None) => {
+                    return Err(Failed::partial(
+                        Problem::new(
+                            format!("Security group {id} no longer exists"),
+                            "It was deleted while being updated.",
+                        ),
+                        done,
+                    ))
                 }
-                Err(e) => diags.error(
-                    "Invalid CIDR in ingress_cidrs",
-                    format!("{e}."),
-                    path("ingress_cidrs"),
+                Err(e) => {
+                    return Err(fail(
+                        format!("reading the rules of security group {id}"),
+                        &e,
+                        &done,
+                    ))
+                }
+            };
+            let rule_ids: Vec<String> = removed
+                .iter()
+                .flat_map(|c| rule_ids_for(&attr.permissions, c))
+                .collect();
+            if !rule_ids.is_empty() {
+                if let Err(e) = client
+                    .ecs()
+                    .revoke_security_group_rules(id, &rule_ids)
+                    .await
+                {
+                    return Err(fail(
+                        format!("removing inbound rules from security group {id}"),
+                        &e,
+                        &done,
+                    ));
+                }
+            }
+            if let Value::Value(set) = &mut done.ingress_cidrs {
+                set.retain(|c| {
+                    c.as_ref_option()
+                        .is_some_and(|c| !removed.iter().any(|r| same_cidr(r, c)))
+                });
+            }
+        }
+        if !added.is_empty() {
+            let rules: Vec<IngressRule> = added.iter().map(|c| step2_rule(c)).collect();
+            let token = format!(
+                "{}-rules",
+                if ctx.token.is_empty() {
+                    uuid::Uuid::new_v4().to_string()
+                } else {
+                    ctx.token.clone()
+                }
+            );
+            if let Err(e) = client
+                .ecs()
+                .authorize_security_group(id, &rules, &token)
+                .await
+            {
+                return Err(fail(
+                    format!("adding inbound rules to security group {id}"),
+                    &e,
+                    &done,
+                ));
+            }
+        }
+        done.ingress_cidrs = planned.ingress_cidrs.clone();
+        Ok(done)
+    }
+}
+
+#[async_trait]
+impl ManagedResource for SecurityGroupResource {
+    type State = State;
+    const DESCRIPTION: &'static str =
+        "A **basic** ECS security group for a MaxCompute network link, with the inbound \
+        allow-all rule of the \"access VPC services\" procedure (step 2) for each CIDR in \
+        `ingress_cidrs`. Advanced (enterprise) groups deny outbound traffic and cannot be \
+        used by MaxCompute, so this resource only ever creates basic groups.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The security group ID (`sg-…`).").computed()),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the group belongs to. Changing it replaces the group.").required())
+                .replace()
+                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("name", field!(name), Attr::string("The group name: 2–128 characters, starting with a letter; letters, digits, `:`, `_`, `.`, `-`.").required())
+                .rule(|s| s.name.as_ref_option().and_then(|n| validate::name::security_group_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+            D::new("description", field!(description), Attr::string("The group description, 2–256 characters. Removing it from the configuration leaves the group's description as it is.").optional())
+                .rule(|s| s.description.as_ref_option().and_then(|d| validate::name::security_group_description(d).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+            D::new("ingress_cidrs", field!(ingress_cidrs), Attr::string_set("Private CIDR blocks (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule limit). Rules added to the group by other means are left alone.").required())
+                .rule(ingress_rule),
+            D::new("type", field!(group_type), Attr::string("The group type as the cloud reports it; always `normal` (basic) for groups this resource creates.").computed())
+                .default(|s| s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())),
+        ]
+    }
+
+    fn describe(s: &State) -> String {
+        match s.id.as_ref_option() {
+            Some(id) => format!("security group {id}"),
+            None => format!(
+                "security group {}",
+                s.name.as_ref_option().cloned().unwrap_or_default()
+            ),
+        }
+    }
+
+    fn identity(planned: &State) -> Option<String> {
+        Some(format!(
+            "sg:{}:{}",
+            planned.vpc_id.as_ref_option()?,
+            planned.name.as_ref_option()?
+        ))
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+        let Some(ctx) = ctx else { return };
+        // The VPC must exist: an error now beats a failed apply. Cached per plan.
+        if plan.prior.is_some() && !plan.changes(|s| &s.vpc_id) {
+            return;
+        }
+        let Some(vpc_id) = plan
+            .planned
+            .vpc_id
+            .as_ref_option()
+            .and_then(|v| VpcId::parse(v).ok())
+        else {
+            return;
+        };
+        match ctx.facts.vpc(ctx.client, &vpc_id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => plan.findings.error(Problem::at(
+                |s| &s.vpc_id,
+                "VPC not found",
+                format!("VPC `{vpc_id}` does not exist in region {}. Check `vpc_id` and the provider's region.", ctx.client.region()),
+            )),
+            Err(e) => plan.findings.error(Problem::client(ctx.client, &format!("looking up VPC {vpc_id}"), &e).on(|s| &s.vpc_id)),
+        }
+    }
+
+    async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
+        let id = Self::id(&state)?;
+        refresh(ctx.client, state, &id)
+            .await
+            .map_err(|e| Problem::client(ctx.client, &format!("reading security group {id}"), &e))
+    }
+
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        let client = ctx.client;
+        let vpc_id = VpcId::parse(
+            planned
+                .vpc_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or_default(),
+        )
+        .map_err(|e| P::at(|s| &s.vpc_id, "Invalid vpc_id", e.to_string()))?;
+        let name = planned.name.as_ref_option().cloned().unwrap_or_default();
+        // A group this configuration created in a run that died before recording it.
+        let adopted = match ctx.adopt {
+            true => Self::unrecorded(ctx, &vpc_id, &name).await,
+            false => None,
+        };
+        let id = match adopted {
+            Some(id) => {
+                tracing::info!(security_group = %id, "adopting security group {id}: this configuration created it in an interrupted run");
+                id
+            }
+            None => client
+                .ecs()
+                .create_security_group(
+                    &vpc_id,
+                    &name,
+                    planned.description.as_ref_option().map(|s| s.as_str()),
+                    &ctx.token,
+                )
+                .await
+                .map_err(|e| Problem::client(client, "creating security group", &e))?,
+        };
+        tracing::info!(security_group = %id, "created security group");
+        // From here on the group exists: every path returns it, so it is never untracked.
+        let mut made = planned.clone();
+        made.id = Value::Value(id.to_string());
+        made.ingress_cidrs = Value::Value(BTreeSet::new());
+        let done = Self::sync_rules(ctx, &id, &made, &planned).await?;
+        match Self::read_after_write(client, done.clone(), &id).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(Failed::partial(
+                Problem::new(format!("Security group {id} vanished right after it was created"), "It was created but could not be read back. It is kept in the state (tainted) so the next apply replaces it."),
+                done,
+            )),
+            Err(e) => Err(Failed::partial(Problem::client(client, &format!("reading security group {id} after creating it"), &e), done)),
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: State,
+        planned: State,
+    ) -> Result<State, Failed<State>> {
+        let client = ctx.client;
+        let id = Self::id(&prior)?;
+        // `done` tracks what has been applied, so a failure half-way records the truth.
+        let mut done = prior.clone();
+        let name_changed = planned.name != prior.name;
+        let desc_changed =
+            planned.description.is_value() && planned.description != prior.description;
+        if name_changed || desc_changed {
+            let name = name_changed
+                .then(|| planned.name.as_ref_option().map(|s| s.as_str()))
+                .flatten();
+            let desc = desc_changed
+                .then(|| planned.description.as_ref_option().map(|s| s.as_str()))
+                .flatten();
+            if let Err(e) = client
+                .ecs()
+                .modify_security_group_attribute(&id, name, desc)
+                .await
+            {
+                return Err(Failed::partial(
+                    Problem::client(client, &format!("updating security group {id}"), &e),
+                    done,
+                ));
+            }
+            done.name = planned.name.clone();
+            if desc_changed {
+                done.description = planned.description.clone();
+            }
+        }
+        let mut target = planned.clone();
+        target.name = done.name.clone();
+        target.description = done.description.clone();
+        let done = Self::sync_rules(ctx, &id, &done, &target).await?;
+        match Self::read_after_write(client, done.clone(), &id).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(Failed::partial(
+                Problem::new(
+                    format!("Security group {id} no longer exists"),
+                    "It was deleted while being updated.",
                 ),
+                done,
+            )),
+            Err(e) => Err(Failed::partial(
+                Problem::client(
+                    client,
+                    &format!("reading security group {id} after updating it"),
+                    &e,
+                ),
+                done,
+            )),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
+        let id = Self::id(&prior)?;
+        // A group still referenced (an ENI being released, a rule in another group) cannot be
+        // deleted yet: wait for the reference to go, within the delete timeout.
+        let mut waiter = Waiter::new(WaitPolicy::DEPENDENCY, ctx.client.stop_signal())
+            .with_deadline(ctx.deadline);
+        loop {
+            match ctx.client.ecs().delete_security_group(&id).await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.is_not_found() => return Ok(()),
+                Err(e) if e.code() == Some("DependencyViolation") => {
+                    tracing::info!(security_group = %id, "security group still in use; retrying delete");
+                    waiter
+                        .pause(|| {
+                            format!(
+                                "waiting for security group {id} to be unused. Last answer: {e}"
+                            )
+                        })
+                        .await
+                        .map_err(|e| {
+                            Problem::client(
+                                ctx.client,
+                                &format!("deleting security group {id}"),
+                                &e,
+                            )
+                        })?;
+                }
+                Err(e) => {
+                    return Err(Problem::client(
+                        ctx.client,
+                        &format!("deleting security group {id}"),
+                        &e,
+                    ))
+                }
             }
         }
     }
-}
 
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
+        let client = ctx.client;
+        let id = SecurityGroupId::parse(id).map_err(|e| Problem::new("Invalid import ID", format!("{e}. Import with the security group ID: `terraform import maxcompute_security_group.NAME sg-…`.")))?;
+        let read_failed =
+            |e: &Error| Problem::client(client, &format!("reading security group {id}"), e);
+        let not_found = || {
+            Problem::new(
+                format!("Security group {id} not found"),
+                format!("No such group in region {}.", client.region()),
+            )
+        };
+        let group = client
+            .ecs()
+            .find_security_group(&id)
+            .await
+            .map_err(|e| read_failed(&e))?
+            .ok_or_else(not_found)?;
+        if group.group_type != SecurityGroupType::Normal {
+            return Err(Problem::new(
+                format!("Security group {id} is an advanced (enterprise) group"),
+                "maxcompute_security_group manages basic groups only: an advanced group denies \
+                 outbound traffic by default, so MaxCompute cannot reach the VPC through it. \
+                 Create a basic group with this resource instead.",
+            ));
+        }
+        let state = State {
+            id: Value::Value(id.to_string()),
+            group_type: Value::Value(group.group_type.as_str().into()),
+            description: if group.description.is_empty() {
+                Value::Null
+            } else {
+                Value::Value(group.description)
+            },
+            ..Default::default()
+        };
+        refresh(client, state, &id)
+            .await
+            .map_err(|e| read_failed(&e))?
+            .ok_or_else(not_found)
+    }
+}
 /// Rule IDs of the step-2 rules for `cidr`.
 fn rule_ids_for(permissions: &[crate::client::ecs::Permission], cidr: &str) -> Vec<String> {
     let wanted = step2_rule(cidr);
@@ -191,470 +578,4 @@ async fn refresh(
         }
     }
     Ok(Some(state))
-}
-
-/// Reads right after a write: the cloud is eventually consistent, so a just-created group may
-/// briefly be missing from a read. A short, bounded retry avoids "inconsistent result" errors.
-async fn read_after_write(
-    client: &Client,
-    state: State,
-    id: &SecurityGroupId,
-) -> Result<Option<State>, crate::client::Error> {
-    let mut wait = Duration::from_millis(200);
-    for _ in 0..5 {
-        if let Some(s) = refresh(client, state.clone(), id).await? {
-            return Ok(Some(s));
-        }
-        if client.stop_signal().sleep(wait).await.is_err() {
-            break;
-        }
-        wait *= 2;
-    }
-    refresh(client, state, id).await
-}
-
-#[async_trait]
-impl Resource for SecurityGroupResource {
-    type State<'a> = State;
-    type PrivateState<'a> = Option<Private>;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "A **basic** ECS security group for a MaxCompute network link, with the inbound \
-                     allow-all rule of the \"access VPC services\" procedure (step 2) for each CIDR in \
-                     `ingress_cidrs`. Advanced (enterprise) groups deny outbound traffic and cannot be \
-                     used by MaxCompute, so this resource only ever creates basic groups.",
-                ),
-                attributes: map! {
-                    "id" => Attr::string("The security group ID (`sg-…`).").computed(),
-                    "vpc_id" => Attr::string("The VPC the group belongs to. Changing it replaces the group.").required(),
-                    "name" => Attr::string(
-                        "The group name: 2–128 characters, starting with a letter; letters, digits, `:`, `_`, `.`, `-`.",
-                    ).required(),
-                    "description" => Attr::string(
-                        "The group description, 2–256 characters. Removing it from the configuration leaves the group's description as it is.",
-                    ).optional(),
-                    "ingress_cidrs" => Attr::string_set(
-                        "Private CIDR blocks (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: allow, priority 1, all protocols, ports `-1/-1`. Rules added to the group by other means are left alone.",
-                    ).required(),
-                    "type" => Attr::string("The group type as the cloud reports it; always `normal` (basic) for groups this resource creates.").computed()
-                },
-                ..Default::default()
-            },
-        })
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        check_config(diags, &config);
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        let client = client(&self.client, diags)?;
-        let id_str = state.id.as_ref_option().cloned().unwrap_or_default();
-        let Ok(id) = SecurityGroupId::parse(&id_str) else {
-            diags.root_error(
-                "Invalid security group ID in state",
-                format!("`{id_str}` is not a security group ID."),
-            );
-            return Some((state, None));
-        };
-        match refresh(client, state.clone(), &id).await {
-            Ok(Some(s)) => Some((s, None)),
-            Ok(None) => {
-                diags.root_warning(
-                    format!("Security group {id} no longer exists"),
-                    "It was deleted outside Terraform and has been removed from the state; the next \
-                     apply creates it again.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading security group {id}"), &e);
-                Some((state, None))
-            }
-        }
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: State,
-        _config: State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.group_type = Value::Value(SecurityGroupType::Normal.as_str().into());
-        // The VPC must exist: an error now beats a failed apply.
-        if let Value::Value(v) = &planned.vpc_id {
-            if let (Ok(vpc_id), Some(client)) = (VpcId::parse(v), self.client.get()) {
-                // Cached: a plan with many groups in one VPC looks it up once.
-                match self.facts.vpc(client, &vpc_id).await {
-                    Ok(Some(_)) => {}
-                    Ok(None) => diags.error(
-                        "VPC not found",
-                        format!("VPC `{vpc_id}` does not exist in region {}. Check `vpc_id` and the provider's region.", client.region()),
-                        path("vpc_id"),
-                    ),
-                    Err(e) => client_error_at(diags, client, &format!("looking up VPC {vpc_id}"), &e, path("vpc_id")),
-                }
-            }
-        }
-        let private = Private {
-            client_token: Some(uuid::Uuid::new_v4().to_string()),
-        };
-        Some((planned, Some(private)))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        prior: State,
-        proposed: State,
-        _config: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
-        let mut planned = proposed;
-        let mut replace = Vec::new();
-        if planned.vpc_id != prior.vpc_id {
-            replace.push(path("vpc_id"));
-            planned.id = Value::Unknown;
-            planned.group_type = Value::Value(SecurityGroupType::Normal.as_str().into());
-        }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<Option<Private>> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: State,
-        _config: State,
-        private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
-        let vpc_id = VpcId::parse(planned.vpc_id.as_ref_option()?).ok()?;
-        let name = planned.name.as_ref_option()?.clone();
-        let token = private
-            .as_ref()
-            .and_then(|p| p.client_token.clone())
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let id = match client
-            .ecs()
-            .create_security_group(
-                &vpc_id,
-                &name,
-                planned.description.as_ref_option().map(|s| s.as_str()),
-                &token,
-            )
-            .await
-        {
-            Ok(id) => id,
-            Err(e) => {
-                client_error(diags, client, "creating security group", &e);
-                return None;
-            }
-        };
-        tracing::info!(security_group = %id, "created security group");
-        // From here on the group exists: always return a state so it is never untracked.
-        let mut state = planned.clone();
-        state.id = Value::Value(id.to_string());
-        state.group_type = Value::Value(SecurityGroupType::Normal.as_str().into());
-        let rules: Vec<IngressRule> = planned.cidrs().iter().map(|c| step2_rule(c)).collect();
-        if let Err(e) = client
-            .ecs()
-            .authorize_security_group(&id, &rules, &format!("{token}-rules"))
-            .await
-        {
-            client_error(
-                diags,
-                client,
-                &format!("adding the inbound rules to security group {id}"),
-                &e,
-            );
-            state.ingress_cidrs = Value::Value(BTreeSet::new());
-            return Some((state, None));
-        }
-        match read_after_write(client, state.clone(), &id).await {
-            Ok(Some(s)) => Some((s, None)),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Security group {id} vanished right after it was created"),
-                    "It was created but could not be read back. It is kept in the state (tainted) so the next apply replaces it.",
-                );
-                Some((state, None))
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("reading security group {id} after creating it"),
-                    &e,
-                );
-                Some((state, None))
-            }
-        }
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: State,
-        planned: State,
-        _config: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(State, Option<Private>)> {
-        check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
-        let id = SecurityGroupId::parse(prior.id.as_ref_option()?).ok()?;
-        // `done` tracks what has been applied, so a failure half-way records the truth.
-        let mut done = prior.clone();
-        let name_changed = planned.name != prior.name;
-        let desc_changed =
-            planned.description.is_value() && planned.description != prior.description;
-        if name_changed || desc_changed {
-            let name = name_changed
-                .then(|| planned.name.as_ref_option().map(|s| s.as_str()))
-                .flatten();
-            let desc = desc_changed
-                .then(|| planned.description.as_ref_option().map(|s| s.as_str()))
-                .flatten();
-            if let Err(e) = client
-                .ecs()
-                .modify_security_group_attribute(&id, name, desc)
-                .await
-            {
-                client_error(diags, client, &format!("updating security group {id}"), &e);
-                return Some((done, None));
-            }
-            done.name = planned.name.clone();
-            if desc_changed {
-                done.description = planned.description.clone();
-            }
-        }
-        let old = prior.cidrs();
-        let new = planned.cidrs();
-        let removed: Vec<&String> = old
-            .iter()
-            .filter(|c| !new.iter().any(|n| same_cidr(n, c)))
-            .collect();
-        let added: Vec<&String> = new
-            .iter()
-            .filter(|c| !old.iter().any(|o| same_cidr(o, c)))
-            .collect();
-        if !removed.is_empty() {
-            let rule_ids = match client.ecs().describe_security_group_attribute(&id).await {
-                Ok(Some(attr)) => removed
-                    .iter()
-                    .flat_map(|c| rule_ids_for(&attr.permissions, c))
-                    .collect::<Vec<_>>(),
-                Ok(None) => {
-                    diags.root_error(
-                        format!("Security group {id} no longer exists"),
-                        "It was deleted while being updated.",
-                    );
-                    return Some((done, None));
-                }
-                Err(e) => {
-                    client_error(
-                        diags,
-                        client,
-                        &format!("reading the rules of security group {id}"),
-                        &e,
-                    );
-                    return Some((done, None));
-                }
-            };
-            if !rule_ids.is_empty() {
-                if let Err(e) = client
-                    .ecs()
-                    .revoke_security_group_rules(&id, &rule_ids)
-                    .await
-                {
-                    client_error(
-                        diags,
-                        client,
-                        &format!("removing inbound rules from security group {id}"),
-                        &e,
-                    );
-                    return Some((done, None));
-                }
-            }
-            if let Value::Value(set) = &mut done.ingress_cidrs {
-                set.retain(|c| {
-                    c.as_ref_option()
-                        .is_some_and(|c| !removed.iter().any(|r| same_cidr(r, c)))
-                });
-            }
-        }
-        if !added.is_empty() {
-            let rules: Vec<IngressRule> = added.iter().map(|c| step2_rule(c)).collect();
-            let token = uuid::Uuid::new_v4().to_string();
-            if let Err(e) = client
-                .ecs()
-                .authorize_security_group(&id, &rules, &token)
-                .await
-            {
-                client_error(
-                    diags,
-                    client,
-                    &format!("adding inbound rules to security group {id}"),
-                    &e,
-                );
-                return Some((done, None));
-            }
-        }
-        done.ingress_cidrs = planned.ingress_cidrs.clone();
-        match read_after_write(client, done.clone(), &id).await {
-            Ok(Some(s)) => Some((s, None)),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Security group {id} no longer exists"),
-                    "It was deleted while being updated.",
-                );
-                Some((done, None))
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("reading security group {id} after updating it"),
-                    &e,
-                );
-                Some((done, None))
-            }
-        }
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: State,
-        _private: Option<Private>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<()> {
-        let client = client(&self.client, diags)?;
-        let id = SecurityGroupId::parse(prior.id.as_ref_option()?).ok()?;
-        // A group still referenced (an ENI being released, a rule in another group) cannot be
-        // deleted yet: wait for the reference to go, within a bound.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
-        let mut wait = Duration::from_secs(2);
-        loop {
-            match client.ecs().delete_security_group(&id).await {
-                Ok(()) => return Some(()),
-                Err(e) if e.is_not_found() => return Some(()),
-                Err(e)
-                    if e.code() == Some("DependencyViolation")
-                        && tokio::time::Instant::now() < deadline =>
-                {
-                    tracing::info!(security_group = %id, "security group still in use; retrying delete in {} s", wait.as_secs());
-                    let paused = client.stop_signal().pause(wait, || {
-                        format!("waiting for security group {id} to be unused. Last answer: {e}")
-                    });
-                    if let Err(e) = paused.await {
-                        client_error(diags, client, &format!("deleting security group {id}"), &e);
-                        return None;
-                    }
-                    wait = (wait * 2).min(Duration::from_secs(30));
-                }
-                Err(e) => {
-                    client_error(diags, client, &format!("deleting security group {id}"), &e);
-                    return None;
-                }
-            }
-        }
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(State, Option<Private>)> {
-        let client = client(&self.client, diags)?;
-        let id = match SecurityGroupId::parse(&id) {
-            Ok(id) => id,
-            Err(e) => {
-                diags.root_error("Invalid import ID", format!("{e}. Import with the security group ID: `terraform import maxcompute_security_group.NAME sg-…`."));
-                return None;
-            }
-        };
-        let group = match client.ecs().find_security_group(&id).await {
-            Ok(Some(g)) => g,
-            Ok(None) => {
-                diags.root_error(
-                    format!("Security group {id} not found"),
-                    format!("No such group in region {}.", client.region()),
-                );
-                return None;
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading security group {id}"), &e);
-                return None;
-            }
-        };
-        if group.group_type != SecurityGroupType::Normal {
-            diags.root_error(
-                format!("Security group {id} is an advanced (enterprise) group"),
-                "maxcompute_security_group manages basic groups only: an advanced group denies \
-                 outbound traffic by default, so MaxCompute cannot reach the VPC through it. \
-                 Create a basic group with this resource instead.",
-            );
-            return None;
-        }
-        let state = State {
-            id: Value::Value(id.to_string()),
-            group_type: Value::Value(group.group_type.as_str().into()),
-            description: if group.description.is_empty() {
-                Value::Null
-            } else {
-                Value::Value(group.description)
-            },
-            ..Default::default()
-        };
-        match refresh(client, state, &id).await {
-            Ok(Some(s)) => Some((s, None)),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Security group {id} not found"),
-                    "It disappeared while being imported.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(diags, client, &format!("reading security group {id}"), &e);
-                None
-            }
-        }
-    }
 }

@@ -2,47 +2,58 @@
 //! group on its target and never reads-modifies-writes any other group. Entries are compared as
 //! sets; the group is addressed by name, never by position.
 //!
-//! The per-service parts (API calls, attribute and type names) are a [`Target`]; the resource
-//! logic is written once in [`WhitelistAttachment`].
+//! The per-service parts (API calls, names) are a [`Target`]; the resource is written once here
+//! on the resource core. Every check that reads the target's groups and the write that follows
+//! it happen under the target's lock, so two attachments naming one group in one apply cannot
+//! both "succeed".
 
 use std::collections::BTreeSet;
+use std::fmt::Debug;
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
 
 use crate::client::ecs::same_cidr;
 use crate::client::rds::DENY_ALL;
 use crate::client::{Client, Error};
+use crate::framework::attr::{AttrDecl, Getter, Setter, Slot as _};
 use crate::framework::busy::until_not_busy;
-use crate::framework::diag::client_error;
+use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
-use crate::framework::timeouts::{self, TimeoutsCud};
-use crate::framework::{client, ClientCell, SharedFacts, SharedLocks};
 use crate::validate;
 
-const TIMEOUT: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_GROUP: &str = "maxcompute";
+
+/// The fields of an attachment's state, for declarations and findings.
+#[derive(Debug, Clone, Copy)]
+pub enum F {
+    Id,
+    Target,
+    GroupName,
+    Cidrs,
+    AllowPublic,
+    Timeouts,
+}
 
 /// The attributes every whitelist attachment has; the target ID's name differs per service.
 pub trait WhitelistState:
-    Serialize + DeserializeOwned + Clone + Default + Send + Sync + 'static
+    Serialize + DeserializeOwned + Clone + Default + Debug + Send + Sync + 'static
 {
+    /// `instance_id` / `cluster_id`: the one place the target attribute is named.
+    const TARGET_ATTR: &'static str;
+    fn field(f: F) -> (Getter<Self>, Setter<Self>);
     fn target(&self) -> &Value<String>;
     fn target_mut(&mut self) -> &mut Value<String>;
-    fn id(&mut self) -> &mut Value<String>;
+    fn id_mut(&mut self) -> &mut Value<String>;
     fn group_name(&self) -> &Value<String>;
     fn group_name_mut(&mut self) -> &mut Value<String>;
     fn cidrs(&self) -> &Value<BTreeSet<Value<String>>>;
     fn cidrs_mut(&mut self) -> &mut Value<BTreeSet<Value<String>>>;
     fn allow_public(&self) -> bool;
-    fn timeouts(&self) -> &Value<Vec<TimeoutsCud>>;
-    fn timeouts_mut(&mut self) -> &mut Value<Vec<TimeoutsCud>>;
+    fn allow_public_mut(&mut self) -> &mut Value<bool>;
 }
 
 /// Declares the state struct of one attachment, with its target attribute's name.
@@ -67,13 +78,30 @@ macro_rules! whitelist_state {
         }
 
         impl $crate::resources::whitelist_attachment::WhitelistState for $name {
+            const TARGET_ATTR: &'static str = stringify!($target);
+            fn field(
+                f: $crate::resources::whitelist_attachment::F,
+            ) -> (
+                $crate::framework::attr::Getter<Self>,
+                $crate::framework::attr::Setter<Self>,
+            ) {
+                use $crate::resources::whitelist_attachment::F;
+                match f {
+                    F::Id => $crate::field!(id),
+                    F::Target => $crate::field!($target),
+                    F::GroupName => $crate::field!(group_name),
+                    F::Cidrs => $crate::field!(cidrs),
+                    F::AllowPublic => $crate::field!(allow_public),
+                    F::Timeouts => $crate::field!(timeouts),
+                }
+            }
             fn target(&self) -> &tf_provider::value::Value<String> {
                 &self.$target
             }
             fn target_mut(&mut self) -> &mut tf_provider::value::Value<String> {
                 &mut self.$target
             }
-            fn id(&mut self) -> &mut tf_provider::value::Value<String> {
+            fn id_mut(&mut self) -> &mut tf_provider::value::Value<String> {
                 &mut self.id
             }
             fn group_name(&self) -> &tf_provider::value::Value<String> {
@@ -99,44 +127,40 @@ macro_rules! whitelist_state {
             fn allow_public(&self) -> bool {
                 matches!(self.allow_public, tf_provider::value::Value::Value(true))
             }
-            fn timeouts(
-                &self,
-            ) -> &tf_provider::value::Value<Vec<$crate::framework::timeouts::TimeoutsCud>> {
-                &self.timeouts
-            }
-            fn timeouts_mut(
-                &mut self,
-            ) -> &mut tf_provider::value::Value<Vec<$crate::framework::timeouts::TimeoutsCud>> {
-                &mut self.timeouts
+            fn allow_public_mut(&mut self) -> &mut tf_provider::value::Value<bool> {
+                &mut self.allow_public
             }
         }
     };
 }
 pub(crate) use whitelist_state;
 
-/// A group as read from the target: `None` = the group does not exist.
-pub type Group = Option<Vec<String>>;
+/// One whitelist group as the target reports it.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub entries: Vec<String>,
+    /// Owned by another service (RDS `hidden` groups of DMS, DTS, DAS …): never written.
+    pub protected: bool,
+}
 
 /// One service's side of an attachment.
 #[async_trait]
 pub trait Target: Send + Sync + 'static {
     type State: WhitelistState;
-    /// `instance_id` / `cluster_id`.
-    const TARGET_ATTR: &'static str;
     /// "RDS instance" / "HBase cluster".
     const TARGET_KIND: &'static str;
-    /// Prefix of the target's IDs (`rm-`, `hb-`).
-    const ID_PREFIX: &'static str;
-    /// Key prefix of the per-target edit lock.
+    /// An example ID, for messages.
+    const EXAMPLE_ID: &'static str;
+    /// Key prefix of the per-target edit lock and the create journal.
     const LOCK: &'static str;
     const RESOURCE: &'static str;
     const DESCRIPTION: &'static str;
+    /// Entries all groups of one target may hold together.
+    const MAX_ENTRIES: usize;
 
-    /// The target's groups by name; `Ok(None)` when the target does not exist.
-    async fn read_groups(
-        client: &Client,
-        target: &str,
-    ) -> Result<Option<Vec<(String, Vec<String>)>>, Error>;
+    /// The target's groups; `Ok(None)` when the target does not exist.
+    async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
     /// Sets the content of one group (creating it if needed).
     async fn write_group(
         client: &Client,
@@ -146,21 +170,11 @@ pub trait Target: Send + Sync + 'static {
     ) -> Result<(), Error>;
 }
 
-pub struct WhitelistAttachment<T: Target> {
-    client: ClientCell,
-    facts: SharedFacts,
-    locks: SharedLocks,
-    _t: PhantomData<T>,
-}
+pub struct WhitelistAttachment<T: Target>(PhantomData<T>);
 
-impl<T: Target> WhitelistAttachment<T> {
-    pub fn new(client: ClientCell, facts: SharedFacts, locks: SharedLocks) -> Self {
-        Self {
-            client,
-            facts,
-            locks,
-            _t: PhantomData,
-        }
+impl<T: Target> Default for WhitelistAttachment<T> {
+    fn default() -> Self {
+        Self(PhantomData)
     }
 }
 
@@ -178,10 +192,6 @@ fn cidr_strings(v: &Value<BTreeSet<Value<String>>>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn group_of<'a>(groups: &'a [(String, Vec<String>)], name: &str) -> Option<&'a Vec<String>> {
-    groups.iter().find(|(n, _)| n == name).map(|(_, e)| e)
-}
-
 /// The same entries, whatever the order and spelling (`10.0.0.5` = `10.0.0.5/32`).
 fn same_set(a: &[String], b: &[String]) -> bool {
     a.len() == b.len()
@@ -194,110 +204,118 @@ fn is_placeholder(entries: &[String]) -> bool {
     entries.iter().all(|e| e == DENY_ALL || e == "127.0.0.1/32")
 }
 
+/// The group of that name, unless absent or only the placeholder.
+fn live<'a>(groups: &'a [Group], name: &str) -> Option<&'a Group> {
+    groups
+        .iter()
+        .find(|g| g.name == name)
+        .filter(|g| !is_placeholder(&g.entries))
+}
+
+/// An ID's shape (`rm-…`, `pgm-…`, `hb-…`, `ld-…`): a lower-case prefix, `-`, lower-case letters
+/// and digits. Existence is checked at plan; no prefix list can keep up with the cloud's.
+fn id_shape(id: &str) -> bool {
+    id.split_once('-').is_some_and(|(prefix, rest)| {
+        (1..=8).contains(&prefix.len())
+            && prefix.bytes().all(|b| b.is_ascii_lowercase())
+            && !rest.is_empty()
+            && rest.len() <= 64
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
 impl<T: Target> WhitelistAttachment<T> {
-    fn check_config(diags: &mut Diagnostics, c: &T::State) {
-        if let Some(t) = known(c.target()) {
-            if !t.starts_with(T::ID_PREFIX)
-                || t.len() <= T::ID_PREFIX.len()
-                || t.contains(char::is_whitespace)
-            {
-                diags.error(
-                    format!("Invalid {}", T::TARGET_ATTR),
-                    format!(
-                        "`{t}` is not a {} ID (they start with `{}`).",
-                        T::TARGET_KIND,
-                        T::ID_PREFIX
-                    ),
-                    AttributePath::new(T::TARGET_ATTR),
-                );
-            }
-        }
-        if let Some(g) = known(c.group_name()) {
-            if let Err(e) = validate::whitelist::group_name(g) {
-                diags.error(
-                    "Invalid group_name",
-                    format!("{e}."),
-                    AttributePath::new("group_name"),
-                );
-            }
-        }
-        if let Value::Value(set) = c.cidrs() {
-            if set.iter().all(|v| v.is_value()) {
-                if let Err(errors) = validate::whitelist::entries(
-                    set.iter()
-                        .filter_map(|v| v.as_ref_option().map(|s| s.as_str())),
-                    c.allow_public(),
-                ) {
-                    for e in errors {
-                        diags.error(
-                            "Invalid cidrs",
-                            format!("{e}."),
-                            AttributePath::new("cidrs"),
-                        );
-                    }
-                }
-            }
-        }
-        timeouts::validate(diags, c.timeouts());
+    fn at(f: F) -> Getter<T::State> {
+        T::State::field(f).0
     }
 
-    /// Warns when an entry is a network link's ENI address (seed 000: they can change).
-    async fn warn_eni_ips(&self, diags: &mut Diagnostics, client: &Client, s: &T::State) {
-        let cidrs = cidr_strings(s.cidrs());
-        if cidrs.is_empty() {
-            return;
-        }
-        for eni in self.facts.link_enis(client).await {
-            if cidrs.iter().any(|c| same_cidr(c, &eni.ip)) {
-                diags.warning(
-                    format!("{} is an ENI address of network link {}", eni.ip, eni.link),
-                    format!(
-                        "MaxCompute's ENI addresses can change when the link is reconfigured. Whitelist the \
-                         vSwitch CIDR instead: `{}` (`maxcompute_network_link.<name>.vswitch_cidr`).",
-                        eni.vswitch_cidr
-                    ),
-                    AttributePath::new("cidrs"),
-                );
-            }
-        }
+    fn target_and_group(s: &T::State) -> (String, String) {
+        (
+            known(s.target()).unwrap_or_default().to_string(),
+            known(s.group_name()).unwrap_or(DEFAULT_GROUP).to_string(),
+        )
     }
 
     fn lock_key(target: &str) -> String {
         format!("{}:{target}", T::LOCK)
     }
 
-    /// Writes the group under the target's lock, retrying while the target is busy.
-    async fn write(
-        &self,
-        client: &Client,
-        s: &T::State,
-        entries: &[String],
-        op: &str,
-    ) -> Result<(), Error> {
-        let target = known(s.target()).unwrap_or_default().to_string();
-        let group = known(s.group_name()).unwrap_or(DEFAULT_GROUP).to_string();
-        let timeout = timeouts::get(s.timeouts(), op, TIMEOUT);
-        let _guard = self.locks.lock(&Self::lock_key(&target)).await;
+    fn not_found(client: &Client, target: &str) -> Problem<T::State> {
+        Problem::at(
+            Self::at(F::Target),
+            format!("{} {target} not found", T::TARGET_KIND),
+            format!(
+                "No {} with this ID in region {}. Check the ID and the provider's region.",
+                T::TARGET_KIND,
+                client.region()
+            ),
+        )
+    }
+
+    fn protected(target: &str, group: &str) -> Problem<T::State> {
+        Problem::at(
+            Self::at(F::GroupName),
+            format!(
+                "Whitelist group {group} of {} {target} belongs to another service",
+                T::TARGET_KIND
+            ),
+            "It is a hidden group that a cloud service (DMS, DTS, DAS …) owns; writing it would \
+             break that service. Pick another `group_name`, e.g. `maxcompute`.",
+        )
+    }
+
+    fn exists(target: &str, group: &Group) -> Problem<T::State> {
+        Problem::at(
+            Self::at(F::GroupName),
+            format!(
+                "Whitelist group {} already exists on {} {target}",
+                group.name,
+                T::TARGET_KIND
+            ),
+            format!(
+                "It holds {}; this attachment would overwrite them. Pick another `group_name`, or \
+                 bring the group under Terraform: `terraform import {}.<name> {target}:{}`.",
+                group.entries.join(", "),
+                T::RESOURCE,
+                group.name
+            ),
+        )
+    }
+
+    /// Entries the other groups of the target hold, for the per-target limit.
+    fn others_count(groups: &[Group], mine: &str) -> usize {
+        groups
+            .iter()
+            .filter(|g| g.name != mine && !is_placeholder(&g.entries))
+            .map(|g| g.entries.len())
+            .sum()
+    }
+
+    /// Writes the group, retrying while the target is busy. The caller holds the target's lock.
+    async fn write(ctx: &Ctx<'_>, s: &T::State, entries: &[String]) -> Result<(), Error> {
+        let (target, group) = Self::target_and_group(s);
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
-        until_not_busy(&what, timeout, client.stop_signal(), || {
-            T::write_group(client, &target, &group, entries)
+        until_not_busy(&what, ctx.deadline, ctx.client.stop_signal(), || {
+            T::write_group(ctx.client, &target, &group, entries)
         })
         .await
     }
 
     /// The state from the target's groups; `Ok(None)` when the target or the group is gone.
-    async fn refresh(client: &Client, mut s: T::State) -> Result<Option<T::State>, Error> {
-        let target = known(s.target()).unwrap_or_default().to_string();
-        let group = known(s.group_name()).unwrap_or(DEFAULT_GROUP).to_string();
+    async fn read_state(client: &Client, mut s: T::State) -> Result<Option<T::State>, Error> {
+        let (target, group) = Self::target_and_group(&s);
         let Some(groups) = T::read_groups(client, &target).await? else {
             return Ok(None);
         };
-        let Some(entries) = group_of(&groups, &group).filter(|e| !is_placeholder(e)) else {
+        let Some(found) = live(&groups, &group) else {
             return Ok(None);
         };
         // Keep the configured spelling of entries the service reports differently (`/32`).
         let prior = cidr_strings(s.cidrs());
-        let set: BTreeSet<Value<String>> = entries
+        let set: BTreeSet<Value<String>> = found
+            .entries
             .iter()
             .filter(|e| *e != DENY_ALL)
             .map(|e| {
@@ -311,363 +329,349 @@ impl<T: Target> WhitelistAttachment<T> {
             })
             .collect();
         *s.cidrs_mut() = Value::Value(set);
-        *s.id() = Value::Value(format!("{target}:{group}"));
+        *s.id_mut() = Value::Value(format!("{target}:{group}"));
         *s.group_name_mut() = Value::Value(group);
-        if s.timeouts().is_null() {
-            *s.timeouts_mut() = Value::Value(Vec::new());
+        if s.allow_public_mut().is_null() {
+            *s.allow_public_mut() = Value::Value(false);
         }
         Ok(Some(s))
+    }
+
+    /// Warns when an entry is a network link's ENI address (they can change).
+    async fn warn_eni_ips(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>) {
+        let cidrs = cidr_strings(plan.planned.cidrs());
+        if cidrs.is_empty() {
+            return;
+        }
+        for eni in ctx.facts.link_enis(ctx.client).await {
+            if cidrs.iter().any(|c| same_cidr(c, &eni.ip)) {
+                plan.findings.warning(Problem::at(
+                    Self::at(F::Cidrs),
+                    format!("{} is an ENI address of network link {}", eni.ip, eni.link),
+                    format!(
+                        "MaxCompute's ENI addresses can change when the link is reconfigured. \
+                         Whitelist the vSwitch CIDR instead: `{}` \
+                         (`maxcompute_network_link.<name>.vswitch_cidr`).",
+                        eni.vswitch_cidr
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// At plan: the target exists, the group is free (or ours), the target's limit holds.
+    async fn check_target(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>) {
+        let (target, group) = Self::target_and_group(&plan.planned);
+        let groups = match T::read_groups(ctx.client, &target).await {
+            Ok(Some(g)) => g,
+            Ok(None) => return plan.findings.error(Self::not_found(ctx.client, &target)),
+            Err(e) => {
+                let what = format!("looking up {} {target}", T::TARGET_KIND);
+                return plan
+                    .findings
+                    .error(Problem::client(ctx.client, &what, &e).on(Self::at(F::Target)));
+            }
+        };
+        let creating = plan.prior.is_none();
+        match groups.iter().find(|g| g.name == group) {
+            Some(g) if g.protected => plan.findings.error(Self::protected(&target, &group)),
+            Some(g) if creating && !is_placeholder(&g.entries) => {
+                let key = format!("{}:{target}:{group}", T::LOCK);
+                if !ctx.journal.unfinished(&key) {
+                    plan.findings.error(Self::exists(&target, g));
+                }
+            }
+            _ => {}
+        }
+        let wanted = cidr_strings(plan.planned.cidrs()).len();
+        let others = Self::others_count(&groups, &group);
+        if plan.planned.cidrs().is_known() && wanted + others > T::MAX_ENTRIES {
+            plan.findings.error(Problem::at(
+                Self::at(F::Cidrs),
+                format!("Too many whitelist entries for {} {target}", T::TARGET_KIND),
+                format!(
+                    "The other groups of the {} hold {others} entries; with these {wanted} the \
+                     total would pass the {} it allows. Use wider CIDR blocks (the link's \
+                     `vswitch_cidr`) or remove entries.",
+                    T::TARGET_KIND,
+                    T::MAX_ENTRIES
+                ),
+            ));
+        }
     }
 }
 
 #[async_trait]
-impl<T: Target> Resource for WhitelistAttachment<T> {
-    type State<'a> = T::State;
-    type PrivateState<'a> = Value<StructEmpty>;
-    type ProviderMetaState<'a> = Value<StructEmpty>;
+impl<T: Target> ManagedResource for WhitelistAttachment<T> {
+    type State = T::State;
+    const DESCRIPTION: &'static str = T::DESCRIPTION;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(T::DESCRIPTION),
-                attributes: map! {
-                    "id" => Attr::string(&format!("`<{}>:<group_name>`.", T::TARGET_ATTR)).computed(),
-                    T::TARGET_ATTR => Attr::string(&format!("The {} to open to MaxCompute. Changing it replaces the attachment.", T::TARGET_KIND)).required(),
-                    "group_name" => Attr::string(&format!(
-                        "The whitelist group this attachment owns (default `{DEFAULT_GROUP}`): 2–32 characters, lower-case letters, digits and `_`, starting with a letter and ending with a letter or digit. `default` is refused. Changing it replaces the attachment."
-                    )).optional_computed(),
-                    "cidrs" => Attr::string_set(
-                        "The entries of the group: private IPs or CIDR blocks — the network link's `vswitch_cidr`, never its ENI IPs. At most 1,000. Updated in place.",
-                    ).required(),
-                    "allow_public" => Attr::bool("Allow public (non-RFC 1918) entries such as `0.0.0.0/0` (default `false`).").optional()
-                },
-                blocks: map! { "timeouts" => timeouts::block(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]) },
-                ..Default::default()
-            },
-        })
+    fn attributes() -> Vec<AttrDecl<T::State>> {
+        let target_name: &'static str = T::State::TARGET_ATTR;
+        vec![
+            AttrDecl::new(
+                "id",
+                T::State::field(F::Id),
+                Attr::string(&format!("`<{target_name}>:<group_name>`.")).computed(),
+            ),
+            AttrDecl::new(
+                target_name,
+                T::State::field(F::Target),
+                Attr::string(&format!(
+                    "The {} to open to MaxCompute (e.g. `{}`). Changing it replaces the attachment.",
+                    T::TARGET_KIND,
+                    T::EXAMPLE_ID
+                ))
+                .required(),
+            )
+            .replace()
+            .rule(|s| match known(s.target()) {
+                Some(id) if !id_shape(id) => vec![format!(
+                    "`{id}` is not a {} ID: a lower-case prefix, `-`, then lower-case letters and \
+                     digits, e.g. `{}`",
+                    T::TARGET_KIND,
+                    T::EXAMPLE_ID
+                )],
+                _ => vec![],
+            }),
+            AttrDecl::new(
+                "group_name",
+                T::State::field(F::GroupName),
+                Attr::string(&format!(
+                    "The whitelist group this attachment owns (default `{DEFAULT_GROUP}`): 2–32 \
+                     characters, lower-case letters, digits and `_`, starting with a letter and \
+                     ending with a letter or digit. `default` and the groups other cloud services \
+                     own are refused. Changing it replaces the attachment."
+                ))
+                .optional_computed(),
+            )
+            .replace()
+            .default(|s| *s.group_name_mut() = Value::Value(DEFAULT_GROUP.into()))
+            .rule(|s| {
+                known(s.group_name())
+                    .and_then(|g| validate::whitelist::group_name(g).err())
+                    .map(|e| vec![format!("{e}.")])
+                    .unwrap_or_default()
+            }),
+            AttrDecl::new(
+                "cidrs",
+                T::State::field(F::Cidrs),
+                Attr::string_set(
+                    "The entries of the group: private IPs or CIDR blocks — the network link's \
+                     `vswitch_cidr`, never its ENI IPs. At most 1,000 across all groups of the \
+                     target. Updated in place.",
+                )
+                .required(),
+            )
+            .rule(|s| {
+                let list = cidr_strings(s.cidrs());
+                validate::whitelist::entries(list.iter().map(String::as_str), s.allow_public())
+                    .err()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| format!("{e}."))
+                    .collect()
+            }),
+            AttrDecl::new(
+                "allow_public",
+                T::State::field(F::AllowPublic),
+                Attr::bool("Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default `false`.")
+                    .optional_computed(),
+            )
+            .default(|s| *s.allow_public_mut() = Value::Value(false)),
+            AttrDecl::timeouts(
+                T::State::field(F::Timeouts),
+                &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
+            ),
+        ]
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: T::State) -> Option<()> {
-        Self::check_config(diags, &config);
-        Some(())
+    fn describe(s: &T::State) -> String {
+        let (target, group) = Self::target_and_group(s);
+        format!("whitelist group {group} of {} {target}", T::TARGET_KIND)
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: T::State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(T::State, Value<StructEmpty>)> {
-        let client = client(&self.client, diags)?;
-        let target = known(state.target()).unwrap_or_default().to_string();
-        let group = known(state.group_name())
-            .unwrap_or(DEFAULT_GROUP)
-            .to_string();
-        match Self::refresh(client, state.clone()).await {
-            Ok(Some(s)) => Some((s, private)),
-            Ok(None) => {
-                diags.root_warning(
-                    format!("Whitelist group {group} of {} {target} no longer exists", T::TARGET_KIND),
-                    "The group (or the target) was removed outside Terraform; it has been removed from the state and the next apply creates it again.",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!(
-                        "reading whitelist group {group} of {} {target}",
-                        T::TARGET_KIND
-                    ),
-                    &e,
-                );
-                Some((state, private))
-            }
-        }
+    fn identity(planned: &T::State) -> Option<String> {
+        let (target, group) = Self::target_and_group(planned);
+        Some(format!("{}:{target}:{group}", T::LOCK))
     }
 
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: T::State,
-        _config: T::State,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(T::State, Value<StructEmpty>)> {
-        let mut planned = proposed;
-        if planned.group_name().is_null() {
-            *planned.group_name_mut() = Value::Value(DEFAULT_GROUP.into());
-        }
-        *planned.id() = match (known(planned.target()), known(planned.group_name())) {
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
+        *plan.planned.id_mut() = match (
+            known(plan.planned.target()),
+            known(plan.planned.group_name()),
+        ) {
             (Some(t), Some(g)) => Value::Value(format!("{t}:{g}")),
             _ => Value::Unknown,
         };
-        if planned.timeouts().is_null() {
-            *planned.timeouts_mut() = Value::Value(Vec::new());
+        let Some(ctx) = ctx else { return };
+        if plan.changes(Self::at(F::Cidrs)) {
+            Self::warn_eni_ips(ctx, plan).await;
         }
-        if let Some(c) = self.client.get() {
-            self.warn_eni_ips(diags, c, &planned).await;
+        let target_known = known(plan.planned.target()).is_some_and(id_shape)
+            && plan.planned.group_name().is_known();
+        if target_known && (plan.changes(Self::at(F::Cidrs)) || plan.prior.is_none()) {
+            Self::check_target(ctx, plan).await;
         }
-        Some((planned, Value::Null))
     }
 
-    async fn plan_update<'a>(
+    async fn refresh(
         &self,
-        diags: &mut Diagnostics,
-        prior: T::State,
-        proposed: T::State,
-        _config: T::State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(T::State, Value<StructEmpty>, Vec<AttributePath>)> {
-        let mut planned = proposed;
-        if planned.group_name().is_null() {
-            *planned.group_name_mut() = Value::Value(DEFAULT_GROUP.into());
-        }
-        let mut replace = Vec::new();
-        if planned.target() != prior.target() {
-            replace.push(AttributePath::new(T::TARGET_ATTR));
-        }
-        if planned.group_name() != prior.group_name() {
-            replace.push(AttributePath::new("group_name"));
-        }
-        if !replace.is_empty() {
-            *planned.id() = match (known(planned.target()), known(planned.group_name())) {
-                (Some(t), Some(g)) => Value::Value(format!("{t}:{g}")),
-                _ => Value::Unknown,
-            };
-        }
-        if planned.cidrs() != prior.cidrs() {
-            if let Some(c) = self.client.get() {
-                self.warn_eni_ips(diags, c, &planned).await;
-            }
-        }
-        Some((planned, private, replace))
+        ctx: &Ctx<'_>,
+        s: T::State,
+    ) -> Result<Option<T::State>, Problem<T::State>> {
+        Self::read_state(ctx.client, s.clone()).await.map_err(|e| {
+            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+        })
     }
 
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: T::State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<Value<StructEmpty>> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: T::State,
-        _config: T::State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(T::State, Value<StructEmpty>)> {
-        Self::check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let client = client(&self.client, diags)?;
-        let target = known(planned.target())?.to_string();
-        let group = known(planned.group_name())
-            .unwrap_or(DEFAULT_GROUP)
-            .to_string();
-        // Never take over a group someone else filled: that would overwrite their entries.
-        match T::read_groups(client, &target).await {
-            Ok(None) => {
-                diags.error(
-                    format!("{} {target} not found", T::TARGET_KIND),
-                    format!(
-                        "No {} with this ID in region {}.",
-                        T::TARGET_KIND,
-                        client.region()
-                    ),
-                    AttributePath::new(T::TARGET_ATTR),
-                );
-                return None;
-            }
-            Ok(Some(groups)) => {
-                let wanted = cidr_strings(planned.cidrs());
-                if let Some(entries) = group_of(&groups, &group).filter(|e| !is_placeholder(e)) {
-                    // Exactly the wanted entries: this configuration's own group, written by an
-                    // apply interrupted before it could record it. Adopt it — nothing is lost.
-                    if same_set(entries, &wanted) {
-                        tracing::info!("adopting whitelist group {group} of {} {target}: it already holds exactly the wanted entries", T::TARGET_KIND);
-                        return match Self::refresh(client, planned.clone()).await {
-                            Ok(Some(s)) => Some((s, private)),
-                            _ => None,
-                        };
-                    }
-                    diags.error(
-                        format!("Whitelist group {group} already exists on {} {target}", T::TARGET_KIND),
-                        format!(
-                            "It holds {}; this attachment would overwrite them. Pick another `group_name`, or \
-                             bring the group under Terraform: `terraform import {}.<name> {target}:{group}`.",
-                            entries.join(", "),
-                            T::RESOURCE
-                        ),
-                        AttributePath::new("group_name"),
-                    );
-                    return None;
-                }
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
+    async fn create(&self, ctx: &Ctx<'_>, planned: T::State) -> Result<T::State, Failed<T::State>> {
+        let (target, group) = Self::target_and_group(&planned);
+        let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
+        let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
+        let groups = T::read_groups(ctx.client, &target)
+            .await
+            .map_err(|e| {
+                fail(
                     &format!("reading the whitelist of {} {target}", T::TARGET_KIND),
                     &e,
-                );
-                return None;
+                )
+            })?
+            .ok_or_else(|| Self::not_found(ctx.client, &target))?;
+        let wanted = cidr_strings(planned.cidrs());
+        if let Some(g) = groups.iter().find(|g| g.name == group) {
+            if g.protected {
+                return Err(Self::protected(&target, &group).into());
             }
         }
-        let entries = cidr_strings(planned.cidrs());
-        if let Err(e) = self.write(client, &planned, &entries, "create").await {
-            client_error(
-                diags,
-                client,
-                &format!(
-                    "creating whitelist group {group} on {} {target}",
-                    T::TARGET_KIND
-                ),
-                &e,
+        if let Some(existing) = live(&groups, &group) {
+            // Only this configuration's own group, written by a run that died before it could
+            // record it, is taken over: the journal says so, and the entries are exactly ours.
+            if !(ctx.adopt && same_set(&existing.entries, &wanted)) {
+                return Err(Self::exists(&target, existing).into());
+            }
+            tracing::info!(
+                "adopting {}: this configuration wrote it in an interrupted run",
+                Self::describe(&planned)
             );
-            return None;
+        } else {
+            Self::write(ctx, &planned, &wanted)
+                .await
+                .map_err(|e| fail(&format!("creating {}", Self::describe(&planned)), &e))?;
+            tracing::info!("{} set", Self::describe(&planned));
         }
-        tracing::info!("whitelist group {group} set on {} {target}", T::TARGET_KIND);
-        match Self::refresh(client, planned.clone()).await {
-            Ok(Some(s)) => Some((s, private)),
+        match Self::read_state(ctx.client, planned.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            // Written but not readable yet: record what was written.
             _ => {
                 let mut s = planned;
-                *s.id() = Value::Value(format!("{target}:{group}"));
-                Some((s, private))
+                *s.id_mut() = Value::Value(format!("{target}:{group}"));
+                Ok(s)
             }
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: T::State,
+        ctx: &Ctx<'_>,
+        _prior: T::State,
         planned: T::State,
-        _config: T::State,
-        private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<(T::State, Value<StructEmpty>)> {
-        Self::check_config(diags, &planned);
-        if !diags.errors.is_empty() {
-            return None;
+    ) -> Result<T::State, Failed<T::State>> {
+        let (target, _) = Self::target_and_group(&planned);
+        {
+            let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
+            Self::write(ctx, &planned, &cidr_strings(planned.cidrs()))
+                .await
+                .map_err(|e| {
+                    Problem::client(
+                        ctx.client,
+                        &format!("updating {}", Self::describe(&planned)),
+                        &e,
+                    )
+                })?;
         }
-        let client = client(&self.client, diags)?;
-        let entries = cidr_strings(planned.cidrs());
-        if let Err(e) = self.write(client, &planned, &entries, "update").await {
-            client_error(diags, client, "updating the whitelist group", &e);
-            return Some((prior, private));
-        }
-        match Self::refresh(client, planned.clone()).await {
-            Ok(Some(s)) => Some((s, private)),
-            _ => Some((planned, private)),
+        match Self::read_state(ctx.client, planned.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            _ => Ok(planned),
         }
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: T::State,
-        _private: Value<StructEmpty>,
-        _meta: Value<StructEmpty>,
-    ) -> Option<()> {
-        let client = client(&self.client, diags)?;
-        let target = known(prior.target())?.to_string();
-        let group = known(prior.group_name())
-            .unwrap_or(DEFAULT_GROUP)
-            .to_string();
+    async fn delete(&self, ctx: &Ctx<'_>, prior: T::State) -> Result<(), Problem<T::State>> {
+        let (target, group) = Self::target_and_group(&prior);
+        let what = Self::describe(&prior);
+        let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
         // Already gone (target deleted, or the group emptied by hand): nothing to do.
-        match T::read_groups(client, &target).await {
-            Ok(None) => return Some(()),
-            Ok(Some(groups)) if group_of(&groups, &group).is_none_or(|e| is_placeholder(e)) => {
-                return Some(())
-            }
-            Ok(Some(_)) => {}
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("reading the whitelist of {} {target}", T::TARGET_KIND),
-                    &e,
-                );
-                return None;
-            }
+        match T::read_groups(ctx.client, &target).await {
+            Ok(Some(groups)) if live(&groups, &group).is_some() => {}
+            Ok(_) => return Ok(()),
+            Err(e) => return Err(Problem::client(ctx.client, &format!("reading {what}"), &e)),
         }
         // The services cannot leave a group empty: it keeps the deny-all placeholder.
-        match self
-            .write(client, &prior, &[DENY_ALL.to_string()], "delete")
+        Self::write(ctx, &prior, &[DENY_ALL.to_string()])
             .await
-        {
-            Ok(()) => Some(()),
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!(
-                        "emptying whitelist group {group} of {} {target}",
-                        T::TARGET_KIND
-                    ),
-                    &e,
-                );
-                None
-            }
-        }
+            .map_err(|e| Problem::client(ctx.client, &format!("emptying {what}"), &e))
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(T::State, Value<StructEmpty>)> {
-        let client = client(&self.client, diags)?;
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<T::State, Problem<T::State>> {
+        let target_name = T::State::TARGET_ATTR;
         let Some((target, group)) = id
             .split_once(':')
             .filter(|(t, g)| !t.is_empty() && !g.is_empty())
         else {
-            diags.root_error(
+            return Err(Problem::new(
                 "Invalid import ID",
                 format!(
-                    "Use `<{}>:<group_name>`, e.g. `{}example:maxcompute`.",
-                    T::TARGET_ATTR,
-                    T::ID_PREFIX
+                    "Use `<{target_name}>:<group_name>`, e.g. `{}:maxcompute`.",
+                    T::EXAMPLE_ID
                 ),
-            );
-            return None;
+            ));
         };
         if let Err(e) = validate::whitelist::group_name(group) {
-            diags.root_error("Invalid import ID", format!("The group part: {e}."));
-            return None;
+            return Err(Problem::new(
+                "Invalid import ID",
+                format!("The group part: {e}."),
+            ));
         }
         let mut s = T::State::default();
         *s.target_mut() = Value::Value(target.to_string());
         *s.group_name_mut() = Value::Value(group.to_string());
-        match Self::refresh(client, s).await {
-            Ok(Some(s)) => Some((s, Value::Null)),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Whitelist group {group} not found on {} {target}", T::TARGET_KIND),
-                    "The target or the group does not exist (a group holding only 127.0.0.1 counts as absent).",
-                );
-                None
-            }
-            Err(e) => {
-                client_error(
-                    diags,
-                    client,
-                    &format!("reading the whitelist of {} {target}", T::TARGET_KIND),
-                    &e,
-                );
-                None
-            }
+        match Self::read_state(ctx.client, s.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(Problem::new(
+                format!("Whitelist group {group} not found on {} {target}", T::TARGET_KIND),
+                "The target or the group does not exist (a group holding only 127.0.0.1 counts as absent).",
+            )),
+            Err(e) => Err(Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_shapes_of_every_kind_the_cloud_issues() {
+        for ok in [
+            "rm-bp1abc",
+            "pgm-bp1abc",
+            "hb-bp1abc",
+            "ld-bp1abc",
+            "rm-emu0000000000000001",
+        ] {
+            assert!(id_shape(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "rm-",
+            "-abc",
+            "RM-abc",
+            "rm abc",
+            "rm_abc",
+            "rm-ABC",
+            "toolongprefix-abc",
+        ] {
+            assert!(!id_shape(bad), "{bad}");
         }
     }
 }

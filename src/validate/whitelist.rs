@@ -86,20 +86,23 @@ pub fn group_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// A TCP port list: each 1–65535, none twice, at least one.
-pub fn ports(list: &[i64]) -> Result<(), String> {
+/// A TCP port list: each 1–65535, none twice, at least one. One message per problem, so a list
+/// with three bad ports names all three.
+pub fn ports(list: &[i64]) -> Vec<String> {
     if list.is_empty() {
-        return Err("give at least one port".into());
+        return vec!["give at least one port".into()];
     }
-    if let Some(p) = list.iter().find(|p| !(1..=65535).contains(*p)) {
-        return Err(format!("{p} is not a TCP port (1 to 65535)"));
-    }
+    let mut errors: Vec<String> = list
+        .iter()
+        .filter(|p| !(1..=65535).contains(*p))
+        .map(|p| format!("{p} is not a TCP port (1 to 65535)"))
+        .collect();
     for (i, p) in list.iter().enumerate() {
-        if list[..i].contains(p) {
-            return Err(format!("port {p} is listed twice"));
+        if list[..i].contains(p) && !list[i + 1..].contains(p) {
+            errors.push(format!("port {p} is listed twice"));
         }
     }
-    Ok(())
+    errors
 }
 
 #[cfg(test)]
@@ -149,10 +152,14 @@ mod tests {
 
     #[test]
     fn port_lists() {
-        assert!(ports(&[9083, 8020, 50010]).is_ok());
-        assert!(ports(&[]).is_err());
-        assert!(ports(&[0]).is_err());
-        assert!(ports(&[65536]).is_err());
-        assert!(ports(&[80, 80]).unwrap_err().contains("twice"));
+        assert!(ports(&[9083, 8020, 50010]).is_empty());
+        assert_eq!(ports(&[]).len(), 1);
+        assert_eq!(ports(&[0]).len(), 1);
+        assert_eq!(ports(&[65536]).len(), 1);
+        assert!(ports(&[80, 80])[0].contains("twice"));
+        // Every bad port is named, not only the first.
+        let all = ports(&[0, 70000, 80, -1]);
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all.iter().any(|e| e.contains("70000")) && all.iter().any(|e| e.contains("-1")));
     }
 }

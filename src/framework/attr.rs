@@ -1,0 +1,234 @@
+//! What an attribute means, declared once: its schema (type, required/optional/computed,
+//! description, sensitivity), its rules, its default, and how a change plans (in place, replace,
+//! computed). The adapter (`resource.rs`) reads these declarations for the schema, validation,
+//! defaults, requires-replace and unknown computed values; resource code refers to attributes
+//! only through their struct fields, never by a name string.
+
+use std::any::Any;
+use std::collections::{BTreeMap, BTreeSet};
+
+use tf_provider::schema::NestedBlock;
+use tf_provider::value::Value;
+
+use super::schema::Attr;
+use super::timeouts::{self, TimeoutValues, Timeouts, TimeoutsCud};
+
+/// Whether a value is wholly known (a set with one unknown element is not).
+pub trait Known {
+    fn wholly_known(&self) -> bool {
+        true
+    }
+    /// The `timeouts` block's entries, for the one type that has them.
+    fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        Vec::new()
+    }
+}
+
+impl Known for String {}
+impl Known for i64 {}
+impl Known for bool {}
+impl<T> Known for Vec<Value<T>> {
+    fn wholly_known(&self) -> bool {
+        self.iter().all(|v| !v.is_unknown())
+    }
+}
+impl<T> Known for BTreeSet<Value<T>> {
+    fn wholly_known(&self) -> bool {
+        self.iter().all(|v| !v.is_unknown())
+    }
+}
+impl<T> Known for BTreeMap<String, Value<T>> {
+    fn wholly_known(&self) -> bool {
+        self.values().all(|v| !v.is_unknown())
+    }
+}
+impl Known for Vec<Timeouts> {
+    fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        self.first().map(|t| t.entries()).unwrap_or_default()
+    }
+}
+impl Known for Vec<TimeoutsCud> {
+    fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        self.first().map(|t| t.entries()).unwrap_or_default()
+    }
+}
+
+/// One attribute's value seen without its type: what the adapter needs to plan it.
+pub trait Slot: Send + Sync {
+    fn is_null(&self) -> bool;
+    fn is_unknown(&self) -> bool;
+    /// A value, and every element of it known.
+    fn is_known(&self) -> bool;
+    fn same_as(&self, other: &dyn Slot) -> bool;
+    fn set_unknown(&mut self);
+    fn set_empty_list(&mut self);
+    fn copy_from(&mut self, other: &dyn Slot);
+    fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T> Slot for Value<T>
+where
+    T: Known + PartialEq + Clone + Send + Sync + Default + 'static,
+{
+    fn is_null(&self) -> bool {
+        Value::is_null(self)
+    }
+    fn is_unknown(&self) -> bool {
+        Value::is_unknown(self)
+    }
+    fn is_known(&self) -> bool {
+        matches!(self, Value::Value(v) if v.wholly_known())
+    }
+    fn same_as(&self, other: &dyn Slot) -> bool {
+        other.as_any().downcast_ref::<Self>() == Some(self)
+    }
+    fn set_unknown(&mut self) {
+        *self = Value::Unknown;
+    }
+    fn set_empty_list(&mut self) {
+        *self = Value::Value(T::default());
+    }
+    fn copy_from(&mut self, other: &dyn Slot) {
+        if let Some(v) = other.as_any().downcast_ref::<Self>() {
+            *self = v.clone();
+        }
+    }
+    fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)> {
+        match self {
+            Value::Value(v) => v.timeout_entries(),
+            _ => Vec::new(),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Reads one field of a state struct.
+pub type Getter<S> = fn(&S) -> &dyn Slot;
+/// Writes one field of a state struct.
+pub type Setter<S> = fn(&mut S) -> &mut dyn Slot;
+
+/// `field!(vpc_id)`: the getter and setter of a state field, for a declaration or a finding.
+#[macro_export]
+macro_rules! field {
+    ($f:ident) => {
+        (
+            |s: &_| &s.$f as &dyn $crate::framework::attr::Slot,
+            |s: &mut _| &mut s.$f as &mut dyn $crate::framework::attr::Slot,
+        )
+    };
+}
+
+/// `at!(vpc_id)`: the getter alone, to put a finding on that attribute.
+#[macro_export]
+macro_rules! at {
+    ($f:ident) => {
+        Some((|s: &_| &s.$f as &dyn $crate::framework::attr::Slot) as _)
+    };
+}
+
+/// How a change of the attribute plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Updated in place.
+    InPlace,
+    /// A new value replaces the object.
+    Replace,
+    /// Set by the provider: unknown on create and on replace, otherwise the prior value
+    /// (the resource's `plan` may compute it).
+    Computed,
+}
+
+/// A rule over the whole state, run when the attribute is known; returns one message per problem.
+pub type Rule<S> = fn(&S) -> Vec<String>;
+
+/// One attribute (or the `timeouts` block) of a resource.
+pub struct AttrDecl<S> {
+    pub name: &'static str,
+    pub get: Getter<S>,
+    pub set: Setter<S>,
+    pub kind: Kind,
+    pub change: Change,
+    pub default: Option<fn(&mut S)>,
+    pub rules: Vec<Rule<S>>,
+}
+
+/// What terraform sees.
+pub enum Kind {
+    Attribute(Attr),
+    /// The `timeouts` block with its operations and their defaults.
+    Timeouts(&'static [(&'static str, &'static str)]),
+}
+
+impl<S> AttrDecl<S> {
+    /// An attribute. Its change behaviour follows from the schema (computed-only: `Computed`;
+    /// otherwise in place) until said otherwise.
+    pub fn new(name: &'static str, (get, set): (Getter<S>, Setter<S>), attr: Attr) -> Self {
+        let change = if attr.is_computed_only() {
+            Change::Computed
+        } else {
+            Change::InPlace
+        };
+        Self {
+            name,
+            get,
+            set,
+            kind: Kind::Attribute(attr),
+            change,
+            default: None,
+            rules: Vec::new(),
+        }
+    }
+
+    /// The `timeouts` block: `(operation, default)` pairs. Its values are checked here.
+    pub fn timeouts(
+        (get, set): (Getter<S>, Setter<S>),
+        ops: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Self {
+            name: "timeouts",
+            get,
+            set,
+            kind: Kind::Timeouts(ops),
+            change: Change::InPlace,
+            default: None,
+            rules: Vec::new(),
+        }
+    }
+
+    pub fn replace(mut self) -> Self {
+        self.change = Change::Replace;
+        self
+    }
+
+    /// For an Optional+Computed attribute: set by the provider when the configuration leaves it out.
+    pub fn computed_when_unset(mut self) -> Self {
+        self.change = Change::Computed;
+        self
+    }
+
+    /// The value used when the configuration leaves the attribute out (planned, and stored).
+    pub fn default(mut self, set: fn(&mut S)) -> Self {
+        self.default = Some(set);
+        self
+    }
+
+    pub fn rule(mut self, rule: Rule<S>) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Whether `get` reads this attribute (compared by the field's address).
+    pub fn is(&self, state: &S, get: Getter<S>) -> bool {
+        std::ptr::addr_eq((self.get)(state), get(state))
+    }
+
+    pub fn block(&self) -> Option<NestedBlock> {
+        match &self.kind {
+            Kind::Timeouts(ops) => Some(timeouts::block(ops)),
+            Kind::Attribute(_) => None,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The one adapter between a data source and the plugin protocol: declared attributes and rules
+//! (as for resources), one typed `read`; every failure is a diagnostic on its attribute.
+
+use std::fmt::Debug;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tf_provider::schema::{Block, Description, Schema};
+use tf_provider::value::{StructEmpty, Value};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
+
+use super::attr::{AttrDecl, Kind};
+use super::resource::{guard, At, Ctx, Findings, Problem, Shared};
+
+/// A data source, declared.
+#[async_trait]
+pub trait LookupSource: Send + Sync + 'static {
+    type State: Serialize + DeserializeOwned + Clone + Default + Debug + Send + Sync + 'static;
+    const DESCRIPTION: &'static str;
+
+    fn attributes() -> Vec<AttrDecl<Self::State>>;
+
+    /// Rules across attributes, run when the whole configuration is known.
+    fn check(_config: &Self::State, _out: &mut Findings<Self::State>) {}
+
+    /// Whether the lookup needs the cloud (a table lookup does not need a configured client).
+    const NEEDS_CLIENT: bool = true;
+
+    async fn read(
+        &self,
+        ctx: Option<&Ctx<'_>>,
+        config: Self::State,
+    ) -> Result<(Self::State, Findings<Self::State>), Problem<Self::State>>;
+}
+
+/// The adapter: `tf_provider::DataSource` for any [`LookupSource`].
+pub struct Lookup<D: LookupSource> {
+    source: D,
+    shared: Shared,
+    decls: Vec<AttrDecl<D::State>>,
+}
+
+impl<D: LookupSource> Lookup<D> {
+    pub fn new(source: D, shared: Shared) -> Self {
+        Self {
+            source,
+            shared,
+            decls: D::attributes(),
+        }
+    }
+
+    fn emit(&self, diags: &mut Diagnostics, state: &D::State, findings: Findings<D::State>) {
+        let path = |at: &At<D::State>| match at {
+            At::Root => None,
+            At::Path(p) => Some(p.clone()),
+            At::Field(get) => self
+                .decls
+                .iter()
+                .find(|d| d.is(state, *get))
+                .map(|d| AttributePath::new(d.name)),
+        };
+        for p in findings.errors {
+            match path(&p.at) {
+                Some(a) => diags.error(p.summary, p.detail, a),
+                None => diags.root_error(p.summary, p.detail),
+            }
+        }
+        for p in findings.warnings {
+            match path(&p.at) {
+                Some(a) => diags.warning(p.summary, p.detail, a),
+                None => diags.root_warning(p.summary, p.detail),
+            }
+        }
+    }
+
+    fn config_findings(&self, s: &D::State) -> Findings<D::State> {
+        let mut out = Findings::default();
+        let mut all_known = true;
+        for d in &self.decls {
+            let slot = (d.get)(s);
+            all_known &= !slot.is_unknown();
+            if matches!(d.kind, Kind::Attribute(_)) && slot.is_known() {
+                for rule in &d.rules {
+                    for message in rule(s) {
+                        out.error(Problem {
+                            at: At::Field(d.get),
+                            summary: format!("Invalid {}", d.name),
+                            detail: message,
+                        });
+                    }
+                }
+            }
+        }
+        if all_known {
+            D::check(s, &mut out);
+        }
+        out
+    }
+}
+
+#[async_trait]
+impl<D: LookupSource> DataSource for Lookup<D> {
+    type State<'a> = D::State;
+    type ProviderMetaState<'a> = Value<StructEmpty>;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let mut block = Block {
+            version: 1,
+            description: Description::markdown(D::DESCRIPTION),
+            ..Default::default()
+        };
+        for d in &self.decls {
+            if let Kind::Attribute(attr) = &d.kind {
+                block
+                    .attributes
+                    .insert(d.name.to_string(), attr.attribute());
+            }
+        }
+        Some(Schema { version: 1, block })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+        let findings = self.config_findings(&config);
+        self.emit(diags, &config, findings);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: D::State,
+        _meta: Value<StructEmpty>,
+    ) -> Option<D::State> {
+        let findings = self.config_findings(&config);
+        if !findings.errors.is_empty() {
+            self.emit(diags, &config, findings);
+            return guard(diags, "read the data source", None);
+        }
+        let ctx = match self.shared.client.get() {
+            Some(client) => Some(Ctx {
+                client,
+                facts: &self.shared.facts,
+                locks: &self.shared.locks,
+                journal: &self.shared.journal,
+                deadline: std::time::Duration::from_secs(300),
+                token: String::new(),
+                adopt: false,
+            }),
+            None if D::NEEDS_CLIENT => {
+                super::client(&self.shared.client, diags);
+                return None;
+            }
+            None => None,
+        };
+        let out = match self.source.read(ctx.as_ref(), config.clone()).await {
+            Ok((state, findings)) => {
+                let failed = !findings.errors.is_empty();
+                self.emit(diags, &state, findings);
+                (!failed).then_some(state)
+            }
+            Err(p) => {
+                let mut f = Findings::default();
+                f.error(p);
+                self.emit(diags, &config, f);
+                None
+            }
+        };
+        guard(diags, "read the data source", out)
+    }
+}

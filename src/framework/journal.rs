@@ -1,0 +1,128 @@
+//! The create journal: how the provider tells an object *this configuration* was making from
+//! somebody else's object of the same name.
+//!
+//! Before a create sends anything, an entry naming the object (`network_link:mylink`,
+//! `rds:rm-1:maxcompute` …) is written under the working directory's data directory
+//! (`.terraform/`, or `TF_DATA_DIR`), per terraform workspace. When the create returns — the
+//! object made and handed to terraform, or nothing left behind — the entry is removed. An entry
+//! that is still there at the next create was left by a run that died in between (killed,
+//! crashed, machine lost): only then may an existing object with the same identity be adopted.
+//! A second working directory, or another workspace, has no entry, so it gets "already exists
+//! … import" and never takes over (or later deletes) an object another state owns.
+//!
+//! The journal is best effort: if it cannot be written, nothing is ever adopted.
+
+use std::path::PathBuf;
+
+/// The journal of one provider process (one working directory and workspace).
+#[derive(Debug, Clone)]
+pub struct Journal {
+    dir: Option<PathBuf>,
+}
+
+impl Journal {
+    /// The journal of the working directory terraform runs the provider in.
+    pub fn from_environment() -> Self {
+        let data_dir = std::env::var_os("TF_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(".terraform"));
+        let workspace = std::env::var("TF_WORKSPACE")
+            .ok()
+            .filter(|w| !w.is_empty())
+            .or_else(|| {
+                std::fs::read_to_string(data_dir.join("environment"))
+                    .ok()
+                    .map(|w| w.trim().to_string())
+                    .filter(|w| !w.is_empty())
+            })
+            .unwrap_or_else(|| "default".into());
+        let dir = std::env::current_dir()
+            .ok()
+            .map(|cwd| cwd.join(&data_dir))
+            .map(|d| d.join("maxcompute-creates").join(file_name(&workspace)));
+        Self { dir }
+    }
+
+    /// A journal in `dir` (tests).
+    pub fn at(dir: PathBuf) -> Self {
+        Self { dir: Some(dir) }
+    }
+
+    /// A journal that records nothing and never allows adoption.
+    pub fn disabled() -> Self {
+        Self { dir: None }
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        self.dir.as_ref().map(|d| d.join(file_name(key)))
+    }
+
+    /// Whether a create of `key` was begun and never finished.
+    pub fn unfinished(&self, key: &str) -> bool {
+        self.path(key).is_some_and(|p| p.exists())
+    }
+
+    /// Records that a create of `key` begins.
+    pub fn begin(&self, key: &str) {
+        let Some(path) = self.path(key) else { return };
+        let written = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|()| std::fs::write(&path, key));
+        if let Err(e) = written {
+            tracing::debug!("create journal: could not record {key}: {e}");
+        }
+    }
+
+    /// Records that the create of `key` ended (the object is in terraform's hands, or gone).
+    pub fn finish(&self, key: &str) {
+        if let Some(path) = self.path(key) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A file name for any key: safe characters kept, the rest escaped, so keys never collide.
+fn file_name(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '.' => c.to_string(),
+            _ => format!("_{:x}_", c as u32),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_create_is_remembered_until_finished() {
+        let dir = tempfile_dir();
+        let j = Journal::at(dir.clone());
+        assert!(!j.unfinished("network_link:a"));
+        j.begin("network_link:a");
+        assert!(j.unfinished("network_link:a"));
+        assert!(!j.unfinished("network_link:b"));
+        // Another process of the same working directory sees it.
+        assert!(Journal::at(dir.clone()).unfinished("network_link:a"));
+        j.finish("network_link:a");
+        assert!(!j.unfinished("network_link:a"));
+        assert!(!Journal::disabled().unfinished("network_link:a"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn keys_never_collide() {
+        assert_ne!(file_name("rds:rm-1:a_b"), file_name("rds:rm-1:a:b"));
+        assert_ne!(file_name("a/b"), file_name("a_b"));
+        assert!(!file_name("../x").contains('/'));
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("journal-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+}

@@ -1,0 +1,688 @@
+//! The one adapter between a resource and the plugin protocol.
+//!
+//! A resource implements [`ManagedResource`]: its attribute declarations, its config rules,
+//! its plan-time cloud checks, and its cloud calls (refresh, create, update, delete, import),
+//! each returning a typed result. [`Managed`] turns that into `tf_provider::Resource` for every
+//! resource, so the promises hold by construction:
+//! - defaults, requires-replace and unknown computed values come from the declarations;
+//! - config rules run at validate, and again at apply (values unknown at plan are known then);
+//! - "gone" is a warning and a removal from the state;
+//! - a create that fails part-way returns what it made ([`Failed::state`]), which is recorded
+//!   (tainted) — or undoes it and returns nothing;
+//! - creates are journaled ([`super::journal`]) so only this configuration's own interrupted
+//!   create is ever adopted;
+//! - no operation can end without a diagnostic: failures are values, and [`guard`] adds one
+//!   should a path ever return nothing without saying why.
+
+use std::fmt::Debug;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tf_provider::schema::{Block, Description, Schema};
+use tf_provider::value::{StructEmpty, Value};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::attr::{AttrDecl, Change, Getter, Kind};
+use super::journal::Journal;
+use super::locks::TargetLocks;
+use super::timeouts::parse_duration;
+use super::{ClientCell, Private, SharedFacts, SharedLocks};
+use crate::client::{Client, Error};
+use crate::validate::cloud::Facts;
+
+/// Where a finding goes.
+pub enum At<S> {
+    /// The resource as a whole.
+    Root,
+    /// The attribute a field is declared as.
+    Field(Getter<S>),
+    /// A path inside a block (`timeouts[0].create`).
+    Path(AttributePath),
+}
+
+impl<S> Clone for At<S> {
+    fn clone(&self) -> Self {
+        match self {
+            At::Root => At::Root,
+            At::Field(g) => At::Field(*g),
+            At::Path(p) => At::Path(p.clone()),
+        }
+    }
+}
+
+/// One problem, with what to do about it.
+pub struct Problem<S> {
+    pub at: At<S>,
+    pub summary: String,
+    pub detail: String,
+}
+
+impl<S> Problem<S> {
+    pub fn new(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            at: At::Root,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// On the attribute `get` reads.
+    pub fn at(get: Getter<S>, summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            at: At::Field(get),
+            ..Self::new(summary, detail)
+        }
+    }
+
+    /// A failed cloud call: what was being done, the cloud's answer and what to check.
+    pub fn client(client: &Client, what: &str, error: &Error) -> Self {
+        Self::new(format!("Error {what}"), super::diag::detail(client, error))
+    }
+
+    pub fn on(mut self, get: Getter<S>) -> Self {
+        self.at = At::Field(get);
+        self
+    }
+}
+
+/// A create or update that did not finish. `state` is what exists now: recorded (a create's is
+/// tainted, so the next apply replaces it). `None` when nothing was made, or it was undone.
+pub struct Failed<S> {
+    pub problem: Problem<S>,
+    pub state: Option<S>,
+}
+
+impl<S> Failed<S> {
+    /// Nothing exists (nothing was made, or it was undone).
+    pub fn nothing(problem: Problem<S>) -> Self {
+        Self {
+            problem,
+            state: None,
+        }
+    }
+
+    /// `state` exists and must be recorded.
+    pub fn partial(problem: Problem<S>, state: S) -> Self {
+        Self {
+            problem,
+            state: Some(state),
+        }
+    }
+}
+
+impl<S> From<Problem<S>> for Failed<S> {
+    fn from(problem: Problem<S>) -> Self {
+        Failed::nothing(problem)
+    }
+}
+
+/// Errors and warnings found while planning or validating.
+pub struct Findings<S> {
+    pub errors: Vec<Problem<S>>,
+    pub warnings: Vec<Problem<S>>,
+}
+
+impl<S> Default for Findings<S> {
+    fn default() -> Self {
+        Self {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl<S> Findings<S> {
+    pub fn error(&mut self, p: Problem<S>) {
+        self.errors.push(p);
+    }
+    pub fn warning(&mut self, p: Problem<S>) {
+        self.warnings.push(p);
+    }
+}
+
+/// What an operation runs with.
+pub struct Ctx<'a> {
+    pub client: &'a Client,
+    pub facts: &'a Facts,
+    pub locks: &'a TargetLocks,
+    pub journal: &'a Journal,
+    /// How long this operation may wait (its `timeouts` entry, or the declared default).
+    pub deadline: Duration,
+    /// The create's idempotency token, fixed at plan time.
+    pub token: String,
+    /// A create of this object's identity was begun by this working directory and workspace and
+    /// never finished: an identical existing object is this configuration's own.
+    pub adopt: bool,
+}
+
+/// A plan in progress: the resource may fill computed values and report findings.
+pub struct Planning<'a, S> {
+    pub planned: S,
+    pub prior: Option<&'a S>,
+    pub config: &'a S,
+    pub findings: Findings<S>,
+}
+
+impl<S> Planning<'_, S> {
+    /// Whether the attribute changes (always, on create).
+    pub fn changes(&self, get: Getter<S>) -> bool {
+        self.prior
+            .is_none_or(|p| !get(p).same_as(get(&self.planned)))
+    }
+}
+
+/// A resource, declared.
+#[async_trait]
+pub trait ManagedResource: Send + Sync + 'static {
+    type State: Serialize + DeserializeOwned + Clone + Default + Debug + Send + Sync + 'static;
+    const DESCRIPTION: &'static str;
+
+    fn attributes() -> Vec<AttrDecl<Self::State>>;
+
+    /// Rules across attributes (each attribute's own rules are declared with it).
+    fn check(_config: &Self::State, _out: &mut Findings<Self::State>) {}
+
+    /// The object in words, for messages ("security group sg-1").
+    fn describe(state: &Self::State) -> String;
+
+    /// The object's identity before it exists, for the create journal; `None`: never adopted.
+    fn identity(_planned: &Self::State) -> Option<String> {
+        None
+    }
+
+    /// Plan-time work: computed values that can be known now, cloud-aware checks.
+    async fn plan(&self, _ctx: Option<&Ctx<'_>>, _plan: &mut Planning<'_, Self::State>) {}
+
+    /// The object as it is now; `Ok(None)` when it is gone.
+    async fn refresh(
+        &self,
+        ctx: &Ctx<'_>,
+        state: Self::State,
+    ) -> Result<Option<Self::State>, Problem<Self::State>>;
+
+    async fn create(
+        &self,
+        ctx: &Ctx<'_>,
+        planned: Self::State,
+    ) -> Result<Self::State, Failed<Self::State>>;
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: Self::State,
+        planned: Self::State,
+    ) -> Result<Self::State, Failed<Self::State>>;
+
+    async fn delete(&self, ctx: &Ctx<'_>, prior: Self::State) -> Result<(), Problem<Self::State>>;
+
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<Self::State, Problem<Self::State>>;
+}
+
+/// What every resource shares: the configured client, the plan-time cache, the target locks and
+/// the create journal.
+#[derive(Clone)]
+pub struct Shared {
+    pub client: ClientCell,
+    pub facts: SharedFacts,
+    pub locks: SharedLocks,
+    pub journal: Journal,
+}
+
+/// The adapter: `tf_provider::Resource` for any [`ManagedResource`].
+pub struct Managed<R: ManagedResource> {
+    resource: R,
+    shared: Shared,
+    decls: Vec<AttrDecl<R::State>>,
+}
+
+/// How long reads and plans may wait.
+const READ_DEADLINE: Duration = Duration::from_secs(5 * 60);
+
+impl<R: ManagedResource> Managed<R> {
+    pub fn new(resource: R, shared: Shared) -> Self {
+        Self {
+            resource,
+            shared,
+            decls: R::attributes(),
+        }
+    }
+
+    fn path(&self, state: &R::State, at: &At<R::State>) -> Option<AttributePath> {
+        match at {
+            At::Root => None,
+            At::Path(p) => Some(p.clone()),
+            At::Field(get) => self
+                .decls
+                .iter()
+                .find(|d| d.is(state, *get))
+                .map(|d| AttributePath::new(d.name)),
+        }
+    }
+
+    fn emit(&self, diags: &mut Diagnostics, state: &R::State, findings: Findings<R::State>) {
+        for p in findings.errors {
+            match self.path(state, &p.at) {
+                Some(path) => diags.error(p.summary, p.detail, path),
+                None => diags.root_error(p.summary, p.detail),
+            }
+        }
+        for p in findings.warnings {
+            match self.path(state, &p.at) {
+                Some(path) => diags.warning(p.summary, p.detail, path),
+                None => diags.root_warning(p.summary, p.detail),
+            }
+        }
+    }
+
+    fn emit_one(&self, diags: &mut Diagnostics, state: &R::State, problem: Problem<R::State>) {
+        let mut f = Findings::default();
+        f.error(problem);
+        self.emit(diags, state, f);
+    }
+
+    /// Every declared rule whose attribute is known, the timeouts, and the resource's own rules.
+    fn config_findings(&self, s: &R::State) -> Findings<R::State> {
+        let mut out = Findings::default();
+        for d in &self.decls {
+            let slot = (d.get)(s);
+            match &d.kind {
+                Kind::Attribute(_) if slot.is_known() => {
+                    for rule in &d.rules {
+                        for message in rule(s) {
+                            out.error(Problem {
+                                at: At::Field(d.get),
+                                summary: format!("Invalid {}", d.name),
+                                detail: message,
+                            });
+                        }
+                    }
+                }
+                Kind::Timeouts(_) => {
+                    for (op, value) in slot.timeout_entries() {
+                        if let Value::Value(text) = value {
+                            if let Err(e) = parse_duration(text) {
+                                out.error(Problem {
+                                    at: At::Path(AttributePath::new(d.name).index(0).attribute(op)),
+                                    summary: format!("Invalid timeouts.{op}"),
+                                    detail: format!("{e}."),
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        R::check(s, &mut out);
+        out
+    }
+
+    /// Defaults for what the configuration leaves out, and an empty `timeouts` block list.
+    fn apply_defaults(&self, planned: &mut R::State, config: &R::State) {
+        for d in &self.decls {
+            if (d.get)(config).is_null() {
+                if let Some(set_default) = d.default {
+                    set_default(planned);
+                }
+            }
+            if matches!(d.kind, Kind::Timeouts(_)) && (d.get)(planned).is_null() {
+                (d.set)(planned).set_empty_list();
+            }
+        }
+    }
+
+    /// A state read from the cloud, normalized like a planned one.
+    fn normalize(&self, s: &mut R::State) {
+        for d in &self.decls {
+            if matches!(d.kind, Kind::Timeouts(_)) && (d.get)(s).is_null() {
+                (d.set)(s).set_empty_list();
+            }
+        }
+    }
+
+    /// Computed values the configuration does not set become unknown (they are made by the create).
+    fn unknown_computed(&self, planned: &mut R::State, config: &R::State) {
+        for d in &self.decls {
+            if d.change == Change::Computed && (d.get)(config).is_null() && d.default.is_none() {
+                (d.set)(planned).set_unknown();
+            }
+        }
+    }
+
+    fn deadline(&self, s: &R::State, op: &str) -> Duration {
+        for d in &self.decls {
+            if let Kind::Timeouts(ops) = d.kind {
+                let configured = (d.get)(s)
+                    .timeout_entries()
+                    .into_iter()
+                    .find(|(name, _)| *name == op)
+                    .and_then(|(_, v)| v.as_ref_option().and_then(|t| parse_duration(t).ok()));
+                let declared = ops
+                    .iter()
+                    .find(|(name, _)| *name == op)
+                    .and_then(|(_, t)| parse_duration(t).ok());
+                if let Some(d) = configured.or(declared) {
+                    return d;
+                }
+            }
+        }
+        READ_DEADLINE
+    }
+
+    fn ctx<'a>(
+        &'a self,
+        diags: &mut Diagnostics,
+        deadline: Duration,
+        token: String,
+    ) -> Option<Ctx<'a>> {
+        let client = super::client(&self.shared.client, diags)?;
+        Some(Ctx {
+            client,
+            facts: &self.shared.facts,
+            locks: &self.shared.locks,
+            journal: &self.shared.journal,
+            deadline,
+            token,
+            adopt: false,
+        })
+    }
+
+    async fn plan_with(
+        &self,
+        diags: &mut Diagnostics,
+        planned: R::State,
+        prior: Option<&R::State>,
+        config: &R::State,
+    ) -> R::State {
+        let ctx = self.shared.client.get().map(|client| Ctx {
+            client,
+            facts: &self.shared.facts,
+            locks: &self.shared.locks,
+            journal: &self.shared.journal,
+            deadline: READ_DEADLINE,
+            token: String::new(),
+            adopt: false,
+        });
+        let mut plan = Planning {
+            planned,
+            prior,
+            config,
+            findings: Findings::default(),
+        };
+        self.resource.plan(ctx.as_ref(), &mut plan).await;
+        let Planning {
+            planned, findings, ..
+        } = plan;
+        self.emit(diags, &planned, findings);
+        planned
+    }
+}
+
+/// Ensures a failed operation always carries a diagnostic: if a path ever returned nothing
+/// without saying why, terraform would take it as success (a destroy would drop an object that
+/// still exists).
+pub fn guard<T>(diags: &mut Diagnostics, op: &str, result: Option<T>) -> Option<T> {
+    if result.is_none() && diags.errors.is_empty() {
+        diags.root_error(
+            format!("The provider could not {op}"),
+            "The operation ended without saying why. This is a bug in the provider; please report \
+             it with the output of `TF_LOG=DEBUG`.",
+        );
+    }
+    result
+}
+
+fn new_token() -> Option<Private> {
+    Some(Private {
+        client_token: Some(uuid::Uuid::new_v4().to_string()),
+    })
+}
+
+#[async_trait]
+impl<R: ManagedResource> Resource for Managed<R> {
+    type State<'a> = R::State;
+    type PrivateState<'a> = Option<Private>;
+    type ProviderMetaState<'a> = Value<StructEmpty>;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let mut block = Block {
+            version: 1,
+            description: Description::markdown(R::DESCRIPTION),
+            ..Default::default()
+        };
+        for d in &self.decls {
+            match &d.kind {
+                Kind::Attribute(attr) => {
+                    block
+                        .attributes
+                        .insert(d.name.to_string(), attr.attribute());
+                }
+                Kind::Timeouts(_) => {
+                    if let Some(b) = d.block() {
+                        block.blocks.insert(d.name.to_string(), b);
+                    }
+                }
+            }
+        }
+        Some(Schema { version: 1, block })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+        let findings = self.config_findings(&config);
+        self.emit(diags, &config, findings);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: R::State,
+        private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<(R::State, Option<Private>)> {
+        let Some(ctx) = self.ctx(diags, READ_DEADLINE, String::new()) else {
+            return Some((state, private));
+        };
+        match self.resource.refresh(&ctx, state.clone()).await {
+            Ok(Some(mut s)) => {
+                self.normalize(&mut s);
+                Some((s, None))
+            }
+            Ok(None) => {
+                diags.root_warning(
+                    format!("{} no longer exists", capitalized(&R::describe(&state))),
+                    "It was removed outside Terraform; it has been removed from the state and the \
+                     next apply creates it again.",
+                );
+                None
+            }
+            Err(p) => {
+                self.emit_one(diags, &state, p);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: R::State,
+        config: R::State,
+        _meta: Value<StructEmpty>,
+    ) -> Option<(R::State, Option<Private>)> {
+        let mut planned = proposed;
+        self.apply_defaults(&mut planned, &config);
+        self.unknown_computed(&mut planned, &config);
+        let planned = self.plan_with(diags, planned, None, &config).await;
+        Some((planned, new_token()))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        proposed: R::State,
+        config: R::State,
+        private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<(R::State, Option<Private>, Vec<AttributePath>)> {
+        let mut planned = proposed;
+        self.apply_defaults(&mut planned, &config);
+        let replace: Vec<AttributePath> = self
+            .decls
+            .iter()
+            .filter(|d| d.change == Change::Replace && !(d.get)(&planned).same_as((d.get)(&prior)))
+            .map(|d| AttributePath::new(d.name))
+            .collect();
+        if replace.is_empty() {
+            for d in &self.decls {
+                if d.change == Change::Computed && (d.get)(&config).is_null() && d.default.is_none()
+                {
+                    (d.set)(&mut planned).copy_from((d.get)(&prior));
+                }
+            }
+            let planned = self.plan_with(diags, planned, Some(&prior), &config).await;
+            return Some((planned, private, replace));
+        }
+        self.unknown_computed(&mut planned, &config);
+        let planned = self.plan_with(diags, planned, None, &config).await;
+        Some((planned, new_token(), replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: R::State,
+        private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<Option<Private>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: R::State,
+        _config: R::State,
+        private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<(R::State, Option<Private>)> {
+        let findings = self.config_findings(&planned);
+        if !findings.errors.is_empty() {
+            self.emit(diags, &planned, findings);
+            return guard(diags, "create", None);
+        }
+        let token = private
+            .and_then(|p| p.client_token)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let deadline = self.deadline(&planned, "create");
+        let mut ctx = self.ctx(diags, deadline, token)?;
+        let identity = R::identity(&planned);
+        if let Some(key) = &identity {
+            ctx.adopt = self.shared.journal.unfinished(key);
+            self.shared.journal.begin(key);
+        }
+        let result = self.resource.create(&ctx, planned.clone()).await;
+        if let Some(key) = &identity {
+            self.shared.journal.finish(key);
+        }
+        let out = match result {
+            Ok(mut s) => {
+                self.normalize(&mut s);
+                Some((s, None))
+            }
+            Err(Failed { problem, state }) => {
+                self.emit_one(diags, &planned, problem);
+                state.map(|mut s| {
+                    self.normalize(&mut s);
+                    (s, None)
+                })
+            }
+        };
+        guard(diags, "create", out)
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        planned: R::State,
+        _config: R::State,
+        _private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<(R::State, Option<Private>)> {
+        let findings = self.config_findings(&planned);
+        if !findings.errors.is_empty() {
+            self.emit(diags, &planned, findings);
+            return Some((prior, None));
+        }
+        let deadline = self.deadline(&planned, "update");
+        let Some(ctx) = self.ctx(diags, deadline, String::new()) else {
+            return Some((prior, None));
+        };
+        match self
+            .resource
+            .update(&ctx, prior.clone(), planned.clone())
+            .await
+        {
+            Ok(mut s) => {
+                self.normalize(&mut s);
+                Some((s, None))
+            }
+            Err(Failed { problem, state }) => {
+                self.emit_one(diags, &planned, problem);
+                let mut s = state.unwrap_or(prior);
+                self.normalize(&mut s);
+                Some((s, None))
+            }
+        }
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        _private: Option<Private>,
+        _meta: Value<StructEmpty>,
+    ) -> Option<()> {
+        let deadline = self.deadline(&prior, "delete");
+        let ctx = self.ctx(diags, deadline, String::new())?;
+        let out = match self.resource.delete(&ctx, prior.clone()).await {
+            Ok(()) => Some(()),
+            Err(p) => {
+                self.emit_one(diags, &prior, p);
+                None
+            }
+        };
+        guard(diags, "delete", out)
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(R::State, Option<Private>)> {
+        let ctx = self.ctx(diags, READ_DEADLINE, String::new())?;
+        let out = match self.resource.import(&ctx, &id).await {
+            Ok(mut s) => {
+                self.normalize(&mut s);
+                Some((s, None))
+            }
+            Err(p) => {
+                self.emit_one(diags, &R::State::default(), p);
+                None
+            }
+        };
+        guard(diags, "import", out)
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
