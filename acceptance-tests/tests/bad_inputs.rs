@@ -198,7 +198,7 @@ fn sixty_plus_invalid_configurations_are_refused_on_their_attribute() {
         (
             RDS,
             "instance_id",
-            "\"hb-1\"".into(),
+            "\"RM-1\"".into(),
             "not a RDS instance ID",
         ),
         (
@@ -247,7 +247,7 @@ fn sixty_plus_invalid_configurations_are_refused_on_their_attribute() {
         (
             HBASE,
             "cluster_id",
-            "\"rm-1\"".into(),
+            "\"hb_1\"".into(),
             "not a HBase cluster ID",
         ),
         (

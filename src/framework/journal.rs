@@ -12,12 +12,17 @@
 //!
 //! The journal is best effort: if it cannot be written, nothing is ever adopted.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// The journal of one provider process (one working directory and workspace).
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: Option<PathBuf>,
+    /// Keys this process has begun: two resources of one apply with the same identity must not
+    /// take each other's entry for an earlier run's.
+    in_flight: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Journal {
@@ -40,17 +45,26 @@ impl Journal {
             .ok()
             .map(|cwd| cwd.join(&data_dir))
             .map(|d| d.join("maxcompute-creates").join(file_name(&workspace)));
-        Self { dir }
+        Self {
+            dir,
+            in_flight: Default::default(),
+        }
     }
 
     /// A journal in `dir` (tests).
     pub fn at(dir: PathBuf) -> Self {
-        Self { dir: Some(dir) }
+        Self {
+            dir: Some(dir),
+            in_flight: Default::default(),
+        }
     }
 
     /// A journal that records nothing and never allows adoption.
     pub fn disabled() -> Self {
-        Self { dir: None }
+        Self {
+            dir: None,
+            in_flight: Default::default(),
+        }
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {
@@ -59,11 +73,20 @@ impl Journal {
 
     /// Whether a create of `key` was begun and never finished.
     pub fn unfinished(&self, key: &str) -> bool {
-        self.path(key).is_some_and(|p| p.exists())
+        let mine = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(key);
+        !mine && self.path(key).is_some_and(|p| p.exists())
     }
 
     /// Records that a create of `key` begins.
     pub fn begin(&self, key: &str) {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string());
         let Some(path) = self.path(key) else { return };
         let written = path
             .parent()
@@ -77,6 +100,10 @@ impl Journal {
 
     /// Records that the create of `key` ended (the object is in terraform's hands, or gone).
     pub fn finish(&self, key: &str) {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
         if let Some(path) = self.path(key) {
             let _ = std::fs::remove_file(path);
         }
@@ -103,7 +130,10 @@ mod tests {
         let j = Journal::at(dir.clone());
         assert!(!j.unfinished("network_link:a"));
         j.begin("network_link:a");
-        assert!(j.unfinished("network_link:a"));
+        // Not for this process, which is making it right now …
+        assert!(!j.unfinished("network_link:a"));
+        // … but for the next run in the same working directory.
+        assert!(Journal::at(dir.clone()).unfinished("network_link:a"));
         assert!(!j.unfinished("network_link:b"));
         // Another process of the same working directory sees it.
         assert!(Journal::at(dir.clone()).unfinished("network_link:a"));

@@ -174,8 +174,8 @@ impl SecurityGroupResource {
     ) -> Result<State, Failed<State>> {
         let client = ctx.client;
         let _guard = ctx.locks.lock(&format!("sg:{id}")).await;
-        let mut done = planned.clone();
-        done.ingress_cidrs = prior.ingress_cidrs.clone();
+        // What is true so far: the prior state (its ID, name, description), rules as they were.
+        let mut done = prior.clone();
         let old = prior.cidrs();
         let new = planned.cidrs();
         let removed: Vec<&String> = old
