@@ -258,9 +258,9 @@ fn missing_targets_limits_and_bad_ports_fail_at_plan_on_the_attribute() {
         run.output()
     };
     emulator.reset_calls();
-    let out = plan(format!(
-        "resource \"maxcompute_rds_whitelist_attachment\" \"r\" {{\n  instance_id = \"pgm-missing00000001\"\n  cidrs = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {{\n  cluster_id = \"ld-missing00000001\"\n  cidrs = [\"192.168.1.0/24\"]\n}}\n"
-    ));
+    let out = plan(
+        "resource \"maxcompute_rds_whitelist_attachment\" \"r\" {\n  instance_id = \"pgm-missing00000001\"\n  cidrs = [\"192.168.1.0/24\"]\n}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {\n  cluster_id = \"ld-missing00000001\"\n  cidrs = [\"192.168.1.0/24\"]\n}\n".to_string()
+    );
     assert!(
         contains_text(&out, "RDS instance pgm-missing00000001 not found"),
         "{out}"
