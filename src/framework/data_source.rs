@@ -8,10 +8,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::{DataSource, Diagnostics};
 
 use super::attr::{AttrDecl, Kind};
-use super::resource::{guard, At, Ctx, Findings, Problem, Shared};
+use super::resource::{attribute_rules, emit, guard, Ctx, Findings, Problem, Shared};
 
 /// A data source, declared.
 #[async_trait]
@@ -50,48 +50,10 @@ impl<D: LookupSource> Lookup<D> {
         }
     }
 
-    fn emit(&self, diags: &mut Diagnostics, state: &D::State, findings: Findings<D::State>) {
-        let path = |at: &At<D::State>| match at {
-            At::Root => None,
-            At::Path(p) => Some(p.clone()),
-            At::Field(get) => self
-                .decls
-                .iter()
-                .find(|d| d.is(state, *get))
-                .map(|d| AttributePath::new(d.name)),
-        };
-        for p in findings.errors {
-            match path(&p.at) {
-                Some(a) => diags.error(p.summary, p.detail, a),
-                None => diags.root_error(p.summary, p.detail),
-            }
-        }
-        for p in findings.warnings {
-            match path(&p.at) {
-                Some(a) => diags.warning(p.summary, p.detail, a),
-                None => diags.root_warning(p.summary, p.detail),
-            }
-        }
-    }
-
     fn config_findings(&self, s: &D::State) -> Findings<D::State> {
         let mut out = Findings::default();
-        let mut all_known = true;
-        for d in &self.decls {
-            let slot = (d.get)(s);
-            all_known &= !slot.is_unknown();
-            if matches!(d.kind, Kind::Attribute(_)) && slot.is_known() {
-                for rule in &d.rules {
-                    for message in rule(s) {
-                        out.error(Problem {
-                            at: At::Field(d.get),
-                            summary: format!("Invalid {}", d.name),
-                            detail: message,
-                        });
-                    }
-                }
-            }
-        }
+        attribute_rules(&self.decls, s, &mut out);
+        let all_known = self.decls.iter().all(|d| !(d.get)(s).is_unknown());
         if all_known {
             D::check(s, &mut out);
         }
@@ -122,7 +84,7 @@ impl<D: LookupSource> DataSource for Lookup<D> {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
         let findings = self.config_findings(&config);
-        self.emit(diags, &config, findings);
+        emit(&self.decls, diags, &config, findings);
         Some(())
     }
 
@@ -134,7 +96,7 @@ impl<D: LookupSource> DataSource for Lookup<D> {
     ) -> Option<D::State> {
         let findings = self.config_findings(&config);
         if !findings.errors.is_empty() {
-            self.emit(diags, &config, findings);
+            emit(&self.decls, diags, &config, findings);
             return guard(diags, "read the data source", None);
         }
         let ctx = match self.shared.client.get() {
@@ -156,13 +118,13 @@ impl<D: LookupSource> DataSource for Lookup<D> {
         let out = match self.source.read(ctx.as_ref(), config.clone()).await {
             Ok((state, findings)) => {
                 let failed = !findings.errors.is_empty();
-                self.emit(diags, &state, findings);
+                emit(&self.decls, diags, &state, findings);
                 (!failed).then_some(state)
             }
             Err(p) => {
                 let mut f = Findings::default();
                 f.error(p);
-                self.emit(diags, &config, f);
+                emit(&self.decls, diags, &config, f);
                 None
             }
         };

@@ -249,31 +249,8 @@ impl<R: ManagedResource> Managed<R> {
         }
     }
 
-    fn path(&self, state: &R::State, at: &At<R::State>) -> Option<AttributePath> {
-        match at {
-            At::Root => None,
-            At::Path(p) => Some(p.clone()),
-            At::Field(get) => self
-                .decls
-                .iter()
-                .find(|d| d.is(state, *get))
-                .map(|d| AttributePath::new(d.name)),
-        }
-    }
-
     fn emit(&self, diags: &mut Diagnostics, state: &R::State, findings: Findings<R::State>) {
-        for p in findings.errors {
-            match self.path(state, &p.at) {
-                Some(path) => diags.error(p.summary, p.detail, path),
-                None => diags.root_error(p.summary, p.detail),
-            }
-        }
-        for p in findings.warnings {
-            match self.path(state, &p.at) {
-                Some(path) => diags.warning(p.summary, p.detail, path),
-                None => diags.root_warning(p.summary, p.detail),
-            }
-        }
+        emit(&self.decls, diags, state, findings);
     }
 
     fn emit_one(&self, diags: &mut Diagnostics, state: &R::State, problem: Problem<R::State>) {
@@ -285,34 +262,20 @@ impl<R: ManagedResource> Managed<R> {
     /// Every declared rule whose attribute is known, the timeouts, and the resource's own rules.
     fn config_findings(&self, s: &R::State) -> Findings<R::State> {
         let mut out = Findings::default();
+        attribute_rules(&self.decls, s, &mut out);
         for d in &self.decls {
-            let slot = (d.get)(s);
-            match &d.kind {
-                Kind::Attribute(_) if slot.is_known() => {
-                    for rule in &d.rules {
-                        for message in rule(s) {
+            if let Kind::Timeouts(_) = d.kind {
+                for (op, value) in (d.get)(s).timeout_entries() {
+                    if let Value::Value(text) = value {
+                        if let Err(e) = parse_duration(text) {
                             out.error(Problem {
-                                at: At::Field(d.get),
-                                summary: format!("Invalid {}", d.name),
-                                detail: message,
+                                at: At::Path(AttributePath::new(d.name).index(0).attribute(op)),
+                                summary: format!("Invalid timeouts.{op}"),
+                                detail: format!("{e}."),
                             });
                         }
                     }
                 }
-                Kind::Timeouts(_) => {
-                    for (op, value) in slot.timeout_entries() {
-                        if let Value::Value(text) = value {
-                            if let Err(e) = parse_duration(text) {
-                                out.error(Problem {
-                                    at: At::Path(AttributePath::new(d.name).index(0).attribute(op)),
-                                    summary: format!("Invalid timeouts.{op}"),
-                                    detail: format!("{e}."),
-                                });
-                            }
-                        }
-                    }
-                }
-                _ => {}
             }
         }
         R::check(s, &mut out);
@@ -417,6 +380,51 @@ impl<R: ManagedResource> Managed<R> {
         } = plan;
         self.emit(diags, &planned, findings);
         planned
+    }
+}
+
+/// The attribute path of a finding: a field resolves to the name it is declared under.
+fn path_of<S>(decls: &[AttrDecl<S>], state: &S, at: &At<S>) -> Option<AttributePath> {
+    match at {
+        At::Root => None,
+        At::Path(p) => Some(p.clone()),
+        At::Field(get) => decls
+            .iter()
+            .find(|d| d.is(state, *get))
+            .map(|d| AttributePath::new(d.name)),
+    }
+}
+
+/// Turns findings into diagnostics on their attributes (shared by both adapters).
+pub fn emit<S>(decls: &[AttrDecl<S>], diags: &mut Diagnostics, state: &S, findings: Findings<S>) {
+    for p in findings.errors {
+        match path_of(decls, state, &p.at) {
+            Some(path) => diags.error(p.summary, p.detail, path),
+            None => diags.root_error(p.summary, p.detail),
+        }
+    }
+    for p in findings.warnings {
+        match path_of(decls, state, &p.at) {
+            Some(path) => diags.warning(p.summary, p.detail, path),
+            None => diags.root_warning(p.summary, p.detail),
+        }
+    }
+}
+
+/// Runs every declared rule whose attribute is known (shared by both adapters).
+pub fn attribute_rules<S>(decls: &[AttrDecl<S>], s: &S, out: &mut Findings<S>) {
+    for d in decls {
+        if matches!(d.kind, Kind::Attribute(_)) && (d.get)(s).is_known() {
+            for rule in &d.rules {
+                for message in rule(s) {
+                    out.error(Problem {
+                        at: At::Field(d.get),
+                        summary: format!("Invalid {}", d.name),
+                        detail: message,
+                    });
+                }
+            }
+        }
     }
 }
 
