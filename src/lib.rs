@@ -7,6 +7,7 @@ pub mod client;
 pub mod data_sources;
 pub mod framework;
 pub mod logging;
+pub mod preflight;
 pub mod provider;
 pub mod resources;
 pub mod validate;

@@ -42,6 +42,8 @@ pub struct Config {
     #[serde(default)]
     pub max_retries: Value<i64>,
     #[serde(default)]
+    pub skip_credentials_validation: Value<bool>,
+    #[serde(default)]
     pub endpoints: Value<Vec<EndpointsBlock>>,
 }
 
@@ -60,6 +62,24 @@ pub struct EndpointsBlock {
     pub emr: Value<String>,
     #[serde(default)]
     pub maxcompute: Value<String>,
+}
+
+impl Config {
+    /// The endpoint overrides that are set and valid, in service order.
+    fn overrides(&self) -> Vec<(Service, reqwest::Url)> {
+        let Value::Value(blocks) = &self.endpoints else {
+            return Vec::new();
+        };
+        blocks
+            .iter()
+            .flat_map(|b| {
+                Service::ALL.iter().filter_map(|s| match b.get(*s) {
+                    Value::Value(url) => endpoint::parse_endpoint(url).ok().map(|u| (*s, u)),
+                    _ => None,
+                })
+            })
+            .collect()
+    }
 }
 
 impl EndpointsBlock {
@@ -185,6 +205,9 @@ impl Provider for MaxComputeProvider {
                     "security_token" => Attr::string(
                         "STS security token, for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
                     ).optional().sensitive(),
+                    "skip_credentials_validation" => Attr::bool(
+                        "Skip the check made when the provider is configured: one signed `DescribeRegions` call to ECS that proves the credentials and the region, plus a TCP connect to every other endpoint override. Default `false`.",
+                    ).optional(),
                     "max_retries" => Attr::number(
                         "Retries of one API call on throttling, server errors and connection failures (default 8, at most 50). Waits grow exponentially with jitter.",
                     ).optional()
@@ -234,6 +257,13 @@ impl Provider for MaxComputeProvider {
             if let Err(reason) = crate::validate::name::region_id(region) {
                 diags.error("Invalid region", reason, AttributePath::new("region"));
             }
+        }
+        if let Some(warning) = crate::preflight::partly_emulated(&config.overrides()) {
+            diags.warning(
+                "Endpoints partly emulated",
+                warning,
+                AttributePath::new("endpoints").index(0),
+            );
         }
         Some(())
     }
@@ -337,6 +367,13 @@ impl Provider for MaxComputeProvider {
         }
         match builder.build() {
             Ok(client) => {
+                if config.skip_credentials_validation != Value::Value(true) {
+                    crate::preflight::check(diags, &client, &config.overrides(), endpoints_path)
+                        .await;
+                    if !diags.errors.is_empty() {
+                        return None;
+                    }
+                }
                 // A second configure (terraform does not do this) keeps the first client.
                 let _ = self.client.set(client);
                 Some(())

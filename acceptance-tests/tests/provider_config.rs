@@ -205,3 +205,112 @@ fn an_untrusted_tls_certificate_is_an_error_not_ignored() {
     );
     assert_eq!(emulator.mutating_calls(), 0);
 }
+
+/// The provider block with `line` (e.g. `    ecs        = "…"`) replaced.
+fn with_endpoint(emulator: &Emulator, svc: &str, url: &str) -> String {
+    let block = provider_block(emulator);
+    let line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{svc} ")))
+        .unwrap()
+        .to_string();
+    block.replace(&line, &format!("    {svc} = \"{url}\""))
+}
+
+#[test]
+fn an_endpoint_without_a_scheme_is_refused_with_the_fix() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let bare = emulator.url().replace("http://", "");
+    ws.write_config(&format!(
+        "{}{}",
+        with_endpoint(&emulator, "ecs", &bare),
+        resource()
+    ));
+    let run = ws.terraform(&["validate"]);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(acceptance_tests::diagnostic_on(&out, "ecs"), "{out}");
+    assert!(
+        acceptance_tests::contains_text(&out, &format!("the URL needs a scheme: `https://{bare}`")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_region_ecs_does_not_offer_is_an_error_on_region() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = provider_block(&emulator).replace("cn-hangzhou", "cn-nowhere");
+    ws.write_config(&format!("{block}{}", resource()));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Unknown region"), "{out}");
+    assert!(
+        acceptance_tests::contains_text(&out, "Regions it offers: cn-hangzhou."),
+        "{out}"
+    );
+    assert!(acceptance_tests::diagnostic_on(&out, "region"), "{out}");
+    assert_eq!(emulator.mutating_calls(), 0);
+}
+
+#[test]
+fn a_dead_override_of_another_service_is_an_error_on_its_attribute() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    // A port nothing listens on: bind, note the port, close.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    ws.write_config(&format!(
+        "{}{}",
+        with_endpoint(&emulator, "rds", &dead),
+        resource()
+    ));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Cannot reach the rds endpoint"), "{out}");
+    assert!(acceptance_tests::contains_text(&out, &dead), "{out}");
+    assert!(acceptance_tests::diagnostic_on(&out, "rds"), "{out}");
+}
+
+#[test]
+fn skip_credentials_validation_makes_no_call_at_configure() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = provider_block(&emulator).replace(
+        "  region = \"cn-hangzhou\"\n",
+        "  region = \"cn-hangzhou\"\n  skip_credentials_validation = true\n",
+    );
+    ws.write_config(&format!("{block}{}", resource()));
+    emulator.reset_calls();
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "changes, no error:\n{}", run.output());
+    assert!(emulator.calls()["calls"]["DescribeRegions"].is_null());
+    // Without it, exactly one check per configure.
+    let ws = Workspace::new();
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    emulator.reset_calls();
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "changes, no error:\n{}", run.output());
+    assert_eq!(emulator.calls()["calls"]["DescribeRegions"], 1);
+}
+
+#[test]
+fn an_endpoints_block_pointing_only_partly_at_the_emulator_is_a_warning() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = provider_block(&emulator);
+    let rds_line = block.lines().find(|l| l.contains("rds ")).unwrap();
+    let block = block.replace(&format!("{rds_line}\n"), "");
+    ws.write_config(&format!("{block}{}", resource()));
+    let out = ws.terraform(&["validate"]).output();
+    assert!(out.contains("Endpoints partly emulated"), "{out}");
+    assert!(
+        acceptance_tests::contains_text(&out, "rds is not set"),
+        "{out}"
+    );
+}

@@ -8,6 +8,7 @@ use crate::state::{CloudState, Rule, SecurityGroup};
 
 pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result<Value, ApiError>> {
     Some(match action {
+        "DescribeRegions" => Ok(describe_regions(state)),
         "CreateSecurityGroup" => create_security_group(state, p),
         "DescribeSecurityGroups" => describe_security_groups(state, p),
         "DescribeSecurityGroupAttribute" => describe_security_group_attribute(state, p),
@@ -16,6 +17,20 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
         "ModifySecurityGroupAttribute" => modify_security_group_attribute(state, p),
         "DeleteSecurityGroup" => delete_security_group(state, p),
         _ => return None,
+    })
+}
+
+/// `DescribeRegions`: the emulated region only. Shape: alibabacloud_ecs20140526 7.11.8,
+/// models/_describe_regions_response_body.py (`Regions.Region[]` with LocalName,
+/// RegionEndpoint, RegionId, Status).
+fn describe_regions(state: &CloudState) -> Value {
+    json!({
+        "Regions": { "Region": [{
+            "RegionId": state.region,
+            "LocalName": state.region,
+            "RegionEndpoint": format!("ecs.{}.aliyuncs.com", state.region),
+            "Status": "available",
+        }]}
     })
 }
 

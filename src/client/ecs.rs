@@ -241,6 +241,31 @@ struct PermissionList {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// `DescribeRegions`: `Regions.Region[]` (alibabacloud_ecs20140526 7.11.8,
+/// models/_describe_regions_response_body.py: LocalName, RegionEndpoint, RegionId, Status).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RegionsResponse {
+    #[serde(default)]
+    regions: RegionList,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct RegionList {
+    #[serde(default)]
+    region: Vec<Region>,
+}
+
+/// One region as `DescribeRegions` lists it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Region {
+    pub region_id: String,
+    #[serde(default)]
+    pub status: String,
+}
+
 /// Filters for `DescribeSecurityGroups`; unset fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct SecurityGroupFilter {
@@ -352,6 +377,21 @@ impl<'a> EcsApi<'a> {
             .await?
             .into_iter()
             .find(|g| &g.id == id))
+    }
+
+    /// `DescribeRegions`: the regions ECS offers this account. The cheapest signed call there is,
+    /// which is why the provider makes it once when configured, to check credentials and region.
+    pub async fn describe_regions(&self) -> Result<Vec<Region>, Error> {
+        let r: RegionsResponse = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "DescribeRegions",
+                Params::new(),
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(r.regions.region)
     }
 
     /// `DescribeSecurityGroupAttribute` (all rules, all pages); `Ok(None)` when the group is gone.

@@ -88,6 +88,13 @@ impl Endpoints {
 
 /// Parses and checks an endpoint; the error is a sentence for the user.
 pub fn parse_endpoint(url: &str) -> Result<Url, String> {
+    // `ecs.cn-hangzhou.aliyuncs.com` fails to parse and `localhost:8080` parses with the
+    // scheme `localhost`: both are a missing scheme, and the fix is the same.
+    if !url.contains("://") {
+        return Err(format!(
+            "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local emulator)"
+        ));
+    }
     let parsed = Url::parse(url).map_err(|e| format!("not a valid URL ({e})"))?;
     let host = parsed.host_str().ok_or("the URL has no host")?;
     match parsed.scheme() {
@@ -101,7 +108,7 @@ pub fn parse_endpoint(url: &str) -> Result<Url, String> {
     }
 }
 
-fn is_loopback(host: &str) -> bool {
+pub fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .trim_start_matches('[')
@@ -126,6 +133,14 @@ mod tests {
         assert!(parse_endpoint("http://127.0.0.1.example.com").is_err());
         assert!(parse_endpoint("ftp://127.0.0.1").is_err());
         assert!(parse_endpoint("not a url").is_err());
+        for bare in [
+            "ecs.cn-hangzhou.aliyuncs.com",
+            "localhost:8080",
+            "127.0.0.1:8080",
+        ] {
+            let err = parse_endpoint(bare).unwrap_err();
+            assert!(err.contains(&format!("`https://{bare}`")), "{bare}: {err}");
+        }
     }
 
     #[test]
