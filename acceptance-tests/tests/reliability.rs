@@ -251,11 +251,14 @@ impl Drop for Job {
 
 /// Starts `terraform apply` in its own process group, as a terminal runs a foreground job.
 fn apply_in_own_group(ws: &Workspace) -> Job {
+    run_in_own_group(ws, &["apply", "-auto-approve", "-input=false", "-no-color"])
+}
+
+/// Starts a terraform command in its own process group.
+fn run_in_own_group(ws: &Workspace, args: &[&str]) -> Job {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(acceptance_tests::terraform_binary());
-    cmd.current_dir(ws.path())
-        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
-        .process_group(0);
+    cmd.current_dir(ws.path()).args(args).process_group(0);
     for (k, v) in ws.env() {
         cmd.env(k, v);
     }
@@ -448,6 +451,96 @@ fn ctrl_c_while_requests_are_throttled_stops_retrying_at_once() {
     // A throttled create never ran: nothing exists, nothing is recorded.
     assert!(ws.state_is_empty());
     assert_eq!(patient_groups(&emulator), Vec::<String>::new());
+}
+
+#[test]
+fn ctrl_c_while_a_refresh_is_throttled_stops_retrying_at_once() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id = \"{VPC}\"\n  name = \"patient\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator).replace(
+            "  region = \"cn-hangzhou\"",
+            "  region      = \"cn-hangzhou\"\n  max_retries = 30"
+        )
+    ));
+    ws.apply().ok();
+    // Every read of the group is throttled: 30 retries with backoff up to 15 s would take minutes.
+    emulator.set_faults(json!({
+        "throttle_rate": 1.0,
+        "actions": ["DescribeSecurityGroupAttribute", "DescribeSecurityGroups"]
+    }));
+    emulator.reset_calls();
+    let job = run_in_own_group(&ws, &["plan", "-input=false", "-no-color"]);
+    wait_until("two throttled reads", || {
+        let calls = emulator.calls();
+        calls["calls"]["DescribeSecurityGroupAttribute"]
+            .as_u64()
+            .unwrap_or(0)
+            + calls["calls"]["DescribeSecurityGroups"].as_u64().unwrap_or(0)
+            >= 2
+    });
+    let (status, output) = ctrl_c(job);
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    assert!(
+        contains_text(
+            &output,
+            "Interrupted: terraform asked the provider to stop while waiting to retry."
+        ),
+        "{output}"
+    );
+    // Ended by the interrupt, long before the retries could run out.
+    assert!(!contains_text(&output, "after 30 retries"), "{output}");
+    // Nothing was changed or lost: the group is still in the state and in the emulator.
+    emulator.set_faults(json!({}));
+    ws.assert_plan_empty();
+}
+
+#[test]
+fn ctrl_c_while_a_refresh_waits_on_an_endpoint_that_never_answers_ends_at_once() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let resource = format!(
+        "\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id = \"{VPC}\"\n  name = \"patient\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n"
+    );
+    ws.write_config(&format!("{}{resource}", provider_block(&emulator)));
+    ws.apply().ok();
+    // An endpoint that accepts connections and never answers (each attempt waits 30 s).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hole = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    let block = provider_block(&emulator);
+    let ecs_line = block.lines().find(|l| l.contains("ecs ")).unwrap();
+    let block = block
+        .replace(ecs_line, &format!("    ecs = \"{hole}\""))
+        .replace(
+            "  region = \"cn-hangzhou\"\n",
+            "  region = \"cn-hangzhou\"\n  skip_credentials_validation = true\n",
+        );
+    ws.write_config(&format!("{block}{resource}"));
+    let job = run_in_own_group(&ws, &["plan", "-input=false", "-no-color"]);
+    wait_until("the refresh's request", || {
+        accepted.load(std::sync::atomic::Ordering::SeqCst) >= 1
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, output) = ctrl_c(job);
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    assert!(
+        contains_text(&output, "Interrupted: terraform asked the provider to stop"),
+        "{output}"
+    );
+    // It ended by the interrupt, not by the attempt's 30 s timeout.
+    assert!(!contains_text(&output, "timed out"), "{output}");
 }
 
 #[test]
