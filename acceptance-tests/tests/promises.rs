@@ -5,7 +5,7 @@ use acceptance_tests::{
     contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
     HBASE, RDS, VPC, VSWITCH_H,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn group(emulator: &Emulator, kind: &str, id: &str, name: &str) -> Option<Vec<String>> {
     emulator.state()[kind][id]["groups"]
@@ -165,7 +165,7 @@ fn an_emr_attachment_failing_on_the_rule_quota_part_way_leaves_no_rule_behind() 
     let run = ws.terraform(&["apply", "-input=false", "tfplan"]);
     assert_ne!(run.code, 0, "{}", run.output());
     // Terraform plans again at apply: the filled-up group is caught before any rule is added
-    // (the rollback of a part-way failure is covered by the unit of `create`).
+    // (the rollback of a part-way failure: the test below).
     let out = run.output();
     assert!(
         contains_text(&out, "Too many rules") || contains_text(&out, "RulesPerGroup.LimitExceed"),
@@ -317,6 +317,57 @@ fn the_hadoop3_port_warning_shows_on_update_too() {
         "{}",
         run.output()
     );
+}
+
+/// Promise 2, the rollback: the first 100 rules are added, the call for the rest fails; the
+/// attachment removes what it added, so the failed create leaves nothing behind.
+#[test]
+fn an_emr_attachment_failing_on_its_second_call_removes_the_rules_it_added() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    // 2 CIDRs × 60 ports = 120 rules: two AuthorizeSecurityGroup calls (100 rules each at most).
+    let ports: Vec<String> = (20000..20060).map(|p| p.to_string()).collect();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"many\" {{\n  cluster_id = \"{EMR}\"\n  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]\n  ports = [{}]\n}}\n",
+        provider_block(&emulator).replace(
+            "  region = \"cn-hangzhou\"",
+            "  region      = \"cn-hangzhou\"\n  max_retries = 0"
+        ),
+        ports.join(", ")
+    ));
+    let before = emulator.state()["security_groups"][EMR_SG]["rules"].clone();
+    // The first Authorize call goes through, every later one is throttled (and not retried).
+    emulator.set_faults(json!({
+        "throttle_rate": 1.0, "actions": ["AuthorizeSecurityGroup"], "after": 1
+    }));
+    emulator.reset_calls();
+    let run = ws.apply();
+    let out = run.output();
+    assert_ne!(run.code, 0, "{out}");
+    assert!(contains_text(&out, "Throttling"), "{out}");
+    // Both calls were made: the first one's 100 rules were in the group …
+    assert_eq!(
+        emulator.calls()["calls"]["AuthorizeSecurityGroup"],
+        2,
+        "{out}"
+    );
+    // … and are gone again; nothing in the state either.
+    let ids = |rules: &Value| -> Vec<String> {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["security_group_rule_id"].to_string())
+            .collect()
+    };
+    let after = emulator.state()["security_groups"][EMR_SG]["rules"].clone();
+    assert_eq!(ids(&after), ids(&before), "rules left behind");
+    assert!(addresses(&ws).is_empty(), "{out}");
+    // Once the cloud answers again, the same configuration applies cleanly.
+    emulator.set_faults(json!({}));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    ws.assert_plan_empty();
 }
 
 /// Promise 5: a dead endpoint fails fast, on the provider block, and says which endpoint to check.

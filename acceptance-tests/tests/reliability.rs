@@ -477,7 +477,9 @@ fn ctrl_c_while_a_refresh_is_throttled_stops_retrying_at_once() {
         calls["calls"]["DescribeSecurityGroupAttribute"]
             .as_u64()
             .unwrap_or(0)
-            + calls["calls"]["DescribeSecurityGroups"].as_u64().unwrap_or(0)
+            + calls["calls"]["DescribeSecurityGroups"]
+                .as_u64()
+                .unwrap_or(0)
             >= 2
     });
     let (status, output) = ctrl_c(job);

@@ -36,6 +36,13 @@ pub struct Faults {
     /// When not empty, faults apply to these actions only.
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Faults start after this many matching requests went through untouched (counted from when
+    /// the faults were set): "the second AuthorizeSecurityGroup fails", for part-way failures.
+    #[serde(default)]
+    pub after: u64,
+    /// Matching requests seen so far (for `after`).
+    #[serde(skip)]
+    pub seen: u64,
 }
 
 /// A token bucket for `rate_limit_qps`.
@@ -107,12 +114,12 @@ impl Faults {
         self.actions.is_empty() || self.actions.iter().any(|a| a == action)
     }
 
-    pub fn decide(&self, action: &str, rng: &mut fastrand::Rng) -> Injected {
+    pub fn decide(&mut self, action: &str, rng: &mut fastrand::Rng) -> Injected {
         self.decide_all(action, rng).before
     }
 
     /// Draws the same number of values per request whatever the outcome, so a seed replays.
-    pub fn decide_all(&self, action: &str, rng: &mut fastrand::Rng) -> Decision {
+    pub fn decide_all(&mut self, action: &str, rng: &mut fastrand::Rng) -> Decision {
         let (x, y, z) = (rng.f64(), rng.f64(), rng.f64());
         let mut d = Decision {
             before: Injected::None,
@@ -121,6 +128,10 @@ impl Faults {
             hostile: None,
         };
         if !self.applies_to(action) {
+            return d;
+        }
+        self.seen += 1;
+        if self.seen <= self.after {
             return d;
         }
         d.before = if x < self.throttle_rate {
@@ -162,6 +173,7 @@ mod tests {
         };
         let run = |seed| {
             let mut rng = fastrand::Rng::with_seed(seed);
+            let mut f = f.clone();
             (0..1000)
                 .map(|_| f.decide("A", &mut rng))
                 .collect::<Vec<_>>()
@@ -169,7 +181,7 @@ mod tests {
         assert_eq!(run(7), run(7));
         let throttled = run(7).iter().filter(|i| **i == Injected::Throttle).count();
         assert!((200..400).contains(&throttled), "{throttled}");
-        let only_b = Faults {
+        let mut only_b = Faults {
             throttle_rate: 1.0,
             actions: vec!["B".into()],
             ..Default::default()
@@ -178,5 +190,22 @@ mod tests {
             only_b.decide("A", &mut fastrand::Rng::with_seed(1)),
             Injected::None
         );
+    }
+
+    #[test]
+    fn after_lets_the_first_matching_requests_through() {
+        let mut f = Faults {
+            throttle_rate: 1.0,
+            actions: vec!["B".into()],
+            after: 2,
+            ..Default::default()
+        };
+        let mut rng = fastrand::Rng::with_seed(1);
+        let got: Vec<Injected> = ["B", "A", "B", "B", "A", "B"]
+            .iter()
+            .map(|a| f.decide(a, &mut rng))
+            .collect();
+        use Injected::*;
+        assert_eq!(got, vec![None, None, None, Throttle, None, Throttle]);
     }
 }
