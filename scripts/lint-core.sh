@@ -14,4 +14,17 @@ if grep -rnE 'Diagnostics|diags\.' src/resources src/data_sources; then
   echo "lint-core: resources and data sources report problems as values, not through Diagnostics" >&2
   bad=1
 fi
+# A resource is its attribute list, its cloud calls and its checks: no function there grows past
+# 80 lines (the plumbing that would make it longer belongs in src/framework/).
+long=$(for f in src/resources/*.rs src/data_sources/*.rs; do
+  awk -v F="$f" '
+    /^ *(pub(\([a-z]+\))? )?(async )?fn / { name=$0; start=NR; indent=match($0,/[^ ]/)-1; close_line=sprintf("%*s}", indent, "") }
+    name!="" && $0==close_line { if (NR-start+1 > 80) printf "%s:%d: %d lines:%s\n", F, start, NR-start+1, name; name="" }
+  ' "$f"
+done)
+if [ -n "$long" ]; then
+  echo "$long"
+  echo "lint-core: functions in resources / data sources over 80 lines; split them" >&2
+  bad=1
+fi
 exit $bad

@@ -172,59 +172,20 @@ impl SecurityGroupResource {
         prior: &State,
         planned: &State,
     ) -> Result<State, Failed<State>> {
-        let client = ctx.client;
         let _guard = ctx.locks.lock(&format!("sg:{id}")).await;
         // What is true so far: the prior state (its ID, name, description), rules as they were.
         let mut done = prior.clone();
-        let old = prior.cidrs();
-        let new = planned.cidrs();
-        let removed: Vec<&String> = old
-            .iter()
-            .filter(|c| !new.iter().any(|n| same_cidr(n, c)))
-            .collect();
-        let added: Vec<&String> = new
-            .iter()
-            .filter(|c| !old.iter().any(|o| same_cidr(o, c)))
-            .collect();
-        let fail = |what: String, e: &Error, state: &State| {
-            Failed::partial(Problem::client(client, &what, e), state.clone())
+        let (old, new) = (prior.cidrs(), planned.cidrs());
+        let not_in = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter()
+                .filter(|c| !b.iter().any(|x| same_cidr(x, c)))
+                .cloned()
+                .collect()
         };
+        let (removed, added) = (not_in(&old, &new), not_in(&new, &old));
         if !removed.is_empty() {
-            let attr = match client.ecs().describe_security_group_attribute(id).await {
-                Ok(Some(attr)) => attr,
-                Ok(None) => {
-                    return Err(Failed::partial(
-                        Problem::new(
-                            format!("Security group {id} no longer exists"),
-                            "It was deleted while being updated.",
-                        ),
-                        done,
-                    ))
-                }
-                Err(e) => {
-                    return Err(fail(
-                        format!("reading the rules of security group {id}"),
-                        &e,
-                        &done,
-                    ))
-                }
-            };
-            let rule_ids: Vec<String> = removed
-                .iter()
-                .flat_map(|c| rule_ids_for(&attr.permissions, c))
-                .collect();
-            if !rule_ids.is_empty() {
-                if let Err(e) = client
-                    .ecs()
-                    .revoke_security_group_rules(id, &rule_ids)
-                    .await
-                {
-                    return Err(fail(
-                        format!("removing inbound rules from security group {id}"),
-                        &e,
-                        &done,
-                    ));
-                }
+            if let Err(p) = Self::revoke(ctx, id, &removed).await {
+                return Err(Failed::partial(p, done));
             }
             if let Value::Value(set) = &mut done.ingress_cidrs {
                 set.retain(|c| {
@@ -234,29 +195,62 @@ impl SecurityGroupResource {
             }
         }
         if !added.is_empty() {
-            let rules: Vec<IngressRule> = added.iter().map(|c| step2_rule(c)).collect();
-            let token = format!(
-                "{}-rules",
-                if ctx.token.is_empty() {
-                    uuid::Uuid::new_v4().to_string()
-                } else {
-                    ctx.token.clone()
-                }
-            );
-            if let Err(e) = client
-                .ecs()
-                .authorize_security_group(id, &rules, &token)
-                .await
-            {
-                return Err(fail(
-                    format!("adding inbound rules to security group {id}"),
-                    &e,
-                    &done,
-                ));
+            if let Err(p) = Self::authorize(ctx, id, &added).await {
+                return Err(Failed::partial(p, done));
             }
         }
         done.ingress_cidrs = planned.ingress_cidrs.clone();
         Ok(done)
+    }
+
+    /// Revokes the step-2 rules of `cidrs` (by rule ID, so nobody else's rule goes).
+    async fn revoke(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[String]) -> Result<(), P> {
+        let client = ctx.client;
+        let attr = match client.ecs().describe_security_group_attribute(id).await {
+            Ok(Some(attr)) => attr,
+            Ok(None) => {
+                return Err(Problem::new(
+                    format!("Security group {id} no longer exists"),
+                    "It was deleted while being updated.",
+                ))
+            }
+            Err(e) => {
+                let what = format!("reading the rules of security group {id}");
+                return Err(Problem::client(client, &what, &e));
+            }
+        };
+        let rule_ids: Vec<String> = cidrs
+            .iter()
+            .flat_map(|c| rule_ids_for(&attr.permissions, c))
+            .collect();
+        if rule_ids.is_empty() {
+            return Ok(());
+        }
+        client
+            .ecs()
+            .revoke_security_group_rules(id, &rule_ids)
+            .await
+            .map_err(|e| {
+                let what = format!("removing inbound rules from security group {id}");
+                Problem::client(client, &what, &e)
+            })
+    }
+
+    /// Adds the step-2 rules of `cidrs`, idempotently (the create's token when there is one).
+    async fn authorize(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[String]) -> Result<(), P> {
+        let rules: Vec<IngressRule> = cidrs.iter().map(|c| step2_rule(c)).collect();
+        let token = match ctx.token.as_str() {
+            "" => format!("{}-rules", uuid::Uuid::new_v4()),
+            t => format!("{t}-rules"),
+        };
+        ctx.client
+            .ecs()
+            .authorize_security_group(id, &rules, &token)
+            .await
+            .map_err(|e| {
+                let what = format!("adding inbound rules to security group {id}");
+                Problem::client(ctx.client, &what, &e)
+            })
     }
 }
 
