@@ -36,6 +36,8 @@ pub const EMR_HADOOP3: &str = "c-emu0000000000000002";
 pub const EMR_SG: &str = "sg-emuemrcluster00000001";
 pub const VSWITCH_OTHER_VPC: &str = "vsw-emu0000000000000004";
 
+pub mod steps;
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

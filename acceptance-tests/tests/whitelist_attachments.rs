@@ -1,6 +1,7 @@
 //! RDS / HBase / EMR access for MaxCompute: each attachment owns exactly what it creates and
 //! nothing else; many attachments to one busy target in one apply lose nothing.
 
+use acceptance_tests::steps::{step, Story};
 use acceptance_tests::{
     contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
     HBASE, RDS, VPC,
@@ -54,107 +55,147 @@ fn rds_attachment(emulator: &Emulator, body: &str) -> String {
     )
 }
 
+/// Sets the entries of one group of a target in the emulator's state.
+fn set_group(s: &mut Value, kind: &str, target: &str, name: &str, ips: Value) {
+    for g in s[kind][target]["groups"].as_array_mut().unwrap() {
+        if g["name"] == name {
+            g["ips"] = ips.clone();
+        }
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
 #[test]
 fn rds_lifecycle_owns_one_group_only() {
     let emulator = Emulator::start();
-    let ws = Workspace::new();
-    ws.write_config(&rds_attachment(&emulator, "  cidrs = [\"192.168.1.0/24\"]"));
-    ws.apply().ok();
-    let v = ws.resource("maxcompute_rds_whitelist_attachment.mc");
-    assert_eq!(v["id"], format!("{RDS}:maxcompute"));
-    assert_eq!(v["group_name"], "maxcompute");
-    assert_eq!(
-        rds_group(&emulator, "maxcompute").unwrap(),
-        vec!["192.168.1.0/24"]
-    );
-    assert_eq!(rds_group(&emulator, "default").unwrap(), vec!["127.0.0.1"]);
-    assert_eq!(
-        rds_group(&emulator, "hdm_security_ips").unwrap(),
-        vec!["100.104.0.0/16"]
-    );
-    ws.assert_plan_empty();
+    let cidrs = |c: &str| rds_attachment(&emulator, &format!("  cidrs = [{c}]"));
+    let others_intact = |e: &Emulator| {
+        assert_eq!(rds_group(e, "default").unwrap(), vec!["127.0.0.1"]);
+        assert_eq!(
+            rds_group(e, "hdm_security_ips").unwrap(),
+            vec!["100.104.0.0/16"]
+        );
+    };
+    Story::new(&emulator).run(vec![
+        step::apply(cidrs("\"192.168.1.0/24\"")),
+        step::expect("one group, named and filled", |e, ws| {
+            let v = ws.resource("maxcompute_rds_whitelist_attachment.mc");
+            assert_eq!(v["id"], format!("{RDS}:maxcompute"));
+            assert_eq!(v["group_name"], "maxcompute");
+            assert_eq!(rds_group(e, "maxcompute").unwrap(), vec!["192.168.1.0/24"]);
+            others_intact(e);
+        }),
+        step::plan_empty(),
+        // Drift inside the owned group: an entry removed, a stranger's entry added.
+        step::drift(
+            |s| {
+                set_group(
+                    s,
+                    "rds_instances",
+                    RDS,
+                    "maxcompute",
+                    json!(["10.99.0.0/16"]),
+                )
+            },
+            &["192.168.1.0/24", "10.99.0.0/16"],
+        ),
+        step::change(
+            cidrs("\"192.168.1.0/24\", \"192.168.2.0/24\""),
+            &["1 to change, 0 to destroy"],
+        ),
+        step::expect("both entries", |e, _| {
+            assert_eq!(
+                sorted(rds_group(e, "maxcompute").unwrap()),
+                vec!["192.168.1.0/24", "192.168.2.0/24"]
+            );
+        }),
+        // The group emptied behind terraform's back: a warning, and the plan recreates it.
+        step::drift(
+            |s| set_group(s, "rds_instances", RDS, "maxcompute", json!(["127.0.0.1"])),
+            &["Whitelist group maxcompute of RDS instance"],
+        ),
+        step::import(
+            "maxcompute_rds_whitelist_attachment.mc",
+            format!("{RDS}:maxcompute"),
+        ),
+        step::plan_error(cidrs("\"8.8.8.0/24\""), "cidrs", "allow_public = true"),
+        // Destroy: the group keeps only the deny-all placeholder; the other groups are intact.
+        step::destroy_leaves(|_| {
+            assert_eq!(
+                rds_group(&emulator, "maxcompute").unwrap(),
+                vec!["127.0.0.1"]
+            );
+            others_intact(&emulator);
+        }),
+    ]);
+}
 
-    // Drift inside the owned group: an entry removed, a stranger's entry added — both repaired.
-    emulator.edit_state(|s| {
-        for g in s["rds_instances"][RDS]["groups"].as_array_mut().unwrap() {
-            if g["name"] == "maxcompute" {
-                g["ips"] = json!(["10.99.0.0/16"]);
-            }
-        }
-    });
-    let plan = ws.plan();
-    assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(
-        plan.stdout.contains("192.168.1.0/24") && plan.stdout.contains("10.99.0.0/16"),
-        "{}",
-        plan.stdout
-    );
-    ws.apply().ok();
-    assert_eq!(
-        rds_group(&emulator, "maxcompute").unwrap(),
-        vec!["192.168.1.0/24"]
-    );
-    ws.assert_plan_empty();
+fn hbase_attachment(emulator: &Emulator, body: &str) -> String {
+    format!(
+        "{}\nresource \"maxcompute_hbase_whitelist_attachment\" \"mc\" {{\n  cluster_id = \"{HBASE}\"\n{body}\n}}\n",
+        provider_block(emulator)
+    )
+}
 
-    // Update in place.
-    ws.write_config(&rds_attachment(
-        &emulator,
-        "  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]",
-    ));
-    let plan = ws.plan();
-    assert!(
-        plan.stdout.contains("1 to change, 0 to destroy"),
-        "{}",
-        plan.stdout
-    );
-    ws.apply().ok();
-    let mut entries = rds_group(&emulator, "maxcompute").unwrap();
-    entries.sort();
-    assert_eq!(entries, vec!["192.168.1.0/24", "192.168.2.0/24"]);
-
-    // The group emptied behind terraform's back: a warning, and the plan recreates it.
-    emulator.edit_state(|s| {
-        for g in s["rds_instances"][RDS]["groups"].as_array_mut().unwrap() {
-            if g["name"] == "maxcompute" {
-                g["ips"] = json!(["127.0.0.1"]);
-            }
-        }
-    });
-    let plan = ws.plan();
-    assert_eq!(plan.code, 2);
-    assert!(
-        contains_text(&plan.output(), "Whitelist group maxcompute of RDS instance"),
-        "{}",
-        plan.output()
-    );
-    ws.apply().ok();
-    ws.assert_plan_empty();
-
-    // Import into a fresh state.
-    let ws2 = Workspace::new();
-    ws2.write_config(&rds_attachment(
-        &emulator,
-        "  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]",
-    ));
-    ws2.terraform(&[
-        "import",
-        "maxcompute_rds_whitelist_attachment.mc",
-        &format!("{RDS}:maxcompute"),
-    ])
-    .ok();
-    ws2.assert_plan_empty();
-
-    // Destroy: the group keeps only the deny-all placeholder; the other groups are intact.
-    ws.destroy().ok();
-    assert_eq!(
-        rds_group(&emulator, "maxcompute").unwrap(),
-        vec!["127.0.0.1"]
-    );
-    assert_eq!(rds_group(&emulator, "default").unwrap(), vec!["127.0.0.1"]);
-    assert_eq!(
-        rds_group(&emulator, "hdm_security_ips").unwrap(),
-        vec!["100.104.0.0/16"]
-    );
+#[test]
+fn hbase_lifecycle_as_steps() {
+    let emulator = Emulator::start();
+    let cidrs = |c: &str| hbase_attachment(&emulator, &format!("  cidrs = [{c}]"));
+    let default_before = hbase_group(&emulator, "default");
+    Story::new(&emulator).run(vec![
+        step::apply(cidrs("\"192.168.1.0/24\"")),
+        step::expect("the group holds the entry", |e, ws| {
+            let v = ws.resource("maxcompute_hbase_whitelist_attachment.mc");
+            assert_eq!(v["id"], format!("{HBASE}:maxcompute"));
+            assert_eq!(
+                hbase_group(e, "maxcompute").unwrap(),
+                vec!["192.168.1.0/24"]
+            );
+        }),
+        step::plan_empty(),
+        step::drift(
+            |s| {
+                set_group(
+                    s,
+                    "hbase_clusters",
+                    HBASE,
+                    "maxcompute",
+                    json!(["10.99.0.0/16"]),
+                )
+            },
+            &["192.168.1.0/24", "10.99.0.0/16"],
+        ),
+        step::change(
+            cidrs("\"192.168.1.0/24\", \"192.168.2.0/24\""),
+            &["1 to change, 0 to destroy"],
+        ),
+        step::import(
+            "maxcompute_hbase_whitelist_attachment.mc",
+            format!("{HBASE}:maxcompute"),
+        ),
+        step::plan_error(cidrs("\"10.0.0.1/24\""), "cidrs", "host bits"),
+        step::plan_error(
+            hbase_attachment(
+                &emulator,
+                "  cluster_id = \"hb_1\"\n  cidrs = [\"10.0.0.0/8\"]",
+            )
+            .replacen(&format!("  cluster_id = \"{HBASE}\"\n"), "", 1),
+            "cluster_id",
+            "hb_1",
+        ),
+        step::destroy_leaves(|_| {
+            // Documented: the group keeps only the "deny everything" placeholder.
+            assert_eq!(
+                hbase_group(&emulator, "maxcompute").unwrap(),
+                vec!["127.0.0.1"]
+            );
+            assert_eq!(hbase_group(&emulator, "default"), default_before);
+        }),
+    ]);
 }
 
 #[test]
