@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::ids::{SecurityGroupId, VpcId};
+use super::net::{Cidr, PortRange};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -58,33 +59,84 @@ pub struct SecurityGroupAttribute {
     pub permissions: Vec<Permission>,
 }
 
-/// One rule as the cloud reports it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "PascalCase")]
+/// One rule as the cloud reports it, parsed once: values the client does not know (a protocol
+/// added later, a port range it cannot read) are `None` and match nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Permission {
-    #[serde(default)]
     pub security_group_rule_id: String,
-    #[serde(default)]
-    pub direction: String,
-    #[serde(default)]
-    pub ip_protocol: String,
-    #[serde(default)]
-    pub port_range: String,
-    #[serde(default)]
-    pub source_cidr_ip: String,
-    #[serde(default)]
-    pub source_group_id: String,
-    #[serde(default)]
-    pub dest_cidr_ip: String,
-    #[serde(default)]
-    pub policy: String,
-    /// A string on the wire (`"1"`).
-    #[serde(default)]
-    pub priority: String,
-    #[serde(default)]
-    pub nic_type: String,
-    #[serde(default)]
+    pub direction: Option<Direction>,
+    pub ip_protocol: Option<IpProtocol>,
+    pub port_range: Option<PortRange>,
+    pub source_cidr: Option<Cidr>,
+    pub source_group_id: Option<String>,
+    pub policy: Option<Policy>,
+    /// 1..=100, smaller wins.
+    pub priority: Option<u8>,
     pub description: String,
+}
+
+/// A `Permission` as on the wire (alibabacloud_ecs20140526,
+/// DescribeSecurityGroupAttributeResponseBodyPermissionsPermission).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawPermission {
+    #[serde(default)]
+    security_group_rule_id: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    ip_protocol: String,
+    #[serde(default)]
+    port_range: String,
+    #[serde(default)]
+    source_cidr_ip: String,
+    #[serde(default)]
+    source_group_id: String,
+    #[serde(default)]
+    policy: String,
+    /// A string in the SDK model (`"1"`); a number is read too.
+    #[serde(default)]
+    priority: serde_json::Value,
+    #[serde(default)]
+    description: String,
+}
+
+impl From<RawPermission> for Permission {
+    fn from(r: RawPermission) -> Self {
+        let priority = match &r.priority {
+            serde_json::Value::Number(n) => n.as_u64().and_then(|n| u8::try_from(n).ok()),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        Self {
+            security_group_rule_id: r.security_group_rule_id,
+            direction: Direction::parse(&r.direction),
+            ip_protocol: IpProtocol::parse(&r.ip_protocol),
+            port_range: PortRange::parse(&r.port_range),
+            source_cidr: Cidr::parse(&r.source_cidr_ip),
+            source_group_id: Some(r.source_group_id).filter(|g| !g.is_empty()),
+            policy: Policy::parse(&r.policy),
+            priority,
+            description: r.description,
+        }
+    }
+}
+
+/// `Direction`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "ingress" => Some(Self::Ingress),
+            "egress" => Some(Self::Egress),
+            _ => None,
+        }
+    }
 }
 
 /// `IpProtocol`.
@@ -98,6 +150,13 @@ pub enum IpProtocol {
 }
 
 impl IpProtocol {
+    /// Case-insensitive, as the cloud reports it (`TCP`, `tcp`).
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Tcp, Self::Udp, Self::Icmp, Self::Gre, Self::All]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Tcp => "TCP",
@@ -117,6 +176,13 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// Case-insensitive (`Accept`, `accept`).
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Accept, Self::Drop]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Accept => "accept",
@@ -128,8 +194,8 @@ impl Policy {
 /// Where an ingress rule admits traffic from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleSource {
-    /// `SourceCidrIp`: an IPv4 block or address.
-    Cidr(String),
+    /// `SourceCidrIp`: a block or an address.
+    Cidr(Cidr),
     /// `SourceGroupId`: the members of another security group.
     Group(String),
 }
@@ -138,8 +204,8 @@ pub enum RuleSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngressRule {
     pub ip_protocol: IpProtocol,
-    /// `start/end`; `-1/-1` for ALL, ICMP and GRE.
-    pub port_range: String,
+    /// `All` for ALL, ICMP and GRE.
+    pub port_range: PortRange,
     pub source: RuleSource,
     pub policy: Policy,
     /// 1..=100, smaller wins.
@@ -148,34 +214,21 @@ pub struct IngressRule {
 }
 
 impl IngressRule {
-    /// Whether `p` is this rule as the cloud reports it (case-insensitive on protocol and policy;
-    /// the cloud may report a bare address as `/32`).
+    /// Whether `p` is this rule as the cloud reports it.
     pub fn matches(&self, p: &Permission) -> bool {
-        p.direction.eq_ignore_ascii_case("ingress")
-            && p.ip_protocol
-                .eq_ignore_ascii_case(self.ip_protocol.as_str())
-            && p.port_range == self.port_range
-            && p.policy.eq_ignore_ascii_case(self.policy.as_str())
-            && p.priority.trim() == self.priority.to_string()
+        p.direction == Some(Direction::Ingress)
+            && p.ip_protocol == Some(self.ip_protocol)
+            && p.port_range == Some(self.port_range)
+            && p.policy == Some(self.policy)
+            && p.priority == Some(self.priority)
             && match &self.source {
                 RuleSource::Cidr(c) => {
-                    p.source_group_id.is_empty() && same_cidr(&p.source_cidr_ip, c)
+                    p.source_group_id.is_none() && p.source_cidr.as_ref() == Some(c)
                 }
-                RuleSource::Group(g) => p.source_cidr_ip.is_empty() && &p.source_group_id == g,
+                RuleSource::Group(g) => {
+                    p.source_cidr.is_none() && p.source_group_id.as_ref() == Some(g)
+                }
             }
-    }
-}
-
-/// Compares two IPv4 CIDRs or addresses (`10.0.0.1` equals `10.0.0.1/32`).
-pub fn same_cidr(a: &str, b: &str) -> bool {
-    fn norm(s: &str) -> Option<ipnet::IpNet> {
-        s.parse::<ipnet::IpNet>()
-            .ok()
-            .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
-    }
-    match (norm(a), norm(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
     }
 }
 
@@ -235,7 +288,7 @@ struct AttributeResponse {
 #[serde(rename_all = "PascalCase")]
 struct PermissionList {
     #[serde(default)]
-    permission: Vec<Permission>,
+    permission: Vec<RawPermission>,
 }
 
 #[derive(Deserialize)]
@@ -421,7 +474,12 @@ impl<'a> EcsApi<'a> {
                 Err(e) if e.is_not_found() => return Ok(None),
                 Err(e) => return Err(e),
             };
-            let page = r.permissions.permission;
+            let page: Vec<Permission> = r
+                .permissions
+                .permission
+                .into_iter()
+                .map(Permission::from)
+                .collect();
             match &mut out {
                 Some(attr) => attr.permissions.extend(page),
                 None => {
@@ -457,7 +515,7 @@ impl<'a> EcsApi<'a> {
             for (i, rule) in chunk.iter().enumerate() {
                 let p = format!("Permissions.{}.", i + 1);
                 params.push(format!("{p}IpProtocol"), rule.ip_protocol.as_str());
-                params.push(format!("{p}PortRange"), rule.port_range.as_str());
+                params.push(format!("{p}PortRange"), rule.port_range.to_string());
                 match &rule.source {
                     RuleSource::Cidr(c) => params.push(format!("{p}SourceCidrIp"), c.as_str()),
                     RuleSource::Group(g) => params.push(format!("{p}SourceGroupId"), g.as_str()),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod hbase;
 pub mod ids;
 pub mod maxcompute;
+pub mod net;
 pub mod rds;
 pub mod retry;
 pub mod signer;

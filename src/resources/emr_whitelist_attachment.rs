@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::ecs::{
-    same_cidr, IngressRule, IpProtocol, Permission, Policy, RuleSource, SecurityGroupAttribute,
+    Direction, IngressRule, IpProtocol, Permission, Policy, RuleSource, SecurityGroupAttribute,
 };
 use crate::client::ids::SecurityGroupId;
+use crate::client::net::{Cidr, PortRange};
 use crate::client::{Client, Error};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Slot as _};
@@ -64,7 +65,8 @@ impl State {
             (Value::Value(g), _) => vec![RuleSource::Group(g.clone())],
             (_, Value::Value(set)) => set
                 .iter()
-                .filter_map(|c| c.as_ref_option().map(|c| RuleSource::Cidr(c.clone())))
+                .filter_map(|c| c.as_ref_option().and_then(|c| Cidr::parse(c)))
+                .map(RuleSource::Cidr)
                 .collect(),
             _ => Vec::new(),
         }
@@ -84,11 +86,16 @@ impl State {
     /// The rules this attachment wants.
     fn rules(&self, cluster_id: &str) -> Vec<IngressRule> {
         let mut out = Vec::new();
-        for port in self.port_list() {
+        // Ports outside 1..=65535 never get here: validation refuses them at plan.
+        for port in self
+            .port_list()
+            .into_iter()
+            .filter_map(|p| u16::try_from(p).ok())
+        {
             for source in self.sources() {
                 out.push(IngressRule {
                     ip_protocol: IpProtocol::Tcp,
-                    port_range: format!("{port}/{port}"),
+                    port_range: PortRange::single(port),
                     source,
                     policy: Policy::Accept,
                     priority: 1,
@@ -103,8 +110,8 @@ impl State {
 /// Whether a rule admits traffic from `source`.
 fn from_source(p: &Permission, source: &RuleSource) -> bool {
     match source {
-        RuleSource::Group(g) => &p.source_group_id == g,
-        RuleSource::Cidr(c) => p.source_group_id.is_empty() && same_cidr(&p.source_cidr_ip, c),
+        RuleSource::Group(g) => p.source_group_id.as_ref() == Some(g),
+        RuleSource::Cidr(c) => p.source_group_id.is_none() && p.source_cidr.as_ref() == Some(c),
     }
 }
 
@@ -117,14 +124,13 @@ fn owned<'a>(
     let marker = rule_description(cluster_id);
     perms
         .iter()
-        .filter(|p| p.description == marker && p.direction.eq_ignore_ascii_case("ingress"))
+        .filter(|p| p.description == marker && p.direction == Some(Direction::Ingress))
         .filter(|p| sources.iter().any(|s| from_source(p, s)))
         .collect()
 }
 
 fn port_of(p: &Permission) -> Option<i64> {
-    let (a, b) = p.port_range.split_once('/')?;
-    (a == b).then(|| a.parse().ok())?
+    p.port_range?.port().map(i64::from)
 }
 
 pub struct EmrWhitelistAttachment;

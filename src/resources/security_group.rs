@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::ecs::{
-    same_cidr, IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupFilter, SecurityGroupType,
+    IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupFilter, SecurityGroupType,
 };
 use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::net::{Cidr, PortRange};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::AttrDecl;
@@ -29,11 +30,11 @@ pub const RULE_DESCRIPTION: &str =
     "MaxCompute return traffic (managed by terraform-provider-maxcompute)";
 
 /// The seed-000 step-2 rule: allow, priority 1, all protocols, all ports, from `cidr`.
-pub fn step2_rule(cidr: &str) -> IngressRule {
+pub fn step2_rule(cidr: &Cidr) -> IngressRule {
     IngressRule {
         ip_protocol: IpProtocol::All,
-        port_range: "-1/-1".into(),
-        source: RuleSource::Cidr(cidr.into()),
+        port_range: PortRange::All,
+        source: RuleSource::Cidr(cidr.clone()),
         policy: Policy::Accept,
         priority: 1,
         description: Some(RULE_DESCRIPTION.into()),
@@ -58,12 +59,14 @@ pub struct State {
 }
 
 impl State {
-    fn cidrs(&self) -> Vec<String> {
+    /// The configured blocks, parsed (validation has refused anything else).
+    fn cidrs(&self) -> Vec<Cidr> {
         self.ingress_cidrs
             .as_ref_option()
             .map(|s| {
                 s.iter()
-                    .filter_map(|c| c.as_ref_option().cloned())
+                    .filter_map(|c| c.as_ref_option())
+                    .filter_map(|c| Cidr::parse(c))
                     .collect()
             })
             .unwrap_or_default()
@@ -176,11 +179,8 @@ impl SecurityGroupResource {
         // What is true so far: the prior state (its ID, name, description), rules as they were.
         let mut done = prior.clone();
         let (old, new) = (prior.cidrs(), planned.cidrs());
-        let not_in = |a: &[String], b: &[String]| -> Vec<String> {
-            a.iter()
-                .filter(|c| !b.iter().any(|x| same_cidr(x, c)))
-                .cloned()
-                .collect()
+        let not_in = |a: &[Cidr], b: &[Cidr]| -> Vec<Cidr> {
+            a.iter().filter(|c| !b.contains(c)).cloned().collect()
         };
         let (removed, added) = (not_in(&old, &new), not_in(&new, &old));
         if !removed.is_empty() {
@@ -190,7 +190,8 @@ impl SecurityGroupResource {
             if let Value::Value(set) = &mut done.ingress_cidrs {
                 set.retain(|c| {
                     c.as_ref_option()
-                        .is_some_and(|c| !removed.iter().any(|r| same_cidr(r, c)))
+                        .and_then(|c| Cidr::parse(c))
+                        .is_some_and(|c| !removed.contains(&c))
                 });
             }
         }
@@ -204,7 +205,7 @@ impl SecurityGroupResource {
     }
 
     /// Revokes the step-2 rules of `cidrs` (by rule ID, so nobody else's rule goes).
-    async fn revoke(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[String]) -> Result<(), P> {
+    async fn revoke(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[Cidr]) -> Result<(), P> {
         let client = ctx.client;
         let attr = match client.ecs().describe_security_group_attribute(id).await {
             Ok(Some(attr)) => attr,
@@ -237,8 +238,8 @@ impl SecurityGroupResource {
     }
 
     /// Adds the step-2 rules of `cidrs`, idempotently (the create's token when there is one).
-    async fn authorize(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[String]) -> Result<(), P> {
-        let rules: Vec<IngressRule> = cidrs.iter().map(|c| step2_rule(c)).collect();
+    async fn authorize(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[Cidr]) -> Result<(), P> {
+        let rules: Vec<IngressRule> = cidrs.iter().map(step2_rule).collect();
         let token = match ctx.token.as_str() {
             "" => format!("{}-rules", uuid::Uuid::new_v4()),
             t => format!("{t}-rules"),
@@ -517,7 +518,7 @@ impl ManagedResource for SecurityGroupResource {
     }
 }
 /// Rule IDs of the step-2 rules for `cidr`.
-fn rule_ids_for(permissions: &[crate::client::ecs::Permission], cidr: &str) -> Vec<String> {
+fn rule_ids_for(permissions: &[crate::client::ecs::Permission], cidr: &Cidr) -> Vec<String> {
     let wanted = step2_rule(cidr);
     permissions
         .iter()
@@ -535,11 +536,10 @@ async fn refresh(
     let Some(attr) = client.ecs().describe_security_group_attribute(id).await? else {
         return Ok(None);
     };
-    let step2: Vec<&str> = attr
+    let step2: Vec<&Cidr> = attr
         .permissions
         .iter()
-        .filter(|p| step2_rule(&p.source_cidr_ip).matches(p))
-        .map(|p| p.source_cidr_ip.as_str())
+        .filter_map(|p| p.source_cidr.as_ref().filter(|c| step2_rule(c).matches(p)))
         .collect();
     // Owned rules: the configured CIDRs still present. Without a prior set (import), adopt every
     // rule of the step-2 shape.
@@ -547,7 +547,7 @@ async fn refresh(
         Value::Value(prior) => prior
             .iter()
             .filter_map(|c| c.as_ref_option())
-            .filter(|c| step2.iter().any(|s| same_cidr(s, c)))
+            .filter(|c| Cidr::parse(c).is_some_and(|c| step2.contains(&&c)))
             .map(|c| Value::Value(c.clone()))
             .collect(),
         _ => step2.iter().map(|s| Value::Value(s.to_string())).collect(),

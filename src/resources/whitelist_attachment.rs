@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tf_provider::value::Value;
 
-use crate::client::ecs::same_cidr;
+use crate::client::net::Cidr;
 use crate::client::rds::DENY_ALL;
 use crate::client::{Client, Error};
 use crate::framework::attr::{AttrDecl, Getter, Setter, Slot as _};
@@ -192,11 +192,23 @@ fn cidr_strings(v: &Value<BTreeSet<Value<String>>>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The same entries, whatever the order and spelling (`10.0.0.5` = `10.0.0.5/32`).
+/// A whitelist entry as compared: its block when it is one (`10.0.0.5` = `10.0.0.5/32`), else
+/// its text.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry<'a> {
+    Block(Cidr),
+    Text(&'a str),
+}
+
+fn entry(s: &str) -> Entry<'_> {
+    Cidr::parse(s).map_or(Entry::Text(s), Entry::Block)
+}
+
+/// The same entries, whatever the order and spelling.
 fn same_set(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len()
-        && a.iter().all(|x| b.iter().any(|y| same_cidr(x, y)))
-        && b.iter().all(|y| a.iter().any(|x| same_cidr(x, y)))
+    let a: Vec<Entry> = a.iter().map(|x| entry(x)).collect();
+    let b: Vec<Entry> = b.iter().map(|y| entry(y)).collect();
+    a.len() == b.len() && a.iter().all(|x| b.contains(x)) && b.iter().all(|y| a.contains(y))
 }
 
 /// A group that only holds the deny-all placeholder is as good as absent.
@@ -314,18 +326,15 @@ impl<T: Target> WhitelistAttachment<T> {
         };
         // Keep the configured spelling of entries the service reports differently (`/32`).
         let prior = cidr_strings(s.cidrs());
+        let prior: Vec<(Entry, &String)> = prior.iter().map(|p| (entry(p), p)).collect();
         let set: BTreeSet<Value<String>> = found
             .entries
             .iter()
             .filter(|e| *e != DENY_ALL)
             .map(|e| {
-                Value::Value(
-                    prior
-                        .iter()
-                        .find(|p| same_cidr(p, e))
-                        .cloned()
-                        .unwrap_or_else(|| e.clone()),
-                )
+                let key = entry(e);
+                let spelled = prior.iter().find(|(p, _)| *p == key).map(|(_, p)| *p);
+                Value::Value(spelled.unwrap_or(e).clone())
             })
             .collect();
         *s.cidrs_mut() = Value::Value(set);
@@ -339,12 +348,13 @@ impl<T: Target> WhitelistAttachment<T> {
 
     /// Warns when an entry is a network link's ENI address (they can change).
     async fn warn_eni_ips(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>) {
-        let cidrs = cidr_strings(plan.planned.cidrs());
+        let texts = cidr_strings(plan.planned.cidrs());
+        let cidrs: Vec<Entry> = texts.iter().map(|c| entry(c)).collect();
         if cidrs.is_empty() {
             return;
         }
         for eni in ctx.facts.link_enis(ctx.client).await {
-            if cidrs.iter().any(|c| same_cidr(c, &eni.ip)) {
+            if cidrs.contains(&entry(&eni.ip)) {
                 plan.findings.warning(Problem::at(
                     Self::at(F::Cidrs),
                     format!("{} is an ENI address of network link {}", eni.ip, eni.link),
