@@ -171,14 +171,15 @@ async fn connect_all(endpoints: Vec<(Service, Url)>) -> Vec<Option<(Service, Url
 
 /// The services left on their public endpoint while others point at a loopback emulator: their
 /// calls would carry the emulator's credentials to the real cloud.
-pub fn partly_emulated(overrides: &[(Service, Url)]) -> Option<String> {
+/// `overrides` are the valid ones; `set` every service with a value in the block (valid or not).
+pub fn partly_emulated(overrides: &[(Service, Url)], set: &[Service]) -> Option<String> {
     let loopback = overrides.iter().any(|(_, u)| {
         u.host_str()
             .is_some_and(crate::client::endpoint::is_loopback)
     });
     let unset: Vec<&str> = Service::ALL
         .iter()
-        .filter(|s| !overrides.iter().any(|(o, _)| o == *s))
+        .filter(|s| !set.contains(s))
         .map(|s| s.key())
         .collect();
     (loopback && !unset.is_empty()).then(|| {
@@ -220,12 +221,15 @@ mod tests {
             .iter()
             .map(|s| (*s, url("http://127.0.0.1:1/")))
             .collect();
-        assert_eq!(partly_emulated(&all), None);
-        assert_eq!(partly_emulated(&[]), None);
+        let services = |o: &[(Service, Url)]| o.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+        assert_eq!(partly_emulated(&all, &services(&all)), None);
+        assert_eq!(partly_emulated(&[], &[]), None);
         let some = &all[..4];
-        let w = partly_emulated(some).unwrap();
+        let w = partly_emulated(some, &services(some)).unwrap();
         assert!(w.contains("emr, maxcompute are not set"), "{w}");
+        // An invalid value is set: its own error says what is wrong with it.
+        assert_eq!(partly_emulated(some, &Service::ALL), None);
         let remote = vec![(Service::Ecs, url("https://ecs.example.com/"))];
-        assert_eq!(partly_emulated(&remote), None);
+        assert_eq!(partly_emulated(&remote, &services(&remote)), None);
     }
 }

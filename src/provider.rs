@@ -65,6 +65,17 @@ pub struct EndpointsBlock {
 }
 
 impl Config {
+    /// The services with a value in the `endpoints` block, valid or not, known or not.
+    fn set_services(&self) -> Vec<Service> {
+        let Value::Value(blocks) = &self.endpoints else {
+            return Vec::new();
+        };
+        blocks
+            .iter()
+            .flat_map(|b| Service::ALL.into_iter().filter(|s| !b.get(*s).is_null()))
+            .collect()
+    }
+
     /// The endpoint overrides that are set and valid, in service order.
     fn overrides(&self) -> Vec<(Service, reqwest::Url)> {
         let Value::Value(blocks) = &self.endpoints else {
@@ -258,7 +269,9 @@ impl Provider for MaxComputeProvider {
                 diags.error("Invalid region", reason, AttributePath::new("region"));
             }
         }
-        if let Some(warning) = crate::preflight::partly_emulated(&config.overrides()) {
+        if let Some(warning) =
+            crate::preflight::partly_emulated(&config.overrides(), &config.set_services())
+        {
             diags.warning(
                 "Endpoints partly emulated",
                 warning,

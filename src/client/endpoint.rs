@@ -90,7 +90,7 @@ impl Endpoints {
 pub fn parse_endpoint(url: &str) -> Result<Url, String> {
     // `ecs.cn-hangzhou.aliyuncs.com` fails to parse and `localhost:8080` parses with the
     // scheme `localhost`: both are a missing scheme, and the fix is the same.
-    if !url.contains("://") {
+    if !url.contains("://") && Url::parse(&format!("https://{url}")).is_ok() {
         return Err(format!(
             "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local emulator)"
         ));
@@ -133,6 +133,9 @@ mod tests {
         assert!(parse_endpoint("http://127.0.0.1.example.com").is_err());
         assert!(parse_endpoint("ftp://127.0.0.1").is_err());
         assert!(parse_endpoint("not a url").is_err());
+        assert!(parse_endpoint("not a url")
+            .unwrap_err()
+            .contains("not a valid URL"));
         for bare in [
             "ecs.cn-hangzhou.aliyuncs.com",
             "localhost:8080",

@@ -1,7 +1,6 @@
 //! Data source `maxcompute_network_link`: a link by name, with everything jobs need to use it.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::field;
@@ -12,65 +11,8 @@ use crate::framework::schema::Attr;
 use crate::resources::network_link::{computed_attributes, State as LinkState};
 use crate::validate;
 
-/// The resource's attributes without `timeouts`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct State {
-    #[serde(default)]
-    pub id: Value<String>,
-    #[serde(default)]
-    pub name: Value<String>,
-    #[serde(default, rename = "type")]
-    pub link_type: Value<String>,
-    #[serde(default)]
-    pub vpc_id: Value<String>,
-    #[serde(default)]
-    pub vswitch_id: Value<String>,
-    #[serde(default)]
-    pub security_group_id: Value<String>,
-    #[serde(default)]
-    pub description: Value<String>,
-    #[serde(default)]
-    pub region: Value<String>,
-    #[serde(default)]
-    pub zone_id: Value<String>,
-    #[serde(default)]
-    pub vswitch_cidr: Value<String>,
-    #[serde(default)]
-    pub status: Value<String>,
-    #[serde(default)]
-    pub eni_ips: Value<Vec<Value<String>>>,
-    #[serde(default)]
-    pub return_security_group_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
-    pub sql_setting: Value<String>,
-    #[serde(default)]
-    pub table_property: Value<String>,
-    #[serde(default)]
-    pub spark_conf: Value<std::collections::BTreeMap<String, Value<String>>>,
-}
-
-impl From<LinkState> for State {
-    fn from(s: LinkState) -> Self {
-        Self {
-            id: s.id,
-            name: s.name,
-            link_type: s.link_type,
-            vpc_id: s.vpc_id,
-            vswitch_id: s.vswitch_id,
-            security_group_id: s.security_group_id,
-            description: s.description,
-            region: s.region,
-            zone_id: s.zone_id,
-            vswitch_cidr: s.vswitch_cidr,
-            status: s.status,
-            eni_ips: s.eni_ips,
-            return_security_group_ids: s.return_security_group_ids,
-            sql_setting: s.sql_setting,
-            table_property: s.table_property,
-            spark_conf: s.spark_conf,
-        }
-    }
-}
+/// The resource's state; the schema below leaves out `timeouts`, and the read leaves it null.
+pub type State = LinkState;
 
 pub struct NetworkLinkDataSource;
 
@@ -160,7 +102,8 @@ impl LookupSource for NetworkLinkDataSource {
                 if s.description.is_unknown() {
                     s.description = Value::Value(String::new());
                 }
-                Ok((s.into(), Findings::default()))
+                s.timeouts = Value::Null;
+                Ok((s, Findings::default()))
             }
             Ok(None) => Err(Problem::at(
                 |s| &s.name,

@@ -57,7 +57,9 @@ pub struct State {
     pub table_property: Value<String>,
     #[serde(default)]
     pub spark_conf: Value<BTreeMap<String, Value<String>>>,
-    #[serde(default)]
+    /// Left out when null: the data source shares this state and has no `timeouts` (terraform
+    /// reads an absent attribute as null, and refuses one its schema lacks).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub timeouts: Value<Vec<Timeouts>>,
 }
 
