@@ -370,6 +370,53 @@ fn an_emr_attachment_failing_on_its_second_call_removes_the_rules_it_added() {
     ws.assert_plan_empty();
 }
 
+/// Promise 2 for the security group: the group is made, its rules fail past the retries. The
+/// group is in the state (tainted), never orphaned; the next apply replaces it and leaves one.
+#[test]
+fn a_security_group_whose_rules_fail_is_kept_tainted_and_replaced_by_the_next_apply() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id = \"{VPC}\"\n  name = \"half-done\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator).replace(
+            "  region = \"cn-hangzhou\"",
+            "  region      = \"cn-hangzhou\"\n  max_retries = 0"
+        )
+    ));
+    emulator.set_faults(json!({ "throttle_rate": 1.0, "actions": ["AuthorizeSecurityGroup"] }));
+    let run = ws.apply();
+    assert_ne!(run.code, 0, "{}", run.output());
+    let groups = |e: &Emulator| -> Vec<String> {
+        e.state()["security_groups"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, g)| g["security_group_name"] == "half-done")
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let made = groups(&emulator);
+    assert_eq!(made.len(), 1, "{}", run.output());
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap(),
+    )
+    .unwrap();
+    let instance = &state["resources"][0]["instances"][0];
+    assert_eq!(instance["status"], "tainted", "{state:#}");
+    assert_eq!(instance["attributes"]["id"], made[0].as_str());
+    emulator.set_faults(json!({}));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let now = groups(&emulator);
+    assert_eq!(
+        now.len(),
+        1,
+        "the tainted group was replaced, not left behind"
+    );
+    assert_ne!(now, made);
+    ws.assert_plan_empty();
+}
+
 /// Promise 5: a dead endpoint fails fast, on the provider block, and says which endpoint to check.
 #[test]
 fn an_unreachable_endpoint_fails_within_seconds_and_names_the_endpoint() {
