@@ -71,13 +71,16 @@ pub fn format_event(event: &Event<'_>) -> String {
     line
 }
 
-/// `2026-01-02T15:04:05.000Z`, the timestamp hclog writes.
+/// `2026-01-02T15:04:05.000000Z`: go-plugin parses `@timestamp` with the layout
+/// `2006-01-02T15:04:05.000000Z07:00` (exactly six fractional digits) and, when that fails, logs
+/// the whole line as raw text at DEBUG — the line's own level is lost and `TF_LOG=INFO` shows
+/// nothing of the provider.
 fn timestamp() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     let secs = acs_sign::time::iso8601(now.as_secs() as i64);
-    format!("{}.{:03}Z", secs.trim_end_matches('Z'), now.subsec_millis())
+    format!("{}.{:06}Z", secs.trim_end_matches('Z'), now.subsec_micros())
 }
 
 fn level_name(l: Level) -> &'static str {
@@ -151,5 +154,13 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("provider.maxcompute"));
+        // go-plugin's layout: six fractional digits, then the zone.
+        let ts = v["@timestamp"].as_str().unwrap();
+        let (_, frac) = ts.split_once('.').unwrap();
+        assert_eq!(frac.len(), 7, "{ts}");
+        assert!(
+            frac[..6].bytes().all(|b| b.is_ascii_digit()) && frac.ends_with('Z'),
+            "{ts}"
+        );
     }
 }

@@ -96,3 +96,26 @@ resource "maxcompute_rds_whitelist_attachment" "db" {{
         haystack.len()
     );
 }
+
+/// `TF_LOG=INFO` shows the provider's progress as INFO lines (terraform keeps a line's level only
+/// when it can parse the line's `@timestamp`).
+#[test]
+fn tf_log_info_shows_the_providers_info_lines() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    let log = ws.path().join("info.log");
+    ws.set_env("TF_LOG", "INFO");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id = \"{VPC}\"\n  name = \"logged\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws.apply().ok();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("created security group"))
+        .unwrap_or_else(|| panic!("no provider INFO line:\n{text}"));
+    assert!(line.contains("[INFO]"), "{line}");
+    assert!(!line.contains("\"@level\""), "logged as raw JSON: {line}");
+}
