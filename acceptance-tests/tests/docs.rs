@@ -156,3 +156,57 @@ fn docs_match_the_schema() {
         problems.join("\n")
     );
 }
+
+/// Every ```hcl block of the README, docs/ and the emulator's README is valid HCL as written
+/// (`terraform fmt -` parses it): a block that cannot be pasted is a bug in the docs.
+#[test]
+fn every_hcl_block_in_the_docs_parses() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let root = repo_root();
+    let mut pages = vec![root.join("README.md"), root.join("emulator/README.md")];
+    for dir in ["docs", "docs/resources", "docs/data-sources"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                pages.push(entry.path());
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    let mut blocks = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (i, block) in text.split("```hcl\n").skip(1).enumerate() {
+            let hcl = block.split("\n```").next().unwrap();
+            // CLI configuration (dev_overrides quotes its keys), not the configuration language.
+            if hcl.starts_with("provider_installation") {
+                continue;
+            }
+            blocks += 1;
+            let mut child = Command::new(acceptance_tests::terraform_binary())
+                .args(["fmt", "-no-color", "-"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(hcl.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            if !out.status.success() {
+                failures.push(format!(
+                    "{} block {}:\n{hcl}\n{}",
+                    page.display(),
+                    i + 1,
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+    }
+    assert!(blocks > 10, "only {blocks} blocks found");
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}

@@ -1,4 +1,4 @@
-# The whole "access VPC services" procedure (seed 000) for one lakehouse, as one module.
+# The whole "access VPC services" procedure for one lakehouse, as one module.
 # Every mistake the console lets through — an advanced security group, a vSwitch in an unsupported
 # zone or another VPC, a public CIDR, a missing ENI authorization — fails `terraform plan`.
 

@@ -16,7 +16,7 @@ variable "link_name" {
 
 variable "target_cidrs" {
   type        = list(string)
-  description = "CIDR blocks of the vSwitches that hold the target services: the MaxCompute group admits return traffic from them (seed 000, step 2)."
+  description = "CIDR blocks of the vSwitches that hold the target services: the MaxCompute group admits return traffic from them (step 2 of the procedure)."
 }
 
 variable "rds_instance_ids" {

@@ -1,4 +1,4 @@
-# Seed 000, steps 1-3 and 5 in one plan: a basic security group with the inbound rule from the
+# The "access VPC services" procedure, steps 1-3 and 5 in one plan: a basic security group with the inbound rule from the
 # target service's vSwitch CIDR, a MaxCompute network link on it, and the settings jobs need.
 #
 # Against the local emulator (what `make demo` does):

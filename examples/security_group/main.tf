@@ -1,4 +1,4 @@
-# Seed 000, step 2: a basic security group for a MaxCompute network link, with the inbound
+# Step 2 of the "access VPC services" procedure: a basic security group for a MaxCompute network link, with the inbound
 # allow-all rule from the CIDR block of the vSwitch that holds the target service.
 #
 # Against the local emulator (what `make demo` does):
