@@ -86,6 +86,10 @@ fn rds_lifecycle_owns_one_group_only() {
             let v = ws.resource("maxcompute_rds_whitelist_attachment.mc");
             assert_eq!(v["id"], format!("{RDS}:maxcompute"));
             assert_eq!(v["group_name"], "maxcompute");
+            assert_eq!(
+                v["allow_public"], false,
+                "the documented default is in the state"
+            );
             assert_eq!(rds_group(e, "maxcompute").unwrap(), vec!["192.168.1.0/24"]);
             others_intact(e);
         }),
