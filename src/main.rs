@@ -7,6 +7,13 @@ const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a2
 // runtime serves them as well and keeps memory (thread stacks, allocator arenas) small.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!(
+            "terraform-provider-maxcompute {}",
+            env!("CARGO_PKG_VERSION")
+        );
+        return std::process::ExitCode::SUCCESS;
+    }
     if std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
         eprintln!(
             "This binary is a plugin for Terraform. It is not meant to be run directly:\n\

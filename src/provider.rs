@@ -284,7 +284,7 @@ impl Provider for MaxComputeProvider {
     async fn configure<'a>(
         &self,
         diags: &mut Diagnostics,
-        _terraform_version: String,
+        terraform_version: String,
         config: Config,
     ) -> Option<()> {
         let region = resolve(diags, &config.region, "region", &ENV_REGION);
@@ -358,7 +358,8 @@ impl Provider for MaxComputeProvider {
             .region(region)
             .credentials(credentials)
             .retry(retry)
-            .stop_signal(self.stop.clone());
+            .stop_signal(self.stop.clone())
+            .terraform_version(terraform_version);
         if let Value::Value(blocks) = &config.endpoints {
             for block in blocks {
                 for service in Service::ALL {

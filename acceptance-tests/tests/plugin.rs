@@ -22,6 +22,28 @@ fn without_the_magic_cookie_it_explains_and_exits() {
     assert!(err.contains("plugin for Terraform"), "{err}");
 }
 
+#[test]
+fn version_prints_the_crate_version() {
+    let out = Command::new(provider_binary())
+        .arg("--version")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let manifest =
+        std::fs::read_to_string(acceptance_tests::repo_root().join("Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .skip_while(|l| *l != "[package]")
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("the package version");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("terraform-provider-maxcompute {version}")
+    );
+}
+
 struct Plugin {
     child: Child,
     addr: String,

@@ -93,9 +93,26 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     timeout: Option<Duration>,
     stop: StopSignal,
+    terraform_version: Option<String>,
+}
+
+/// `terraform-provider-maxcompute/<version>`, and ` Terraform/<version>` when known: the cloud's
+/// logs then tell which tool and release made a call, as the official providers' do.
+pub fn user_agent(terraform_version: Option<&str>) -> String {
+    let ours = concat!("terraform-provider-maxcompute/", env!("CARGO_PKG_VERSION"));
+    match terraform_version.filter(|v| !v.is_empty()) {
+        Some(v) => format!("{ours} Terraform/{v}"),
+        None => ours.to_string(),
+    }
 }
 
 impl ClientBuilder {
+    /// The terraform version terraform reported (for the User-Agent).
+    pub fn terraform_version(mut self, version: impl Into<String>) -> Self {
+        self.terraform_version = Some(version.into());
+        self
+    }
+
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -144,7 +161,28 @@ impl ClientBuilder {
             self.retry,
             self.timeout.unwrap_or(Duration::from_secs(30)),
             self.stop,
+            user_agent(self.terraform_version.as_deref()),
         )?;
         Ok(Client { transport })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_agent_names_the_provider_and_terraform() {
+        let v = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            super::user_agent(Some("1.11.4")),
+            format!("terraform-provider-maxcompute/{v} Terraform/1.11.4")
+        );
+        assert_eq!(
+            super::user_agent(None),
+            format!("terraform-provider-maxcompute/{v}")
+        );
+        assert_eq!(
+            super::user_agent(Some("")),
+            format!("terraform-provider-maxcompute/{v}")
+        );
     }
 }

@@ -66,14 +66,12 @@ impl Transport {
         retry: RetryConfig,
         timeout: Duration,
         stop: StopSignal,
+        user_agent: String,
     ) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!(
-                "terraform-provider-maxcompute/",
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(user_agent)
             // Redirects would re-send signed requests somewhere we did not choose.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(false)
