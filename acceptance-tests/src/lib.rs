@@ -78,8 +78,13 @@ pub fn emulator_binary() -> PathBuf {
     require(bin_dir().join("maxcompute-emulator"), "make build")
 }
 
+/// The terraform the suite runs: `.tools/terraform` (1.0.3, the oldest supported), or the one
+/// `TF_ACC_TERRAFORM` names (`make testacc-latest` sets it to the terraform on the PATH).
 pub fn terraform_binary() -> PathBuf {
-    require(repo_root().join(".tools/terraform"), "make tools")
+    match std::env::var_os("TF_ACC_TERRAFORM").filter(|v| !v.is_empty()) {
+        Some(path) => require(PathBuf::from(path), "TF_ACC_TERRAFORM=<path to terraform>"),
+        None => require(repo_root().join(".tools/terraform"), "make tools"),
+    }
 }
 
 /// A running emulator, stopped when dropped.
