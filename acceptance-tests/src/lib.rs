@@ -198,6 +198,19 @@ impl Run {
         assert_eq!(self.code, 0, "terraform failed:\n{}", self.output());
         self
     }
+
+    /// Asserts the run failed and its output says each text (line breaks ignored).
+    pub fn fails_saying(&self, texts: &[&str]) -> &Self {
+        let out = self.output();
+        assert_ne!(self.code, 0, "expected a failure:\n{out}");
+        for text in texts {
+            assert!(
+                contains_text(&out, text),
+                "the output lacks {text:?}:\n{out}"
+            );
+        }
+        self
+    }
 }
 
 /// A terraform working directory wired to one emulator.

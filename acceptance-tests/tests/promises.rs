@@ -69,11 +69,7 @@ resource "{resource}" "b" {{
     // The next plan says the same at plan time and changes nothing.
     let plan = ws.plan();
     assert_eq!(plan.code, 1, "{}", plan.output());
-    assert!(
-        contains_text(&plan.output(), "already exists"),
-        "{}",
-        plan.output()
-    );
+    plan.fails_saying(&["already exists"]);
     assert!(
         diagnostic_on(&plan.output(), "group_name"),
         "{}",
@@ -120,18 +116,8 @@ fn two_emr_attachments_owning_the_same_rules_one_fails_with_import_advice() {
         attachment("a", "9083"),
         attachment("b", "8020")
     ));
-    let run = ws.apply();
-    assert_ne!(run.code, 0, "{}", run.output());
-    assert!(
-        contains_text(&run.output(), "already exist"),
-        "{}",
-        run.output()
-    );
-    assert!(
-        contains_text(&run.output(), "terraform import"),
-        "{}",
-        run.output()
-    );
+    ws.apply()
+        .fails_saying(&["already exist", "terraform import"]);
     assert_eq!(addresses(&ws).len(), 1);
 }
 

@@ -292,6 +292,16 @@ fn ctrl_c_wait(mut job: Job) -> (std::process::ExitStatus, String) {
     (out.status, output)
 }
 
+/// Ctrl-C to the job; asserts terraform failed by the provider's interrupt (the provider alive
+/// to answer) saying `says`, and returns the output.
+fn interrupted(job: Job, says: &str) -> String {
+    let (status, output) = ctrl_c(job);
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    assert!(contains_text(&output, says), "{output}");
+    output
+}
+
 fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !ready() {
@@ -438,16 +448,7 @@ fn ctrl_c_while_requests_are_throttled_stops_retrying_at_once() {
         &emulator,
         json!({ "throttle_rate": 1.0, "actions": ["CreateSecurityGroup"] }),
     );
-    let (status, output) = ctrl_c(job);
-    assert!(!status.success(), "{output}");
-    assert!(!output.contains("Plugin did not respond"), "{output}");
-    assert!(
-        contains_text(
-            &output,
-            "Interrupted: terraform asked the provider to stop while waiting to retry. Last failure: CreateSecurityGroup failed: Throttling"
-        ),
-        "{output}"
-    );
+    interrupted(job, "Interrupted: terraform asked the provider to stop while waiting to retry. Last failure: CreateSecurityGroup failed: Throttling");
     // A throttled create never ran: nothing exists, nothing is recorded.
     assert!(ws.state_is_empty());
     assert_eq!(patient_groups(&emulator), Vec::<String>::new());
@@ -482,15 +483,9 @@ fn ctrl_c_while_a_refresh_is_throttled_stops_retrying_at_once() {
                 .unwrap_or(0)
             >= 2
     });
-    let (status, output) = ctrl_c(job);
-    assert!(!status.success(), "{output}");
-    assert!(!output.contains("Plugin did not respond"), "{output}");
-    assert!(
-        contains_text(
-            &output,
-            "Interrupted: terraform asked the provider to stop while waiting to retry."
-        ),
-        "{output}"
+    let output = interrupted(
+        job,
+        "Interrupted: terraform asked the provider to stop while waiting to retry.",
     );
     // Ended by the interrupt, long before the retries could run out.
     assert!(!contains_text(&output, "after 30 retries"), "{output}");
@@ -534,13 +529,7 @@ fn ctrl_c_while_a_refresh_waits_on_an_endpoint_that_never_answers_ends_at_once()
         accepted.load(std::sync::atomic::Ordering::SeqCst) >= 1
     });
     std::thread::sleep(Duration::from_millis(300));
-    let (status, output) = ctrl_c(job);
-    assert!(!status.success(), "{output}");
-    assert!(!output.contains("Plugin did not respond"), "{output}");
-    assert!(
-        contains_text(&output, "Interrupted: terraform asked the provider to stop"),
-        "{output}"
-    );
+    let output = interrupted(job, "Interrupted: terraform asked the provider to stop");
     // It ended by the interrupt, not by the attempt's 30 s timeout.
     assert!(!contains_text(&output, "timed out"), "{output}");
 }

@@ -221,18 +221,10 @@ fn a_group_made_by_someone_else_survives_and_is_never_overwritten() {
         &emulator,
         "  group_name = \"dba_team\"\n  cidrs = [\"192.168.1.0/24\"]",
     ));
-    let run = ws.apply();
-    assert_eq!(run.code, 1, "{}", run.output());
-    assert!(
-        contains_text(&run.output(), "Whitelist group dba_team already exists"),
-        "{}",
-        run.output()
-    );
-    assert!(
-        contains_text(&run.output(), "terraform import"),
-        "{}",
-        run.output()
-    );
+    ws.apply().fails_saying(&[
+        "Whitelist group dba_team already exists",
+        "terraform import",
+    ]);
     assert_eq!(
         rds_group(&emulator, "dba_team").unwrap(),
         vec!["10.20.0.0/16", "10.21.0.5"]

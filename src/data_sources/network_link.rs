@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tf_provider::value::Value;
 
 use crate::field;
-use crate::framework::attr::{AttrDecl, Getter, Setter};
+use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
@@ -68,20 +68,7 @@ impl LookupSource for NetworkLinkDataSource {
                 Attr::string("The description.").computed(),
             ),
         ];
-        let computed: [(Getter<State>, Setter<State>); 9] = [
-            field!(region),
-            field!(zone_id),
-            field!(vswitch_cidr),
-            field!(status),
-            field!(eni_ips),
-            field!(return_security_group_ids),
-            field!(sql_setting),
-            field!(table_property),
-            field!(spark_conf),
-        ];
-        for ((name, attr), f) in computed_attributes().into_iter().zip(computed) {
-            decls.push(D::new(name, f, attr));
-        }
+        decls.extend(computed_attributes());
         decls
     }
 

@@ -131,17 +131,18 @@ impl State {
 }
 
 /// The computed attributes documented once, shared with the data source.
-pub fn computed_attributes() -> Vec<(&'static str, Attr)> {
+pub fn computed_attributes() -> Vec<AttrDecl<State>> {
+    type D = AttrDecl<State>;
     vec![
-        ("region", Attr::string("The region of the link (the provider's region).").computed()),
-        ("zone_id", Attr::string("The zone of the vSwitch, where MaxCompute places its ENIs.").computed()),
-        ("vswitch_cidr", Attr::string("The CIDR block of the vSwitch. Whitelist this on target services, never the ENI IPs (they can change).").computed()),
-        ("status", Attr::string("`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).").computed()),
-        ("eni_ips", Attr::string_list("The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can change; whitelist `vswitch_cidr` instead.").computed()),
-        ("return_security_group_ids", Attr::string_list("The two return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse them.").computed()),
-        ("sql_setting", Attr::string("The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.").computed()),
-        ("table_property", Attr::string("The table property for foreign tables: `'networklink'='<name>'` (inside `TBLPROPERTIES(...)`).").computed()),
-        ("spark_conf", Attr::string_map("The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.").computed()),
+        D::new("region", field!(region), Attr::string("The region of the link (the provider's region).").computed()),
+        D::new("zone_id", field!(zone_id), Attr::string("The zone of the vSwitch, where MaxCompute places its ENIs.").computed()),
+        D::new("vswitch_cidr", field!(vswitch_cidr), Attr::string("The CIDR block of the vSwitch. Whitelist this on target services, never the ENI IPs (they can change).").computed()),
+        D::new("status", field!(status), Attr::string("`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).").computed()),
+        D::new("eni_ips", field!(eni_ips), Attr::string_list("The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can change; whitelist `vswitch_cidr` instead.").computed()),
+        D::new("return_security_group_ids", field!(return_security_group_ids), Attr::string_list("The two return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse them.").computed()),
+        D::new("sql_setting", field!(sql_setting), Attr::string("The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.").computed()),
+        D::new("table_property", field!(table_property), Attr::string("The table property for foreign tables: `'networklink'='<name>'` (inside `TBLPROPERTIES(...)`).").computed()),
+        D::new("spark_conf", field!(spark_conf), Attr::string_map("The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.").computed()),
     ]
 }
 
@@ -333,20 +334,7 @@ impl ManagedResource for NetworkLinkResource {
                     _ => vec![],
                 }),
         ];
-        let computed: [(Getter<State>, crate::framework::attr::Setter<State>); 9] = [
-            field!(region),
-            field!(zone_id),
-            field!(vswitch_cidr),
-            field!(status),
-            field!(eni_ips),
-            field!(return_security_group_ids),
-            field!(sql_setting),
-            field!(table_property),
-            field!(spark_conf),
-        ];
-        for ((name, attr), f) in computed_attributes().into_iter().zip(computed) {
-            decls.push(D::new(name, f, attr));
-        }
+        decls.extend(computed_attributes());
         decls.push(D::timeouts(
             field!(timeouts),
             &[("create", "20m"), ("delete", "10m")],
