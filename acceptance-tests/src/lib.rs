@@ -144,6 +144,23 @@ impl Emulator {
     }
 
     /// `{"calls": {action: n}, "total": n, "mutating": n}`
+    /// The entries of whitelist group `name` of a target (`kind`: `rds_instances` or
+    /// `hbase_clusters`), or `None` when the target has no such group.
+    pub fn whitelist_group(&self, kind: &str, target: &str, name: &str) -> Option<Vec<String>> {
+        self.state()[kind][target]["groups"]
+            .as_array()?
+            .iter()
+            .find(|g| g["name"] == name)
+            .map(|g| {
+                g["ips"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
+    }
+
     pub fn calls(&self) -> Value {
         self.admin("GET", "/_emulator/calls", None)
     }

@@ -7,22 +7,6 @@ use acceptance_tests::{
 };
 use serde_json::{json, Value};
 
-fn group(emulator: &Emulator, kind: &str, id: &str, name: &str) -> Option<Vec<String>> {
-    emulator.state()[kind][id]["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["name"] == name)
-        .map(|g| {
-            g["ips"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i.as_str().unwrap().to_string())
-                .collect()
-        })
-}
-
 fn addresses(ws: &Workspace) -> Vec<String> {
     let run = ws.terraform(&["state", "list"]);
     run.stdout.lines().map(String::from).collect()
@@ -63,7 +47,7 @@ resource "{resource}" "b" {{
         "192.168.2.0/24"
     };
     assert_eq!(
-        group(&emulator, kind, target, "shared").unwrap(),
+        emulator.whitelist_group(kind, target, "shared").unwrap(),
         vec![winner.to_string()]
     );
     // The next plan says the same at plan time and changes nothing.
@@ -76,7 +60,7 @@ resource "{resource}" "b" {{
         plan.output()
     );
     assert_eq!(
-        group(&emulator, kind, target, "shared").unwrap(),
+        emulator.whitelist_group(kind, target, "shared").unwrap(),
         vec![winner.to_string()]
     );
 }

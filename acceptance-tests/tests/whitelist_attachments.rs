@@ -8,44 +8,12 @@ use acceptance_tests::{
 };
 use serde_json::{json, Value};
 
-fn rds_groups(emulator: &Emulator) -> Vec<(String, Vec<String>)> {
-    emulator.state()["rds_instances"][RDS]["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            let ips = g["ips"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i.as_str().unwrap().to_string())
-                .collect();
-            (g["name"].as_str().unwrap().to_string(), ips)
-        })
-        .collect()
-}
-
 fn rds_group(emulator: &Emulator, name: &str) -> Option<Vec<String>> {
-    rds_groups(emulator)
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, e)| e)
+    emulator.whitelist_group("rds_instances", RDS, name)
 }
 
 fn hbase_group(emulator: &Emulator, name: &str) -> Option<Vec<String>> {
-    emulator.state()["hbase_clusters"][HBASE]["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["name"] == name)
-        .map(|g| {
-            g["ips"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i.as_str().unwrap().to_string())
-                .collect()
-        })
+    emulator.whitelist_group("hbase_clusters", HBASE, name)
 }
 
 fn rds_attachment(emulator: &Emulator, body: &str) -> String {
