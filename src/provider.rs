@@ -416,7 +416,8 @@ impl Provider for MaxComputeProvider {
             "network_link" => Managed::new(resources::network_link::NetworkLinkResource, shared.clone()),
             "rds_whitelist_attachment" => Managed::new(resources::rds_whitelist_attachment::RdsWhitelistAttachment::default(), shared.clone()),
             "hbase_whitelist_attachment" => Managed::new(resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::default(), shared.clone()),
-            "emr_whitelist_attachment" => Managed::new(resources::emr_whitelist_attachment::EmrWhitelistAttachment, shared.clone())
+            "emr_whitelist_attachment" => Managed::new(resources::emr_whitelist_attachment::EmrWhitelistAttachment, shared.clone()),
+            "project_ip_whitelist" => Managed::new(resources::project_ip_whitelist::ProjectIpWhitelist, shared.clone())
         })
     }
 

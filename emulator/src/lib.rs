@@ -11,6 +11,7 @@ pub mod faults;
 pub mod hbase;
 pub mod maxcompute;
 pub mod params;
+pub mod project;
 pub mod rds;
 pub mod state;
 pub mod vpc;
@@ -340,7 +341,9 @@ async fn roa(
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    let Some(op) = maxcompute::operation(method.as_str(), &segments) else {
+    let Some(op) = maxcompute::operation(method.as_str(), &segments)
+        .or_else(|| project::operation(method.as_str(), &segments))
+    else {
         return roa_error(&ApiError::not_found(
             "InvalidAction.NotFound",
             "Specified api is not found, please check your url and method.",
@@ -380,7 +383,12 @@ async fn roa(
     if let Err(e) = auth::verify_roa(state, nonces, &req, now()) {
         return roa_error(&e);
     }
-    match maxcompute::handle(op, state, &segments, &query, &body, now_ms()) {
+    let answer = if project::operation(method.as_str(), &segments).is_some() {
+        project::handle(op, state, &segments, &body)
+    } else {
+        maxcompute::handle(op, state, &segments, &query, &body, now_ms())
+    };
+    match answer {
         Ok(mut data) => {
             let snapshot = is_mutating(op).then(|| state.clone());
             drop(inner);

@@ -30,6 +30,9 @@ pub struct CloudState {
     /// EMR clusters (what GetCluster reports), by ID.
     #[serde(default)]
     pub emr_clusters: BTreeMap<String, EmrCluster>,
+    /// MaxCompute projects (their IP whitelists), by name.
+    #[serde(default)]
+    pub projects: BTreeMap<String, Project>,
     /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
     #[serde(default)]
     pub enis: BTreeMap<String, Eni>,
@@ -156,6 +159,25 @@ pub struct RdsGroup {
     pub attribute: String,
 }
 
+/// A MaxCompute project: what `GetProject` reports of it, the whitelists as the cloud stores
+/// them (comma-separated; empty = not set).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    pub name: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default = "project_available")]
+    pub status: String,
+    #[serde(default)]
+    pub ip_list: String,
+    #[serde(default)]
+    pub vpc_ip_list: String,
+}
+
+fn project_available() -> String {
+    "AVAILABLE".into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HbaseCluster {
     pub cluster_id: String,
@@ -229,6 +251,10 @@ pub struct Vpc {
     pub status: String,
 }
 
+fn available() -> String {
+    "Available".into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VSwitch {
     pub vswitch_id: String,
@@ -239,10 +265,6 @@ pub struct VSwitch {
     pub cidr_block: String,
     #[serde(default = "available")]
     pub status: String,
-}
-
-fn available() -> String {
-    "Available".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ pub mod hbase;
 pub mod ids;
 pub mod maxcompute;
 pub mod net;
+pub mod project;
 pub mod rds;
 pub mod retry;
 pub mod signer;
@@ -66,6 +67,10 @@ impl Client {
 
     pub fn maxcompute(&self) -> maxcompute::MaxComputeApi<'_> {
         maxcompute::MaxComputeApi::new(&self.transport)
+    }
+
+    pub fn projects(&self) -> project::ProjectApi<'_> {
+        project::ProjectApi::new(&self.transport)
     }
 
     pub fn vpc(&self) -> vpc::VpcApi<'_> {

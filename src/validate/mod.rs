@@ -5,5 +5,6 @@ pub mod cidr;
 pub mod cloud;
 pub mod name;
 pub mod network_link;
+pub mod project_whitelist;
 pub mod whitelist;
 pub mod zones;
