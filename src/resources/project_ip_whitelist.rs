@@ -152,18 +152,20 @@ fn check_against(current: &IpWhitelist, prior: &IpWhitelist, planned: &IpWhiteli
         }
     }
     let (before, after) = (blocks(current), blocks(&merged(current, prior, planned)));
-    let kinds = ["internet and classic-network clients", "VPC clients"];
-    for (i, (name, get)) in LISTS.iter().enumerate() {
-        let other = LISTS[1 - i].0;
+    let kinds = ["internet and classic-network client", "VPC client"];
+    for (i, (name, _)) in LISTS.iter().enumerate() {
+        // The error goes on the list that is set (the one in the configuration), naming the one
+        // to set.
+        let (set_name, set_get) = LISTS[1 - i];
         if after[i] && !before[i] {
             out.push(Problem::at(
-                *get,
-                format!("This would block every {}", kinds[i]),
+                set_get,
+                format!("`{set_name}` alone would block every {}", kinds[i]),
                 format!(
-                    "With `{other}` set and `{name}` empty, the project refuses all {} (MaxCompute \
-                     blocks a network type whose list is empty once the other is set). Set `{name}` \
-                     too: the addresses those clients use, or `[\"0.0.0.0/0\"]` to keep that \
-                     network type open.",
+                    "With `{set_name}` set and `{name}` empty, the project refuses every {} \
+                     (MaxCompute blocks a network type whose list is empty once the other is set). \
+                     Set `{name}` too: the addresses those clients use, or `[\"0.0.0.0/0\"]` to \
+                     keep that network type open.",
                     kinds[i]
                 ),
             ));
@@ -418,11 +420,13 @@ mod tests {
     }
 
     #[test]
-    fn a_list_set_alone_on_an_open_project_is_refused_on_the_other() {
+    fn a_list_set_alone_on_an_open_project_is_refused() {
         let problems = check_against(&w(&[], &[]), &w(&[], &[]), &w(&["10.0.0.1"], &[]));
         assert_eq!(problems.len(), 1);
         assert!(
-            problems[0].summary.contains("VPC clients"),
+            problems[0]
+                .summary
+                .contains("`ip_list` alone would block every VPC client"),
             "{}",
             problems[0].summary
         );
