@@ -62,6 +62,8 @@ pub struct EndpointsBlock {
     pub emr: Value<String>,
     #[serde(default)]
     pub maxcompute: Value<String>,
+    #[serde(default)]
+    pub dataworks: Value<String>,
 }
 
 impl Config {
@@ -102,6 +104,7 @@ impl EndpointsBlock {
             Service::Hbase => &self.hbase,
             Service::Emr => &self.emr,
             Service::MaxCompute => &self.maxcompute,
+            Service::DataWorks => &self.dataworks,
         }
     }
 }
@@ -429,7 +432,8 @@ impl Provider for MaxComputeProvider {
         Some(map! {
             "security_group" => Lookup::new(data_sources::security_group::SecurityGroupDataSource, shared.clone()),
             "network_link" => Lookup::new(data_sources::network_link::NetworkLinkDataSource, shared.clone()),
-            "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone())
+            "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone()),
+            "dataworks_resource_group" => Lookup::new(data_sources::dataworks_resource_group::DataWorksResourceGroupDataSource, shared.clone())
         })
     }
 }

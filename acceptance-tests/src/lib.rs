@@ -419,6 +419,7 @@ provider "maxcompute" {{
     hbase      = "{url}"
     emr        = "{url}"
     maxcompute = "{url}"
+    dataworks  = "{url}"
   }}
 }}
 "#,

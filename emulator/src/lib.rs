@@ -4,6 +4,7 @@
 //! for tests: read and replace the state (to make drift), read the counters, set faults.
 
 pub mod auth;
+pub mod dataworks;
 pub mod ecs;
 pub mod emr;
 pub mod error;
@@ -191,6 +192,7 @@ async fn rpc(
         "2014-08-15" => rds::handle(&action, state, &params, now_ms()),
         "2019-01-01" => hbase::handle(&action, state, &params, now_ms()),
         "2021-03-20" => emr::handle(&action, state, &params),
+        "2024-05-18" => dataworks::handle(&action, state, &params),
         _ => None,
     };
     let result = handled.unwrap_or_else(|| {

@@ -30,6 +30,9 @@ pub struct CloudState {
     /// EMR clusters (what GetCluster reports), by ID.
     #[serde(default)]
     pub emr_clusters: BTreeMap<String, EmrCluster>,
+    /// DataWorks resource groups (with their networks), by ID.
+    #[serde(default)]
+    pub dataworks_resource_groups: BTreeMap<String, DwResourceGroup>,
     /// MaxCompute projects (their IP whitelists), by name.
     #[serde(default)]
     pub projects: BTreeMap<String, Project>,
@@ -157,6 +160,35 @@ pub struct RdsGroup {
     /// `hidden` for system groups (DMS, DTS, DAS).
     #[serde(default)]
     pub attribute: String,
+}
+
+/// A DataWorks resource group, as `GetResourceGroup` and `ListNetworks` report it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DwResourceGroup {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub resource_group_type: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub default_vpc_id: String,
+    #[serde(default)]
+    pub default_vswitch_id: String,
+    #[serde(default)]
+    pub networks: Vec<DwNetwork>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DwNetwork {
+    pub id: u64,
+    pub vpc_id: String,
+    pub vswitch_id: String,
+    #[serde(default)]
+    pub security_group_id: String,
+    #[serde(default)]
+    pub status: String,
 }
 
 /// A MaxCompute project: what `GetProject` reports of it, the whitelists as the cloud stores

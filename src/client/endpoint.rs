@@ -16,16 +16,18 @@ pub enum Service {
     Hbase,
     Emr,
     MaxCompute,
+    DataWorks,
 }
 
 impl Service {
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 7] = [
         Service::Ecs,
         Service::Vpc,
         Service::Rds,
         Service::Hbase,
         Service::Emr,
         Service::MaxCompute,
+        Service::DataWorks,
     ];
 
     /// The name used in the provider's `endpoints` block and in the host name.
@@ -37,6 +39,7 @@ impl Service {
             Service::Hbase => "hbase",
             Service::Emr => "emr",
             Service::MaxCompute => "maxcompute",
+            Service::DataWorks => "dataworks",
         }
     }
 
@@ -49,6 +52,7 @@ impl Service {
             Service::Hbase => "2019-01-01",
             Service::Emr => "2021-03-20",
             Service::MaxCompute => "2022-01-04",
+            Service::DataWorks => "2024-05-18",
         }
     }
 }

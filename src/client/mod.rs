@@ -6,6 +6,7 @@
 //! ```
 
 pub mod credentials;
+pub mod dataworks;
 pub mod ecs;
 pub mod emr;
 pub mod endpoint;
@@ -67,6 +68,10 @@ impl Client {
 
     pub fn maxcompute(&self) -> maxcompute::MaxComputeApi<'_> {
         maxcompute::MaxComputeApi::new(&self.transport)
+    }
+
+    pub fn dataworks(&self) -> dataworks::DataWorksApi<'_> {
+        dataworks::DataWorksApi::new(&self.transport)
     }
 
     pub fn projects(&self) -> project::ProjectApi<'_> {

@@ -18,6 +18,7 @@ provider "maxcompute" {
     hbase      = var.endpoint
     emr        = var.endpoint
     maxcompute = var.endpoint
+    dataworks  = var.endpoint
   }
 }
 

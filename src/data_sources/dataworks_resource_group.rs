@@ -1,0 +1,158 @@
+//! Data source `maxcompute_dataworks_resource_group`: a DataWorks resource group's network
+//! footprint — its VPC, vSwitches and their CIDR blocks — so RDS / HBase / EMR attachments and
+//! the project whitelist open a target to DataWorks Data Integration or Data Service by the
+//! vSwitch CIDR, never a hand-copied IP (seed 003).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+
+use crate::client::dataworks::ResourceGroup;
+use crate::client::ids::VSwitchId;
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
+use crate::framework::schema::Attr;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default, rename = "type")]
+    pub group_type: Value<String>,
+    #[serde(default)]
+    pub status: Value<String>,
+    #[serde(default)]
+    pub vpc_id: Value<String>,
+    #[serde(default)]
+    pub vswitch_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub cidrs: Value<Vec<Value<String>>>,
+}
+
+pub struct DataWorksResourceGroupDataSource;
+
+type D = AttrDecl<State>;
+type P = Problem<State>;
+
+fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
+/// Networks that are gone or going carry no traffic.
+fn carries_traffic(status: &str) -> bool {
+    !matches!(status, "Deleting" | "Deleted")
+}
+
+/// The vSwitches the group's machines use: its default one and every live network's, once each.
+fn vswitches(group: &ResourceGroup, networks: &[crate::client::dataworks::Network]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let live = networks.iter().filter(|n| carries_traffic(&n.status));
+    for v in std::iter::once(group.default_vswitch_id.as_str())
+        .chain(live.map(|n| n.vswitch_id.as_str()))
+    {
+        if !v.is_empty() && !out.iter().any(|o| o == v) {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+#[async_trait]
+impl LookupSource for DataWorksResourceGroupDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "A DataWorks resource group's network footprint: its VPC, the vSwitches its machines use (the default one and every live network of the group) and their CIDR blocks. Put `cidrs` in a whitelist attachment or a project whitelist to open a target to DataWorks Data Integration or Data Service.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required())
+                .rule(|s| match s.id.as_ref_option() {
+                    Some(id) if id.trim().is_empty() || id.len() > 128 => vec!["Not a DataWorks resource group ID.".into()],
+                    _ => vec![],
+                }),
+            D::new("name", field!(name), Attr::string("The resource group's name.").computed()),
+            D::new("type", field!(group_type), Attr::string("`CommonV2` (serverless), `ExclusiveDataIntegration`, `ExclusiveScheduler` or `ExclusiveDataService`.").computed()),
+            D::new("status", field!(status), Attr::string("`Normal` when usable (`Stop`, `Creating`, `Updating`, `CreateFailed`, `Deleted` otherwise).").computed()),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The group's default VPC.").computed()),
+            D::new("vswitch_ids", field!(vswitch_ids), Attr::string_list("The vSwitches its machines use: the default one and those of every network that is not being deleted.").computed()),
+            D::new("cidrs", field!(cidrs), Attr::string_list("The CIDR blocks of those vSwitches, in the same order: what to whitelist.").computed()),
+        ]
+    }
+
+    async fn read(
+        &self,
+        ctx: Option<&Ctx<'_>>,
+        config: State,
+    ) -> Result<(State, Findings<State>), P> {
+        let ctx = ctx.expect("NEEDS_CLIENT");
+        let id = config.id.as_ref_option().cloned().unwrap_or_default();
+        let fail = |what: &str, e: &crate::client::Error| -> P {
+            Problem::client(ctx.client, what, e).on(|s| &s.id)
+        };
+        let group = ctx
+            .client
+            .dataworks()
+            .get_resource_group(&id)
+            .await
+            .map_err(|e| fail(&format!("reading DataWorks resource group {id}"), &e))?
+            .ok_or_else(|| -> P {
+                Problem::at(
+                    |s| &s.id,
+                    "DataWorks resource group not found",
+                    format!("No DataWorks resource group `{id}` in region {}. Check `id` (DataWorks console > Resource Groups) and the provider's region.", ctx.client.region()),
+                )
+            })?;
+        let networks = ctx
+            .client
+            .dataworks()
+            .list_networks(&id)
+            .await
+            .map_err(|e| {
+                fail(
+                    &format!("listing the networks of DataWorks resource group {id}"),
+                    &e,
+                )
+            })?;
+        let ids = vswitches(&group, &networks);
+        let mut cidrs = Vec::new();
+        for v in &ids {
+            let found = match VSwitchId::parse(v) {
+                Ok(parsed) => ctx
+                    .facts
+                    .vswitch(ctx.client, &parsed)
+                    .await
+                    .map_err(|e| fail(&format!("looking up vSwitch {v}"), &e))?,
+                Err(_) => None,
+            };
+            match found {
+                Some(sw) => cidrs.push(sw.cidr_block),
+                None => return Err(P::at(
+                    |s| &s.id,
+                    format!("vSwitch {v} of DataWorks resource group {id} not found"),
+                    "The resource group names a vSwitch the VPC service does not know in this region; check the group's network settings in DataWorks.",
+                )),
+            }
+        }
+        let mut findings = Findings::default();
+        if group.status != "Normal" {
+            findings.warning(P::at(
+                |s| &s.id,
+                format!("DataWorks resource group {id} is {}", group.status),
+                "Only a resource group in status `Normal` runs tasks; its network footprint is reported anyway.",
+            ));
+        }
+        let state = State {
+            id: Value::Value(group.id.clone()),
+            name: Value::Value(group.name),
+            group_type: Value::Value(group.resource_group_type),
+            status: Value::Value(group.status),
+            vpc_id: Value::Value(group.default_vpc_id),
+            vswitch_ids: list(ids),
+            cidrs: list(cidrs),
+        };
+        Ok((state, findings))
+    }
+}
