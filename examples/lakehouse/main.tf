@@ -19,19 +19,31 @@ resource "maxcompute_network_link" "this" {
   description       = "Lakehouse access to ${var.vpc_id}"
 }
 
+# DataWorks resource groups that reach the same targets: their vSwitch CIDRs, read, not copied.
+data "maxcompute_dataworks_resource_group" "this" {
+  for_each = toset(var.dataworks_resource_group_ids)
+  id       = each.value
+}
+
+locals {
+  dataworks_cidrs = distinct(flatten([for g in data.maxcompute_dataworks_resource_group.this : g.cidrs]))
+  # What RDS and HBase admit: the link's vSwitch and DataWorks' vSwitches, each once.
+  whitelist_cidrs = distinct(concat([maxcompute_network_link.this.vswitch_cidr], local.dataworks_cidrs))
+}
+
 # Step 4: each target admits the link's vSwitch CIDR (never the ENI IPs, which can change)...
 resource "maxcompute_rds_whitelist_attachment" "this" {
   for_each    = toset(var.rds_instance_ids)
   instance_id = each.value
   group_name  = var.whitelist_group_name
-  cidrs       = [maxcompute_network_link.this.vswitch_cidr]
+  cidrs       = local.whitelist_cidrs
 }
 
 resource "maxcompute_hbase_whitelist_attachment" "this" {
   for_each   = toset(var.hbase_cluster_ids)
   cluster_id = each.value
   group_name = var.whitelist_group_name
-  cidrs      = [maxcompute_network_link.this.vswitch_cidr]
+  cidrs      = local.whitelist_cidrs
 }
 
 # ...and EMR clusters admit the MaxCompute security group on the Hadoop ports.
@@ -40,4 +52,12 @@ resource "maxcompute_emr_whitelist_attachment" "this" {
   cluster_id               = each.value
   source_security_group_id = maxcompute_security_group.this.id
   ports                    = var.emr_ports
+}
+
+# ...and, when DataWorks resource groups are given, admit their vSwitch CIDRs on the same ports.
+resource "maxcompute_emr_whitelist_attachment" "dataworks" {
+  for_each   = length(var.dataworks_resource_group_ids) > 0 ? toset(var.emr_cluster_ids) : toset([])
+  cluster_id = each.value
+  cidrs      = local.dataworks_cidrs
+  ports      = var.emr_ports
 }

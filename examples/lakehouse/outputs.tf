@@ -37,3 +37,8 @@ output "return_security_group_ids" {
   description = "The groups MaxCompute created for return traffic. Never modify or reuse them."
   value       = maxcompute_network_link.this.return_security_group_ids
 }
+
+output "dataworks_cidrs" {
+  description = "The vSwitch CIDRs of the given DataWorks resource groups, admitted on every target."
+  value       = local.dataworks_cidrs
+}

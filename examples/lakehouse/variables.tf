@@ -48,3 +48,9 @@ variable "whitelist_group_name" {
   default     = "maxcompute"
   description = "Name of the whitelist group owned on each RDS instance and HBase cluster."
 }
+
+variable "dataworks_resource_group_ids" {
+  type        = list(string)
+  default     = []
+  description = "DataWorks resource groups (Data Integration, Data Service) that reach the same targets: every target also admits their vSwitch CIDRs (data source maxcompute_dataworks_resource_group)."
+}

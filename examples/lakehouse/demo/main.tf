@@ -32,6 +32,9 @@ module "lakehouse" {
   rds_instance_ids  = ["rm-emu0000000000000001"]
   hbase_cluster_ids = ["hb-emu0000000000000001"]
   emr_cluster_ids   = ["c-emu0000000000000001"]
+
+  # Data Integration's serverless resource group (vSwitch 192.168.2.0/24) reaches them too.
+  dataworks_resource_group_ids = ["Serverless_res_group_emu_0001"]
 }
 
 output "sql_setting" {
@@ -52,4 +55,8 @@ output "vswitch_cidr" {
 
 output "eni_ips" {
   value = module.lakehouse.eni_ips
+}
+
+output "dataworks_cidrs" {
+  value = module.lakehouse.dataworks_cidrs
 }
