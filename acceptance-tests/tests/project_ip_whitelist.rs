@@ -170,3 +170,34 @@ fn two_resources_on_one_project_in_one_apply_both_land() {
         )
     );
 }
+
+#[test]
+fn throttled_answers_are_retried_and_nothing_is_lost() {
+    let emulator = Emulator::start();
+    emulator.set_faults(json!({
+        "throttle_rate": 0.5, "seed": 7,
+        "actions": ["GetProject", "UpdateProjectIpWhiteList", "GetResourceGroup", "ListNetworks"]
+    }));
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\ndata \"maxcompute_dataworks_resource_group\" \"di\" {{\n  id = \"Serverless_res_group_emu_0001\"\n}}\n\nresource \"maxcompute_project_ip_whitelist\" \"p\" {{\n  project = \"{DATAWORKS}\"\n  vpc_ip_list = data.maxcompute_dataworks_resource_group.di.cidrs\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws.apply().ok();
+    let calls = emulator.calls();
+    assert!(
+        calls["calls"]["UpdateProjectIpWhiteList"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1,
+        "{calls}"
+    );
+    assert_eq!(
+        lists(&emulator.state(), DATAWORKS),
+        (
+            "100.100.0.0/16,11.193.102.0/24".to_string(),
+            "100.100.0.0/16,192.168.2.0/24".to_string()
+        )
+    );
+    ws.assert_plan_empty();
+}
