@@ -43,7 +43,6 @@ fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
                 "SecurityIPList": g.ips.join(","),
                 "SecurityIPType": "IPv4",
                 "DBInstanceIPArrayAttribute": g.attribute,
-                "WhitelistNetworkType": "MIX",
             })
         })
         .collect();
@@ -159,5 +158,6 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
     }
     inst.groups[idx].ips = new;
     inst.busy_until_ms = now_ms + busy_ms;
-    Ok(json!({ "TaskId": 0 }))
+    // A string in the model (ModifySecurityIpsResponseBody.TaskId).
+    Ok(json!({ "TaskId": "0" }))
 }

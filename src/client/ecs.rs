@@ -602,3 +602,27 @@ impl<'a> EcsApi<'a> {
         Ok(())
     }
 }
+
+/// Decodes an official response sample (conformance/samples) the way the client decodes the
+/// action's answer; `None` for an action this module does not call.
+#[cfg(test)]
+pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
+        Some(
+            serde_json::from_value::<T>(v)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        )
+    }
+    match action {
+        "DescribeRegions" => check::<RegionsResponse>(v),
+        "CreateSecurityGroup" => check::<CreateResponse>(v),
+        "DescribeSecurityGroups" => check::<DescribeGroupsResponse>(v),
+        "DescribeSecurityGroupAttribute" => check::<AttributeResponse>(v),
+        "AuthorizeSecurityGroup" => check::<Empty>(v),
+        "RevokeSecurityGroup" => check::<Empty>(v),
+        "ModifySecurityGroupAttribute" => check::<Empty>(v),
+        "DeleteSecurityGroup" => check::<Empty>(v),
+        _ => None,
+    }
+}

@@ -102,12 +102,31 @@ impl<'a> RdsApi<'a> {
             .set("DBInstanceIPArrayName", group)
             .set("SecurityIps", entries.join(","))
             .set("ModifyMode", "Cover")
-            .set("WhitelistNetworkType", "MIX")
+            // No `WhitelistNetworkType`: it applies only to instances in the enhanced whitelist
+            // mode, and one value for every instance would be wrong for some (reference §2).
             .set("SecurityIPType", "IPv4");
         let _: Empty = self
             .t
             .rpc(Service::Rds, "ModifySecurityIps", params, Idempotency::Safe)
             .await?;
         Ok(())
+    }
+}
+
+/// Decodes an official response sample (conformance/samples) the way the client decodes the
+/// action's answer; `None` for an action this module does not call.
+#[cfg(test)]
+pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
+        Some(
+            serde_json::from_value::<T>(v)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        )
+    }
+    match action {
+        "DescribeDBInstanceIPArrayList" => check::<ListResponse>(v),
+        "ModifySecurityIps" => check::<Empty>(v),
+        _ => None,
     }
 }
