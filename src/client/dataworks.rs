@@ -146,6 +146,24 @@ impl<'a> DataWorksApi<'a> {
     }
 }
 
+/// Decodes an official response sample (conformance/samples) the way the client decodes the
+/// action's answer; `None` for an action this module does not call.
+#[cfg(test)]
+pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
+        Some(
+            serde_json::from_value::<T>(v)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        )
+    }
+    match action {
+        "GetResourceGroup" => check::<GetResponse>(v),
+        "ListNetworks" => check::<ListResponse>(v),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,23 +192,5 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(list.paging_info.network_list[0].vswitch_id, "vsw-1");
-    }
-}
-
-/// Decodes an official response sample (conformance/samples) the way the client decodes the
-/// action's answer; `None` for an action this module does not call.
-#[cfg(test)]
-pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
-    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
-        Some(
-            serde_json::from_value::<T>(v)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        )
-    }
-    match action {
-        "GetResourceGroup" => check::<GetResponse>(v),
-        "ListNetworks" => check::<ListResponse>(v),
-        _ => None,
     }
 }

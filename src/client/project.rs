@@ -144,6 +144,24 @@ impl<'a> ProjectApi<'a> {
     }
 }
 
+/// Decodes an official response sample (conformance/samples) the way the client decodes the
+/// action's answer; `None` for an action this module does not call.
+#[cfg(test)]
+pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
+        Some(
+            serde_json::from_value::<T>(v)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        )
+    }
+    match action {
+        "GetProject" => check::<Envelope<RawProject>>(v),
+        "UpdateProjectIpWhiteList" => check::<serde_json::Value>(v),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,23 +189,5 @@ mod tests {
         let bare: Envelope<RawProject> =
             serde_json::from_value(serde_json::json!({"data": {"name": "p"}})).unwrap();
         assert!(bare.data.ip_white_list.is_none());
-    }
-}
-
-/// Decodes an official response sample (conformance/samples) the way the client decodes the
-/// action's answer; `None` for an action this module does not call.
-#[cfg(test)]
-pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
-    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
-        Some(
-            serde_json::from_value::<T>(v)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        )
-    }
-    match action {
-        "GetProject" => check::<Envelope<RawProject>>(v),
-        "UpdateProjectIpWhiteList" => check::<serde_json::Value>(v),
-        _ => None,
     }
 }
