@@ -385,6 +385,14 @@ async fn roa(
     if let Err(e) = auth::verify_roa(state, nonces, &req, now()) {
         return roa_error(&e);
     }
+    // The real endpoint has no network-link API: 404 ObjectNotFound for those paths (what the
+    // real MaxCompute endpoint answers for them, as reported on our tracker).
+    if !state.settings.network_link_api && maxcompute::operation(method.as_str(), &segments).is_some() {
+        return roa_error(&ApiError::not_found(
+            "ObjectNotFound",
+            format!("The requested resource {path} does not exist."),
+        ));
+    }
     let answer = if project::operation(method.as_str(), &segments).is_some() {
         project::handle(op, state, &segments, &body)
     } else {

@@ -79,6 +79,10 @@ pub struct Settings {
     /// group created by someone else's module as advanced).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_security_group_type: Option<String>,
+    /// `false`: answer like today's real MaxCompute endpoint, which has no network-link API —
+    /// every provisional network-link path gets 404 `ObjectNotFound`.
+    #[serde(default = "yes")]
+    pub network_link_api: bool,
 }
 
 fn yes() -> bool {
@@ -107,6 +111,7 @@ impl Default for Settings {
             rds_busy_ms: busy_ms(),
             hbase_busy_ms: busy_ms(),
             force_security_group_type: None,
+            network_link_api: true,
         }
     }
 }

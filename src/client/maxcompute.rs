@@ -34,6 +34,28 @@ pub const ENI_AUTHORIZATION_REQUIRED: &str = "EniAuthorizationRequired";
 /// The error code of a name already taken.
 pub const ALREADY_EXISTS: &str = "NetworkLink.AlreadyExists";
 
+/// Whether an error says the endpoint has no network-link API at all (today's real MaxCompute
+/// endpoint answers the provisional paths with 404 `ObjectNotFound`; a gateway that does not know
+/// the operation answers `InvalidAction.NotFound`). A missing *link* is `NetworkLink.NotFound`.
+pub fn is_missing_api(e: &Error) -> bool {
+    matches!(e.code(), Some("ObjectNotFound") | Some("InvalidAction.NotFound"))
+}
+
+/// What to do where MaxCompute has no network-link API: the console, then the read-only data
+/// source. Said once, on the resource.
+pub fn missing_api_detail(region: &str) -> String {
+    format!(
+        "MaxCompute's public API has no network-link operations, and this endpoint answers none of \
+         the ones `maxcompute_network_link` uses (its contract is provisional). The checks that use \
+         published APIs (VPC, vSwitch zone, security group) ran and are reported on their \
+         attributes. To connect MaxCompute to the VPC today: create the network link in the \
+         MaxCompute console ({region}: Manage Configurations > Network Connection), with this \
+         configuration's VPC, vSwitch and security group; then read it with the data source \
+         `maxcompute_vpc_access` (ECS and VPC calls only) instead of this resource, e.g. \
+         `create_network_link = false` in examples/lakehouse."
+    )
+}
+
 /// Where a link is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkStatus {

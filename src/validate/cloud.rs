@@ -240,12 +240,20 @@ pub async fn check_link_targets(
             }
         }
     }
-    if !facts.eni_authorized(client).await? {
-        problems.push(Problem {
+    match facts.eni_authorized(client).await {
+        Ok(true) => {}
+        Ok(false) => problems.push(Problem {
             attribute: None,
             summary: "MaxCompute may not create ENIs in your VPC".into(),
             detail: eni_authorization_detail(&region),
-        });
+        }),
+        // No network-link API at this endpoint: the checks above still stand; say it once.
+        Err(e) if crate::client::maxcompute::is_missing_api(&e) => problems.push(Problem {
+            attribute: None,
+            summary: "MaxCompute has no network-link API at this endpoint".into(),
+            detail: crate::client::maxcompute::missing_api_detail(&region),
+        }),
+        Err(e) => return Err(e),
     }
     Ok(problems)
 }
