@@ -36,7 +36,7 @@ ACTIONS = {
     "alibabacloud_ecs20140526": [
         "DescribeRegions", "CreateSecurityGroup", "DescribeSecurityGroups",
         "DescribeSecurityGroupAttribute", "AuthorizeSecurityGroup", "RevokeSecurityGroup",
-        "ModifySecurityGroupAttribute", "DeleteSecurityGroup",
+        "ModifySecurityGroupAttribute", "DeleteSecurityGroup", "DescribeNetworkInterfaces",
     ],
     "alibabacloud_vpc20160428": ["DescribeVpcs", "DescribeVSwitches"],
     "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps"],

@@ -559,7 +559,11 @@ fn without_a_network_link_api_the_real_checks_still_run_and_nothing_changes() {
     emulator.edit_state(|s| s["settings"]["network_link_api"] = json!(false));
     // An advanced group and a vSwitch in an unsupported zone: both on their attributes.
     let ws = Workspace::new();
-    ws.write_config(&link_only(&emulator, VSWITCH_UNSUPPORTED_ZONE, ENTERPRISE_SG));
+    ws.write_config(&link_only(
+        &emulator,
+        VSWITCH_UNSUPPORTED_ZONE,
+        ENTERPRISE_SG,
+    ));
     let run = ws.plan();
     let out = run.output();
     assert_eq!(run.code, 1, "{out}");
@@ -567,18 +571,25 @@ fn without_a_network_link_api_the_real_checks_still_run_and_nothing_changes() {
     assert!(contains_text(&out, "advanced"), "{out}");
     assert!(diagnostic_on(&out, "vswitch_id"), "{out}");
     assert_eq!(
-        out.matches("MaxCompute has no network-link API at this endpoint").count(),
+        out.matches("MaxCompute has no network-link API at this endpoint")
+            .count(),
         1,
         "{out}"
     );
-    assert!(contains_text(&out, "Manage Configurations > Network Connection"), "{out}");
+    assert!(
+        contains_text(&out, "Manage Configurations > Network Connection"),
+        "{out}"
+    );
     // A correct configuration: only the missing API, and no call that changes anything.
     let ws = Workspace::new();
     ws.write_config(&group_and_link(&emulator, ""));
     let run = ws.plan();
     let out = run.output();
     assert_eq!(run.code, 1, "{out}");
-    assert!(contains_text(&out, "MaxCompute has no network-link API"), "{out}");
+    assert!(
+        contains_text(&out, "MaxCompute has no network-link API"),
+        "{out}"
+    );
     assert!(!contains_text(&out, "advanced"), "{out}");
     assert_eq!(emulator.mutating_calls(), 0);
 }

@@ -9,6 +9,7 @@ use crate::state::{CloudState, Rule, SecurityGroup};
 pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result<Value, ApiError>> {
     Some(match action {
         "DescribeRegions" => Ok(describe_regions(state)),
+        "DescribeNetworkInterfaces" => describe_network_interfaces(state, p),
         "CreateSecurityGroup" => create_security_group(state, p),
         "DescribeSecurityGroups" => describe_security_groups(state, p),
         "DescribeSecurityGroupAttribute" => describe_security_group_attribute(state, p),
@@ -32,6 +33,64 @@ fn describe_regions(state: &CloudState) -> Value {
             "Status": "available",
         }]}
     })
+}
+
+/// `DescribeNetworkInterfaces`: the ENIs MaxCompute placed in customers' vSwitches. Shape:
+/// alibabacloud_ecs20140526 7.11.8, models/_describe_network_interfaces_response_body.py
+/// (`NetworkInterfaceSets.NetworkInterfaceSet[]`, `NextToken`, `TotalCount`).
+fn describe_network_interfaces(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let max = p.number("MaxResults", 10, 1000)?;
+    let start: usize = match p.get("NextToken") {
+        Some(t) => t.parse().map_err(|_| {
+            ApiError::invalid(
+                "InvalidNextToken.Malformed",
+                "The specified NextToken is not valid.",
+            )
+        })?,
+        None => 0,
+    };
+    let matching: Vec<Value> = state
+        .enis
+        .values()
+        .filter(|e| p.get("VpcId").is_none_or(|v| e.vpc_id == v))
+        .filter(|e| p.get("VSwitchId").is_none_or(|v| e.vswitch_id == v))
+        .filter(|e| {
+            p.get("SecurityGroupId")
+                .is_none_or(|g| e.security_group_ids.iter().any(|s| s == g))
+        })
+        .map(|e| {
+            let zone = state
+                .vswitches
+                .get(&e.vswitch_id)
+                .map(|v| v.zone_id.clone())
+                .unwrap_or_default();
+            json!({
+                "NetworkInterfaceId": e.eni_id,
+                "Status": "InUse",
+                "Type": "Secondary",
+                "VpcId": e.vpc_id,
+                "VSwitchId": e.vswitch_id,
+                "ZoneId": zone,
+                "PrivateIpAddress": e.primary_ip,
+                "SecurityGroupIds": { "SecurityGroupId": e.security_group_ids },
+                "ServiceManaged": true,
+                "Description": format!("MaxCompute network link {}", e.network_link),
+                "CreationTime": "2026-01-01T00:00:00Z",
+            })
+        })
+        .collect();
+    let page: Vec<Value> = matching.iter().skip(start).take(max).cloned().collect();
+    let next = if start + page.len() < matching.len() {
+        (start + page.len()).to_string()
+    } else {
+        String::new()
+    };
+    Ok(json!({
+        "NetworkInterfaceSets": { "NetworkInterfaceSet": page },
+        "NextToken": next,
+        "TotalCount": matching.len(),
+    }))
 }
 
 fn check_region(state: &CloudState, p: &Params) -> Result<(), ApiError> {

@@ -387,7 +387,9 @@ async fn roa(
     }
     // The real endpoint has no network-link API: 404 ObjectNotFound for those paths (what the
     // real MaxCompute endpoint answers for them, as reported on our tracker).
-    if !state.settings.network_link_api && maxcompute::operation(method.as_str(), &segments).is_some() {
+    if !state.settings.network_link_api
+        && maxcompute::operation(method.as_str(), &segments).is_some()
+    {
         return roa_error(&ApiError::not_found(
             "ObjectNotFound",
             format!("The requested resource {path} does not exist."),

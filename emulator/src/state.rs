@@ -262,6 +262,8 @@ pub struct Eni {
     pub vpc_id: String,
     pub primary_ip: String,
     pub security_group_ids: Vec<String>,
+    /// The link that made it; empty for ENIs seeded as if a link had been made in the console.
+    #[serde(default)]
     pub network_link: String,
 }
 

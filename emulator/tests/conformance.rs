@@ -147,6 +147,11 @@ fn every_answer_has_the_official_shape() {
         s,
         &[REGION, ("SecurityGroupId", &sg)],
     );
+    rpc(
+        "DescribeNetworkInterfaces",
+        s,
+        &[REGION, ("VpcId", "vpc-emu0000000000000001")],
+    );
     rpc("DescribeVpcs", s, &[REGION]);
     rpc(
         "DescribeVSwitches",

@@ -4,6 +4,7 @@
 
 # Step 2: a basic security group for MaxCompute's ENIs, admitting return traffic from the targets.
 resource "maxcompute_security_group" "this" {
+  count         = var.create_network_link ? 1 : 0
   vpc_id        = var.vpc_id
   name          = "maxcompute-${var.link_name}"
   description   = "MaxCompute network link ${var.link_name}: return traffic from the target services"
@@ -12,11 +13,32 @@ resource "maxcompute_security_group" "this" {
 
 # Steps 1 and 3: the network link (ENI authorization is checked at plan time).
 resource "maxcompute_network_link" "this" {
+  count             = var.create_network_link ? 1 : 0
   name              = var.link_name
   vpc_id            = var.vpc_id
   vswitch_id        = var.vswitch_id
-  security_group_id = maxcompute_security_group.this.id
+  security_group_id = maxcompute_security_group.this[0].id
   description       = "Lakehouse access to ${var.vpc_id}"
+}
+
+# Or, where MaxCompute has no network-link API (today's real cloud): the link made in the console,
+# read through ECS and VPC (its ENIs in the group, their vSwitch, MaxCompute's return groups).
+data "maxcompute_vpc_access" "this" {
+  count             = var.create_network_link ? 0 : 1
+  vpc_id            = var.vpc_id
+  security_group_id = var.link_security_group_id
+  link_name         = var.link_name
+}
+
+# The link's facts, whichever way it was made.
+locals {
+  link_group_id  = var.create_network_link ? maxcompute_security_group.this[0].id : var.link_security_group_id
+  vswitch_cidr   = try(maxcompute_network_link.this[0].vswitch_cidr, data.maxcompute_vpc_access.this[0].vswitch_cidr)
+  sql_setting    = try(maxcompute_network_link.this[0].sql_setting, data.maxcompute_vpc_access.this[0].sql_setting)
+  table_property = try(maxcompute_network_link.this[0].table_property, data.maxcompute_vpc_access.this[0].table_property)
+  spark_conf     = try(maxcompute_network_link.this[0].spark_conf, data.maxcompute_vpc_access.this[0].spark_conf)
+  eni_ips        = try(maxcompute_network_link.this[0].eni_ips, data.maxcompute_vpc_access.this[0].eni_ips)
+  return_groups  = try(maxcompute_network_link.this[0].return_security_group_ids, data.maxcompute_vpc_access.this[0].return_security_group_ids)
 }
 
 # DataWorks resource groups that reach the same targets: their vSwitch CIDRs, read, not copied.
@@ -28,7 +50,7 @@ data "maxcompute_dataworks_resource_group" "this" {
 locals {
   dataworks_cidrs = distinct(flatten([for g in data.maxcompute_dataworks_resource_group.this : g.cidrs]))
   # What RDS and HBase admit: the link's vSwitch and DataWorks' vSwitches, each once.
-  whitelist_cidrs = distinct(concat([maxcompute_network_link.this.vswitch_cidr], local.dataworks_cidrs))
+  whitelist_cidrs = distinct(concat([local.vswitch_cidr], local.dataworks_cidrs))
 }
 
 # Step 4: each target admits the link's vSwitch CIDR (never the ENI IPs, which can change)...
@@ -50,7 +72,7 @@ resource "maxcompute_hbase_whitelist_attachment" "this" {
 resource "maxcompute_emr_whitelist_attachment" "this" {
   for_each                 = toset(var.emr_cluster_ids)
   cluster_id               = each.value
-  source_security_group_id = maxcompute_security_group.this.id
+  source_security_group_id = local.link_group_id
   ports                    = var.emr_ports
 }
 

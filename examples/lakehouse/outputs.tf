@@ -1,41 +1,41 @@
 # Step 5: what jobs put in their settings.
 output "sql_setting" {
   description = "For SQL and UDF jobs: SET odps.session.networklink=<name>;"
-  value       = maxcompute_network_link.this.sql_setting
+  value       = local.sql_setting
 }
 
 output "table_property" {
   description = "For foreign tables: TBLPROPERTIES(<this>)."
-  value       = maxcompute_network_link.this.table_property
+  value       = local.table_property
 }
 
 output "spark_conf" {
   description = "For Spark jobs."
-  value       = maxcompute_network_link.this.spark_conf
+  value       = local.spark_conf
 }
 
 output "network_link_name" {
-  value = maxcompute_network_link.this.name
+  value = var.link_name
 }
 
 output "vswitch_cidr" {
   description = "The CIDR whitelisted on the targets."
-  value       = maxcompute_network_link.this.vswitch_cidr
+  value       = local.vswitch_cidr
 }
 
 output "eni_ips" {
   description = "MaxCompute's ENI addresses (informational: they can change; whitelist vswitch_cidr)."
-  value       = maxcompute_network_link.this.eni_ips
+  value       = local.eni_ips
 }
 
 output "security_group_id" {
   description = "The basic group of the link's ENIs."
-  value       = maxcompute_security_group.this.id
+  value       = local.link_group_id
 }
 
 output "return_security_group_ids" {
   description = "The groups MaxCompute created for return traffic. Never modify or reuse them."
-  value       = maxcompute_network_link.this.return_security_group_ids
+  value       = local.return_groups
 }
 
 output "dataworks_cidrs" {

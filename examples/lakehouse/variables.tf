@@ -16,7 +16,8 @@ variable "link_name" {
 
 variable "target_cidrs" {
   type        = list(string)
-  description = "CIDR blocks of the vSwitches that hold the target services: the MaxCompute group admits return traffic from them (step 2 of the procedure)."
+  default     = []
+  description = "CIDR blocks of the vSwitches that hold the target services: the MaxCompute group admits return traffic from them (step 2 of the procedure). Needed when the module makes the group (create_network_link = true)."
 }
 
 variable "rds_instance_ids" {
@@ -53,4 +54,16 @@ variable "dataworks_resource_group_ids" {
   type        = list(string)
   default     = []
   description = "DataWorks resource groups (Data Integration, Data Service) that reach the same targets: every target also admits their vSwitch CIDRs (data source maxcompute_dataworks_resource_group)."
+}
+
+variable "create_network_link" {
+  type        = bool
+  default     = true
+  description = "false: the network link was made in the MaxCompute console (MaxCompute's API has no network-link operations yet); the module makes no group and no link, reads the link's footprint from link_security_group_id (data source maxcompute_vpc_access) and opens the targets to it."
+}
+
+variable "link_security_group_id" {
+  type        = string
+  default     = null
+  description = "With create_network_link = false: the basic security group the console-made link's ENIs are in."
 }

@@ -294,6 +294,43 @@ struct PermissionList {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// `DescribeNetworkInterfaces` (alibabacloud_ecs20140526 7.11.8,
+/// models/_describe_network_interfaces_response_body.py): the fields the provider reads.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct EnisResponse {
+    #[serde(default)]
+    network_interface_sets: EniSets,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct EniSets {
+    #[serde(default)]
+    network_interface_set: Vec<NetworkInterface>,
+}
+
+/// One ENI as `DescribeNetworkInterfaces` lists it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub vpc_id: String,
+    #[serde(default, rename = "VSwitchId")]
+    pub vswitch_id: String,
+    #[serde(default)]
+    pub zone_id: String,
+    #[serde(default)]
+    pub private_ip_address: String,
+    #[serde(default)]
+    pub description: String,
+}
+
 /// `DescribeRegions`: `Regions.Region[]` (alibabacloud_ecs20140526 7.11.8,
 /// models/_describe_regions_response_body.py: LocalName, RegionEndpoint, RegionId, Status).
 #[derive(Deserialize)]
@@ -445,6 +482,37 @@ impl<'a> EcsApi<'a> {
             )
             .await?;
         Ok(r.regions.region)
+    }
+
+    /// `DescribeNetworkInterfaces` of one VPC and security group, all pages.
+    pub async fn describe_network_interfaces(
+        &self,
+        vpc_id: &VpcId,
+        security_group_id: &SecurityGroupId,
+    ) -> Result<Vec<NetworkInterface>, Error> {
+        let mut out = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let params = Params::new()
+                .set("VpcId", vpc_id.as_str())
+                .set("SecurityGroupId", security_group_id.as_str())
+                .set("MaxResults", "100")
+                .set_opt("NextToken", next_token.as_deref());
+            let r: EnisResponse = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeNetworkInterfaces",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            out.extend(r.network_interface_sets.network_interface_set);
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
     }
 
     /// `DescribeSecurityGroupAttribute` (all rules, all pages); `Ok(None)` when the group is gone.
@@ -616,6 +684,7 @@ pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result
     }
     match action {
         "DescribeRegions" => check::<RegionsResponse>(v),
+        "DescribeNetworkInterfaces" => check::<EnisResponse>(v),
         "CreateSecurityGroup" => check::<CreateResponse>(v),
         "DescribeSecurityGroups" => check::<DescribeGroupsResponse>(v),
         "DescribeSecurityGroupAttribute" => check::<AttributeResponse>(v),

@@ -38,7 +38,10 @@ pub const ALREADY_EXISTS: &str = "NetworkLink.AlreadyExists";
 /// endpoint answers the provisional paths with 404 `ObjectNotFound`; a gateway that does not know
 /// the operation answers `InvalidAction.NotFound`). A missing *link* is `NetworkLink.NotFound`.
 pub fn is_missing_api(e: &Error) -> bool {
-    matches!(e.code(), Some("ObjectNotFound") | Some("InvalidAction.NotFound"))
+    matches!(
+        e.code(),
+        Some("ObjectNotFound") | Some("InvalidAction.NotFound")
+    )
 }
 
 /// What to do where MaxCompute has no network-link API: the console, then the read-only data

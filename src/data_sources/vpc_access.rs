@@ -1,0 +1,225 @@
+//! Data source `maxcompute_vpc_access`: MaxCompute's footprint in a VPC, observed through published
+//! ECS and VPC APIs only — for network links made in the console, where MaxCompute has no
+//! network-link API. The ENIs in the link's security group (`DescribeNetworkInterfaces`), their
+//! addresses, vSwitches, zones and vSwitch CIDRs, the two return-traffic groups MaxCompute creates
+//! (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`, found by name), and whether it all looks
+//! ready; with `link_name`, the settings jobs need.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+
+use crate::client::ecs::SecurityGroupFilter;
+use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
+use crate::framework::schema::Attr;
+use crate::resources::network_link::{spark_conf, sql_setting, table_property};
+use crate::validate;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub vpc_id: Value<String>,
+    #[serde(default)]
+    pub security_group_id: Value<String>,
+    #[serde(default)]
+    pub link_name: Value<String>,
+    #[serde(default)]
+    pub eni_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub eni_ips: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub vswitch_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub zone_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub vswitch_cidrs: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub vswitch_cidr: Value<String>,
+    #[serde(default)]
+    pub return_security_group_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub ready: Value<bool>,
+    #[serde(default)]
+    pub sql_setting: Value<String>,
+    #[serde(default)]
+    pub table_property: Value<String>,
+    #[serde(default)]
+    pub spark_conf: Value<BTreeMap<String, Value<String>>>,
+}
+
+pub struct VpcAccessDataSource;
+
+type D = AttrDecl<State>;
+type P = Problem<State>;
+
+fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
+/// Each value once, in first-seen order.
+fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !i.is_empty() && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[async_trait]
+impl LookupSource for VpcAccessDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "MaxCompute's footprint in a VPC, read through published ECS and VPC APIs only: the ENIs MaxCompute placed in the link's security group, their addresses, vSwitches, zones and vSwitch CIDRs, and the two return-traffic groups it created. For network links made in the MaxCompute console (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The security group ID.").computed()),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the link reaches.").required())
+                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("security_group_id", field!(security_group_id), Attr::string("The basic security group chosen for the link's ENIs when the link was made.").required())
+                .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("link_name", field!(link_name), Attr::string("The network link's name as made in the console; when set, the job settings are filled.").optional())
+                .rule(|s| s.link_name.as_ref_option().and_then(|n| validate::network_link::link_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+            D::new("eni_ids", field!(eni_ids), Attr::string_list("The ENIs in the group (MaxCompute's, for a link's group).").computed()),
+            D::new("eni_ips", field!(eni_ips), Attr::string_list("Their private addresses. They can change; whitelist `vswitch_cidrs`.").computed()),
+            D::new("vswitch_ids", field!(vswitch_ids), Attr::string_list("The vSwitches of those ENIs, each once.").computed()),
+            D::new("zone_ids", field!(zone_ids), Attr::string_list("Their zones, in the same order.").computed()),
+            D::new("vswitch_cidrs", field!(vswitch_cidrs), Attr::string_list("Their CIDR blocks, in the same order: what target services whitelist.").computed()),
+            D::new("vswitch_cidr", field!(vswitch_cidr), Attr::string("The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is found.").computed()),
+            D::new("return_security_group_ids", field!(return_security_group_ids), Attr::string_list("The return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never modify or reuse them.").computed()),
+            D::new("ready", field!(ready), Attr::bool("Whether the access looks usable: ENIs in the group, all in use or available, and both return-traffic groups present.").computed()),
+            D::new("sql_setting", field!(sql_setting), Attr::string("With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF jobs.").computed()),
+            D::new("table_property", field!(table_property), Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.").computed()),
+            D::new("spark_conf", field!(spark_conf), Attr::string_map("The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).").computed()),
+        ]
+    }
+
+    async fn read(
+        &self,
+        ctx: Option<&Ctx<'_>>,
+        config: State,
+    ) -> Result<(State, Findings<State>), P> {
+        let ctx = ctx.expect("NEEDS_CLIENT");
+        let client = ctx.client;
+        let (Some(vpc), Some(sg)) = (
+            config
+                .vpc_id
+                .as_ref_option()
+                .and_then(|v| VpcId::parse(v).ok()),
+            config
+                .security_group_id
+                .as_ref_option()
+                .and_then(|v| SecurityGroupId::parse(v).ok()),
+        ) else {
+            return Err(P::new(
+                "Invalid arguments",
+                "`vpc_id` and `security_group_id` must be IDs.",
+            ));
+        };
+        let fail =
+            |what: String, e: &crate::client::Error| -> P { Problem::client(client, &what, e) };
+        // The same checks as the network-link resource: a basic group of this VPC, not MaxCompute's own.
+        let group = ctx
+            .facts
+            .security_group(client, &sg)
+            .await
+            .map_err(|e| fail(format!("reading security group {sg}"), &e))?
+            .ok_or_else(|| {
+                P::at(
+                    |s| &s.security_group_id,
+                    "Security group not found",
+                    format!(
+                        "Security group `{sg}` does not exist in region {}.",
+                        client.region()
+                    ),
+                )
+            })?;
+        if let Err((summary, detail)) = validate::network_link::security_group(&group, vpc.as_str())
+        {
+            return Err(P::at(|s| &s.security_group_id, summary, detail));
+        }
+        let enis = client
+            .ecs()
+            .describe_network_interfaces(&vpc, &sg)
+            .await
+            .map_err(|e| fail(format!("listing the ENIs of security group {sg}"), &e))?;
+        let vswitch_ids = distinct(enis.iter().map(|e| e.vswitch_id.clone()));
+        let (mut zones, mut cidrs) = (Vec::new(), Vec::new());
+        for v in &vswitch_ids {
+            let sw = match VSwitchId::parse(v) {
+                Ok(id) => ctx
+                    .facts
+                    .vswitch(client, &id)
+                    .await
+                    .map_err(|e| fail(format!("looking up vSwitch {v}"), &e))?,
+                Err(_) => None,
+            };
+            zones.push(sw.as_ref().map(|s| s.zone_id.clone()).unwrap_or_default());
+            cidrs.push(sw.map(|s| s.cidr_block).unwrap_or_default());
+        }
+        let mut return_groups = Vec::new();
+        for prefix in validate::network_link::AUTO_CREATED_PREFIXES {
+            let filter = SecurityGroupFilter {
+                vpc_id: Some(vpc.clone()),
+                ids: Vec::new(),
+                name: Some(format!("{prefix}{vpc}")),
+            };
+            let found = client
+                .ecs()
+                .describe_security_groups(&filter)
+                .await
+                .map_err(|e| {
+                    fail(
+                        format!("looking for MaxCompute's return-traffic groups in {vpc}"),
+                        &e,
+                    )
+                })?;
+            return_groups.extend(found.into_iter().map(|g| g.id.to_string()));
+        }
+        let ready = !enis.is_empty()
+            && enis
+                .iter()
+                .all(|e| matches!(e.status.as_str(), "InUse" | "Available"))
+            && return_groups.len() == validate::network_link::AUTO_CREATED_PREFIXES.len();
+        let mut findings = Findings::default();
+        if enis.is_empty() {
+            findings.warning(P::at(
+                |s| &s.security_group_id,
+                format!("No MaxCompute ENI in security group {sg}"),
+                "MaxCompute places a network link's ENIs in the security group chosen for the link. None is there: the link is not made yet (MaxCompute console > Manage Configurations > Network Connection), is still being made, or uses another group.",
+            ));
+        }
+        let name = config.link_name.as_ref_option().cloned();
+        let state = State {
+            id: Value::Value(sg.to_string()),
+            vswitch_cidr: Value::Value(cidrs.first().cloned().unwrap_or_default()),
+            eni_ids: list(enis.iter().map(|e| e.network_interface_id.clone())),
+            eni_ips: list(enis.iter().map(|e| e.private_ip_address.clone())),
+            vswitch_ids: list(vswitch_ids),
+            zone_ids: list(zones),
+            vswitch_cidrs: list(cidrs),
+            return_security_group_ids: list(return_groups),
+            ready: Value::Value(ready),
+            sql_setting: name
+                .as_deref()
+                .map(sql_setting)
+                .map_or(Value::Null, Value::Value),
+            table_property: name
+                .as_deref()
+                .map(table_property)
+                .map_or(Value::Null, Value::Value),
+            spark_conf: Value::Value(spark_conf(client.region(), vpc.as_str())),
+            ..config
+        };
+        Ok((state, findings))
+    }
+}
