@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::client::ecs::SecurityGroupFilter;
+use crate::client::ecs::{NetworkInterface, SecurityGroupFilter};
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::field;
 use crate::framework::attr::AttrDecl;
@@ -53,6 +53,86 @@ pub struct State {
     pub table_property: Value<String>,
     #[serde(default)]
     pub spark_conf: Value<BTreeMap<String, Value<String>>>,
+}
+
+fn failed(ctx: &Ctx<'_>, what: String, e: &crate::client::Error) -> P {
+    Problem::client(ctx.client, &what, e)
+}
+
+/// The same checks as the network-link resource (a basic group of this VPC, not MaxCompute's
+/// own), then the ENIs in the group.
+async fn check_group_and_list_enis(
+    ctx: &Ctx<'_>,
+    vpc: &VpcId,
+    sg: &SecurityGroupId,
+) -> Result<Vec<NetworkInterface>, P> {
+    let group = ctx
+        .facts
+        .security_group(ctx.client, sg)
+        .await
+        .map_err(|e| failed(ctx, format!("reading security group {sg}"), &e))?
+        .ok_or_else(|| {
+            P::at(
+                |s| &s.security_group_id,
+                "Security group not found",
+                format!(
+                    "Security group `{sg}` does not exist in region {}.",
+                    ctx.client.region()
+                ),
+            )
+        })?;
+    if let Err((summary, detail)) = validate::network_link::security_group(&group, vpc.as_str()) {
+        return Err(P::at(|s| &s.security_group_id, summary, detail));
+    }
+    ctx.client
+        .ecs()
+        .describe_network_interfaces(vpc, sg)
+        .await
+        .map_err(|e| failed(ctx, format!("listing the ENIs of security group {sg}"), &e))
+}
+
+/// The zone and CIDR block of each vSwitch, in order (empty when the vSwitch is not found).
+async fn vswitch_facts(ctx: &Ctx<'_>, ids: &[String]) -> Result<(Vec<String>, Vec<String>), P> {
+    let (mut zones, mut cidrs) = (Vec::new(), Vec::new());
+    for v in ids {
+        let sw = match VSwitchId::parse(v) {
+            Ok(id) => ctx
+                .facts
+                .vswitch(ctx.client, &id)
+                .await
+                .map_err(|e| failed(ctx, format!("looking up vSwitch {v}"), &e))?,
+            Err(_) => None,
+        };
+        zones.push(sw.as_ref().map(|s| s.zone_id.clone()).unwrap_or_default());
+        cidrs.push(sw.map(|s| s.cidr_block).unwrap_or_default());
+    }
+    Ok((zones, cidrs))
+}
+
+/// MaxCompute's return-traffic groups in the VPC, found by their names.
+async fn return_groups(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Vec<String>, P> {
+    let mut out = Vec::new();
+    for prefix in validate::network_link::AUTO_CREATED_PREFIXES {
+        let filter = SecurityGroupFilter {
+            vpc_id: Some(vpc.clone()),
+            ids: Vec::new(),
+            name: Some(format!("{prefix}{vpc}")),
+        };
+        let found = ctx
+            .client
+            .ecs()
+            .describe_security_groups(&filter)
+            .await
+            .map_err(|e| {
+                failed(
+                    ctx,
+                    format!("looking for MaxCompute's return-traffic groups in {vpc}"),
+                    &e,
+                )
+            })?;
+        out.extend(found.into_iter().map(|g| g.id.to_string()));
+    }
+    Ok(out)
 }
 
 pub struct VpcAccessDataSource;
@@ -125,66 +205,10 @@ impl LookupSource for VpcAccessDataSource {
                 "`vpc_id` and `security_group_id` must be IDs.",
             ));
         };
-        let fail =
-            |what: String, e: &crate::client::Error| -> P { Problem::client(client, &what, e) };
-        // The same checks as the network-link resource: a basic group of this VPC, not MaxCompute's own.
-        let group = ctx
-            .facts
-            .security_group(client, &sg)
-            .await
-            .map_err(|e| fail(format!("reading security group {sg}"), &e))?
-            .ok_or_else(|| {
-                P::at(
-                    |s| &s.security_group_id,
-                    "Security group not found",
-                    format!(
-                        "Security group `{sg}` does not exist in region {}.",
-                        client.region()
-                    ),
-                )
-            })?;
-        if let Err((summary, detail)) = validate::network_link::security_group(&group, vpc.as_str())
-        {
-            return Err(P::at(|s| &s.security_group_id, summary, detail));
-        }
-        let enis = client
-            .ecs()
-            .describe_network_interfaces(&vpc, &sg)
-            .await
-            .map_err(|e| fail(format!("listing the ENIs of security group {sg}"), &e))?;
+        let enis = check_group_and_list_enis(ctx, &vpc, &sg).await?;
         let vswitch_ids = distinct(enis.iter().map(|e| e.vswitch_id.clone()));
-        let (mut zones, mut cidrs) = (Vec::new(), Vec::new());
-        for v in &vswitch_ids {
-            let sw = match VSwitchId::parse(v) {
-                Ok(id) => ctx
-                    .facts
-                    .vswitch(client, &id)
-                    .await
-                    .map_err(|e| fail(format!("looking up vSwitch {v}"), &e))?,
-                Err(_) => None,
-            };
-            zones.push(sw.as_ref().map(|s| s.zone_id.clone()).unwrap_or_default());
-            cidrs.push(sw.map(|s| s.cidr_block).unwrap_or_default());
-        }
-        let mut return_groups = Vec::new();
-        for prefix in validate::network_link::AUTO_CREATED_PREFIXES {
-            let filter = SecurityGroupFilter {
-                vpc_id: Some(vpc.clone()),
-                ids: Vec::new(),
-                name: Some(format!("{prefix}{vpc}")),
-            };
-            let found = client
-                .ecs()
-                .describe_security_groups(&filter)
-                .await
-                .map_err(|e| {
-                    fail(
-                        format!("looking for MaxCompute's return-traffic groups in {vpc}"),
-                        &e,
-                    )
-                })?;
-            return_groups.extend(found.into_iter().map(|g| g.id.to_string()));
-        }
+        let (zones, cidrs) = vswitch_facts(ctx, &vswitch_ids).await?;
+        let return_groups = return_groups(ctx, &vpc).await?;
         let ready = !enis.is_empty()
             && enis
                 .iter()
