@@ -438,3 +438,53 @@ fn throttled_cloud_still_applies_without_duplicates() {
         "faults were injected: {calls}"
     );
 }
+
+/// The cloud refuses to delete a group an ENI is still in (`DependencyViolation`), as a network
+/// link's ENIs are until the link is gone. The destroy waits for the ENI to go, then succeeds.
+#[test]
+fn destroy_waits_for_an_eni_still_in_the_group() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&group_config(&emulator, "eni-holder", &["192.168.1.0/24"]));
+    ws.apply().ok();
+    let id = ws.resource("maxcompute_security_group.mc")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["enis"]["eni-emulingering1"] = json!({
+            "eni_id": "eni-emulingering1", "vswitch_id": "vsw-emu0000000000000001",
+            "vpc_id": VPC, "primary_ip": "192.168.1.250", "security_group_ids": [id.clone()]
+        });
+    });
+    emulator.reset_calls();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // Released a moment later, as the cloud releases a deleted link's ENIs.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while emulator.calls()["calls"]["DeleteSecurityGroup"]
+                .as_u64()
+                .unwrap_or(0)
+                < 2
+            {
+                assert!(std::time::Instant::now() < deadline, "no retried delete");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            emulator.edit_state(|s| {
+                s["enis"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("eni-emulingering1");
+            });
+        });
+        let run = ws.destroy();
+        assert_eq!(run.code, 0, "{}", run.output());
+    });
+    assert!(group(&emulator.state(), &id).is_none());
+    assert!(
+        emulator.calls()["calls"]["DeleteSecurityGroup"]
+            .as_u64()
+            .unwrap()
+            >= 3
+    );
+}

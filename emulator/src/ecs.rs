@@ -144,13 +144,60 @@ fn group<'a>(state: &'a mut CloudState, id: &str) -> Result<&'a mut SecurityGrou
     })
 }
 
+/// Parameters every signed request carries; the rest are the request's own.
+const COMMON_PARAMS: [&str; 10] = [
+    "Action",
+    "Signature",
+    "SignatureNonce",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureType",
+    "Timestamp",
+    "AccessKeyId",
+    "SecurityToken",
+    "Format",
+];
+
+/// What a `ClientToken` was first used for, and what a later call with it gets: the first call's
+/// answer when its own parameters are the same, `IdempotentParameterMismatch` when they differ
+/// (the cloud refuses a reused token with other parameters: reference cloud-api-2.md §1).
+fn replay(state: &CloudState, key: &str, p: &Params) -> Result<Option<String>, ApiError> {
+    let Some(id) = state.client_tokens.get(key) else {
+        return Ok(None);
+    };
+    match state.client_token_params.get(key) {
+        Some(first) if *first != fingerprint(p) => Err(ApiError::invalid(
+            "IdempotentParameterMismatch",
+            "The request uses the same client token as a previous, but non-identical request.",
+        )),
+        _ => Ok(Some(id.clone())),
+    }
+}
+
+fn remember(state: &mut CloudState, key: String, id: String, p: &Params) {
+    state
+        .client_token_params
+        .insert(key.clone(), fingerprint(p));
+    state.client_tokens.insert(key, id);
+}
+
+fn fingerprint(p: &Params) -> String {
+    p.0.iter()
+        .filter(|(k, _)| !COMMON_PARAMS.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 fn create_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
     check_region(state, p)?;
     let token_key = p
         .get("ClientToken")
         .map(|t| format!("CreateSecurityGroup:{t}"));
-    if let Some(existing) = token_key.as_ref().and_then(|k| state.client_tokens.get(k)) {
-        return Ok(json!({ "SecurityGroupId": existing }));
+    if let Some(k) = &token_key {
+        if let Some(existing) = replay(state, k, p)? {
+            return Ok(json!({ "SecurityGroupId": existing }));
+        }
     }
     let vpc_id = p.require("VpcId")?;
     if !state.vpcs.contains_key(vpc_id) {
@@ -190,7 +237,7 @@ fn create_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
         },
     );
     if let Some(k) = token_key {
-        state.client_tokens.insert(k, id.clone());
+        remember(state, k, id.clone(), p);
     }
     Ok(json!({ "SecurityGroupId": id }))
 }
@@ -300,7 +347,15 @@ fn describe_security_group_attribute(
         ));
     }
     let max = p.number("MaxResults", 500, 1000)?;
-    let start: usize = p.get("NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    let start: usize = match p.get("NextToken") {
+        Some(t) => t.parse().map_err(|_| {
+            ApiError::invalid(
+                "InvalidNextToken.Malformed",
+                "The specified NextToken is not valid.",
+            )
+        })?,
+        None => 0,
+    };
     let region = state.region.clone();
     let g = group(state, &id)?;
     let rules: Vec<&Rule> = g
@@ -453,11 +508,10 @@ fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value,
     let token_key = p
         .get("ClientToken")
         .map(|t| format!("AuthorizeSecurityGroup:{t}"));
-    if token_key
-        .as_ref()
-        .is_some_and(|k| state.client_tokens.contains_key(k))
-    {
-        return Ok(json!({}));
+    if let Some(k) = &token_key {
+        if replay(state, k, p)?.is_some() {
+            return Ok(json!({}));
+        }
     }
     let rules = requested_rules(state, p)?;
     let g = group(state, &id)?;
@@ -474,7 +528,7 @@ fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value,
         }
     }
     if let Some(k) = token_key {
-        state.client_tokens.insert(k, id);
+        remember(state, k, id, p);
     }
     Ok(json!({}))
 }
@@ -526,7 +580,13 @@ fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
     let referenced = state
         .security_groups
         .values()
-        .any(|g| g.security_group_id != id && g.rules.iter().any(|r| r.source_group_id == id));
+        .any(|g| g.security_group_id != id && g.rules.iter().any(|r| r.source_group_id == id))
+        // An ENI in the group (a network link's, until the link is gone) blocks it too
+        // (reference cloud-api-2.md §1).
+        || state
+            .enis
+            .values()
+            .any(|e| e.security_group_ids.iter().any(|g| *g == id));
     if referenced {
         return Err(ApiError::new(
             403,
@@ -580,12 +640,14 @@ mod tests {
                 ("Permissions.1.PortRange", "-1/-1"),
                 ("Permissions.1.SourceCidrIp", cidr),
             ]);
-            handle("AuthorizeSecurityGroup", state, &p)
-                .unwrap()
-                .unwrap();
+            handle("AuthorizeSecurityGroup", state, &p).unwrap()
         };
-        authorize(&mut state, "10.0.0.0/8");
-        authorize(&mut state, "172.16.0.0/12"); // same token: not applied again
+        authorize(&mut state, "10.0.0.0/8").unwrap();
+        authorize(&mut state, "10.0.0.0/8").unwrap(); // a retry: not applied again
+        assert_eq!(state.security_groups[&a].rules.len(), 1);
+        // The same token with other parameters is refused, as the cloud does.
+        let e = authorize(&mut state, "172.16.0.0/12").unwrap_err();
+        assert_eq!(e.code, "IdempotentParameterMismatch");
         assert_eq!(state.security_groups[&a].rules.len(), 1);
     }
 }

@@ -50,9 +50,10 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
             ))
         }
     };
+    // Required by the API (ModifyIpWhitelistRequest.IpList); the emulator used to take none as
+    // "empty the group".
     let ips: Vec<String> = p
-        .get("IpList")
-        .unwrap_or_default()
+        .require("IpList")?
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())

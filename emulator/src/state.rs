@@ -45,6 +45,10 @@ pub struct CloudState {
     /// `Action:ClientToken` → the ID the first call returned, so retries return it again.
     #[serde(default)]
     pub client_tokens: BTreeMap<String, String>,
+    /// `Action:ClientToken` → the first call's own parameters: a reuse with other parameters is
+    /// refused (`IdempotentParameterMismatch`), as the cloud does.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_token_params: BTreeMap<String, String>,
     /// Source of new IDs.
     #[serde(default)]
     pub next_id: u64,
