@@ -586,7 +586,7 @@ fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
         || state
             .enis
             .values()
-            .any(|e| e.security_group_ids.iter().any(|g| *g == id));
+            .any(|e| e.security_group_ids.contains(&id));
     if referenced {
         return Err(ApiError::new(
             403,
