@@ -85,10 +85,10 @@ def workspace(kind, n, emulator=None, extra=""):
     d = tempfile.mkdtemp(prefix=f"bench-{kind}-{n}-")
     if kind == "ours":
         url = emulator.url if emulator else "http://127.0.0.1:9"  # not called: schema only
-        override = ('"local/lakehouse/maxcompute"', os.path.dirname(OURS))
+        override = ('"lakehouse/maxcompute"', os.path.dirname(OURS))
         hcl = f'''terraform {{
   required_providers {{
-    maxcompute = {{ source = "local/lakehouse/maxcompute" }}
+    maxcompute = {{ source = "lakehouse/maxcompute" }}
   }}
 }}
 provider "maxcompute" {{

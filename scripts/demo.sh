@@ -41,7 +41,7 @@ sed -i 's|source = "../"|source = "./module"|' "$demo/work/main.tf"
 cat >"$demo/cli.tfrc" <<CFG
 provider_installation {
   dev_overrides {
-    "local/lakehouse/maxcompute" = "$bin"
+    "lakehouse/maxcompute" = "$bin"
   }
   direct {}
 }

@@ -66,6 +66,18 @@ fn require(path: PathBuf, how: &str) -> PathBuf {
     path
 }
 
+/// The provider's version, as its Cargo.toml says.
+pub fn provider_version() -> String {
+    let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).expect("Cargo.toml");
+    manifest
+        .lines()
+        .skip_while(|l| *l != "[package]")
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("the package version")
+        .to_string()
+}
+
 /// The provider binary under test.
 pub fn provider_binary() -> PathBuf {
     require(
@@ -245,7 +257,7 @@ impl Workspace {
         std::fs::write(
             &cli_config,
             format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"local/lakehouse/maxcompute\" = {:?}\n  }}\n  direct {{}}\n}}\n",
+                "provider_installation {{\n  dev_overrides {{\n    \"lakehouse/maxcompute\" = {:?}\n  }}\n  direct {{}}\n}}\n",
                 overrides.display().to_string()
             ),
         )
@@ -406,7 +418,7 @@ pub fn provider_block(emulator: &Emulator) -> String {
     format!(
         r#"terraform {{
   required_providers {{
-    maxcompute = {{ source = "local/lakehouse/maxcompute" }}
+    maxcompute = {{ source = "lakehouse/maxcompute" }}
   }}
 }}
 

@@ -97,10 +97,10 @@ fn all_names(block: &Value) -> BTreeSet<String> {
 #[test]
 fn docs_match_the_schema() {
     let ws = Workspace::new();
-    ws.write_config("terraform {\n  required_providers {\n    maxcompute = { source = \"local/lakehouse/maxcompute\" }\n  }\n}\n");
+    ws.write_config("terraform {\n  required_providers {\n    maxcompute = { source = \"lakehouse/maxcompute\" }\n  }\n}\n");
     let run = ws.terraform(&["providers", "schema", "-json"]).ok();
     let schema: Value = serde_json::from_str(&run.stdout).expect("schema JSON");
-    let provider = &schema["provider_schemas"]["local/lakehouse/maxcompute"];
+    let provider = &schema["provider_schemas"]["registry.terraform.io/lakehouse/maxcompute"];
     let docs = repo_root().join("docs");
     let mut problems = Vec::new();
     let read = |rel: &str| {

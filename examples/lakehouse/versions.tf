@@ -2,7 +2,7 @@ terraform {
   required_version = ">= 1.0"
   required_providers {
     maxcompute = {
-      source = "local/lakehouse/maxcompute"
+      source = "lakehouse/maxcompute"
     }
   }
 }

@@ -9,7 +9,7 @@
 terraform {
   required_providers {
     maxcompute = {
-      source = "local/lakehouse/maxcompute"
+      source = "lakehouse/maxcompute"
     }
   }
 }
