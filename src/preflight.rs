@@ -17,18 +17,26 @@ const CALL_LIMIT: Duration = Duration::from_secs(10);
 /// How long a TCP connect to another overridden endpoint may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 
-/// Where a finding is reported: an attribute of the provider block, or the block itself.
-pub type PathOf = fn(Service) -> AttributePath;
+/// Where each override was set: `endpoints.<service>`, or the one `endpoint`.
+pub type Paths = [(Service, AttributePath)];
+
+fn path_of(paths: &Paths, service: Service) -> AttributePath {
+    paths
+        .iter()
+        .find(|(s, _)| *s == service)
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| AttributePath::new("endpoints"))
+}
 
 /// Runs the checks. `overrides` are the endpoint overrides as set in the provider block.
 pub async fn check(
     diags: &mut Diagnostics,
     client: &Client,
     overrides: &[(Service, Url)],
-    endpoint_path: PathOf,
+    paths: &Paths,
 ) {
     let ecs_override = overrides.iter().find(|(s, _)| *s == Service::Ecs);
-    let ecs_path = ecs_override.map(|(s, _)| endpoint_path(*s));
+    let ecs_path = ecs_override.map(|(s, _)| path_of(paths, *s));
     let others = other_hosts(overrides);
     let ecs = client.ecs();
     let (regions, connects) = tokio::join!(
@@ -76,7 +84,7 @@ pub async fn check(
                 "{url}: {reason}.\n\nIs the endpoint reachable? Check that it answers from this \
                  machine (`curl -sI {url}`) and the URL in the provider's `endpoints` block."
             ),
-            endpoint_path(service),
+            path_of(paths, service),
         );
     }
 }

@@ -44,6 +44,8 @@ pub struct Config {
     #[serde(default)]
     pub skip_credentials_validation: Value<bool>,
     #[serde(default)]
+    pub endpoint: Value<String>,
+    #[serde(default)]
     pub endpoints: Value<Vec<EndpointsBlock>>,
 }
 
@@ -69,6 +71,9 @@ pub struct EndpointsBlock {
 impl Config {
     /// The services with a value in the `endpoints` block, valid or not, known or not.
     fn set_services(&self) -> Vec<Service> {
+        if !self.endpoint.is_null() {
+            return Service::ALL.to_vec();
+        }
         let Value::Value(blocks) = &self.endpoints else {
             return Vec::new();
         };
@@ -78,18 +83,38 @@ impl Config {
             .collect()
     }
 
-    /// The endpoint overrides that are set and valid, in service order.
+    /// The endpoint overrides that are set and valid, in service order: each service's own entry
+    /// in `endpoints`, else the one `endpoint`.
     fn overrides(&self) -> Vec<(Service, reqwest::Url)> {
-        let Value::Value(blocks) = &self.endpoints else {
-            return Vec::new();
+        self.override_paths()
+            .into_iter()
+            .map(|(s, u, _)| (s, u))
+            .collect()
+    }
+
+    /// [`Config::overrides`] with the attribute each came from.
+    fn override_paths(&self) -> Vec<(Service, reqwest::Url, AttributePath)> {
+        let shared = match &self.endpoint {
+            Value::Value(url) => endpoint::parse_endpoint(url).ok(),
+            _ => None,
         };
-        blocks
+        Service::ALL
             .iter()
-            .flat_map(|b| {
-                Service::ALL.iter().filter_map(|s| match b.get(*s) {
-                    Value::Value(url) => endpoint::parse_endpoint(url).ok().map(|u| (*s, u)),
+            .filter_map(|s| {
+                let own = match &self.endpoints {
+                    Value::Value(blocks) => blocks.iter().find_map(|b| match b.get(*s) {
+                        Value::Value(url) => Some(endpoint::parse_endpoint(url).ok()),
+                        _ => None,
+                    }),
                     _ => None,
-                })
+                };
+                match own {
+                    Some(Some(url)) => Some((*s, url, endpoints_path(*s))),
+                    Some(None) => None,
+                    None => shared
+                        .clone()
+                        .map(|url| (*s, url, AttributePath::new("endpoint"))),
+                }
             })
             .collect()
     }
@@ -219,6 +244,9 @@ impl Provider for MaxComputeProvider {
                     "security_token" => Attr::string(
                         "STS security token, for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
                     ).optional().sensitive(),
+                    "endpoint" => Attr::string(
+                        "One endpoint URL for every service, e.g. the local emulator's `http://127.0.0.1:8080`: nothing can reach the real cloud by a service left out. A service's own entry in `endpoints` wins.",
+                    ).optional(),
                     "skip_credentials_validation" => Attr::bool(
                         "Skip the check made when the provider is configured: one signed `DescribeRegions` call to ECS that proves the credentials and the region, plus a TCP connect to every other endpoint override. Default `false`.",
                     ).optional(),
@@ -265,6 +293,15 @@ impl Provider for MaxComputeProvider {
                         }
                     }
                 }
+            }
+        }
+        if let Value::Value(url) = &config.endpoint {
+            if let Err(reason) = endpoint::parse_endpoint(url) {
+                diags.error(
+                    "Invalid endpoint",
+                    format!("`{url}`: {reason}."),
+                    AttributePath::new("endpoint"),
+                );
             }
         }
         if let Value::Value(region) = &config.region {
@@ -363,6 +400,22 @@ impl Provider for MaxComputeProvider {
             .retry(retry)
             .stop_signal(self.stop.clone())
             .terraform_version(terraform_version);
+        // The one `endpoint` first; a service's own entry in `endpoints` then replaces it.
+        if let Value::Value(url) = &config.endpoint {
+            for service in Service::ALL {
+                builder = match builder.endpoint(service, url) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        diags.error(
+                            "Invalid endpoint",
+                            e.to_string(),
+                            AttributePath::new("endpoint"),
+                        );
+                        return None;
+                    }
+                };
+            }
+        }
         if let Value::Value(blocks) = &config.endpoints {
             for block in blocks {
                 for service in Service::ALL {
@@ -385,8 +438,10 @@ impl Provider for MaxComputeProvider {
         match builder.build() {
             Ok(client) => {
                 if config.skip_credentials_validation != Value::Value(true) {
-                    crate::preflight::check(diags, &client, &config.overrides(), endpoints_path)
-                        .await;
+                    let found = config.override_paths();
+                    let overrides: Vec<_> = found.iter().map(|(s, u, _)| (*s, u.clone())).collect();
+                    let paths: Vec<_> = found.into_iter().map(|(s, _, p)| (s, p)).collect();
+                    crate::preflight::check(diags, &client, &overrides, &paths).await;
                     if !diags.errors.is_empty() {
                         return None;
                     }

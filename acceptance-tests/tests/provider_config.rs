@@ -314,3 +314,57 @@ fn an_endpoints_block_pointing_only_partly_at_the_emulator_is_a_warning() {
         "{out}"
     );
 }
+
+/// `endpoint` points every service at one URL; a service's own entry in `endpoints` wins.
+#[test]
+fn one_endpoint_for_every_service_and_a_services_own_entry_wins() {
+    let emulator = Emulator::start();
+    let one = format!(
+        "terraform {{\n  required_providers {{\n    maxcompute = {{ source = \"lakehouse/maxcompute\" }}\n  }}\n}}\n\nprovider \"maxcompute\" {{\n  region   = \"cn-hangzhou\"\n  endpoint = \"{}\"\n}}\n",
+        emulator.url()
+    );
+    let rds = format!(
+        "\nresource \"maxcompute_rds_whitelist_attachment\" \"r\" {{\n  instance_id = \"{}\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
+        acceptance_tests::RDS
+    );
+    let ws = Workspace::new();
+    ws.write_config(&format!("{one}{}{rds}", resource()));
+    let run = ws.apply();
+    let out = run.output();
+    assert_eq!(run.code, 0, "{out}");
+    assert!(!out.contains("partly emulated"), "{out}");
+    assert!(emulator
+        .whitelist_group("rds_instances", acceptance_tests::RDS, "maxcompute")
+        .is_some());
+    ws.assert_plan_empty();
+
+    // rds's own entry wins: a dead port there is an error on `rds`.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let ws = Workspace::new();
+    let line = format!("  endpoint = \"{}\"\n", emulator.url());
+    let hcl = one.replace(
+        &line,
+        &format!("{line}  endpoints {{\n    rds = \"{dead}\"\n  }}\n"),
+    );
+    ws.write_config(&format!("{hcl}{}", resource()));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Cannot reach the rds endpoint"), "{out}");
+    assert!(acceptance_tests::diagnostic_on(&out, "rds"), "{out}");
+
+    // A bad `endpoint` is an error on it, at validate.
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}{}",
+        one.replace(&emulator.url(), "ftp://x"),
+        resource()
+    ));
+    let run = ws.terraform(&["validate"]);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(acceptance_tests::diagnostic_on(&out, "endpoint"), "{out}");
+}
