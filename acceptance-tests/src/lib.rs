@@ -66,6 +66,36 @@ fn require(path: PathBuf, how: &str) -> PathBuf {
     path
 }
 
+/// The version of the terraform the suite runs, e.g. `(1, 11, 4)`.
+pub fn terraform_version() -> (u32, u32, u32) {
+    let out = std::process::Command::new(terraform_binary())
+        .args(["version", "-json"])
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("terraform version");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("terraform version -json");
+    let mut parts = v["terraform_version"]
+        .as_str()
+        .unwrap_or("0.0.0")
+        .split('.')
+        .map(|p| p.parse().unwrap_or(0));
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
+}
+
+/// Whether the terraform under test is at least `major.minor`; when not, says the test is skipped.
+pub fn terraform_at_least(major: u32, minor: u32, what: &str) -> bool {
+    let (a, b, c) = terraform_version();
+    let ok = (a, b) >= (major, minor);
+    if !ok {
+        println!("skipped on terraform {a}.{b}.{c}: {what} needs {major}.{minor}+");
+    }
+    ok
+}
+
 /// The provider's version, as its Cargo.toml says.
 pub fn provider_version() -> String {
     let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).expect("Cargo.toml");
