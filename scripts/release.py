@@ -37,7 +37,8 @@ def os_arch():
 def main():
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=os.path.join(target, "release", NAME))
+    exe = ".exe" if platform.system() == "Windows" else ""
+    parser.add_argument("--binary", default=os.path.join(target, "release", NAME + exe))
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     args = parser.parse_args()
     v, platform_ = version(), os_arch()
@@ -45,7 +46,7 @@ def main():
     dist.mkdir(parents=True, exist_ok=True)
     archive = dist / f"{NAME}_{v}_{platform_}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
-        info = zipfile.ZipInfo(f"{NAME}_v{v}", date_time=(1980, 1, 1, 0, 0, 0))
+        info = zipfile.ZipInfo(f"{NAME}_v{v}{exe}", date_time=(1980, 1, 1, 0, 0, 0))
         info.external_attr = 0o755 << 16  # executable once unpacked
         info.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(info, pathlib.Path(args.binary).read_bytes())
