@@ -8,7 +8,8 @@
 terraform {
   required_providers {
     maxcompute = {
-      source = "lakehouse/maxcompute"
+      source  = "lakehouse/maxcompute"
+      version = "~> 0.1"
     }
   }
 }

@@ -2,7 +2,8 @@ terraform {
   required_version = ">= 1.0"
   required_providers {
     maxcompute = {
-      source = "lakehouse/maxcompute"
+      source  = "lakehouse/maxcompute"
+      version = "~> 0.1"
     }
   }
 }
