@@ -9,5 +9,6 @@ pub mod framework;
 pub mod logging;
 pub mod preflight;
 pub mod provider;
+pub mod reachability;
 pub mod resources;
 pub mod validate;
