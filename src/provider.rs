@@ -488,6 +488,7 @@ impl Provider for MaxComputeProvider {
             "security_group" => Lookup::new(data_sources::security_group::SecurityGroupDataSource, shared.clone()),
             "network_link" => Lookup::new(data_sources::network_link::NetworkLinkDataSource, shared.clone()),
             "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone()),
+            "reachability" => Lookup::new(data_sources::reachability::ReachabilityDataSource, shared.clone()),
             "vpc_access" => Lookup::new(data_sources::vpc_access::VpcAccessDataSource, shared.clone()),
             "dataworks_resource_group" => Lookup::new(data_sources::dataworks_resource_group::DataWorksResourceGroupDataSource, shared.clone())
         })

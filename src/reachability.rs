@@ -199,6 +199,60 @@ pub fn connect(
     )
 }
 
+/// A rule as the cloud reported it, typed for the evaluator; `None` for a rule the evaluator cannot
+/// read (a protocol or peer it does not know: IPv6, prefix lists), which is then left out.
+pub fn rule_of(p: &crate::client::ecs::Permission) -> Option<Rule> {
+    use crate::client::ecs::Direction as D;
+    let direction = match p.direction? {
+        D::Ingress => Direction::Ingress,
+        D::Egress => Direction::Egress,
+    };
+    let (cidr, group) = match direction {
+        Direction::Ingress => (&p.source_cidr, &p.source_group_id),
+        Direction::Egress => (&p.dest_cidr, &p.dest_group_id),
+    };
+    let peer = match (group, cidr) {
+        (Some(g), _) => Peer::Group(g.clone()),
+        (None, Some(c)) => match c.net() {
+            ipnet::IpNet::V4(n) => Peer::Cidr(n),
+            ipnet::IpNet::V6(_) => return None,
+        },
+        (None, None) => return None,
+    };
+    Some(Rule {
+        id: p.security_group_rule_id.clone(),
+        direction,
+        protocol: p.ip_protocol?,
+        ports: p.port_range?,
+        peer,
+        policy: p.policy?,
+        priority: p.priority?,
+    })
+}
+
+/// A rule in words: `sgr-1 (drop, priority 1, to 0.0.0.0/0)`.
+pub fn describe(rule: &Rule) -> String {
+    let policy = match rule.policy {
+        Policy::Accept => "accept",
+        Policy::Drop => "drop",
+    };
+    let peer = match &rule.peer {
+        Peer::Cidr(n) => n.to_string(),
+        Peer::Group(g) => g.clone(),
+    };
+    let way = match rule.direction {
+        Direction::Ingress => "from",
+        Direction::Egress => "to",
+    };
+    format!(
+        "{} ({policy}, priority {}, {} {}, {way} {peer})",
+        rule.id,
+        rule.priority,
+        rule.protocol.as_str(),
+        rule.ports
+    )
+}
+
 /// The entry of an RDS / HBase-style whitelist (addresses and CIDR blocks, any group) that admits
 /// `address`, if one does.
 pub fn whitelist_admits(entries: &[String], address: Ipv4Addr) -> Option<&str> {

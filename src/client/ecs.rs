@@ -69,6 +69,9 @@ pub struct Permission {
     pub port_range: Option<PortRange>,
     pub source_cidr: Option<Cidr>,
     pub source_group_id: Option<String>,
+    /// Egress rules: where to.
+    pub dest_cidr: Option<Cidr>,
+    pub dest_group_id: Option<String>,
     pub policy: Option<Policy>,
     /// 1..=100, smaller wins.
     pub priority: Option<u8>,
@@ -93,6 +96,10 @@ struct RawPermission {
     #[serde(default)]
     source_group_id: String,
     #[serde(default)]
+    dest_cidr_ip: String,
+    #[serde(default)]
+    dest_group_id: String,
+    #[serde(default)]
     policy: String,
     /// A string in the SDK model (`"1"`); a number is read too.
     #[serde(default)]
@@ -115,6 +122,8 @@ impl From<RawPermission> for Permission {
             port_range: PortRange::parse(&r.port_range),
             source_cidr: Cidr::parse(&r.source_cidr_ip),
             source_group_id: Some(r.source_group_id).filter(|g| !g.is_empty()),
+            dest_cidr: Cidr::parse(&r.dest_cidr_ip),
+            dest_group_id: Some(r.dest_group_id).filter(|g| !g.is_empty()),
             policy: Policy::parse(&r.policy),
             priority,
             description: r.description,

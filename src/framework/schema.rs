@@ -50,6 +50,25 @@ impl Attr {
         )
     }
 
+    pub fn number_list(description: &str) -> Self {
+        Self::new(
+            AttributeType::List(Box::new(AttributeType::Number)),
+            description,
+        )
+    }
+
+    /// A list of objects with these fields (computed results, e.g. one verdict per target).
+    pub fn object_list(description: &str, fields: &[(&str, AttributeType)]) -> Self {
+        let object = fields
+            .iter()
+            .map(|(k, t)| (k.to_string(), t.clone()))
+            .collect();
+        Self::new(
+            AttributeType::List(Box::new(AttributeType::Object(object))),
+            description,
+        )
+    }
+
     pub fn string_map(description: &str) -> Self {
         Self::new(
             AttributeType::Map(Box::new(AttributeType::String)),

@@ -1,0 +1,134 @@
+//! `maxcompute_reachability`: each target reachable or not, and the rule or whitelist that decided —
+//! made unreachable by configuration and behind terraform's back.
+
+use acceptance_tests::{provider_block, Emulator, Workspace, EMR, HBASE, RDS, VPC, VSWITCH_H};
+use serde_json::{json, Value};
+
+fn config(emulator: &Emulator, emr_ports: &str) -> String {
+    format!(
+        r#"{}
+resource "maxcompute_security_group" "link" {{
+  vpc_id        = "{VPC}"
+  name          = "reachability-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "reach_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = maxcompute_security_group.link.id
+}}
+
+resource "maxcompute_rds_whitelist_attachment" "rds" {{
+  instance_id = "{RDS}"
+  cidrs       = [maxcompute_network_link.link.vswitch_cidr]
+}}
+
+resource "maxcompute_emr_whitelist_attachment" "emr" {{
+  cluster_id               = "{EMR}"
+  source_security_group_id = maxcompute_security_group.link.id
+  ports                    = [{emr_ports}]
+}}
+
+data "maxcompute_reachability" "jobs" {{
+  vpc_id            = "{VPC}"
+  security_group_id = maxcompute_network_link.link.security_group_id
+  rds_instance_ids  = [maxcompute_rds_whitelist_attachment.rds.instance_id]
+  hbase_cluster_ids = ["{HBASE}"]
+  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]
+}}
+
+output "results" {{
+  value = data.maxcompute_reachability.jobs.results
+}}
+
+output "all_reachable" {{
+  value = data.maxcompute_reachability.jobs.all_reachable
+}}
+"#,
+        provider_block(emulator)
+    )
+}
+
+fn results(ws: &Workspace) -> Vec<Value> {
+    ws.show()["values"]["outputs"]["results"]["value"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn find<'a>(rs: &'a [Value], target: &str, port: Option<u64>) -> &'a Value {
+    rs.iter()
+        .find(|r| r["target"] == target && port.is_none_or(|p| r["port"] == p))
+        .unwrap_or_else(|| panic!("no verdict for {target} {port:?}: {rs:#?}"))
+}
+
+#[test]
+fn each_target_gets_a_verdict_naming_what_decided() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let ws = Workspace::new();
+    // The EMR attachment leaves out the DataNode port; HBase has no group for the link.
+    ws.write_config(&config(&emulator, "9083, 8020"));
+    ws.apply().ok();
+    let rs = results(&ws);
+    let emr = format!("emr:{EMR}");
+    assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
+    assert_eq!(find(&rs, &emr, Some(8020))["reachable"], true);
+    let datanode = find(&rs, &emr, Some(50010));
+    assert_eq!(datanode["reachable"], false);
+    assert!(
+        datanode["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no ingress rule admits it"),
+        "{datanode}"
+    );
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], true, "{rds}");
+    assert!(
+        rds["reason"]
+            .as_str()
+            .unwrap()
+            .contains("group maxcompute admits the link (192.168.1.0/24)"),
+        "{rds}"
+    );
+    let hbase = find(&rs, &format!("hbase:{HBASE}"), None);
+    assert_eq!(hbase["reachable"], false);
+    assert!(
+        hbase["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no whitelist group covers 192.168.1."),
+        "{hbase}"
+    );
+    assert_eq!(
+        ws.show()["values"]["outputs"]["all_reachable"]["value"],
+        false
+    );
+
+    // Behind terraform's back: an egress drop rule at priority 1 in the link's group stops everything.
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["security_groups"][&link_sg]["rules"].as_array_mut().unwrap().push(json!({
+            "security_group_rule_id": "sgr-emudropall", "direction": "egress", "ip_protocol": "ALL",
+            "port_range": "-1/-1", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }));
+    });
+    ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
+        .ok();
+    let rs = results(&ws);
+    assert!(rs.iter().all(|r| r["reachable"] == false), "{rs:#?}");
+    let reason = find(&rs, &format!("rds:{RDS}"), None)["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("link group") && reason.contains("sgr-emudropall (drop, priority 1"),
+        "{reason}"
+    );
+}
