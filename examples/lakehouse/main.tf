@@ -83,3 +83,20 @@ resource "maxcompute_emr_whitelist_attachment" "dataworks" {
   cidrs      = local.dataworks_cidrs
   ports      = var.emr_ports
 }
+
+# Will jobs on the link reach every target? Read after the targets are opened, from their rules.
+data "maxcompute_reachability" "this" {
+  vpc_id            = var.vpc_id
+  security_group_id = local.link_group_id
+  rds_instance_ids  = var.rds_instance_ids
+  hbase_cluster_ids = var.hbase_cluster_ids
+  emr_cluster_ids   = var.emr_cluster_ids
+  emr_ports         = var.emr_ports
+
+  depends_on = [
+    maxcompute_network_link.this,
+    maxcompute_rds_whitelist_attachment.this,
+    maxcompute_hbase_whitelist_attachment.this,
+    maxcompute_emr_whitelist_attachment.this,
+  ]
+}

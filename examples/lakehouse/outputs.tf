@@ -42,3 +42,13 @@ output "dataworks_cidrs" {
   description = "The vSwitch CIDRs of the given DataWorks resource groups, admitted on every target."
   value       = local.dataworks_cidrs
 }
+
+output "reachability" {
+  description = "Per target (and EMR port): reachable or not, and the rule or whitelist that decided."
+  value       = data.maxcompute_reachability.this.results
+}
+
+output "all_reachable" {
+  description = "Whether jobs on the link reach every target."
+  value       = data.maxcompute_reachability.this.all_reachable
+}

@@ -60,3 +60,7 @@ output "eni_ips" {
 output "dataworks_cidrs" {
   value = module.lakehouse.dataworks_cidrs
 }
+
+output "reachability" {
+  value = module.lakehouse.reachability
+}

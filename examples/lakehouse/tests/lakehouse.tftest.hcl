@@ -34,6 +34,11 @@ run "opens_every_target_to_the_link" {
     condition     = maxcompute_rds_whitelist_attachment.this["rm-emu0000000000000001"].cidrs == toset(["192.168.1.0/24"])
     error_message = "The RDS instance must admit exactly the link's vSwitch CIDR."
   }
+
+  assert {
+    condition     = output.all_reachable
+    error_message = "Jobs must reach every target: ${jsonencode([for r in output.reachability : r.reason if !r.reachable])}"
+  }
 }
 
 run "dataworks_resource_groups_are_admitted_too" {
