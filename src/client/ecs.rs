@@ -680,27 +680,16 @@ impl<'a> EcsApi<'a> {
     }
 }
 
-/// Decodes an official response sample (conformance/samples) the way the client decodes the
-/// action's answer; `None` for an action this module does not call.
+// How the client decodes each action's answer, for the conformance test.
 #[cfg(test)]
-pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
-    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
-        Some(
-            serde_json::from_value::<T>(v)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        )
-    }
-    match action {
-        "DescribeRegions" => check::<RegionsResponse>(v),
-        "DescribeNetworkInterfaces" => check::<EnisResponse>(v),
-        "CreateSecurityGroup" => check::<CreateResponse>(v),
-        "DescribeSecurityGroups" => check::<DescribeGroupsResponse>(v),
-        "DescribeSecurityGroupAttribute" => check::<AttributeResponse>(v),
-        "AuthorizeSecurityGroup" => check::<Empty>(v),
-        "RevokeSecurityGroup" => check::<Empty>(v),
-        "ModifySecurityGroupAttribute" => check::<Empty>(v),
-        "DeleteSecurityGroup" => check::<Empty>(v),
-        _ => None,
-    }
+super::decode_samples! {
+    "DescribeRegions" => RegionsResponse,
+    "DescribeNetworkInterfaces" => EnisResponse,
+    "CreateSecurityGroup" => CreateResponse,
+    "DescribeSecurityGroups" => DescribeGroupsResponse,
+    "DescribeSecurityGroupAttribute" => AttributeResponse,
+    "AuthorizeSecurityGroup" => Empty,
+    "RevokeSecurityGroup" => Empty,
+    "ModifySecurityGroupAttribute" => Empty,
+    "DeleteSecurityGroup" => Empty,
 }

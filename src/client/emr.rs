@@ -87,19 +87,8 @@ impl<'a> EmrApi<'a> {
     }
 }
 
-/// Decodes an official response sample (conformance/samples) the way the client decodes the
-/// action's answer; `None` for an action this module does not call.
+// How the client decodes each action's answer, for the conformance test.
 #[cfg(test)]
-pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
-    fn check<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<Result<(), String>> {
-        Some(
-            serde_json::from_value::<T>(v)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        )
-    }
-    match action {
-        "GetCluster" => check::<GetClusterResponse>(v),
-        _ => None,
-    }
+super::decode_samples! {
+    "GetCluster" => GetClusterResponse,
 }

@@ -5,6 +5,22 @@
 //! Client ──▶ ecs / vpc (typed calls) ──▶ Transport (sign · send · retry · decode)
 //! ```
 
+/// Declares a module's `decode_sample`: each action it calls and the type its answer decodes
+/// into, for the conformance test (conformance/samples).
+#[cfg(test)]
+macro_rules! decode_samples {
+    ($($action:literal => $t:ty),* $(,)?) => {
+        pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+            match action {
+                $($action => Some(serde_json::from_value::<$t>(v).map(|_| ()).map_err(|e| e.to_string())),)*
+                _ => None,
+            }
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use decode_samples;
+
 pub mod credentials;
 pub mod dataworks;
 pub mod ecs;
