@@ -14,6 +14,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
+use crate::framework::values::string_list as list;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
@@ -37,10 +38,6 @@ pub struct DataWorksResourceGroupDataSource;
 
 type D = AttrDecl<State>;
 type P = Problem<State>;
-
-fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
-    Value::Value(items.into_iter().map(Value::Value).collect())
-}
 
 /// Networks that are gone or going carry no traffic.
 fn carries_traffic(status: &str) -> bool {

@@ -13,6 +13,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
+use crate::framework::values::strings_of as strings;
 use crate::reachability::{
     connect, describe, rule_of, whitelist_admits, Decision, Endpoint, Group,
 };
@@ -60,16 +61,6 @@ const EMR_PORTS: [i64; 3] = [9083, 8020, 50010];
 /// The ports the link's egress is checked on for RDS (MySQL) and HBase (ZooKeeper).
 const RDS_PORT: u16 = 3306;
 const HBASE_PORT: u16 = 2181;
-
-fn strings(v: &Value<Vec<Value<String>>>) -> Vec<String> {
-    v.as_ref_option()
-        .map(|l| {
-            l.iter()
-                .filter_map(|x| x.as_ref_option().cloned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn verdict(target: String, port: Option<u16>, reachable: bool, reason: String) -> Verdict {
     Verdict {

@@ -18,6 +18,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
+use crate::framework::values::string_list as list;
 use crate::resources::network_link::{spark_conf, sql_setting, table_property};
 use crate::validate;
 
@@ -139,10 +140,6 @@ pub struct VpcAccessDataSource;
 
 type D = AttrDecl<State>;
 type P = Problem<State>;
-
-fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
-    Value::Value(items.into_iter().map(Value::Value).collect())
-}
 
 /// Each value once, in first-seen order.
 fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {

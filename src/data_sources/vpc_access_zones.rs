@@ -10,6 +10,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
+use crate::framework::values::string_list as list;
 use crate::validate::zones;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -27,10 +28,6 @@ pub struct State {
 pub struct VpcAccessZonesDataSource;
 
 type D = AttrDecl<State>;
-
-fn list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
-    Value::Value(items.into_iter().map(Value::Value).collect())
-}
 
 #[async_trait]
 impl LookupSource for VpcAccessZonesDataSource {

@@ -12,6 +12,7 @@ pub mod locks;
 pub mod resource;
 pub mod schema;
 pub mod timeouts;
+pub mod values;
 
 use std::sync::{Arc, OnceLock};
 

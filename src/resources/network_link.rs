@@ -17,6 +17,7 @@ use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::Timeouts;
+use crate::framework::values::string_list;
 use crate::validate;
 use crate::validate::cloud::{check_link_targets, LinkTargets};
 
@@ -87,10 +88,6 @@ pub fn spark_conf(region: &str, vpc_id: &str) -> BTreeMap<String, Value<String>>
     ])
 }
 
-fn strings(v: &[String]) -> Value<Vec<Value<String>>> {
-    Value::Value(v.iter().map(|s| Value::Value(s.clone())).collect())
-}
-
 impl State {
     /// Fills every attribute the service reports; keeps configuration-only ones.
     pub fn fill(&mut self, link: &NetworkLink) {
@@ -119,8 +116,9 @@ impl State {
         self.zone_id = Value::Value(link.zone_id.clone());
         self.vswitch_cidr = Value::Value(link.vswitch_cidr.clone());
         self.status = Value::Value(link.status.as_str().to_string());
-        self.eni_ips = strings(&link.eni_ips);
-        self.return_security_group_ids = strings(&link.return_security_group_ids);
+        self.eni_ips = string_list(link.eni_ips.iter().cloned());
+        self.return_security_group_ids =
+            string_list(link.return_security_group_ids.iter().cloned());
         self.sql_setting = Value::Value(sql_setting(&link.name));
         self.table_property = Value::Value(table_property(&link.name));
         self.spark_conf = Value::Value(spark_conf(&link.region_id, &link.vpc_id));

@@ -1,0 +1,19 @@
+//! Plain values to and from terraform's: lists of strings, the shape most computed attributes have.
+
+use tf_provider::value::Value;
+
+/// A known list of known strings.
+pub fn string_list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
+/// The known strings of a list (none while it is null or unknown).
+pub fn strings_of(list: &Value<Vec<Value<String>>>) -> Vec<String> {
+    list.as_ref_option()
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| x.as_ref_option().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
