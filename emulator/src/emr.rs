@@ -18,9 +18,12 @@ fn get_cluster(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
     p.require("RegionId")?;
     let id = p.require("ClusterId")?;
     let c = state.emr_clusters.get(id).ok_or_else(|| {
-        ApiError::not_found(
-            "InvalidClusterId.NotFound",
-            format!("The cluster \"{id}\" does not exist."),
+        // The real code is not confirmed; the message is what the official provider matches a bad
+        // cluster ID by (data_source_alicloud_emrv2_cluster_instances.go), under the gateway's
+        // documented InvalidParameter (reference cloud-api-2.md §3, cloud-api.md §8.2).
+        ApiError::invalid(
+            "InvalidParameter",
+            format!("The specified parameter ClusterId is not valid: {id}"),
         )
     })?;
     Ok(json!({
