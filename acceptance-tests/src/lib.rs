@@ -96,6 +96,16 @@ pub fn terraform_at_least(major: u32, minor: u32, what: &str) -> bool {
     ok
 }
 
+/// This machine's platform as terraform names it in mirrors and release artifacts (`linux_amd64`).
+pub fn platform() -> String {
+    let arch = if std::env::consts::ARCH == "x86_64" {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    format!("{}_{arch}", std::env::consts::OS)
+}
+
 /// The provider's version, as its Cargo.toml says.
 pub fn provider_version() -> String {
     let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).expect("Cargo.toml");

@@ -32,13 +32,8 @@ fn init_installs_from_a_filesystem_mirror_writes_a_lock_file_and_applies() {
     );
     // HashiCorp's null provider, as a registry would ship it, in the same mirror.
     let null_dir = mirror.join(format!(
-        "registry.terraform.io/hashicorp/null/2.1.2/{}_{}",
-        std::env::consts::OS,
-        if std::env::consts::ARCH == "x86_64" {
-            "amd64"
-        } else {
-            "arm64"
-        }
+        "registry.terraform.io/hashicorp/null/2.1.2/{}",
+        acceptance_tests::platform()
     ));
     std::fs::create_dir_all(&null_dir).unwrap();
     std::fs::copy(

@@ -6,16 +6,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use acceptance_tests::{provider_binary, provider_version, repo_root, Emulator, Workspace};
-
-fn platform() -> String {
-    let arch = if std::env::consts::ARCH == "x86_64" {
-        "amd64"
-    } else {
-        "arm64"
-    };
-    format!("{}_{arch}", std::env::consts::OS)
-}
+use acceptance_tests::{
+    platform, provider_binary, provider_version, repo_root, Emulator, Workspace,
+};
 
 /// Runs scripts/release.py on the debug binary; the dist directory.
 fn release(into: &Path) -> PathBuf {

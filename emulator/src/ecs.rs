@@ -41,15 +41,7 @@ fn describe_regions(state: &CloudState) -> Value {
 fn describe_network_interfaces(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
     check_region(state, p)?;
     let max = p.number("MaxResults", 10, 1000)?;
-    let start: usize = match p.get("NextToken") {
-        Some(t) => t.parse().map_err(|_| {
-            ApiError::invalid(
-                "InvalidNextToken.Malformed",
-                "The specified NextToken is not valid.",
-            )
-        })?,
-        None => 0,
-    };
+    let start = p.next_token()?;
     let matching: Vec<Value> = state
         .enis
         .values()
@@ -268,15 +260,7 @@ fn describe_security_groups(state: &mut CloudState, p: &Params) -> Result<Value,
         })?),
         None => None,
     };
-    let start: usize = match p.get("NextToken") {
-        Some(t) => t.parse().map_err(|_| {
-            ApiError::invalid(
-                "InvalidNextToken.Malformed",
-                "The specified NextToken is not valid.",
-            )
-        })?,
-        None => 0,
-    };
+    let start = p.next_token()?;
     let matching: Vec<&SecurityGroup> = state
         .security_groups
         .values()
@@ -347,15 +331,7 @@ fn describe_security_group_attribute(
         ));
     }
     let max = p.number("MaxResults", 500, 1000)?;
-    let start: usize = match p.get("NextToken") {
-        Some(t) => t.parse().map_err(|_| {
-            ApiError::invalid(
-                "InvalidNextToken.Malformed",
-                "The specified NextToken is not valid.",
-            )
-        })?,
-        None => 0,
-    };
+    let start = p.next_token()?;
     let region = state.region.clone();
     let g = group(state, &id)?;
     let rules: Vec<&Rule> = g

@@ -343,9 +343,9 @@ async fn roa(
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    let Some(op) = maxcompute::operation(method.as_str(), &segments)
-        .or_else(|| project::operation(method.as_str(), &segments))
-    else {
+    // Projects are a published API; everything else under /api/v1 is the provisional link contract.
+    let project_op = project::operation(method.as_str(), &segments);
+    let Some(op) = project_op.or_else(|| maxcompute::operation(method.as_str(), &segments)) else {
         return roa_error(&ApiError::not_found(
             "InvalidAction.NotFound",
             "Specified api is not found, please check your url and method.",
@@ -387,15 +387,13 @@ async fn roa(
     }
     // The real endpoint has no network-link API: 404 ObjectNotFound for those paths (what the
     // real MaxCompute endpoint answers for them, as reported on our tracker).
-    if !state.settings.network_link_api
-        && maxcompute::operation(method.as_str(), &segments).is_some()
-    {
+    if !state.settings.network_link_api && project_op.is_none() {
         return roa_error(&ApiError::not_found(
             "ObjectNotFound",
             format!("The requested resource {path} does not exist."),
         ));
     }
-    let answer = if project::operation(method.as_str(), &segments).is_some() {
+    let answer = if project_op.is_some() {
         project::handle(op, state, &segments, &body)
     } else {
         maxcompute::handle(op, state, &segments, &query, &body, now_ms())

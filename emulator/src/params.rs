@@ -33,6 +33,20 @@ impl Params {
         }
     }
 
+    /// Where a page starts: `NextToken` as this emulator issues it (an offset), 0 without one; a
+    /// token it did not issue is refused, as the cloud refuses one.
+    pub fn next_token(&self) -> Result<usize, ApiError> {
+        match self.get("NextToken") {
+            Some(t) => t.parse().map_err(|_| {
+                ApiError::invalid(
+                    "InvalidNextToken.Malformed",
+                    "The specified NextToken is not valid.",
+                )
+            }),
+            None => Ok(0),
+        }
+    }
+
     /// `Prefix.N.Field` entries grouped by N (1-based, in order of N).
     pub fn repeated(&self, prefix: &str) -> BTreeMap<u32, BTreeMap<String, String>> {
         let mut out: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();

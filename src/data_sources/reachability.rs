@@ -155,33 +155,33 @@ fn through_whitelist(
     groups: &[(String, Vec<String>)],
     ips: &[Endpoint],
 ) -> (bool, String) {
+    // The group and entry that admit each ENI address; the first address that none admits.
+    let mut first: Option<(&str, &str)> = None;
     for ip in ips {
-        let admitted = groups
+        match groups
             .iter()
-            .find_map(|(n, e)| whitelist_admits(e, ip.address).map(|x| (n, x.to_string())));
-        if admitted.is_none() {
-            let listed: Vec<String> = groups
-                .iter()
-                .map(|(n, e)| format!("{n}: {}", e.join(", ")))
-                .collect();
-            return (
-                false,
-                format!(
-                    "{kind} {id}: no whitelist group covers {} (groups: {})",
-                    ip.address,
-                    listed.join("; ")
-                ),
-            );
+            .find_map(|(n, e)| whitelist_admits(e, ip.address).map(|x| (n.as_str(), x)))
+        {
+            Some(found) => {
+                first.get_or_insert(found);
+            }
+            None => {
+                let listed: Vec<String> = groups
+                    .iter()
+                    .map(|(n, e)| format!("{n}: {}", e.join(", ")))
+                    .collect();
+                return (
+                    false,
+                    format!(
+                        "{kind} {id}: no whitelist group covers {} (groups: {})",
+                        ip.address,
+                        listed.join("; ")
+                    ),
+                );
+            }
         }
     }
-    let (n, e) = groups
-        .iter()
-        .find_map(|(n, e)| {
-            ips.first()
-                .and_then(|ip| whitelist_admits(e, ip.address))
-                .map(|x| (n.clone(), x.to_string()))
-        })
-        .unwrap_or_default();
+    let (n, e) = first.unwrap_or_default();
     (
         true,
         format!("{kind} {id}: group {n} admits the link ({e})"),
@@ -262,8 +262,10 @@ impl LookupSource for ReachabilityDataSource {
             ));
         }
         let vpc_host = self::vpc_host(ctx, &vpc).await?;
-        let mut results = emr_verdicts(ctx, &config, &sg, &link, &vpc_host).await?;
-        results.extend(whitelist_verdicts(ctx, &config, &sg, &link, &vpc_host).await?);
+        // The link's group, read once for every target.
+        let link_group = group(ctx, &sg).await?;
+        let mut results = emr_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?;
+        results.extend(whitelist_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?);
         let all = !link.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
         let state = State {
             id: Value::Value(sg.to_string()),
@@ -311,7 +313,7 @@ async fn vpc_host(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Endpoint, P> {
 async fn emr_verdicts(
     ctx: &Ctx<'_>,
     config: &State,
-    sg: &SecurityGroupId,
+    link_group: &Group,
     link: &[Endpoint],
     vpc_host: &Endpoint,
 ) -> Result<Vec<Verdict>, P> {
@@ -339,7 +341,7 @@ async fn emr_verdicts(
         };
         let target_sg = SecurityGroupId::parse(&cluster.security_group_id)
             .map_err(|e| P::new("Unexpected answer", format!("EMR {id}: {e}")))?;
-        let groups = vec![group(ctx, sg).await?, group(ctx, &target_sg).await?];
+        let groups = vec![link_group.clone(), group(ctx, &target_sg).await?];
         let node = Endpoint {
             address: vpc_host.address,
             groups: vec![target_sg.to_string()],
@@ -365,11 +367,11 @@ async fn emr_verdicts(
 async fn whitelist_verdicts(
     ctx: &Ctx<'_>,
     config: &State,
-    sg: &SecurityGroupId,
+    link_group: &Group,
     link: &[Endpoint],
     vpc_host: &Endpoint,
 ) -> Result<Vec<Verdict>, P> {
-    let link_groups = vec![group(ctx, sg).await?];
+    let link_groups = std::slice::from_ref(link_group);
     let mut out = Vec::new();
     let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     for id in strings(&config.rds_instance_ids) {
@@ -388,7 +390,7 @@ async fn whitelist_verdicts(
             "RDS",
             &id,
             &groups,
-            &link_groups,
+            link_groups,
             link,
             vpc_host,
             RDS_PORT,
@@ -410,7 +412,7 @@ async fn whitelist_verdicts(
             "HBase",
             &id,
             &groups,
-            &link_groups,
+            link_groups,
             link,
             vpc_host,
             HBASE_PORT,

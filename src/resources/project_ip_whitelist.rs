@@ -347,12 +347,14 @@ impl ManagedResource for ProjectIpWhitelist {
     async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
         let project = project_of(&prior);
         let _guard = ctx.locks.lock(&format!("project:{project}")).await;
-        let current = match Self::read(ctx.client, &project).await {
-            Ok(c) => c,
-            Err(_) if matches!(ctx.client.projects().get_project(&project).await, Ok(None)) => {
-                return Ok(())
+        let current = match ctx.client.projects().get_project(&project).await {
+            Ok(Some(p)) => p.whitelist,
+            // The project is gone, and our entries with it.
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                let what = format!("reading project {project}");
+                return Err(Problem::client(ctx.client, &what, &e));
             }
-            Err(p) => return Err(p),
         };
         let next = merged(&current, &ours(&prior), &IpWhitelist::default());
         if next == current {
