@@ -312,15 +312,29 @@ fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
 
 #[test]
 fn ctrl_c_while_a_link_is_created_stops_at_once_and_keeps_the_link_in_the_state() {
+    interrupt_a_link_create(false);
+}
+
+#[test]
+fn ctrl_c_while_a_link_status_call_has_no_answer_yet_gives_the_same_advice() {
+    // The interrupt lands inside a status call, not between two: same outcome, same advice.
+    interrupt_a_link_create(true);
+}
+
+fn interrupt_a_link_create(inside_a_status_call: bool) {
     // Far longer than the test waits: the apply can only end early by being interrupted.
     let (emulator, ws) = lakehouse_with_slow_link(600_000);
     let child = apply_in_own_group(&ws);
     wait_until("the link creation", || {
         emulator.state()["network_links"]["lakehouse_link"]["status"] == "CREATING"
     });
+    if inside_a_status_call {
+        emulator.set_faults(json!({ "latency_ms": 600_000, "actions": ["GetNetworkLink"] }));
+    }
     // Let terraform reach the provider's wait for the link.
     std::thread::sleep(Duration::from_millis(500));
     let (status, output) = ctrl_c(child);
+    emulator.set_faults(json!({}));
     assert!(!status.success(), "an interrupted apply fails:\n{output}");
     // It ended by the interrupt, not by the link becoming available …
     assert_eq!(
@@ -596,6 +610,37 @@ fn a_provider_killed_while_attachments_are_applied_is_recovered_by_the_next_appl
                 && g["ips"] == json!([format!("10.{i}.0.0/16")])));
     }
     assert_no_duplicates(&emulator);
+}
+
+/// Drops every resource from the state file, as when the provider was killed after the cloud
+/// made each object but before terraform heard back.
+fn lose_every_answer(ws: &Workspace) {
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    state["resources"] = json!([]);
+    state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+}
+
+#[test]
+fn objects_made_whose_answers_never_reached_terraform_are_adopted_by_the_next_apply() {
+    // The narrow window of the killed-provider tests, made certain: every create finished in the
+    // cloud and in the provider, and terraform recorded none of them.
+    let emulator = Emulator::start();
+    quick_links(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&lakehouse(&emulator));
+    ws.apply().ok();
+    lose_every_answer(&ws);
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(!run.output().contains("already exists"), "{}", run.output());
+    ws.assert_plan_empty();
+    assert_no_duplicates(&emulator);
+    // Once terraform holds them, nothing is adopted again: the same names in the state of a
+    // second run that lost its answers are refused.
+    lose_every_answer(&ws);
+    ws.plan().fails_saying(&["already exists"]);
 }
 
 #[test]

@@ -3,10 +3,13 @@
 //!
 //! Before a create sends anything, an entry naming the object (`network_link:mylink`,
 //! `rds:rm-1:maxcompute` …) is written under the working directory's data directory
-//! (`.terraform/`, or `TF_DATA_DIR`), per terraform workspace. When the create returns — the
-//! object made and handed to terraform, or nothing left behind — the entry is removed. An entry
-//! that is still there at the next create was left by a run that died in between (killed,
-//! crashed, machine lost): only then may an existing object with the same identity be adopted.
+//! (`.terraform/`, or `TF_DATA_DIR`), per terraform workspace. A create that fails removes it.
+//! A create that succeeds keeps it: handing the object to terraform is not the same as
+//! terraform having recorded it (the process can be killed in between), so the entry goes only
+//! when a later run sees the object in terraform's state (refresh, plan or delete of it). An
+//! entry still there at the next create was left by a run whose object terraform never
+//! recorded (killed, crashed, machine lost): only then may an existing object with the same
+//! identity be adopted.
 //! A second working directory, or another workspace, has no entry, so it gets "already exists
 //! … import" and never takes over (or later deletes) an object another state owns.
 //!
@@ -73,12 +76,7 @@ impl Journal {
 
     /// Whether a create of `key` was begun and never finished.
     pub fn unfinished(&self, key: &str) -> bool {
-        let mine = self
-            .in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(key);
-        !mine && self.path(key).is_some_and(|p| p.exists())
+        !self.is_mine(key) && self.path(key).is_some_and(|p| p.exists())
     }
 
     /// Records that a create of `key` begins.
@@ -98,7 +96,30 @@ impl Journal {
         }
     }
 
-    /// Records that the create of `key` ended (the object is in terraform's hands, or gone).
+    /// Records that the create of `key` returned the object to terraform. The entry stays until
+    /// terraform is seen holding it ([`Journal::settle`]); this process, which made the object,
+    /// never takes it for an earlier run's.
+    pub fn handed(&self, key: &str) {
+        tracing::trace!("create journal: {key} handed to terraform");
+    }
+
+    /// Records that terraform holds the object of `key` (it is in the state), or that nothing
+    /// was left behind: it is never adopted again.
+    pub fn settle(&self, key: &str) {
+        if self.path(key).is_some_and(|p| p.exists()) && !self.is_mine(key) {
+            tracing::debug!("create journal: {key} is in terraform's state");
+        }
+        self.finish(key);
+    }
+
+    fn is_mine(&self, key: &str) -> bool {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(key)
+    }
+
+    /// Records that the create of `key` failed with nothing left behind.
     pub fn finish(&self, key: &str) {
         self.in_flight
             .lock()
@@ -139,6 +160,20 @@ mod tests {
         assert!(Journal::at(dir.clone()).unfinished("network_link:a"));
         j.finish("network_link:a");
         assert!(!j.unfinished("network_link:a"));
+        // A create that succeeded keeps its entry until terraform is seen holding the object.
+        j.begin("network_link:a");
+        j.handed("network_link:a");
+        assert!(
+            !j.unfinished("network_link:a"),
+            "never for the process that made it"
+        );
+        let next = Journal::at(dir.clone());
+        assert!(
+            next.unfinished("network_link:a"),
+            "terraform may never have heard"
+        );
+        next.settle("network_link:a");
+        assert!(!Journal::at(dir.clone()).unfinished("network_link:a"));
         assert!(!Journal::disabled().unfinished("network_link:a"));
         let _ = std::fs::remove_dir_all(dir);
     }

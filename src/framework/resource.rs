@@ -249,6 +249,13 @@ impl<R: ManagedResource> Managed<R> {
         }
     }
 
+    /// Terraform holds this object: its create-journal entry, if any, has done its job.
+    fn settle(&self, state: &R::State) {
+        if let Some(key) = R::identity(state) {
+            self.shared.journal.settle(&key);
+        }
+    }
+
     fn emit(&self, diags: &mut Diagnostics, state: &R::State, findings: Findings<R::State>) {
         emit(&self.decls, diags, state, findings);
     }
@@ -490,6 +497,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(R::State, Option<Private>)> {
+        self.settle(&state);
         let Some(ctx) = self.ctx(diags, READ_DEADLINE, String::new()) else {
             return Some((state, private));
         };
@@ -536,6 +544,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(R::State, Option<Private>, Vec<AttributePath>)> {
+        self.settle(&prior);
         let mut planned = proposed;
         self.apply_defaults(&mut planned, &config);
         let replace: Vec<AttributePath> = self
@@ -594,7 +603,10 @@ impl<R: ManagedResource> Resource for Managed<R> {
         }
         let result = self.resource.create(&ctx, planned.clone()).await;
         if let Some(key) = &identity {
-            self.shared.journal.finish(key);
+            match &result {
+                Ok(_) | Err(Failed { state: Some(_), .. }) => self.shared.journal.handed(key),
+                Err(Failed { state: None, .. }) => self.shared.journal.finish(key),
+            }
         }
         let out = match result {
             Ok(mut s) => {
@@ -655,6 +667,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         _private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<()> {
+        self.settle(&prior);
         let deadline = self.deadline(&prior, "delete");
         let ctx = self.ctx(diags, deadline, String::new())?;
         let out = match self.resource.delete(&ctx, prior.clone()).await {

@@ -270,7 +270,7 @@ async fn wait_available(
                 "network link {name} not visible yet ({} s)",
                 waiter.elapsed().as_secs()
             ),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(stopped_waiting(e)),
         }
         match waiter.pause(|| "the link was still being created (status CREATING)".into()).await {
             Ok(()) => {}
@@ -279,14 +279,18 @@ async fn wait_available(
                     "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow."
                 ))
             }
-            Err(e) => {
-                return Err(format!(
-                    "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on \
-                     it before the next apply."
-                ))
-            }
+            Err(e) => return Err(stopped_waiting(e)),
         }
     }
+}
+
+/// Why the wait for a new link ended early (interrupted, or the service unreachable): the link
+/// may still become AVAILABLE, so say how to keep it — whether the poll or the pause was cut.
+fn stopped_waiting(e: crate::client::Error) -> String {
+    format!(
+        "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on it before \
+         the next apply."
+    )
 }
 
 fn id_rule<E: std::fmt::Display>(
