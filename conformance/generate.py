@@ -29,6 +29,7 @@ PACKAGES = {
     "alibabacloud_emr20210320": "3.4.0",
     "alibabacloud_maxcompute20220104": "7.2.0",
     "alibabacloud_dataworks_public20240518": "9.11.0",
+    "alibabacloud_privatelink20200415": "4.0.9",
 }
 
 # Every action the provider's client calls on a published API, by package.
@@ -44,6 +45,12 @@ ACTIONS = {
     "alibabacloud_emr20210320": ["GetCluster"],
     "alibabacloud_maxcompute20220104": ["GetProject", "UpdateProjectIpWhiteList"],
     "alibabacloud_dataworks_public20240518": ["GetResourceGroup", "ListNetworks"],
+    "alibabacloud_privatelink20200415": [
+        "ListVpcEndpointServicesByEndUser", "CreateVpcEndpoint", "GetVpcEndpointAttribute",
+        "ListVpcEndpointZones", "ListVpcEndpointSecurityGroups", "DeleteVpcEndpoint",
+        "AddZoneToVpcEndpoint", "RemoveZoneFromVpcEndpoint", "AttachSecurityGroupToVpcEndpoint",
+        "DetachSecurityGroupFromVpcEndpoint", "UpdateVpcEndpointAttribute",
+    ],
 }
 
 PRIMITIVES = {"str": "text", "int": 1, "float": 1.5, "bool": True, "Any": "any"}

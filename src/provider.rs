@@ -66,6 +66,8 @@ pub struct EndpointsBlock {
     pub maxcompute: Value<String>,
     #[serde(default)]
     pub dataworks: Value<String>,
+    #[serde(default)]
+    pub privatelink: Value<String>,
 }
 
 impl Config {
@@ -130,6 +132,7 @@ impl EndpointsBlock {
             Service::Emr => &self.emr,
             Service::MaxCompute => &self.maxcompute,
             Service::DataWorks => &self.dataworks,
+            Service::PrivateLink => &self.privatelink,
         }
     }
 }

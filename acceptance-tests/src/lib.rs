@@ -472,6 +472,7 @@ provider "maxcompute" {{
     emr        = "{url}"
     maxcompute = "{url}"
     dataworks  = "{url}"
+    privatelink = "{url}"
   }}
 }}
 "#,

@@ -99,6 +99,7 @@ provider "maxcompute" {{
     emr        = "{url}"
     maxcompute = "{url}"
     dataworks  = "{url}"
+    privatelink = "{url}"
   }}
 }}
 

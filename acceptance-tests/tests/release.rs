@@ -46,7 +46,7 @@ fn configure(ws: &mut Workspace, emulator: &Emulator, cli_config: &str) {
     ws.set_env("TF_CLI_CONFIG_FILE", cli.to_str().unwrap());
     let url = emulator.url();
     ws.write_config(&format!(
-        "terraform {{\n  required_providers {{\n    maxcompute = {{\n      source  = \"lakehouse/maxcompute\"\n      version = \"~> 0.1\"\n    }}\n  }}\n}}\n\nprovider \"maxcompute\" {{\n  region = \"cn-hangzhou\"\n  endpoints {{\n    ecs        = \"{url}\"\n    vpc        = \"{url}\"\n    rds        = \"{url}\"\n    hbase      = \"{url}\"\n    emr        = \"{url}\"\n    maxcompute = \"{url}\"\n    dataworks  = \"{url}\"\n  }}\n}}\n\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id        = \"vpc-emu0000000000000001\"\n  name          = \"from-a-release\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n"
+        "terraform {{\n  required_providers {{\n    maxcompute = {{\n      source  = \"lakehouse/maxcompute\"\n      version = \"~> 0.1\"\n    }}\n  }}\n}}\n\nprovider \"maxcompute\" {{\n  region = \"cn-hangzhou\"\n  endpoints {{\n    ecs        = \"{url}\"\n    vpc        = \"{url}\"\n    rds        = \"{url}\"\n    hbase      = \"{url}\"\n    emr        = \"{url}\"\n    maxcompute = \"{url}\"\n    dataworks  = \"{url}\"\n    privatelink = \"{url}\"\n  }}\n}}\n\nresource \"maxcompute_security_group\" \"g\" {{\n  vpc_id        = \"vpc-emu0000000000000001\"\n  name          = \"from-a-release\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n"
     ));
 }
 

@@ -85,7 +85,7 @@ fn describe_network_interfaces(state: &CloudState, p: &Params) -> Result<Value, 
     }))
 }
 
-fn check_region(state: &CloudState, p: &Params) -> Result<(), ApiError> {
+pub(crate) fn check_region(state: &CloudState, p: &Params) -> Result<(), ApiError> {
     let region = p.require("RegionId")?;
     if region != state.region {
         return Err(ApiError::not_found(
@@ -153,7 +153,11 @@ const COMMON_PARAMS: [&str; 10] = [
 /// What a `ClientToken` was first used for, and what a later call with it gets: the first call's
 /// answer when its own parameters are the same, `IdempotentParameterMismatch` when they differ
 /// (the cloud refuses a reused token with other parameters: reference cloud-api-2.md §1).
-fn replay(state: &CloudState, key: &str, p: &Params) -> Result<Option<String>, ApiError> {
+pub(crate) fn replay(
+    state: &CloudState,
+    key: &str,
+    p: &Params,
+) -> Result<Option<String>, ApiError> {
     let Some(id) = state.client_tokens.get(key) else {
         return Ok(None);
     };
@@ -166,7 +170,7 @@ fn replay(state: &CloudState, key: &str, p: &Params) -> Result<Option<String>, A
     }
 }
 
-fn remember(state: &mut CloudState, key: String, id: String, p: &Params) {
+pub(crate) fn remember(state: &mut CloudState, key: String, id: String, p: &Params) {
     state
         .client_token_params
         .insert(key.clone(), fingerprint(p));
@@ -561,6 +565,11 @@ fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
         // (reference cloud-api-2.md §1).
         || state
             .enis
+            .values()
+            .any(|e| e.security_group_ids.contains(&id))
+        // So does a PrivateLink endpoint's: its ENIs are in the group.
+        || state
+            .vpc_endpoints
             .values()
             .any(|e| e.security_group_ids.contains(&id));
     if referenced {

@@ -12,6 +12,7 @@ pub mod faults;
 pub mod hbase;
 pub mod maxcompute;
 pub mod params;
+pub mod privatelink;
 pub mod project;
 pub mod rds;
 pub mod state;
@@ -107,6 +108,10 @@ pub fn is_mutating(action: &str) -> bool {
         "Modify",
         "Delete",
         "Update",
+        "Add",
+        "Remove",
+        "Attach",
+        "Detach",
     ]
     .iter()
     .any(|p| action.starts_with(p))
@@ -193,6 +198,7 @@ async fn rpc(
         "2019-01-01" => hbase::handle(&action, state, &params, now_ms()),
         "2021-03-20" => emr::handle(&action, state, &params),
         "2024-05-18" => dataworks::handle(&action, state, &params),
+        "2020-04-15" => privatelink::handle(&action, state, &params, now_ms()),
         _ => None,
     };
     let result = handled.unwrap_or_else(|| {
@@ -421,6 +427,7 @@ async fn roa(
 async fn get_state(State(em): State<Arc<Emulator>>) -> Json<CloudState> {
     let mut inner = em.lock();
     maxcompute::advance(&mut inner.state, now_ms());
+    privatelink::advance(&mut inner.state, now_ms());
     Json(inner.state.clone())
 }
 

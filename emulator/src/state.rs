@@ -36,6 +36,12 @@ pub struct CloudState {
     /// MaxCompute projects (their IP whitelists), by name.
     #[serde(default)]
     pub projects: BTreeMap<String, Project>,
+    /// PrivateLink endpoint services the account may connect to (ListVpcEndpointServicesByEndUser).
+    #[serde(default)]
+    pub privatelink_services: Vec<PrivateLinkService>,
+    /// PrivateLink endpoints, by ID.
+    #[serde(default)]
+    pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
     /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
     #[serde(default)]
     pub enis: BTreeMap<String, Eni>,
@@ -87,6 +93,14 @@ pub struct Settings {
     /// every provisional network-link path gets 404 `ObjectNotFound`.
     #[serde(default = "yes")]
     pub network_link_api: bool,
+    /// How long a PrivateLink endpoint stays `Creating`, a change keeps it `Pending`, and a
+    /// delete keeps it `Deleting`.
+    #[serde(default = "privatelink_ms")]
+    pub privatelink_ms: u64,
+}
+
+fn privatelink_ms() -> u64 {
+    300
 }
 
 fn yes() -> bool {
@@ -116,6 +130,7 @@ impl Default for Settings {
             hbase_busy_ms: busy_ms(),
             force_security_group_type: None,
             network_link_api: true,
+            privatelink_ms: privatelink_ms(),
         }
     }
 }
@@ -269,6 +284,61 @@ pub struct Eni {
     /// The link that made it; empty for ENIs seeded as if a link had been made in the console.
     #[serde(default)]
     pub network_link: String,
+}
+
+/// An endpoint service as `ListVpcEndpointServicesByEndUser` lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PrivateLinkService {
+    pub service_id: String,
+    pub service_name: String,
+    pub service_domain: String,
+    #[serde(default = "interface")]
+    pub service_type: String,
+    /// Zones the service has resources in; endpoint zones must be among them.
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub zone_affinity_enabled: bool,
+}
+
+fn interface() -> String {
+    "Interface".into()
+}
+
+/// A PrivateLink interface endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub endpoint_id: String,
+    #[serde(default)]
+    pub endpoint_name: String,
+    #[serde(default)]
+    pub endpoint_description: String,
+    pub vpc_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub endpoint_domain: String,
+    /// `Creating`, `Active`, `Pending` (being changed), `Deleting`.
+    pub endpoint_status: String,
+    /// When `Creating` / `Pending` turns `Active`, or `Deleting` turns gone.
+    #[serde(default)]
+    pub until_ms: u64,
+    #[serde(default)]
+    pub zone_affinity_enabled: bool,
+    pub security_group_ids: Vec<String>,
+    pub zones: Vec<EndpointZone>,
+    #[serde(default)]
+    pub create_time: String,
+}
+
+/// One zone of an endpoint: its vSwitch and the ENI PrivateLink placed there.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EndpointZone {
+    pub zone_id: String,
+    pub vswitch_id: String,
+    pub eni_id: String,
+    pub eni_ip: String,
+    pub zone_domain: String,
+    /// `Creating`, `Wait`, `Connected`, `Deleting` …
+    pub zone_status: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 
 use maxcompute_emulator::params::Params;
 use maxcompute_emulator::state::CloudState;
-use maxcompute_emulator::{dataworks, ecs, emr, hbase, project, rds, vpc};
+use maxcompute_emulator::{dataworks, ecs, emr, hbase, privatelink, project, rds, vpc};
 use serde_json::Value;
 
 fn sample(action: &str) -> Value {
@@ -69,6 +69,8 @@ const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 fn every_answer_has_the_official_shape() {
     let mut state = CloudState::default_fixture();
     let s = &mut state;
+    // Far enough apart that each PrivateLink change has settled before the next.
+    let clock = std::cell::Cell::new(0u64);
     let mut answers: Vec<(&str, Value)> = Vec::new();
     let mut rpc = |action: &'static str, s: &mut CloudState, pairs: &[(&str, &str)]| -> Value {
         let p = params(pairs);
@@ -78,6 +80,7 @@ fn every_answer_has_the_official_shape() {
             .or_else(|| hbase::handle(action, s, &p, 0))
             .or_else(|| emr::handle(action, s, &p))
             .or_else(|| dataworks::handle(action, s, &p))
+            .or_else(|| privatelink::handle(action, s, &p, clock.get()))
             .unwrap_or_else(|| panic!("{action}: not served"))
             .unwrap_or_else(|e| panic!("{action}: {e:?}"));
         answers.push((action, r.clone()));
@@ -205,6 +208,64 @@ fn every_answer_has_the_official_shape() {
         s,
         &[REGION, ("ResourceGroupId", "Serverless_res_group_emu_0001")],
     );
+    rpc(
+        "ListVpcEndpointServicesByEndUser",
+        s,
+        &[REGION, ("ServiceType", "Interface")],
+    );
+    let created = rpc(
+        "CreateVpcEndpoint",
+        s,
+        &[
+            REGION,
+            ("VpcId", "vpc-emu0000000000000001"),
+            ("EndpointType", "Interface"),
+            (
+                "ServiceName",
+                "com.aliyuncs.privatelink.cn-hangzhou.maxcompute-emulated",
+            ),
+            ("SecurityGroupId.1", "sg-emuemrcluster00000001"),
+            ("Zone.1.ZoneId", "cn-hangzhou-h"),
+            ("Zone.1.VSwitchId", "vsw-emu0000000000000001"),
+            ("ClientToken", "t-ep"),
+        ],
+    );
+    let ep = created["EndpointId"].as_str().unwrap().to_string();
+    let endpoint = ("EndpointId", ep.as_str());
+    for (action, extra) in [
+        ("GetVpcEndpointAttribute", vec![]),
+        ("ListVpcEndpointZones", vec![]),
+        ("ListVpcEndpointSecurityGroups", vec![]),
+        (
+            "AddZoneToVpcEndpoint",
+            vec![
+                ("ZoneId", "cn-hangzhou-i"),
+                ("VSwitchId", "vsw-emu0000000000000002"),
+            ],
+        ),
+        (
+            "RemoveZoneFromVpcEndpoint",
+            vec![("ZoneId", "cn-hangzhou-i")],
+        ),
+        (
+            "AttachSecurityGroupToVpcEndpoint",
+            vec![("SecurityGroupId", "sg-x")],
+        ),
+        (
+            "DetachSecurityGroupFromVpcEndpoint",
+            vec![("SecurityGroupId", "sg-x")],
+        ),
+        (
+            "UpdateVpcEndpointAttribute",
+            vec![("EndpointName", "conformance")],
+        ),
+        ("DeleteVpcEndpoint", vec![]),
+    ] {
+        clock.set(clock.get() + 1_000_000);
+        let mut pairs = vec![REGION, endpoint];
+        pairs.extend_from_slice(&extra);
+        rpc(action, s, &pairs);
+    }
     // MaxCompute's ROA answers are `{requestId, data}` envelopes around the handler's `data`.
     let roa = |op: &'static str,
                s: &mut CloudState,

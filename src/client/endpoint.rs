@@ -17,10 +17,11 @@ pub enum Service {
     Emr,
     MaxCompute,
     DataWorks,
+    PrivateLink,
 }
 
 impl Service {
-    pub const ALL: [Service; 7] = [
+    pub const ALL: [Service; 8] = [
         Service::Ecs,
         Service::Vpc,
         Service::Rds,
@@ -28,6 +29,7 @@ impl Service {
         Service::Emr,
         Service::MaxCompute,
         Service::DataWorks,
+        Service::PrivateLink,
     ];
 
     /// The name used in the provider's `endpoints` block and in the host name.
@@ -40,6 +42,7 @@ impl Service {
             Service::Emr => "emr",
             Service::MaxCompute => "maxcompute",
             Service::DataWorks => "dataworks",
+            Service::PrivateLink => "privatelink",
         }
     }
 
@@ -53,6 +56,7 @@ impl Service {
             Service::Emr => "2021-03-20",
             Service::MaxCompute => "2022-01-04",
             Service::DataWorks => "2024-05-18",
+            Service::PrivateLink => "2020-04-15",
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod hbase;
 pub mod ids;
 pub mod maxcompute;
 pub mod net;
+pub mod privatelink;
 pub mod project;
 pub mod rds;
 pub mod retry;
@@ -88,6 +89,10 @@ impl Client {
 
     pub fn dataworks(&self) -> dataworks::DataWorksApi<'_> {
         dataworks::DataWorksApi::new(&self.transport)
+    }
+
+    pub fn privatelink(&self) -> privatelink::PrivateLinkApi<'_> {
+        privatelink::PrivateLinkApi::new(&self.transport)
     }
 
     pub fn projects(&self) -> project::ProjectApi<'_> {
@@ -240,6 +245,7 @@ mod conformance {
                 super::emr::decode_sample,
                 super::project::decode_sample,
                 super::dataworks::decode_sample,
+                super::privatelink::decode_sample,
             ]
             .iter()
             .find_map(|f| f(&action, v.clone()));

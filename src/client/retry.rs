@@ -21,6 +21,8 @@ pub const TRANSIENT: &[&str] = &["ServiceUnavailable", "InternalError", "Unknown
 ///
 /// RDS: the codes the official provider retries (aliyun/terraform-provider-alicloud `common.go`,
 /// reference cloud-api-2.md §2). HBase: `Instance.InvalidStatus`. ECS: `LastTokenProcessing`.
+/// PrivateLink: the codes the official provider retries on endpoint changes
+/// (resource_alicloud_privatelink_vpc_endpoint.go, reference cloud-api-2.md §5).
 pub const BUSY: &[&str] = &[
     "OperationConflict",
     "IncorrectDBInstanceState",
@@ -31,6 +33,10 @@ pub const BUSY: &[&str] = &[
     "ReadDBInstance.Mismatch",
     "Instance.InvalidStatus",
     "LastTokenProcessing",
+    "EndpointLocked",
+    "ConcurrentCallNotSupported",
+    "EndpointConnectionOperationDenied",
+    "EndpointOperationDenied",
 ];
 
 /// What to do about a failed attempt.

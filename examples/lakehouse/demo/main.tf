@@ -12,13 +12,14 @@ variable "endpoint" {
 provider "maxcompute" {
   region = "cn-hangzhou"
   endpoints {
-    ecs        = var.endpoint
-    vpc        = var.endpoint
-    rds        = var.endpoint
-    hbase      = var.endpoint
-    emr        = var.endpoint
-    maxcompute = var.endpoint
-    dataworks  = var.endpoint
+    ecs         = var.endpoint
+    vpc         = var.endpoint
+    rds         = var.endpoint
+    hbase       = var.endpoint
+    emr         = var.endpoint
+    maxcompute  = var.endpoint
+    dataworks   = var.endpoint
+    privatelink = var.endpoint
   }
 }
 
