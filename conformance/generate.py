@@ -49,7 +49,7 @@ ACTIONS = {
         "ListVpcEndpointServicesByEndUser", "CreateVpcEndpoint", "GetVpcEndpointAttribute",
         "ListVpcEndpointZones", "ListVpcEndpointSecurityGroups", "DeleteVpcEndpoint",
         "AddZoneToVpcEndpoint", "RemoveZoneFromVpcEndpoint", "AttachSecurityGroupToVpcEndpoint",
-        "DetachSecurityGroupFromVpcEndpoint", "UpdateVpcEndpointAttribute",
+        "DetachSecurityGroupFromVpcEndpoint", "UpdateVpcEndpointAttribute", "ListVpcEndpoints",
     ],
 }
 

@@ -19,7 +19,8 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::{CloudState, EndpointZone, VpcEndpoint};
 
-const ACTIONS: [&str; 11] = [
+const ACTIONS: [&str; 12] = [
+    "ListVpcEndpoints",
     "ListVpcEndpointServicesByEndUser",
     "CreateVpcEndpoint",
     "GetVpcEndpointAttribute",
@@ -51,6 +52,7 @@ fn run(action: &str, state: &mut CloudState, p: &Params, now_ms: u64) -> Result<
         "ListVpcEndpointServicesByEndUser" => list_services(state, p),
         "CreateVpcEndpoint" => create(state, p, now_ms),
         "GetVpcEndpointAttribute" => endpoint(state, p).map(attribute_json),
+        "ListVpcEndpoints" => list_endpoints(state, p),
         "ListVpcEndpointZones" => list_zones(state, p),
         "ListVpcEndpointSecurityGroups" => list_groups(state, p),
         "DeleteVpcEndpoint" => change(state, p, now_ms, |e| {
@@ -401,19 +403,26 @@ fn connection_status(e: &VpcEndpoint) -> &'static str {
     }
 }
 
-fn attribute_json(e: &VpcEndpoint) -> Value {
+/// `ListVpcEndpoints`' entry: the create answer's fields and a few more.
+fn listed_json(e: &VpcEndpoint) -> Value {
     let mut v = created_json(e);
     let extra = json!({
         "EndpointType": "Interface",
         "RegionId": e.endpoint_domain.split('.').nth(2).unwrap_or_default(),
         "ResourceOwner": true,
-        "Payer": "Endpoint",
-        "ZonePrivateIpAddressCount": 1,
         "AddressIpVersion": "IPv4",
     });
     if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
         m.extend(x);
     }
+    v
+}
+
+/// `GetVpcEndpointAttribute`'s answer: the listed fields, the payer and the IP count.
+fn attribute_json(e: &VpcEndpoint) -> Value {
+    let mut v = listed_json(e);
+    v["Payer"] = "Endpoint".into();
+    v["ZonePrivateIpAddressCount"] = 1.into();
     v
 }
 
@@ -426,6 +435,20 @@ fn page<T: Clone>(items: &[T], p: &Params) -> Result<(Vec<T>, usize, Option<Stri
         max,
         next,
     ))
+}
+
+fn list_endpoints(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let all: Vec<Value> = state
+        .vpc_endpoints
+        .values()
+        .filter(|e| p.get("VpcId").is_none_or(|v| v == e.vpc_id))
+        .filter(|e| p.get("EndpointName").is_none_or(|n| n == e.endpoint_name))
+        .filter(|e| p.get("EndpointId").is_none_or(|i| i == e.endpoint_id))
+XX: items, "MaxResults": max, "TotalCount": all.len() });
+    if let Some(n) = next {
+        out["NextToken"] = n.into();
+    }
+    Ok(out)
 }
 
 fn list_zones(state: &CloudState, p: &Params) -> Result<Value, ApiError> {

@@ -234,6 +234,10 @@ fn every_answer_has_the_official_shape() {
     let endpoint = ("EndpointId", ep.as_str());
     for (action, extra) in [
         ("GetVpcEndpointAttribute", vec![]),
+        (
+            "ListVpcEndpoints",
+            vec![("VpcId", "vpc-emu0000000000000001")],
+        ),
         ("ListVpcEndpointZones", vec![]),
         ("ListVpcEndpointSecurityGroups", vec![]),
         (

@@ -109,6 +109,15 @@ struct ServicesPage {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
+struct EndpointsPage {
+    #[serde(default)]
+    endpoints: Vec<Endpoint>,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct ZonesPage {
     #[serde(default)]
     zones: Vec<EndpointZone>,
@@ -207,6 +216,32 @@ impl<'a> PrivateLinkApi<'a> {
         }
         self.call("CreateVpcEndpoint", params, Idempotency::Create)
             .await
+    }
+
+    /// `ListVpcEndpoints` of one VPC with one name, every page.
+    pub async fn find_by_name(&self, vpc_id: &str, name: &str) -> Result<Vec<Endpoint>, Error> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let params = Params::new()
+                .set("VpcId", vpc_id)
+                .set("EndpointName", name)
+                .set("MaxResults", "50")
+                .set_opt("NextToken", token.take());
+            let page: EndpointsPage = self
+                .call("ListVpcEndpoints", params, Idempotency::Safe)
+                .await?;
+            // The filter is the service's; keep exact matches only.
+            out.extend(
+                page.endpoints
+                    .into_iter()
+                    .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id),
+            );
+            match page.next_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
     }
 
     /// `GetVpcEndpointAttribute`; `Ok(None)` when the endpoint does not exist.
@@ -364,6 +399,7 @@ super::decode_samples! {
     "CreateVpcEndpoint" => Endpoint,
     "GetVpcEndpointAttribute" => Endpoint,
     "ListVpcEndpointZones" => ZonesPage,
+    "ListVpcEndpoints" => EndpointsPage,
     "ListVpcEndpointSecurityGroups" => GroupsPage,
     "DeleteVpcEndpoint" => Empty,
     "AddZoneToVpcEndpoint" => Empty,
