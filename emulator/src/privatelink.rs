@@ -444,7 +444,10 @@ fn list_endpoints(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         .filter(|e| p.get("VpcId").is_none_or(|v| v == e.vpc_id))
         .filter(|e| p.get("EndpointName").is_none_or(|n| n == e.endpoint_name))
         .filter(|e| p.get("EndpointId").is_none_or(|i| i == e.endpoint_id))
-XX: items, "MaxResults": max, "TotalCount": all.len() });
+        .map(listed_json)
+        .collect();
+    let (items, max, next) = page(&all, p)?;
+    let mut out = json!({ "Endpoints": items, "MaxResults": max, "TotalCount": all.len() });
     if let Some(n) = next {
         out["NextToken"] = n.into();
     }
