@@ -475,6 +475,7 @@ impl Provider for MaxComputeProvider {
         Some(map! {
             "security_group" => Managed::new(resources::security_group::SecurityGroupResource, shared.clone()),
             "network_link" => Managed::new(resources::network_link::NetworkLinkResource, shared.clone()),
+            "privatelink_endpoint" => Managed::new(resources::privatelink_endpoint::PrivateLinkEndpointResource, shared.clone()),
             "rds_whitelist_attachment" => Managed::new(resources::rds_whitelist_attachment::RdsWhitelistAttachment::default(), shared.clone()),
             "hbase_whitelist_attachment" => Managed::new(resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::default(), shared.clone()),
             "emr_whitelist_attachment" => Managed::new(resources::emr_whitelist_attachment::EmrWhitelistAttachment, shared.clone()),
@@ -493,6 +494,7 @@ impl Provider for MaxComputeProvider {
             "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone()),
             "reachability" => Lookup::new(data_sources::reachability::ReachabilityDataSource, shared.clone()),
             "vpc_access" => Lookup::new(data_sources::vpc_access::VpcAccessDataSource, shared.clone()),
+            "privatelink_service" => Lookup::new(data_sources::privatelink_service::PrivateLinkServiceDataSource, shared.clone()),
             "dataworks_resource_group" => Lookup::new(data_sources::dataworks_resource_group::DataWorksResourceGroupDataSource, shared.clone())
         })
     }

@@ -2,6 +2,7 @@
 
 pub mod dataworks_resource_group;
 pub mod network_link;
+pub mod privatelink_service;
 pub mod reachability;
 pub mod security_group;
 pub mod vpc_access;

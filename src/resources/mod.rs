@@ -3,6 +3,7 @@
 pub mod emr_whitelist_attachment;
 pub mod hbase_whitelist_attachment;
 pub mod network_link;
+pub mod privatelink_endpoint;
 pub mod project_ip_whitelist;
 pub mod rds_whitelist_attachment;
 pub mod security_group;

@@ -5,6 +5,7 @@ pub mod cidr;
 pub mod cloud;
 pub mod name;
 pub mod network_link;
+pub mod privatelink;
 pub mod project_whitelist;
 pub mod whitelist;
 pub mod zones;

@@ -205,7 +205,13 @@ fn cvt_attributes_tf6(
             });
             tfplugin6::schema::Attribute {
                 name: name.clone(),
-                r#type: attr_type,
+                // PATCH(nested-attributes): a nested attribute has a `nested_type` and no `type`;
+                // terraform panics on a schema with both.
+                r#type: if nested.is_some() {
+                    Vec::new()
+                } else {
+                    attr_type
+                },
                 nested_type: nested,
                 description: attr.description.content.clone(),
                 required: attr.constraint == AttributeConstraint::Required,
@@ -542,5 +548,32 @@ impl From<&FunctionSchema> for tfplugin6::Function {
                 None => String::new(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod nested_attribute_tests {
+    use super::*;
+
+    // PATCH(nested-attributes)
+    #[test]
+    fn a_nested_attribute_has_a_nested_type_and_no_type() {
+        let field = Attribute {
+            attr_type: AttributeType::String,
+            description: Description::plain("f"),
+            constraint: AttributeConstraint::Required,
+            sensitive: false,
+            deprecated: false,
+        };
+        let attrs = HashMap::from([(
+            "zones".to_string(),
+            Attribute {
+                attr_type: AttributeType::AttributeSet(HashMap::from([("f".to_string(), field)])),
+                ..Attribute::default()
+            },
+        )]);
+        let converted = cvt_attributes_tf6(&attrs);
+        assert!(converted[0].r#type.is_empty());
+        assert!(converted[0].nested_type.is_some());
     }
 }

@@ -1,0 +1,86 @@
+//! Data source `maxcompute_privatelink_service`: MaxCompute's PrivateLink interface service in the
+//! provider's region, found with `ListVpcEndpointServicesByEndUser` rather than a hard-coded
+//! name (none is published), and how the region offers it (seed 001 solution 4).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
+use crate::framework::schema::Attr;
+use crate::framework::values::string_list;
+use crate::resources::privatelink_endpoint::find_service;
+use crate::validate::privatelink::{offer, Offer};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub service_name: Value<String>,
+    #[serde(default)]
+    pub service_domain: Value<String>,
+    #[serde(default)]
+    pub zones: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub zone_affinity_supported: Value<bool>,
+    #[serde(default)]
+    pub offered: Value<String>,
+}
+
+pub struct PrivateLinkServiceDataSource;
+
+type D = AttrDecl<State>;
+type P = Problem<State>;
+
+#[async_trait]
+impl LookupSource for PrivateLinkServiceDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "MaxCompute's PrivateLink interface service in the provider's region: its name, ID, zones and whether the region offers it directly or by ticket. Found with `ListVpcEndpointServicesByEndUser`; the name is never hard-coded.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The service ID (`epsrv-…`).").computed()),
+            D::new("service_name", field!(service_name), Attr::string("The service name. Set it to pick a service by name; by default the one MaxCompute service offered to the account (its name or domain mentions MaxCompute or ODPS).").optional_computed()),
+            D::new("service_domain", field!(service_domain), Attr::string("The service's own domain name.").computed()),
+            D::new("zones", field!(zones), Attr::string_list("The zones the service is offered in: an endpoint's vSwitches must be in them.").computed()),
+            D::new("zone_affinity_supported", field!(zone_affinity_supported), Attr::bool("Whether the service supports zone affinity.").computed()),
+            D::new("offered", field!(offered), Attr::string("How the region offers MaxCompute over PrivateLink: `direct`, or `ticket` (MaxCompute's docs).").computed()),
+        ]
+    }
+
+    async fn read(
+        &self,
+        ctx: Option<&Ctx<'_>>,
+        config: State,
+    ) -> Result<(State, Findings<State>), P> {
+        let ctx = ctx.expect("NEEDS_CLIENT");
+        let configured = config.service_name.as_ref_option().map(|s| s.as_str());
+        let service = find_service(ctx.client, configured)
+            .await
+            .map_err(|e| Problem::client(ctx.client, "listing the PrivateLink services", &e))?
+            .map_err(|why| {
+                Problem::at(
+                    |s: &State| &s.service_name,
+                    "No MaxCompute PrivateLink service",
+                    why,
+                )
+            })?;
+        let offered = match offer(ctx.client.region()) {
+            Some(Offer::ByTicket) => "ticket",
+            _ => "direct",
+        };
+        let state = State {
+            id: Value::Value(service.service_id.clone()),
+            service_name: Value::Value(service.service_name.clone()),
+            service_domain: Value::Value(service.service_domain.clone()),
+            zones: string_list(service.zones.iter().cloned()),
+            zone_affinity_supported: Value::Value(service.zone_affinity_enabled),
+            offered: Value::Value(offered.into()),
+        };
+        Ok((state, Findings::default()))
+    }
+}
