@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the whole "access VPC services" procedure against the local emulator.
 # Starts the emulator, applies examples/lakehouse (basic security group, network link, RDS / HBase
-# / EMR access), shows the plan summary and the outputs jobs need, shows that a second plan is
+# / EMR access, a DataWorks resource group opened too, a PrivateLink endpoint to MaxCompute), shows the plan summary and the outputs jobs need, shows that a second plan is
 # empty, destroys everything and stops the emulator. No cloud account, no flags.
 # Work happens in .demo/ (git-ignored), removed on success and kept for inspection on failure.
 set -euo pipefail
@@ -75,4 +75,4 @@ echo "==> terraform destroy"
 "$tf" destroy -auto-approve -no-color -var "endpoint=$endpoint" | grep -E "^Destroy complete"
 ok=1
 echo
-echo "demo OK: group, network link and RDS / HBase / EMR access created from one plan, second plan empty, all destroyed."
+echo "demo OK: group, network link, RDS / HBase / EMR access (also for a DataWorks resource group) and a PrivateLink endpoint created from one plan, second plan empty, all destroyed."

@@ -100,3 +100,22 @@ data "maxcompute_reachability" "this" {
     maxcompute_emr_whitelist_attachment.this,
   ]
 }
+
+# Optional: clients in the VPC (and networks joined to it) reach MaxCompute itself privately,
+# through a PrivateLink interface endpoint, never over the internet (seed 001 solution 4).
+resource "maxcompute_security_group" "privatelink" {
+  count         = length(var.privatelink_vswitch_ids) > 0 ? 1 : 0
+  vpc_id        = var.vpc_id
+  name          = "maxcompute-privatelink-${var.link_name}"
+  description   = "MaxCompute PrivateLink endpoint: HTTP/HTTPS from the clients"
+  ingress_cidrs = var.privatelink_client_cidrs
+}
+
+resource "maxcompute_privatelink_endpoint" "this" {
+  count              = length(var.privatelink_vswitch_ids) > 0 ? 1 : 0
+  name               = "maxcompute-${replace(var.link_name, "_", "-")}"
+  description        = "MaxCompute for ${var.vpc_id}"
+  vpc_id             = var.vpc_id
+  vswitch_ids        = var.privatelink_vswitch_ids
+  security_group_ids = [maxcompute_security_group.privatelink[0].id]
+}

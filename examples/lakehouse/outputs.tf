@@ -52,3 +52,13 @@ output "all_reachable" {
   description = "Whether jobs on the link reach every target."
   value       = data.maxcompute_reachability.this.all_reachable
 }
+
+output "privatelink_endpoint" {
+  description = "With privatelink_vswitch_ids: the MaxCompute endpoint URL for clients in the VPC (provisional form, see the resource's docs); null without an endpoint."
+  value       = try(maxcompute_privatelink_endpoint.this[0].maxcompute_endpoint, null)
+}
+
+output "privatelink_endpoint_domain" {
+  description = "With privatelink_vswitch_ids: the endpoint's domain name (all zones, with failover)."
+  value       = try(maxcompute_privatelink_endpoint.this[0].endpoint_domain, null)
+}

@@ -67,3 +67,15 @@ variable "link_security_group_id" {
   default     = null
   description = "With create_network_link = false: the basic security group the console-made link's ENIs are in."
 }
+
+variable "privatelink_vswitch_ids" {
+  type        = list(string)
+  default     = []
+  description = "vSwitches (one per zone, two or more zones for failover) for a PrivateLink endpoint to MaxCompute: clients in the VPC then reach MaxCompute privately. Empty: no endpoint."
+}
+
+variable "privatelink_client_cidrs" {
+  type        = list(string)
+  default     = []
+  description = "With privatelink_vswitch_ids: the CIDR blocks of the clients that use the endpoint (their group admits them)."
+}

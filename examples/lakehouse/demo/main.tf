@@ -36,6 +36,10 @@ module "lakehouse" {
 
   # Data Integration's serverless resource group (vSwitch 192.168.2.0/24) reaches them too.
   dataworks_resource_group_ids = ["Serverless_res_group_emu_0001"]
+
+  # Clients in the VPC reach MaxCompute itself through a PrivateLink endpoint in two zones.
+  privatelink_vswitch_ids  = ["vsw-emu0000000000000001", "vsw-emu0000000000000002"]
+  privatelink_client_cidrs = ["192.168.0.0/16"]
 }
 
 output "sql_setting" {
@@ -60,6 +64,10 @@ output "eni_ips" {
 
 output "dataworks_cidrs" {
   value = module.lakehouse.dataworks_cidrs
+}
+
+output "privatelink_endpoint" {
+  value = module.lakehouse.privatelink_endpoint
 }
 
 output "reachability" {
