@@ -274,3 +274,82 @@ fn the_service_data_source_finds_maxcompute_and_says_how_it_is_offered() {
         ])
     );
 }
+
+#[test]
+fn busy_and_throttled_answers_are_waited_out() {
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    // Every other PrivateLink call throttled, from the first one on.
+    let actions = [
+        "ListVpcEndpointServicesByEndUser",
+        "CreateVpcEndpoint",
+        "GetVpcEndpointAttribute",
+        "ListVpcEndpoints",
+        "UpdateVpcEndpointAttribute",
+    ];
+    emulator.set_faults(json!({ "throttle_rate": 0.5, "seed": 7, "actions": actions }));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    emulator.set_faults(json!({}));
+    assert_eq!(endpoints(&emulator.state()).len(), 1);
+    // A change made in the console is still being applied (`Pending` for 2 s): the update is
+    // refused with `EndpointOperationDenied` and retried until the endpoint is active again.
+    let until = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+        + 2000;
+    emulator.edit_state(|s| {
+        let id = s["vpc_endpoints"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .unwrap()
+            .clone();
+        s["vpc_endpoints"][&id]["endpoint_status"] = json!("Pending");
+        s["vpc_endpoints"][&id]["until_ms"] = json!(until);
+    });
+    emulator.reset_calls();
+    ws.write_config(&config(
+        &emulator,
+        &two_zones(),
+        "  description = \"changed while busy\"\n",
+    ));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let calls = emulator.calls();
+    assert!(
+        calls["calls"]["UpdateVpcEndpointAttribute"]
+            .as_u64()
+            .unwrap()
+            >= 2,
+        "the busy answer was retried: {calls:#}"
+    );
+    assert_eq!(
+        endpoints(&emulator.state())[0]["endpoint_description"],
+        "changed while busy"
+    );
+    ws.assert_plan_empty();
+}
+
+#[test]
+fn an_endpoint_terraform_never_recorded_is_adopted_not_duplicated() {
+    // The provider was killed after the endpoint was made, before terraform recorded it.
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    ws.apply().ok();
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    state["resources"] = json!([]);
+    state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
+    std::fs::write(&path, state.to_string()).unwrap();
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(endpoints(&emulator.state()).len(), 1, "no second endpoint");
+    ws.assert_plan_empty();
+}

@@ -344,6 +344,22 @@ impl ManagedResource for PrivateLinkEndpointResource {
         if plan.changes(|s| &s.vswitch_ids) || plan.changes(|s| &s.fixed_ips) {
             plan.planned.zone_details = Value::Unknown;
         }
+        // An update reads the endpoint back: its statuses are whatever they are then.
+        let updating = plan.prior.is_some()
+            && [
+                plan.changes(|s| &s.name),
+                plan.changes(|s| &s.description),
+                plan.changes(|s| &s.vswitch_ids),
+                plan.changes(|s| &s.fixed_ips),
+                plan.changes(|s| &s.security_group_ids),
+                plan.changes(|s| &s.zone_affinity),
+                plan.changes(|s| &s.timeouts),
+            ]
+            .contains(&true);
+        if updating {
+            plan.planned.status = Value::Unknown;
+            plan.planned.connection_status = Value::Unknown;
+        }
         let Some(ctx) = ctx else { return };
         let creating = plan.prior.is_none();
         let mut service = None;
