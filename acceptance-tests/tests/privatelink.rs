@@ -353,3 +353,24 @@ fn an_endpoint_terraform_never_recorded_is_adopted_not_duplicated() {
     assert_eq!(endpoints(&emulator.state()).len(), 1, "no second endpoint");
     ws.assert_plan_empty();
 }
+
+#[test]
+fn a_region_that_offers_it_by_ticket_says_so() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["region"] = json!("ap-southeast-1");
+        s["privatelink_services"] = json!([]);
+    });
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\ndata \"maxcompute_privatelink_service\" \"mc\" {{}}\n",
+        provider_block(&emulator).replace(
+            "  region = \"cn-hangzhou\"\n",
+            "  region = \"ap-southeast-1\"\n  skip_credentials_validation = true\n",
+        )
+    ));
+    ws.plan().fails_saying(&[
+        "Region ap-southeast-1 offers MaxCompute over PrivateLink by ticket only",
+        "submit a ticket",
+    ]);
+}
