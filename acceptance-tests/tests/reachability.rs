@@ -132,3 +132,56 @@ fn each_target_gets_a_verdict_naming_what_decided() {
         "{reason}"
     );
 }
+
+#[test]
+fn address_targets_name_the_egress_rule_that_blocks_them() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let ws = Workspace::new();
+    let hcl = config(&emulator, "9083, 8020, 50010").replace(
+        "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n",
+        "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n  address_targets   = [\"tcp:192.168.5.10:5432\", \"tcp:192.168.6.0/24:5432\", \"udp:192.168.5.10:53\"]\n",
+    );
+    ws.write_config(&hcl);
+    ws.apply().ok();
+    let rs = results(&ws);
+    // A basic group lets everything out.
+    for t in ["tcp:192.168.5.10:5432", "tcp:192.168.6.0/24:5432"] {
+        let v = find(&rs, t, Some(5432));
+        assert_eq!(v["reachable"], true, "{v}");
+        assert!(v["reason"].as_str().unwrap().contains("basic group"), "{v}");
+    }
+    // A drop rule for TCP to part of one block, behind terraform's back.
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["security_groups"][&link_sg]["rules"].as_array_mut().unwrap().push(json!({
+            "security_group_rule_id": "sgr-emunopg", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "5432/5432", "dest_cidr_ip": "192.168.6.128/25", "policy": "Drop", "priority": 1
+        }));
+    });
+    ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
+        .ok();
+    let rs = results(&ws);
+    let blocked = find(&rs, "tcp:192.168.6.0/24:5432", Some(5432));
+    assert_eq!(blocked["reachable"], false, "{blocked}");
+    let reason = blocked["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("to 192.168.6.255") && reason.contains("sgr-emunopg (drop, priority 1"),
+        "{reason}"
+    );
+    assert_eq!(
+        find(&rs, "tcp:192.168.5.10:5432", Some(5432))["reachable"],
+        true
+    );
+    assert_eq!(
+        find(&rs, "udp:192.168.5.10:53", Some(53))["reachable"],
+        true
+    );
+    // A malformed target fails at plan on the attribute.
+    ws.write_config(&hcl.replace("udp:192.168.5.10:53", "http:192.168.5.10:80"));
+    ws.plan()
+        .fails_saying(&["the protocol must be tcp, udp or icmp"]);
+}

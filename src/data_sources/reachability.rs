@@ -15,7 +15,7 @@ use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::values::strings_of as strings;
 use crate::reachability::{
-    connect, describe, rule_of, whitelist_admits, Decision, Endpoint, Group,
+    connect, describe, rule_of, whitelist_admits, AddressTarget, Decision, Endpoint, Group,
 };
 
 /// One verdict.
@@ -43,6 +43,8 @@ pub struct State {
     pub emr_cluster_ids: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub emr_ports: Value<Vec<Value<i64>>>,
+    #[serde(default)]
+    pub address_targets: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub source_ips: Value<Vec<Value<String>>>,
     #[serde(default)]
@@ -203,6 +205,8 @@ impl LookupSource for ReachabilityDataSource {
             D::new("hbase_cluster_ids", field!(hbase_cluster_ids), Attr::string_list("HBase clusters to check (their whitelists, and the link's egress on 2181).").optional()),
             D::new("emr_cluster_ids", field!(emr_cluster_ids), Attr::string_list("EMR clusters to check (their node group's ingress and the link's egress, on each of `emr_ports`).").optional()),
             D::new("emr_ports", field!(emr_ports), Attr::number_list("The EMR ports to check (default 9083, 8020, 50010).").optional()),
+            D::new("address_targets", field!(address_targets), Attr::string_list("Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the link's side (its group's egress) is evaluated: the target's own groups and whitelists are not read. A block is judged at its first and last address.").optional())
+                .rule(|s| strings(&s.address_targets).iter().filter_map(|t| AddressTarget::parse(t).err()).collect()),
             D::new("source_ips", field!(source_ips), Attr::string_list("The link's ENI addresses the verdicts are for.").computed()),
             D::new("results", field!(results), Attr::object_list(
                 "One verdict per target (and port): `target`, `port` (null for whitelist targets), `reachable`, and `reason` — the rule or whitelist group that decided.",
@@ -266,6 +270,7 @@ impl LookupSource for ReachabilityDataSource {
         let link_group = group(ctx, &sg).await?;
         let mut results = emr_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?;
         results.extend(whitelist_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?);
+        results.extend(address_verdicts(&config, &link_group, &link));
         let all = !link.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
         let state = State {
             id: Value::Value(sg.to_string()),
@@ -308,6 +313,46 @@ async fn vpc_host(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Endpoint, P> {
         address: net.hosts().next().unwrap_or(net.network()),
         groups: Vec::new(),
     })
+}
+
+/// Address targets: the link's egress toward each probe address of the target.
+fn address_verdicts(config: &State, link_group: &Group, link: &[Endpoint]) -> Vec<Verdict> {
+    let groups = std::slice::from_ref(link_group);
+    strings(&config.address_targets)
+        .into_iter()
+        .filter_map(|text| AddressTarget::parse(&text).ok().map(|t| (text, t)))
+        .map(|(text, t)| {
+            let port = t.port.unwrap_or(0);
+            let mut blocked = None;
+            let mut admitted = None;
+            for probe in t.probes() {
+                let to = Endpoint {
+                    address: probe,
+                    groups: Vec::new(),
+                };
+                for from in link {
+                    let (out, _) = connect(groups, from, &to, t.protocol, port);
+                    if !out.allowed() && blocked.is_none() {
+                        blocked = Some(format!(
+                            "blocked from {} to {probe}: {}",
+                            from.address,
+                            because(&out, "link")
+                        ));
+                    }
+                    admitted.get_or_insert_with(|| because(&out, "link"));
+                }
+            }
+            let (ok, reason) = match (blocked, admitted) {
+                (Some(b), _) => (false, b),
+                (None, Some(a)) => (
+                    true,
+                    format!("{a} (the target's own groups are not evaluated)"),
+                ),
+                (None, None) => (false, "no link ENI to evaluate from".into()),
+            };
+            verdict(text, t.port, ok, reason)
+        })
+        .collect()
 }
 
 async fn emr_verdicts(
