@@ -2,10 +2,11 @@
 """make bench: this provider against a Go provider (HashiCorp's null, plugin SDK v2), alternated in
 one run. Prints medians and ratios (ours / Go). It measures; it never fails on timing.
 
-usage: bench.py [--reps N] [--quick] [--no-cold]
-  --reps N   repetitions of each timed plan (default 5; the handshake runs 20 times)
-  --quick    skip the cold release build and the 1000-resource plans
-  --no-cold  skip the cold release build only
+usage: bench.py [--reps N] [--quick] [--no-cold] [--terraform PATH]
+  --reps N          repetitions of each timed plan (default 5; the handshake runs 20 times)
+  --quick           skip the cold release build and the 1000-resource plans
+  --no-cold         skip the cold release build only
+  --terraform PATH  the terraform binary (default .tools/terraform, 1.0.3; e.g. the 1.11 on the PATH)
 
 Besides wall times, each plan's CPU time is split between the provider process (polled from /proc)
 and terraform itself (all CPU terraform and its children used, minus the provider's). Terraform's
@@ -239,6 +240,11 @@ def rds_under_limits(n=50, busy_ms=100, qps=20.0):
 
 
 def main():
+    global TERRAFORM
+    if "--terraform" in sys.argv:
+        TERRAFORM = sys.argv[sys.argv.index("--terraform") + 1]
+    version = subprocess.run([TERRAFORM, "version"], stdout=subprocess.PIPE, text=True).stdout.splitlines()[0]
+    print(f"== {version}")
     reps = 5
     quick = "--quick" in sys.argv
     cold_build = not quick and "--no-cold" not in sys.argv

@@ -44,6 +44,13 @@ resource "maxcompute_project_ip_whitelist" "project" {{
   ip_list     = ["203.0.113.10"]
   vpc_ip_list = ["192.168.0.0/16"]
 }}
+
+resource "maxcompute_privatelink_endpoint" "endpoint" {{
+  name               = "imported-endpoint"
+  vpc_id             = "{VPC}"
+  vswitch_ids        = ["{VSWITCH_H}", "vsw-emu0000000000000002"]
+  security_group_ids = [maxcompute_security_group.sg.id]
+}}
 "#,
         provider_block(emulator)
     )
@@ -54,6 +61,7 @@ fn quick_emulator() -> Emulator {
     e.edit_state(|s| {
         s["settings"]["network_link_create_ms"] = json!(100);
         s["settings"]["network_link_delete_ms"] = json!(100);
+        s["settings"]["privatelink_ms"] = json!(100);
     });
     e
 }
@@ -68,6 +76,10 @@ fn import_blocks_generate_config_that_plans_empty_for_every_resource() {
     made.write_config(&everything(&emulator));
     made.apply().ok();
     let sg = made.resource("maxcompute_security_group.sg")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let endpoint = made.resource("maxcompute_privatelink_endpoint.endpoint")["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -92,6 +104,7 @@ fn import_blocks_generate_config_that_plans_empty_for_every_resource() {
             "maxcompute_project_ip_whitelist.project",
             "lakehouse_prod".to_string(),
         ),
+        ("maxcompute_privatelink_endpoint.endpoint", endpoint),
     ];
     let mut hcl = provider_block(&emulator);
     for (to, id) in &imports {
@@ -115,7 +128,7 @@ fn import_blocks_generate_config_that_plans_empty_for_every_resource() {
     }
     let run = ws.apply();
     assert_eq!(run.code, 0, "{}\n{generated}", run.output());
-    assert!(run.output().contains("6 imported"), "{}", run.output());
+    assert!(run.output().contains("7 imported"), "{}", run.output());
     // What was generated describes the objects exactly: nothing to change.
     let plan = ws.plan();
     assert_eq!(
