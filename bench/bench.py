@@ -6,7 +6,8 @@ usage: bench.py [--reps N] [--quick] [--no-cold] [--terraform PATH]
   --reps N          repetitions of each timed plan (default 5; the handshake runs 20 times)
   --quick           skip the cold release build and the 1000-resource plans
   --no-cold         skip the cold release build only
-  --terraform PATH  the terraform binary (default .tools/terraform, 1.0.3; e.g. the 1.11 on the PATH)
+  --terraform PATH  the terraform binary (default .tools/terraform, 1.0.3). Without it, the run is
+                    repeated with the terraform on the PATH when that is another version.
 
 Besides wall times, each plan's CPU time is split between the provider process (polled from /proc)
 and terraform itself (all CPU terraform and its children used, minus the provider's). Terraform's
@@ -243,8 +244,7 @@ def main():
     global TERRAFORM
     if "--terraform" in sys.argv:
         TERRAFORM = sys.argv[sys.argv.index("--terraform") + 1]
-    version = subprocess.run([TERRAFORM, "version"], stdout=subprocess.PIPE, text=True).stdout.splitlines()[0]
-    print(f"== {version}")
+    print(f"== {tf_version(TERRAFORM)}")
     reps = 5
     quick = "--quick" in sys.argv
     cold_build = not quick and "--no-cold" not in sys.argv
@@ -320,6 +320,19 @@ def main():
     print("|---|---|---|---|")
     for label, o, p, ratio in results:
         print(f"| {label} | {o} | {p} | {'' if ratio is None else f'{ratio:.2f}x'} |")
+
+    # Users run the newest terraform too: the same measures with the terraform on the PATH, when
+    # that is another version (`make bench` thus reports both).
+    newest = shutil.which("terraform")
+    if "--terraform" not in sys.argv and newest and tf_version(newest) != tf_version(TERRAFORM):
+        print(f"\n== again with the terraform on the PATH ({tf_version(newest)})")
+        args = [a for a in sys.argv[1:] if a != "--no-cold"]
+        run([sys.executable, os.path.abspath(__file__), *args, "--no-cold", "--terraform", newest])
+
+
+def tf_version(binary):
+    out = subprocess.run([binary, "version"], stdout=subprocess.PIPE, text=True).stdout
+    return out.splitlines()[0] if out else "unknown"
 
 
 if __name__ == "__main__":

@@ -234,7 +234,10 @@ mod tests {
         assert_eq!(partly_emulated(&[], &[]), None);
         let some = &all[..4];
         let w = partly_emulated(some, &services(some)).unwrap();
-        assert!(w.contains("emr, maxcompute, dataworks are not set"), "{w}");
+        assert!(
+            w.contains("emr, maxcompute, dataworks, privatelink are not set"),
+            "{w}"
+        );
         // An invalid value is set: its own error says what is wrong with it.
         assert_eq!(partly_emulated(some, &Service::ALL), None);
         let remote = vec![(Service::Ecs, url("https://ecs.example.com/"))];
