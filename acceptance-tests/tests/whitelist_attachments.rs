@@ -517,3 +517,60 @@ fn emr_hadoop3_port_warning_and_cidr_sources() {
         "{out}"
     );
 }
+
+#[test]
+fn a_hidden_group_of_another_service_is_refused_at_plan_though_the_cloud_would_allow_it() {
+    // The emulator, like the cloud, lets a hidden group be written: only the provider protects it.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&rds_attachment(
+        &emulator,
+        "  group_name = \"hdm_security_ips\"\n  cidrs      = [\"192.168.1.0/24\"]",
+    ));
+    let before = emulator.mutating_calls();
+    let run = ws.apply();
+    run.fails_saying(&["belongs to another service", "Pick another `group_name`"]);
+    assert!(
+        diagnostic_on(&run.output(), "group_name"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(emulator.mutating_calls(), before);
+    assert_eq!(
+        rds_group(&emulator, "hdm_security_ips").unwrap(),
+        vec!["100.104.0.0/16"]
+    );
+}
+
+#[test]
+fn the_network_type_follows_each_instances_whitelist_mode() {
+    let emulator = Emulator::start();
+    // A second instance in the enhanced mode (`SecurityIPMode = safety`).
+    let enhanced = "rm-emuenhanced0000000001";
+    emulator.edit_state(|s| {
+        s["rds_instances"][enhanced] = json!({
+            "db_instance_id": enhanced, "security_ip_mode": "safety",
+            "groups": [{"name": "default", "ips": ["127.0.0.1"]}]
+        });
+    });
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"standard\" {{\n  instance_id = \"{RDS}\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n\nresource \"maxcompute_rds_whitelist_attachment\" \"enhanced\" {{\n  instance_id = \"{enhanced}\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let group = |id: &str| -> Value {
+        emulator.state()["rds_instances"][id]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == "maxcompute")
+            .cloned()
+            .unwrap()
+    };
+    // Enhanced: the group is for VPC addresses; standard: no network type is sent at all.
+    assert_eq!(group(enhanced)["network_type"], "VPC");
+    assert!(group(RDS).get("network_type").is_none(), "{}", group(RDS));
+    ws.assert_plan_empty();
+}

@@ -20,6 +20,7 @@ pub fn handle(
     Some(match action {
         "DescribeDBInstanceIPArrayList" => describe(state, p),
         "ModifySecurityIps" => modify(state, p, now_ms),
+        "DescribeDBInstanceAttribute" => attribute(state, p),
         _ => return None,
     })
 }
@@ -47,6 +48,19 @@ fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
         })
         .collect();
     Ok(json!({ "Items": { "DBInstanceIPArray": items } }))
+}
+
+/// The few attributes the provider reads (shape: DescribeDBInstanceAttributeResponseBody).
+fn attribute(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let id = p.require("DBInstanceId")?;
+    let inst = state.rds_instances.get(id).ok_or_else(|| not_found(id))?;
+    Ok(json!({ "Items": { "DBInstanceAttribute": [{
+        "DBInstanceId": inst.db_instance_id,
+        "DBInstanceStatus": "Running",
+        "Engine": "MySQL",
+        "RegionId": state.region,
+        "SecurityIPMode": inst.security_ip_mode,
+    }] } }))
 }
 
 fn valid_entry(e: &str) -> bool {
@@ -92,17 +106,8 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
             "The operation is not permitted due to status of instance.",
         ));
     }
-    if inst
-        .groups
-        .iter()
-        .any(|g| g.name == group && g.attribute.eq_ignore_ascii_case("hidden"))
-    {
-        return Err(ApiError::new(
-            403,
-            "Forbidden.HiddenGroup",
-            "System whitelist groups cannot be modified.",
-        ));
-    }
+    // Hidden groups (DMS, DTS, DAS …) are writable, as on the cloud (the model's docstring: doing so
+    // breaks those services); the provider refuses them at plan.
     let idx = match inst.groups.iter().position(|g| g.name == group) {
         Some(i) => i,
         None => {
@@ -116,6 +121,7 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
                 name: group.clone(),
                 ips: vec!["127.0.0.1".into()],
                 attribute: String::new(),
+                network_type: String::new(),
             });
             inst.groups.len() - 1
         }
@@ -157,6 +163,10 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         ));
     }
     inst.groups[idx].ips = new;
+    // Kept for tests: which network type the group was written for, in the enhanced mode.
+    if inst.security_ip_mode == "safety" {
+        inst.groups[idx].network_type = p.get("WhitelistNetworkType").unwrap_or("MIX").to_string();
+    }
     inst.busy_until_ms = now_ms + busy_ms;
     // A string in the model (ModifySecurityIpsResponseBody.TaskId).
     Ok(json!({ "TaskId": "0" }))

@@ -175,6 +175,14 @@ pub struct RdsInstance {
     /// Unix milliseconds until which changes are refused.
     #[serde(default)]
     pub busy_until_ms: u64,
+    /// `normal` (standard whitelist mode) or `safety` (enhanced: each group is for one network
+    /// type).
+    #[serde(default = "normal_mode")]
+    pub security_ip_mode: String,
+}
+
+fn normal_mode() -> String {
+    "normal".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -184,6 +192,9 @@ pub struct RdsGroup {
     /// `hidden` for system groups (DMS, DTS, DAS).
     #[serde(default)]
     pub attribute: String,
+    /// The `WhitelistNetworkType` the group was last written with (enhanced mode only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub network_type: String,
 }
 
 /// A DataWorks resource group, as `GetResourceGroup` and `ListNetworks` report it.

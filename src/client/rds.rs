@@ -58,6 +58,35 @@ struct Items {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// An instance's whitelist mode (`SecurityIPMode`: `normal` / `safety`, the values the official
+/// provider uses, resource_alicloud_db_instance.go / common.go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhitelistMode {
+    /// The standard mode: one list for every network type.
+    Standard,
+    /// The enhanced mode: every group is for one network type (`WhitelistNetworkType`).
+    Enhanced,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeResponse {
+    #[serde(default)]
+    items: AttributeItems,
+}
+
+#[derive(Deserialize, Default)]
+struct AttributeItems {
+    #[serde(default, rename = "DBInstanceAttribute")]
+    attributes: Vec<InstanceAttribute>,
+}
+
+#[derive(Deserialize)]
+struct InstanceAttribute {
+    #[serde(default, rename = "SecurityIPMode")]
+    security_ip_mode: String,
+}
+
 pub struct RdsApi<'a> {
     t: &'a Transport,
 }
@@ -89,21 +118,50 @@ impl<'a> RdsApi<'a> {
         }
     }
 
+    /// `DescribeDBInstanceAttribute`: the instance's whitelist mode; `Ok(None)` when the instance
+    /// does not exist or does not say.
+    pub async fn whitelist_mode(&self, instance_id: &str) -> Result<Option<WhitelistMode>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id);
+        let r: AttributeResponse = match self
+            .t
+            .rpc(
+                Service::Rds,
+                "DescribeDBInstanceAttribute",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(r.items.attributes.first().and_then(|a| {
+            match a.security_ip_mode.to_ascii_lowercase().as_str() {
+                "safety" => Some(WhitelistMode::Enhanced),
+                "normal" => Some(WhitelistMode::Standard),
+                _ => None,
+            }
+        }))
+    }
+
     /// `ModifySecurityIps` in `Cover` mode on one named group: that group's content becomes
-    /// `entries` (created if missing); no other group is read or written.
+    /// `entries` (created if missing); no other group is read or written. `network_type`
+    /// (`WhitelistNetworkType`: `Classic`, `VPC`, `MIX`) only for instances in the enhanced
+    /// mode: one value for every instance would be wrong for some (reference §2).
     pub async fn set_group(
         &self,
         instance_id: &str,
         group: &str,
         entries: &[String],
+        network_type: Option<&str>,
     ) -> Result<(), Error> {
         let params = Params::new()
             .set("DBInstanceId", instance_id)
             .set("DBInstanceIPArrayName", group)
             .set("SecurityIps", entries.join(","))
             .set("ModifyMode", "Cover")
-            // No `WhitelistNetworkType`: it applies only to instances in the enhanced whitelist
-            // mode, and one value for every instance would be wrong for some (reference §2).
+            .set_opt("WhitelistNetworkType", network_type)
             .set("SecurityIPType", "IPv4");
         let _: Empty = self
             .t
@@ -118,4 +176,5 @@ impl<'a> RdsApi<'a> {
 super::decode_samples! {
     "DescribeDBInstanceIPArrayList" => ListResponse,
     "ModifySecurityIps" => Empty,
+    "DescribeDBInstanceAttribute" => AttributeResponse,
 }

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use crate::client::rds::WhitelistMode;
 use crate::client::{Client, Error};
 
 whitelist_state!(RdsAttachmentState, instance_id);
@@ -48,7 +49,16 @@ impl Target for Rds {
         group: &str,
         entries: &[String],
     ) -> Result<(), Error> {
-        client.rds().set_group(target, group, entries).await
+        // In the enhanced whitelist mode a group is for one network type: MaxCompute's ENIs and
+        // DataWorks' vSwitches are VPC addresses. The standard mode takes none (reference §2).
+        let network_type = match client.rds().whitelist_mode(target).await? {
+            Some(WhitelistMode::Enhanced) => Some("VPC"),
+            _ => None,
+        };
+        client
+            .rds()
+            .set_group(target, group, entries, network_type)
+            .await
     }
 }
 
