@@ -574,3 +574,40 @@ fn the_network_type_follows_each_instances_whitelist_mode() {
     assert!(group(RDS).get("network_type").is_none(), "{}", group(RDS));
     ws.assert_plan_empty();
 }
+
+#[test]
+fn an_emr_port_a_drop_rule_keeps_closed_gets_a_warning_naming_the_rule() {
+    let emulator = Emulator::start();
+    // The cluster's group drops the DataNode port from everywhere at priority 1: an accept rule at
+    // the same priority loses the tie.
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"].as_array_mut().unwrap().push(json!({
+            "security_group_rule_id": "sgr-emudropdn", "direction": "ingress", "ip_protocol": "TCP",
+            "port_range": "50010/50010", "source_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }));
+    });
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"hadoop\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 2, "{out}");
+    assert!(
+        contains_text(
+            &out,
+            "EMR cluster c-emu0000000000000001: port 50010 stays closed to 192.168.1.0/24"
+        ),
+        "{out}"
+    );
+    assert!(
+        contains_text(&out, "Rule sgr-emudropdn of security group"),
+        "{out}"
+    );
+    // The ports nothing drops get no warning.
+    assert!(
+        !out.contains("port 9083 stays closed") && !out.contains("port 8020 stays closed"),
+        "{out}"
+    );
+}

@@ -107,6 +107,39 @@ impl State {
     }
 }
 
+/// An ingress drop rule of the cluster's group that beats this attachment's accept rule for
+/// `port` from `source`: ours are at priority 1, the smallest, so only a drop at priority 1 can
+/// win — and it does, a drop wins a tie (ECS rule evaluation, reference cloud-api-2.md §1). A
+/// group source is beaten by a drop naming that group or covering every address.
+fn beaten_by<'a>(
+    perms: &'a [Permission],
+    port: u16,
+    source: &RuleSource,
+) -> Option<&'a Permission> {
+    let covers = |r: PortRange| match r {
+        PortRange::All => true,
+        PortRange::Range(a, b) => (a..=b).contains(&port),
+    };
+    perms.iter().find(|p| {
+        p.direction == Some(Direction::Ingress)
+            && p.policy == Some(Policy::Drop)
+            && p.priority == Some(1)
+            && matches!(p.ip_protocol, Some(IpProtocol::Tcp | IpProtocol::All))
+            && p.port_range.is_some_and(covers)
+            && match source {
+                RuleSource::Cidr(c) => p.source_cidr.as_ref().is_some_and(|d| {
+                    d.net().contains(&c.net().network()) && d.net().contains(&c.net().broadcast())
+                }),
+                RuleSource::Group(g) => {
+                    p.source_group_id.as_ref() == Some(g)
+                        || p.source_cidr
+                            .as_ref()
+                            .is_some_and(|d| d.net().prefix_len() == 0)
+                }
+            }
+    })
+}
+
 /// Whether a rule admits traffic from `source`.
 fn from_source(p: &Permission, source: &RuleSource) -> bool {
     match source {
@@ -287,6 +320,40 @@ impl EmrWhitelistAttachment {
 
     /// At plan: the cluster exists, the rules are free (or ours), the group's rule limit holds,
     /// the DataNode port matches the cluster's Hadoop version.
+    /// As planned, a port stays closed when a drop rule of the cluster's group wins over the
+    /// accept rule this attachment adds: say which rule, on `ports`.
+    fn warn_beaten(
+        plan: &mut Planning<'_, State>,
+        cluster_id: &str,
+        sg: &SecurityGroupId,
+        perms: &[Permission],
+        sources: &[RuleSource],
+    ) {
+        let ports = plan.planned.port_list();
+        for port in ports.into_iter().filter_map(|p| u16::try_from(p).ok()) {
+            for source in sources {
+                let Some(rule) = beaten_by(perms, port, source) else {
+                    continue;
+                };
+                let from = match source {
+                    RuleSource::Cidr(c) => c.as_str().to_string(),
+                    RuleSource::Group(g) => g.clone(),
+                };
+                plan.findings.warning(Problem::at(
+                    |s| &s.ports,
+                    format!("EMR cluster {cluster_id}: port {port} stays closed to {from}"),
+                    format!(
+                        "Rule {} of security group {sg} drops TCP {port} at priority 1; it wins \
+                         over this attachment's accept rule (a drop wins a tie at the same \
+                         priority), so MaxCompute jobs still cannot reach port {port}. Remove or \
+                         narrow that rule.",
+                        rule.security_group_rule_id
+                    ),
+                ));
+            }
+        }
+    }
+
     async fn check_cluster(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>, cluster_id: &str) {
         let (sg, cluster) = match Self::cluster_group(ctx.client, cluster_id).await {
             Ok(Some(found)) => found,
@@ -325,6 +392,7 @@ impl EmrWhitelistAttachment {
             }
         };
         let sources = plan.planned.sources();
+        Self::warn_beaten(plan, cluster_id, &sg, &attr.permissions, &sources);
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
