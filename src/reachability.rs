@@ -264,6 +264,16 @@ pub fn whitelist_admits(entries: &[String], address: Ipv4Addr) -> Option<&str> {
     })
 }
 
+/// The ports jobs use on the targets of seed 000: RDS (MySQL), HBase (ZooKeeper), and EMR's Hive
+/// Metastore, HDFS NameNode and DataNode (Hadoop 2).
+pub const SERVICE_PORTS: [(u16, &str); 5] = [
+    (3306, "RDS MySQL"),
+    (2181, "HBase ZooKeeper"),
+    (9083, "Hive Metastore"),
+    (8020, "HDFS NameNode"),
+    (50010, "HDFS DataNode"),
+];
+
 /// A target given as an address or block: `<protocol>:<address or CIDR>:<port>`, e.g.
 /// `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1` (no port for ICMP).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -593,3 +593,44 @@ fn without_a_network_link_api_the_real_checks_still_run_and_nothing_changes() {
     assert!(!contains_text(&out, "advanced"), "{out}");
     assert_eq!(emulator.mutating_calls(), 0);
 }
+
+#[test]
+fn an_egress_drop_rule_in_the_links_group_is_a_plan_warning_naming_it() {
+    // Issue example: "link group sg-link: egress drop rule priority 1 to 0.0.0.0/0".
+    let emulator = emulator();
+    let sg = "sg-emulinkdrop00000001";
+    seed_group(&emulator, sg, "maxcompute-link", VPC, "normal");
+    emulator.edit_state(|s| {
+        s["security_groups"][sg]["rules"] = json!([{
+            "security_group_rule_id": "sgr-emudropout", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "1/9999", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }]);
+    });
+    let ws = Workspace::new();
+    ws.write_config(&link_only(&emulator, VSWITCH_H, sg));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 2, "a warning, not an error:\n{out}");
+    assert!(
+        contains_text(
+            &out,
+            &format!("Security group {sg} keeps jobs on the link from reaching the VPC")
+        ),
+        "{out}"
+    );
+    // Ports 1-9999 are dropped; the DataNode's 50010 is not.
+    for port in [
+        "3306 (RDS MySQL)",
+        "2181 (HBase ZooKeeper)",
+        "9083 (Hive Metastore)",
+        "8020 (HDFS NameNode)",
+    ] {
+        assert!(contains_text(&out, port), "{port}:\n{out}");
+    }
+    assert!(!out.contains("50010 (HDFS DataNode)"), "{out}");
+    assert!(
+        contains_text(&out, "sgr-emudropout (drop, priority 1"),
+        "{out}"
+    );
+    assert!(diagnostic_on(&out, "security_group_id"), "{out}");
+}

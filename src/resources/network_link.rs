@@ -198,6 +198,79 @@ async fn check_cloud(
     }
 }
 
+/// As planned, the link's group lets jobs out to the VPC on the target services' ports; an egress
+/// rule that drops them (say which) is a warning on `security_group_id`. Best effort: a group or
+/// VPC that cannot be read here is reported by the checks above.
+async fn warn_egress(client: &Client, s: &State, out: &mut Findings<State>) {
+    use crate::client::ecs::IpProtocol;
+    use crate::reachability::{decide, describe, rule_of, Decision, Direction, Endpoint, Group};
+    let (Some(sg), Some(vpc)) = (
+        known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok()),
+        known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok()),
+    ) else {
+        return;
+    };
+    let (Ok(Some(attr)), Ok(Some(vpc))) = (
+        client.ecs().describe_security_group_attribute(&sg).await,
+        client.vpc().find_vpc(&vpc).await,
+    ) else {
+        return;
+    };
+    let (Ok(vpc_net), Some(from)) = (
+        vpc.cidr_block.parse::<ipnet::Ipv4Net>(),
+        known(&s.vswitch_cidr).and_then(|c| c.parse::<ipnet::Ipv4Net>().ok()),
+    ) else {
+        return;
+    };
+    // Advanced groups are refused above: this one is basic.
+    let group = Group {
+        id: sg.to_string(),
+        advanced: false,
+        rules: attr.permissions.iter().filter_map(rule_of).collect(),
+    };
+    let from = Endpoint {
+        address: from.hosts().next().unwrap_or(from.network()),
+        groups: vec![sg.to_string()],
+    };
+    let to = Endpoint {
+        address: vpc_net.hosts().next().unwrap_or(vpc_net.network()),
+        groups: Vec::new(),
+    };
+    let blocked: Vec<String> = crate::reachability::SERVICE_PORTS
+        .iter()
+        .filter_map(|(port, what)| {
+            let d = decide(
+                std::slice::from_ref(&group),
+                &from,
+                Direction::Egress,
+                &to,
+                IpProtocol::Tcp,
+                *port,
+            );
+            match d {
+                _ if d.allowed() => None,
+                Decision::Rule { rule, .. } => {
+                    Some(format!("{port} ({what}): rule {}", describe(&rule)))
+                }
+                Decision::Default { why, .. } => Some(format!("{port} ({what}): {why}")),
+            }
+        })
+        .collect();
+    if !blocked.is_empty() {
+        out.warning(P::at(
+            |s| &s.security_group_id,
+            format!("Security group {sg} keeps jobs on the link from reaching the VPC"),
+            format!(
+                "Its egress rules drop traffic toward {} on: {}. Jobs will not reach RDS, HBase or \
+                 Hadoop on those ports. Remove the rules, or give them a lower priority (a larger \
+                 number) than an accept rule for the VPC.",
+                vpc.cidr_block,
+                blocked.join("; ")
+            ),
+        ));
+    }
+}
+
 /// The planned state of a new link: what is known now is filled, the rest unknown.
 async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State) {
     s.id = s.name.clone();
@@ -362,6 +435,7 @@ impl ManagedResource for NetworkLinkResource {
         }
         check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings).await;
         plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
+        warn_egress(ctx.client, &plan.planned, &mut plan.findings).await;
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
