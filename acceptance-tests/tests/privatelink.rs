@@ -55,6 +55,16 @@ fn two_zones() -> String {
     format!("{}, {}", zone(VSW_H), zone(VSW_I))
 }
 
+/// The one endpoint in the emulator's state, to edit behind terraform's back.
+fn the_endpoint(s: &mut Value) -> &mut Value {
+    s["vpc_endpoints"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .next()
+        .unwrap()
+}
+
 fn endpoints(state: &Value) -> Vec<Value> {
     state["vpc_endpoints"]
         .as_object()
@@ -124,14 +134,7 @@ fn lifecycle_in_place_changes_drift_and_import() {
         // Someone attaches another group in the console: the next plan puts it back.
         step::drift(
             |s| {
-                let id = s["vpc_endpoints"]
-                    .as_object()
-                    .unwrap()
-                    .keys()
-                    .next()
-                    .unwrap()
-                    .clone();
-                s["vpc_endpoints"][&id]["security_group_ids"]
+                the_endpoint(s)["security_group_ids"]
                     .as_array_mut()
                     .unwrap()
                     .push(json!(BARE_SG));
@@ -302,15 +305,8 @@ fn busy_and_throttled_answers_are_waited_out() {
         .as_millis() as u64
         + 2000;
     emulator.edit_state(|s| {
-        let id = s["vpc_endpoints"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .next()
-            .unwrap()
-            .clone();
-        s["vpc_endpoints"][&id]["endpoint_status"] = json!("Pending");
-        s["vpc_endpoints"][&id]["until_ms"] = json!(until);
+        the_endpoint(s)["endpoint_status"] = json!("Pending");
+        the_endpoint(s)["until_ms"] = json!(until);
     });
     emulator.reset_calls();
     ws.write_config(&config(

@@ -51,6 +51,23 @@ output "all_reachable" {{
     )
 }
 
+/// Adds `rule` to the link's group behind terraform's back; the verdicts after a refresh.
+fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value> {
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["security_groups"][&link_sg]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .push(rule);
+    });
+    ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
+        .ok();
+    results(ws)
+}
+
 fn results(ws: &Workspace) -> Vec<Value> {
     ws.show()["values"]["outputs"]["results"]["value"]
         .as_array()
@@ -109,19 +126,14 @@ fn each_target_gets_a_verdict_naming_what_decided() {
     );
 
     // Behind terraform's back: an egress drop rule at priority 1 in the link's group stops everything.
-    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    emulator.edit_state(|s| {
-        s["security_groups"][&link_sg]["rules"].as_array_mut().unwrap().push(json!({
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
             "security_group_rule_id": "sgr-emudropall", "direction": "egress", "ip_protocol": "ALL",
             "port_range": "-1/-1", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
-        }));
-    });
-    ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
-        .ok();
-    let rs = results(&ws);
+        }),
+    );
     assert!(rs.iter().all(|r| r["reachable"] == false), "{rs:#?}");
     let reason = find(&rs, &format!("rds:{RDS}"), None)["reason"]
         .as_str()
@@ -152,19 +164,14 @@ fn address_targets_name_the_egress_rule_that_blocks_them() {
         assert!(v["reason"].as_str().unwrap().contains("basic group"), "{v}");
     }
     // A drop rule for TCP to part of one block, behind terraform's back.
-    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    emulator.edit_state(|s| {
-        s["security_groups"][&link_sg]["rules"].as_array_mut().unwrap().push(json!({
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
             "security_group_rule_id": "sgr-emunopg", "direction": "egress", "ip_protocol": "TCP",
             "port_range": "5432/5432", "dest_cidr_ip": "192.168.6.128/25", "policy": "Drop", "priority": 1
-        }));
-    });
-    ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
-        .ok();
-    let rs = results(&ws);
+        }),
+    );
     let blocked = find(&rs, "tcp:192.168.6.0/24:5432", Some(5432));
     assert_eq!(blocked["reachable"], false, "{blocked}");
     let reason = blocked["reason"].as_str().unwrap();

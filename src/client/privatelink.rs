@@ -140,6 +140,28 @@ struct GroupEntry {
     security_group_id: String,
 }
 
+/// One page of a `NextToken` list: its items and the token of the next page.
+trait Page: serde::de::DeserializeOwned {
+    type Item;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+macro_rules! page {
+    ($page:ty, $field:ident, $item:ty) => {
+        impl Page for $page {
+            type Item = $item;
+            fn into_parts(self) -> (Vec<$item>, Option<String>) {
+                (self.$field, self.next_token)
+            }
+        }
+    };
+}
+
+page!(ServicesPage, services, EndpointService);
+page!(EndpointsPage, endpoints, Endpoint);
+page!(ZonesPage, zones, EndpointZone);
+page!(GroupsPage, security_groups, GroupEntry);
+
 /// A change's answer: nothing but the request id.
 #[derive(Deserialize)]
 struct Empty {}
@@ -169,28 +191,36 @@ impl<'a> PrivateLinkApi<'a> {
             .await
     }
 
-    /// `ListVpcEndpointServicesByEndUser` for interface services, every page.
-    pub async fn services(&self) -> Result<Vec<EndpointService>, Error> {
+    /// Every page of a `NextToken` list action.
+    async fn all<P: Page>(
+        &self,
+        action: &'static str,
+        params: Params,
+    ) -> Result<Vec<P::Item>, Error> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let params = Params::new()
-                .set("ServiceType", "Interface")
+            let params = params
+                .clone()
                 .set("MaxResults", "50")
                 .set_opt("NextToken", token.take());
-            let page: ServicesPage = self
-                .call(
-                    "ListVpcEndpointServicesByEndUser",
-                    params,
-                    Idempotency::Safe,
-                )
-                .await?;
-            out.extend(page.services);
-            match page.next_token.filter(|t| !t.is_empty()) {
+            let (items, next) = self
+                .call::<P>(action, params, Idempotency::Safe)
+                .await?
+                .into_parts();
+            out.extend(items);
+            match next.filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t),
                 None => return Ok(out),
             }
         }
+    }
+
+    /// `ListVpcEndpointServicesByEndUser` for interface services, every page.
+    pub async fn services(&self) -> Result<Vec<EndpointService>, Error> {
+        let params = Params::new().set("ServiceType", "Interface");
+        self.all::<ServicesPage>("ListVpcEndpointServicesByEndUser", params)
+            .await
     }
 
     /// `CreateVpcEndpoint` (interface endpoint), idempotent by `client_token`.
@@ -220,28 +250,15 @@ impl<'a> PrivateLinkApi<'a> {
 
     /// `ListVpcEndpoints` of one VPC with one name, every page.
     pub async fn find_by_name(&self, vpc_id: &str, name: &str) -> Result<Vec<Endpoint>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("VpcId", vpc_id)
-                .set("EndpointName", name)
-                .set("MaxResults", "50")
-                .set_opt("NextToken", token.take());
-            let page: EndpointsPage = self
-                .call("ListVpcEndpoints", params, Idempotency::Safe)
-                .await?;
-            // The filter is the service's; keep exact matches only.
-            out.extend(
-                page.endpoints
-                    .into_iter()
-                    .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id),
-            );
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let params = Params::new().set("VpcId", vpc_id).set("EndpointName", name);
+        let found = self
+            .all::<EndpointsPage>("ListVpcEndpoints", params)
+            .await?;
+        // The filter is the service's; keep exact matches only.
+        Ok(found
+            .into_iter()
+            .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id)
+            .collect())
     }
 
     /// `GetVpcEndpointAttribute`; `Ok(None)` when the endpoint does not exist.
@@ -259,46 +276,17 @@ impl<'a> PrivateLinkApi<'a> {
 
     /// `ListVpcEndpointZones`, every page.
     pub async fn zones(&self, id: &str) -> Result<Vec<EndpointZone>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("EndpointId", id)
-                .set("MaxResults", "50")
-                .set_opt("NextToken", token.take());
-            let page: ZonesPage = self
-                .call("ListVpcEndpointZones", params, Idempotency::Safe)
-                .await?;
-            out.extend(page.zones);
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let params = Params::new().set("EndpointId", id);
+        self.all::<ZonesPage>("ListVpcEndpointZones", params).await
     }
 
     /// `ListVpcEndpointSecurityGroups`, every page: the group IDs.
     pub async fn security_groups(&self, id: &str) -> Result<Vec<String>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("EndpointId", id)
-                .set("MaxResults", "50")
-                .set_opt("NextToken", token.take());
-            let page: GroupsPage = self
-                .call("ListVpcEndpointSecurityGroups", params, Idempotency::Safe)
-                .await?;
-            out.extend(
-                page.security_groups
-                    .into_iter()
-                    .map(|g| g.security_group_id),
-            );
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let params = Params::new().set("EndpointId", id);
+        let groups = self
+            .all::<GroupsPage>("ListVpcEndpointSecurityGroups", params)
+            .await?;
+        Ok(groups.into_iter().map(|g| g.security_group_id).collect())
     }
 
     /// `DeleteVpcEndpoint`; an endpoint already gone is not an error.

@@ -6,6 +6,7 @@
 pub mod attr;
 pub mod busy;
 pub mod data_source;
+pub mod deletion;
 pub mod diag;
 pub mod journal;
 pub mod locks;

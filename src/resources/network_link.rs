@@ -14,6 +14,7 @@ use crate::client::maxcompute::{self, CreateNetworkLink, LinkStatus, NetworkLink
 use crate::client::{Client, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::deletion::until_gone;
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::Timeouts;
@@ -560,35 +561,19 @@ impl ManagedResource for NetworkLinkResource {
         if !gone {
             return Ok(());
         }
-        let mut waiter =
-            Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(ctx.deadline);
-        loop {
-            match client.maxcompute().get_network_link(&name).await {
-                Ok(None) => return Ok(()),
-                Ok(Some(link)) => tracing::info!(
-                    network_link = %name,
-                    "waiting for network link {name} to be deleted (status {}, {} s)",
-                    link.status.as_str(),
-                    waiter.elapsed().as_secs()
-                ),
-                Err(e) => {
-                    return Err(Problem::client(
-                        client,
-                        &format!("waiting for network link {name} to be deleted"),
-                        &e,
-                    ))
-                }
-            }
-            if let Err(e) = waiter
-                .pause(|| "the deletion was still in progress".into())
-                .await
-            {
-                return Err(P::new(
-                    format!("Network link {name} is still being deleted"),
-                    format!("{e}. The link stays in the state; raise `timeouts.delete` if needed and run destroy again to finish."),
-                ));
-            }
-        }
+        let api = client.maxcompute();
+        until_gone(
+            client,
+            &format!("network link {name}"),
+            ctx.deadline,
+            || async {
+                Ok(api
+                    .get_network_link(&name)
+                    .await?
+                    .map(|l| l.status.as_str().to_string()))
+            },
+        )
+        .await
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {

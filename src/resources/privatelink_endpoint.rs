@@ -19,6 +19,7 @@ use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
+use crate::framework::deletion::until_gone;
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
@@ -494,33 +495,13 @@ impl ManagedResource for PrivateLinkEndpointResource {
         )
         .await
         .map_err(|e| Problem::client(client, &format!("deleting PrivateLink endpoint {id}"), &e))?;
-        let mut waiter =
-            Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(ctx.deadline);
-        loop {
-            match client.privatelink().get(&id).await {
-                Ok(None) => return Ok(()),
-                Ok(Some(e)) => tracing::info!(
-                    "waiting for PrivateLink endpoint {id} to be deleted (status {})",
-                    e.endpoint_status
-                ),
-                Err(e) => {
-                    return Err(Problem::client(
-                        client,
-                        &format!("waiting for PrivateLink endpoint {id} to be deleted"),
-                        &e,
-                    ))
-                }
-            }
-            if let Err(e) = waiter
-                .pause(|| "the deletion was still in progress".into())
-                .await
-            {
-                return Err(P::new(
-                    format!("PrivateLink endpoint {id} is still being deleted"),
-                    format!("{e}. The endpoint stays in the state; raise `timeouts.delete` if needed and run destroy again to finish."),
-                ));
-            }
-        }
+        until_gone(
+            client,
+            &format!("PrivateLink endpoint {id}"),
+            ctx.deadline,
+            || async { Ok(api.get(&id).await?.map(|e| e.endpoint_status)) },
+        )
+        .await
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {

@@ -1,0 +1,53 @@
+//! Waiting for an asynchronous delete to finish: polled until the object is gone, its status
+//! logged meanwhile; the resource's delete timeout or Ctrl-C ends the wait with a problem that
+//! says the object stays in the state (terraform keeps it, and the next destroy finishes).
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::resource::Problem;
+use crate::client::{Client, Error, WaitPolicy, Waiter};
+
+/// Polls `status` (`Ok(None)`: gone; `Ok(Some(status))`: still there) until the object is gone.
+/// `what` names it in messages: "network link x", "PrivateLink endpoint ep-1".
+pub async fn until_gone<S, F, Fut>(
+    client: &Client,
+    what: &str,
+    deadline: Duration,
+    mut status: F,
+) -> Result<(), Problem<S>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<String>, Error>>,
+{
+    let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
+    loop {
+        match status().await {
+            Ok(None) => return Ok(()),
+            Ok(Some(s)) => tracing::info!(
+                "waiting for {what} to be deleted (status {s}, {} s)",
+                waiter.elapsed().as_secs()
+            ),
+            Err(e) => {
+                let doing = format!("waiting for {what} to be deleted");
+                return Err(Problem::client(client, &doing, &e));
+            }
+        }
+        if let Err(e) = waiter
+            .pause(|| "the deletion was still in progress".into())
+            .await
+        {
+            let mut name = what.to_string();
+            if let Some(first) = name.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            return Err(Problem::new(
+                format!("{name} is still being deleted"),
+                format!(
+                    "{e}. It stays in the state; raise `timeouts.delete` if needed and run \
+                     destroy again to finish."
+                ),
+            ));
+        }
+    }
+}
