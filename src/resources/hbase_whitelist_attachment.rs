@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
 use crate::client::{Client, Error};
+use crate::validate::cloud::Facts;
 
 whitelist_state!(HbaseAttachmentState, cluster_id);
 
@@ -44,6 +45,7 @@ impl Target for Hbase {
 
     async fn write_group(
         client: &Client,
+        _facts: &Facts,
         target: &str,
         group: &str,
         entries: &[String],

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
 use crate::client::rds::WhitelistMode;
 use crate::client::{Client, Error};
+use crate::validate::cloud::Facts;
 
 whitelist_state!(RdsAttachmentState, instance_id);
 
@@ -45,13 +46,14 @@ impl Target for Rds {
 
     async fn write_group(
         client: &Client,
+        facts: &Facts,
         target: &str,
         group: &str,
         entries: &[String],
     ) -> Result<(), Error> {
         // In the enhanced whitelist mode a group is for one network type: MaxCompute's ENIs and
         // DataWorks' vSwitches are VPC addresses. The standard mode takes none (reference §2).
-        let network_type = match client.rds().whitelist_mode(target).await? {
+        let network_type = match facts.rds_whitelist_mode(client, target).await? {
             Some(WhitelistMode::Enhanced) => Some("VPC"),
             _ => None,
         };

@@ -24,6 +24,7 @@ use crate::framework::busy::until_not_busy;
 use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::validate;
+use crate::validate::cloud::Facts;
 
 pub const DEFAULT_GROUP: &str = "maxcompute";
 
@@ -164,6 +165,7 @@ pub trait Target: Send + Sync + 'static {
     /// Sets the content of one group (creating it if needed).
     async fn write_group(
         client: &Client,
+        facts: &Facts,
         target: &str,
         group: &str,
         entries: &[String],
@@ -310,7 +312,7 @@ impl<T: Target> WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(s);
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
         until_not_busy(&what, ctx.deadline, ctx.client.stop_signal(), || {
-            T::write_group(ctx.client, &target, &group, entries)
+            T::write_group(ctx.client, ctx.facts, &target, &group, entries)
         })
         .await
     }

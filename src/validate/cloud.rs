@@ -46,6 +46,7 @@ pub struct Facts {
     groups: Mutex<HashMap<String, SecurityGroup>>,
     eni_authorized: Mutex<bool>,
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
+    rds_modes: Mutex<HashMap<String, crate::client::rds::WhitelistMode>>,
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
@@ -57,6 +58,25 @@ pub struct LinkEni {
 }
 
 impl Facts {
+    /// An RDS instance's whitelist mode, read once per run (many attachments share an instance).
+    pub async fn rds_whitelist_mode(
+        &self,
+        client: &Client,
+        instance: &str,
+    ) -> Result<Option<crate::client::rds::WhitelistMode>, Error> {
+        if let Some(m) = self.rds_modes.lock().expect("not poisoned").get(instance) {
+            return Ok(Some(*m));
+        }
+        let found = client.rds().whitelist_mode(instance).await?;
+        if let Some(m) = found {
+            self.rds_modes
+                .lock()
+                .expect("not poisoned")
+                .insert(instance.to_string(), m);
+        }
+        Ok(found)
+    }
+
     pub async fn vpc(&self, client: &Client, id: &VpcId) -> Result<Option<Vpc>, Error> {
         if let Some(v) = self.vpcs.lock().expect("not poisoned").get(id.as_str()) {
             return Ok(Some(v.clone()));
