@@ -210,3 +210,54 @@ fn every_hcl_block_in_the_docs_parses() {
     assert!(blocks > 10, "only {blocks} blocks found");
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
+
+/// Users read the product's words, not the names of this project's internal documents ("seed 004"):
+/// docs, README, examples and every string in the provider's source (schema descriptions and
+/// diagnostics), comments aside.
+#[test]
+fn user_facing_text_never_names_internal_documents() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let root = repo_root();
+    let mut paths = vec![root.join("README.md"), root.join("emulator/README.md")];
+    for dir in ["docs", "examples", "src"] {
+        files(&root.join(dir), &mut paths);
+    }
+    let mut found = Vec::new();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            // In Rust only string literals reach users: skip comments.
+            if is_rust && (t.starts_with("//") || !t.contains('"')) {
+                continue;
+            }
+            let lower = t.to_ascii_lowercase();
+            if (0..=9).any(|d| {
+                lower.contains(&format!("seed 00{d}")) || lower.contains(&format!("seeds 00{d}"))
+            }) {
+                found.push(format!(
+                    "{}:{}: {t}",
+                    path.strip_prefix(&root).unwrap().display(),
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "internal document names in user-facing text:\n{}",
+        found.join("\n")
+    );
+}

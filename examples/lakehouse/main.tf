@@ -102,7 +102,7 @@ data "maxcompute_reachability" "this" {
 }
 
 # Optional: clients in the VPC (and networks joined to it) reach MaxCompute itself privately,
-# through a PrivateLink interface endpoint, never over the internet (seed 001 solution 4).
+# through a PrivateLink interface endpoint, never over the internet.
 resource "maxcompute_security_group" "privatelink" {
   count         = length(var.privatelink_vswitch_ids) > 0 ? 1 : 0
   vpc_id        = var.vpc_id

@@ -275,7 +275,7 @@ fn groups_rule(s: &State) -> Vec<String> {
         .as_ref_option()
         .is_some_and(|g| g.is_empty())
     {
-        out.push("Give at least one security group: an endpoint always has one (seed 004).".into());
+        out.push("Give at least one security group: an endpoint always has one (PrivateLink requires it).".into());
     }
     for g in groups_of(s) {
         if let Err(e) = SecurityGroupId::parse(&g) {
@@ -815,7 +815,7 @@ async fn check_zones(
         }
     }
     if seen.len() == 1 && s.vswitch_ids.is_known() {
-        out.warning(Problem::at(|s| &s.vswitch_ids, "The endpoint has a single zone", "If that zone fails, MaxCompute is unreachable through the endpoint. Add a vSwitch in a second zone for failover (seed 004: at least two zones for high availability)."));
+        out.warning(Problem::at(|s| &s.vswitch_ids, "The endpoint has a single zone", "If that zone fails, MaxCompute is unreachable through the endpoint. Add a vSwitch in a second zone for failover (PrivateLink recommends at least two zones for high availability)."));
     }
 }
 
@@ -874,10 +874,10 @@ async fn check_groups(ctx: &Ctx<'_>, s: &State, out: &mut Findings<State>) {
         }
         admits |= rules::admits_web_from(&attr.permissions, vpc_net);
         if let Some(rule) = rules::deny_at_priority_one(&attr.permissions) {
-            out.warning(at(format!("Security group {g} has an {rule}"), "Seed 004: an outbound deny rule at priority 1 can make the service unreachable through the endpoint (a deny wins over an allow at the same priority). Move it to a lower priority (a larger number) or narrow it.".into()));
+            out.warning(at(format!("Security group {g} has an {rule}"), "PrivateLink warns that an outbound deny rule at priority 1 can make the service unreachable through the endpoint (a deny wins over an allow at the same priority). Move it to a lower priority (a larger number) or narrow it.".into()));
         }
     }
     if !admits && s.security_group_ids.is_known() {
-        out.warning(at("No security group admits HTTP or HTTPS from the VPC".into(), "Clients reach MaxCompute through the endpoint on TCP 80 / 443 (seed 004); with no inbound rule for them from the VPC, no client gets through. Add an ingress rule, e.g. with `maxcompute_security_group.ingress_cidrs`, or attach a group that has one.".into()));
+        out.warning(at("No security group admits HTTP or HTTPS from the VPC".into(), "Clients reach MaxCompute through the endpoint on TCP 80 / 443 (PrivateLink docs); with no inbound rule for them from the VPC, no client gets through. Add an ingress rule, e.g. with `maxcompute_security_group.ingress_cidrs`, or attach a group that has one.".into()));
     }
 }
