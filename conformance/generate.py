@@ -40,7 +40,7 @@ ACTIONS = {
         "ModifySecurityGroupAttribute", "DeleteSecurityGroup", "DescribeNetworkInterfaces",
     ],
     "alibabacloud_vpc20160428": ["DescribeVpcs", "DescribeVSwitches"],
-    "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute"],
+    "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute", "DescribeDBInstanceNetInfo"],
     "alibabacloud_hbase20190101": ["DescribeIpWhitelist", "ModifyIpWhitelist"],
     "alibabacloud_emr20210320": ["GetCluster"],
     "alibabacloud_maxcompute20220104": ["GetProject", "UpdateProjectIpWhiteList"],

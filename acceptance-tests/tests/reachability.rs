@@ -192,3 +192,30 @@ fn address_targets_name_the_egress_rule_that_blocks_them() {
     ws.plan()
         .fails_saying(&["the protocol must be tcp, udp or icmp"]);
 }
+
+#[test]
+fn an_rds_instance_is_judged_at_its_own_address_and_port() {
+    // The fixture's instance answers DescribeDBInstanceNetInfo with 192.168.10.5:3306 in the VPC.
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
+    ws.apply().ok();
+    // A rule that only the instance's own address shows: MySQL to 192.168.10.0/24 dropped.
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emunomysql", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "3306/3306", "dest_cidr_ip": "192.168.10.0/24", "policy": "Drop", "priority": 1
+        }),
+    );
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], false, "{rds}");
+    let reason = rds["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("to 192.168.10.5:3306")
+            && reason.contains("sgr-emunomysql (drop, priority 1"),
+        "{reason}"
+    );
+}

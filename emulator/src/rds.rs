@@ -21,6 +21,7 @@ pub fn handle(
         "DescribeDBInstanceIPArrayList" => describe(state, p),
         "ModifySecurityIps" => modify(state, p, now_ms),
         "DescribeDBInstanceAttribute" => attribute(state, p),
+        "DescribeDBInstanceNetInfo" => net_info(state, p),
         _ => return None,
     })
 }
@@ -61,6 +62,31 @@ fn attribute(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         "RegionId": state.region,
         "SecurityIPMode": inst.security_ip_mode,
     }] } }))
+}
+
+/// The instance's VPC connection address (shape: DescribeDBInstanceNetInfoResponseBody; `Port` is
+/// a string there).
+fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let id = p.require("DBInstanceId")?;
+    let inst = state.rds_instances.get(id).ok_or_else(|| not_found(id))?;
+    let infos: Vec<Value> = (!inst.private_ip.is_empty())
+        .then(|| {
+            json!({
+                "ConnectionString": format!("{id}.mysql.rds.aliyuncs.com"),
+                "ConnectionStringType": "Normal",
+                "IPAddress": inst.private_ip,
+                "IPType": "Private",
+                "Port": "3306",
+                "VPCId": inst.vpc_id,
+            })
+        })
+        .into_iter()
+        .collect();
+    Ok(json!({
+        "DBInstanceNetInfos": { "DBInstanceNetInfo": infos },
+        "InstanceNetworkType": "VPC",
+        "SecurityIPMode": inst.security_ip_mode,
+    }))
 }
 
 fn valid_entry(e: &str) -> bool {

@@ -179,6 +179,11 @@ pub struct RdsInstance {
     /// type).
     #[serde(default = "normal_mode")]
     pub security_ip_mode: String,
+    /// The instance's VPC address and port (`DescribeDBInstanceNetInfo`); none when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub private_ip: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vpc_id: String,
 }
 
 fn normal_mode() -> String {

@@ -194,6 +194,11 @@ fn every_answer_has_the_official_shape() {
         ],
     );
     rpc(
+        "DescribeDBInstanceNetInfo",
+        s,
+        &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],
+    );
+    rpc(
         "DescribeDBInstanceAttribute",
         s,
         &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],

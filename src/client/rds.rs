@@ -58,6 +58,33 @@ struct Items {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// One connection address of an instance (`DescribeDBInstanceNetInfo`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NetInfo {
+    #[serde(default, rename = "IPAddress")]
+    pub ip_address: String,
+    /// `Private` (VPC), `Inner` (classic network), `Public`.
+    #[serde(default, rename = "IPType")]
+    pub ip_type: String,
+    /// A string in the model.
+    #[serde(default, rename = "Port")]
+    pub port: String,
+    #[serde(default, rename = "VPCId")]
+    pub vpc_id: String,
+}
+
+#[derive(Deserialize)]
+struct NetInfoResponse {
+    #[serde(default, rename = "DBInstanceNetInfos")]
+    infos: NetInfos,
+}
+
+#[derive(Deserialize, Default)]
+struct NetInfos {
+    #[serde(default, rename = "DBInstanceNetInfo")]
+    list: Vec<NetInfo>,
+}
+
 /// An instance's whitelist mode (`SecurityIPMode`: `normal` / `safety`, the values the official
 /// provider uses, resource_alicloud_db_instance.go / common.go).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +140,26 @@ impl<'a> RdsApi<'a> {
             .await
         {
             Ok(r) => Ok(Some(r.items.arrays)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `DescribeDBInstanceNetInfo`: the instance's connection addresses; `Ok(None)` when it does
+    /// not exist.
+    pub async fn net_info(&self, instance_id: &str) -> Result<Option<Vec<NetInfo>>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id);
+        match self
+            .t
+            .rpc::<NetInfoResponse>(
+                Service::Rds,
+                "DescribeDBInstanceNetInfo",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(r.infos.list)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
@@ -177,4 +224,5 @@ super::decode_samples! {
     "DescribeDBInstanceIPArrayList" => ListResponse,
     "ModifySecurityIps" => Empty,
     "DescribeDBInstanceAttribute" => AttributeResponse,
+    "DescribeDBInstanceNetInfo" => NetInfoResponse,
 }

@@ -141,8 +141,9 @@ fn egress_ok(
         let (out, _) = connect(groups, from, vpc_host, IpProtocol::Tcp, port);
         if !out.allowed() {
             return Err(format!(
-                "blocked from {}: {}",
+                "blocked from {} to {}:{port}: {}",
                 from.address,
+                vpc_host.address,
                 because(&out, "link")
             ));
         }
@@ -431,15 +432,16 @@ async fn whitelist_verdicts(
             .iter()
             .map(|a| (a.name.clone(), a.entries()))
             .collect();
-        out.push(judge(
-            "RDS",
-            &id,
-            &groups,
-            link_groups,
-            link,
-            vpc_host,
-            RDS_PORT,
-        ));
+        let infos = ctx
+            .client
+            .rds()
+            .net_info(&id)
+            .await
+            .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))?;
+        let vpc = config.vpc_id.as_ref_option().map(String::as_str);
+        let (to, port) =
+            rds_address(&infos.unwrap_or_default(), vpc).unwrap_or((vpc_host.clone(), RDS_PORT));
+        out.push(judge("RDS", &id, &groups, link_groups, link, &to, port));
     }
     for id in strings(&config.hbase_cluster_ids) {
         let list = ctx
@@ -464,6 +466,29 @@ async fn whitelist_verdicts(
         ));
     }
     Ok(out)
+}
+
+/// The instance's own address in the link's VPC and its port, from `DescribeDBInstanceNetInfo`
+/// (`IPType` `Private` is the VPC address); `None` when it has none there.
+fn rds_address(
+    infos: &[crate::client::rds::NetInfo],
+    vpc: Option<&str>,
+) -> Option<(Endpoint, u16)> {
+    infos
+        .iter()
+        .filter(|i| i.ip_type.eq_ignore_ascii_case("Private"))
+        .filter(|i| i.vpc_id.is_empty() || Some(i.vpc_id.as_str()) == vpc)
+        .find_map(|i| {
+            let address = i.ip_address.parse().ok()?;
+            let port = i.port.parse().unwrap_or(RDS_PORT);
+            Some((
+                Endpoint {
+                    address,
+                    groups: Vec::new(),
+                },
+                port,
+            ))
+        })
 }
 
 fn judge(
