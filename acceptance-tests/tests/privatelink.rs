@@ -370,3 +370,23 @@ fn a_region_that_offers_it_by_ticket_says_so() {
         "submit a ticket",
     ]);
 }
+
+#[test]
+fn a_zone_added_in_place_is_checked_like_a_new_one() {
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    ws.apply().ok();
+    // An update adding a vSwitch in a zone the service does not offer fails at plan, changing nothing.
+    ws.write_config(&config(
+        &emulator,
+        &format!("{}, {}", two_zones(), zone(VSW_B)),
+        "",
+    ));
+    let before = emulator.mutating_calls();
+    ws.plan().fails_saying(&[
+        "Zone cn-hangzhou-b of vSwitch vsw-emu0000000000000003 is not offered by the service",
+    ]);
+    assert_eq!(emulator.mutating_calls(), before);
+}

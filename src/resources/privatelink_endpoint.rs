@@ -372,6 +372,14 @@ impl ManagedResource for PrivateLinkEndpointResource {
         }
         let vpc_changed = plan.changes(|s| &s.vpc_id);
         if vpc_changed || plan.changes(|s| &s.vswitch_ids) || plan.changes(|s| &s.fixed_ips) {
+            if service.is_none() && !creating {
+                // A zone added in place must be one the endpoint's service offers too.
+                let name = known(&plan.planned.service_name);
+                service = find_service(ctx.client, name)
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
+            }
             check_zones(ctx, &plan.planned, service.as_ref(), &mut plan.findings).await;
         }
         if vpc_changed || plan.changes(|s| &s.security_group_ids) {
