@@ -219,3 +219,33 @@ fn an_rds_instance_is_judged_at_its_own_address_and_port() {
         "{reason}"
     );
 }
+
+#[test]
+fn emr_ports_are_judged_at_the_nodes_that_serve_them() {
+    // The fixture's cluster lists a master (192.168.20.10) and a core node (192.168.20.11).
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
+    ws.apply().ok();
+    // The link may not send anything to the core node.
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emunocore", "direction": "egress", "ip_protocol": "ALL",
+            "port_range": "-1/-1", "dest_cidr_ip": "192.168.20.11/32", "policy": "Drop", "priority": 1
+        }),
+    );
+    let emr = format!("emr:{EMR}");
+    let datanode = find(&rs, &emr, Some(50010));
+    assert_eq!(datanode["reachable"], false, "{datanode}");
+    let reason = datanode["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("to 192.168.20.11") && reason.contains("sgr-emunocore (drop, priority 1"),
+        "{reason}"
+    );
+    // The master's services stay reachable.
+    assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
+    assert_eq!(find(&rs, &emr, Some(8020))["reachable"], true, "{rs:#?}");
+}

@@ -1,4 +1,5 @@
-//! EMR 2021-03-20: `GetCluster`, for the security group of a cluster's nodes. Lists in this API
+//! EMR 2021-03-20: `GetCluster`, for the security group of a cluster's nodes, and `ListNodes`,
+//! for their addresses. Lists in this API
 //! version are plain arrays (not wrapped like ECS's).
 
 use serde_json::{json, Value};
@@ -10,8 +11,33 @@ use crate::state::CloudState;
 pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result<Value, ApiError>> {
     Some(match action {
         "GetCluster" => get_cluster(state, p),
+        "ListNodes" => list_nodes(state, p),
         _ => return None,
     })
+}
+
+/// One page with every node (shape: ListNodesResponseBody; no fixture has more than a page).
+fn list_nodes(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    p.require("RegionId")?;
+    let id = p.require("ClusterId")?;
+    let c = state.emr_clusters.get(id).ok_or_else(|| {
+        ApiError::invalid(
+            "InvalidParameter",
+            format!("The specified parameter ClusterId is not valid: {id}"),
+        )
+    })?;
+    let nodes: Vec<Value> = c
+        .nodes
+        .iter()
+        .map(|n| {
+            json!({
+                "NodeId": n.node_id, "NodeName": n.node_id, "NodeGroupType": n.node_group_type,
+                "NodeGroupId": format!("ng-{}", n.node_group_type.to_lowercase()),
+                "NodeState": "Running", "PrivateIp": n.private_ip, "ZoneId": c.zone_id,
+            })
+        })
+        .collect();
+    Ok(json!({ "Nodes": nodes, "TotalCount": nodes.len(), "MaxResults": 100 }))
 }
 
 fn get_cluster(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {

@@ -284,6 +284,17 @@ pub struct EmrCluster {
     pub vpc_id: String,
     #[serde(default)]
     pub zone_id: String,
+    /// What `ListNodes` lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<EmrNode>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmrNode {
+    pub node_id: String,
+    /// `MASTER`, `CORE`, `TASK`.
+    pub node_group_type: String,
+    pub private_ip: String,
 }
 
 fn running() -> String {

@@ -204,6 +204,11 @@ fn every_answer_has_the_official_shape() {
         &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],
     );
     rpc(
+        "ListNodes",
+        s,
+        &[REGION, ("ClusterId", "c-emu0000000000000001")],
+    );
+    rpc(
         "GetCluster",
         s,
         &[REGION, ("ClusterId", "c-emu0000000000000001")],

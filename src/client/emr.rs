@@ -51,6 +51,26 @@ struct NodeAttributes {
     vpc_id: String,
 }
 
+/// One node of a cluster (`ListNodes`): its node group's type and its private address.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Node {
+    #[serde(default)]
+    pub node_id: String,
+    /// `MASTER`, `CORE`, `TASK`, `GATEWAY`.
+    #[serde(default)]
+    pub node_group_type: String,
+    #[serde(default)]
+    pub private_ip: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListNodesResponse {
+    #[serde(default)]
+    nodes: Vec<Node>,
+}
+
 /// Cluster states that mean the cluster no longer serves anything.
 pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
 
@@ -85,6 +105,22 @@ impl<'a> EmrApi<'a> {
             Err(e) => Err(e),
         }
     }
+
+    /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
+    pub async fn nodes(&self, cluster_id: &str) -> Result<Vec<Node>, Error> {
+        let params = Params::new()
+            .set("ClusterId", cluster_id)
+            .set("MaxResults", "100");
+        match self
+            .t
+            .rpc::<ListNodesResponse>(Service::Emr, "ListNodes", params, Idempotency::Safe)
+            .await
+        {
+            Ok(r) => Ok(r.nodes),
+            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// EMR's answer to a cluster ID it does not know. The code is not confirmed by any official source;
@@ -98,4 +134,5 @@ fn names_a_bad_cluster_id(e: &Error) -> bool {
 #[cfg(test)]
 super::decode_samples! {
     "GetCluster" => GetClusterResponse,
+    "ListNodes" => ListNodesResponse,
 }

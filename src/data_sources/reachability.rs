@@ -117,13 +117,23 @@ fn through_groups(groups: &[Group], link: &[Endpoint], to: &Endpoint, port: u16)
         if !out.allowed() {
             return (
                 false,
-                format!("blocked from {}: {}", from.address, because(&out, "link")),
+                format!(
+                    "blocked from {} to {}: {}",
+                    from.address,
+                    to.address,
+                    because(&out, "link")
+                ),
             );
         }
         if !inn.allowed() {
             return (
                 false,
-                format!("blocked from {}: {}", from.address, because(&inn, "target")),
+                format!(
+                    "blocked from {} to {}: {}",
+                    from.address,
+                    to.address,
+                    because(&inn, "target")
+                ),
             );
         }
     }
@@ -388,11 +398,18 @@ async fn emr_verdicts(
         let target_sg = SecurityGroupId::parse(&cluster.security_group_id)
             .map_err(|e| P::new("Unexpected answer", format!("EMR {id}: {e}")))?;
         let groups = vec![link_group.clone(), group(ctx, &target_sg).await?];
-        let node = Endpoint {
-            address: vpc_host.address,
-            groups: vec![target_sg.to_string()],
-        };
+        let nodes = ctx.client.emr().nodes(&id).await.map_err(|e| {
+            Problem::client(
+                ctx.client,
+                &format!("listing the nodes of EMR cluster {id}"),
+                &e,
+            )
+        })?;
         for port in ports.iter().filter_map(|p| u16::try_from(*p).ok()) {
+            let node = Endpoint {
+                address: node_address(&nodes, port).unwrap_or(vpc_host.address),
+                groups: vec![target_sg.to_string()],
+            };
             let (ok, why) = through_groups(&groups, link, &node, port);
             let reason = if ok {
                 format!("EMR {id}: {target_sg} admits port {port} from the link")
@@ -466,6 +483,24 @@ async fn whitelist_verdicts(
         ));
     }
     Ok(out)
+}
+
+/// The node serving `port`: a master node for the Hive Metastore and the NameNode, a core node for
+/// the DataNode (9866 on Hadoop 3), any node otherwise; `None` when the cluster lists none.
+fn node_address(nodes: &[crate::client::emr::Node], port: u16) -> Option<std::net::Ipv4Addr> {
+    let wanted = match port {
+        9083 | 8020 => Some("MASTER"),
+        50010 | 9866 => Some("CORE"),
+        _ => None,
+    };
+    let fits = |n: &&crate::client::emr::Node| {
+        wanted.is_none_or(|w| n.node_group_type.eq_ignore_ascii_case(w))
+    };
+    nodes
+        .iter()
+        .filter(fits)
+        .chain(nodes.iter())
+        .find_map(|n| n.private_ip.parse().ok())
 }
 
 /// The instance's own address in the link's VPC and its port, from `DescribeDBInstanceNetInfo`
