@@ -230,6 +230,47 @@ pub fn rule_of(p: &crate::client::ecs::Permission) -> Option<Rule> {
     })
 }
 
+/// The prefix list a rule names as its peer (source for ingress, destination for egress), if any.
+pub fn prefix_list_of(p: &crate::client::ecs::Permission) -> Option<&str> {
+    use crate::client::ecs::Direction as D;
+    match p.direction? {
+        D::Ingress => p.source_prefix_list_id.as_deref(),
+        D::Egress => p.dest_prefix_list_id.as_deref(),
+    }
+}
+
+/// A prefix-list rule as evaluator rules: one per IPv4 block of the list (`cidrs`, read by the
+/// caller with `DescribePrefixListAttributes`), each with the rule's own ID, so a verdict names it.
+pub fn prefix_list_rules(p: &crate::client::ecs::Permission, cidrs: &[String]) -> Vec<Rule> {
+    use crate::client::ecs::Direction as D;
+    let (Some(direction), Some(protocol), Some(ports), Some(policy), Some(priority)) = (
+        p.direction,
+        p.ip_protocol,
+        p.port_range,
+        p.policy,
+        p.priority,
+    ) else {
+        return Vec::new();
+    };
+    let direction = match direction {
+        D::Ingress => Direction::Ingress,
+        D::Egress => Direction::Egress,
+    };
+    cidrs
+        .iter()
+        .filter_map(|c| c.parse::<Ipv4Net>().ok())
+        .map(|net| Rule {
+            id: p.security_group_rule_id.clone(),
+            direction,
+            protocol,
+            ports,
+            peer: Peer::Cidr(net),
+            policy,
+            priority,
+        })
+        .collect()
+}
+
 /// A rule in words: `sgr-1 (drop, priority 1, to 0.0.0.0/0)`.
 pub fn describe(rule: &Rule) -> String {
     let policy = match rule.policy {

@@ -249,3 +249,40 @@ fn emr_ports_are_judged_at_the_nodes_that_serve_them() {
     assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
     assert_eq!(find(&rs, &emr, Some(8020))["reachable"], true, "{rs:#?}");
 }
+
+#[test]
+fn a_rule_naming_a_prefix_list_is_evaluated_with_the_lists_blocks() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["settings"]["network_link_create_ms"] = json!(100);
+        s["prefix_lists"]["pl-emudatabases0001"] = json!({
+            "prefix_list_id": "pl-emudatabases0001", "prefix_list_name": "databases",
+            "cidrs": ["192.168.10.0/24", "192.168.11.0/24"]
+        });
+    });
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
+    ws.apply().ok();
+    // Egress to the databases' prefix list dropped: only the RDS instance (192.168.10.5) is hit.
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emupl", "direction": "egress", "ip_protocol": "ALL",
+            "port_range": "-1/-1", "dest_prefix_list_id": "pl-emudatabases0001", "policy": "Drop",
+            "priority": 1
+        }),
+    );
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], false, "{rds}");
+    let reason = rds["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("sgr-emupl (drop, priority 1") && reason.contains("to 192.168.10.0/24"),
+        "{reason}"
+    );
+    assert_eq!(
+        find(&rs, &format!("emr:{EMR}"), Some(9083))["reachable"],
+        true,
+        "{rs:#?}"
+    );
+}

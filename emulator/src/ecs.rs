@@ -17,6 +17,7 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
         "RevokeSecurityGroup" => revoke_security_group(state, p),
         "ModifySecurityGroupAttribute" => modify_security_group_attribute(state, p),
         "DeleteSecurityGroup" => delete_security_group(state, p),
+        "DescribePrefixListAttributes" => describe_prefix_list(state, p),
         _ => return None,
     })
 }
@@ -304,6 +305,32 @@ fn describe_security_groups(state: &mut CloudState, p: &Params) -> Result<Value,
     }))
 }
 
+/// `DescribePrefixListAttributes` (shape: alibabacloud_ecs20140526, `Entries.Entry[].Cidr`); an
+/// unknown list is `InvalidPrefixListId.NotFound`, the code the official provider reads as gone
+/// (service_alicloud_ecs.go).
+fn describe_prefix_list(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("PrefixListId")?;
+    let list = state.prefix_lists.get(id).ok_or_else(|| {
+        ApiError::not_found(
+            "InvalidPrefixListId.NotFound",
+            format!("The specified prefix list \"{id}\" does not exist."),
+        )
+    })?;
+    let entries: Vec<Value> = list
+        .cidrs
+        .iter()
+        .map(|c| json!({ "Cidr": c, "Description": "" }))
+        .collect();
+    Ok(json!({
+        "PrefixListId": list.prefix_list_id,
+        "PrefixListName": list.prefix_list_name,
+        "AddressFamily": "IPv4",
+        "MaxEntries": 200,
+        "Entries": { "Entry": entries },
+    }))
+}
+
 fn rule_json(r: &Rule) -> Value {
     json!({
         "SecurityGroupRuleId": r.security_group_rule_id,
@@ -313,6 +340,8 @@ fn rule_json(r: &Rule) -> Value {
         "SourceCidrIp": r.source_cidr_ip,
         "SourceGroupId": r.source_group_id,
         "DestCidrIp": r.dest_cidr_ip,
+        "SourcePrefixListId": r.source_prefix_list_id,
+        "DestPrefixListId": r.dest_prefix_list_id,
         "Policy": r.policy,
         "Priority": r.priority.to_string(),
         "NicType": r.nic_type,
@@ -454,6 +483,8 @@ fn parse_rule(
         source_cidr_ip: source_cidr,
         source_group_id: source_group,
         dest_cidr_ip: String::new(),
+        source_prefix_list_id: String::new(),
+        dest_prefix_list_id: String::new(),
         policy: policy.into(),
         priority,
         nic_type: "intranet".into(),

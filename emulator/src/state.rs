@@ -42,6 +42,9 @@ pub struct CloudState {
     /// PrivateLink endpoints, by ID.
     #[serde(default)]
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// ECS prefix lists (`DescribePrefixListAttributes`), by ID.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lists: BTreeMap<String, PrefixList>,
     /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
     #[serde(default)]
     pub enis: BTreeMap<String, Eni>,
@@ -368,6 +371,15 @@ pub struct EndpointZone {
     pub zone_status: String,
 }
 
+/// An ECS prefix list: named CIDR blocks rules can refer to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PrefixList {
+    pub prefix_list_id: String,
+    #[serde(default)]
+    pub prefix_list_name: String,
+    pub cidrs: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessKey {
     pub access_key_id: String,
@@ -442,6 +454,11 @@ pub struct Rule {
     pub source_group_id: String,
     #[serde(default)]
     pub dest_cidr_ip: String,
+    /// A prefix list as the peer (rules made in the console; the provider writes none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_prefix_list_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dest_prefix_list_id: String,
     /// `Accept` or `Drop`.
     pub policy: String,
     pub priority: u8,

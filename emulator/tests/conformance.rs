@@ -87,6 +87,19 @@ fn every_answer_has_the_official_shape() {
         r
     };
     rpc("DescribeRegions", s, &[REGION]);
+    s.prefix_lists.insert(
+        "pl-emu1".into(),
+        maxcompute_emulator::state::PrefixList {
+            prefix_list_id: "pl-emu1".into(),
+            prefix_list_name: "offices".into(),
+            cidrs: vec!["10.0.0.0/8".into()],
+        },
+    );
+    rpc(
+        "DescribePrefixListAttributes",
+        s,
+        &[REGION, ("PrefixListId", "pl-emu1")],
+    );
     let created = rpc(
         "CreateSecurityGroup",
         s,

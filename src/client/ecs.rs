@@ -72,10 +72,36 @@ pub struct Permission {
     /// Egress rules: where to.
     pub dest_cidr: Option<Cidr>,
     pub dest_group_id: Option<String>,
+    /// A prefix list as the peer (`SourcePrefixListId` / `DestPrefixListId`): its CIDR blocks
+    /// are read with `DescribePrefixListAttributes`.
+    pub source_prefix_list_id: Option<String>,
+    pub dest_prefix_list_id: Option<String>,
     pub policy: Option<Policy>,
     /// 1..=100, smaller wins.
     pub priority: Option<u8>,
     pub description: String,
+}
+
+/// `DescribePrefixListAttributes` (alibabacloud_ecs20140526: `Entries.Entry[].Cidr`).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PrefixListResponse {
+    #[serde(default)]
+    entries: PrefixListEntries,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct PrefixListEntries {
+    #[serde(default)]
+    entry: Vec<PrefixListEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PrefixListEntry {
+    #[serde(default)]
+    cidr: String,
 }
 
 /// A `Permission` as on the wire (alibabacloud_ecs20140526,
@@ -99,6 +125,10 @@ struct RawPermission {
     dest_cidr_ip: String,
     #[serde(default)]
     dest_group_id: String,
+    #[serde(default)]
+    source_prefix_list_id: String,
+    #[serde(default)]
+    dest_prefix_list_id: String,
     #[serde(default)]
     policy: String,
     /// A string in the SDK model (`"1"`); a number is read too.
@@ -124,6 +154,8 @@ impl From<RawPermission> for Permission {
             source_group_id: Some(r.source_group_id).filter(|g| !g.is_empty()),
             dest_cidr: Cidr::parse(&r.dest_cidr_ip),
             dest_group_id: Some(r.dest_group_id).filter(|g| !g.is_empty()),
+            source_prefix_list_id: Some(r.source_prefix_list_id).filter(|g| !g.is_empty()),
+            dest_prefix_list_id: Some(r.dest_prefix_list_id).filter(|g| !g.is_empty()),
             policy: Policy::parse(&r.policy),
             priority,
             description: r.description,
@@ -577,6 +609,26 @@ impl<'a> EcsApi<'a> {
         }
     }
 
+    /// `DescribePrefixListAttributes`: the CIDR blocks of a prefix list; `Ok(None)` when it does
+    /// not exist.
+    pub async fn prefix_list_cidrs(&self, id: &str) -> Result<Option<Vec<String>>, Error> {
+        let params = Params::new().set("PrefixListId", id);
+        match self
+            .t
+            .rpc::<PrefixListResponse>(
+                Service::Ecs,
+                "DescribePrefixListAttributes",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(r.entries.entry.into_iter().map(|e| e.cidr).collect())),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `AuthorizeSecurityGroup` with `Permissions.N.*`, at most 100 rules per call.
     pub async fn authorize_security_group(
         &self,
@@ -692,4 +744,5 @@ super::decode_samples! {
     "RevokeSecurityGroup" => Empty,
     "ModifySecurityGroupAttribute" => Empty,
     "DeleteSecurityGroup" => Empty,
+    "DescribePrefixListAttributes" => PrefixListResponse,
 }
