@@ -634,3 +634,33 @@ fn an_egress_drop_rule_in_the_links_group_is_a_plan_warning_naming_it() {
     );
     assert!(diagnostic_on(&out, "security_group_id"), "{out}");
 }
+
+#[test]
+fn an_egress_drop_rule_to_a_prefix_list_is_seen_too() {
+    let emulator = emulator();
+    let sg = "sg-emulinkpl0000000001";
+    seed_group(&emulator, sg, "maxcompute-link", VPC, "normal");
+    emulator.edit_state(|s| {
+        s["prefix_lists"]["pl-emuvpc0000000001"] = json!({
+            "prefix_list_id": "pl-emuvpc0000000001", "cidrs": ["192.168.0.0/16"]
+        });
+        s["security_groups"][sg]["rules"] = json!([{
+            "security_group_rule_id": "sgr-emupldrop", "direction": "egress", "ip_protocol": "ALL",
+            "port_range": "-1/-1", "dest_prefix_list_id": "pl-emuvpc0000000001", "policy": "Drop",
+            "priority": 1
+        }]);
+    });
+    let ws = Workspace::new();
+    ws.write_config(&link_only(&emulator, VSWITCH_H, sg));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 2, "a warning, not an error:\n{out}");
+    assert!(
+        contains_text(&out, "keeps jobs on the link from reaching the VPC"),
+        "{out}"
+    );
+    assert!(
+        contains_text(&out, "sgr-emupldrop (drop, priority 1"),
+        "{out}"
+    );
+}

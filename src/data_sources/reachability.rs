@@ -15,8 +15,7 @@ use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::values::strings_of as strings;
 use crate::reachability::{
-    connect, describe, prefix_list_of, prefix_list_rules, rule_of, whitelist_admits, AddressTarget,
-    Decision, Endpoint, Group, Rule,
+    connect, describe, whitelist_admits, AddressTarget, Decision, Endpoint, Group,
 };
 
 /// One verdict.
@@ -94,36 +93,17 @@ async fn group(ctx: &Ctx<'_>, id: &SecurityGroupId) -> Result<Group, P> {
         (Some(k), Some(a)) => Ok(Group {
             id: id.to_string(),
             advanced: k.group_type == SecurityGroupType::Enterprise,
-            rules: rules(ctx, &a.permissions).await?,
+            rules: crate::validate::cloud::evaluator_rules(ctx.client, &a.permissions)
+                .await
+                .map_err(|e| {
+                    Problem::client(ctx.client, &format!("reading the rules of {id}"), &e)
+                })?,
         }),
         _ => Err(P::new(
             format!("Security group {id} not found"),
             "It does not exist in this region.",
         )),
     }
-}
-
-/// The group's rules for the evaluator; a rule naming a prefix list becomes one rule per block of
-/// the list (`DescribePrefixListAttributes`). A list that is gone contributes nothing.
-async fn rules(ctx: &Ctx<'_>, perms: &[crate::client::ecs::Permission]) -> Result<Vec<Rule>, P> {
-    let mut out = Vec::new();
-    for p in perms {
-        if let Some(rule) = rule_of(p) {
-            out.push(rule);
-            continue;
-        }
-        let Some(list) = prefix_list_of(p) else {
-            continue;
-        };
-        let cidrs = ctx
-            .client
-            .ecs()
-            .prefix_list_cidrs(list)
-            .await
-            .map_err(|e| Problem::client(ctx.client, &format!("reading prefix list {list}"), &e))?;
-        out.extend(prefix_list_rules(p, &cidrs.unwrap_or_default()));
-    }
-    Ok(out)
 }
 
 /// Why a direction was decided, in words.

@@ -204,7 +204,7 @@ async fn check_cloud(
 /// VPC that cannot be read here is reported by the checks above.
 async fn warn_egress(client: &Client, s: &State, out: &mut Findings<State>) {
     use crate::client::ecs::IpProtocol;
-    use crate::reachability::{decide, describe, rule_of, Decision, Direction, Endpoint, Group};
+    use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group};
     let (Some(sg), Some(vpc)) = (
         known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok()),
         known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok()),
@@ -227,7 +227,10 @@ async fn warn_egress(client: &Client, s: &State, out: &mut Findings<State>) {
     let group = Group {
         id: sg.to_string(),
         advanced: false,
-        rules: attr.permissions.iter().filter_map(rule_of).collect(),
+        rules: match validate::cloud::evaluator_rules(client, &attr.permissions).await {
+            Ok(rules) => rules,
+            Err(_) => return,
+        },
     };
     let from = Endpoint {
         address: from.hosts().next().unwrap_or(from.network()),

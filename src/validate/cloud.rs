@@ -277,3 +277,22 @@ pub async fn check_link_targets(
     }
     Ok(problems)
 }
+
+/// A group's rules as the reachability evaluator takes them; a rule naming a prefix list becomes
+/// one rule per block of the list (`DescribePrefixListAttributes`; a list that is gone adds none).
+pub async fn evaluator_rules(
+    client: &Client,
+    perms: &[crate::client::ecs::Permission],
+) -> Result<Vec<crate::reachability::Rule>, Error> {
+    use crate::reachability::{prefix_list_of, prefix_list_rules, rule_of};
+    let mut out = Vec::new();
+    for p in perms {
+        if let Some(rule) = rule_of(p) {
+            out.push(rule);
+        } else if let Some(list) = prefix_list_of(p) {
+            let cidrs = client.ecs().prefix_list_cidrs(list).await?;
+            out.extend(prefix_list_rules(p, &cidrs.unwrap_or_default()));
+        }
+    }
+    Ok(out)
+}
