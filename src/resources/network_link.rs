@@ -202,7 +202,12 @@ async fn check_cloud(
 /// As planned, the link's group lets jobs out to the VPC on the target services' ports; an egress
 /// rule that drops them (say which) is a warning on `security_group_id`. Best effort: a group or
 /// VPC that cannot be read here is reported by the checks above.
-async fn warn_egress(client: &Client, s: &State, out: &mut Findings<State>) {
+async fn warn_egress(
+    facts: &validate::cloud::Facts,
+    client: &Client,
+    s: &State,
+    out: &mut Findings<State>,
+) {
     use crate::client::ecs::IpProtocol;
     use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group};
     let (Some(sg), Some(vpc)) = (
@@ -213,7 +218,7 @@ async fn warn_egress(client: &Client, s: &State, out: &mut Findings<State>) {
     };
     let (Ok(Some(attr)), Ok(Some(vpc))) = (
         client.ecs().describe_security_group_attribute(&sg).await,
-        client.vpc().find_vpc(&vpc).await,
+        facts.vpc(client, &vpc).await,
     ) else {
         return;
     };
@@ -439,7 +444,7 @@ impl ManagedResource for NetworkLinkResource {
         }
         check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings).await;
         plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
-        warn_egress(ctx.client, &plan.planned, &mut plan.findings).await;
+        warn_egress(ctx.facts, ctx.client, &plan.planned, &mut plan.findings).await;
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {

@@ -23,6 +23,7 @@ use crate::framework::deletion::until_gone;
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
+use crate::validate::cloud::Facts;
 use crate::validate::privatelink as rules;
 
 /// One zone as the service reports it.
@@ -402,7 +403,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         let client = ctx.client;
         let fail =
             |what: &str, e: &Error| -> Failed<State> { Problem::client(client, what, e).into() };
-        let request = new_endpoint(client, &planned)
+        let request = new_endpoint(ctx.facts, client, &planned)
             .await
             .map_err(|e| fail("reading the vSwitches' zones", &e))?;
         let adopted = match ctx.adopt {
@@ -645,7 +646,7 @@ async fn update_zones(
         if current.iter().any(|z| &z.vswitch_id == vswitch && fits(z)) {
             continue;
         }
-        let zone_id = vswitch_zone(ctx.client, vswitch).await?;
+        let zone_id = vswitch_zone(ctx.facts, ctx.client, vswitch).await?;
         let spec = ZoneSpec {
             zone_id,
             vswitch_id: vswitch.clone(),
@@ -657,27 +658,25 @@ async fn update_zones(
     Ok(())
 }
 
-/// The zone of a vSwitch (empty when it is not found; the API then refuses the call).
-async fn vswitch_zone(client: &Client, vswitch: &str) -> Result<String, Error> {
+/// The zone of a vSwitch (empty when it is not found; the API then refuses the call). Read
+/// through the run's shared facts: the plan's checks looked it up already.
+async fn vswitch_zone(facts: &Facts, client: &Client, vswitch: &str) -> Result<String, Error> {
     let Ok(id) = VSwitchId::parse(vswitch) else {
         return Ok(String::new());
     };
-    Ok(client
-        .vpc()
-        .describe_vswitches(None, Some(&id))
+    Ok(facts
+        .vswitch(client, &id)
         .await?
-        .into_iter()
-        .next()
         .map(|v| v.zone_id)
         .unwrap_or_default())
 }
 
 /// The create request, with each vSwitch's zone looked up.
-async fn new_endpoint(client: &Client, s: &State) -> Result<NewEndpoint, Error> {
+async fn new_endpoint(facts: &Facts, client: &Client, s: &State) -> Result<NewEndpoint, Error> {
     let mut zones = Vec::new();
     for (vswitch, ip) in zones_of(s) {
         zones.push(ZoneSpec {
-            zone_id: vswitch_zone(client, &vswitch).await?,
+            zone_id: vswitch_zone(facts, client, &vswitch).await?,
             vswitch_id: vswitch,
             ip,
         });
@@ -774,8 +773,8 @@ async fn check_zones(
         let Ok(id) = VSwitchId::parse(&vswitch) else {
             continue;
         };
-        let found = match ctx.client.vpc().describe_vswitches(None, Some(&id)).await {
-            Ok(v) => v.into_iter().next(),
+        let found = match ctx.facts.vswitch(ctx.client, &id).await {
+            Ok(v) => v,
             Err(e) => {
                 return out.error(
                     Problem::client(ctx.client, &format!("reading vSwitch {vswitch}"), &e)
@@ -833,9 +832,8 @@ async fn check_groups(ctx: &Ctx<'_>, s: &State, out: &mut Findings<State>) {
     let Some(vpc) = known(&s.vpc_id) else { return };
     let vpc_net = match VpcId::parse(vpc) {
         Ok(id) => ctx
-            .client
-            .vpc()
-            .find_vpc(&id)
+            .facts
+            .vpc(ctx.client, &id)
             .await
             .ok()
             .flatten()
