@@ -51,6 +51,21 @@ output "all_reachable" {{
     )
 }
 
+/// An emulator whose links become available quickly.
+fn quick_emulator() -> Emulator {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    emulator
+}
+
+/// A workspace with `hcl` applied.
+fn applied(hcl: &str) -> Workspace {
+    let ws = Workspace::new();
+    ws.write_config(hcl);
+    ws.apply().ok();
+    ws
+}
+
 /// Adds `rule` to the link's group behind terraform's back; the verdicts after a refresh.
 fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value> {
     let link_sg = ws.resource("maxcompute_security_group.link")["id"]
@@ -83,12 +98,9 @@ fn find<'a>(rs: &'a [Value], target: &str, port: Option<u64>) -> &'a Value {
 
 #[test]
 fn each_target_gets_a_verdict_naming_what_decided() {
-    let emulator = Emulator::start();
-    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
-    let ws = Workspace::new();
+    let emulator = quick_emulator();
     // The EMR attachment leaves out the DataNode port; HBase has no group for the link.
-    ws.write_config(&config(&emulator, "9083, 8020"));
-    ws.apply().ok();
+    let ws = applied(&config(&emulator, "9083, 8020"));
     let rs = results(&ws);
     let emr = format!("emr:{EMR}");
     assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
@@ -147,15 +159,12 @@ fn each_target_gets_a_verdict_naming_what_decided() {
 
 #[test]
 fn address_targets_name_the_egress_rule_that_blocks_them() {
-    let emulator = Emulator::start();
-    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
-    let ws = Workspace::new();
+    let emulator = quick_emulator();
     let hcl = config(&emulator, "9083, 8020, 50010").replace(
         "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n",
         "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n  address_targets   = [\"tcp:192.168.5.10:5432\", \"tcp:192.168.6.0/24:5432\", \"udp:192.168.5.10:53\"]\n",
     );
-    ws.write_config(&hcl);
-    ws.apply().ok();
+    let ws = applied(&hcl);
     let rs = results(&ws);
     // A basic group lets everything out.
     for t in ["tcp:192.168.5.10:5432", "tcp:192.168.6.0/24:5432"] {
@@ -196,11 +205,8 @@ fn address_targets_name_the_egress_rule_that_blocks_them() {
 #[test]
 fn an_rds_instance_is_judged_at_its_own_address_and_port() {
     // The fixture's instance answers DescribeDBInstanceNetInfo with 192.168.10.5:3306 in the VPC.
-    let emulator = Emulator::start();
-    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
-    let ws = Workspace::new();
-    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
-    ws.apply().ok();
+    let emulator = quick_emulator();
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
     // A rule that only the instance's own address shows: MySQL to 192.168.10.0/24 dropped.
     let rs = with_link_rule(
         &emulator,
@@ -223,11 +229,8 @@ fn an_rds_instance_is_judged_at_its_own_address_and_port() {
 #[test]
 fn emr_ports_are_judged_at_the_nodes_that_serve_them() {
     // The fixture's cluster lists a master (192.168.20.10) and a core node (192.168.20.11).
-    let emulator = Emulator::start();
-    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
-    let ws = Workspace::new();
-    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
-    ws.apply().ok();
+    let emulator = quick_emulator();
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
     // The link may not send anything to the core node.
     let rs = with_link_rule(
         &emulator,
@@ -252,17 +255,14 @@ fn emr_ports_are_judged_at_the_nodes_that_serve_them() {
 
 #[test]
 fn a_rule_naming_a_prefix_list_is_evaluated_with_the_lists_blocks() {
-    let emulator = Emulator::start();
+    let emulator = quick_emulator();
     emulator.edit_state(|s| {
-        s["settings"]["network_link_create_ms"] = json!(100);
         s["prefix_lists"]["pl-emudatabases0001"] = json!({
             "prefix_list_id": "pl-emudatabases0001", "prefix_list_name": "databases",
             "cidrs": ["192.168.10.0/24", "192.168.11.0/24"]
         });
     });
-    let ws = Workspace::new();
-    ws.write_config(&config(&emulator, "9083, 8020, 50010"));
-    ws.apply().ok();
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
     // Egress to the databases' prefix list dropped: only the RDS instance (192.168.10.5) is hit.
     let rs = with_link_rule(
         &emulator,
