@@ -431,15 +431,26 @@ impl ManagedResource for PrivateLinkEndpointResource {
         state.fill(&created, &[], &groups_of(&planned));
         state.vswitch_ids = planned.vswitch_ids.clone();
         state.fixed_ips = planned.fixed_ips.clone();
-        if let Err(reason) = wait_active(client, &id, ctx.deadline).await {
-            return Err(Failed::partial(
-                P::new(format!("PrivateLink endpoint {id} did not become active"), format!("{reason}\n\nThe endpoint is kept in the state as tainted; the next apply replaces it.")),
-                state,
-            ));
-        }
-        match read(client, &id, state.clone()).await {
-            Ok(Some(s)) => Ok(s),
-            _ => Ok(state),
+        let reason = match wait_active(client, &id, ctx.deadline).await {
+            Ok(Some(e)) => Ok(e),
+            Ok(None) => {
+                Err("The endpoint vanished while it was being created or changed.".to_string())
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let active = match reason {
+            Ok(e) => e,
+            Err(reason) => {
+                return Err(Failed::partial(
+                    P::new(format!("PrivateLink endpoint {id} did not become active"), format!("{reason}\n\nThe endpoint is kept in the state as tainted; the next apply replaces it.")),
+                    state,
+                ))
+            }
+        };
+        // The endpoint is already read: only its zones and groups are left to read.
+        match read_with(client, &active, state.clone()).await {
+            Ok(s) => Ok(s),
+            Err(_) => Ok(state),
         }
     }
 
@@ -541,40 +552,42 @@ impl ManagedResource for PrivateLinkEndpointResource {
 }
 
 /// The endpoint, its zones and groups into `state`; `Ok(None)` when it is gone.
-async fn read(client: &Client, id: &str, mut state: State) -> Result<Option<State>, Error> {
-    let api = client.privatelink();
-    let Some(e) = api.get(id).await? else {
-        return Ok(None);
-    };
-    let zones = api.zones(id).await?;
-    let groups = api.security_groups(id).await?;
-    state.fill(&e, &zones, &groups);
-    Ok(Some(state))
+async fn read(client: &Client, id: &str, state: State) -> Result<Option<State>, Error> {
+    match client.privatelink().get(id).await? {
+        Some(e) => read_with(client, &e, state).await.map(Some),
+        None => Ok(None),
+    }
 }
 
-/// Polls until the endpoint is `Active`; why not, otherwise.
+/// `state` from an endpoint already read, its zones and its groups.
+async fn read_with(client: &Client, e: &Endpoint, mut state: State) -> Result<State, Error> {
+    let api = client.privatelink();
+    let zones = api.zones(&e.endpoint_id).await?;
+    let groups = api.security_groups(&e.endpoint_id).await?;
+    state.fill(e, &zones, &groups);
+    Ok(state)
+}
+
+/// Polls until the endpoint is `Active`: `Ok(None)` when it vanished meanwhile; the call's or the
+/// wait's own error (timeout, interrupt) otherwise.
 async fn wait_active(
     client: &Client,
     id: &str,
     deadline: std::time::Duration,
-) -> Result<Endpoint, String> {
+) -> Result<Option<Endpoint>, Error> {
     let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
     loop {
-        match client.privatelink().get(id).await {
-            Ok(Some(e)) if e.endpoint_status == "Active" => return Ok(e),
-            Ok(Some(e)) => tracing::info!(
+        match client.privatelink().get(id).await? {
+            Some(e) if e.endpoint_status == "Active" => return Ok(Some(e)),
+            Some(e) => tracing::info!(
                 "waiting for PrivateLink endpoint {id} to become active (status {})",
                 e.endpoint_status
             ),
-            Ok(None) => {
-                return Err("The endpoint vanished while it was being created or changed.".into())
-            }
-            Err(e) => return Err(e.to_string()),
+            None => return Ok(None),
         }
         waiter
             .pause(|| "the endpoint was not active yet".into())
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     }
 }
 
@@ -592,13 +605,8 @@ where
         op,
     )
     .await?;
-    wait_active(client, id, ctx.deadline)
-        .await
-        .map(|_| ())
-        .map_err(|what| Error::Timeout {
-            what: format!("waiting for the endpoint to apply the change: {what}"),
-            seconds: ctx.deadline.as_secs(),
-        })
+    // An endpoint that vanished meanwhile is reported by the update's read-back.
+    wait_active(client, id, ctx.deadline).await.map(|_| ())
 }
 
 /// Attach the new groups first, so one always stays attached; then detach the old ones.
