@@ -519,6 +519,39 @@ fn emr_hadoop3_port_warning_and_cidr_sources() {
 }
 
 #[test]
+fn an_emr_source_group_that_is_missing_or_in_another_vpc_is_refused_at_plan() {
+    // ECS refuses both (InvalidSourceGroupId.NotFound / .Mismatch, as the emulator does): say so
+    // at plan, on the attribute, before any rule is added.
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["security_groups"]["sg-emuothervpc000000001"] = json!({
+            "security_group_id": "sg-emuothervpc000000001",
+            "vpc_id": "vpc-emu0000000000000002",
+            "security_group_type": "normal",
+        });
+    });
+    for (source, says) in [
+        ("sg-emunosuchgroup0000001", "does not exist"),
+        ("sg-emuothervpc000000001", "is in another VPC"),
+    ] {
+        let ws = Workspace::new();
+        ws.write_config(&format!(
+            "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"x\" {{\n  cluster_id = \"{EMR}\"\n  source_security_group_id = \"{source}\"\n}}\n",
+            provider_block(&emulator)
+        ));
+        let before = emulator.mutating_calls();
+        let run = ws.apply();
+        run.fails_saying(&[says]);
+        assert!(
+            diagnostic_on(&run.output(), "source_security_group_id"),
+            "{}",
+            run.output()
+        );
+        assert_eq!(emulator.mutating_calls(), before, "{source}");
+    }
+}
+
+#[test]
 fn a_hidden_group_of_another_service_is_refused_at_plan_though_the_cloud_would_allow_it() {
     // The emulator, like the cloud, lets a hidden group be written: only the provider protects it.
     let emulator = Emulator::start();

@@ -457,7 +457,12 @@ fn parse_rule(
     let source_cidr = get("SourceCidrIp").unwrap_or_default().to_string();
     let source_group = get("SourceGroupId").unwrap_or_default().to_string();
     if source_cidr.is_empty() && source_group.is_empty() {
-        return Err(ApiError::missing("SourceCidrIp"));
+        // AuthorizeSecurityGroup API reference, error table (403 MissingParameter).
+        return Err(ApiError::new(
+            403,
+            "MissingParameter",
+            "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.",
+        ));
     }
     if !source_cidr.is_empty()
         && source_cidr.parse::<ipnet::Ipv4Net>().is_err()
@@ -525,6 +530,7 @@ fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value,
         }
     }
     let rules = requested_rules(state, p)?;
+    check_source_groups(state, &id, &rules)?;
     let g = group(state, &id)?;
     if g.rules.len() + rules.len() > 200 {
         return Err(ApiError::invalid(
@@ -542,6 +548,37 @@ fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value,
         remember(state, k, id, p);
     }
     Ok(json!({}))
+}
+
+/// A rule naming a group as its source: the group must exist and be in the same VPC. Codes and
+/// messages from the AuthorizeSecurityGroup API reference's error table (404
+/// `InvalidSourceGroupId.NotFound`, 400 `InvalidSourceGroupId.Mismatch`). A CIDR given too wins
+/// (same reference), so the group is not checked then. The group itself as the source is allowed
+/// (members reaching each other), though an older edition of that table lists a conflict code.
+fn check_source_groups(state: &CloudState, id: &str, rules: &[Rule]) -> Result<(), ApiError> {
+    let vpc = state
+        .security_groups
+        .get(id)
+        .map(|g| g.vpc_id.clone())
+        .unwrap_or_default();
+    for r in rules
+        .iter()
+        .filter(|r| r.source_cidr_ip.is_empty() && !r.source_group_id.is_empty())
+    {
+        let Some(source) = state.security_groups.get(&r.source_group_id) else {
+            return Err(ApiError::not_found(
+                "InvalidSourceGroupId.NotFound",
+                "The SourceGroupId provided does not exist in our records.",
+            ));
+        };
+        if source.vpc_id != vpc {
+            return Err(ApiError::invalid(
+                "InvalidSourceGroupId.Mismatch",
+                "Specified security group and source group are not in the same VPC.",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn revoke_security_group(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
@@ -625,6 +662,45 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn a_source_group_must_exist_and_share_the_vpc() {
+        let mut state = CloudState::default_fixture();
+        let create = |state: &mut CloudState, vpc: &str| {
+            let p = params(&[
+                ("RegionId", "cn-hangzhou"),
+                ("VpcId", vpc),
+                ("SecurityGroupName", "src"),
+            ]);
+            handle("CreateSecurityGroup", state, &p).unwrap().unwrap()["SecurityGroupId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let same = create(&mut state, "vpc-emu0000000000000001");
+        let other = create(&mut state, "vpc-emu0000000000000002");
+        let authorize = |state: &mut CloudState, source: &str| {
+            let p = params(&[
+                ("RegionId", "cn-hangzhou"),
+                ("SecurityGroupId", "sg-emuemrcluster00000001"),
+                ("Permissions.1.IpProtocol", "TCP"),
+                ("Permissions.1.PortRange", "8020/8020"),
+                ("Permissions.1.SourceGroupId", source),
+            ]);
+            handle("AuthorizeSecurityGroup", state, &p).unwrap()
+        };
+        let gone = authorize(&mut state, "sg-emunosuchgroup0000001").unwrap_err();
+        assert_eq!(
+            (gone.status, gone.code.as_str()),
+            (404, "InvalidSourceGroupId.NotFound")
+        );
+        let mismatch = authorize(&mut state, &other).unwrap_err();
+        assert_eq!(mismatch.code, "InvalidSourceGroupId.Mismatch");
+        authorize(&mut state, &same).expect("a group of the same VPC is a valid source");
+        let g = &state.security_groups["sg-emuemrcluster00000001"];
+        assert!(g.rules.iter().any(|r| r.source_group_id == same));
+        assert!(!g.rules.iter().any(|r| r.source_group_id == other));
     }
 
     #[test]

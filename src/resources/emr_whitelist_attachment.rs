@@ -354,6 +354,61 @@ impl EmrWhitelistAttachment {
         }
     }
 
+    /// The source group exists and is in the VPC of the cluster's group: ECS refuses a rule naming
+    /// a group it cannot find (`InvalidSourceGroupId.NotFound`) or one of another VPC
+    /// (`InvalidSourceGroupId.Mismatch`) — AuthorizeSecurityGroup API reference, error table.
+    async fn check_source(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>) {
+        let Some(source) = known(&plan.planned.source_security_group_id)
+            .and_then(|g| SecurityGroupId::parse(g).ok())
+        else {
+            return;
+        };
+        let found = match ctx.facts.security_group(ctx.client, &source).await {
+            Ok(found) => found,
+            Err(e) => {
+                let what = format!("looking up security group {source}");
+                return plan.findings.error(
+                    Problem::client(ctx.client, &what, &e).on(|s| &s.source_security_group_id),
+                );
+            }
+        };
+        let Some(found) = found else {
+            return plan.findings.error(Problem::at(
+                |s| &s.source_security_group_id,
+                "Security group not found",
+                format!(
+                    "Security group `{source}` does not exist in region {}. Use the network \
+                     link's group (`maxcompute_network_link.<name>.security_group_id`).",
+                    ctx.client.region()
+                ),
+            ));
+        };
+        // The cluster's group was read by the cluster check when it ran; otherwise read it here.
+        let cluster_sg = match known(&plan.planned.security_group_id) {
+            Some(sg) => SecurityGroupId::parse(sg).ok(),
+            None => None,
+        };
+        let Some(cluster_sg) = cluster_sg else {
+            return;
+        };
+        let Ok(Some(cluster_group)) = ctx.facts.security_group(ctx.client, &cluster_sg).await
+        else {
+            return;
+        };
+        if !cluster_group.vpc_id.is_empty() && found.vpc_id != cluster_group.vpc_id {
+            plan.findings.error(Problem::at(
+                |s| &s.source_security_group_id,
+                format!("Security group {source} is in another VPC"),
+                format!(
+                    "`{source}` is in VPC {}, the cluster's nodes (group {cluster_sg}) in {}. A \
+                     security group can only admit a group of its own VPC: use the network link \
+                     made in {}, or `cidrs` with its vSwitch CIDR.",
+                    found.vpc_id, cluster_group.vpc_id, cluster_group.vpc_id
+                ),
+            ));
+        }
+    }
+
     async fn check_cluster(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>, cluster_id: &str) {
         let (sg, cluster) = match Self::cluster_group(ctx.client, cluster_id).await {
             Ok(Some(found)) => found,
@@ -491,6 +546,9 @@ impl ManagedResource for EmrWhitelistAttachment {
         };
         if plan.prior.is_none() || plan.changes(|s| &s.ports) {
             Self::check_cluster(ctx, plan, &cluster_id).await;
+        }
+        if plan.prior.is_none() || plan.changes(|s| &s.source_security_group_id) {
+            Self::check_source(ctx, plan).await;
         }
     }
 
