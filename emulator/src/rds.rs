@@ -1,4 +1,10 @@
 //! RDS 2014-08-15: whitelist groups, with the instance busy for a while after each change.
+//!
+//! Error codes are the ModifySecurityIps API reference's error table unless noted: malformed list
+//! `SecurityIPList.Format`, repeated entry `InvalidSecurityIPList.Duplicate`, too many groups
+//! `InvalidSecurityIPListGroup.QuotaExceeded`, bad network type `InvalidWhitelistNetType.Malformed`
+//! (all 400). Where that table has no code for a documented condition, the nearest documented one
+//! is used and said so beside it.
 
 use serde_json::{json, Value};
 
@@ -96,18 +102,32 @@ fn valid_entry(e: &str) -> bool {
 fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiError> {
     let id = p.require("DBInstanceId")?.to_string();
     let ips_param = p.require("SecurityIps")?;
-    if ips_param.contains(", ") || ips_param.contains(" ,") {
+    let malformed = || {
+        ApiError::invalid(
+            "SecurityIPList.Format",
+            "Specified SecurityIPList is not valid.",
+        )
+    };
+    let ips: Vec<String> = ips_param.split(',').map(String::from).collect();
+    // An entry with spaces, or no valid address or block, is malformed.
+    if ips.iter().any(|e| !valid_entry(e)) {
+        return Err(malformed());
+    }
+    // "Each IP address in the IP address whitelist must be unique" (SecurityIps).
+    if ips.iter().enumerate().any(|(i, e)| ips[..i].contains(e)) {
         return Err(ApiError::invalid(
-            "InvalidSecurityIps.Format",
-            "SecurityIps must be comma-separated without spaces.",
+            "InvalidSecurityIPList.Duplicate",
+            "Specified security IP list is not valid: Duplicate IP address in the list.",
         ));
     }
-    let ips: Vec<String> = ips_param.split(',').map(String::from).collect();
-    if let Some(bad) = ips.iter().find(|e| !valid_entry(e)) {
-        return Err(ApiError::invalid(
-            "InvalidSecurityIps.Format",
-            format!("\"{bad}\" is not a valid IP address or CIDR block."),
-        ));
+    // Classic, VPC or MIX (WhitelistNetworkType; default MIX).
+    if let Some(t) = p.get("WhitelistNetworkType") {
+        if !matches!(t, "Classic" | "VPC" | "MIX") {
+            return Err(ApiError::invalid(
+                "InvalidWhitelistNetType.Malformed",
+                "Specified WhitelistNetType is not valid.",
+            ));
+        }
     }
     let group = p
         .get("DBInstanceIPArrayName")
@@ -115,9 +135,11 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         .to_string();
     let mode = p.get("ModifyMode").unwrap_or("Cover").to_string();
     if !matches!(mode.as_str(), "Cover" | "Append" | "Delete") {
+        // The table has no code for ModifyMode; `InvalidParameter` is its code for an invalid
+        // parameter.
         return Err(ApiError::invalid(
-            "InvalidModifyMode",
-            "ModifyMode must be Cover, Append or Delete.",
+            "InvalidParameter",
+            "The specified parameter \"ModifyMode\" is not valid.",
         ));
     }
     let busy_ms = state.settings.rds_busy_ms;
@@ -139,8 +161,8 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         None => {
             if inst.groups.len() >= MAX_GROUPS {
                 return Err(ApiError::invalid(
-                    "QuotaExceeded.WhitelistGroups",
-                    "An instance has at most 200 whitelist groups.",
+                    "InvalidSecurityIPListGroup.QuotaExceeded",
+                    "Specified security IP list group is not valid: Exceeding the allowed amount of group.",
                 ));
             }
             inst.groups.push(RdsGroup {
@@ -166,11 +188,10 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         }
         _ => {
             let v: Vec<String> = current.into_iter().filter(|e| !ips.contains(e)).collect();
+            // "You must retain at least one IP address or CIDR block" (ModifyMode=Delete); the
+            // table has no code for it: its code for an invalid list stands in.
             if v.is_empty() {
-                return Err(ApiError::invalid(
-                    "InvalidSecurityIps.Empty",
-                    "At least one IP address must remain in the group.",
-                ));
+                return Err(malformed());
             }
             v
         }
@@ -183,9 +204,11 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         .map(|(_, g)| g.ips.len())
         .sum();
     if others + new.len() > MAX_ENTRIES {
+        // 1,000 entries per instance (SecurityIps). ModifySecurityIps' table has no code for it;
+        // this is RDS's code for the same limit in CreateDdrInstance's table.
         return Err(ApiError::invalid(
-            "QuotaExceeded.SecurityIps",
-            "An instance has at most 1000 whitelist entries.",
+            "InvalidSecurityIPList.QuotaExceeded",
+            "Specified security IP list is not valid: Exceeding the allowed amount of IP address in the list.",
         ));
     }
     inst.groups[idx].ips = new;
@@ -196,4 +219,53 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
     inst.busy_until_ms = now_ms + busy_ms;
     // A string in the model (ModifySecurityIpsResponseBody.TaskId).
     Ok(json!({ "TaskId": "0" }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modify_with(extra: &[(&str, &str)]) -> Result<Value, ApiError> {
+        let mut state = CloudState::default_fixture();
+        let mut pairs = vec![
+            ("DBInstanceId", "rm-emu0000000000000001"),
+            ("DBInstanceIPArrayName", "maxcompute"),
+        ];
+        pairs.extend_from_slice(extra);
+        let p = Params(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        modify(&mut state, &p, 0)
+    }
+
+    #[test]
+    fn malformed_input_gets_the_documented_codes() {
+        let code = |extra: &[(&str, &str)]| modify_with(extra).unwrap_err().code;
+        assert_eq!(
+            code(&[("SecurityIps", "10.0.0.0/8, 10.1.0.0/16")]),
+            "SecurityIPList.Format"
+        );
+        assert_eq!(
+            code(&[("SecurityIps", "10.0.0.0/33")]),
+            "SecurityIPList.Format"
+        );
+        assert_eq!(
+            code(&[("SecurityIps", "10.0.0.0/8,10.0.0.0/8")]),
+            "InvalidSecurityIPList.Duplicate"
+        );
+        assert_eq!(
+            code(&[
+                ("SecurityIps", "10.0.0.0/8"),
+                ("WhitelistNetworkType", "vpc")
+            ]),
+            "InvalidWhitelistNetType.Malformed"
+        );
+        for t in ["Classic", "VPC", "MIX"] {
+            modify_with(&[("SecurityIps", "10.0.0.0/8"), ("WhitelistNetworkType", t)])
+                .unwrap_or_else(|e| panic!("{t}: {}", e.code));
+        }
+    }
 }
