@@ -38,7 +38,7 @@ ACTIONS = {
         "DescribeRegions", "CreateSecurityGroup", "DescribeSecurityGroups",
         "DescribeSecurityGroupAttribute", "AuthorizeSecurityGroup", "RevokeSecurityGroup",
         "ModifySecurityGroupAttribute", "DeleteSecurityGroup", "DescribeNetworkInterfaces",
-        "DescribePrefixListAttributes",
+        "DescribePrefixListAttributes", "DescribePortRangeListEntries",
     ],
     "alibabacloud_vpc20160428": ["DescribeVpcs", "DescribeVSwitches"],
     "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute", "DescribeDBInstanceNetInfo"],

@@ -286,3 +286,44 @@ fn a_rule_naming_a_prefix_list_is_evaluated_with_the_lists_blocks() {
         "{rs:#?}"
     );
 }
+
+#[test]
+fn a_rule_over_a_port_list_is_evaluated_with_the_lists_ranges() {
+    // A console rule may name a port list instead of one range. Read as its own `PortRange` it
+    // would stand for no port (or every port); the verdicts must follow the list's ranges.
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["port_range_lists"]["prl-emudatabases0001"] = json!({
+            "port_range_list_id": "prl-emudatabases0001",
+            "entries": ["3306/3306", "5432/5432"]
+        });
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emuprl", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "-1/-1", "port_range_list_id": "prl-emudatabases0001",
+            "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }),
+    );
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], false, "{rds}");
+    let reason = rds["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("sgr-emuprl (drop, priority 1") && reason.contains("3306"),
+        "{reason}"
+    );
+    // Ports outside the list stay open: the rule is not taken for one over every port.
+    for port in [9083, 8020, 50010] {
+        assert_eq!(
+            find(&rs, &format!("emr:{EMR}"), Some(port))["reachable"],
+            true,
+            "{port}: {rs:#?}"
+        );
+    }
+    // HBase (2181, not listed) is decided by its whitelist, not by the port-list rule.
+    let hbase = find(&rs, &format!("hbase:{HBASE}"), None)["reason"].to_string();
+    assert!(!hbase.contains("sgr-emuprl"), "{hbase}");
+}

@@ -18,6 +18,7 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
         "ModifySecurityGroupAttribute" => modify_security_group_attribute(state, p),
         "DeleteSecurityGroup" => delete_security_group(state, p),
         "DescribePrefixListAttributes" => describe_prefix_list(state, p),
+        "DescribePortRangeListEntries" => describe_port_range_list(state, p),
         _ => return None,
     })
 }
@@ -331,6 +332,26 @@ fn describe_prefix_list(state: &CloudState, p: &Params) -> Result<Value, ApiErro
     }))
 }
 
+/// `DescribePortRangeListEntries` (shape: alibabacloud_ecs20140526, a plain `Entries[]` of
+/// `PortRange` / `Description`); an unknown list is 400 `InvalidPortRangeListId.NotFound` (API
+/// reference, error table).
+fn describe_port_range_list(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    check_region(state, p)?;
+    let id = p.require("PortRangeListId")?;
+    let list = state.port_range_lists.get(id).ok_or_else(|| {
+        ApiError::invalid(
+            "InvalidPortRangeListId.NotFound",
+            "The specified port range list was not found.",
+        )
+    })?;
+    let entries: Vec<Value> = list
+        .entries
+        .iter()
+        .map(|r| json!({ "PortRange": r, "Description": "" }))
+        .collect();
+    Ok(json!({ "Entries": entries }))
+}
+
 fn rule_json(r: &Rule) -> Value {
     json!({
         "SecurityGroupRuleId": r.security_group_rule_id,
@@ -342,6 +363,7 @@ fn rule_json(r: &Rule) -> Value {
         "DestCidrIp": r.dest_cidr_ip,
         "SourcePrefixListId": r.source_prefix_list_id,
         "DestPrefixListId": r.dest_prefix_list_id,
+        "PortRangeListId": r.port_range_list_id,
         "Policy": r.policy,
         "Priority": r.priority.to_string(),
         "NicType": r.nic_type,
@@ -490,6 +512,7 @@ fn parse_rule(
         dest_cidr_ip: String::new(),
         source_prefix_list_id: String::new(),
         dest_prefix_list_id: String::new(),
+        port_range_list_id: String::new(),
         policy: policy.into(),
         priority,
         nic_type: "intranet".into(),

@@ -45,6 +45,9 @@ pub struct CloudState {
     /// ECS prefix lists (`DescribePrefixListAttributes`), by ID.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prefix_lists: BTreeMap<String, PrefixList>,
+    /// ECS port lists (`DescribePortRangeListEntries`), by ID.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub port_range_lists: BTreeMap<String, PortRangeList>,
     /// ENIs MaxCompute placed in the customer's vSwitches, by ID.
     #[serde(default)]
     pub enis: BTreeMap<String, Eni>,
@@ -380,6 +383,13 @@ pub struct PrefixList {
     pub cidrs: Vec<String>,
 }
 
+/// An ECS port list: named port ranges (`80/80`, `8000/8080`) rules can use instead of one range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PortRangeList {
+    pub port_range_list_id: String,
+    pub entries: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessKey {
     pub access_key_id: String,
@@ -459,6 +469,9 @@ pub struct Rule {
     pub source_prefix_list_id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dest_prefix_list_id: String,
+    /// A port list instead of one range (console-made rules; the provider writes none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub port_range_list_id: String,
     /// `Accept` or `Drop`.
     pub policy: String,
     pub priority: u8,

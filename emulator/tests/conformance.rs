@@ -100,6 +100,18 @@ fn every_answer_has_the_official_shape() {
         s,
         &[REGION, ("PrefixListId", "pl-emu1")],
     );
+    s.port_range_lists.insert(
+        "prl-emu1".into(),
+        maxcompute_emulator::state::PortRangeList {
+            port_range_list_id: "prl-emu1".into(),
+            entries: vec!["3306/3306".into(), "8000/8080".into()],
+        },
+    );
+    rpc(
+        "DescribePortRangeListEntries",
+        s,
+        &[REGION, ("PortRangeListId", "prl-emu1")],
+    );
     let created = rpc(
         "CreateSecurityGroup",
         s,

@@ -76,6 +76,10 @@ pub struct Permission {
     /// are read with `DescribePrefixListAttributes`.
     pub source_prefix_list_id: Option<String>,
     pub dest_prefix_list_id: Option<String>,
+    /// A port list instead of one range (`PortRangeListId`): its ranges are read with
+    /// `DescribePortRangeListEntries`. `port_range` is `None` then, so a check that reads only
+    /// `port_range` never takes such a rule for one covering every port.
+    pub port_range_list_id: Option<String>,
     pub policy: Option<Policy>,
     /// 1..=100, smaller wins.
     pub priority: Option<u8>,
@@ -104,6 +108,21 @@ struct PrefixListEntry {
     cidr: String,
 }
 
+/// `DescribePortRangeListEntries` (alibabacloud_ecs20140526: a plain `Entries[].PortRange`).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PortRangeListResponse {
+    #[serde(default)]
+    entries: Vec<PortRangeListEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PortRangeListEntry {
+    #[serde(default)]
+    port_range: String,
+}
+
 /// A `Permission` as on the wire (alibabacloud_ecs20140526,
 /// DescribeSecurityGroupAttributeResponseBodyPermissionsPermission).
 #[derive(Deserialize)]
@@ -130,6 +149,8 @@ struct RawPermission {
     #[serde(default)]
     dest_prefix_list_id: String,
     #[serde(default)]
+    port_range_list_id: String,
+    #[serde(default)]
     policy: String,
     /// A string in the SDK model (`"1"`); a number is read too.
     #[serde(default)]
@@ -145,11 +166,13 @@ impl From<RawPermission> for Permission {
             serde_json::Value::String(s) => s.trim().parse().ok(),
             _ => None,
         };
+        let port_range_list_id = Some(r.port_range_list_id).filter(|g| !g.is_empty());
         Self {
             security_group_rule_id: r.security_group_rule_id,
             direction: Direction::parse(&r.direction),
             ip_protocol: IpProtocol::parse(&r.ip_protocol),
-            port_range: PortRange::parse(&r.port_range),
+            port_range: PortRange::parse(&r.port_range).filter(|_| port_range_list_id.is_none()),
+            port_range_list_id,
             source_cidr: Cidr::parse(&r.source_cidr_ip),
             source_group_id: Some(r.source_group_id).filter(|g| !g.is_empty()),
             dest_cidr: Cidr::parse(&r.dest_cidr_ip),
@@ -629,6 +652,31 @@ impl<'a> EcsApi<'a> {
         }
     }
 
+    /// `DescribePortRangeListEntries`: the port ranges of a port list; `Ok(None)` when it does not
+    /// exist (`InvalidPortRangeListId.NotFound`, API reference).
+    pub async fn port_range_list(&self, id: &str) -> Result<Option<Vec<PortRange>>, Error> {
+        let params = Params::new().set("PortRangeListId", id);
+        match self
+            .t
+            .rpc::<PortRangeListResponse>(
+                Service::Ecs,
+                "DescribePortRangeListEntries",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(
+                r.entries
+                    .iter()
+                    .filter_map(|e| PortRange::parse(&e.port_range))
+                    .collect(),
+            )),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `AuthorizeSecurityGroup` with `Permissions.N.*`, at most 100 rules per call.
     pub async fn authorize_security_group(
         &self,
@@ -745,4 +793,46 @@ super::decode_samples! {
     "ModifySecurityGroupAttribute" => Empty,
     "DeleteSecurityGroup" => Empty,
     "DescribePrefixListAttributes" => PrefixListResponse,
+    "DescribePortRangeListEntries" => PortRangeListResponse,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reachability::rule_of;
+
+    fn permission(extra: serde_json::Value) -> Permission {
+        let mut raw = serde_json::json!({
+            "SecurityGroupRuleId": "sgr-1", "Direction": "egress", "IpProtocol": "TCP",
+            "PortRange": "-1/-1", "Policy": "Drop", "Priority": "1",
+        });
+        raw.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        serde_json::from_value::<RawPermission>(raw).unwrap().into()
+    }
+
+    #[test]
+    fn an_ipv6_rule_never_stands_for_an_ipv4_one() {
+        // `Ipv6DestCidrIp` only: no IPv4 peer, so the evaluator (IPv4 ENIs and targets) skips it
+        // rather than reading an empty `DestCidrIp` as "anywhere".
+        let p = permission(serde_json::json!({ "Ipv6DestCidrIp": "::/0" }));
+        assert_eq!(p.dest_cidr, None);
+        assert!(rule_of(&p).is_none());
+    }
+
+    #[test]
+    fn a_port_list_rule_has_no_range_of_its_own() {
+        let p = permission(serde_json::json!({
+            "DestCidrIp": "0.0.0.0/0", "PortRangeListId": "prl-1"
+        }));
+        assert_eq!(p.port_range_list_id.as_deref(), Some("prl-1"));
+        assert_eq!(p.port_range, None, "not every port");
+        assert!(
+            rule_of(&p).is_none(),
+            "evaluated only through the list's ranges"
+        );
+        let plain = permission(serde_json::json!({ "DestCidrIp": "0.0.0.0/0" }));
+        assert_eq!(plain.port_range, Some(PortRange::All));
+    }
 }

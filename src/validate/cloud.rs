@@ -286,12 +286,31 @@ pub async fn evaluator_rules(
 ) -> Result<Vec<crate::reachability::Rule>, Error> {
     use crate::reachability::{prefix_list_of, prefix_list_rules, rule_of};
     let mut out = Vec::new();
-    for p in perms {
-        if let Some(rule) = rule_of(p) {
-            out.push(rule);
-        } else if let Some(list) = prefix_list_of(p) {
-            let cidrs = client.ecs().prefix_list_cidrs(list).await?;
-            out.extend(prefix_list_rules(p, &cidrs.unwrap_or_default()));
+    for listed in perms {
+        // A rule over a port list stands for one rule per range of the list (none when the list is
+        // gone: the rule then matches nothing).
+        let expanded: Vec<crate::client::ecs::Permission> = match &listed.port_range_list_id {
+            None => vec![listed.clone()],
+            Some(list) => client
+                .ecs()
+                .port_range_list(list)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|range| crate::client::ecs::Permission {
+                    port_range: Some(range),
+                    port_range_list_id: None,
+                    ..listed.clone()
+                })
+                .collect(),
+        };
+        for p in &expanded {
+            if let Some(rule) = rule_of(p) {
+                out.push(rule);
+            } else if let Some(list) = prefix_list_of(p) {
+                let cidrs = client.ecs().prefix_list_cidrs(list).await?;
+                out.extend(prefix_list_rules(p, &cidrs.unwrap_or_default()));
+            }
         }
     }
     Ok(out)
