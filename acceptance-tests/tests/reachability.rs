@@ -327,3 +327,46 @@ fn a_rule_over_a_port_list_is_evaluated_with_the_lists_ranges() {
     let hbase = find(&rs, &format!("hbase:{HBASE}"), None)["reason"].to_string();
     assert!(!hbase.contains("sgr-emuprl"), "{hbase}");
 }
+
+#[test]
+fn warn_unreachable_puts_each_unreachable_target_in_every_plan() {
+    // For Terraform before 1.5 (no `check {}`) and modules: the verdicts as plan warnings.
+    let emulator = quick_emulator();
+    let hcl = config(&emulator, "9083, 8020, 50010").replace(
+        "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n",
+        "  emr_cluster_ids   = [maxcompute_emr_whitelist_attachment.emr.cluster_id]\n  warn_unreachable  = true\n",
+    );
+    assert!(hcl.contains("warn_unreachable"));
+    let ws = applied(&hcl);
+    // Nothing changes, so the data source is read at plan: HBase (never opened) is unreachable.
+    let plan = ws.plan();
+    let out = plan.output();
+    assert_eq!(plan.code, 0, "{out}");
+    assert!(
+        out.contains(&format!("MaxCompute jobs will not reach hbase:{HBASE}"))
+            && out.contains("no whitelist group covers"),
+        "{out}"
+    );
+    assert!(!out.contains(&format!("will not reach rds:{RDS}")), "{out}");
+    // A drop rule added behind terraform's back: the next plan says which target and which rule.
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["security_groups"][&link_sg]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "security_group_rule_id": "sgr-emuwarn", "direction": "egress",
+                "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
+                "policy": "Drop", "priority": 1
+            }));
+    });
+    let out = ws.plan().output();
+    assert!(
+        out.contains(&format!("MaxCompute jobs will not reach rds:{RDS}"))
+            && out.contains("sgr-emuwarn"),
+        "{out}"
+    );
+}

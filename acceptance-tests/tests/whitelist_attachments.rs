@@ -4,7 +4,7 @@
 use acceptance_tests::steps::{step, Story};
 use acceptance_tests::{
     contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
-    HBASE, RDS, VPC,
+    HBASE, RDS, VPC, VSWITCH_H,
 };
 use serde_json::{json, Value};
 
@@ -643,4 +643,55 @@ fn an_emr_port_a_drop_rule_keeps_closed_gets_a_warning_naming_the_rule() {
         !out.contains("port 9083 stays closed") && !out.contains("port 8020 stays closed"),
         "{out}"
     );
+}
+
+#[test]
+fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
+    // The common slip: whitelisting some other block (an office, the DataWorks vSwitch) instead
+    // of the link's vSwitch CIDR. As planned, the jobs' addresses stay out: say so, on `cidrs`.
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = json!(100));
+    let link = format!(
+        "{}\nresource \"maxcompute_security_group\" \"link\" {{\n  vpc_id        = \"{VPC}\"\n  name          = \"warn-link\"\n  ingress_cidrs = [\"192.168.1.0/24\"]\n}}\n\nresource \"maxcompute_network_link\" \"link\" {{\n  name              = \"warn_link\"\n  vpc_id            = \"{VPC}\"\n  vswitch_id        = \"{VSWITCH_H}\"\n  security_group_id = maxcompute_security_group.link.id\n}}\n",
+        provider_block(&emulator)
+    );
+    let links = Workspace::new();
+    links.write_config(&link);
+    links.apply().ok();
+    let cidr = links.resource("maxcompute_network_link.link")["vswitch_cidr"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for kind in ["rds", "hbase"] {
+        let (resource, attr, id) = match kind {
+            "rds" => ("maxcompute_rds_whitelist_attachment", "instance_id", RDS),
+            _ => ("maxcompute_hbase_whitelist_attachment", "cluster_id", HBASE),
+        };
+        let ws = Workspace::new();
+        let with = |cidrs: &str| {
+            format!(
+                "{}\nresource \"{resource}\" \"x\" {{\n  {attr} = \"{id}\"\n  cidrs = [{cidrs}]\n}}\n",
+                provider_block(&emulator)
+            )
+        };
+        ws.write_config(&with("\"10.99.0.0/16\""));
+        let plan = ws.plan();
+        let out = plan.output();
+        assert_eq!(plan.code, 2, "{out}");
+        assert!(
+            contains_text(&out, "No network link is admitted")
+                && contains_text(&out, "network link warn_link")
+                && contains_text(&out, &cidr),
+            "{kind}: {out}"
+        );
+        assert!(diagnostic_on(&out, "cidrs"), "{kind}: {out}");
+        // Whitelisting the link's vSwitch CIDR: nothing to say.
+        ws.write_config(&with(&format!("\"{cidr}\"")));
+        let out = ws.plan().output();
+        assert!(
+            !contains_text(&out, "No network link is admitted"),
+            "{kind}: {out}"
+        );
+    }
+    links.destroy().ok();
 }

@@ -92,6 +92,9 @@ data "maxcompute_reachability" "this" {
   hbase_cluster_ids = var.hbase_cluster_ids
   emr_cluster_ids   = var.emr_cluster_ids
   emr_ports         = var.emr_ports
+  # Every plan that reads the table warns about a target jobs would not reach (a rule added in
+  # the console, a whitelist entry removed), on any Terraform version.
+  warn_unreachable = true
 
   depends_on = [
     maxcompute_network_link.this,

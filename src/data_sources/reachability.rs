@@ -46,6 +46,8 @@ pub struct State {
     #[serde(default)]
     pub address_targets: Value<Vec<Value<String>>>,
     #[serde(default)]
+    pub warn_unreachable: Value<bool>,
+    #[serde(default)]
     pub source_ips: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub results: Value<Vec<Value<Verdict>>>,
@@ -222,6 +224,7 @@ impl LookupSource for ReachabilityDataSource {
             D::new("emr_ports", field!(emr_ports), Attr::number_list("The EMR ports to check (default 9083, 8020, 50010).").optional()),
             D::new("address_targets", field!(address_targets), Attr::string_list("Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the link's side (its group's egress) is evaluated: the target's own groups and whitelists are not read. A block is judged at its first and last address.").optional())
                 .rule(|s| strings(&s.address_targets).iter().filter_map(|t| AddressTarget::parse(t).err()).collect()),
+            D::new("warn_unreachable", field!(warn_unreachable), Attr::bool("Also report each unreachable target as a warning, so every plan that reads this data source shows it — for Terraform versions without `check {}` blocks (before 1.5), and for modules. Default false.").optional()),
             D::new("source_ips", field!(source_ips), Attr::string_list("The link's ENI addresses the verdicts are for.").computed()),
             D::new("results", field!(results), Attr::object_list(
                 "One verdict per target (and port): `target`, `port` (null for whitelist targets), `reachable`, and `reason` — the rule or whitelist group that decided.",
@@ -287,6 +290,23 @@ impl LookupSource for ReachabilityDataSource {
         results.extend(whitelist_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?);
         results.extend(address_verdicts(&config, &link_group, &link));
         let all = !link.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
+        if config.warn_unreachable == Value::Value(true) {
+            for v in results
+                .iter()
+                .filter(|v| v.reachable == Value::Value(false))
+            {
+                let target = v.target.as_ref_option().cloned().unwrap_or_default();
+                let port = match v.port.as_ref_option() {
+                    Some(p) => format!(" port {p}"),
+                    None => String::new(),
+                };
+                findings.warning(P::at(
+                    |s| &s.results,
+                    format!("MaxCompute jobs will not reach {target}{port}"),
+                    v.reason.as_ref_option().cloned().unwrap_or_default(),
+                ));
+            }
+        }
         let state = State {
             id: Value::Value(sg.to_string()),
             source_ips: Value::Value(

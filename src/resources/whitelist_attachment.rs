@@ -371,6 +371,73 @@ impl<T: Target> WhitelistAttachment<T> {
         }
     }
 
+    /// As planned, does the whitelist (this group's planned entries and every other group's) admit
+    /// a network link's ENIs? A job runs from those addresses: when no link in the region is
+    /// admitted whole, say which ENIs are left out and what to whitelist. Links in other VPCs are
+    /// listed too (their VPC is not known here), so this stays a warning. Nothing is said while
+    /// the entries are unknown (a link made in the same run) or no link is listed.
+    async fn warn_links_left_out(
+        ctx: &Ctx<'_>,
+        plan: &mut Planning<'_, T::State>,
+        groups: &[Group],
+        group: &str,
+    ) {
+        if !plan.planned.cidrs().is_known() {
+            return;
+        }
+        let enis = ctx.facts.link_enis(ctx.client).await;
+        let mut entries = cidr_strings(plan.planned.cidrs());
+        entries.extend(
+            groups
+                .iter()
+                .filter(|g| g.name != group)
+                .flat_map(|g| g.entries.iter().cloned()),
+        );
+        let admitted = |ip: &str| {
+            ip.parse()
+                .ok()
+                .and_then(|a| crate::reachability::whitelist_admits(&entries, a))
+                .is_some()
+        };
+        let mut links: Vec<&str> = enis.iter().map(|e| e.link.as_str()).collect();
+        links.dedup();
+        let left_out = |link: &str| -> Vec<&crate::validate::cloud::LinkEni> {
+            enis.iter()
+                .filter(|e| e.link == link && !admitted(&e.ip))
+                .collect()
+        };
+        if links.is_empty() || links.iter().any(|l| left_out(l).is_empty()) {
+            return;
+        }
+        let detail: Vec<String> = links
+            .iter()
+            .map(|l| {
+                let out = left_out(l);
+                let ips: Vec<&str> = out.iter().map(|e| e.ip.as_str()).collect();
+                let cidr = out.first().map(|e| e.vswitch_cidr.as_str()).unwrap_or("");
+                format!(
+                    "network link {l}: ENI {} (vSwitch CIDR {cidr})",
+                    ips.join(", ")
+                )
+            })
+            .collect();
+        plan.findings.warning(Problem::at(
+            Self::at(F::Cidrs),
+            format!(
+                "No network link is admitted by the whitelist of {} {}",
+                T::TARGET_KIND,
+                known(plan.planned.target()).unwrap_or_default()
+            ),
+            format!(
+                "MaxCompute jobs connect from the link's ENI addresses, and after this change no \
+                 whitelist group of the {} covers them — {}. Add the link's vSwitch CIDR \
+                 (`maxcompute_network_link.<name>.vswitch_cidr`) to `cidrs`.",
+                T::TARGET_KIND,
+                detail.join("; ")
+            ),
+        ));
+    }
+
     /// At plan: the target exists, the group is free (or ours), the target's limit holds.
     async fn check_target(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>) {
         let (target, group) = Self::target_and_group(&plan.planned);
@@ -395,6 +462,7 @@ impl<T: Target> WhitelistAttachment<T> {
             }
             _ => {}
         }
+        Self::warn_links_left_out(ctx, plan, &groups, &group).await;
         let wanted = cidr_strings(plan.planned.cidrs()).len();
         let others = Self::others_count(&groups, &group);
         if plan.planned.cidrs().is_known() && wanted + others > T::MAX_ENTRIES {
