@@ -78,6 +78,11 @@ fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value
             .unwrap()
             .push(rule);
     });
+    refreshed_results(ws)
+}
+
+/// The verdicts after a refresh-only apply (changes made behind terraform's back).
+fn refreshed_results(ws: &Workspace) -> Vec<Value> {
     ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"])
         .ok();
     results(ws)
@@ -368,5 +373,56 @@ fn warn_unreachable_puts_each_unreachable_target_in_every_plan() {
         out.contains(&format!("MaxCompute jobs will not reach rds:{RDS}"))
             && out.contains("sgr-emuwarn"),
         "{out}"
+    );
+}
+
+#[test]
+fn an_hbase_cluster_is_judged_in_its_own_vswitch_and_vpc() {
+    // DescribeInstance says where the cluster is: vSwitch vsw-…02 (192.168.2.0/24) of the link's
+    // VPC in the fixture. A rule about that block decides; one about another block does not.
+    let emulator = quick_emulator();
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let hbase = |rs: &[Value]| find(rs, &format!("hbase:{HBASE}"), None).clone();
+    let elsewhere = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emuelsewhere", "direction": "egress",
+            "ip_protocol": "TCP", "port_range": "2181/2181", "dest_cidr_ip": "192.168.3.0/24",
+            "policy": "Drop", "priority": 1
+        }),
+    );
+    let reason = hbase(&elsewhere)["reason"].to_string();
+    assert!(!reason.contains("sgr-emuelsewhere"), "{reason}");
+    let blocked = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emuhbase", "direction": "egress",
+            "ip_protocol": "TCP", "port_range": "2181/2181", "dest_cidr_ip": "192.168.2.0/25",
+            "policy": "Drop", "priority": 1
+        }),
+    );
+    let v = hbase(&blocked);
+    assert_eq!(v["reachable"], false, "{v}");
+    let reason = v["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("sgr-emuhbase") && reason.contains("to 192.168.2.1:2181"),
+        "{reason}"
+    );
+    // The cluster in another VPC: no rule can help, and the verdict says why.
+    emulator.edit_state(|s| {
+        s["hbase_clusters"][HBASE]["vpc_id"] = json!("vpc-emu0000000000000002");
+        s["hbase_clusters"][HBASE]["vswitch_id"] = json!("vsw-emu0000000000000004");
+    });
+    let rs = refreshed_results(&ws);
+    let v = hbase(&rs);
+    assert_eq!(v["reachable"], false, "{v}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is in VPC vpc-emu0000000000000002"),
+        "{v}"
     );
 }

@@ -693,5 +693,16 @@ fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
             "{kind}: {out}"
         );
     }
+    // A link of another VPC is not the one a target needs: a cluster there gets no warning.
+    emulator.edit_state(|s| {
+        s["hbase_clusters"][HBASE]["vpc_id"] = json!("vpc-emu0000000000000002");
+    });
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_hbase_whitelist_attachment\" \"x\" {{\n  cluster_id = \"{HBASE}\"\n  cidrs = [\"10.99.0.0/16\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let out = ws.plan().output();
+    assert!(!contains_text(&out, "No network link is admitted"), "{out}");
     links.destroy().ok();
 }

@@ -14,6 +14,7 @@ pub fn handle(
 ) -> Option<Result<Value, ApiError>> {
     Some(match action {
         "DescribeIpWhitelist" => describe(state, p),
+        "DescribeInstance" => instance(state, p),
         "ModifyIpWhitelist" => modify(state, p, now_ms),
         _ => return None,
     })
@@ -24,6 +25,24 @@ fn not_found(id: &str) -> ApiError {
         "Instance.NotFound",
         format!("The instance \"{id}\" does not exist."),
     )
+}
+
+/// The few attributes the provider reads (shape: alibabacloud_hbase20190101
+/// DescribeInstanceResponseBody; `VswitchId` is spelled so there).
+fn instance(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let id = p.require("ClusterId")?;
+    let c = state.hbase_clusters.get(id).ok_or_else(|| not_found(id))?;
+    Ok(json!({
+        "ClusterId": c.cluster_id,
+        "InstanceId": c.cluster_id,
+        "RegionId": state.region,
+        "ZoneId": c.zone_id,
+        "VpcId": c.vpc_id,
+        "VswitchId": c.vswitch_id,
+        "NetworkType": "VPC",
+        "Engine": "hbase",
+        "Status": "ACTIVATION",
+    }))
 }
 
 fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {

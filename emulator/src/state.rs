@@ -259,6 +259,13 @@ fn project_available() -> String {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HbaseCluster {
     pub cluster_id: String,
+    /// Where the cluster's nodes are (`DescribeInstance`): empty in older fixtures.
+    #[serde(default)]
+    pub vpc_id: String,
+    #[serde(default)]
+    pub vswitch_id: String,
+    #[serde(default)]
+    pub zone_id: String,
     #[serde(default)]
     pub groups: Vec<HbaseGroup>,
     #[serde(default)]

@@ -208,6 +208,11 @@ fn every_answer_has_the_official_shape() {
         &[REGION, ("ClusterId", "hb-emu0000000000000001")],
     );
     rpc(
+        "DescribeInstance",
+        s,
+        &[REGION, ("ClusterId", "hb-emu0000000000000001")],
+    );
+    rpc(
         "ModifyIpWhitelist",
         s,
         &[

@@ -59,6 +59,17 @@ struct Groups {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// Where a cluster is (`DescribeInstance`, alibabacloud_hbase20190101: `VpcId`, `VswitchId`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Instance {
+    #[serde(rename = "VpcId", default)]
+    pub vpc_id: String,
+    #[serde(rename = "VswitchId", default)]
+    pub vswitch_id: String,
+    #[serde(rename = "ZoneId", default)]
+    pub zone_id: String,
+}
+
 pub struct HbaseApi<'a> {
     t: &'a Transport,
 }
@@ -85,6 +96,25 @@ impl<'a> HbaseApi<'a> {
             .await
         {
             Ok(r) => Ok(Some(r.groups.group)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `DescribeInstance`: the cluster's VPC and vSwitch; `Ok(None)` when it does not exist.
+    pub async fn describe_instance(&self, cluster_id: &str) -> Result<Option<Instance>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id);
+        match self
+            .t
+            .rpc::<Instance>(
+                Service::Hbase,
+                "DescribeInstance",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(r)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
@@ -120,6 +150,7 @@ impl<'a> HbaseApi<'a> {
 super::decode_samples! {
     "DescribeIpWhitelist" => DescribeResponse,
     "ModifyIpWhitelist" => Empty,
+    "DescribeInstance" => Instance,
 }
 
 #[cfg(test)]

@@ -150,18 +150,20 @@ fn through_groups(groups: &[Group], link: &[Endpoint], to: &Endpoint, port: u16)
 fn egress_ok(
     groups: &[Group],
     link: &[Endpoint],
-    vpc_host: &Endpoint,
+    to: &[Endpoint],
     port: u16,
 ) -> Result<(), String> {
-    for from in link {
-        let (out, _) = connect(groups, from, vpc_host, IpProtocol::Tcp, port);
-        if !out.allowed() {
-            return Err(format!(
-                "blocked from {} to {}:{port}: {}",
-                from.address,
-                vpc_host.address,
-                because(&out, "link")
-            ));
+    for target in to {
+        for from in link {
+            let (out, _) = connect(groups, from, target, IpProtocol::Tcp, port);
+            if !out.allowed() {
+                return Err(format!(
+                    "blocked from {} to {}:{port}: {}",
+                    from.address,
+                    target.address,
+                    because(&out, "link")
+                ));
+            }
         }
     }
     Ok(())
@@ -482,7 +484,15 @@ async fn whitelist_verdicts(
         let vpc = config.vpc_id.as_ref_option().map(String::as_str);
         let (to, port) =
             rds_address(&infos.unwrap_or_default(), vpc).unwrap_or((vpc_host.clone(), RDS_PORT));
-        out.push(judge("RDS", &id, &groups, link_groups, link, &to, port));
+        out.push(judge(
+            "RDS",
+            &id,
+            &groups,
+            link_groups,
+            link,
+            std::slice::from_ref(&to),
+            port,
+        ));
     }
     for id in strings(&config.hbase_cluster_ids) {
         let list = ctx
@@ -496,17 +506,87 @@ async fn whitelist_verdicts(
             .into_iter()
             .map(|g| (g.group_name, g.ip_list.ip))
             .collect();
+        let to = match hbase_addresses(ctx, &id, config, vpc_host).await? {
+            Ok(to) => to,
+            Err(why) => {
+                out.push(verdict(format!("hbase:{id}"), None, false, why));
+                continue;
+            }
+        };
         out.push(judge(
             "HBase",
             &id,
             &groups,
             link_groups,
             link,
-            vpc_host,
+            &to,
             HBASE_PORT,
         ));
     }
     Ok(out)
+}
+
+/// Where an HBase cluster's nodes are: the first and last host of its vSwitch's block
+/// (`DescribeInstance` → `VswitchId`, `DescribeVSwitches`), so a rule that spares or singles out
+/// that block is seen; the VPC's first host when the cluster does not say. `Ok(Err(reason))` when
+/// the cluster is in another VPC than the link: a network link reaches its own VPC only.
+async fn hbase_addresses(
+    ctx: &Ctx<'_>,
+    id: &str,
+    config: &State,
+    vpc_host: &Endpoint,
+) -> Result<Result<Vec<Endpoint>, String>, P> {
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let Some(inst) = ctx
+        .client
+        .hbase()
+        .describe_instance(id)
+        .await
+        .map_err(|e| fail(format!("reading HBase cluster {id}"), e))?
+    else {
+        return Ok(Ok(vec![vpc_host.clone()]));
+    };
+    let link_vpc = config.vpc_id.as_ref_option().cloned().unwrap_or_default();
+    if !inst.vpc_id.is_empty() && inst.vpc_id != link_vpc {
+        return Ok(Err(format!(
+            "HBase {id}: the cluster is in VPC {}, the link in {link_vpc}; a network link reaches \
+             only its own VPC",
+            inst.vpc_id
+        )));
+    }
+    let Ok(vsw) = crate::client::ids::VSwitchId::parse(&inst.vswitch_id) else {
+        return Ok(Ok(vec![vpc_host.clone()]));
+    };
+    let found = ctx
+        .facts
+        .vswitch(ctx.client, &vsw)
+        .await
+        .map_err(|e| fail(format!("reading vSwitch {vsw} of HBase cluster {id}"), e))?;
+    let block = found.and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok());
+    Ok(Ok(match block {
+        Some(net) => {
+            // The block's usable ends (network and broadcast addresses only for /31 and /32).
+            let (first, last) = if net.prefix_len() < 31 {
+                (
+                    std::net::Ipv4Addr::from(u32::from(net.network()) + 1),
+                    std::net::Ipv4Addr::from(u32::from(net.broadcast()) - 1),
+                )
+            } else {
+                (net.network(), net.broadcast())
+            };
+            let mut to = vec![first];
+            if last != first {
+                to.push(last);
+            }
+            to.into_iter()
+                .map(|address| Endpoint {
+                    address,
+                    groups: Vec::new(),
+                })
+                .collect()
+        }
+        None => vec![vpc_host.clone()],
+    }))
 }
 
 /// The node serving `port`: a master node for the Hive Metastore and the NameNode, a core node for
@@ -556,14 +636,14 @@ fn judge(
     groups: &[(String, Vec<String>)],
     link_groups: &[Group],
     link: &[Endpoint],
-    vpc_host: &Endpoint,
+    to: &[Endpoint],
     port: u16,
 ) -> Verdict {
     let target = format!("{}:{id}", kind.to_lowercase());
     if groups.is_empty() {
         return verdict(target, None, false, format!("{kind} {id}: not found"));
     }
-    if let Err(why) = egress_ok(link_groups, link, vpc_host, port) {
+    if let Err(why) = egress_ok(link_groups, link, to, port) {
         return verdict(target, None, false, format!("{kind} {id}: {why}"));
     }
     let (ok, why) = through_whitelist(kind, id, groups, link);

@@ -43,6 +43,12 @@ impl Target for Hbase {
             }))
     }
 
+    /// `DescribeInstance` → `VpcId`.
+    async fn vpc_of(client: &Client, target: &str) -> Option<String> {
+        let inst = client.hbase().describe_instance(target).await.ok()??;
+        Some(inst.vpc_id).filter(|v| !v.is_empty())
+    }
+
     async fn write_group(
         client: &Client,
         _facts: &Facts,

@@ -44,6 +44,15 @@ impl Target for Rds {
             }))
     }
 
+    /// The VPC of its `Private` address (`DescribeDBInstanceNetInfo`).
+    async fn vpc_of(client: &Client, target: &str) -> Option<String> {
+        let infos = client.rds().net_info(target).await.ok()??;
+        infos
+            .into_iter()
+            .find(|i| i.ip_type.eq_ignore_ascii_case("Private") && !i.vpc_id.is_empty())
+            .map(|i| i.vpc_id)
+    }
+
     async fn write_group(
         client: &Client,
         facts: &Facts,

@@ -162,6 +162,8 @@ pub trait Target: Send + Sync + 'static {
 
     /// The target's groups; `Ok(None)` when the target does not exist.
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
+    /// The VPC the target serves, when it says (feeds a warning only, so best effort).
+    async fn vpc_of(client: &Client, target: &str) -> Option<String>;
     /// Sets the content of one group (creating it if needed).
     async fn write_group(
         client: &Client,
@@ -372,10 +374,10 @@ impl<T: Target> WhitelistAttachment<T> {
     }
 
     /// As planned, does the whitelist (this group's planned entries and every other group's) admit
-    /// a network link's ENIs? A job runs from those addresses: when no link in the region is
-    /// admitted whole, say which ENIs are left out and what to whitelist. Links in other VPCs are
-    /// listed too (their VPC is not known here), so this stays a warning. Nothing is said while
-    /// the entries are unknown (a link made in the same run) or no link is listed.
+    /// a network link's ENIs? A job runs from those addresses: when no link of the target's VPC
+    /// (every link, when the target does not say) is admitted whole, say which ENIs are left out
+    /// and what to whitelist. Nothing is said while the entries are unknown (a link made in the
+    /// same run) or no such link is listed.
     async fn warn_links_left_out(
         ctx: &Ctx<'_>,
         plan: &mut Planning<'_, T::State>,
@@ -385,7 +387,17 @@ impl<T: Target> WhitelistAttachment<T> {
         if !plan.planned.cidrs().is_known() {
             return;
         }
-        let enis = ctx.facts.link_enis(ctx.client).await;
+        let vpc = T::vpc_of(ctx.client, known(plan.planned.target()).unwrap_or_default()).await;
+        let enis: Vec<&crate::validate::cloud::LinkEni> = ctx
+            .facts
+            .link_enis(ctx.client)
+            .await
+            .iter()
+            .filter(|e| {
+                vpc.as_ref()
+                    .is_none_or(|v| e.vpc_id.is_empty() || &e.vpc_id == v)
+            })
+            .collect();
         let mut entries = cidr_strings(plan.planned.cidrs());
         entries.extend(
             groups
@@ -403,6 +415,7 @@ impl<T: Target> WhitelistAttachment<T> {
         links.dedup();
         let left_out = |link: &str| -> Vec<&crate::validate::cloud::LinkEni> {
             enis.iter()
+                .copied()
                 .filter(|e| e.link == link && !admitted(&e.ip))
                 .collect()
         };

@@ -55,6 +55,7 @@ pub struct LinkEni {
     pub ip: String,
     pub link: String,
     pub vswitch_cidr: String,
+    pub vpc_id: String,
 }
 
 impl Facts {
@@ -155,10 +156,12 @@ impl Facts {
                         .into_iter()
                         .flat_map(|l| {
                             let (name, cidr) = (l.name.clone(), l.vswitch_cidr.clone());
+                            let vpc = l.vpc_id.clone();
                             l.eni_ips.into_iter().map(move |ip| LinkEni {
                                 ip,
                                 link: name.clone(),
                                 vswitch_cidr: cidr.clone(),
+                                vpc_id: vpc.clone(),
                             })
                         })
                         .collect(),
