@@ -255,3 +255,58 @@ fn terraform_test_runs_the_lakehouse_modules_tests_against_the_emulator() {
     // terraform test destroys what its runs made.
     assert_eq!(emulator.state()["network_links"], json!({}));
 }
+
+#[test]
+fn the_reachability_docs_check_and_precondition_work_as_pasted() {
+    if !terraform_at_least(1, 5, "check {}") {
+        return;
+    }
+    // The Example Usage block of the data source's page, verbatim.
+    let page = std::fs::read_to_string(
+        acceptance_tests::repo_root().join("docs/data-sources/reachability.md"),
+    )
+    .unwrap();
+    let hcl = page
+        .split("## Example Usage\n\n```hcl\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("an example block")
+        .to_string();
+    assert!(hcl.contains("check \"") && hcl.contains("precondition"));
+    let emulator = quick_emulator();
+    let ws = Workspace::new();
+    ws.write_config(&format!("{}\n{hcl}", provider_block(&emulator)));
+    let run = ws.apply().ok();
+    assert!(
+        !run.output().contains("Check block assertion failed"),
+        "{}",
+        run.output()
+    );
+    ws.assert_plan_empty();
+    // The link's group drops MySQL behind terraform's back: the check warns with the rule, the
+    // precondition stops the run, the warning names the target.
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        s["security_groups"][&link_sg]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "security_group_rule_id": "sgr-emudocs", "direction": "egress",
+                "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
+                "policy": "Drop", "priority": 1
+            }));
+    });
+    let plan = ws.plan();
+    let out = plan.output();
+    assert_eq!(plan.code, 1, "{out}");
+    assert!(out.contains("Check block assertion failed"), "{out}");
+    assert!(out.contains("sgr-emudocs"), "{out}");
+    assert!(
+        out.contains("MaxCompute cannot reach every target yet."),
+        "{out}"
+    );
+    assert!(out.contains("MaxCompute jobs will not reach rds:"), "{out}");
+}
