@@ -95,6 +95,15 @@ fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
     }))
 }
 
+fn valid_group_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    (2..=32).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && b[b.len() - 1] != b'_'
+}
+
 fn valid_entry(e: &str) -> bool {
     e.parse::<ipnet::Ipv4Net>().is_ok() || e.parse::<std::net::Ipv4Addr>().is_ok()
 }
@@ -133,6 +142,15 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         .get("DBInstanceIPArrayName")
         .unwrap_or("default")
         .to_string();
+    if !valid_group_name(&group) {
+        // The rule is RDS's public whitelist docs' (2–32 characters, lower-case letters, digits
+        // and `_`, a letter first, a letter or digit last); the API reference gives neither the
+        // rule nor a code, so its code for an invalid parameter stands in.
+        return Err(ApiError::invalid(
+            "InvalidParameter",
+            "The specified parameter \"DBInstanceIPArrayName\" is not valid.",
+        ));
+    }
     let mode = p.get("ModifyMode").unwrap_or("Cover").to_string();
     if !matches!(mode.as_str(), "Cover" | "Append" | "Delete") {
         // The table has no code for ModifyMode; `InvalidParameter` is its code for an invalid
@@ -263,6 +281,16 @@ mod tests {
             ]),
             "InvalidWhitelistNetType.Malformed"
         );
+        for bad in ["A", "Maxcompute", "mc-link", "mc_", "1mc", &"a".repeat(33)] {
+            assert_eq!(
+                code(&[
+                    ("SecurityIps", "10.0.0.0/8"),
+                    ("DBInstanceIPArrayName", bad)
+                ]),
+                "InvalidParameter",
+                "{bad}"
+            );
+        }
         for t in ["Classic", "VPC", "MIX"] {
             modify_with(&[("SecurityIps", "10.0.0.0/8"), ("WhitelistNetworkType", t)])
                 .unwrap_or_else(|e| panic!("{t}: {}", e.code));

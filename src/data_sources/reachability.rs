@@ -293,21 +293,7 @@ impl LookupSource for ReachabilityDataSource {
         results.extend(address_verdicts(&config, &link_group, &link));
         let all = !link.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
         if config.warn_unreachable == Value::Value(true) {
-            for v in results
-                .iter()
-                .filter(|v| v.reachable == Value::Value(false))
-            {
-                let target = v.target.as_ref_option().cloned().unwrap_or_default();
-                let port = match v.port.as_ref_option() {
-                    Some(p) => format!(" port {p}"),
-                    None => String::new(),
-                };
-                findings.warning(P::at(
-                    |s| &s.results,
-                    format!("MaxCompute jobs will not reach {target}{port}"),
-                    v.reason.as_ref_option().cloned().unwrap_or_default(),
-                ));
-            }
+            warn_each_unreachable(&mut findings, &results);
         }
         let state = State {
             id: Value::Value(sg.to_string()),
@@ -321,6 +307,25 @@ impl LookupSource for ReachabilityDataSource {
             ..config
         };
         Ok((state, findings))
+    }
+}
+
+/// `warn_unreachable`: each unreachable verdict as a warning, with its reason.
+fn warn_each_unreachable(findings: &mut Findings<State>, results: &[Verdict]) {
+    for v in results
+        .iter()
+        .filter(|v| v.reachable == Value::Value(false))
+    {
+        let target = v.target.as_ref_option().cloned().unwrap_or_default();
+        let port = match v.port.as_ref_option() {
+            Some(p) => format!(" port {p}"),
+            None => String::new(),
+        };
+        findings.warning(P::at(
+            |s| &s.results,
+            format!("MaxCompute jobs will not reach {target}{port}"),
+            v.reason.as_ref_option().cloned().unwrap_or_default(),
+        ));
     }
 }
 
