@@ -706,3 +706,34 @@ fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
     assert!(!contains_text(&out, "No network link is admitted"), "{out}");
     links.destroy().ok();
 }
+
+#[test]
+fn a_terminated_emr_cluster_counts_as_gone() {
+    // GetCluster still answers for a terminated cluster (ClusterState TERMINATED): its attachment
+    // leaves the state at refresh, and a new one is refused at plan on `cluster_id`.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"x\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws.apply().ok();
+    emulator.edit_state(|s| s["emr_clusters"][EMR]["cluster_state"] = json!("TERMINATED"));
+    let run = ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let list = ws.terraform(&["state", "list"]).ok();
+    assert!(
+        !list.stdout.contains("emr_whitelist_attachment"),
+        "{}",
+        list.stdout
+    );
+    let before = emulator.mutating_calls();
+    let run = ws.apply();
+    run.fails_saying(&["EMR cluster not found", "was released"]);
+    assert!(
+        diagnostic_on(&run.output(), "cluster_id"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(emulator.mutating_calls(), before);
+}

@@ -116,3 +116,34 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
     c.busy_until_ms = now_ms + busy_ms;
     Ok(json!({}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn modify_without_an_ip_list_is_refused_not_taken_as_empty() {
+        let mut state = CloudState::default_fixture();
+        let p = params(&[
+            ("ClusterId", "hb-emu0000000000000001"),
+            ("GroupName", "default"),
+            ("IpVersion", "4"),
+        ]);
+        let e = modify(&mut state, &p, 0).unwrap_err();
+        assert_eq!(e.code, "MissingParameter");
+        assert_eq!(
+            state.hbase_clusters["hb-emu0000000000000001"].groups[0].ips,
+            vec!["127.0.0.1".to_string()],
+            "the group is untouched"
+        );
+    }
+}

@@ -66,3 +66,22 @@ impl Params {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_next_token_this_emulator_did_not_issue_is_refused_not_read_as_page_one() {
+        let p = |t: &str| {
+            Params(
+                [("NextToken".to_string(), t.to_string())]
+                    .into_iter()
+                    .collect(),
+            )
+        };
+        assert_eq!(p("20").next_token().unwrap(), 20);
+        assert!(p("not-a-token").next_token().is_err());
+        assert_eq!(Params(Default::default()).next_token().unwrap(), 0);
+    }
+}
