@@ -66,8 +66,8 @@ fn applied(hcl: &str) -> Workspace {
     ws
 }
 
-/// Adds `rule` to the link's group behind terraform's back; the verdicts after a refresh.
-fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value> {
+/// Adds `rule` to the link's group behind terraform's back.
+fn add_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) {
     let link_sg = ws.resource("maxcompute_security_group.link")["id"]
         .as_str()
         .unwrap()
@@ -78,6 +78,11 @@ fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value
             .unwrap()
             .push(rule);
     });
+}
+
+/// Adds `rule` to the link's group behind terraform's back; the verdicts after a refresh.
+fn with_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) -> Vec<Value> {
+    add_link_rule(emulator, ws, rule);
     refreshed_results(ws)
 }
 
@@ -354,20 +359,15 @@ fn warn_unreachable_puts_each_unreachable_target_in_every_plan() {
     );
     assert!(!out.contains(&format!("will not reach rds:{RDS}")), "{out}");
     // A drop rule added behind terraform's back: the next plan says which target and which rule.
-    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    emulator.edit_state(|s| {
-        s["security_groups"][&link_sg]["rules"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!({
-                "security_group_rule_id": "sgr-emuwarn", "direction": "egress",
-                "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
-                "policy": "Drop", "priority": 1
-            }));
-    });
+    add_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emuwarn", "direction": "egress",
+            "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
+            "policy": "Drop", "priority": 1
+        }),
+    );
     let out = ws.plan().output();
     assert!(
         out.contains(&format!("MaxCompute jobs will not reach rds:{RDS}"))

@@ -678,20 +678,11 @@ fn delete_security_group(state: &mut CloudState, p: &Params) -> Result<Value, Ap
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn a_source_group_must_exist_and_share_the_vpc() {
         let mut state = CloudState::default_fixture();
         let create = |state: &mut CloudState, vpc: &str| {
-            let p = params(&[
+            let p = Params::of(&[
                 ("RegionId", "cn-hangzhou"),
                 ("VpcId", vpc),
                 ("SecurityGroupName", "src"),
@@ -704,7 +695,7 @@ mod tests {
         let same = create(&mut state, "vpc-emu0000000000000001");
         let other = create(&mut state, "vpc-emu0000000000000002");
         let authorize = |state: &mut CloudState, source: &str| {
-            let p = params(&[
+            let p = Params::of(&[
                 ("RegionId", "cn-hangzhou"),
                 ("SecurityGroupId", "sg-emuemrcluster00000001"),
                 ("Permissions.1.IpProtocol", "TCP"),
@@ -730,7 +721,7 @@ mod tests {
     fn client_token_makes_create_and_authorize_idempotent() {
         let mut state = CloudState::default_fixture();
         let create = |state: &mut CloudState, token: &str| {
-            let p = params(&[
+            let p = Params::of(&[
                 ("RegionId", "cn-hangzhou"),
                 ("VpcId", "vpc-emu0000000000000001"),
                 ("SecurityGroupName", "mc"),
@@ -747,7 +738,7 @@ mod tests {
         assert_eq!(a, b, "a retry with the same token returns the same group");
         assert_ne!(a, c);
         let authorize = |state: &mut CloudState, cidr: &str| {
-            let p = params(&[
+            let p = Params::of(&[
                 ("RegionId", "cn-hangzhou"),
                 ("SecurityGroupId", &a),
                 ("ClientToken", "rules-1"),

@@ -121,19 +121,10 @@ fn modify(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn modify_without_an_ip_list_is_refused_not_taken_as_empty() {
         let mut state = CloudState::default_fixture();
-        let p = params(&[
+        let p = Params::of(&[
             ("ClusterId", "hb-emu0000000000000001"),
             ("GroupName", "default"),
             ("IpVersion", "4"),

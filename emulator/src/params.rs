@@ -8,6 +8,16 @@ use crate::error::ApiError;
 pub struct Params(pub BTreeMap<String, String>);
 
 impl Params {
+    /// Parameters from `(name, value)` pairs, as a test sends them.
+    pub fn of(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .get(name)
@@ -73,15 +83,9 @@ mod tests {
 
     #[test]
     fn a_next_token_this_emulator_did_not_issue_is_refused_not_read_as_page_one() {
-        let p = |t: &str| {
-            Params(
-                [("NextToken".to_string(), t.to_string())]
-                    .into_iter()
-                    .collect(),
-            )
-        };
+        let p = |t: &str| Params::of(&[("NextToken", t)]);
         assert_eq!(p("20").next_token().unwrap(), 20);
         assert!(p("not-a-token").next_token().is_err());
-        assert_eq!(Params(Default::default()).next_token().unwrap(), 0);
+        assert_eq!(Params::of(&[]).next_token().unwrap(), 0);
     }
 }

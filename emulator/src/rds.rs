@@ -250,12 +250,7 @@ mod tests {
             ("DBInstanceIPArrayName", "maxcompute"),
         ];
         pairs.extend_from_slice(extra);
-        let p = Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        );
+        let p = Params::of(&pairs);
         modify(&mut state, &p, 0)
     }
 

@@ -54,15 +54,6 @@ fn conforms(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn params(pairs: &[(&str, &str)]) -> Params {
-    Params(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
-}
-
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
 #[test]
@@ -73,7 +64,7 @@ fn every_answer_has_the_official_shape() {
     let clock = std::cell::Cell::new(0u64);
     let mut answers: Vec<(&str, Value)> = Vec::new();
     let mut rpc = |action: &'static str, s: &mut CloudState, pairs: &[(&str, &str)]| -> Value {
-        let p = params(pairs);
+        let p = Params::of(pairs);
         let r = ecs::handle(action, s, &p)
             .or_else(|| vpc::handle(action, s, &p))
             .or_else(|| rds::handle(action, s, &p, 0))
