@@ -195,6 +195,17 @@ impl Emulator {
         self.put_state(&s);
     }
 
+    /// Adds `rule` (the emulator's rule fields) to security group `group_id`, behind terraform's
+    /// back.
+    pub fn add_rule(&self, group_id: &str, rule: Value) {
+        self.edit_state(|s| {
+            s["security_groups"][group_id]["rules"]
+                .as_array_mut()
+                .expect("a security group of the emulator")
+                .push(rule);
+        });
+    }
+
     /// `{"calls": {action: n}, "total": n, "mutating": n}`
     /// The entries of whitelist group `name` of a target (`kind`: `rds_instances` or
     /// `hbase_clusters`), or `None` when the target has no such group.

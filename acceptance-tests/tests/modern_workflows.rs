@@ -289,16 +289,14 @@ fn the_reachability_docs_check_and_precondition_work_as_pasted() {
         .as_str()
         .unwrap()
         .to_string();
-    emulator.edit_state(|s| {
-        s["security_groups"][&link_sg]["rules"]
-            .as_array_mut()
-            .unwrap()
-            .push(serde_json::json!({
-                "security_group_rule_id": "sgr-emudocs", "direction": "egress",
-                "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
-                "policy": "Drop", "priority": 1
-            }));
-    });
+    emulator.add_rule(
+        &link_sg,
+        json!({
+            "security_group_rule_id": "sgr-emudocs", "direction": "egress",
+            "ip_protocol": "TCP", "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0",
+            "policy": "Drop", "priority": 1
+        }),
+    );
     let plan = ws.plan();
     let out = plan.output();
     assert_eq!(plan.code, 1, "{out}");

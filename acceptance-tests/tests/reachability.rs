@@ -72,12 +72,7 @@ fn add_link_rule(emulator: &Emulator, ws: &Workspace, rule: Value) {
         .as_str()
         .unwrap()
         .to_string();
-    emulator.edit_state(|s| {
-        s["security_groups"][&link_sg]["rules"]
-            .as_array_mut()
-            .unwrap()
-            .push(rule);
-    });
+    emulator.add_rule(&link_sg, rule);
 }
 
 /// Adds `rule` to the link's group behind terraform's back; the verdicts after a refresh.
