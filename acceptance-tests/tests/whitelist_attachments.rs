@@ -708,7 +708,7 @@ fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
 }
 
 #[test]
-fn a_terminated_emr_cluster_counts_as_gone() {
+fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
     // GetCluster still answers for a terminated cluster (ClusterState TERMINATED): its attachment
     // leaves the state at refresh, and a new one is refused at plan on `cluster_id`.
     let emulator = Emulator::start();
@@ -736,4 +736,17 @@ fn a_terminated_emr_cluster_counts_as_gone() {
         run.output()
     );
     assert_eq!(emulator.mutating_calls(), before);
+    // A cluster EMR never had: the answer is `InvalidParameter` "… ClusterId is not valid", read
+    // as not found too (no dedicated not-found code exists).
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"x\" {{\n  cluster_id = \"c-emunosuchcluster000001\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.apply();
+    run.fails_saying(&["EMR cluster not found"]);
+    assert!(
+        diagnostic_on(&run.output(), "cluster_id"),
+        "{}",
+        run.output()
+    );
 }
