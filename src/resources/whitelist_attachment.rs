@@ -387,11 +387,12 @@ impl<T: Target> WhitelistAttachment<T> {
         if !plan.planned.cidrs().is_known() {
             return;
         }
+        let all = ctx.facts.link_enis(ctx.client).await;
+        if all.is_empty() {
+            return;
+        }
         let vpc = T::vpc_of(ctx.client, known(plan.planned.target()).unwrap_or_default()).await;
-        let enis: Vec<&crate::validate::cloud::LinkEni> = ctx
-            .facts
-            .link_enis(ctx.client)
-            .await
+        let enis: Vec<&crate::validate::cloud::LinkEni> = all
             .iter()
             .filter(|e| {
                 vpc.as_ref()
