@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::CloudState;
+use crate::state::{CloudState, EmrCluster};
 
 pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result<Value, ApiError>> {
     Some(match action {
@@ -16,16 +16,24 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
     })
 }
 
-/// One page with every node (shape: ListNodesResponseBody; no fixture has more than a page).
-fn list_nodes(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+/// The cluster a request names (`RegionId` and `ClusterId` required). An unknown one: the real
+/// code is not confirmed; the message is what the official provider matches a bad cluster ID by
+/// (data_source_alicloud_emrv2_cluster_instances.go), under the gateway's documented
+/// InvalidParameter (reference cloud-api-2.md §3, cloud-api.md §8.2).
+fn cluster<'a>(state: &'a CloudState, p: &Params) -> Result<&'a EmrCluster, ApiError> {
     p.require("RegionId")?;
     let id = p.require("ClusterId")?;
-    let c = state.emr_clusters.get(id).ok_or_else(|| {
+    state.emr_clusters.get(id).ok_or_else(|| {
         ApiError::invalid(
             "InvalidParameter",
             format!("The specified parameter ClusterId is not valid: {id}"),
         )
-    })?;
+    })
+}
+
+/// One page with every node (shape: ListNodesResponseBody; no fixture has more than a page).
+fn list_nodes(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    let c = cluster(state, p)?;
     let nodes: Vec<Value> = c
         .nodes
         .iter()
@@ -41,17 +49,7 @@ fn list_nodes(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
 }
 
 fn get_cluster(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
-    p.require("RegionId")?;
-    let id = p.require("ClusterId")?;
-    let c = state.emr_clusters.get(id).ok_or_else(|| {
-        // The real code is not confirmed; the message is what the official provider matches a bad
-        // cluster ID by (data_source_alicloud_emrv2_cluster_instances.go), under the gateway's
-        // documented InvalidParameter (reference cloud-api-2.md §3, cloud-api.md §8.2).
-        ApiError::invalid(
-            "InvalidParameter",
-            format!("The specified parameter ClusterId is not valid: {id}"),
-        )
-    })?;
+    let c = cluster(state, p)?;
     Ok(json!({
         "Cluster": {
             "ClusterId": c.cluster_id,
