@@ -73,6 +73,13 @@ pub struct NetInfo {
     pub vpc_id: String,
 }
 
+impl NetInfo {
+    /// Whether this is the instance's VPC address (`IPType` `Private`).
+    pub fn is_vpc_address(&self) -> bool {
+        self.ip_type.eq_ignore_ascii_case("Private")
+    }
+}
+
 #[derive(Deserialize)]
 struct NetInfoResponse {
     #[serde(default, rename = "DBInstanceNetInfos")]

@@ -620,7 +620,7 @@ fn rds_address(
 ) -> Option<(Endpoint, u16)> {
     infos
         .iter()
-        .filter(|i| i.ip_type.eq_ignore_ascii_case("Private"))
+        .filter(|i| i.is_vpc_address())
         .filter(|i| i.vpc_id.is_empty() || Some(i.vpc_id.as_str()) == vpc)
         .find_map(|i| {
             let address = i.ip_address.parse().ok()?;

@@ -49,7 +49,7 @@ impl Target for Rds {
         let infos = client.rds().net_info(target).await.ok()??;
         infos
             .into_iter()
-            .find(|i| i.ip_type.eq_ignore_ascii_case("Private") && !i.vpc_id.is_empty())
+            .find(|i| i.is_vpc_address() && !i.vpc_id.is_empty())
             .map(|i| i.vpc_id)
     }
 
