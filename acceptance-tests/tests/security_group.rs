@@ -384,6 +384,65 @@ fn importing_an_advanced_group_is_refused() {
 }
 
 #[test]
+fn importing_what_does_not_exist_says_so_and_records_nothing() {
+    // The same "not found" answer for every kind imported by ID or name.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        &format!(
+            r#"resource "maxcompute_security_group" "g" {{
+  vpc_id        = "{VPC}"
+  name          = "imported"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "l" {{
+  name              = "no_such_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = "sg-emunosuchgroup0000001"
+}}
+
+resource "maxcompute_privatelink_endpoint" "e" {{
+  name               = "imported"
+  vpc_id             = "{VPC}"
+  vswitch_ids        = ["vsw-emu0000000000000001"]
+  security_group_ids = ["sg-emunosuchgroup0000001"]
+}}
+"#
+        ),
+    ));
+    for (address, id, says) in [
+        (
+            "maxcompute_security_group.g",
+            "sg-emunosuchgroup0000001",
+            "Security group sg-emunosuchgroup0000001 not found",
+        ),
+        (
+            "maxcompute_network_link.l",
+            "no_such_link",
+            "Network link no_such_link not found",
+        ),
+        (
+            "maxcompute_privatelink_endpoint.e",
+            "ep-emunosuchendpoint001",
+            "PrivateLink endpoint ep-emunosuchendpoint001 not found",
+        ),
+    ] {
+        let run = ws.terraform(&["import", address, id]);
+        assert_eq!(run.code, 1, "{}", run.output());
+        assert!(run.output().contains(says), "{address}: {}", run.output());
+        assert!(
+            run.output().contains("region cn-hangzhou"),
+            "{address}: {}",
+            run.output()
+        );
+    }
+    assert!(ws.state_is_empty());
+}
+
+#[test]
 fn data_source_exposes_an_advanced_group_type() {
     let emulator = Emulator::start();
     let ws = Workspace::new();
