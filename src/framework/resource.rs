@@ -85,6 +85,27 @@ impl<S> Problem<S> {
         self.at = At::Field(get);
         self
     }
+
+    /// What a read that must find its object (an import) came to: the object; "<What> not found"
+    /// with `absent` as the detail; or the failed call, "reading <what>".
+    pub fn found<T>(
+        client: &Client,
+        read: Result<Option<T>, Error>,
+        what: &str,
+        absent: impl Into<String>,
+    ) -> Result<T, Self> {
+        match read {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => {
+                let mut title = what.to_string();
+                if let Some(first) = title.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                Err(Self::new(format!("{title} not found"), absent))
+            }
+            Err(e) => Err(Self::client(client, &format!("reading {what}"), &e)),
+        }
+    }
 }
 
 /// A create or update that did not finish. `state` is what exists now: recorded (a create's is

@@ -588,31 +588,24 @@ impl ManagedResource for NetworkLinkResource {
         if let Err(e) = validate::network_link::link_name(id) {
             return Err(P::new("Invalid import ID", format!("{e}. Import a network link by its name: `terraform import maxcompute_network_link.NAME <link name>`.")));
         }
-        match ctx.client.maxcompute().get_network_link(id).await {
-            Ok(Some(link)) => {
-                let mut s = State {
-                    description: Value::Unknown,
-                    ..Default::default()
-                };
-                s.fill(&link);
-                if s.description.is_unknown() {
-                    s.description = Value::Null;
-                }
-                Ok(s)
-            }
-            Ok(None) => Err(P::new(
-                format!("Network link {id} not found"),
-                format!(
-                    "No network link of that name in region {}.",
-                    ctx.client.region()
-                ),
-            )),
-            Err(e) => Err(Problem::client(
-                ctx.client,
-                &format!("reading network link {id}"),
-                &e,
-            )),
+        let link = P::found(
+            ctx.client,
+            ctx.client.maxcompute().get_network_link(id).await,
+            &format!("network link {id}"),
+            format!(
+                "No network link of that name in region {}.",
+                ctx.client.region()
+            ),
+        )?;
+        let mut s = State {
+            description: Value::Unknown,
+            ..Default::default()
+        };
+        s.fill(&link);
+        if s.description.is_unknown() {
+            s.description = Value::Null;
         }
+        Ok(s)
     }
 }
 

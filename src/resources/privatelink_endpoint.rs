@@ -533,21 +533,15 @@ impl ManagedResource for PrivateLinkEndpointResource {
             description: Value::Unknown,
             ..Default::default()
         };
-        match read(ctx.client, id, seed).await {
-            Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(P::new(
-                format!("PrivateLink endpoint {id} not found"),
-                format!(
-                    "No endpoint with this ID in region {}.",
-                    ctx.client.region()
-                ),
-            )),
-            Err(e) => Err(Problem::client(
-                ctx.client,
-                &format!("reading PrivateLink endpoint {id}"),
-                &e,
-            )),
-        }
+        P::found(
+            ctx.client,
+            read(ctx.client, id, seed).await,
+            &format!("PrivateLink endpoint {id}"),
+            format!(
+                "No endpoint with this ID in region {}.",
+                ctx.client.region()
+            ),
+        )
     }
 }
 

@@ -479,20 +479,14 @@ impl ManagedResource for SecurityGroupResource {
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
         let client = ctx.client;
         let id = SecurityGroupId::parse(id).map_err(|e| Problem::new("Invalid import ID", format!("{e}. Import with the security group ID: `terraform import maxcompute_security_group.NAME sg-…`.")))?;
-        let read_failed =
-            |e: &Error| Problem::client(client, &format!("reading security group {id}"), e);
-        let not_found = || {
-            Problem::new(
-                format!("Security group {id} not found"),
-                format!("No such group in region {}.", client.region()),
-            )
-        };
-        let group = client
-            .ecs()
-            .find_security_group(&id)
-            .await
-            .map_err(|e| read_failed(&e))?
-            .ok_or_else(not_found)?;
+        let what = format!("security group {id}");
+        let absent = format!("No such group in region {}.", client.region());
+        let group = Problem::found(
+            client,
+            client.ecs().find_security_group(&id).await,
+            &what,
+            absent.clone(),
+        )?;
         if group.group_type != SecurityGroupType::Normal {
             return Err(Problem::new(
                 format!("Security group {id} is an advanced (enterprise) group"),
@@ -511,10 +505,7 @@ impl ManagedResource for SecurityGroupResource {
             },
             ..Default::default()
         };
-        refresh(client, state, &id)
-            .await
-            .map_err(|e| read_failed(&e))?
-            .ok_or_else(not_found)
+        Problem::found(client, refresh(client, state, &id).await, &what, absent)
     }
 }
 /// Rule IDs of the step-2 rules for `cidr`.
