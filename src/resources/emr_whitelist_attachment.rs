@@ -383,7 +383,9 @@ impl EmrWhitelistAttachment {
                 ),
             ));
         };
-        // The cluster's group was read by the cluster check when it ran; otherwise read it here.
+        // The cluster's group (planned by the cluster check, or kept from the prior state): its VPC
+        // from the run's shared facts. The cluster check's DescribeSecurityGroupAttribute carries
+        // the VPC too; it is not handed over (one extra cached read per plan).
         let cluster_sg = match known(&plan.planned.security_group_id) {
             Some(sg) => SecurityGroupId::parse(sg).ok(),
             None => None,
