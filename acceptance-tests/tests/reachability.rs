@@ -421,3 +421,54 @@ fn an_hbase_cluster_is_judged_in_its_own_vswitch_and_vpc() {
         "{v}"
     );
 }
+
+#[test]
+fn a_list_named_by_several_rules_is_read_once_per_evaluation() {
+    // Two rules over one port list and two over one prefix list: one read of each per evaluation
+    // of the link's group, not one per rule.
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["port_range_lists"]["prl-emushared00000001"] = json!({
+            "port_range_list_id": "prl-emushared00000001", "entries": ["3306/3306", "5432/5432"]
+        });
+        s["prefix_lists"]["pl-emushared000000001"] = json!({
+            "prefix_list_id": "pl-emushared000000001", "prefix_list_name": "shared",
+            "cidrs": ["10.1.0.0/16", "10.2.0.0/16"]
+        });
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    for (id, peer) in [
+        (
+            "sgr-emushared1",
+            json!({"port_range_list_id": "prl-emushared00000001", "dest_cidr_ip": "10.9.0.0/16"}),
+        ),
+        (
+            "sgr-emushared2",
+            json!({"port_range_list_id": "prl-emushared00000001", "dest_cidr_ip": "10.8.0.0/16"}),
+        ),
+        (
+            "sgr-emushared3",
+            json!({"port_range": "22/22", "dest_prefix_list_id": "pl-emushared000000001"}),
+        ),
+        (
+            "sgr-emushared4",
+            json!({"port_range": "23/23", "dest_prefix_list_id": "pl-emushared000000001"}),
+        ),
+    ] {
+        let mut rule = json!({
+            "security_group_rule_id": id, "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "-1/-1", "policy": "Drop", "priority": 1
+        });
+        rule.as_object_mut()
+            .unwrap()
+            .extend(peer.as_object().unwrap().clone());
+        add_link_rule(&emulator, &ws, rule);
+    }
+    emulator.reset_calls();
+    refreshed_results(&ws);
+    let calls = emulator.calls();
+    let n = |action: &str| calls["calls"][action].as_u64().unwrap_or(0);
+    // The refresh reads the data source once: its one evaluation of the link's group.
+    assert_eq!(n("DescribePortRangeListEntries"), 1, "{calls}");
+    assert_eq!(n("DescribePrefixListAttributes"), 1, "{calls}");
+}

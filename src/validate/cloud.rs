@@ -281,38 +281,46 @@ pub async fn check_link_targets(
     Ok(problems)
 }
 
-/// A group's rules as the reachability evaluator takes them; a rule naming a prefix list becomes
-/// one rule per block of the list (`DescribePrefixListAttributes`; a list that is gone adds none).
+/// A group's rules as the reachability evaluator takes them: a rule naming a prefix list becomes
+/// one rule per block of the list (`DescribePrefixListAttributes`), a rule over a port list one
+/// per range (`DescribePortRangeListEntries`); a list that is gone adds none. Each list is read
+/// once per call, however many rules (or port ranges) name it.
 pub async fn evaluator_rules(
     client: &Client,
     perms: &[crate::client::ecs::Permission],
 ) -> Result<Vec<crate::reachability::Rule>, Error> {
     use crate::reachability::{prefix_list_of, prefix_list_rules, rule_of};
+    use std::collections::BTreeMap;
+    let mut port_lists: BTreeMap<String, Vec<crate::client::net::PortRange>> = BTreeMap::new();
+    let mut prefix_lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut out = Vec::new();
     for listed in perms {
-        // A rule over a port list stands for one rule per range of the list (none when the list is
-        // gone: the rule then matches nothing).
         let expanded: Vec<crate::client::ecs::Permission> = match &listed.port_range_list_id {
             None => vec![listed.clone()],
-            Some(list) => client
-                .ecs()
-                .port_range_list(list)
-                .await?
-                .unwrap_or_default()
-                .into_iter()
-                .map(|range| crate::client::ecs::Permission {
-                    port_range: Some(range),
-                    port_range_list_id: None,
-                    ..listed.clone()
-                })
-                .collect(),
+            Some(list) => {
+                if !port_lists.contains_key(list) {
+                    let ranges = client.ecs().port_range_list(list).await?;
+                    port_lists.insert(list.clone(), ranges.unwrap_or_default());
+                }
+                port_lists[list]
+                    .iter()
+                    .map(|range| crate::client::ecs::Permission {
+                        port_range: Some(*range),
+                        port_range_list_id: None,
+                        ..listed.clone()
+                    })
+                    .collect()
+            }
         };
         for p in &expanded {
             if let Some(rule) = rule_of(p) {
                 out.push(rule);
             } else if let Some(list) = prefix_list_of(p) {
-                let cidrs = client.ecs().prefix_list_cidrs(list).await?;
-                out.extend(prefix_list_rules(p, &cidrs.unwrap_or_default()));
+                if !prefix_lists.contains_key(list) {
+                    let cidrs = client.ecs().prefix_list_cidrs(list).await?;
+                    prefix_lists.insert(list.to_string(), cidrs.unwrap_or_default());
+                }
+                out.extend(prefix_list_rules(p, &prefix_lists[list]));
             }
         }
     }
