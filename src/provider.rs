@@ -155,6 +155,7 @@ impl MaxComputeProvider {
                 facts: Arc::new(Default::default()),
                 locks: Arc::new(Default::default()),
                 journal: Journal::from_environment(),
+                claims: Arc::new(Default::default()),
             },
             client,
             stop: StopSignal::new(),

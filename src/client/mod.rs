@@ -31,6 +31,7 @@ pub mod hbase;
 pub mod ids;
 pub mod maxcompute;
 pub mod net;
+pub mod outcome;
 pub mod privatelink;
 pub mod project;
 pub mod rds;
@@ -112,6 +113,20 @@ impl Client {
     /// Raised when terraform asks the provider to stop; every wait ends on it.
     pub fn stop_signal(&self) -> &StopSignal {
         self.transport.stop_signal()
+    }
+
+    /// The same client with a stop signal of its own, raised after `bound`: for reading back what
+    /// a write whose answer was lost did, which must still run after terraform's stop — briefly.
+    pub fn detached(&self, bound: Duration) -> Client {
+        let stop = StopSignal::new();
+        let raise = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(bound).await;
+            raise.stop();
+        });
+        Client {
+            transport: self.transport.with_stop(stop),
+        }
     }
 }
 

@@ -102,6 +102,22 @@ impl Transport {
         &self.inner.stop
     }
 
+    /// The same transport (connections, credentials, endpoints) answering to another stop signal.
+    pub fn with_stop(&self, stop: StopSignal) -> Transport {
+        let i = &self.inner;
+        Transport {
+            inner: Arc::new(Inner {
+                http: i.http.clone(),
+                region: i.region.clone(),
+                credentials: i.credentials.clone(),
+                endpoints: i.endpoints.clone(),
+                retry: i.retry.clone(),
+                gates: Default::default(),
+                stop,
+            }),
+        }
+    }
+
     /// Calls an RPC action and decodes the JSON answer into `T`.
     pub async fn rpc<T: DeserializeOwned>(
         &self,
@@ -193,7 +209,8 @@ impl Transport {
         decode_into(action, value)
     }
 
-    /// The retry loop around one logical call: each attempt is built afresh (new time and nonce).
+    /// One logical call; a write that ends in failure after an attempt whose answer was lost is
+    /// noted for the operation's read-back (`outcome`).
     async fn call_value(
         &self,
         service: Service,
@@ -202,11 +219,33 @@ impl Transport {
         idempotency: Idempotency,
         make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
     ) -> Result<serde_json::Value, Error> {
+        let mut lost = false;
+        let result = self
+            .retry_loop(service, action, url, idempotency, make, &mut lost)
+            .await;
+        if result.is_err() && lost {
+            super::outcome::note(action);
+        }
+        result
+    }
+
+    /// The retry loop around one logical call: each attempt is built afresh (new time and nonce).
+    /// `lost`: an attempt of a write was sent and no answer said what it did.
+    async fn retry_loop(
+        &self,
+        service: Service,
+        action: &'static str,
+        url: &reqwest::Url,
+        idempotency: Idempotency,
+        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+        lost: &mut bool,
+    ) -> Result<serde_json::Value, Error> {
         let config = &self.inner.retry;
         let mut waiter = Waiter::new(config.policy, &self.inner.stop);
         let mut rng = fastrand::Rng::new();
         let mut retries = 0;
         let mut unreachable = 0;
+        let write = !super::outcome::is_read(action);
         loop {
             self.wait_for_gate(service).await;
             let (result, sent) = self.attempt_or_stop(action, url, idempotency, make).await;
@@ -214,6 +253,7 @@ impl Transport {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
             };
+            *lost |= write && super::outcome::answer_lost(&error, sent);
             // A connection that could not be opened at all: a dead or mistyped endpoint. Give
             // up after a couple of quick tries so the user hears about it in seconds.
             if matches!(error, Error::Connection { .. }) && !sent {
@@ -282,7 +322,8 @@ impl Transport {
             r = call => r,
             Err(_) = stop.sleep(Duration::from_secs(24 * 3600)) => (
                 Err(Error::Interrupted { what: format!("calling {action}") }),
-                false,
+                // The request may have left: a write's outcome is then unknown.
+                true,
             ),
         }
     }

@@ -26,6 +26,9 @@ pub struct Journal {
     /// Keys this process has begun: two resources of one apply with the same identity must not
     /// take each other's entry for an earlier run's.
     in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Keys of objects this run saw in terraform's state (refresh, plan, destroy): a tainted object
+    /// being replaced is this configuration's own, not somebody else's of the same name.
+    held: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Journal {
@@ -51,6 +54,7 @@ impl Journal {
         Self {
             dir,
             in_flight: Default::default(),
+            held: Default::default(),
         }
     }
 
@@ -59,6 +63,7 @@ impl Journal {
         Self {
             dir: Some(dir),
             in_flight: Default::default(),
+            held: Default::default(),
         }
     }
 
@@ -67,6 +72,7 @@ impl Journal {
         Self {
             dir: None,
             in_flight: Default::default(),
+            held: Default::default(),
         }
     }
 
@@ -77,6 +83,18 @@ impl Journal {
     /// Whether a create of `key` was begun and never finished.
     pub fn unfinished(&self, key: &str) -> bool {
         !self.is_mine(key) && self.path(key).is_some_and(|p| p.exists())
+    }
+
+    /// Whether an existing object of `key` is this configuration's own: an interrupted create of
+    /// it ([`Journal::unfinished`]), or terraform's state holds it (a tainted object being
+    /// replaced). Anything else of the same identity belongs to somebody else.
+    pub fn ours(&self, key: &str) -> bool {
+        self.unfinished(key)
+            || self
+                .held
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(key)
     }
 
     /// Records that a create of `key` begins.
@@ -109,6 +127,10 @@ impl Journal {
         if self.path(key).is_some_and(|p| p.exists()) && !self.is_mine(key) {
             tracing::debug!("create journal: {key} is in terraform's state");
         }
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string());
         self.finish(key);
     }
 

@@ -5,6 +5,7 @@
 
 pub mod attr;
 pub mod busy;
+pub mod claims;
 pub mod data_source;
 pub mod deletion;
 pub mod diag;

@@ -29,7 +29,7 @@ use super::journal::Journal;
 use super::locks::TargetLocks;
 use super::timeouts::parse_duration;
 use super::{ClientCell, Private, SharedFacts, SharedLocks};
-use crate::client::{Client, Error};
+use crate::client::{outcome, Client, Error};
 use crate::validate::cloud::Facts;
 
 /// Where a finding goes.
@@ -213,6 +213,13 @@ pub trait ManagedResource: Send + Sync + 'static {
         None
     }
 
+    /// The object this resource manages, once the attributes naming it are known, and the
+    /// attribute that names it: two resources of one plan with the same claim are refused.
+    /// `None`: no claim (several resources may share what this one writes).
+    fn claim(_planned: &Self::State) -> Option<(String, Getter<Self::State>)> {
+        None
+    }
+
     /// Plan-time work: computed values that can be known now, cloud-aware checks.
     async fn plan(&self, _ctx: Option<&Ctx<'_>>, _plan: &mut Planning<'_, Self::State>) {}
 
@@ -249,6 +256,8 @@ pub struct Shared {
     pub facts: SharedFacts,
     pub locks: SharedLocks,
     pub journal: Journal,
+    /// What each planned resource instance manages (see `claims`).
+    pub claims: std::sync::Arc<super::claims::Claims>,
 }
 
 /// The adapter: `tf_provider::Resource` for any [`ManagedResource`].
@@ -260,6 +269,9 @@ pub struct Managed<R: ManagedResource> {
 
 /// How long reads and plans may wait.
 const READ_DEADLINE: Duration = Duration::from_secs(5 * 60);
+/// How long a read-back after a lost answer may take, also after terraform's stop (terraform
+/// waits for the provider's answer; a second Ctrl-C ends it anyway).
+const READ_BACK_BOUND: Duration = Duration::from_secs(30);
 
 impl<R: ManagedResource> Managed<R> {
     pub fn new(resource: R, shared: Shared) -> Self {
@@ -380,6 +392,79 @@ impl<R: ManagedResource> Managed<R> {
         })
     }
 
+    /// A create or update failed after a write whose answer was lost: what does the cloud hold?
+    /// Read back with a client that outlives terraform's stop, briefly, so the object is recorded
+    /// (tainted, for a create) or known absent. If even that fails, the problem says so; the
+    /// create journal keeps the identity so the next run of this configuration may adopt it.
+    async fn read_back(
+        &self,
+        ctx: &Ctx<'_>,
+        planned: &R::State,
+        mut problem: Problem<R::State>,
+        lost: &[&'static str],
+    ) -> (Failed<R::State>, bool) {
+        let client = ctx.client.detached(READ_BACK_BOUND);
+        let back = Ctx {
+            client: &client,
+            deadline: READ_BACK_BOUND,
+            token: ctx.token.clone(),
+            ..*ctx
+        };
+        let calls = lost.join(", ");
+        let found = tokio::time::timeout(
+            READ_BACK_BOUND,
+            self.resource.refresh(&back, planned.clone()),
+        )
+        .await;
+        match found {
+            Ok(Ok(Some(mut s))) => {
+                self.normalize(&mut s);
+                problem.detail.push_str(&format!(
+                    "\n\nThe answer to {calls} was lost; read back, {} exists and is recorded \
+                     in the state (tainted if it was being created: the next apply replaces it).",
+                    R::describe(&s)
+                ));
+                (Failed::partial(problem, s), true)
+            }
+            Ok(Ok(None)) => (Failed::nothing(problem), true),
+            Ok(Err(p)) => {
+                problem.detail.push_str(&format!(
+                    "\n\nThe answer to {calls} was lost and reading back failed too ({}): \
+                     the next apply of this configuration finds and takes over what it made.",
+                    p.summary
+                ));
+                (Failed::nothing(problem), false)
+            }
+            Err(_) => {
+                problem.detail.push_str(&format!(
+                    "\n\nThe answer to {calls} was lost and reading back took longer than {} s: \
+                     the next apply of this configuration finds and takes over what it made.",
+                    READ_BACK_BOUND.as_secs()
+                ));
+                (Failed::nothing(problem), false)
+            }
+        }
+    }
+
+    /// A second resource instance of this plan claiming the same object is an error on it.
+    fn check_claim(&self, plan: &mut Planning<'_, R::State>) {
+        let Some((key, at)) = R::claim(&plan.planned) else {
+            return;
+        };
+        if !self.shared.claims.claim(&key) {
+            let what = R::describe(&plan.planned);
+            plan.findings.error(Problem::at(
+                at,
+                format!("{} is claimed twice", capitalized(&what)),
+                format!(
+                    "Another resource of this configuration already manages {what}. Each object \
+                     may be managed by one resource: the two would overwrite or remove each \
+                     other's entries. Remove one of them, or merge their settings into one."
+                ),
+            ));
+        }
+    }
+
     async fn plan_with(
         &self,
         diags: &mut Diagnostics,
@@ -403,6 +488,7 @@ impl<R: ManagedResource> Managed<R> {
             findings: Findings::default(),
         };
         self.resource.plan(ctx.as_ref(), &mut plan).await;
+        self.check_claim(&mut plan);
         let Planning {
             planned, findings, ..
         } = plan;
@@ -622,10 +708,23 @@ impl<R: ManagedResource> Resource for Managed<R> {
             ctx.adopt = self.shared.journal.unfinished(key);
             self.shared.journal.begin(key);
         }
-        let result = self.resource.create(&ctx, planned.clone()).await;
+        let (result, lost) = outcome::watch(self.resource.create(&ctx, planned.clone())).await;
+        // After a lost answer that could not be settled by reading back, the journal entry stays:
+        // the next run of this configuration may then adopt what the write made.
+        let (result, unsettled) = match result {
+            Err(Failed {
+                problem,
+                state: None,
+            }) if !lost.is_empty() => {
+                let (failed, settled) = self.read_back(&ctx, &planned, problem, &lost).await;
+                (Err(failed), !settled)
+            }
+            other => (other, false),
+        };
         if let Some(key) = &identity {
             match &result {
                 Ok(_) | Err(Failed { state: Some(_), .. }) => self.shared.journal.handed(key),
+                Err(Failed { state: None, .. }) if unsettled => self.shared.journal.handed(key),
                 Err(Failed { state: None, .. }) => self.shared.journal.finish(key),
             }
         }
@@ -663,11 +762,20 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let Some(ctx) = self.ctx(diags, deadline, String::new()) else {
             return Some((prior, None));
         };
-        match self
-            .resource
-            .update(&ctx, prior.clone(), planned.clone())
-            .await
-        {
+        let (result, lost) =
+            outcome::watch(self.resource.update(&ctx, prior.clone(), planned.clone())).await;
+        let result = match result {
+            Err(Failed { problem, .. }) if !lost.is_empty() => {
+                let (back, _) = self.read_back(&ctx, &planned, problem, &lost).await;
+                // Gone after an update: keep the prior object (its refresh says so next run).
+                Err(Failed {
+                    state: back.state.or(Some(prior.clone())),
+                    problem: back.problem,
+                })
+            }
+            other => other,
+        };
+        match result {
             Ok(mut s) => {
                 self.normalize(&mut s);
                 Some((s, None))

@@ -17,7 +17,7 @@ use crate::client::ids::SecurityGroupId;
 use crate::client::net::{Cidr, PortRange};
 use crate::client::{Client, Error};
 use crate::field;
-use crate::framework::attr::{AttrDecl, Slot as _};
+use crate::framework::attr::{AttrDecl, Getter, Slot as _};
 use crate::framework::busy::until_not_busy;
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
@@ -453,7 +453,7 @@ impl EmrWhitelistAttachment {
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
-            if !ctx.journal.unfinished(&key) {
+            if !ctx.journal.ours(&key) {
                 plan.findings.error(Self::exists(cluster_id, &plan.planned));
             }
         }
@@ -530,6 +530,19 @@ impl ManagedResource for EmrWhitelistAttachment {
 
     fn identity(planned: &State) -> Option<String> {
         Some(format!("emr:{}", id_of(planned)))
+    }
+
+    /// The rules from one source on one cluster: two attachments would revoke each other's.
+    fn claim(planned: &State) -> Option<(String, Getter<State>)> {
+        let sources_known = planned.source_security_group_id.is_value()
+            || (planned.cidrs.is_value()
+                && planned.cidrs.as_ref_option()?.iter().all(|c| c.is_value()));
+        (planned.cluster_id.is_value() && sources_known).then(|| {
+            (
+                format!("emr:{}", id_of(planned)),
+                (|s: &State| &s.cluster_id) as Getter<State>,
+            )
+        })
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {

@@ -437,6 +437,11 @@ impl ManagedResource for NetworkLinkResource {
         known(&planned.name).map(|n| format!("network_link:{n}"))
     }
 
+    /// A link is named uniquely in the project's region: two resources would fight over it.
+    fn claim(planned: &State) -> Option<(String, Getter<State>)> {
+        Some((Self::identity(planned)?, |s: &State| &s.name))
+    }
+
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
         let Some(ctx) = ctx else { return };
         if plan.prior.is_some() {

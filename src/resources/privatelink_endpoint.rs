@@ -746,7 +746,7 @@ async fn check_name_free(ctx: &Ctx<'_>, s: &State, key: &str, out: &mut Findings
         return;
     };
     match ctx.client.privatelink().find_by_name(vpc, name).await {
-        Ok(found) if !found.is_empty() && !ctx.journal.unfinished(key) => out.error(Problem::at(
+        Ok(found) if !found.is_empty() && !ctx.journal.ours(key) => out.error(Problem::at(
             |s| &s.name,
             format!("A PrivateLink endpoint named {name} already exists in {vpc}"),
             format!(

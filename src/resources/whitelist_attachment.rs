@@ -470,7 +470,7 @@ impl<T: Target> WhitelistAttachment<T> {
             Some(g) if g.protected => plan.findings.error(Self::protected(&target, &group)),
             Some(g) if creating && !is_placeholder(&g.entries) => {
                 let key = format!("{}:{target}:{group}", T::LOCK);
-                if !ctx.journal.unfinished(&key) {
+                if !ctx.journal.ours(&key) {
                     plan.findings.error(Self::exists(&target, g));
                 }
             }
@@ -588,6 +588,14 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     fn identity(planned: &T::State) -> Option<String> {
         let (target, group) = Self::target_and_group(planned);
         Some(format!("{}:{target}:{group}", T::LOCK))
+    }
+
+    /// One named group of one target: two attachments would overwrite each other's entries.
+    fn claim(planned: &T::State) -> Option<(String, Getter<T::State>)> {
+        if !planned.target().is_value() || planned.group_name().is_unknown() {
+            return None;
+        }
+        Some((Self::identity(planned)?, Self::at(F::GroupName)))
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
@@ -729,6 +737,18 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let mut s = T::State::default();
         *s.target_mut() = Value::Value(target.to_string());
         *s.group_name_mut() = Value::Value(group.to_string());
+        // The rule plan applies: a group another service owns is never managed, imported or not
+        // (its next apply would rewrite it, its destroy would empty it).
+        let groups = T::read_groups(ctx.client, target).await.map_err(|e| {
+            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+        })?;
+        if groups
+            .iter()
+            .flatten()
+            .any(|g| g.name == group && g.protected)
+        {
+            return Err(Self::protected(target, group));
+        }
         match Self::read_state(ctx.client, s.clone()).await {
             Ok(Some(s)) => Ok(s),
             Ok(None) => Err(Problem::new(

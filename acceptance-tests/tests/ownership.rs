@@ -1,0 +1,236 @@
+//! What the provider owns, off the happy path: a write whose answer was lost, a rule someone else
+//! already made, an import of what plan refuses, two resources of one configuration claiming one
+//! object. Each promise is held against the real terraform binary and the emulator.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{
+    diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
+};
+use serde_json::{json, Value};
+
+/// The description that marks the rules an EMR attachment made (the provider's own marker).
+fn marker(cluster: &str) -> String {
+    format!("MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute)")
+}
+
+fn emr_rules(emulator: &Emulator) -> Vec<Value> {
+    emulator.state()["security_groups"][EMR_SG]["rules"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The rules of the EMR cluster's group from `cidr`, as (port range, description).
+fn rules_from(emulator: &Emulator, cidr: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = emr_rules(emulator)
+        .iter()
+        .filter(|r| r["source_cidr_ip"] == cidr)
+        .map(|r| {
+            (
+                r["port_range"].as_str().unwrap_or_default().to_string(),
+                r["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn emr_attachment(emulator: &Emulator, retries: u32) -> String {
+    let provider = provider_block(emulator).replace(
+        "  region = \"cn-hangzhou\"",
+        &format!("  region      = \"cn-hangzhou\"\n  max_retries = {retries}"),
+    );
+    format!(
+        "{provider}\nresource \"maxcompute_emr_whitelist_attachment\" \"hadoop\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n"
+    )
+}
+
+/// Polls `ready` until it holds (a bound far above any run here, so only a hang fails).
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `terraform apply` in its own process group (as a terminal runs a foreground job), so Ctrl-C
+/// reaches terraform and the provider together.
+fn apply_in_own_group(ws: &Workspace) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(acceptance_tests::terraform_binary());
+    cmd.current_dir(ws.path())
+        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
+        .process_group(0);
+    for (k, v) in ws.env() {
+        cmd.env(k, v);
+    }
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// SIGINT to the job's process group; terraform's exit status and output.
+fn ctrl_c(child: std::process::Child) -> (std::process::ExitStatus, String) {
+    let pgid = child.id() as libc::pid_t;
+    // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
+    let out = child.wait_with_output().unwrap();
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status, output)
+}
+
+#[test]
+fn ctrl_c_after_emr_rules_were_written_but_their_answer_was_lost_records_them() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_attachment(&emulator, 30));
+    // Every AuthorizeSecurityGroup runs, then its connection is reset: the rules are in the
+    // cluster's group, the provider never hears so.
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["AuthorizeSecurityGroup"] }));
+    let job = apply_in_own_group(&ws);
+    wait_until("the rules to reach the cluster's group", || {
+        rules_from(&emulator, "192.168.1.0/24").len() == 3
+    });
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    // What the cloud holds is in the state (tainted: the create did not finish).
+    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        state.contains("maxcompute_emr_whitelist_attachment") && state.contains("tainted"),
+        "the rules the cloud holds are recorded:\n{state}\n{output}"
+    );
+    // The next apply replaces the tainted attachment: no "already exist … import" dead end.
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    ws.assert_plan_empty();
+    let mine = marker(EMR);
+    assert_eq!(
+        rules_from(&emulator, "192.168.1.0/24"),
+        vec![
+            ("50010/50010".into(), mine.clone()),
+            ("8020/8020".into(), mine.clone()),
+            ("9083/9083".into(), mine.clone())
+        ]
+    );
+    // Destroy removes them, and only them.
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
+    assert!(emr_rules(&emulator)
+        .iter()
+        .any(|r| r["security_group_rule_id"] == "sgr-emussh"));
+}
+
+#[test]
+fn an_emr_rule_someone_already_made_is_satisfied_not_owned() {
+    let emulator = Emulator::start();
+    // Opened by a colleague in the console, as the procedure has people do: identical content,
+    // their own description. ECS keeps one rule per content, so the attachment cannot add its own.
+    emulator.add_rule(
+        EMR_SG,
+        json!({
+            "security_group_rule_id": "sgr-emubyhand", "direction": "ingress",
+            "ip_protocol": "TCP", "port_range": "8020/8020", "source_cidr_ip": "192.168.1.0/24",
+            "policy": "Accept", "priority": 1, "description": "hdfs for maxcompute (by hand)"
+        }),
+    );
+    let ws = Workspace::new();
+    ws.write_config(&emr_attachment(&emulator, 3));
+    let plan = ws.plan();
+    assert_ne!(plan.code, 1, "{}", plan.output());
+    assert!(plan.output().contains("sgr-emubyhand"), "{}", plan.output());
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    ws.assert_plan_empty();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.hadoop");
+    assert_eq!(v["ports"], json!([8020, 9083, 50010]));
+    assert_eq!(v["existing_rule_ids"], json!(["sgr-emubyhand"]));
+    // The colleague's rule is kept as it was; the attachment added the two others.
+    let mine = marker(EMR);
+    assert_eq!(
+        rules_from(&emulator, "192.168.1.0/24"),
+        vec![
+            ("50010/50010".into(), mine.clone()),
+            ("8020/8020".into(), "hdfs for maxcompute (by hand)".into()),
+            ("9083/9083".into(), mine.clone())
+        ]
+    );
+    // Destroy removes what this attachment made; the colleague's rule stays.
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(
+        rules_from(&emulator, "192.168.1.0/24"),
+        vec![("8020/8020".into(), "hdfs for maxcompute (by hand)".into())]
+    );
+}
+
+#[test]
+fn importing_a_hidden_rds_group_is_refused_like_plan_refuses_it() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"hdm_security_ips\"\n  cidrs       = [\"100.104.0.0/16\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "maxcompute_rds_whitelist_attachment.x",
+        &format!("{RDS}:hdm_security_ips"),
+    ]);
+    run.fails_saying(&["belongs to another service", "Pick another `group_name`"]);
+    assert!(ws.state_is_empty(), "nothing is recorded");
+    assert_eq!(
+        emulator.whitelist_group("rds_instances", RDS, "hdm_security_ips"),
+        Some(vec!["100.104.0.0/16".to_string()])
+    );
+}
+
+#[test]
+fn two_resources_claiming_one_object_are_refused_at_plan() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let cases = [
+        format!(
+            "resource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_rds_whitelist_attachment\" \"b\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.2.0/24\"]\n}}\n"
+        ),
+        format!(
+            "resource \"maxcompute_hbase_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{HBASE}\"\n  group_name = \"maxcompute\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_hbase_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{HBASE}\"\n  group_name = \"maxcompute\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n"
+        ),
+        format!(
+            "resource \"maxcompute_emr_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_emr_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n"
+        ),
+    ];
+    for hcl in cases {
+        ws.write_config(&format!("{}\n{hcl}", provider_block(&emulator)));
+        let before = emulator.mutating_calls();
+        let plan = ws.plan();
+        let out = plan.output();
+        plan.fails_saying(&[
+            "claimed twice",
+            "Each object may be managed by one resource",
+        ]);
+        assert!(!out.contains("terraform import"), "the wrong fix: {out}");
+        assert_eq!(emulator.mutating_calls(), before, "{out}");
+        // One of the two is refused, on the attribute that names the object.
+        assert!(
+            diagnostic_on(&out, "group_name") || diagnostic_on(&out, "cluster_id"),
+            "{out}"
+        );
+    }
+}
