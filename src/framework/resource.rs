@@ -471,6 +471,7 @@ impl<R: ManagedResource> Managed<R> {
         planned: R::State,
         prior: Option<&R::State>,
         config: &R::State,
+        claim: bool,
     ) -> R::State {
         let ctx = self.shared.client.get().map(|client| Ctx {
             client,
@@ -488,7 +489,11 @@ impl<R: ManagedResource> Managed<R> {
             findings: Findings::default(),
         };
         self.resource.plan(ctx.as_ref(), &mut plan).await;
-        self.check_claim(&mut plan);
+        // A replacement is planned twice: first against the prior object, then (terraform asks
+        // again with no prior) as the create; only the create claims.
+        if claim {
+            self.check_claim(&mut plan);
+        }
         let Planning {
             planned, findings, ..
         } = plan;
@@ -638,7 +643,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let mut planned = proposed;
         self.apply_defaults(&mut planned, &config);
         self.unknown_computed(&mut planned, &config);
-        let planned = self.plan_with(diags, planned, None, &config).await;
+        let planned = self.plan_with(diags, planned, None, &config, true).await;
         Some((planned, new_token()))
     }
 
@@ -667,11 +672,13 @@ impl<R: ManagedResource> Resource for Managed<R> {
                     (d.set)(&mut planned).copy_from((d.get)(&prior));
                 }
             }
-            let planned = self.plan_with(diags, planned, Some(&prior), &config).await;
+            let planned = self
+                .plan_with(diags, planned, Some(&prior), &config, true)
+                .await;
             return Some((planned, private, replace));
         }
         self.unknown_computed(&mut planned, &config);
-        let planned = self.plan_with(diags, planned, None, &config).await;
+        let planned = self.plan_with(diags, planned, None, &config, false).await;
         Some((planned, new_token(), replace))
     }
 

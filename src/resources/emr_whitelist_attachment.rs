@@ -45,6 +45,8 @@ pub struct State {
     #[serde(default)]
     pub security_group_id: Value<String>,
     #[serde(default)]
+    pub existing_rule_ids: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
     pub timeouts: Value<Vec<TimeoutsCud>>,
 }
 
@@ -162,6 +164,30 @@ fn owned<'a>(
         .collect()
 }
 
+/// Rules of the group that someone else made with the content of a rule this attachment wants.
+/// ECS keeps one rule per content (a second identical AuthorizeSecurityGroup adds nothing), so
+/// such a rule satisfies the attachment but stays its maker's: never claimed, never revoked.
+fn existing<'a>(
+    perms: &'a [Permission],
+    cluster_id: &str,
+    want: &[IngressRule],
+) -> Vec<&'a Permission> {
+    let marker = rule_description(cluster_id);
+    perms
+        .iter()
+        .filter(|p| p.description != marker && want.iter().any(|w| w.matches(p)))
+        .collect()
+}
+
+fn rule_ids(rules: &[&Permission]) -> Value<BTreeSet<Value<String>>> {
+    Value::Value(
+        rules
+            .iter()
+            .map(|r| Value::Value(r.security_group_rule_id.clone()))
+            .collect(),
+    )
+}
+
 fn port_of(p: &Permission) -> Option<i64> {
     p.port_range?.port().map(i64::from)
 }
@@ -255,10 +281,13 @@ impl EmrWhitelistAttachment {
             return Ok(None);
         };
         let sources = s.sources();
-        let rules = owned(&attr.permissions, &cluster_id, &sources);
-        if rules.is_empty() {
+        let found = existing(&attr.permissions, &cluster_id, &s.rules(&cluster_id));
+        let mut rules = owned(&attr.permissions, &cluster_id, &sources);
+        if rules.is_empty() && found.is_empty() {
             return Ok(None);
         }
+        s.existing_rule_ids = rule_ids(&found);
+        rules.extend(found);
         // A port counts as present when every source has its rule: a rule removed by hand drops
         // the port from the state, so the plan shows (and the apply makes) the repair.
         let present: Vec<i64> = s
@@ -289,9 +318,10 @@ impl EmrWhitelistAttachment {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
         let attr = Self::group_rules(ctx.client, sg).await?;
         let mine = owned(&attr.permissions, &cluster_id, &s.sources());
+        let theirs = existing(&attr.permissions, &cluster_id, want);
         let missing: Vec<IngressRule> = want
             .iter()
-            .filter(|w| !mine.iter().any(|p| w.matches(p)))
+            .filter(|w| !mine.iter().chain(&theirs).any(|p| w.matches(p)))
             .cloned()
             .collect();
         let extra: Vec<String> = mine
@@ -351,6 +381,31 @@ impl EmrWhitelistAttachment {
                     ),
                 ));
             }
+        }
+    }
+
+    /// Rules someone else already made with the content this attachment needs: kept, not owned
+    /// (`existing_rule_ids`), and said in the plan, since destroy will leave them open.
+    fn note_existing(plan: &mut Planning<'_, State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
+        plan.planned.existing_rule_ids = rule_ids(theirs);
+        for rule in theirs {
+            let port = port_of(rule).map(|p| p.to_string()).unwrap_or_default();
+            let from = rule
+                .source_group_id
+                .clone()
+                .or_else(|| rule.source_cidr.as_ref().map(|c| c.as_str().to_string()))
+                .unwrap_or_default();
+            plan.findings.warning(Problem::at(
+                |s| &s.existing_rule_ids,
+                format!("Port {port} from {from} is already open in security group {sg}"),
+                format!(
+                    "Rule {} (\"{}\") admits exactly what this attachment would add; the cloud \
+                     keeps one rule per content, so it is used as it is. It stays its maker's: \
+                     listed in `existing_rule_ids`, never changed, and left in place when this \
+                     attachment is destroyed.",
+                    rule.security_group_rule_id, rule.description
+                ),
+            ));
         }
     }
 
@@ -450,6 +505,12 @@ impl EmrWhitelistAttachment {
         };
         let sources = plan.planned.sources();
         Self::warn_beaten(plan, cluster_id, &sg, &attr.permissions, &sources);
+        let theirs = existing(
+            &attr.permissions,
+            cluster_id,
+            &plan.planned.rules(cluster_id),
+        );
+        Self::note_existing(plan, &sg, &theirs);
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
@@ -458,7 +519,7 @@ impl EmrWhitelistAttachment {
             }
         }
         let others = attr.permissions.len() - mine;
-        let wanted = ports.len() * sources.len();
+        let wanted = (ports.len() * sources.len()).saturating_sub(theirs.len());
         if others + wanted > MAX_RULES_PER_GROUP {
             plan.findings.error(Problem::at(
                 |s| &s.ports,
@@ -508,6 +569,7 @@ impl ManagedResource for EmrWhitelistAttachment {
                     validate::whitelist::ports(&list).into_iter().map(|e| format!("{e}.")).collect()
                 }),
             D::new("security_group_id", field!(security_group_id), Attr::string("The security group of the cluster's nodes, where the rules are added.").computed()),
+            D::new("existing_rule_ids", field!(existing_rule_ids), Attr::string_set("Rules of the cluster's group that someone else made with exactly the content of a rule this attachment needs (the cloud keeps one rule per content). They satisfy the attachment and stay their maker's: never changed, and left in place on destroy.").computed()),
             D::timeouts(field!(timeouts), &[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
         ]
     }
@@ -616,6 +678,9 @@ impl ManagedResource for EmrWhitelistAttachment {
                 let mut s = planned;
                 s.security_group_id = Value::Value(sg.to_string());
                 s.id = Value::Value(id_of(&s));
+                if !s.existing_rule_ids.is_known() {
+                    s.existing_rule_ids = Value::Value(BTreeSet::new());
+                }
                 Ok(s)
             }
         }
