@@ -562,7 +562,10 @@ fn authorize_security_group(state: &mut CloudState, p: &Params) -> Result<Value,
         ));
     }
     for rule in rules {
-        // An identical rule already there: the cloud accepts the call and keeps one rule.
+        // An identical rule already there (same content; the description is not part of it):
+        // the cloud accepts the call and keeps one rule. AuthorizeSecurityGroup API reference:
+        // "If the specified security group rule already exists in the security group, the call
+        // is successful but no security group rule is created."; no error code exists for it.
         if !g.rules.iter().any(|r| r.same_as(&rule)) {
             g.rules.push(rule);
         }
