@@ -234,3 +234,42 @@ fn two_resources_claiming_one_object_are_refused_at_plan() {
         );
     }
 }
+
+#[test]
+fn ctrl_c_after_an_rds_group_was_written_but_its_answer_was_lost_records_it() {
+    // A create that is a modify of something that exists (the instance's whitelist): the same
+    // read-back applies.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let provider = provider_block(&emulator).replace(
+        "  region = \"cn-hangzhou\"",
+        "  region      = \"cn-hangzhou\"\n  max_retries = 30",
+    );
+    ws.write_config(&format!(
+        "{provider}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n"
+    ));
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["ModifySecurityIps"] }));
+    let job = apply_in_own_group(&ws);
+    wait_until("the group to reach the instance", || {
+        emulator
+            .whitelist_group("rds_instances", RDS, "maxcompute")
+            .is_some()
+    });
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        state.contains("maxcompute_rds_whitelist_attachment") && state.contains("tainted"),
+        "the group the cloud holds is recorded:\n{state}\n{output}"
+    );
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    ws.assert_plan_empty();
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(
+        emulator.whitelist_group("rds_instances", RDS, "maxcompute"),
+        Some(vec!["127.0.0.1".to_string()])
+    );
+}
