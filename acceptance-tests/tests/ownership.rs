@@ -1,13 +1,11 @@
 //! What the provider owns, off the happy path: a write whose answer was lost, a rule someone else
 //! already made, an import of what plan refuses, two resources of one configuration claiming one
-//! object. Each promise is held against the real terraform binary and the emulator.
+//! object (promises.rs). Each promise is held against the real terraform binary and the emulator.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{
-    diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
-};
+use acceptance_tests::{provider_block, Emulator, Workspace, EMR, EMR_SG, RDS};
 use serde_json::{json, Value};
 
 /// The description that marks the rules an EMR attachment made (the provider's own marker).
@@ -199,40 +197,6 @@ fn importing_a_hidden_rds_group_is_refused_like_plan_refuses_it() {
         emulator.whitelist_group("rds_instances", RDS, "hdm_security_ips"),
         Some(vec!["100.104.0.0/16".to_string()])
     );
-}
-
-#[test]
-fn two_resources_claiming_one_object_are_refused_at_plan() {
-    let emulator = Emulator::start();
-    let ws = Workspace::new();
-    let cases = [
-        format!(
-            "resource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_rds_whitelist_attachment\" \"b\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.2.0/24\"]\n}}\n"
-        ),
-        format!(
-            "resource \"maxcompute_hbase_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{HBASE}\"\n  group_name = \"maxcompute\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_hbase_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{HBASE}\"\n  group_name = \"maxcompute\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n"
-        ),
-        format!(
-            "resource \"maxcompute_emr_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\nresource \"maxcompute_emr_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n"
-        ),
-    ];
-    for hcl in cases {
-        ws.write_config(&format!("{}\n{hcl}", provider_block(&emulator)));
-        let before = emulator.mutating_calls();
-        let plan = ws.plan();
-        let out = plan.output();
-        plan.fails_saying(&[
-            "claimed twice",
-            "Each object may be managed by one resource",
-        ]);
-        assert!(!out.contains("terraform import"), "the wrong fix: {out}");
-        assert_eq!(emulator.mutating_calls(), before, "{out}");
-        // One of the two is refused, on the attribute that names the object.
-        assert!(
-            diagnostic_on(&out, "group_name") || diagnostic_on(&out, "cluster_id"),
-            "{out}"
-        );
-    }
 }
 
 #[test]
