@@ -237,3 +237,93 @@ fn ctrl_c_after_an_rds_group_was_written_but_its_answer_was_lost_records_it() {
         Some(vec!["127.0.0.1".to_string()])
     );
 }
+
+#[test]
+fn a_replacement_the_user_asks_for_is_not_a_second_claim() {
+    // `-replace=` plans the instance twice (as an update, then as a create): one resource.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"r\" {{\n  instance_id = \"{RDS}\"\n  cidrs       = [\"192.168.7.0/24\"]\n}}\n{}",
+        provider_block(&emulator),
+        "resource \"maxcompute_emr_whitelist_attachment\" \"h\" {\n  cluster_id = \"c-emu0000000000000001\"\n  cidrs      = [\"192.168.7.0/24\"]\n}\n"
+    ));
+    ws.apply().ok();
+    for address in [
+        "maxcompute_rds_whitelist_attachment.r",
+        "maxcompute_emr_whitelist_attachment.h",
+    ] {
+        let run = ws.terraform(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            &format!("-replace={address}"),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.output());
+        assert!(run.output().contains("1 added"), "{}", run.output());
+    }
+    ws.assert_plan_empty();
+}
+
+#[test]
+fn one_emr_source_written_two_ways_is_claimed_twice_at_plan() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"10.0.0.5\"]\n}}\nresource \"maxcompute_emr_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"10.0.0.5/32\", \"192.168.6.0/24\"]\n  ports      = [9083]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let before = emulator.mutating_calls();
+    let run = ws.apply();
+    run.fails_saying(&["is claimed twice", "emr:c-emu0000000000000001:10.0.0.5/32"]);
+    assert!(
+        !run.output().contains("terraform import"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(emulator.mutating_calls(), before);
+}
+
+#[test]
+fn a_lost_answer_that_cannot_be_read_back_is_recorded_as_planned() {
+    // The write's answer is lost and the read-back fails too: the state records the group as
+    // planned (tainted), so destroy removes it and a fresh checkout of the state meets no
+    // "already exists … import".
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let provider = provider_block(&emulator).replace(
+        "  region = \"cn-hangzhou\"",
+        "  region      = \"cn-hangzhou\"\n  max_retries = 30",
+    );
+    ws.write_config(&format!(
+        "{provider}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{}\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n",
+        acceptance_tests::HBASE
+    ));
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["ModifyIpWhitelist"] }));
+    let job = apply_in_own_group(&ws);
+    wait_until("the group to reach the cluster", || {
+        emulator
+            .whitelist_group("hbase_clusters", acceptance_tests::HBASE, "maxcompute")
+            .is_some()
+    });
+    emulator.set_faults(
+        json!({ "reset_rate": 1.0, "actions": ["ModifyIpWhitelist", "DescribeIpWhitelist"] }),
+    );
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    assert!(contains_text(&output, "may exist"), "{output}");
+    std::fs::remove_dir_all(ws.path().join(".terraform").join("maxcompute-creates")).ok();
+    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        state.contains("maxcompute_hbase_whitelist_attachment") && state.contains("tainted"),
+        "{state}\n{output}"
+    );
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(
+        emulator.whitelist_group("hbase_clusters", acceptance_tests::HBASE, "maxcompute"),
+        Some(vec!["127.0.0.1".to_string()])
+    );
+}

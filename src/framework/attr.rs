@@ -61,6 +61,7 @@ pub trait Slot: Send + Sync {
     fn is_known(&self) -> bool;
     fn same_as(&self, other: &dyn Slot) -> bool;
     fn set_unknown(&mut self);
+    fn set_null(&mut self);
     fn set_empty_list(&mut self);
     fn copy_from(&mut self, other: &dyn Slot);
     fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)>;
@@ -85,6 +86,9 @@ where
     }
     fn set_unknown(&mut self) {
         *self = Value::Unknown;
+    }
+    fn set_null(&mut self) {
+        *self = Value::Null;
     }
     fn set_empty_list(&mut self) {
         *self = Value::Value(T::default());

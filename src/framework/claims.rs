@@ -4,20 +4,27 @@
 //! name — meet here. The second is refused at plan: each would overwrite or revoke what the
 //! other writes, and "terraform import" is not the fix when both are the user's own.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 #[derive(Debug, Default)]
-pub struct Claims(Mutex<HashSet<String>>);
+pub struct Claims(Mutex<HashMap<String, String>>);
 
 impl Claims {
-    /// Claims `key` for one planned resource instance; `false` when another instance of this
-    /// plan already holds it.
-    pub fn claim(&self, key: &str) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.to_string())
+    /// Claims `key` for a planned resource instance whose configuration is `config` (serialized);
+    /// `false` when an instance with another configuration already holds it. Terraform plans one
+    /// instance more than once in a run (a replacement: first against the prior object, then as a
+    /// create), always with the same configuration; two resources claiming one object differ in
+    /// theirs, or write the same content.
+    pub fn claim(&self, key: &str, config: &str) -> bool {
+        let mut claims = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match claims.get(key) {
+            Some(held) => held == config,
+            None => {
+                claims.insert(key.to_string(), config.to_string());
+                true
+            }
+        }
     }
 }
 
@@ -28,8 +35,12 @@ mod tests {
     #[test]
     fn a_key_is_claimed_once() {
         let c = Claims::default();
-        assert!(c.claim("rds:rm-1:maxcompute"));
-        assert!(c.claim("rds:rm-1:other"));
-        assert!(!c.claim("rds:rm-1:maxcompute"));
+        assert!(c.claim("rds:rm-1:maxcompute", "a"));
+        assert!(c.claim("rds:rm-1:other", "b"));
+        assert!(
+            c.claim("rds:rm-1:maxcompute", "a"),
+            "the same instance, planned again"
+        );
+        assert!(!c.claim("rds:rm-1:maxcompute", "c"));
     }
 }

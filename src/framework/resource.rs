@@ -213,11 +213,11 @@ pub trait ManagedResource: Send + Sync + 'static {
         None
     }
 
-    /// The object this resource manages, once the attributes naming it are known, and the
-    /// attribute that names it: two resources of one plan with the same claim are refused.
-    /// `None`: no claim (several resources may share what this one writes).
-    fn claim(_planned: &Self::State) -> Option<(String, Getter<Self::State>)> {
-        None
+    /// The objects this resource manages, once the attributes naming them are known, each with
+    /// the attribute that names it: two resources of one plan with a claim in common are refused.
+    /// None: several resources may share what this one writes.
+    fn claims(_planned: &Self::State) -> Vec<(String, Getter<Self::State>)> {
+        Vec::new()
     }
 
     /// Plan-time work: computed values that can be known now, cloud-aware checks.
@@ -428,41 +428,63 @@ impl<R: ManagedResource> Managed<R> {
             }
             Ok(Ok(None)) => (Failed::nothing(problem), true),
             Ok(Err(p)) => {
-                problem.detail.push_str(&format!(
-                    "\n\nThe answer to {calls} was lost and reading back failed too ({}): \
-                     the next apply of this configuration finds and takes over what it made.",
-                    p.summary
-                ));
-                (Failed::nothing(problem), false)
+                let why = format!("reading back failed too ({})", p.summary);
+                (self.maybe_made(problem, planned, &calls, &why), false)
             }
             Err(_) => {
-                problem.detail.push_str(&format!(
-                    "\n\nThe answer to {calls} was lost and reading back took longer than {} s: \
-                     the next apply of this configuration finds and takes over what it made.",
+                let why = format!(
+                    "reading back took longer than {} s",
                     READ_BACK_BOUND.as_secs()
-                ));
-                (Failed::nothing(problem), false)
+                );
+                (self.maybe_made(problem, planned, &calls, &why), false)
             }
         }
     }
 
     /// A second resource instance of this plan claiming the same object is an error on it.
-    fn check_claim(&self, plan: &mut Planning<'_, R::State>) {
-        let Some((key, at)) = R::claim(&plan.planned) else {
-            return;
-        };
-        if !self.shared.claims.claim(&key) {
-            let what = R::describe(&plan.planned);
-            plan.findings.error(Problem::at(
-                at,
-                format!("{} is claimed twice", capitalized(&what)),
-                format!(
-                    "Another resource of this configuration already manages {what}. Each object \
-                     may be managed by one resource: the two would overwrite or remove each \
-                     other's entries. Remove one of them, or merge their settings into one."
-                ),
-            ));
+    fn check_claims(&self, plan: &mut Planning<'_, R::State>) {
+        let config = serde_json::to_string(plan.config).unwrap_or_default();
+        let what = R::describe(&plan.planned);
+        for (key, at) in R::claims(&plan.planned) {
+            if !self.shared.claims.claim(&key, &config) {
+                plan.findings.error(Problem::at(
+                    at,
+                    format!("{} is claimed twice", capitalized(&what)),
+                    format!(
+                        "Another resource of this configuration already manages {what} (or a \
+                         part of it: `{key}`). Each object may be managed by one resource: the \
+                         two would overwrite or remove each other's entries. Remove one of them, \
+                         or merge their settings into one."
+                    ),
+                ));
+            }
         }
+    }
+
+    /// Whether a write happened is unknown: the planned object is recorded (tainted, for a
+    /// create), so the state tracks what may exist — its refresh drops it if it does not, its
+    /// destroy removes it if it does — and nothing the cloud holds is left to nobody.
+    fn maybe_made(
+        &self,
+        mut problem: Problem<R::State>,
+        planned: &R::State,
+        calls: &str,
+        why: &str,
+    ) -> Failed<R::State> {
+        let mut s = planned.clone();
+        for d in &self.decls {
+            if (d.get)(&s).is_unknown() {
+                (d.set)(&mut s).set_null();
+            }
+        }
+        self.normalize(&mut s);
+        problem.detail.push_str(&format!(
+            "\n\nThe answer to {calls} was lost and {why}: {} may exist, so it is recorded in \
+             the state as planned (tainted if it was being created). The next plan reads it \
+             again: the next apply repairs or replaces it, or drops it if it was never made.",
+            R::describe(planned)
+        ));
+        Failed::partial(problem, s)
     }
 
     async fn plan_with(
@@ -471,7 +493,6 @@ impl<R: ManagedResource> Managed<R> {
         planned: R::State,
         prior: Option<&R::State>,
         config: &R::State,
-        claim: bool,
     ) -> R::State {
         let ctx = self.shared.client.get().map(|client| Ctx {
             client,
@@ -489,11 +510,7 @@ impl<R: ManagedResource> Managed<R> {
             findings: Findings::default(),
         };
         self.resource.plan(ctx.as_ref(), &mut plan).await;
-        // A replacement is planned twice: first against the prior object, then (terraform asks
-        // again with no prior) as the create; only the create claims.
-        if claim {
-            self.check_claim(&mut plan);
-        }
+        self.check_claims(&mut plan);
         let Planning {
             planned, findings, ..
         } = plan;
@@ -643,7 +660,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let mut planned = proposed;
         self.apply_defaults(&mut planned, &config);
         self.unknown_computed(&mut planned, &config);
-        let planned = self.plan_with(diags, planned, None, &config, true).await;
+        let planned = self.plan_with(diags, planned, None, &config).await;
         Some((planned, new_token()))
     }
 
@@ -672,13 +689,11 @@ impl<R: ManagedResource> Resource for Managed<R> {
                     (d.set)(&mut planned).copy_from((d.get)(&prior));
                 }
             }
-            let planned = self
-                .plan_with(diags, planned, Some(&prior), &config, true)
-                .await;
+            let planned = self.plan_with(diags, planned, Some(&prior), &config).await;
             return Some((planned, private, replace));
         }
         self.unknown_computed(&mut planned, &config);
-        let planned = self.plan_with(diags, planned, None, &config, false).await;
+        let planned = self.plan_with(diags, planned, None, &config).await;
         Some((planned, new_token(), replace))
     }
 

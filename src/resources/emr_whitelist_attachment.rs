@@ -594,17 +594,28 @@ impl ManagedResource for EmrWhitelistAttachment {
         Some(format!("emr:{}", id_of(planned)))
     }
 
-    /// The rules from one source on one cluster: two attachments would revoke each other's.
-    fn claim(planned: &State) -> Option<(String, Getter<State>)> {
-        let sources_known = planned.source_security_group_id.is_value()
-            || (planned.cidrs.is_value()
-                && planned.cidrs.as_ref_option()?.iter().all(|c| c.is_value()));
-        (planned.cluster_id.is_value() && sources_known).then(|| {
-            (
-                format!("emr:{}", id_of(planned)),
-                (|s: &State| &s.cluster_id) as Getter<State>,
-            )
-        })
+    /// The rules from each source on one cluster: two attachments sharing a source (however the
+    /// CIDR is written) would each take the other's rules for their own and revoke them.
+    fn claims(planned: &State) -> Vec<(String, Getter<State>)> {
+        let Some(cluster) = known(&planned.cluster_id) else {
+            return Vec::new();
+        };
+        let sources_known = planned.source_security_group_id.is_value() || planned.cidrs.is_known();
+        if !sources_known {
+            return Vec::new();
+        }
+        planned
+            .sources()
+            .into_iter()
+            .map(|source| {
+                let from = match source {
+                    RuleSource::Group(g) => g,
+                    RuleSource::Cidr(c) => c.net().to_string(),
+                };
+                let at: Getter<State> = |s| &s.cluster_id;
+                (format!("emr:{cluster}:{from}"), at)
+            })
+            .collect()
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {

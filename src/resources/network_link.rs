@@ -438,8 +438,12 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     /// A link is named uniquely in the project's region: two resources would fight over it.
-    fn claim(planned: &State) -> Option<(String, Getter<State>)> {
-        Some((Self::identity(planned)?, |s: &State| &s.name))
+    fn claims(planned: &State) -> Vec<(String, Getter<State>)> {
+        let name: Getter<State> = |s| &s.name;
+        Self::identity(planned)
+            .map(|key| (key, name))
+            .into_iter()
+            .collect()
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {

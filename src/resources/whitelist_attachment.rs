@@ -591,11 +591,14 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     }
 
     /// One named group of one target: two attachments would overwrite each other's entries.
-    fn claim(planned: &T::State) -> Option<(String, Getter<T::State>)> {
+    fn claims(planned: &T::State) -> Vec<(String, Getter<T::State>)> {
         if !planned.target().is_value() || planned.group_name().is_unknown() {
-            return None;
+            return Vec::new();
         }
-        Some((Self::identity(planned)?, Self::at(F::GroupName)))
+        Self::identity(planned)
+            .map(|key| (key, Self::at(F::GroupName)))
+            .into_iter()
+            .collect()
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
