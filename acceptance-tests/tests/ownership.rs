@@ -5,7 +5,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{provider_block, Emulator, Workspace, EMR, EMR_SG, RDS};
+use acceptance_tests::{
+    contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
+};
 use serde_json::{json, Value};
 
 /// The description that marks the rules an EMR attachment made (the provider's own marker).
@@ -298,13 +300,13 @@ fn a_lost_answer_that_cannot_be_read_back_is_recorded_as_planned() {
     );
     ws.write_config(&format!(
         "{provider}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{}\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n",
-        acceptance_tests::HBASE
+        HBASE
     ));
     emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["ModifyIpWhitelist"] }));
     let job = apply_in_own_group(&ws);
     wait_until("the group to reach the cluster", || {
         emulator
-            .whitelist_group("hbase_clusters", acceptance_tests::HBASE, "maxcompute")
+            .whitelist_group("hbase_clusters", HBASE, "maxcompute")
             .is_some()
     });
     emulator.set_faults(
@@ -323,7 +325,7 @@ fn a_lost_answer_that_cannot_be_read_back_is_recorded_as_planned() {
     let run = ws.destroy();
     assert_eq!(run.code, 0, "{}", run.output());
     assert_eq!(
-        emulator.whitelist_group("hbase_clusters", acceptance_tests::HBASE, "maxcompute"),
+        emulator.whitelist_group("hbase_clusters", HBASE, "maxcompute"),
         Some(vec!["127.0.0.1".to_string()])
     );
 }
