@@ -375,3 +375,46 @@ fn destroying_an_imported_whitelist_that_would_open_the_project_is_refused_until
         (String::new(), String::new())
     );
 }
+
+/// Issue 21, item 3, when it cannot be made to hold: another writer drops our entries every time
+/// they land (the test plays it, through the emulator's state). The apply writes 3 times, then
+/// fails naming the missing entries — never green with a loss — and keeps the resource in the
+/// state.
+#[test]
+fn a_writer_that_keeps_dropping_our_entries_fails_the_apply_naming_them() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.10.0/24\"]",
+    ));
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let dropped = std::sync::atomic::AtomicU64::new(0);
+    let run = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let (ip, _) = lists(&emulator.state(), DATAWORKS);
+                if has(&ip, "203.0.113.10") {
+                    // A stale write: the lists as they were before ours.
+                    emulator.edit_state(|s| {
+                        s["projects"][DATAWORKS]["ip_list"] =
+                            json!("100.100.0.0/16,11.193.102.0/24");
+                        s["projects"][DATAWORKS]["vpc_ip_list"] = json!("100.100.0.0/16");
+                    });
+                    dropped.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        let run = ws.apply();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        run
+    });
+    run.fails_saying(&[
+        "Another writer keeps replacing the IP whitelist of project with_dataworks",
+        "missing: ip_list: 203.0.113.10; vpc_ip_list: 192.168.10.0/24",
+    ]);
+    assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert!(!ws.state_is_empty(), "the entries written are not recorded");
+}

@@ -485,7 +485,8 @@ impl ProjectIpWhitelist {
                  lists, and another process (a pipeline, a configuration, a script or the console \
                  on this project) keeps writing lists it read before ours. Let one writer at a \
                  time change this project's whitelist, then apply again: the plan shows what is \
-                 missing.",
+                 missing (after a create, `terraform untaint` the resource first, so that the \
+                 apply adds what is missing instead of replacing it).",
                 WATCH_MS[WATCH_MS.len() - 1] / 1000,
                 what.join("; ")
             ),
