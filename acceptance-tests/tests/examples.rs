@@ -1,7 +1,7 @@
 //! Every example in examples/ applies against the emulator and plans empty afterwards, so the
 //! docs (which show these snippets) cannot show HCL that does not work.
 
-use acceptance_tests::{provider_block, repo_root, Emulator, Workspace};
+use acceptance_tests::{contains_text, provider_block, repo_root, Emulator, Workspace};
 
 #[test]
 fn every_example_module_applies_plans_empty_and_destroys() {
@@ -101,7 +101,26 @@ fn resource_and_data_source_snippets_apply_and_plan_empty() {
                 path.display(),
                 plan.output()
             );
-            ws.destroy().ok();
+            let run = ws.destroy();
+            if run.code != 0 && contains_text(&run.output(), "allow_unsafe_destroy = true") {
+                // The project whitelist refuses a destroy that would leave the project open to
+                // every network again: the documented way through is to opt in, apply, destroy.
+                let body = snippet
+                    .trim_end()
+                    .strip_suffix('}')
+                    .expect("a resource block");
+                ws.write_config(&format!(
+                    "{}
+{body}  allow_unsafe_destroy = true
+}}
+",
+                    provider_block(&emulator)
+                ));
+                ws.apply().ok();
+                ws.destroy().ok();
+            } else {
+                run.ok();
+            }
             checked += 1;
         }
     }

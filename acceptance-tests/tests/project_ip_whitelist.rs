@@ -2,7 +2,7 @@
 //! kept; a change that would lock a network type out is refused at plan.
 
 use acceptance_tests::steps::{step, Story};
-use acceptance_tests::{provider_block, Emulator, Workspace};
+use acceptance_tests::{provider_block, terraform_version, Emulator, Workspace};
 use serde_json::{json, Value};
 
 /// A project the fixtures have with no whitelist at all (open to every network).
@@ -133,6 +133,12 @@ fn an_open_project_import_and_the_lock_out_rule() {
         step::plan_empty(),
         // Only ours in the project: import gives the same resource back.
         step::import("maxcompute_project_ip_whitelist.p", OPEN),
+        // Emptying both lists opens the project to every network: allowed explicitly first.
+        step::apply(config(
+            &emulator,
+            OPEN,
+            "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"0.0.0.0/0\"]\n  allow_unsafe_destroy = true",
+        )),
         step::destroy_leaves(|s| {
             assert_eq!(lists(s, OPEN), (String::new(), String::new()));
         }),
@@ -200,4 +206,215 @@ fn throttled_answers_are_retried_and_nothing_is_lost() {
         )
     );
     ws.assert_plan_empty();
+}
+
+/// Polls `done` every 50 ms for up to two minutes (generous: the machine may be loaded).
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn has(list: &str, entry: &str) -> bool {
+    list.split(',').any(|e| e == entry)
+}
+
+/// Issue 21, item 3: two pipelines, two working directories, one project, at once. `UpdateProject-
+/// IpWhiteList` replaces both lists, so the write of one pipeline (B) that read the lists before
+/// the other (A) wrote drops A's entries. The emulator holds B's write until A's has landed — the
+/// worst order, made exact — then lets it through: A must notice its entries gone and put them
+/// back, and both runs end green with every entry in the project.
+#[test]
+fn two_pipelines_writing_one_project_at_once_both_keep_their_entries() {
+    let emulator = Emulator::start();
+    let pipeline = |ip: &str, vpc: &str| {
+        let ws = Workspace::new();
+        ws.write_config(&config(
+            &emulator,
+            DATAWORKS,
+            &format!("  ip_list = [\"{ip}\"]\n  vpc_ip_list = [\"{vpc}\"]"),
+        ));
+        ws
+    };
+    let a = pipeline("203.0.113.10", "192.168.10.0/24");
+    let b = pipeline("203.0.113.20", "192.168.20.0/24");
+    emulator.set_faults(json!({
+        "hold": true, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
+    }));
+    let writes = || {
+        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    std::thread::scope(|scope| {
+        let run_b = scope.spawn(|| b.apply());
+        // B has read the lists and its write is held.
+        wait_until("B's write reaches the emulator", || writes() >= 1);
+        let run_a = scope.spawn(|| a.apply());
+        wait_until("A's write lands", || {
+            has(&lists(&emulator.state(), DATAWORKS).0, "203.0.113.10")
+        });
+        // B's write, made from lists that predate A's, lands now.
+        emulator.set_faults(json!({}));
+        let (run_a, run_b) = (run_a.join().unwrap(), run_b.join().unwrap());
+        assert_eq!(run_a.code, 0, "A failed:\n{}", run_a.output());
+        assert_eq!(run_b.code, 0, "B failed:\n{}", run_b.output());
+    });
+    // B's write, A's, and A's again once it saw its entries gone.
+    assert_eq!(writes(), 3, "{}", emulator.calls());
+    let (ip, vpc) = lists(&emulator.state(), DATAWORKS);
+    for (list, entry) in [
+        (&ip, "100.100.0.0/16"),
+        (&ip, "203.0.113.10"),
+        (&ip, "203.0.113.20"),
+        (&vpc, "100.100.0.0/16"),
+        (&vpc, "192.168.10.0/24"),
+        (&vpc, "192.168.20.0/24"),
+    ] {
+        assert!(has(list, entry), "{entry} is missing: ip {ip}, vpc {vpc}");
+    }
+    a.assert_plan_empty();
+    b.assert_plan_empty();
+}
+
+fn resource_gone(emulator: &Emulator) -> String {
+    provider_block(emulator)
+}
+
+/// Issue 21, item 4: ours are one `ip_list` and one `vpc_ip_list` entry; someone adds an
+/// `ip_list` entry in the console. Removing the resource would leave `vpc_ip_list` empty while
+/// `ip_list` is not — every VPC client locked out — so it is refused (at plan where terraform plans
+/// destroys, at apply in any case) and nothing changes, until `allow_unsafe_destroy` is applied.
+#[test]
+fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let body = "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]";
+    ws.write_config(&config(&emulator, OPEN, body));
+    ws.apply().ok();
+    emulator.edit_state(|s| s["projects"][OPEN]["ip_list"] = json!("203.0.113.10,198.51.100.7"));
+    let before = (emulator.mutating_calls(), lists(&emulator.state(), OPEN));
+    let says = [
+        "Destroying it would block every VPC client",
+        "192.168.0.0/16",
+        "allow_unsafe_destroy = true",
+    ];
+    // The resource taken out of the configuration, and `terraform destroy`.
+    ws.write_config(&resource_gone(&emulator));
+    if terraform_version() >= (1, 3, 0) {
+        // Terraform 1.3+ plans destroys with the provider: the plan itself is refused.
+        let run = ws.plan();
+        assert_eq!(run.code, 1, "expected a plan error:\n{}", run.output());
+        run.fails_saying(&says);
+    }
+    ws.apply().fails_saying(&says);
+    ws.write_config(&config(&emulator, OPEN, body));
+    ws.destroy().fails_saying(&says);
+    let after = (emulator.mutating_calls(), lists(&emulator.state(), OPEN));
+    assert_eq!(after, before, "a refused destroy changed the project");
+    assert!(!ws.state_is_empty(), "a refused destroy left the state");
+    // Opted in: applied (no cloud write), then destroyed.
+    ws.write_config(&config(
+        &emulator,
+        OPEN,
+        &format!("{body}\n  allow_unsafe_destroy = true"),
+    ));
+    ws.apply().ok();
+    assert_eq!(emulator.mutating_calls(), before.0);
+    ws.destroy().ok();
+    assert_eq!(
+        lists(&emulator.state(), OPEN),
+        ("198.51.100.7".to_string(), String::new())
+    );
+}
+
+/// Issue 21, item 4: an imported whitelist owns every entry; destroying it would empty both lists
+/// and open the project to every network. Refused, nothing changes, until allowed.
+#[test]
+fn destroying_an_imported_whitelist_that_would_open_the_project_is_refused_until_allowed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let body = "  ip_list = [\"100.100.0.0/16\", \"11.193.102.0/24\"]\n  vpc_ip_list = [\"100.100.0.0/16\"]";
+    ws.write_config(&config(&emulator, DATAWORKS, body));
+    ws.terraform(&[
+        "import",
+        "-input=false",
+        "maxcompute_project_ip_whitelist.p",
+        DATAWORKS,
+    ])
+    .ok();
+    ws.assert_plan_empty();
+    let before = (
+        emulator.mutating_calls(),
+        lists(&emulator.state(), DATAWORKS),
+    );
+    ws.destroy().fails_saying(&[
+        "Destroying it would open project with_dataworks to every network",
+        "100.100.0.0/16, 11.193.102.0/24",
+        "allow_unsafe_destroy = true",
+    ]);
+    let after = (
+        emulator.mutating_calls(),
+        lists(&emulator.state(), DATAWORKS),
+    );
+    assert_eq!(after, before, "a refused destroy changed the project");
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        &format!("{body}\n  allow_unsafe_destroy = true"),
+    ));
+    ws.apply().ok();
+    ws.destroy().ok();
+    assert_eq!(
+        lists(&emulator.state(), DATAWORKS),
+        (String::new(), String::new())
+    );
+}
+
+/// Issue 21, item 3, when it cannot be made to hold: another writer drops our entries every time
+/// they land (the test plays it, through the emulator's state). The apply writes 3 times, then
+/// fails naming the missing entries — never green with a loss — and keeps the resource in the
+/// state.
+#[test]
+fn a_writer_that_keeps_dropping_our_entries_fails_the_apply_naming_them() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.10.0/24\"]",
+    ));
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let dropped = std::sync::atomic::AtomicU64::new(0);
+    let run = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let (ip, _) = lists(&emulator.state(), DATAWORKS);
+                if has(&ip, "203.0.113.10") {
+                    // A stale write: the lists as they were before ours.
+                    emulator.edit_state(|s| {
+                        s["projects"][DATAWORKS]["ip_list"] =
+                            json!("100.100.0.0/16,11.193.102.0/24");
+                        s["projects"][DATAWORKS]["vpc_ip_list"] = json!("100.100.0.0/16");
+                    });
+                    dropped.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        let run = ws.apply();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        run
+    });
+    run.fails_saying(&[
+        "Another writer keeps replacing the IP whitelist of project with_dataworks",
+        "missing: ip_list: 203.0.113.10; vpc_ip_list: 192.168.10.0/24",
+    ]);
+    assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert!(!ws.state_is_empty(), "the entries written are not recorded");
 }

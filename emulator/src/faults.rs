@@ -40,10 +40,22 @@ pub struct Faults {
     /// the faults were set): "the second AuthorizeSecurityGroup fails", for part-way failures.
     #[serde(default)]
     pub after: u64,
-    /// Matching requests seen so far (for `after`).
+    /// At most this many matching requests get faults, counted from the first after `after`
+    /// (0: no limit): "only the first UpdateProjectIpWhiteList is held".
+    #[serde(default)]
+    pub limit: u64,
+    /// Matching requests wait, before they run, until the faults are set again with `hold` off (at
+    /// most [`HOLD_MAX_MS`]): a gate a test opens, so that two clients interleave in one exact
+    /// order whatever the machine's load.
+    #[serde(default)]
+    pub hold: bool,
+    /// Matching requests seen so far (for `after` and `limit`).
     #[serde(skip)]
     pub seen: u64,
 }
+
+/// The longest a `hold` keeps a request: a gate a test forgot to open does not hang it forever.
+pub const HOLD_MAX_MS: u64 = 5 * 60 * 1000;
 
 /// A token bucket for `rate_limit_qps`.
 #[derive(Debug, Default)]
@@ -107,6 +119,8 @@ pub struct Decision {
     pub delay_ms: u64,
     pub reset: bool,
     pub hostile: Option<Hostile>,
+    /// Wait until the test clears `hold`.
+    pub hold: bool,
 }
 
 impl Faults {
@@ -126,14 +140,16 @@ impl Faults {
             delay_ms: self.latency_ms,
             reset: false,
             hostile: None,
+            hold: false,
         };
         if !self.applies_to(action) {
             return d;
         }
         self.seen += 1;
-        if self.seen <= self.after {
+        if self.seen <= self.after || (self.limit > 0 && self.seen > self.after + self.limit) {
             return d;
         }
+        d.hold = self.hold;
         d.before = if x < self.throttle_rate {
             Injected::Throttle
         } else if x < self.throttle_rate + self.server_error_rate {
@@ -207,5 +223,22 @@ mod tests {
             .collect();
         use Injected::*;
         assert_eq!(got, vec![None, None, None, Throttle, None, Throttle]);
+    }
+
+    #[test]
+    fn limit_and_hold_touch_only_the_chosen_requests() {
+        let mut f = Faults {
+            hold: true,
+            actions: vec!["B".into()],
+            after: 1,
+            limit: 1,
+            ..Default::default()
+        };
+        let mut rng = fastrand::Rng::with_seed(1);
+        let held: Vec<bool> = ["B", "A", "B", "B", "B"]
+            .iter()
+            .map(|a| f.decide_all(a, &mut rng).hold)
+            .collect();
+        assert_eq!(held, vec![false, false, true, false, false]);
     }
 }

@@ -265,6 +265,14 @@ async fn count_and_draw(em: &Emulator, action: &str) -> Result<Decision, ApiErro
     if decision.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(decision.delay_ms)).await;
     }
+    if decision.hold {
+        let started = std::time::Instant::now();
+        while em.lock().faults.hold
+            && started.elapsed() < Duration::from_millis(faults::HOLD_MAX_MS)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     match decision.before {
         Injected::Throttle => Err(ApiError::new(
             400,

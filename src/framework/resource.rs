@@ -245,6 +245,13 @@ pub trait ManagedResource: Send + Sync + 'static {
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: Self::State) -> Result<(), Problem<Self::State>>;
 
+    /// What a destroy of `prior` must pass, against the cloud as it is now: run when terraform
+    /// plans the destroy (1.3+ plans destroys with the provider) and again, in any case, before
+    /// `delete`. An error refuses the destroy and nothing is deleted. Default: no checks.
+    async fn check_destroy(&self, _ctx: &Ctx<'_>, _prior: &Self::State) -> Findings<Self::State> {
+        Findings::default()
+    }
+
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<Self::State, Problem<Self::State>>;
 }
 
@@ -487,14 +494,9 @@ impl<R: ManagedResource> Managed<R> {
         Failed::partial(problem, s)
     }
 
-    async fn plan_with(
-        &self,
-        diags: &mut Diagnostics,
-        planned: R::State,
-        prior: Option<&R::State>,
-        config: &R::State,
-    ) -> R::State {
-        let ctx = self.shared.client.get().map(|client| Ctx {
+    /// What plans run with: `None` while the provider is not configured (values unknown at plan).
+    fn plan_ctx(&self) -> Option<Ctx<'_>> {
+        self.shared.client.get().map(|client| Ctx {
             client,
             facts: &self.shared.facts,
             locks: &self.shared.locks,
@@ -502,7 +504,17 @@ impl<R: ManagedResource> Managed<R> {
             deadline: READ_DEADLINE,
             token: String::new(),
             adopt: false,
-        });
+        })
+    }
+
+    async fn plan_with(
+        &self,
+        diags: &mut Diagnostics,
+        planned: R::State,
+        prior: Option<&R::State>,
+        config: &R::State,
+    ) -> R::State {
+        let ctx = self.plan_ctx();
         let mut plan = Planning {
             planned,
             prior,
@@ -699,11 +711,15 @@ impl<R: ManagedResource> Resource for Managed<R> {
 
     async fn plan_destroy<'a>(
         &self,
-        _diags: &mut Diagnostics,
-        _prior: R::State,
+        diags: &mut Diagnostics,
+        prior: R::State,
         private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<Option<Private>> {
+        if let Some(ctx) = self.plan_ctx() {
+            let findings = self.resource.check_destroy(&ctx, &prior).await;
+            self.emit(diags, &prior, findings);
+        }
         Some(private)
     }
 
@@ -821,6 +837,12 @@ impl<R: ManagedResource> Resource for Managed<R> {
         self.settle(&prior);
         let deadline = self.deadline(&prior, "delete");
         let ctx = self.ctx(diags, deadline, String::new())?;
+        let checked = self.resource.check_destroy(&ctx, &prior).await;
+        let refused = !checked.errors.is_empty();
+        self.emit(diags, &prior, checked);
+        if refused {
+            return None;
+        }
         let out = match self.resource.delete(&ctx, prior.clone()).await {
             Ok(()) => Some(()),
             Err(p) => {

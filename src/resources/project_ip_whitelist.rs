@@ -5,9 +5,11 @@
 //! The resource owns **its entries only**. The project's lists also hold entries that others put
 //! there — DataWorks adds its default servers itself, people use the console — and those are
 //! kept: every write is read-modify-write under one lock per project, adding and removing exactly
-//! this resource's entries. Seed 002's rules are plan-time checks: setting one list while the other
-//! is empty blocks the other network type, so a change that would newly block it is refused with
-//! the attribute to set.
+//! this resource's entries, then watched for a few seconds so that another process's write made
+//! from an older read cannot drop our entries unnoticed. Seed 002's rules are checked at plan and
+//! again before each write: setting one list while the other is empty blocks the other network
+//! type, so a change — a destroy included — that would newly block it, or would empty both lists
+//! (open to all), is refused with the attribute to set.
 
 use std::collections::BTreeSet;
 
@@ -19,7 +21,7 @@ use crate::client::project::IpWhitelist;
 use crate::client::Client;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
-use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::validate::project_whitelist::{self, key, Key};
 
@@ -34,6 +36,8 @@ pub struct State {
     pub ip_list: Value<BTreeSet<Value<String>>>,
     #[serde(default)]
     pub vpc_ip_list: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
+    pub allow_unsafe_destroy: Value<bool>,
 }
 
 type P = Problem<State>;
@@ -81,9 +85,15 @@ fn ours(s: &State) -> IpWhitelist {
 }
 
 /// `list` without the entries of `remove` and with those of `add` (compared by the addresses
-/// they cover; the order of what stays is kept).
+/// they cover; the order of what stays is kept, an entry in both stays where it is — an unchanged
+/// list is not written again).
 fn apply(list: &[String], remove: &[String], add: &[String]) -> Vec<String> {
-    let gone: Vec<Key> = remove.iter().map(|e| key(e)).collect();
+    let kept: Vec<Key> = add.iter().map(|e| key(e)).collect();
+    let gone: Vec<Key> = remove
+        .iter()
+        .map(|e| key(e))
+        .filter(|k| !kept.contains(k))
+        .collect();
     let mut out: Vec<String> = list
         .iter()
         .filter(|e| !gone.contains(&key(e)))
@@ -174,6 +184,136 @@ fn check_against(current: &IpWhitelist, prior: &IpWhitelist, planned: &IpWhiteli
     out
 }
 
+/// How long after a write the provider watches the project for a write of another process (another
+/// pipeline, a script) that was made from lists read before ours and so drops our entries:
+/// `UpdateProjectIpWhiteList` replaces both lists and has no condition to refuse a stale write.
+/// Only the writer whose entries went can see the loss, and only after the other write lands, so
+/// the lists are read again at these times after ours (the last one is the bound of the window).
+const WATCH_MS: [u64; 4] = [250, 1_000, 2_500, 5_000];
+/// Writes of one change (the first included) before entries that keep disappearing are reported.
+const ATTEMPTS: usize = 3;
+/// Reads right before a write that may find the lists changed since the first read.
+const REREADS: usize = 3;
+
+/// The summary of [`ProjectIpWhitelist::missing`] (a delete takes it as done).
+const NOT_FOUND: &str = "Project not found";
+
+/// What a write checks against the project's lists before it goes.
+#[derive(Clone, Copy)]
+enum Check {
+    /// Create and update: seed 002's lock-out rule and someone else's entries.
+    Change,
+    /// Delete: no network type newly locked out, the project not newly opened to all, unless the
+    /// state allows it.
+    Destroy { allowed: bool },
+    /// Putting our entries back after another writer dropped them: the change was checked already.
+    Repair,
+}
+
+/// A write that did not hold; `wrote`: the project's lists were written at least once.
+struct WriteFailed {
+    problem: P,
+    wrote: bool,
+}
+
+/// `ip_list: a, b; vpc_ip_list: c` (lists with nothing left out).
+fn described(w: &IpWhitelist) -> String {
+    let parts: Vec<String> = [("ip_list", &w.ip_list), ("vpc_ip_list", &w.vpc_ip_list)]
+        .iter()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(n, l)| format!("{n}: {}", l.join(", ")))
+        .collect();
+    parts.join("; ")
+}
+
+fn has(list: &[String], e: &str) -> bool {
+    list.iter().any(|c| key(c) == key(e))
+}
+
+/// What the project holds against what a write of `before` → `after` made: our entries missing,
+/// and the ones we removed back again.
+fn diverged(
+    current: &IpWhitelist,
+    before: &IpWhitelist,
+    after: &IpWhitelist,
+) -> (IpWhitelist, IpWhitelist) {
+    let missing = |want: &[String], have: &[String]| -> Vec<String> {
+        want.iter().filter(|e| !has(have, e)).cloned().collect()
+    };
+    let back = |gone: &[String], kept: &[String], have: &[String]| -> Vec<String> {
+        gone.iter()
+            .filter(|e| !has(kept, e) && has(have, e))
+            .cloned()
+            .collect()
+    };
+    (
+        IpWhitelist {
+            ip_list: missing(&after.ip_list, &current.ip_list),
+            vpc_ip_list: missing(&after.vpc_ip_list, &current.vpc_ip_list),
+        },
+        IpWhitelist {
+            ip_list: back(&before.ip_list, &after.ip_list, &current.ip_list),
+            vpc_ip_list: back(
+                &before.vpc_ip_list,
+                &after.vpc_ip_list,
+                &current.vpc_ip_list,
+            ),
+        },
+    )
+}
+
+/// Removing `ours` from the project as it is: a problem when a network type would be newly locked
+/// out, or both lists emptied — the project open to every network. The caller refuses the destroy
+/// unless `allowed`; then it is a warning, without the fix.
+fn destroy_problems(
+    project: &str,
+    current: &IpWhitelist,
+    ours: &IpWhitelist,
+    allowed: bool,
+) -> Vec<P> {
+    let next = merged(current, ours, &IpWhitelist::default());
+    let fix = "To keep access as it is, leave the resource in place. To destroy it anyway, set \
+               `allow_unsafe_destroy = true` in this resource, apply, then destroy.";
+    let after = if allowed { "" } else { fix };
+    let was_set = !current.ip_list.is_empty() || !current.vpc_ip_list.is_empty();
+    if next == IpWhitelist::default() && was_set {
+        return vec![Problem::at(
+            |s| &s.ip_list,
+            format!("Destroying it would open project {project} to every network"),
+            format!(
+                "Removing this resource's entries ({}) leaves both of the project's lists empty, \
+                 and a project with no IP whitelist admits every address, from the internet and \
+                 from every VPC. {after}",
+                described(ours)
+            ),
+        )];
+    }
+    let (before, now) = (blocks(current), blocks(&next));
+    let kinds = ["internet and classic-network client", "VPC client"];
+    let mut out = Vec::new();
+    for (i, (name, get)) in LISTS.iter().enumerate() {
+        if now[i] && !before[i] {
+            let (other, _) = LISTS[1 - i];
+            let removed = [&ours.ip_list, &ours.vpc_ip_list][i];
+            let kept = [&next.ip_list, &next.vpc_ip_list][1 - i];
+            out.push(Problem::at(
+                *get,
+                format!("Destroying it would block every {}", kinds[i]),
+                format!(
+                    "Removing this resource's `{name}` entries ({}) empties the project's \
+                     `{name}` while `{other}` still holds {}: MaxCompute then refuses every {}. \
+                     Add the addresses those clients use to the project's `{name}` first (or \
+                     `0.0.0.0/0` to keep that network type open) in another resource. {after}",
+                    removed.join(", "),
+                    kept.join(", "),
+                    kinds[i]
+                ),
+            ));
+        }
+    }
+    out
+}
+
 pub struct ProjectIpWhitelist;
 
 impl ProjectIpWhitelist {
@@ -192,7 +332,7 @@ impl ProjectIpWhitelist {
     fn missing(client: &Client, project: &str) -> P {
         Problem::at(
             |s| &s.project,
-            "Project not found",
+            NOT_FOUND,
             format!(
                 "No MaxCompute project `{project}` in region {}. Check `project` and the provider's \
                  region.",
@@ -201,33 +341,156 @@ impl ProjectIpWhitelist {
         )
     }
 
-    /// Read, check, write — under the project's lock, so two resources on one project never
-    /// write over each other.
-    async fn write(ctx: &Ctx<'_>, prior: &State, planned: &State) -> Result<(), P> {
-        let project = project_of(planned);
+    /// The problems `check` finds in a write of `before` → `after` to the project as it is.
+    fn checked(
+        project: &str,
+        current: &IpWhitelist,
+        before: &IpWhitelist,
+        after: &IpWhitelist,
+        check: Check,
+    ) -> Option<P> {
+        match check {
+            Check::Change => check_against(current, before, after).into_iter().next(),
+            Check::Destroy { allowed: false } => destroy_problems(project, current, before, false)
+                .into_iter()
+                .next(),
+            Check::Destroy { allowed: true } | Check::Repair => None,
+        }
+    }
+
+    /// One read–check–merge–write under the project's lock (so two resources of this provider on
+    /// one project never write over each other). The lists are read again right before the write
+    /// and the merge redone if they changed, so our own read is at most one round trip older than
+    /// our write. `Ok(false)`: nothing to write (the project already holds the result).
+    async fn write_once(
+        ctx: &Ctx<'_>,
+        project: &str,
+        before: &IpWhitelist,
+        after: &IpWhitelist,
+        check: Check,
+    ) -> Result<bool, P> {
         let _guard = ctx.locks.lock(&format!("project:{project}")).await;
-        let current = Self::read(ctx.client, &project).await?;
-        let (before, after) = (ours(prior), ours(planned));
-        if let Some(p) = check_against(&current, &before, &after).into_iter().next() {
-            return Err(p);
+        let mut current = Self::read(ctx.client, project).await?;
+        for _ in 0..REREADS {
+            if let Some(p) = Self::checked(project, &current, before, after, check) {
+                return Err(p);
+            }
+            let next = merged(&current, before, after);
+            if next == current {
+                return Ok(false);
+            }
+            let fresh = Self::read(ctx.client, project).await?;
+            if fresh != current {
+                tracing::info!(project = %project, "the IP whitelist changed while merging; merging again");
+                current = fresh;
+                continue;
+            }
+            ctx.client
+                .projects()
+                .update_ip_whitelist(project, &next)
+                .await
+                .map_err(|e| {
+                    let what = format!("writing the IP whitelist of project {project}");
+                    Problem::client(ctx.client, &what, &e)
+                })?;
+            tracing::info!(project = %project, "updated the project's IP whitelist");
+            return Ok(true);
         }
-        let next = merged(&current, &before, &after);
-        if next == current {
-            return Ok(());
+        Err(Problem::new(
+            format!("The IP whitelist of project {project} keeps changing"),
+            format!(
+                "It changed between every read and the write that was to follow ({REREADS} \
+                 times): another writer is editing it right now. Apply again once it is done."
+            ),
+        ))
+    }
+
+    /// Watches the project for [`WATCH_MS`] after a write; `Some` as soon as what the write made
+    /// no longer holds (our entries missing, or the ones we removed back).
+    async fn watch(
+        ctx: &Ctx<'_>,
+        project: &str,
+        before: &IpWhitelist,
+        after: &IpWhitelist,
+    ) -> Result<Option<(IpWhitelist, IpWhitelist)>, P> {
+        let mut waited = 0;
+        for at in WATCH_MS {
+            tokio::time::sleep(std::time::Duration::from_millis(at - waited)).await;
+            waited = at;
+            let current = Self::read(ctx.client, project).await?;
+            let (missing, back) = diverged(&current, before, after);
+            if missing != IpWhitelist::default() || back != IpWhitelist::default() {
+                return Ok(Some((missing, back)));
+            }
         }
-        ctx.client
-            .projects()
-            .update_ip_whitelist(&project, &next)
-            .await
-            .map_err(|e| {
-                Problem::client(
-                    ctx.client,
-                    &format!("updating the IP whitelist of project {project}"),
-                    &e,
-                )
-            })?;
-        tracing::info!(project = %project, "updated the project's IP whitelist");
+        Ok(None)
+    }
+
+    /// Read–merge–write, then verify: after the write, watch; if another writer's stale write
+    /// dropped our entries (or put back ones we removed), merge and write again, up to
+    /// [`ATTEMPTS`] writes; if it still does not hold, fail naming the entries — never success
+    /// with a loss.
+    async fn write(
+        ctx: &Ctx<'_>,
+        project: &str,
+        before: &IpWhitelist,
+        after: &IpWhitelist,
+        check: Check,
+    ) -> Result<(), WriteFailed> {
+        let failed = |problem, wrote| WriteFailed { problem, wrote };
+        let mut check = check;
+        let mut wrote = false;
+        for attempt in 1..=ATTEMPTS {
+            let written = Self::write_once(ctx, project, before, after, check)
+                .await
+                .map_err(|p| failed(p, wrote))?;
+            wrote |= written;
+            if !written && attempt == 1 {
+                return Ok(());
+            }
+            let Some((missing, back)) = Self::watch(ctx, project, before, after)
+                .await
+                .map_err(|p| failed(p, wrote))?
+            else {
+                return Ok(());
+            };
+            tracing::warn!(project = %project, attempt, "another writer replaced the IP whitelist; writing ours again");
+            if attempt == ATTEMPTS {
+                return Err(failed(Self::lost(project, &missing, &back), wrote));
+            }
+            check = Check::Repair;
+        }
         Ok(())
+    }
+
+    fn lost(project: &str, missing: &IpWhitelist, back: &IpWhitelist) -> P {
+        let mut what = Vec::new();
+        if *missing != IpWhitelist::default() {
+            what.push(format!("missing: {}", described(missing)));
+        }
+        if *back != IpWhitelist::default() {
+            what.push(format!("removed but back: {}", described(back)));
+        }
+        let on: Getter<State> = if missing.ip_list.is_empty() && back.ip_list.is_empty() {
+            |s| &s.vpc_ip_list
+        } else {
+            |s| &s.ip_list
+        };
+        Problem::at(
+            on,
+            format!("Another writer keeps replacing the IP whitelist of project {project}"),
+            format!(
+                "After {ATTEMPTS} writes, each watched for {} s, the project's lists still differ \
+                 from what this resource wrote ({}). `UpdateProjectIpWhiteList` replaces both \
+                 lists, and another process (a pipeline, a configuration, a script or the console \
+                 on this project) keeps writing lists it read before ours. Let one writer at a \
+                 time change this project's whitelist, then apply again: the plan shows what is \
+                 missing (after a create, `terraform untaint` the resource first, so that the \
+                 apply adds what is missing instead of replacing it).",
+                WATCH_MS[WATCH_MS.len() - 1] / 1000,
+                what.join("; ")
+            ),
+        )
     }
 }
 
@@ -246,10 +509,12 @@ impl ManagedResource for ProjectIpWhitelist {
                 .rule(|s| list_problems(&s.ip_list)),
             D::new("vpc_ip_list", field!(vpc_ip_list), Attr::string_set("Entries for VPC clients, in the same forms. Setting only one of the two lists blocks the other network type; `[\"0.0.0.0/0\"]` keeps it open.").optional())
                 .rule(|s| list_problems(&s.vpc_ip_list)),
+            D::new("allow_unsafe_destroy", field!(allow_unsafe_destroy), Attr::bool("Let destroy go through when removing this resource's entries would lock a network type out (one of the project's lists emptied while the other is not) or leave both lists empty (the project open to every network). Default `false`: such a destroy is refused, at plan and at apply. It is read from the state, so set it and apply before destroying.").optional_computed())
+                .default(|s| s.allow_unsafe_destroy = Value::Value(false)),
         ]
     }
 
-    fn check(config: &State, out: &mut crate::framework::resource::Findings<State>) {
+    fn check(config: &State, out: &mut Findings<State>) {
         if config.ip_list.is_null() && config.vpc_ip_list.is_null() {
             out.error(Problem::at(
                 |s| &s.ip_list,
@@ -318,17 +583,33 @@ impl ManagedResource for ProjectIpWhitelist {
         s.ip_list = keep(&s.ip_list, &current.ip_list);
         s.vpc_ip_list = keep(&s.vpc_ip_list, &current.vpc_ip_list);
         s.id = Value::Value(project);
+        if s.allow_unsafe_destroy.is_null() {
+            s.allow_unsafe_destroy = Value::Value(false);
+        }
         Ok(Some(s))
     }
 
     async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
-        Self::write(ctx, &State::default(), &planned)
-            .await
-            .map_err(Failed::nothing)?;
-        Ok(State {
+        let made = State {
             id: planned.project.clone(),
             ..planned
-        })
+        };
+        let project = project_of(&made);
+        Self::write(
+            ctx,
+            &project,
+            &IpWhitelist::default(),
+            &ours(&made),
+            Check::Change,
+        )
+        .await
+        // Once written, entries of ours may be in the project: recorded (tainted), the next
+        // refresh keeps those still there.
+        .map_err(|f| match f.wrote {
+            true => Failed::partial(f.problem, made.clone()),
+            false => Failed::nothing(f.problem),
+        })?;
+        Ok(made)
     }
 
     async fn update(
@@ -337,40 +618,50 @@ impl ManagedResource for ProjectIpWhitelist {
         prior: State,
         planned: State,
     ) -> Result<State, Failed<State>> {
-        // One call sets both lists: it either happened or it did not.
-        Self::write(ctx, &prior, &planned)
+        let project = project_of(&planned);
+        Self::write(ctx, &project, &ours(&prior), &ours(&planned), Check::Change)
             .await
-            .map_err(|p| Failed::partial(p, prior))?;
+            .map_err(|f| match f.wrote {
+                true => Failed::partial(f.problem, planned.clone()),
+                false => Failed::partial(f.problem, prior),
+            })?;
         Ok(planned)
     }
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
         let project = project_of(&prior);
-        let _guard = ctx.locks.lock(&format!("project:{project}")).await;
+        let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
+        let check = Check::Destroy { allowed };
+        match Self::write(ctx, &project, &ours(&prior), &IpWhitelist::default(), check).await {
+            Ok(()) => Ok(()),
+            // The project is gone, and our entries with it.
+            Err(f) if f.problem.summary == NOT_FOUND => Ok(()),
+            Err(f) => Err(f.problem),
+        }
+    }
+
+    /// Removing this resource's entries must not lock a network type out or open the project to
+    /// every network (seed 002), unless the state allows it.
+    async fn check_destroy(&self, ctx: &Ctx<'_>, prior: &State) -> Findings<State> {
+        let mut out = Findings::default();
+        let project = project_of(prior);
         let current = match ctx.client.projects().get_project(&project).await {
             Ok(Some(p)) => p.whitelist,
-            // The project is gone, and our entries with it.
-            Ok(None) => return Ok(()),
+            Ok(None) => return out,
             Err(e) => {
                 let what = format!("reading project {project}");
-                return Err(Problem::client(ctx.client, &what, &e));
+                out.error(Problem::client(ctx.client, &what, &e));
+                return out;
             }
         };
-        let next = merged(&current, &ours(&prior), &IpWhitelist::default());
-        if next == current {
-            return Ok(());
+        let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
+        for p in destroy_problems(&project, &current, &ours(prior), allowed) {
+            match allowed {
+                true => out.warning(p),
+                false => out.error(p),
+            }
         }
-        ctx.client
-            .projects()
-            .update_ip_whitelist(&project, &next)
-            .await
-            .map_err(|e| {
-                Problem::client(
-                    ctx.client,
-                    &format!("removing entries from the IP whitelist of project {project}"),
-                    &e,
-                )
-            })
+        out
     }
 
     /// By project name: every entry the project's lists hold becomes this resource's (list them
@@ -389,6 +680,7 @@ impl ManagedResource for ProjectIpWhitelist {
             project: Value::Value(id.to_string()),
             ip_list: list(current.ip_list),
             vpc_ip_list: list(current.vpc_ip_list),
+            allow_unsafe_destroy: Value::Value(false),
         })
     }
 }
@@ -441,6 +733,70 @@ mod tests {
             &w(&[], &[]),
             &w(&[], &[]),
             &w(&["10.0.0.1"], &["0.0.0.0/0"])
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn an_unchanged_entry_stays_where_it_is() {
+        let current = w(&["10.0.0.1", "10.0.0.2"], &[]);
+        let ours = w(&["10.0.0.1"], &[]);
+        assert_eq!(merged(&current, &ours, &ours), current);
+    }
+
+    #[test]
+    fn what_another_writer_undid_is_seen() {
+        let (missing, back) = diverged(
+            &w(&["10.0.0.9", "10.0.0.1"], &["192.168.0.0/16"]),
+            &w(&["10.0.0.9"], &[]),
+            &w(&["10.0.0.1/32", "10.0.0.2"], &["192.168.0.0/16"]),
+        );
+        assert_eq!(missing, w(&["10.0.0.2"], &[]));
+        assert_eq!(back, w(&["10.0.0.9"], &[]));
+    }
+
+    #[test]
+    fn a_destroy_that_locks_out_or_opens_up_is_named() {
+        let lock = destroy_problems(
+            "p",
+            &w(&["10.0.0.1", "10.0.0.7"], &["192.168.0.0/16"]),
+            &w(&["10.0.0.1"], &["192.168.0.0/16"]),
+            false,
+        );
+        assert_eq!(lock.len(), 1);
+        assert_eq!(
+            lock[0].summary,
+            "Destroying it would block every VPC client"
+        );
+        assert!(
+            lock[0].detail.contains("(192.168.0.0/16)"),
+            "{}",
+            lock[0].detail
+        );
+        assert!(
+            lock[0].detail.contains("still holds 10.0.0.7"),
+            "{}",
+            lock[0].detail
+        );
+        assert!(lock[0].detail.contains("allow_unsafe_destroy = true"));
+        let open = destroy_problems("p", &w(&["10.0.0.1"], &[]), &w(&["10.0.0.1"], &[]), false);
+        assert_eq!(
+            open[0].summary,
+            "Destroying it would open project p to every network"
+        );
+        // Others' entries left in both lists, or a lock-out that was there already: fine.
+        assert!(destroy_problems(
+            "p",
+            &w(&["10.0.0.1", "10.0.0.7"], &["10.0.0.8"]),
+            &w(&["10.0.0.1"], &[]),
+            false
+        )
+        .is_empty());
+        assert!(destroy_problems(
+            "p",
+            &w(&["10.0.0.1", "10.0.0.7"], &[]),
+            &w(&["10.0.0.1"], &[]),
+            false
         )
         .is_empty());
     }
