@@ -1,7 +1,10 @@
 //! `maxcompute_reachability`: each target reachable or not, and the rule or whitelist that decided —
 //! made unreachable by configuration and behind terraform's back.
 
-use acceptance_tests::{provider_block, Emulator, Workspace, EMR, HBASE, RDS, VPC, VSWITCH_H};
+use acceptance_tests::{
+    provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, OTHER_VPC, RDS, VPC,
+    VSWITCH_H,
+};
 use serde_json::{json, Value};
 
 fn config(emulator: &Emulator, emr_ports: &str) -> String {
@@ -471,4 +474,261 @@ fn a_list_named_by_several_rules_is_read_once_per_evaluation() {
     // The refresh reads the data source once: its one evaluation of the link's group.
     assert_eq!(n("DescribePortRangeListEntries"), 1, "{calls}");
     assert_eq!(n("DescribePrefixListAttributes"), 1, "{calls}");
+}
+
+// ---- Issue #21 item 7: topologies where the evaluator said "reachable" and jobs cannot connect,
+// found by the model in src/reachability.rs (`mod model`). Item 8: what an unreachable verdict
+// names.
+
+fn reason(v: &Value) -> String {
+    v["reason"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_link_eni_in_a_second_group_is_judged_by_every_group_it_is_in() {
+    // ECS: an ENI may be in several groups and the rules of all of them apply (ModifyNetwork-
+    // InterfaceAttribute SecurityGroupId.N, the console's "Change Security Group"). A second
+    // group of the ENIs that drops MySQL outbound stops the jobs, whatever the link's group says.
+    let emulator = quick_emulator();
+    let hcl = format!(
+        "{}\nresource \"maxcompute_security_group\" \"extra\" {{\n  vpc_id        = \"{VPC}\"\n  name          = \"ops-egress-policy\"\n  ingress_cidrs = [\"192.168.2.0/24\"]\n}}\n",
+        config(&emulator, "9083, 8020, 50010")
+    );
+    let ws = applied(&hcl);
+    assert_eq!(
+        find(&results(&ws), &format!("rds:{RDS}"), None)["reachable"],
+        true
+    );
+    let extra = ws.resource("maxcompute_security_group.extra")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.add_rule(
+        &extra,
+        json!({
+            "security_group_rule_id": "sgr-emuopsnomysql", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "3306/3306", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }),
+    );
+    // Behind terraform's back, the ENIs join the second group as well.
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.edit_state(|s| {
+        for eni in s["enis"].as_object_mut().unwrap().values_mut() {
+            if eni["security_group_ids"][0] == link_sg.as_str() {
+                eni["security_group_ids"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!(extra));
+            }
+        }
+    });
+    let rs = refreshed_results(&ws);
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], false, "{rds}");
+    let why = reason(rds);
+    assert!(
+        why.contains(&extra) && why.contains("sgr-emuopsnomysql (drop, priority 1"),
+        "{why}"
+    );
+    // Other ports are not concerned by the rule.
+    assert_eq!(
+        find(&rs, &format!("emr:{EMR}"), Some(9083))["reachable"],
+        true,
+        "{rs:#?}"
+    );
+}
+
+#[test]
+fn an_emr_cluster_in_another_vpc_than_the_link_is_unreachable() {
+    // The cluster and its group in the other VPC; its group admits the link's vSwitch CIDR
+    // (the attachment's `cidrs`). The link reaches only its own VPC: no rule makes that work.
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["emr_clusters"][EMR]["vpc_id"] = json!(OTHER_VPC);
+        s["emr_clusters"][EMR]["nodes"][0]["private_ip"] = json!("172.16.1.10");
+        s["emr_clusters"][EMR]["nodes"][1]["private_ip"] = json!("172.16.1.11");
+        s["security_groups"][EMR_SG]["vpc_id"] = json!(OTHER_VPC);
+    });
+    let hcl = config(&emulator, "9083, 8020, 50010").replace(
+        "  source_security_group_id = maxcompute_security_group.link.id\n",
+        "  cidrs                    = [maxcompute_network_link.link.vswitch_cidr]\n",
+    );
+    let ws = applied(&hcl);
+    let rs = results(&ws);
+    for port in [9083, 8020, 50010] {
+        let v = find(&rs, &format!("emr:{EMR}"), Some(port));
+        assert_eq!(v["reachable"], false, "{v}");
+        assert!(reason(v).contains(&format!("is in VPC {OTHER_VPC}")), "{v}");
+    }
+}
+
+#[test]
+fn an_rds_instance_in_another_vpc_than_the_link_is_unreachable() {
+    // The instance's VPC address is in the other VPC; its whitelist admits the link's vSwitch
+    // CIDR. Instances in different VPCs do not reach each other over the internal network (RDS
+    // "Configure an IP address whitelist"): the whitelist does not matter.
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["rds_instances"][RDS]["vpc_id"] = json!(OTHER_VPC);
+        s["rds_instances"][RDS]["private_ip"] = json!("172.16.1.5");
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let rds = find(&results(&ws), &format!("rds:{RDS}"), None).clone();
+    assert_eq!(rds["reachable"], false, "{rds}");
+    assert!(
+        reason(&rds).contains(&format!("is in VPC {OTHER_VPC}")),
+        "{rds}"
+    );
+}
+
+#[test]
+fn an_rds_whitelist_group_for_the_classic_network_does_not_admit_the_link() {
+    // Enhanced whitelist mode: each group is for one network type; a `Classic` group does not
+    // admit a VPC client (RDS "Switch to the enhanced whitelist mode").
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| s["rds_instances"][RDS]["security_ip_mode"] = json!("safety"));
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    // The attachment writes its group for the VPC: reachable.
+    assert_eq!(
+        find(&results(&ws), &format!("rds:{RDS}"), None)["reachable"],
+        true
+    );
+    // Behind terraform's back, the group is made a classic-network group (console).
+    emulator.edit_state(|s| {
+        for g in s["rds_instances"][RDS]["groups"].as_array_mut().unwrap() {
+            if g["name"] == "maxcompute" {
+                g["network_type"] = json!("Classic");
+            }
+        }
+    });
+    let rs = refreshed_results(&ws);
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], false, "{rds}");
+    assert!(reason(rds).contains("Classic"), "{rds}");
+}
+
+#[test]
+fn an_unreachable_verdict_names_the_targets_group_and_the_resource_that_opens_it() {
+    let emulator = quick_emulator();
+    // No attachment at all: each target is closed by its own group or whitelist.
+    let hcl = format!(
+        r#"{}
+resource "maxcompute_security_group" "link" {{
+  vpc_id        = "{VPC}"
+  name          = "reachability-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+
+resource "maxcompute_network_link" "link" {{
+  name              = "reach_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = maxcompute_security_group.link.id
+}}
+
+data "maxcompute_reachability" "jobs" {{
+  vpc_id            = "{VPC}"
+  security_group_id = maxcompute_network_link.link.security_group_id
+  rds_instance_ids  = ["{RDS}"]
+  hbase_cluster_ids = ["{HBASE}"]
+  emr_cluster_ids   = ["{EMR}"]
+}}
+
+output "results" {{
+  value = data.maxcompute_reachability.jobs.results
+}}
+"#,
+        provider_block(&emulator)
+    );
+    let ws = applied(&hcl);
+    let rs = results(&ws);
+    let emr = reason(find(&rs, &format!("emr:{EMR}"), Some(9083)));
+    assert!(
+        emr.contains(EMR_SG)
+            && emr.contains(&format!(
+                "add a maxcompute_emr_whitelist_attachment for cluster {EMR} port 9083"
+            )),
+        "{emr}"
+    );
+    let rds = reason(find(&rs, &format!("rds:{RDS}"), None));
+    assert!(
+        rds.contains(&format!(
+            "add a maxcompute_rds_whitelist_attachment for instance {RDS}"
+        )) && rds.contains("192.168.1.0/24"),
+        "{rds}"
+    );
+    let hbase = reason(find(&rs, &format!("hbase:{HBASE}"), None));
+    assert!(
+        hbase.contains(&format!(
+            "add a maxcompute_hbase_whitelist_attachment for cluster {HBASE}"
+        )),
+        "{hbase}"
+    );
+}
+
+#[test]
+fn a_hadoop3_cluster_is_judged_on_datanode_port_9866() {
+    // EMR 5.x runs Hadoop 3: the DataNode listens on 9866 (the attachment warns to open it).
+    let emulator = quick_emulator();
+    let hcl = config(&emulator, "9083, 8020, 9866").replace(
+        &format!("  cluster_id               = \"{EMR}\"\n"),
+        &format!("  cluster_id               = \"{EMR_HADOOP3}\"\n"),
+    );
+    assert!(hcl.contains(EMR_HADOOP3));
+    let ws = applied(&hcl);
+    let rs = results(&ws);
+    let emr = format!("emr:{EMR_HADOOP3}");
+    let ports: Vec<u64> = rs
+        .iter()
+        .filter(|r| r["target"] == emr.as_str())
+        .filter_map(|r| r["port"].as_u64())
+        .collect();
+    assert_eq!(ports, vec![9083, 8020, 9866], "{rs:#?}");
+    let datanode = find(&rs, &emr, Some(9866));
+    assert_eq!(datanode["reachable"], true, "{datanode}");
+}
+
+#[test]
+fn an_emr_node_groups_additional_security_group_is_judged_too() {
+    // EMR node groups may put their nodes in more groups than the cluster's
+    // (`ListNodeGroups` → `AdditionalSecurityGroupIds`); their rules apply to the nodes too. An
+    // ingress drop rule there stops the DataNode whatever the cluster's group admits.
+    let emulator = quick_emulator();
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    assert_eq!(
+        find(&results(&ws), &format!("emr:{EMR}"), Some(50010))["reachable"],
+        true
+    );
+    emulator.edit_state(|s| {
+        s["security_groups"]["sg-emuemrcoreextra0001"] = json!({
+            "security_group_id": "sg-emuemrcoreextra0001", "security_group_name": "core-extra",
+            "description": "Additional group of the core nodes", "vpc_id": VPC,
+            "security_group_type": "normal",
+            "rules": [{
+                "security_group_rule_id": "sgr-emunodatanode", "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": "50010/50010",
+                "source_cidr_ip": "192.168.0.0/16", "policy": "Drop", "priority": 1
+            }]
+        });
+        s["emr_clusters"][EMR]["additional_security_group_ids"] =
+            json!({"CORE": ["sg-emuemrcoreextra0001"]});
+    });
+    let rs = refreshed_results(&ws);
+    let datanode = find(&rs, &format!("emr:{EMR}"), Some(50010));
+    assert_eq!(datanode["reachable"], false, "{datanode}");
+    let why = reason(datanode);
+    assert!(
+        why.contains("sg-emuemrcoreextra0001")
+            && why.contains("sgr-emunodatanode (drop, priority 1"),
+        "{why}"
+    );
+    // The master nodes are not in that group.
+    assert_eq!(
+        find(&rs, &format!("emr:{EMR}"), Some(9083))["reachable"],
+        true,
+        "{rs:#?}"
+    );
 }

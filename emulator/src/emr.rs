@@ -12,6 +12,7 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
     Some(match action {
         "GetCluster" => get_cluster(state, p),
         "ListNodes" => list_nodes(state, p),
+        "ListNodeGroups" => list_node_groups(state, p),
         _ => return None,
     })
 }
@@ -46,6 +47,31 @@ fn list_nodes(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
         })
         .collect();
     Ok(json!({ "Nodes": nodes, "TotalCount": nodes.len(), "MaxResults": 100 }))
+}
+
+/// One page with a node group per node group type the cluster has (shape: ListNodeGroups-
+/// ResponseBody, `NodeGroups[]` of `NodeGroup`, whose `AdditionalSecurityGroupIds` are the groups
+/// its nodes are in besides the cluster's).
+fn list_node_groups(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
+    let c = cluster(state, p)?;
+    let mut types: Vec<&str> = c.nodes.iter().map(|n| n.node_group_type.as_str()).collect();
+    types.extend(c.additional_security_group_ids.keys().map(String::as_str));
+    types.sort_unstable();
+    types.dedup();
+    let groups: Vec<Value> = types
+        .iter()
+        .map(|t| {
+            json!({
+                "NodeGroupId": format!("ng-{}", t.to_lowercase()),
+                "NodeGroupName": t.to_lowercase(),
+                "NodeGroupType": t,
+                "NodeGroupState": "RUNNING",
+                "ZoneId": c.zone_id,
+                "AdditionalSecurityGroupIds": c.additional_security_group_ids.get(*t).cloned().unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(json!({ "NodeGroups": groups, "TotalCount": groups.len(), "MaxResults": 100 }))
 }
 
 fn get_cluster(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {

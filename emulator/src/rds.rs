@@ -51,6 +51,9 @@ fn describe(state: &mut CloudState, p: &Params) -> Result<Value, ApiError> {
                 "SecurityIPList": g.ips.join(","),
                 "SecurityIPType": "IPv4",
                 "DBInstanceIPArrayAttribute": g.attribute,
+                // Go SDK services/rds DBInstanceIPArray.WhitelistNetworkType; MIX is the
+                // standard mode's value (DescribeDBInstanceIPArrayList request doc).
+                "WhitelistNetworkType": if g.network_type.is_empty() { "MIX" } else { g.network_type.as_str() },
             })
         })
         .collect();

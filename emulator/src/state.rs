@@ -300,6 +300,10 @@ pub struct EmrCluster {
     /// What `ListNodes` lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<EmrNode>,
+    /// Node group type (`MASTER`, `CORE`, …) → the groups its nodes are in besides
+    /// `security_group_id` (`ListNodeGroups` → `AdditionalSecurityGroupIds`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub additional_security_group_ids: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

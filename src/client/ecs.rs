@@ -393,6 +393,19 @@ pub struct NetworkInterface {
     pub private_ip_address: String,
     #[serde(default)]
     pub description: String,
+    /// Every group the ENI is in (`SecurityGroupIds.SecurityGroupId[]`): an ENI may be in up to
+    /// 10, and the rules of all of them apply to its traffic (ECS "Security group rules").
+    #[serde(default)]
+    pub security_group_ids: EniGroups,
+}
+
+/// `SecurityGroupIds` of an ENI (alibabacloud_ecs20140526 7.11.8,
+/// models/_describe_network_interfaces_response_body.py).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct EniGroups {
+    #[serde(default)]
+    pub security_group_id: Vec<String>,
 }
 
 /// `DescribeRegions`: `Regions.Region[]` (alibabacloud_ecs20140526 7.11.8,

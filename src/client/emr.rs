@@ -62,6 +62,29 @@ pub struct Node {
     pub node_group_type: String,
     #[serde(default)]
     pub private_ip: String,
+    /// The node group it belongs to (`ListNodeGroups` says which extra groups its nodes are in).
+    #[serde(default)]
+    pub node_group_id: String,
+}
+
+/// A node group as `ListNodeGroups` lists it (alibabacloud_emr20210320 3.4.0, `NodeGroup`): its
+/// nodes are in the cluster's security group and in each of `AdditionalSecurityGroupIds`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct NodeGroup {
+    #[serde(default)]
+    pub node_group_id: String,
+    #[serde(default)]
+    pub node_group_type: String,
+    #[serde(default)]
+    pub additional_security_group_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListNodeGroupsResponse {
+    #[serde(default)]
+    node_groups: Vec<NodeGroup>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +146,29 @@ impl<'a> EmrApi<'a> {
     }
 }
 
+impl EmrApi<'_> {
+    /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).
+    pub async fn node_groups(&self, cluster_id: &str) -> Result<Vec<NodeGroup>, Error> {
+        let params = Params::new()
+            .set("ClusterId", cluster_id)
+            .set("MaxResults", "100");
+        match self
+            .t
+            .rpc::<ListNodeGroupsResponse>(
+                Service::Emr,
+                "ListNodeGroups",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(r.node_groups),
+            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// EMR's answer to a cluster ID it does not know. The code is not confirmed by any official source;
 /// the official provider recognises it by this message (data_source_alicloud_emrv2_cluster_instances.go),
 /// and so does this client.
@@ -135,4 +181,5 @@ fn names_a_bad_cluster_id(e: &Error) -> bool {
 super::decode_samples! {
     "GetCluster" => GetClusterResponse,
     "ListNodes" => ListNodesResponse,
+    "ListNodeGroups" => ListNodeGroupsResponse,
 }

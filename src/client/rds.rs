@@ -23,6 +23,11 @@ pub struct IpArray {
     pub attribute: String,
     #[serde(default, rename = "SecurityIPType")]
     pub ip_type: String,
+    /// `Classic`, `VPC` or `MIX` (the standard mode's value): in the enhanced whitelist mode a
+    /// group admits clients of its network type only (DescribeDBInstanceIPArrayList item, Go SDK
+    /// services/rds `DBInstanceIPArray.WhitelistNetworkType`; RDS "enhanced whitelist mode").
+    #[serde(default, rename = "WhitelistNetworkType")]
+    pub network_type: String,
 }
 
 impl IpArray {

@@ -1,6 +1,7 @@
 //! Data source `maxcompute_reachability`: will a MaxCompute job on this network link reach each
-//! target, and if not, which rule stops it? Reads the link's ENIs and group, the targets' groups
-//! and whitelists, and evaluates them with [`crate::reachability`] — no guess, no probe traffic.
+//! target, and if not, which rule stops it? Reads the link's ENIs and every group they are in,
+//! the targets' groups and whitelists, and evaluates them with [`crate::reachability`] — no
+//! guess, no probe traffic.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,8 @@ use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::values::strings_of as strings;
 use crate::reachability::{
-    connect, describe, whitelist_admits, AddressTarget, Decision, Endpoint, Group,
+    connect, describe, reach, AddressTarget, Admitted, Blocked, Decision, Endpoint, Group, Link,
+    Target, Whitelist, WhitelistGroup,
 };
 
 /// One verdict.
@@ -62,6 +64,9 @@ type P = Problem<State>;
 
 /// Ports of the Hadoop services MaxCompute jobs use on EMR (Hive Metastore, NameNode, DataNode).
 const EMR_PORTS: [i64; 3] = [9083, 8020, 50010];
+/// The HDFS DataNode's port on Hadoop 2 and on Hadoop 3 (EMR 5.x), where 50010 moved to 9866.
+const DATANODE_HADOOP2: u16 = 50010;
+const DATANODE_HADOOP3: u16 = 9866;
 /// The ports the link's egress is checked on for RDS (MySQL) and HBase (ZooKeeper).
 const RDS_PORT: u16 = 3306;
 const HBASE_PORT: u16 = 2181;
@@ -108,111 +113,10 @@ async fn group(ctx: &Ctx<'_>, id: &SecurityGroupId) -> Result<Group, P> {
     }
 }
 
-/// Why a direction was decided, in words.
-fn because(d: &Decision, side: &str) -> String {
-    match d {
-        Decision::Rule { group, rule } => format!("{side} group {group}: rule {}", describe(rule)),
-        Decision::Default { why, .. } => format!("{side}: {why}"),
-    }
-}
-
-/// The link's egress, then the target group's ingress, for each ENI of the link.
-fn through_groups(groups: &[Group], link: &[Endpoint], to: &Endpoint, port: u16) -> (bool, String) {
-    for from in link {
-        let (out, inn) = connect(groups, from, to, IpProtocol::Tcp, port);
-        if !out.allowed() {
-            return (
-                false,
-                format!(
-                    "blocked from {} to {}: {}",
-                    from.address,
-                    to.address,
-                    because(&out, "link")
-                ),
-            );
-        }
-        if !inn.allowed() {
-            return (
-                false,
-                format!(
-                    "blocked from {} to {}: {}",
-                    from.address,
-                    to.address,
-                    because(&inn, "target")
-                ),
-            );
-        }
-    }
-    (true, "admitted".into())
-}
-
-/// The link's egress toward the VPC on `port`, for targets reached through a whitelist.
-fn egress_ok(
-    groups: &[Group],
-    link: &[Endpoint],
-    to: &[Endpoint],
-    port: u16,
-) -> Result<(), String> {
-    for target in to {
-        for from in link {
-            let (out, _) = connect(groups, from, target, IpProtocol::Tcp, port);
-            if !out.allowed() {
-                return Err(format!(
-                    "blocked from {} to {}:{port}: {}",
-                    from.address,
-                    target.address,
-                    because(&out, "link")
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether every ENI address is in one of `groups` (name, entries); the reason either way.
-fn through_whitelist(
-    kind: &str,
-    id: &str,
-    groups: &[(String, Vec<String>)],
-    ips: &[Endpoint],
-) -> (bool, String) {
-    // The group and entry that admit each ENI address; the first address that none admits.
-    let mut first: Option<(&str, &str)> = None;
-    for ip in ips {
-        match groups
-            .iter()
-            .find_map(|(n, e)| whitelist_admits(e, ip.address).map(|x| (n.as_str(), x)))
-        {
-            Some(found) => {
-                first.get_or_insert(found);
-            }
-            None => {
-                let listed: Vec<String> = groups
-                    .iter()
-                    .map(|(n, e)| format!("{n}: {}", e.join(", ")))
-                    .collect();
-                return (
-                    false,
-                    format!(
-                        "{kind} {id}: no whitelist group covers {} (groups: {})",
-                        ip.address,
-                        listed.join("; ")
-                    ),
-                );
-            }
-        }
-    }
-    let (n, e) = first.unwrap_or_default();
-    (
-        true,
-        format!("{kind} {id}: group {n} admits the link ({e})"),
-    )
-}
-
 #[async_trait]
 impl LookupSource for ReachabilityDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "Whether a MaxCompute job on a network link reaches each target, and if not, which rule stops it: the link's ENIs and security group (egress), EMR clusters' node groups (ingress on each port), RDS instances' and HBase clusters' whitelists (every group). Security groups are evaluated as ECS does: the smallest priority wins, drop wins ties, basic groups allow outbound and same-group inbound by default, advanced groups deny.";
+    const DESCRIPTION: &'static str = "Whether a MaxCompute job on a network link reaches each target, and if not, which rule stops it: the link's ENIs and every security group they are in (egress), EMR clusters' node groups (ingress on each port), RDS instances' and HBase clusters' whitelists (every group that applies to a VPC client); a target in another VPC than the link is unreachable. Security groups are evaluated as ECS does: the smallest priority wins, drop wins ties, basic groups allow outbound and same-group inbound by default, advanced groups deny.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         let t = |s: &str| Attr::string(s);
@@ -222,8 +126,8 @@ impl LookupSource for ReachabilityDataSource {
             D::new("security_group_id", field!(security_group_id), t("The link's security group (its ENIs are found there).").required()),
             D::new("rds_instance_ids", field!(rds_instance_ids), Attr::string_list("RDS instances to check (their whitelists, and the link's egress on 3306).").optional()),
             D::new("hbase_cluster_ids", field!(hbase_cluster_ids), Attr::string_list("HBase clusters to check (their whitelists, and the link's egress on 2181).").optional()),
-            D::new("emr_cluster_ids", field!(emr_cluster_ids), Attr::string_list("EMR clusters to check (their node group's ingress and the link's egress, on each of `emr_ports`).").optional()),
-            D::new("emr_ports", field!(emr_ports), Attr::number_list("The EMR ports to check (default 9083, 8020, 50010).").optional()),
+            D::new("emr_cluster_ids", field!(emr_cluster_ids), Attr::string_list("EMR clusters to check (their node group's ingress and the link's egress, on each of `emr_ports`; on a Hadoop 3 cluster (EMR 5.x) the DataNode is judged on 9866).").optional()),
+            D::new("emr_ports", field!(emr_ports), Attr::number_list("The EMR ports to check (default 9083, 8020, and the DataNode: 50010, or 9866 on Hadoop 3, where a listed 50010 is judged as 9866).").optional()),
             D::new("address_targets", field!(address_targets), Attr::string_list("Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the link's side (its group's egress) is evaluated: the target's own groups and whitelists are not read. A block is judged at its first and last address.").optional())
                 .rule(|s| strings(&s.address_targets).iter().filter_map(|t| AddressTarget::parse(t).err()).collect()),
             D::new("warn_unreachable", field!(warn_unreachable), Attr::bool("Also report each unreachable target as a warning, so every plan that reads this data source shows it — for Terraform versions without `check {}` blocks (before 1.5), and for modules. Default false.").optional()),
@@ -257,28 +161,9 @@ impl LookupSource for ReachabilityDataSource {
                 "`vpc_id` and `security_group_id` must be IDs.",
             ));
         };
-        let enis = ctx
-            .client
-            .ecs()
-            .describe_network_interfaces(&vpc, &sg)
-            .await
-            .map_err(|e| {
-                Problem::client(
-                    ctx.client,
-                    &format!("listing the ENIs of security group {sg}"),
-                    &e,
-                )
-            })?;
-        let link: Vec<Endpoint> = enis
-            .iter()
-            .filter_map(|e| e.private_ip_address.parse().ok())
-            .map(|address| Endpoint {
-                address,
-                groups: vec![sg.to_string()],
-            })
-            .collect();
+        let view = link_view(ctx, &vpc, &sg).await?;
         let mut findings = Findings::default();
-        if link.is_empty() {
+        if view.link.enis.is_empty() {
             findings.warning(P::at(
                 |s| &s.security_group_id,
                 format!("No MaxCompute ENI in security group {sg}"),
@@ -286,19 +171,25 @@ impl LookupSource for ReachabilityDataSource {
             ));
         }
         let vpc_host = self::vpc_host(ctx, &vpc).await?;
-        // The link's group, read once for every target.
-        let link_group = group(ctx, &sg).await?;
-        let mut results = emr_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?;
-        results.extend(whitelist_verdicts(ctx, &config, &link_group, &link, &vpc_host).await?);
-        results.extend(address_verdicts(&config, &link_group, &link));
-        let all = !link.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
+        // Every group of every ENI of the link, each read once for every target.
+        let mut groups = Groups::default();
+        let mut ids = vec![sg.to_string()];
+        ids.extend(view.link.enis.iter().flat_map(|e| e.groups.clone()));
+        groups.load(ctx, ids).await?;
+        let mut results = emr_verdicts(ctx, &config, &mut groups, &view, &vpc_host).await?;
+        results.extend(whitelist_verdicts(ctx, &config, &groups, &view, &vpc_host).await?);
+        results.extend(address_verdicts(&config, &groups.all(), &view.link.enis));
+        let all =
+            !view.link.enis.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
         if config.warn_unreachable == Value::Value(true) {
             warn_each_unreachable(&mut findings, &results);
         }
         let state = State {
             id: Value::Value(sg.to_string()),
             source_ips: Value::Value(
-                link.iter()
+                view.link
+                    .enis
+                    .iter()
                     .map(|e| Value::Value(e.address.to_string()))
                     .collect(),
             ),
@@ -308,6 +199,187 @@ impl LookupSource for ReachabilityDataSource {
         };
         Ok((state, findings))
     }
+}
+
+/// The link as the verdicts need it: its ENIs with every group each is in, the vSwitch blocks
+/// they are in (what a whitelist should list), and the group the data source was given.
+struct View {
+    sg: String,
+    link: Link,
+    cidrs: Vec<String>,
+}
+
+async fn link_view(ctx: &Ctx<'_>, vpc: &VpcId, sg: &SecurityGroupId) -> Result<View, P> {
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let enis = ctx
+        .client
+        .ecs()
+        .describe_network_interfaces(vpc, sg)
+        .await
+        .map_err(|e| fail(format!("listing the ENIs of security group {sg}"), e))?;
+    let mut cidrs: Vec<String> = Vec::new();
+    for e in &enis {
+        let Ok(id) = crate::client::ids::VSwitchId::parse(&e.vswitch_id) else {
+            continue;
+        };
+        let found = ctx
+            .facts
+            .vswitch(ctx.client, &id)
+            .await
+            .map_err(|err| fail(format!("reading vSwitch {id} of the link"), err))?;
+        if let Some(block) = found.map(|v| v.cidr_block).filter(|b| !cidrs.contains(b)) {
+            cidrs.push(block);
+        }
+    }
+    let enis = enis
+        .iter()
+        .filter_map(|e| {
+            let address = e.private_ip_address.parse().ok()?;
+            // ECS: the rules of every group the ENI is in apply to it.
+            let mut groups = e.security_group_ids.security_group_id.clone();
+            if groups.is_empty() {
+                groups.push(sg.to_string());
+            }
+            Some(Endpoint { address, groups })
+        })
+        .collect();
+    Ok(View {
+        sg: sg.to_string(),
+        link: Link {
+            vpc: vpc.to_string(),
+            enis,
+        },
+        cidrs,
+    })
+}
+
+/// The groups a read needs, each read once.
+#[derive(Default)]
+struct Groups(std::collections::BTreeMap<String, Group>);
+
+impl Groups {
+    async fn load(&mut self, ctx: &Ctx<'_>, ids: Vec<String>) -> Result<(), P> {
+        for id in ids {
+            if self.0.contains_key(&id) {
+                continue;
+            }
+            let parsed = SecurityGroupId::parse(&id)
+                .map_err(|e| P::new("Unexpected answer", format!("security group `{id}`: {e}")))?;
+            let read = group(ctx, &parsed).await?;
+            self.0.insert(id, read);
+        }
+        Ok(())
+    }
+
+    fn all(&self) -> Vec<Group> {
+        self.0.values().cloned().collect()
+    }
+}
+
+/// Why a direction was decided, in words.
+fn because(d: &Decision, side: &str) -> String {
+    match d {
+        Decision::Rule { group, rule } => format!("{side} group {group}: rule {}", describe(rule)),
+        Decision::Default { why, .. } => format!("{side}: {why}"),
+    }
+}
+
+/// What the user can do about a target that shuts the link out: the resource that opens it.
+enum Open<'a> {
+    /// An EMR cluster's group: an ingress rule for the link's group on the port.
+    Emr { cluster: &'a str },
+    /// An RDS instance's or HBase cluster's whitelist: the link's vSwitch blocks.
+    Whitelist { resource: &'a str, what: &'a str },
+}
+
+/// A blocked connection in words: where, which group / rule / whitelist, and what opens it.
+fn blocked(b: &Blocked, port: u16, view: &View, open: &Open, wl: Option<&Whitelist>) -> String {
+    match b {
+        Blocked::NoEni => "no MaxCompute ENI of the link to judge from".into(),
+        Blocked::NoAddress => "no address of the target to judge at".into(),
+        Blocked::OtherVpc { target, link } => format!(
+            "it is in VPC {target}, the link in {link}; a network link reaches only its own VPC \
+             (make a network link in {target})"
+        ),
+        Blocked::Egress {
+            from,
+            to,
+            groups,
+            decision,
+        } => {
+            let of = if groups.len() > 1 {
+                format!(" (the ENI is in {})", groups.join(", "))
+            } else {
+                String::new()
+            };
+            format!(
+                "blocked from {from} to {to}:{port}: {}{of}; the link's egress must let TCP \
+                 {port} out to {to}",
+                because(decision, "link")
+            )
+        }
+        Blocked::Ingress {
+            from,
+            to,
+            groups,
+            decision,
+        } => {
+            let why = match decision {
+                Decision::Rule { group, rule } => format!(
+                    "target group {group}: rule {} — it wins over an accept rule of the same \
+                     priority: remove or narrow it",
+                    describe(rule)
+                ),
+                Decision::Default { why, .. } => {
+                    let fix = match open {
+                        Open::Emr { cluster } => format!(
+                            "add a maxcompute_emr_whitelist_attachment for cluster {cluster} \
+                             port {port} (source_security_group_id = \"{}\")",
+                            view.sg
+                        ),
+                        Open::Whitelist { resource, what } => {
+                            format!("add a {resource} for {what}")
+                        }
+                    };
+                    format!("target group {}: {why}; {fix}", groups.join(", "))
+                }
+            };
+            format!("blocked from {from} to {to}:{port}: {why}")
+        }
+        Blocked::Whitelist { from } => {
+            let listed: Vec<String> = wl
+                .map(|w| w.groups.iter().map(|g| listed(w, g)).collect())
+                .unwrap_or_default();
+            let fix = match open {
+                Open::Whitelist { resource, what } => format!(
+                    "add a {resource} for {what} with cidrs = [{}] (the link's vSwitch)",
+                    quoted(&view.cidrs)
+                ),
+                Open::Emr { .. } => String::new(),
+            };
+            format!(
+                "no whitelist group covers {from} (groups: {}); {fix}",
+                listed.join("; ")
+            )
+        }
+    }
+}
+
+/// A whitelist group in a verdict: its name, entries, and why it does not count if it does not.
+fn listed(w: &Whitelist, g: &WhitelistGroup) -> String {
+    let skipped = if w.enhanced && g.network_type.eq_ignore_ascii_case("Classic") {
+        " [Classic: in the enhanced whitelist mode it admits no VPC client]"
+    } else {
+        ""
+    };
+    format!("{}: {}{skipped}", g.name, g.entries.join(", "))
+}
+
+fn quoted(list: &[String]) -> String {
+    list.iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `warn_unreachable`: each unreachable verdict as a warning, with its reason.
@@ -357,9 +429,8 @@ async fn vpc_host(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Endpoint, P> {
     })
 }
 
-/// Address targets: the link's egress toward each probe address of the target.
-fn address_verdicts(config: &State, link_group: &Group, link: &[Endpoint]) -> Vec<Verdict> {
-    let groups = std::slice::from_ref(link_group);
+/// Address targets: the link's egress (every group of each ENI) toward each probe address.
+fn address_verdicts(config: &State, groups: &[Group], link: &[Endpoint]) -> Vec<Verdict> {
     strings(&config.address_targets)
         .into_iter()
         .filter_map(|text| AddressTarget::parse(&text).ok().map(|t| (text, t)))
@@ -397,14 +468,10 @@ fn address_verdicts(config: &State, link_group: &Group, link: &[Endpoint]) -> Ve
         .collect()
 }
 
-async fn emr_verdicts(
-    ctx: &Ctx<'_>,
-    config: &State,
-    link_group: &Group,
-    link: &[Endpoint],
-    vpc_host: &Endpoint,
-) -> Result<Vec<Verdict>, P> {
-    let ports: Vec<i64> = match config.emr_ports.as_ref_option() {
+/// The EMR ports to judge: `emr_ports` (default 9083, 8020 and the DataNode's); on Hadoop 3
+/// (EMR 5.x) the DataNode listens on 9866, so 50010 is judged as 9866.
+fn emr_ports(config: &State, hadoop3: bool) -> Vec<u16> {
+    let listed: Vec<i64> = match config.emr_ports.as_ref_option() {
         Some(l) => l
             .iter()
             .filter_map(|p| p.as_ref_option().copied())
@@ -412,48 +479,100 @@ async fn emr_verdicts(
         None => EMR_PORTS.to_vec(),
     };
     let mut out = Vec::new();
-    for id in strings(&config.emr_cluster_ids) {
-        let cluster =
-            ctx.client.emr().get_cluster(&id).await.map_err(|e| {
-                Problem::client(ctx.client, &format!("reading EMR cluster {id}"), &e)
-            })?;
-        let Some(cluster) = cluster.filter(|c| !c.security_group_id.is_empty()) else {
-            out.push(verdict(
-                format!("emr:{id}"),
-                None,
-                false,
-                format!("EMR {id}: cluster not found (or terminated)"),
-            ));
-            continue;
+    for port in listed.into_iter().filter_map(|p| u16::try_from(p).ok()) {
+        let port = match port {
+            DATANODE_HADOOP2 if hadoop3 => DATANODE_HADOOP3,
+            p => p,
         };
-        let target_sg = SecurityGroupId::parse(&cluster.security_group_id)
-            .map_err(|e| P::new("Unexpected answer", format!("EMR {id}: {e}")))?;
-        let groups = vec![link_group.clone(), group(ctx, &target_sg).await?];
-        let nodes = ctx.client.emr().nodes(&id).await.map_err(|e| {
-            Problem::client(
-                ctx.client,
-                &format!("listing the nodes of EMR cluster {id}"),
-                &e,
-            )
-        })?;
-        for port in ports.iter().filter_map(|p| u16::try_from(*p).ok()) {
-            let node = Endpoint {
-                address: node_address(&nodes, port).unwrap_or(vpc_host.address),
-                groups: vec![target_sg.to_string()],
-            };
-            let (ok, why) = through_groups(&groups, link, &node, port);
-            let reason = if ok {
-                format!("EMR {id}: {target_sg} admits port {port} from the link")
-            } else {
-                format!("EMR {id} port {port}: {why}")
-            };
-            out.push(verdict(
-                format!("emr:{id}"),
-                Some(port),
-                ok && !link.is_empty(),
-                reason,
-            ));
+        if !out.contains(&port) {
+            out.push(port);
         }
+    }
+    out
+}
+
+async fn emr_verdicts(
+    ctx: &Ctx<'_>,
+    config: &State,
+    groups: &mut Groups,
+    view: &View,
+    vpc_host: &Endpoint,
+) -> Result<Vec<Verdict>, P> {
+    let mut out = Vec::new();
+    for id in strings(&config.emr_cluster_ids) {
+        out.extend(emr_cluster_verdicts(ctx, &id, config, groups, view, vpc_host).await?);
+    }
+    Ok(out)
+}
+
+/// One EMR cluster, on each port: the node serving it, in the cluster's group and its node
+/// group's additional groups.
+async fn emr_cluster_verdicts(
+    ctx: &Ctx<'_>,
+    id: &str,
+    config: &State,
+    groups: &mut Groups,
+    view: &View,
+    vpc_host: &Endpoint,
+) -> Result<Vec<Verdict>, P> {
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let emr = ctx.client.emr();
+    let cluster = emr
+        .get_cluster(id)
+        .await
+        .map_err(|e| fail(format!("reading EMR cluster {id}"), e))?;
+    let Some(cluster) = cluster.filter(|c| !c.security_group_id.is_empty()) else {
+        return Ok(vec![verdict(
+            format!("emr:{id}"),
+            None,
+            false,
+            format!("EMR {id}: cluster not found (or terminated)"),
+        )]);
+    };
+    let nodes = emr
+        .nodes(id)
+        .await
+        .map_err(|e| fail(format!("listing the nodes of EMR cluster {id}"), e))?;
+    let node_groups = emr
+        .node_groups(id)
+        .await
+        .map_err(|e| fail(format!("listing the node groups of EMR cluster {id}"), e))?;
+    let sg = cluster.security_group_id.clone();
+    let mut needed = vec![sg.clone()];
+    needed.extend(
+        node_groups
+            .iter()
+            .flat_map(|g| g.additional_security_group_ids.clone()),
+    );
+    groups.load(ctx, needed).await?;
+    let all = groups.all();
+    let mut out = Vec::new();
+    for port in emr_ports(config, cluster.is_hadoop3()) {
+        let at = emr_node(&nodes, &node_groups, &sg, port, vpc_host);
+        let target = Target {
+            vpc: Some(cluster.vpc_id.clone()).filter(|v| !v.is_empty()),
+            at: vec![at],
+            whitelist: None,
+        };
+        let (ok, text) = match reach(&all, &view.link, &target, IpProtocol::Tcp, port) {
+            Ok(_) => (
+                true,
+                format!("EMR {id}: {sg} admits port {port} from the link"),
+            ),
+            Err(b) => (
+                false,
+                format!(
+                    "EMR {id} port {port}: {}",
+                    blocked(&b, port, view, &Open::Emr { cluster: id }, None)
+                ),
+            ),
+        };
+        let note = if cluster.is_hadoop3() && port == DATANODE_HADOOP3 {
+            " (Hadoop 3: the HDFS DataNode listens on 9866, not 50010)"
+        } else {
+            ""
+        };
+        out.push(verdict(format!("emr:{id}"), Some(port), ok, text + note));
     }
     Ok(out)
 }
@@ -461,86 +580,126 @@ async fn emr_verdicts(
 async fn whitelist_verdicts(
     ctx: &Ctx<'_>,
     config: &State,
-    link_group: &Group,
-    link: &[Endpoint],
+    groups: &Groups,
+    view: &View,
     vpc_host: &Endpoint,
 ) -> Result<Vec<Verdict>, P> {
-    let link_groups = std::slice::from_ref(link_group);
+    let all = groups.all();
     let mut out = Vec::new();
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     for id in strings(&config.rds_instance_ids) {
-        let arrays = ctx
-            .client
-            .rds()
-            .describe_ip_arrays(&id)
-            .await
-            .map_err(|e| fail(format!("reading RDS instance {id}"), e))?;
-        let groups: Vec<(String, Vec<String>)> = arrays
-            .unwrap_or_default()
-            .iter()
-            .map(|a| (a.name.clone(), a.entries()))
-            .collect();
-        let infos = ctx
-            .client
-            .rds()
-            .net_info(&id)
-            .await
-            .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))?;
-        let vpc = config.vpc_id.as_ref_option().map(String::as_str);
-        let (to, port) =
-            rds_address(&infos.unwrap_or_default(), vpc).unwrap_or((vpc_host.clone(), RDS_PORT));
-        out.push(judge(
-            "RDS",
-            &id,
-            &groups,
-            link_groups,
-            link,
-            std::slice::from_ref(&to),
-            port,
-        ));
+        out.push(rds_verdict(ctx, &id, &all, view, vpc_host).await?);
     }
     for id in strings(&config.hbase_cluster_ids) {
-        let list = ctx
-            .client
-            .hbase()
-            .describe_ip_whitelist(&id)
-            .await
-            .map_err(|e| fail(format!("reading HBase cluster {id}"), e))?;
-        let groups: Vec<(String, Vec<String>)> = list
-            .unwrap_or_default()
-            .into_iter()
-            .map(|g| (g.group_name, g.ip_list.ip))
-            .collect();
-        let to = match hbase_addresses(ctx, &id, config, vpc_host).await? {
-            Ok(to) => to,
-            Err(why) => {
-                out.push(verdict(format!("hbase:{id}"), None, false, why));
-                continue;
-            }
-        };
-        out.push(judge(
-            "HBase",
-            &id,
-            &groups,
-            link_groups,
-            link,
-            &to,
-            HBASE_PORT,
-        ));
+        out.push(hbase_verdict(ctx, &id, &all, view, vpc_host).await?);
     }
     Ok(out)
 }
 
-/// Where an HBase cluster's nodes are: the first and last host of its vSwitch's block
-/// (`DescribeInstance` → `VswitchId`, `DescribeVSwitches`), so a rule that spares or singles out
-/// that block is seen; the VPC's first host when the cluster does not say. `Ok(Err(reason))` when
-/// the cluster is in another VPC than the link: a network link reaches its own VPC only.
+/// An RDS instance: its whitelist groups (and their network types in the enhanced mode), judged
+/// at its own VPC address and port.
+async fn rds_verdict(
+    ctx: &Ctx<'_>,
+    id: &str,
+    all: &[Group],
+    view: &View,
+    vpc_host: &Endpoint,
+) -> Result<Verdict, P> {
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let rds = ctx.client.rds();
+    let arrays = rds
+        .describe_ip_arrays(id)
+        .await
+        .map_err(|e| fail(format!("reading RDS instance {id}"), e))?;
+    let infos = rds
+        .net_info(id)
+        .await
+        .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))?;
+    let mode = ctx
+        .facts
+        .rds_whitelist_mode(ctx.client, id)
+        .await
+        .map_err(|e| {
+            fail(
+                format!("reading the whitelist mode of RDS instance {id}"),
+                e,
+            )
+        })?;
+    let whitelist = Whitelist {
+        enhanced: mode == Some(crate::client::rds::WhitelistMode::Enhanced),
+        groups: arrays
+            .unwrap_or_default()
+            .iter()
+            .map(|a| WhitelistGroup {
+                name: a.name.clone(),
+                entries: a.entries(),
+                network_type: a.network_type.clone(),
+            })
+            .collect(),
+    };
+    let (at, port, vpc) = rds_address(&infos.unwrap_or_default(), &view.link.vpc).unwrap_or((
+        vpc_host.clone(),
+        RDS_PORT,
+        None,
+    ));
+    let target = Target {
+        vpc,
+        at: vec![at],
+        whitelist: Some(whitelist),
+    };
+    let open = Open::Whitelist {
+        resource: "maxcompute_rds_whitelist_attachment",
+        what: &format!("instance {id}"),
+    };
+    Ok(judge("RDS", id, all, view, &target, port, &open))
+}
+
+/// An HBase cluster: its whitelist groups, judged at its vSwitch block's ends, on ZooKeeper.
+async fn hbase_verdict(
+    ctx: &Ctx<'_>,
+    id: &str,
+    all: &[Group],
+    view: &View,
+    vpc_host: &Endpoint,
+) -> Result<Verdict, P> {
+    let list = ctx
+        .client
+        .hbase()
+        .describe_ip_whitelist(id)
+        .await
+        .map_err(|e| Problem::client(ctx.client, &format!("reading HBase cluster {id}"), &e))?;
+    let whitelist = Whitelist {
+        enhanced: false,
+        groups: list
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| WhitelistGroup {
+                name: g.group_name,
+                entries: g.ip_list.ip,
+                network_type: String::new(),
+            })
+            .collect(),
+    };
+    let (at, vpc) = hbase_addresses(ctx, id, vpc_host).await?;
+    let target = Target {
+        vpc,
+        at,
+        whitelist: Some(whitelist),
+    };
+    let open = Open::Whitelist {
+        resource: "maxcompute_hbase_whitelist_attachment",
+        what: &format!("cluster {id}"),
+    };
+    Ok(judge("HBase", id, all, view, &target, HBASE_PORT, &open))
+}
+
+/// Where an HBase cluster's nodes are and in which VPC: the first and last host of its vSwitch's
+/// block (`DescribeInstance` → `VpcId`, `VswitchId`; `DescribeVSwitches`), so a rule that spares
+/// or singles out that block is seen; the VPC's first host when the cluster does not say.
 async fn hbase_addresses(
     ctx: &Ctx<'_>,
     id: &str,
-    config: &State,
     vpc_host: &Endpoint,
-) -> Result<Result<Vec<Endpoint>, String>, P> {
+) -> Result<(Vec<Endpoint>, Option<String>), P> {
     let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     let Some(inst) = ctx
         .client
@@ -549,18 +708,11 @@ async fn hbase_addresses(
         .await
         .map_err(|e| fail(format!("reading HBase cluster {id}"), e))?
     else {
-        return Ok(Ok(vec![vpc_host.clone()]));
+        return Ok((vec![vpc_host.clone()], None));
     };
-    let link_vpc = config.vpc_id.as_ref_option().cloned().unwrap_or_default();
-    if !inst.vpc_id.is_empty() && inst.vpc_id != link_vpc {
-        return Ok(Err(format!(
-            "HBase {id}: the cluster is in VPC {}, the link in {link_vpc}; a network link reaches \
-             only its own VPC",
-            inst.vpc_id
-        )));
-    }
+    let vpc = Some(inst.vpc_id.clone()).filter(|v| !v.is_empty());
     let Ok(vsw) = crate::client::ids::VSwitchId::parse(&inst.vswitch_id) else {
-        return Ok(Ok(vec![vpc_host.clone()]));
+        return Ok((vec![vpc_host.clone()], vpc));
     };
     let found = ctx
         .facts
@@ -568,89 +720,126 @@ async fn hbase_addresses(
         .await
         .map_err(|e| fail(format!("reading vSwitch {vsw} of HBase cluster {id}"), e))?;
     let block = found.and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok());
-    Ok(Ok(match block {
-        Some(net) => {
-            // The block's usable ends (network and broadcast addresses only for /31 and /32).
-            let (first, last) = if net.prefix_len() < 31 {
-                (
-                    std::net::Ipv4Addr::from(u32::from(net.network()) + 1),
-                    std::net::Ipv4Addr::from(u32::from(net.broadcast()) - 1),
-                )
-            } else {
-                (net.network(), net.broadcast())
-            };
-            let mut to = vec![first];
-            if last != first {
-                to.push(last);
-            }
-            to.into_iter()
-                .map(|address| Endpoint {
-                    address,
-                    groups: Vec::new(),
-                })
-                .collect()
-        }
-        None => vec![vpc_host.clone()],
-    }))
+    let Some(net) = block else {
+        return Ok((vec![vpc_host.clone()], vpc));
+    };
+    // The block's usable ends (network and broadcast addresses only for /31 and /32).
+    let (first, last) = if net.prefix_len() < 31 {
+        (
+            std::net::Ipv4Addr::from(u32::from(net.network()) + 1),
+            std::net::Ipv4Addr::from(u32::from(net.broadcast()) - 1),
+        )
+    } else {
+        (net.network(), net.broadcast())
+    };
+    let mut to = vec![first];
+    if last != first {
+        to.push(last);
+    }
+    let at = to
+        .into_iter()
+        .map(|address| Endpoint {
+            address,
+            groups: Vec::new(),
+        })
+        .collect();
+    Ok((at, vpc))
+}
+
+/// The node serving `port` as the evaluator takes it: its address (the VPC's first host when the
+/// cluster lists none), in the cluster's group and — ECS: every group of an ENI applies — the
+/// additional groups of its node group.
+fn emr_node(
+    nodes: &[crate::client::emr::Node],
+    node_groups: &[crate::client::emr::NodeGroup],
+    sg: &str,
+    port: u16,
+    vpc_host: &Endpoint,
+) -> Endpoint {
+    let node = node_for(nodes, port);
+    let mut groups = vec![sg.to_string()];
+    if let Some(n) = node {
+        groups.extend(
+            node_groups
+                .iter()
+                .filter(|g| g.node_group_id == n.node_group_id)
+                .flat_map(|g| g.additional_security_group_ids.clone()),
+        );
+    }
+    Endpoint {
+        address: node
+            .and_then(|n| n.private_ip.parse().ok())
+            .unwrap_or(vpc_host.address),
+        groups,
+    }
 }
 
 /// The node serving `port`: a master node for the Hive Metastore and the NameNode, a core node for
 /// the DataNode (9866 on Hadoop 3), any node otherwise; `None` when the cluster lists none.
-fn node_address(nodes: &[crate::client::emr::Node], port: u16) -> Option<std::net::Ipv4Addr> {
+fn node_for(nodes: &[crate::client::emr::Node], port: u16) -> Option<&crate::client::emr::Node> {
     let wanted = match port {
         9083 | 8020 => Some("MASTER"),
-        50010 | 9866 => Some("CORE"),
+        DATANODE_HADOOP2 | DATANODE_HADOOP3 => Some("CORE"),
         _ => None,
     };
     let fits = |n: &&crate::client::emr::Node| {
         wanted.is_none_or(|w| n.node_group_type.eq_ignore_ascii_case(w))
     };
-    nodes
-        .iter()
-        .filter(fits)
-        .chain(nodes.iter())
-        .find_map(|n| n.private_ip.parse().ok())
+    let usable = |n: &&crate::client::emr::Node| n.private_ip.parse::<std::net::Ipv4Addr>().is_ok();
+    nodes.iter().filter(fits).chain(nodes.iter()).find(usable)
 }
 
-/// The instance's own address in the link's VPC and its port, from `DescribeDBInstanceNetInfo`
-/// (`IPType` `Private` is the VPC address); `None` when it has none there.
+/// The instance's VPC address, its port and its VPC, from `DescribeDBInstanceNetInfo` (`IPType`
+/// `Private` is the VPC address): the one in the link's VPC if there is one, else the first in
+/// another VPC (which the link cannot reach); `None` when it has no VPC address.
 fn rds_address(
     infos: &[crate::client::rds::NetInfo],
-    vpc: Option<&str>,
-) -> Option<(Endpoint, u16)> {
-    infos
-        .iter()
-        .filter(|i| i.is_vpc_address())
-        .filter(|i| i.vpc_id.is_empty() || Some(i.vpc_id.as_str()) == vpc)
-        .find_map(|i| {
-            let address = i.ip_address.parse().ok()?;
-            let port = i.port.parse().unwrap_or(RDS_PORT);
-            Some((
-                Endpoint {
-                    address,
-                    groups: Vec::new(),
-                },
-                port,
-            ))
-        })
+    link_vpc: &str,
+) -> Option<(Endpoint, u16, Option<String>)> {
+    let vpc_addresses = || infos.iter().filter(|i| i.is_vpc_address());
+    let here = vpc_addresses().find(|i| i.vpc_id.is_empty() || i.vpc_id == link_vpc);
+    let info = here.or_else(|| vpc_addresses().next())?;
+    let address = info.ip_address.parse().ok()?;
+    let port = info.port.parse().unwrap_or(RDS_PORT);
+    let vpc = Some(info.vpc_id.clone()).filter(|v| !v.is_empty());
+    Some((
+        Endpoint {
+            address,
+            groups: Vec::new(),
+        },
+        port,
+        vpc,
+    ))
 }
 
+/// The verdict on a whitelist target.
 fn judge(
     kind: &str,
     id: &str,
-    groups: &[(String, Vec<String>)],
-    link_groups: &[Group],
-    link: &[Endpoint],
-    to: &[Endpoint],
+    groups: &[Group],
+    view: &View,
+    target: &Target,
     port: u16,
+    open: &Open,
 ) -> Verdict {
-    let target = format!("{}:{id}", kind.to_lowercase());
-    if groups.is_empty() {
-        return verdict(target, None, false, format!("{kind} {id}: not found"));
+    let name = format!("{}:{id}", kind.to_lowercase());
+    let wl = target.whitelist.as_ref();
+    if wl.is_none_or(|w| w.groups.is_empty()) {
+        return verdict(name, None, false, format!("{kind} {id}: not found"));
     }
-    if let Err(why) = egress_ok(link_groups, link, to, port) {
-        return verdict(target, None, false, format!("{kind} {id}: {why}"));
+    match reach(groups, &view.link, target, IpProtocol::Tcp, port) {
+        Ok(Admitted::Whitelist { group, entry }) => verdict(
+            name,
+            None,
+            true,
+            format!("{kind} {id}: group {group} admits the link ({entry})"),
+        ),
+        Ok(Admitted::Ingress(_)) => verdict(name, None, true, format!("{kind} {id}: admitted")),
+        Err(b) => verdict(
+            name,
+            None,
+            false,
+            format!("{kind} {id}: {}", blocked(&b, port, view, open, wl)),
+        ),
     }
-    let (ok, why) = through_whitelist(kind, id, groups, link);
-    verdict(target, None, ok && !link.is_empty(), why)
 }
