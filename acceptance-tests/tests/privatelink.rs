@@ -390,3 +390,47 @@ fn a_zone_added_in_place_is_checked_like_a_new_one() {
     ]);
     assert_eq!(emulator.mutating_calls(), before);
 }
+
+#[test]
+fn every_bad_fixed_ip_is_reported_on_its_own_entry_of_fixed_ips() {
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    // One entry per line: terraform points each diagnostic at the line of its entry.
+    ws.write_config(&config(
+        &emulator,
+        &two_zones(),
+        &format!(
+            "  fixed_ips = {{\n    \"{VSW_H}\" = \"192.168.2.9\"\n    \"{VSW_I}\" = \"192.168.2.255\"\n  }}\n"
+        ),
+    ));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    // Both bad entries, not only the first …
+    assert!(
+        contains_text(
+            &out,
+            "192.168.2.9 is outside the vSwitch's CIDR block 192.168.1.0/24"
+        ),
+        "{out}"
+    );
+    assert!(
+        contains_text(
+            &out,
+            "192.168.2.255 is a reserved address of 192.168.2.0/24"
+        ),
+        "{out}"
+    );
+    // … each on its own entry …
+    for vswitch in [VSW_H, VSW_I] {
+        assert!(
+            acceptance_tests::diagnostic_on(&out, &format!("\"{vswitch}\"")),
+            "no diagnostic on fixed_ips[\"{vswitch}\"]:\n{out}"
+        );
+    }
+    // … and the fix names the attribute that exists (there is no `ip`).
+    assert!(!out.contains("`ip`"), "{out}");
+    assert!(contains_text(&out, "`fixed_ips`"), "{out}");
+    assert!(endpoints(&emulator.state()).is_empty());
+}

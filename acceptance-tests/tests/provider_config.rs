@@ -1,6 +1,6 @@
 //! The provider block: missing settings, wrong credentials, refused endpoints.
 
-use acceptance_tests::{provider_block, Emulator, Workspace, SECRET_KEY, VPC};
+use acceptance_tests::{contains_text, provider_block, Emulator, Workspace, SECRET_KEY, VPC};
 
 fn resource() -> String {
     format!(
@@ -106,6 +106,57 @@ fn unknown_access_key_and_expired_token_are_explained() {
     assert!(out.contains("InvalidSecurityToken.Expired"), "{out}");
     assert!(out.contains("request a new token"), "{out}");
     assert!(!out.contains("emulator-expired-sts-token"), "{out}");
+}
+
+#[test]
+fn an_sts_key_used_without_its_token_is_told_to_set_the_token_not_that_it_expired() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-sts-key");
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-sts-secret");
+    ws.write_config(&format!("{}{}", provider_block(&emulator), resource()));
+    let out = ws.plan().output();
+    assert!(out.contains("InvalidSecurityToken"), "{out}");
+    // No token was set: nothing can have expired or mismatched.
+    assert!(
+        !contains_text(&out, "is expired or does not belong"),
+        "{out}"
+    );
+    assert!(contains_text(&out, "no security token was set"), "{out}");
+    assert!(contains_text(&out, "ALIBABA_CLOUD_SECURITY_TOKEN"), "{out}");
+}
+
+#[test]
+fn an_endpoint_without_a_scheme_is_told_a_scheme_that_is_accepted() {
+    let emulator = Emulator::start();
+    for (url, hint, refused) in [
+        // A remote host: only https is accepted, so only https is suggested.
+        (
+            "ecs.cn-hangzhou.aliyuncs.com",
+            "`https://ecs.cn-hangzhou.aliyuncs.com`",
+            Some("http://ecs.cn-hangzhou.aliyuncs.com"),
+        ),
+        // A loopback host (the local emulator): http is accepted there.
+        ("127.0.0.1:8080", "`http://127.0.0.1:8080`", None),
+    ] {
+        let ws = Workspace::new();
+        let block = provider_block(&emulator).replace(
+            &format!("ecs        = \"{}\"", emulator.url()),
+            &format!("ecs        = \"{url}\""),
+        );
+        ws.write_config(&format!("{block}{}", resource()));
+        let run = ws.terraform(&["validate"]);
+        let out = run.output();
+        assert_eq!(run.code, 1, "{url}:\n{out}");
+        assert!(
+            acceptance_tests::diagnostic_on(&out, "ecs"),
+            "{url}:\n{out}"
+        );
+        assert!(contains_text(&out, hint), "{url}:\n{out}");
+        if let Some(refused) = refused {
+            assert!(!contains_text(&out, refused), "{url}:\n{out}");
+        }
+    }
 }
 
 #[test]

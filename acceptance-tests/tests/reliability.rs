@@ -302,6 +302,16 @@ fn interrupted(job: Job, says: &str) -> String {
     output
 }
 
+/// How many calls of `actions` the emulator has received (counted on arrival, before any injected
+/// fault or latency).
+fn calls_of(emulator: &Emulator, actions: &[&str]) -> u64 {
+    let calls = emulator.calls();
+    actions
+        .iter()
+        .map(|a| calls["calls"][*a].as_u64().unwrap_or(0))
+        .sum()
+}
+
 fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !ready() {
@@ -328,11 +338,15 @@ fn interrupt_a_link_create(inside_a_status_call: bool) {
     wait_until("the link creation", || {
         emulator.state()["network_links"]["lakehouse_link"]["status"] == "CREATING"
     });
+    // The provider is in its wait for the link once it has asked for the link's status.
+    let status_calls = || calls_of(&emulator, &["GetNetworkLink"]);
+    wait_until("the first status call", || status_calls() >= 1);
     if inside_a_status_call {
         emulator.set_faults(json!({ "latency_ms": 600_000, "actions": ["GetNetworkLink"] }));
+        // The emulator draws faults when it counts a call: the next one counted hangs.
+        let before = status_calls();
+        wait_until("a status call that hangs", || status_calls() > before);
     }
-    // Let terraform reach the provider's wait for the link.
-    std::thread::sleep(Duration::from_millis(500));
     let (status, output) = ctrl_c(child);
     emulator.set_faults(json!({}));
     assert!(!status.success(), "an interrupted apply fails:\n{output}");
@@ -486,23 +500,36 @@ fn ctrl_c_while_a_refresh_is_throttled_stops_retrying_at_once() {
         "actions": ["DescribeSecurityGroupAttribute", "DescribeSecurityGroups"]
     }));
     emulator.reset_calls();
+    let reads = || {
+        calls_of(
+            &emulator,
+            &["DescribeSecurityGroupAttribute", "DescribeSecurityGroups"],
+        )
+    };
     let job = run_in_own_group(&ws, &["plan", "-input=false", "-no-color"]);
-    wait_until("two throttled reads", || {
-        let calls = emulator.calls();
-        calls["calls"]["DescribeSecurityGroupAttribute"]
-            .as_u64()
-            .unwrap_or(0)
-            + calls["calls"]["DescribeSecurityGroups"]
-                .as_u64()
-                .unwrap_or(0)
-            >= 2
-    });
+    wait_until("two throttled reads", || reads() >= 2);
+    // The interrupt may land between two retries or inside one (the emulator answers at once, but a
+    // busy machine can pause the provider anywhere): either way the promise is the same.
+    let sent = reads();
+    let started = Instant::now();
     let output = interrupted(
         job,
-        "Interrupted: terraform asked the provider to stop while waiting to retry.",
+        "Interrupted: terraform asked the provider to stop while",
     );
-    // Ended by the interrupt, long before the retries could run out.
+    // Ended by the interrupt, long before the retries could run out (30 retries, backoff up to
+    // 15 s each, take minutes; the bound is generous for a loaded machine) …
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}:\n{output}",
+        started.elapsed()
+    );
     assert!(!contains_text(&output, "after 30 retries"), "{output}");
+    // … and no retry was sent after it: at most the read already on its way reached the emulator.
+    assert!(
+        reads() <= sent + 1,
+        "{} reads after the interrupt:\n{output}",
+        reads() - sent
+    );
     // Nothing was changed or lost: the group is still in the state and in the emulator.
     emulator.set_faults(json!({}));
     ws.assert_plan_empty();
@@ -539,10 +566,10 @@ fn ctrl_c_while_a_refresh_waits_on_an_endpoint_that_never_answers_ends_at_once()
         );
     ws.write_config(&format!("{block}{resource}"));
     let job = run_in_own_group(&ws, &["plan", "-input=false", "-no-color"]);
+    // Once the connection is accepted, the provider is inside the call, waiting for an answer.
     wait_until("the refresh's request", || {
         accepted.load(std::sync::atomic::Ordering::SeqCst) >= 1
     });
-    std::thread::sleep(Duration::from_millis(300));
     let output = interrupted(job, "Interrupted: terraform asked the provider to stop");
     // It ended by the interrupt, not by the attempt's 30 s timeout.
     assert!(!contains_text(&output, "timed out"), "{output}");

@@ -98,10 +98,18 @@ impl Endpoints {
 pub fn parse_endpoint(url: &str) -> Result<Url, String> {
     // `ecs.cn-hangzhou.aliyuncs.com` fails to parse and `localhost:8080` parses with the
     // scheme `localhost`: both are a missing scheme, and the fix is the same.
-    if !url.contains("://") && Url::parse(&format!("https://{url}")).is_ok() {
-        return Err(format!(
-            "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local emulator)"
-        ));
+    if !url.contains("://") {
+        if let Ok(with) = Url::parse(&format!("https://{url}")) {
+            // Suggest plain http only where it would be accepted: a loopback host.
+            let loopback = with.host_str().is_some_and(is_loopback);
+            return Err(if loopback {
+                format!(
+                    "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local emulator)"
+                )
+            } else {
+                format!("the URL needs a scheme: `https://{url}`")
+            });
+        }
     }
     let parsed = Url::parse(url).map_err(|e| format!("not a valid URL ({e})"))?;
     let host = parsed.host_str().ok_or("the URL has no host")?;
@@ -151,6 +159,13 @@ mod tests {
         ] {
             let err = parse_endpoint(bare).unwrap_err();
             assert!(err.contains(&format!("`https://{bare}`")), "{bare}: {err}");
+            // Plain http is suggested only where it is accepted.
+            let http = format!("`http://{bare}`");
+            assert_eq!(
+                err.contains(&http),
+                parse_endpoint(&http[1..http.len() - 1]).is_ok(),
+                "{bare}: {err}"
+            );
         }
     }
 

@@ -110,6 +110,12 @@ impl Client {
         self.transport.credentials().source()
     }
 
+    /// Whether an STS security token was configured (its value is never shown), so a message
+    /// about a token can say whether one was sent at all.
+    pub fn has_security_token(&self) -> bool {
+        self.transport.credentials().security_token().is_some()
+    }
+
     /// Raised when terraform asks the provider to stop; every wait ends on it.
     pub fn stop_signal(&self) -> &StopSignal {
         self.transport.stop_signal()

@@ -38,15 +38,30 @@ pub fn detail(client: &Client, error: &Error) -> String {
             client.credential_source()
         )),
         Some(c) if c.starts_with("InvalidAccessKeyId") => detail.push_str(&format!(
-            "\n\nThe access key ID is unknown or disabled (an expired STS token also shows up this \
-             way). Credentials were taken from {}. Check `access_key` (or \
-             ALIBABA_CLOUD_ACCESS_KEY_ID / ALICLOUD_ACCESS_KEY).",
+            "\n\nThe access key ID is unknown or disabled{}. Credentials were taken from {}. Check \
+             `access_key` (or ALIBABA_CLOUD_ACCESS_KEY_ID / ALICLOUD_ACCESS_KEY).",
+            if client.has_security_token() {
+                " (an expired STS token also shows up this way)"
+            } else {
+                ""
+            },
             client.credential_source()
         )),
+        // Said only when a token was sent: with none, nothing expired or mismatched — the key is
+        // a temporary STS key and its token is missing.
+        Some(c) if c.starts_with("InvalidSecurityToken") && client.has_security_token() => {
+            detail.push_str(&format!(
+                "\n\nThe STS security token is expired or does not belong to the access key. \
+                 Credentials were taken from {}; request a new token and set `security_token` \
+                 (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN).",
+                client.credential_source()
+            ))
+        }
         Some(c) if c.starts_with("InvalidSecurityToken") => detail.push_str(&format!(
-            "\n\nThe STS security token is expired or does not belong to the access key. \
-             Credentials were taken from {}; request a new token and set `security_token` \
-             (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN).",
+            "\n\nThe cloud expects an STS security token with this access key (a temporary STS \
+             key), and no security token was set. Credentials were taken from {}; set \
+             `security_token` (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN) to the \
+             token issued with the key, or use a permanent access key.",
             client.credential_source()
         )),
         Some(c) if c.starts_with("Forbidden.RAM") => detail.push_str(

@@ -560,7 +560,7 @@ impl ManagedResource for EmrWhitelistAttachment {
                 .replace()
                 .rule(|s| {
                     let list: Vec<&str> = s.cidrs.as_ref_option().into_iter().flatten().filter_map(|v| v.as_ref_option().map(String::as_str)).collect();
-                    validate::whitelist::entries(list, false).err().unwrap_or_default().into_iter().map(|e| format!("{e}.")).collect()
+                    validate::whitelist::private_sources(list).err().unwrap_or_default().into_iter().map(|e| format!("{e}.")).collect()
                 }),
             D::new("ports", field!(ports), Attr::number_set("TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan warns if 50010 is listed without 9866. Updated in place.").optional_computed())
                 .default(|s| s.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect()))

@@ -4,7 +4,7 @@
 //!
 //! Every mistake the documents describe is found at plan, on its attribute: a region that does not
 //! offer the service (or only by ticket), vSwitches outside the VPC, in zones the service lacks or
-//! sharing a zone, an `ip` outside its vSwitch, security groups of another VPC, none admitting
+//! sharing a zone, a fixed IP (`fixed_ips`) outside its vSwitch, security groups of another VPC, none admitting
 //! HTTP/HTTPS, and an egress deny rule at priority 1.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
+use tf_provider::AttributePath;
 
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{Endpoint, EndpointService, EndpointZone, NewEndpoint, ZoneSpec};
@@ -20,7 +21,7 @@ use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
 use crate::framework::deletion::until_gone;
-use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{At, Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
 use crate::validate::cloud::Facts;
@@ -162,7 +163,7 @@ pub async fn find_service(
 }
 
 impl State {
-    /// Everything the service reports; configuration-only values (`ip`s not set, a description
+    /// Everything the service reports; configuration-only values (fixed IPs not set, a description
     /// left out) stay as configured.
     fn fill(&mut self, e: &Endpoint, zones: &[EndpointZone], groups: &[String]) {
         self.id = text(&e.endpoint_id);
@@ -760,7 +761,7 @@ async fn check_name_free(ctx: &Ctx<'_>, s: &State, key: &str, out: &mut Findings
 }
 
 /// At plan: every vSwitch exists, is in `vpc_id`, in a zone the service offers, one per zone,
-/// with its `ip` inside it; one zone alone gets a warning (no failover).
+/// with its fixed IP (`fixed_ips`) inside it; one zone alone gets a warning (no failover).
 async fn check_zones(
     ctx: &Ctx<'_>,
     s: &State,
@@ -815,12 +816,12 @@ async fn check_zones(
         if let Some(other) = seen.insert(v.zone_id.clone(), vswitch.clone()) {
             out.error(bad(format!("Two vSwitches in zone {}", v.zone_id), format!("{other} and {vswitch} are both in {}; an endpoint has one vSwitch per zone. Keep one, and add a vSwitch of another zone for failover.", v.zone_id)));
         }
+        // On the entry itself (`fixed_ips["vsw-…"]`), one per bad entry.
         if let Some(Err(why)) = ip.as_deref().map(|ip| rules::zone_ip(ip, &v.cidr_block)) {
-            out.error(Problem::at(
-                |s: &State| &s.fixed_ips,
-                format!("Invalid fixed IP for vSwitch {vswitch}"),
-                why,
-            ));
+            out.error(Problem {
+                at: At::Path(AttributePath::new("fixed_ips").key(vswitch.clone())),
+                ..Problem::new(format!("Invalid fixed IP for vSwitch {vswitch}"), why)
+            });
         }
     }
     if seen.len() == 1 && s.vswitch_ids.is_known() {

@@ -54,15 +54,54 @@ pub fn is_private(net: &Ipv4Net) -> bool {
         .any(|range| range.contains(net))
 }
 
+/// Alibaba Cloud's own service addresses, which are neither the internet nor a VPC of the user:
+/// - `100.64.0.0/10`, the shared address space (RFC 6598, carrier-grade NAT), which Alibaba Cloud
+///   reserves for its services ("reserved for Alibaba Cloud services and only applicable to private
+///   network access": the EIP notice "Security hardening for EIP cut-through mode access to the
+///   100.64.0.0/10 reserved CIDR block"); the metadata server (100.100.100.200) and the VPC DNS
+///   (100.100.2.136/138) live there;
+/// - blocks of `11.0.0.0/8`, which Alibaba Cloud services use on its internal network (DataWorks,
+///   "Configure network connectivity", lists 11.x.x.x/24 blocks among its shared resource groups'
+///   addresses, next to 100.64.0.0/10).
+pub const ALIBABA_SERVICE_RANGES: [(&str, &str); 2] = [
+    (
+        "100.64.0.0/10",
+        "in 100.64.0.0/10, the shared address space (RFC 6598, carrier-grade NAT) that Alibaba Cloud \
+         reserves for its own services (metadata server, DNS, shared resource groups)",
+    ),
+    (
+        "11.0.0.0/8",
+        "in 11.0.0.0/8, whose blocks Alibaba Cloud services use on its internal network (DataWorks' \
+         shared resource groups, for one)",
+    ),
+];
+
+/// What a block outside [`PRIVATE_RANGES`] is, as a clause for "… is not a private range: …":
+/// Alibaba Cloud's service addresses (no VPC of the user's, and not the internet either), or
+/// public addresses.
+pub fn non_private_kind(net: &Ipv4Net) -> String {
+    ALIBABA_SERVICE_RANGES
+        .iter()
+        .find(|(range, _)| {
+            range
+                .parse::<Ipv4Net>()
+                .expect("constant ranges parse")
+                .contains(net)
+        })
+        .map(|(_, words)| format!("it is {words}, not an address of any VPC of yours"))
+        .unwrap_or_else(|| "it is a public range, open to the internet".into())
+}
+
 /// A source for an allow-all inbound rule: a valid, private block. Opening everything from the
 /// internet (`0.0.0.0/0` or any public range) is never what seed 000 step 2 asks for.
 pub fn private_source(input: &str) -> Result<Ipv4Net, String> {
     let net = parse_ipv4_cidr(input)?;
     if !is_private(&net) {
         return Err(format!(
-            "`{input}` is not a private range: this rule allows all inbound traffic, so its source \
-             must be the CIDR block of the VPC or vSwitch that holds the target service \
+            "`{input}` is not a private range: {}. This rule allows all inbound traffic, so its \
+             source must be the CIDR block of the VPC or vSwitch that holds the target service \
              (inside {})",
+            non_private_kind(&net),
             PRIVATE_RANGES.join(", ")
         ));
     }
@@ -103,6 +142,22 @@ mod tests {
             .contains("not a private range"));
         assert!(private_source("8.8.8.8").is_err());
         assert!(private_source("10.0.0.0/7").is_err());
+    }
+
+    #[test]
+    fn non_private_blocks_are_named_for_what_they_are() {
+        let kind = |s: &str| non_private_kind(&s.parse().unwrap());
+        assert!(kind("100.64.0.0/10").contains("shared address space"));
+        assert!(kind("100.100.100.200/32").contains("Alibaba Cloud"));
+        assert!(kind("11.193.102.0/24").contains("Alibaba Cloud"));
+        for alibaba in ["100.64.0.0/10", "100.100.0.0/16", "11.0.0.0/8"] {
+            assert!(!kind(alibaba).contains("internet"), "{alibaba}");
+        }
+        // Wider than the service ranges, or elsewhere: the internet.
+        for public in ["0.0.0.0/0", "100.0.0.0/8", "8.8.8.8/32", "100.128.0.0/16"] {
+            assert!(kind(public).contains("internet"), "{public}");
+            assert!(!kind(public).contains("Alibaba"), "{public}");
+        }
     }
 
     proptest::proptest! {

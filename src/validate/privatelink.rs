@@ -93,23 +93,24 @@ pub fn no_service(region: &str, seen: &[EndpointService]) -> String {
     }
 }
 
-/// An `ip` for a zone: an IPv4 address inside the vSwitch's CIDR block, not its network or
-/// broadcast address (the API doc: a system-reserved address cannot be used).
+/// A fixed address for a zone (an entry of `fixed_ips`): an IPv4 address inside the vSwitch's
+/// CIDR block, not its network or broadcast address (the API doc: a system-reserved address
+/// cannot be used).
 pub fn zone_ip(ip: &str, cidr: &str) -> Result<(), String> {
     let addr: Ipv4Addr = ip
         .parse()
-        .map_err(|_| format!("`{ip}` is not an IPv4 address."))?;
+        .map_err(|_| format!("`{ip}` is not an IPv4 address; give one inside the vSwitch's CIDR block {cidr}, or remove this vSwitch's entry from `fixed_ips`."))?;
     let net: Ipv4Net = cidr
         .parse()
         .map_err(|_| format!("the vSwitch's CIDR block `{cidr}` is not valid."))?;
     if !net.contains(&addr) {
         return Err(format!(
-            "{ip} is outside the vSwitch's CIDR block {cidr}; pick an address inside it, or leave `ip` out to let PrivateLink choose."
+            "{ip} is outside the vSwitch's CIDR block {cidr}; pick an address inside it, or remove this vSwitch's entry from `fixed_ips` to let PrivateLink choose."
         ));
     }
     if addr == net.network() || addr == net.broadcast() {
         return Err(format!(
-            "{ip} is a reserved address of {cidr}; pick another one, or leave `ip` out."
+            "{ip} is a reserved address of {cidr}; pick another one, or remove this vSwitch's entry from `fixed_ips` to let PrivateLink choose."
         ));
     }
     Ok(())

@@ -14,6 +14,30 @@ pub fn entries<'a>(
     list: impl IntoIterator<Item = &'a str>,
     allow_public: bool,
 ) -> Result<Vec<Ipv4Net>, Vec<String>> {
+    check(list, Public::OptIn(allow_public))
+}
+
+/// The same checks for rule sources of a resource with no `allow_public` (the EMR attachment):
+/// a public block is always refused, and the fix offered is one the resource has.
+pub fn private_sources<'a>(
+    list: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<Ipv4Net>, Vec<String>> {
+    check(list, Public::Never)
+}
+
+/// Whether a list may hold non-private blocks.
+#[derive(Clone, Copy)]
+enum Public {
+    /// Through the resource's `allow_public` attribute, set to this.
+    OptIn(bool),
+    /// Never: the resource has no such attribute.
+    Never,
+}
+
+fn check<'a>(
+    list: impl IntoIterator<Item = &'a str>,
+    public: Public,
+) -> Result<Vec<Ipv4Net>, Vec<String>> {
     let mut seen: Vec<(Ipv4Net, &str)> = Vec::new();
     let mut errors = Vec::new();
     for entry in list {
@@ -34,12 +58,24 @@ pub fn entries<'a>(
             ));
             continue;
         }
-        if !allow_public && !cidr::is_private(&net) {
-            errors.push(format!(
-                "`{entry}` is not a private range: it would open the service to the internet. Whitelist the \
-                 network link's vSwitch CIDR (`maxcompute_network_link.<name>.vswitch_cidr`); set \
-                 `allow_public = true` only if a public range is really meant"
-            ));
+        let refused = match public {
+            Public::OptIn(allowed) => !allowed,
+            Public::Never => true,
+        };
+        if refused && !cidr::is_private(&net) {
+            let kind = cidr::non_private_kind(&net);
+            errors.push(match public {
+                Public::OptIn(_) => format!(
+                    "`{entry}` is not a private range: {kind}. Whitelist the network link's vSwitch CIDR \
+                     (`maxcompute_network_link.<name>.vswitch_cidr`); set `allow_public = true` only \
+                     if this range is really meant"
+                ),
+                Public::Never => format!(
+                    "`{entry}` is not a private range: {kind}. The rules made here admit private ranges only. Use the network \
+                     link's vSwitch CIDR (`maxcompute_network_link.<name>.vswitch_cidr`), or set \
+                     `source_security_group_id` to the link's security group instead of `cidrs`"
+                ),
+            });
             continue;
         }
         seen.push((net, entry));
@@ -123,6 +159,20 @@ mod tests {
             "{e:?}"
         );
         assert!(entries(["0.0.0.0/0"], true).is_ok());
+        // No `allow_public` to suggest where the resource has none.
+        let e = private_sources(["0.0.0.0/0"]).unwrap_err();
+        assert!(
+            e[0].contains("internet") && e[0].contains("source_security_group_id"),
+            "{e:?}"
+        );
+        assert!(!e[0].contains("allow_public"), "{e:?}");
+        assert!(private_sources(["10.0.0.0/8"]).is_ok());
+        // Alibaba Cloud's service ranges are not called the internet.
+        let e = entries(["100.64.0.0/10"], false).unwrap_err();
+        assert!(
+            e[0].contains("shared address space") && !e[0].contains("internet"),
+            "{e:?}"
+        );
         assert!(entries(["10.0.0.5", "10.0.0.5/32"], false).unwrap_err()[0].contains("same block"));
         assert!(entries(["127.0.0.1"], false).unwrap_err()[0].contains("placeholder"));
         assert!(entries([], false).unwrap_err()[0].contains("empty"));
