@@ -30,7 +30,8 @@ trap failed ERR
 
 "$bin/maxcompute-emulator" --port 0 >"$demo/emulator.log" 2>&1 &
 emulator_pid=$!
-for _ in $(seq 50); do grep -q "listening on" "$demo/emulator.log" 2>/dev/null && break; sleep 0.1; done
+# Up to 60 s: on a loaded machine the emulator may take a while to print its address.
+for _ in $(seq 600); do grep -q "listening on" "$demo/emulator.log" 2>/dev/null && break; sleep 0.1; done
 endpoint=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$demo/emulator.log")
 [ -n "$endpoint" ] || { echo "the emulator did not start"; false; }
 echo "==> emulator listening on $endpoint (fixtures: a VPC, vSwitches, an RDS instance, an HBase cluster, an EMR cluster)"

@@ -520,7 +520,7 @@ fn destroy_waits_for_an_eni_still_in_the_group() {
     std::thread::scope(|scope| {
         scope.spawn(|| {
             // Released a moment later, as the cloud releases a deleted link's ENIs.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
             while emulator.calls()["calls"]["DeleteSecurityGroup"]
                 .as_u64()
                 .unwrap_or(0)
