@@ -91,6 +91,46 @@ fn ctrl_c(child: std::process::Child) -> (std::process::ExitStatus, String) {
     (out.status, output)
 }
 
+/// The provider block with enough retries that a write keeps failing until the test interrupts it.
+fn patient_provider(emulator: &Emulator) -> String {
+    provider_block(emulator).replace(
+        "  region = \"cn-hangzhou\"",
+        "  region      = \"cn-hangzhou\"\n  max_retries = 30",
+    )
+}
+
+/// Applies with every answer to `actions` lost after the cloud ran the write; once `written`
+/// holds, `then` faults (the read-back's, if any) are set and the apply is interrupted. Returns
+/// terraform's output, after asserting it failed, and heals the network.
+fn lose_answers_then_ctrl_c(
+    emulator: &Emulator,
+    ws: &Workspace,
+    actions: &[&str],
+    then: &[&str],
+    written: impl FnMut() -> bool,
+) -> String {
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": actions }));
+    let job = apply_in_own_group(ws);
+    wait_until("the write to reach the cloud", written);
+    if !then.is_empty() {
+        emulator.set_faults(json!({ "reset_rate": 1.0, "actions": then }));
+    }
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    assert!(!output.contains("Plugin did not respond"), "{output}");
+    output
+}
+
+/// The state records a `kind` resource, tainted.
+fn assert_recorded_tainted(ws: &Workspace, kind: &str, output: &str) {
+    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        state.contains(kind) && state.contains("tainted"),
+        "what the cloud may hold is recorded:\n{state}\n{output}"
+    );
+}
+
 #[test]
 fn ctrl_c_after_emr_rules_were_written_but_their_answer_was_lost_records_them() {
     let emulator = Emulator::start();
@@ -98,21 +138,10 @@ fn ctrl_c_after_emr_rules_were_written_but_their_answer_was_lost_records_them() 
     ws.write_config(&emr_attachment(&emulator, 30));
     // Every AuthorizeSecurityGroup runs, then its connection is reset: the rules are in the
     // cluster's group, the provider never hears so.
-    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["AuthorizeSecurityGroup"] }));
-    let job = apply_in_own_group(&ws);
-    wait_until("the rules to reach the cluster's group", || {
+    let output = lose_answers_then_ctrl_c(&emulator, &ws, &["AuthorizeSecurityGroup"], &[], || {
         rules_from(&emulator, "192.168.1.0/24").len() == 3
     });
-    let (status, output) = ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
-    assert!(!output.contains("Plugin did not respond"), "{output}");
-    // What the cloud holds is in the state (tainted: the create did not finish).
-    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
-    assert!(
-        state.contains("maxcompute_emr_whitelist_attachment") && state.contains("tainted"),
-        "the rules the cloud holds are recorded:\n{state}\n{output}"
-    );
+    assert_recorded_tainted(&ws, "maxcompute_emr_whitelist_attachment", &output);
     // The next apply replaces the tainted attachment: no "already exist … import" dead end.
     let run = ws.apply();
     assert_eq!(run.code, 0, "{}", run.output());
@@ -207,28 +236,16 @@ fn ctrl_c_after_an_rds_group_was_written_but_its_answer_was_lost_records_it() {
     // read-back applies.
     let emulator = Emulator::start();
     let ws = Workspace::new();
-    let provider = provider_block(&emulator).replace(
-        "  region = \"cn-hangzhou\"",
-        "  region      = \"cn-hangzhou\"\n  max_retries = 30",
-    );
     ws.write_config(&format!(
-        "{provider}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n"
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
+        patient_provider(&emulator)
     ));
-    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["ModifySecurityIps"] }));
-    let job = apply_in_own_group(&ws);
-    wait_until("the group to reach the instance", || {
+    let output = lose_answers_then_ctrl_c(&emulator, &ws, &["ModifySecurityIps"], &[], || {
         emulator
             .whitelist_group("rds_instances", RDS, "maxcompute")
             .is_some()
     });
-    let (status, output) = ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
-    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
-    assert!(
-        state.contains("maxcompute_rds_whitelist_attachment") && state.contains("tainted"),
-        "the group the cloud holds is recorded:\n{state}\n{output}"
-    );
+    assert_recorded_tainted(&ws, "maxcompute_rds_whitelist_attachment", &output);
     let run = ws.apply();
     assert_eq!(run.code, 0, "{}", run.output());
     ws.assert_plan_empty();
@@ -294,34 +311,25 @@ fn a_lost_answer_that_cannot_be_read_back_is_recorded_as_planned() {
     // "already exists … import".
     let emulator = Emulator::start();
     let ws = Workspace::new();
-    let provider = provider_block(&emulator).replace(
-        "  region = \"cn-hangzhou\"",
-        "  region      = \"cn-hangzhou\"\n  max_retries = 30",
-    );
     ws.write_config(&format!(
-        "{provider}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{}\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n",
-        HBASE
+        "{}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{HBASE}\"\n  cidrs      = [\"192.168.2.0/24\"]\n}}\n",
+        patient_provider(&emulator)
     ));
-    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["ModifyIpWhitelist"] }));
-    let job = apply_in_own_group(&ws);
-    wait_until("the group to reach the cluster", || {
-        emulator
-            .whitelist_group("hbase_clusters", HBASE, "maxcompute")
-            .is_some()
-    });
-    emulator.set_faults(
-        json!({ "reset_rate": 1.0, "actions": ["ModifyIpWhitelist", "DescribeIpWhitelist"] }),
+    let output = lose_answers_then_ctrl_c(
+        &emulator,
+        &ws,
+        &["ModifyIpWhitelist"],
+        &["ModifyIpWhitelist", "DescribeIpWhitelist"],
+        || {
+            emulator
+                .whitelist_group("hbase_clusters", HBASE, "maxcompute")
+                .is_some()
+        },
     );
-    let (status, output) = ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
     assert!(contains_text(&output, "may exist"), "{output}");
+    // No local file is needed: the state itself tracks what may exist.
     std::fs::remove_dir_all(ws.path().join(".terraform").join("maxcompute-creates")).ok();
-    let state = std::fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
-    assert!(
-        state.contains("maxcompute_hbase_whitelist_attachment") && state.contains("tainted"),
-        "{state}\n{output}"
-    );
+    assert_recorded_tainted(&ws, "maxcompute_hbase_whitelist_attachment", &output);
     let run = ws.destroy();
     assert_eq!(run.code, 0, "{}", run.output());
     assert_eq!(
