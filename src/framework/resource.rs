@@ -450,9 +450,13 @@ impl<R: ManagedResource> Managed<R> {
 
     /// A second resource instance of this plan claiming the same object is an error on it.
     fn check_claims(&self, plan: &mut Planning<'_, R::State>) {
+        let claims = R::claims(&plan.planned);
+        if claims.is_empty() {
+            return;
+        }
         let config = serde_json::to_string(plan.config).unwrap_or_default();
         let what = R::describe(&plan.planned);
-        for (key, at) in R::claims(&plan.planned) {
+        for (key, at) in claims {
             if !self.shared.claims.claim(&key, &config) {
                 plan.findings.error(Problem::at(
                     at,

@@ -320,14 +320,16 @@ impl<T: Target> WhitelistAttachment<T> {
     }
 
     /// The state from the target's groups; `Ok(None)` when the target or the group is gone.
-    async fn read_state(client: &Client, mut s: T::State) -> Result<Option<T::State>, Error> {
+    async fn read_state(client: &Client, s: T::State) -> Result<Option<T::State>, Error> {
+        let (target, _) = Self::target_and_group(&s);
+        let groups = T::read_groups(client, &target).await?;
+        Ok(groups.and_then(|groups| Self::state_of(&groups, s)))
+    }
+
+    /// The state from the target's groups; `None` when the group is gone.
+    fn state_of(groups: &[Group], mut s: T::State) -> Option<T::State> {
         let (target, group) = Self::target_and_group(&s);
-        let Some(groups) = T::read_groups(client, &target).await? else {
-            return Ok(None);
-        };
-        let Some(found) = live(&groups, &group) else {
-            return Ok(None);
-        };
+        let found = live(groups, &group)?;
         // Keep the configured spelling of entries the service reports differently (`/32`).
         let prior = cidr_strings(s.cidrs());
         let prior: Vec<(Entry, &String)> = prior.iter().map(|p| (entry(p), p)).collect();
@@ -347,7 +349,7 @@ impl<T: Target> WhitelistAttachment<T> {
         if s.allow_public_mut().is_null() {
             *s.allow_public_mut() = Value::Value(false);
         }
-        Ok(Some(s))
+        Some(s)
     }
 
     /// Warns when an entry is a network link's ENI address (they can change).
@@ -752,14 +754,14 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         {
             return Err(Self::protected(target, group));
         }
-        match Self::read_state(ctx.client, s.clone()).await {
-            Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(Problem::new(
-                format!("Whitelist group {group} not found on {} {target}", T::TARGET_KIND),
-                "The target or the group does not exist (a group holding only 127.0.0.1 counts as absent).",
-            )),
-            Err(e) => Err(Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)),
-        }
+        groups
+            .and_then(|groups| Self::state_of(&groups, s))
+            .ok_or_else(|| {
+                Problem::new(
+                    format!("Whitelist group {group} not found on {} {target}", T::TARGET_KIND),
+                    "The target or the group does not exist (a group holding only 127.0.0.1 counts as absent).",
+                )
+            })
     }
 }
 
