@@ -282,6 +282,54 @@ fn two_pipelines_writing_one_project_at_once_both_keep_their_entries() {
     b.assert_plan_empty();
 }
 
+/// Issue 21, item 3, inside one write: `UpdateProjectIpWhiteList` is throttled, and while it
+/// waits someone adds an entry in the console. A retry of the same request would send lists read
+/// before that entry existed and drop it; the write must be made again from a fresh read. The
+/// emulator holds the write until the console entry is in, then throttles it: the exact order,
+/// whatever the machine's load.
+#[test]
+fn a_throttled_write_is_merged_again_from_a_fresh_read_before_it_is_retried() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.10.0/24\"]",
+    ));
+    emulator.set_faults(json!({
+        "hold": true, "throttle_rate": 1.0, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
+    }));
+    let writes = || {
+        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let run = std::thread::scope(|scope| {
+        let run = scope.spawn(|| ws.apply());
+        wait_until("the write reaches the emulator", || writes() >= 1);
+        emulator.edit_state(|s| {
+            let ip = s["projects"][DATAWORKS]["ip_list"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            s["projects"][DATAWORKS]["ip_list"] = json!(format!("{ip},198.51.100.7"));
+        });
+        emulator.set_faults(json!({}));
+        run.join().unwrap()
+    });
+    assert_eq!(run.code, 0, "{}", run.output());
+    let (ip, vpc) = lists(&emulator.state(), DATAWORKS);
+    for (list, entry) in [
+        (&ip, "198.51.100.7"),
+        (&ip, "203.0.113.10"),
+        (&ip, "100.100.0.0/16"),
+        (&vpc, "192.168.10.0/24"),
+    ] {
+        assert!(has(list, entry), "{entry} is missing: ip {ip}, vpc {vpc}");
+    }
+    ws.assert_plan_empty();
+}
+
 fn resource_gone(emulator: &Emulator) -> String {
     provider_block(emulator)
 }

@@ -121,6 +121,12 @@ impl Client {
         self.transport.stop_signal()
     }
 
+    /// The retry policy (the provider's `max_retries`), for callers that retry a write themselves
+    /// ([`retry::Idempotency::Derived`]).
+    pub fn retry_config(&self) -> &RetryConfig {
+        self.transport.retry_config()
+    }
+
     /// The same client with a stop signal of its own, raised after `bound`: for reading back what
     /// a write whose answer was lost did, which must still run after terraform's stop — briefly.
     pub fn detached(&self, bound: Duration) -> Client {

@@ -117,7 +117,9 @@ impl<'a> ProjectApi<'a> {
         }
     }
 
-    /// `UpdateProjectIpWhiteList`: sets both lists (a "set to" call, safe to repeat).
+    /// `UpdateProjectIpWhiteList`: sets both lists. Sent once: the lists were merged from a read,
+    /// and resending them after a backoff could drop an entry written meanwhile, so the caller
+    /// reads and merges again ([`super::retry::retryable`]).
     pub async fn update_ip_whitelist(&self, name: &str, w: &IpWhitelist) -> Result<(), Error> {
         let path = format!("/api/v1/projects/{name}/ipWhiteList");
         let body = serde_json::json!({
@@ -137,7 +139,7 @@ impl<'a> ProjectApi<'a> {
                     query: Vec::new(),
                     body: Some(body),
                 },
-                Idempotency::Safe,
+                Idempotency::Derived,
             )
             .await?;
         Ok(())

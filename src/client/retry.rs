@@ -59,12 +59,17 @@ pub enum Idempotency {
     Create,
     /// A write that could happen twice: retried only when it surely never reached the server.
     Unsafe,
+    /// A "set to X" write whose X the caller computed from a read just made (a list with no
+    /// conditional write): never retried here. The same request sent after a backoff would undo
+    /// what another writer did in between; the caller reads, merges and writes again instead
+    /// ([`retryable`] tells it when).
+    Derived,
 }
 
 impl Idempotency {
     /// Whether sending the request again cannot change the outcome.
     pub fn repeatable(self) -> bool {
-        self != Idempotency::Unsafe
+        matches!(self, Idempotency::Safe | Idempotency::Create)
     }
 }
 
@@ -79,6 +84,9 @@ pub fn maybe_executed(error: &Error, sent: bool) -> bool {
 
 /// Classifies one failed attempt.
 pub fn classify(error: &Error, idempotency: Idempotency, sent: bool) -> Retry {
+    if idempotency == Idempotency::Derived {
+        return Retry::No;
+    }
     match error {
         Error::Api { code, status, .. } => {
             let retryable = is_throttling(code)
@@ -97,6 +105,12 @@ pub fn classify(error: &Error, idempotency: Idempotency, sent: bool) -> Retry {
         Error::Decode { status, .. } if *status >= 500 && idempotency.repeatable() => Retry::After,
         _ => Retry::No,
     }
+}
+
+/// Whether the caller of a [`Idempotency::Derived`] write should read, merge and write again
+/// after this failure: the failures a repeatable request would be retried for.
+pub fn retryable(error: &Error) -> bool {
+    classify(error, Idempotency::Safe, true) == Retry::After
 }
 
 /// When to give up. The intervals come from [`WaitPolicy::RETRY`] (full-jitter exponential).
@@ -187,6 +201,15 @@ mod tests {
             classify(&api("ServiceUnavailable", 503), Create, true),
             Retry::After
         );
+        // A write made from a read is never resent as it was; its caller reads again.
+        assert_eq!(
+            classify(&api("Throttling.User", 400), Derived, false),
+            Retry::No
+        );
+        assert_eq!(classify(&conn, Derived, false), Retry::No);
+        assert!(retryable(&api("Throttling.User", 400)));
+        assert!(retryable(&conn));
+        assert!(!retryable(&api("InvalidParameter", 400)));
     }
 
     #[test]

@@ -102,6 +102,10 @@ impl Transport {
         &self.inner.stop
     }
 
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
     /// The same transport (connections, credentials, endpoints) answering to another stop signal.
     pub fn with_stop(&self, stop: StopSignal) -> Transport {
         let i = &self.inner;

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::project::IpWhitelist;
-use crate::client::Client;
+use crate::client::retry::retryable;
+use crate::client::{Client, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
@@ -361,7 +362,10 @@ impl ProjectIpWhitelist {
     /// One read–check–merge–write under the project's lock (so two resources of this provider on
     /// one project never write over each other). The lists are read again right before the write
     /// and the merge redone if they changed, so our own read is at most one round trip older than
-    /// our write. `Ok(false)`: nothing to write (the project already holds the result).
+    /// our write. A write refused for a passing reason (throttled, busy, a lost connection) is not
+    /// resent as it was: after the backoff the lists are read and merged again, since another
+    /// writer may have changed them meanwhile. `Ok(false)`: nothing to write (the project already
+    /// holds the result).
     async fn write_once(
         ctx: &Ctx<'_>,
         project: &str,
@@ -370,8 +374,13 @@ impl ProjectIpWhitelist {
         check: Check,
     ) -> Result<bool, P> {
         let _guard = ctx.locks.lock(&format!("project:{project}")).await;
+        let what = || format!("writing the IP whitelist of project {project}");
+        let failed = |e: &crate::client::Error| Problem::client(ctx.client, &what(), e);
+        let retry = ctx.client.retry_config();
+        let mut backoff = Waiter::new(retry.policy, ctx.client.stop_signal());
         let mut current = Self::read(ctx.client, project).await?;
-        for _ in 0..REREADS {
+        let mut changed = 0;
+        loop {
             if let Some(p) = Self::checked(project, &current, before, after, check) {
                 return Err(p);
             }
@@ -381,28 +390,42 @@ impl ProjectIpWhitelist {
             }
             let fresh = Self::read(ctx.client, project).await?;
             if fresh != current {
+                changed += 1;
+                if changed == REREADS {
+                    return Err(Self::keeps_changing(project));
+                }
                 tracing::info!(project = %project, "the IP whitelist changed while merging; merging again");
                 current = fresh;
                 continue;
             }
-            ctx.client
+            match ctx
+                .client
                 .projects()
                 .update_ip_whitelist(project, &next)
                 .await
-                .map_err(|e| {
-                    let what = format!("writing the IP whitelist of project {project}");
-                    Problem::client(ctx.client, &what, &e)
-                })?;
-            tracing::info!(project = %project, "updated the project's IP whitelist");
-            return Ok(true);
+            {
+                Ok(()) => {
+                    tracing::info!(project = %project, "updated the project's IP whitelist");
+                    return Ok(true);
+                }
+                Err(e) if retryable(&e) && backoff.attempts() < retry.max_retries => {
+                    tracing::warn!(project = %project, error = %e, "writing the IP whitelist again from a fresh read");
+                    backoff.pause(what).await.map_err(|e| failed(&e))?;
+                    current = Self::read(ctx.client, project).await?;
+                }
+                Err(e) => return Err(failed(&e)),
+            }
         }
-        Err(Problem::new(
+    }
+
+    fn keeps_changing(project: &str) -> P {
+        Problem::new(
             format!("The IP whitelist of project {project} keeps changing"),
             format!(
                 "It changed between every read and the write that was to follow ({REREADS} \
                  times): another writer is editing it right now. Apply again once it is done."
             ),
-        ))
+        )
     }
 
     /// Watches the project for [`WATCH_MS`] after a write; `Some` as soon as what the write made
