@@ -381,6 +381,29 @@ fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
     );
 }
 
+/// Issue 21, item 4, on a replacement: moving the resource to another project destroys its
+/// entries in the first one. Where that locks a network type out there, the plan says so (the
+/// same rule as a destroy) and nothing changes.
+#[test]
+fn moving_to_another_project_is_refused_at_plan_where_it_would_lock_the_first_one_out() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let body = "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]";
+    ws.write_config(&config(&emulator, OPEN, body));
+    ws.apply().ok();
+    emulator.edit_state(|s| s["projects"][OPEN]["ip_list"] = json!("203.0.113.10,198.51.100.7"));
+    let before = emulator.mutating_calls();
+    ws.write_config(&config(&emulator, DATAWORKS, body));
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "expected a plan error:\n{}", run.output());
+    run.fails_saying(&[
+        "Destroying it would block every VPC client",
+        "192.168.0.0/16",
+        "allow_unsafe_destroy = true",
+    ]);
+    assert_eq!(emulator.mutating_calls(), before);
+}
+
 /// Issue 21, item 4: an imported whitelist owns every entry; destroying it would empty both lists
 /// and open the project to every network. Refused, nothing changes, until allowed.
 #[test]

@@ -709,6 +709,11 @@ impl<R: ManagedResource> Resource for Managed<R> {
             return Some((planned, private, replace));
         }
         self.unknown_computed(&mut planned, &config);
+        // A replacement destroys the prior object: the same rules as a destroy, at plan.
+        if let Some(ctx) = self.plan_ctx() {
+            let findings = self.resource.check_destroy(&ctx, &prior).await;
+            self.emit(diags, &prior, findings);
+        }
         let planned = self.plan_with(diags, planned, None, &config).await;
         Some((planned, new_token(), replace))
     }

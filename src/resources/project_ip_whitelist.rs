@@ -274,7 +274,9 @@ fn destroy_problems(
 ) -> Vec<P> {
     let next = merged(current, ours, &IpWhitelist::default());
     let fix = "To keep access as it is, leave the resource in place. To destroy it anyway, set \
-               `allow_unsafe_destroy = true` in this resource, apply, then destroy.";
+               `allow_unsafe_destroy = true` in this resource, apply, then destroy. (Where this \
+               destroy is the first half of replacing a tainted resource, `terraform untaint` \
+               it instead: the next apply then adds what is missing in place.)";
     let after = if allowed { "" } else { fix };
     let was_set = !current.ip_list.is_empty() || !current.vpc_ip_list.is_empty();
     if next == IpWhitelist::default() && was_set {
