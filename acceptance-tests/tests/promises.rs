@@ -104,6 +104,42 @@ fn two_emr_attachments_owning_the_same_rules_are_refused_at_plan() {
     assert_eq!(emulator.mutating_calls(), before);
 }
 
+/// Promise 1, with identical blocks (here `count = 2`): a re-plan of one instance looks the same
+/// as a second instance, so plan cannot tell them apart; the second create is refused before it
+/// sends anything, and exactly one state entry owns the group.
+#[test]
+fn two_identical_rds_attachments_are_refused_at_the_second_create() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        r#"{}
+resource "maxcompute_rds_whitelist_attachment" "twice" {{
+  count       = 2
+  instance_id = "{RDS}"
+  group_name  = "shared"
+  cidrs       = ["192.168.1.0/24"]
+}}
+"#,
+        provider_block(&emulator)
+    ));
+    let run = ws.apply();
+    let out = run.output();
+    run.fails_saying(&["is claimed twice", "Remove the duplicate block"]);
+    assert!(!contains_text(&out, "terraform import"), "{out}");
+    assert!(diagnostic_on(&out, "group_name"), "{out}");
+    assert_eq!(addresses(&ws).len(), 1, "{out}");
+    assert_eq!(
+        emulator.whitelist_group("rds_instances", RDS, "shared"),
+        Some(vec!["192.168.1.0/24".to_string()])
+    );
+    ws.destroy().ok();
+    // Emptied: the services keep a group's deny-all placeholder.
+    assert_eq!(
+        emulator.whitelist_group("rds_instances", RDS, "shared"),
+        Some(vec!["127.0.0.1".to_string()])
+    );
+}
+
 /// Promise 2: a create that fails part-way leaves nothing no state records.
 #[test]
 fn an_emr_attachment_failing_on_the_rule_quota_part_way_leaves_no_rule_behind() {

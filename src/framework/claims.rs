@@ -4,11 +4,14 @@
 //! name — meet here. The second is refused at plan: each would overwrite or revoke what the
 //! other writes, and "terraform import" is not the fix when both are the user's own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 #[derive(Debug, Default)]
-pub struct Claims(Mutex<HashMap<String, String>>);
+pub struct Claims {
+    planned: Mutex<HashMap<String, String>>,
+    created: Mutex<HashSet<String>>,
+}
 
 impl Claims {
     /// Claims `key` for a planned resource instance whose configuration is `config` (serialized);
@@ -17,7 +20,7 @@ impl Claims {
     /// create), always with the same configuration; two resources claiming one object differ in
     /// theirs, or write the same content.
     pub fn claim(&self, key: &str, config: &str) -> bool {
-        let mut claims = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut claims = self.planned.lock().unwrap_or_else(|e| e.into_inner());
         match claims.get(key) {
             Some(held) => held == config,
             None => {
@@ -25,6 +28,14 @@ impl Claims {
                 true
             }
         }
+    }
+
+    /// Claims `key` for a create; `false` when another create of this process claimed it. Each
+    /// instance is created once per apply, so a second create of one key is a second resource
+    /// with the same configuration (which [`Claims::claim`] cannot tell from a re-plan).
+    pub fn create(&self, key: &str) -> bool {
+        let mut created = self.created.lock().unwrap_or_else(|e| e.into_inner());
+        created.insert(key.to_string())
     }
 }
 
@@ -42,5 +53,10 @@ mod tests {
             "the same instance, planned again"
         );
         assert!(!c.claim("rds:rm-1:maxcompute", "c"));
+        assert!(c.create("rds:rm-1:maxcompute"));
+        assert!(
+            !c.create("rds:rm-1:maxcompute"),
+            "a second block, identical"
+        );
     }
 }

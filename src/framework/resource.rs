@@ -472,6 +472,28 @@ impl<R: ManagedResource> Managed<R> {
         }
     }
 
+    /// Two resources with the same configuration pass [`Self::check_claims`] (a re-plan of one
+    /// instance looks the same); the second create of one object in an apply is refused, before
+    /// anything is sent.
+    fn claim_create(&self, planned: &R::State, findings: &mut Findings<R::State>) {
+        let what = R::describe(planned);
+        for (key, at) in R::claims(planned) {
+            if !self.shared.claims.create(&key) {
+                findings.error(Problem::at(
+                    at,
+                    format!("{} is claimed twice", capitalized(&what)),
+                    format!(
+                        "Another resource of this configuration, with the same settings, has \
+                         already created {what} in this apply (`{key}`). Each object may be \
+                         managed by one resource: the two would remove each other's entries on \
+                         destroy. Remove the duplicate block (or the extra `count`/`for_each` \
+                         instance)."
+                    ),
+                ));
+            }
+        }
+    }
+
     /// Whether a write happened is unknown: the planned object is recorded (tainted, for a
     /// create), so the state tracks what may exist — its refresh drops it if it does not, its
     /// destroy removes it if it does — and nothing the cloud holds is left to nobody.
@@ -740,7 +762,8 @@ impl<R: ManagedResource> Resource for Managed<R> {
         private: Option<Private>,
         _meta: Value<StructEmpty>,
     ) -> Option<(R::State, Option<Private>)> {
-        let findings = self.config_findings(&planned);
+        let mut findings = self.config_findings(&planned);
+        self.claim_create(&planned, &mut findings);
         if !findings.errors.is_empty() {
             self.emit(diags, &planned, findings);
             return guard(diags, "create", None);
