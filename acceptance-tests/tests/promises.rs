@@ -140,6 +140,45 @@ resource "maxcompute_rds_whitelist_attachment" "twice" {{
     );
 }
 
+/// Promise 1, across provider configurations: blocks under two aliases are planned by two
+/// provider processes, which do not compare claims. The second create must not take the first's
+/// fresh group for a group an earlier, killed run of its own left behind: it is refused, and one
+/// state entry owns the group.
+#[test]
+fn two_aliases_creating_one_group_never_both_own_it() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let base = provider_block(&emulator);
+    let aliased = base
+        .split_once("provider \"maxcompute\" {")
+        .map(|(_, p)| format!("provider \"maxcompute\" {{\n  alias = \"second\"{p}"))
+        .unwrap();
+    ws.write_config(&format!(
+        r#"{base}
+{aliased}
+resource "maxcompute_rds_whitelist_attachment" "a" {{
+  instance_id = "{RDS}"
+  group_name  = "shared"
+  cidrs       = ["192.168.1.0/24"]
+}}
+resource "maxcompute_rds_whitelist_attachment" "b" {{
+  provider    = maxcompute.second
+  instance_id = "{RDS}"
+  group_name  = "shared"
+  cidrs       = ["192.168.1.0/24"]
+}}
+"#
+    ));
+    let run = ws.apply();
+    let out = run.output();
+    run.fails_saying(&[
+        "is claimed by another provider process",
+        "remove one of the two blocks",
+    ]);
+    assert_eq!(addresses(&ws).len(), 1, "{out}");
+    assert!(!contains_text(&out, "terraform import"), "{out}");
+}
+
 /// Promise 2: a create that fails part-way leaves nothing no state records.
 #[test]
 fn an_emr_attachment_failing_on_the_rule_quota_part_way_leaves_no_rule_behind() {

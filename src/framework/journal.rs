@@ -13,9 +13,16 @@
 //! A second working directory, or another workspace, has no entry, so it gets "already exists
 //! … import" and never takes over (or later deletes) an object another state owns.
 //!
+//! An entry is locked (an advisory file lock) by the process that writes it, for as long as that
+//! process lives: a second provider process of the same working directory (a block under another
+//! provider alias, planned and applied by its own process) sees the lock and never takes a live
+//! create for an earlier run's. The lock goes with the process, however it ends.
+//!
 //! The journal is best effort: if it cannot be written, nothing is ever adopted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -23,9 +30,10 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: Option<PathBuf>,
-    /// Keys this process has begun: two resources of one apply with the same identity must not
-    /// take each other's entry for an earlier run's.
-    in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Keys this process has begun, with their entry files, locked while this process lives: two
+    /// resources of one apply with the same identity must not take each other's entry for an
+    /// earlier run's, nor may another process.
+    in_flight: Arc<Mutex<HashMap<String, Option<File>>>>,
     /// Keys of objects this run saw in terraform's state (refresh, plan, destroy): a tainted object
     /// being replaced is this configuration's own, not somebody else's of the same name.
     held: Arc<Mutex<HashSet<String>>>,
@@ -80,9 +88,23 @@ impl Journal {
         self.dir.as_ref().map(|d| d.join(file_name(key)))
     }
 
-    /// Whether a create of `key` was begun and never finished.
+    /// Whether a create of `key` was begun and never finished, by a process that is gone.
     pub fn unfinished(&self, key: &str) -> bool {
-        !self.is_mine(key) && self.path(key).is_some_and(|p| p.exists())
+        if self.is_mine(key) {
+            return false;
+        }
+        let Some(file) = self.path(key).and_then(|p| File::open(p).ok()) else {
+            return false;
+        };
+        // Locked: another provider process, alive, is creating it right now.
+        match file.try_lock() {
+            Ok(()) => true,
+            Err(TryLockError::WouldBlock) => false,
+            Err(TryLockError::Error(e)) => {
+                tracing::debug!("create journal: cannot tell whether {key} is in flight: {e}");
+                false
+            }
+        }
     }
 
     /// Whether an existing object of `key` is this configuration's own: an interrupted create of
@@ -97,21 +119,56 @@ impl Journal {
                 .contains(key)
     }
 
-    /// Records that a create of `key` begins.
-    pub fn begin(&self, key: &str) {
+    /// Records that a create of `key` begins; `false` when another live provider process is
+    /// creating it right now (its entry is locked), and this create must not go on.
+    pub fn begin(&self, key: &str) -> bool {
+        let file = match self.path(key).map(|p| Self::lock(&p, key)) {
+            Some(Err(Busy)) => return false,
+            Some(Ok(file)) => file,
+            None => None,
+        };
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key.to_string());
-        let Some(path) = self.path(key) else { return };
-        let written = path
+            .insert(key.to_string(), file);
+        true
+    }
+
+    /// Opens and locks the entry at `path` and writes `key` in it; `Ok(None)` when the journal
+    /// cannot be written (best effort: nothing will be adopted).
+    fn lock(path: &std::path::Path, key: &str) -> Result<Option<File>, Busy> {
+        let opened = path
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
-            .and_then(|()| std::fs::write(&path, key));
+            .and_then(|()| {
+                OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(path)
+            });
+        let mut file = match opened {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::debug!("create journal: could not record {key}: {e}");
+                return Ok(None);
+            }
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(Busy),
+            Err(TryLockError::Error(e)) => {
+                tracing::debug!("create journal: could not lock {key}: {e}");
+            }
+        }
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.write_all(key.as_bytes()));
         if let Err(e) = written {
             tracing::debug!("create journal: could not record {key}: {e}");
         }
+        Ok(Some(file))
     }
 
     /// Records that the create of `key` returned the object to terraform. The entry stays until
@@ -138,7 +195,7 @@ impl Journal {
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .contains(key)
+            .contains_key(key)
     }
 
     /// Records that the create of `key` failed with nothing left behind.
@@ -152,6 +209,9 @@ impl Journal {
         }
     }
 }
+
+/// Another live process holds the entry.
+struct Busy;
 
 /// A file name for any key: safe characters kept, the rest escaped, so keys never collide.
 fn file_name(key: &str) -> String {
@@ -172,23 +232,30 @@ mod tests {
         let dir = tempfile_dir();
         let j = Journal::at(dir.clone());
         assert!(!j.unfinished("network_link:a"));
-        j.begin("network_link:a");
+        assert!(j.begin("network_link:a"));
         // Not for this process, which is making it right now …
         assert!(!j.unfinished("network_link:a"));
-        // … but for the next run in the same working directory.
-        assert!(Journal::at(dir.clone()).unfinished("network_link:a"));
         assert!(!j.unfinished("network_link:b"));
-        // Another process of the same working directory sees it.
-        assert!(Journal::at(dir.clone()).unfinished("network_link:a"));
-        j.finish("network_link:a");
-        assert!(!j.unfinished("network_link:a"));
+        // … nor for another live process of the same working directory (another provider
+        // alias), which may not create it at the same time either …
+        let other = Journal::at(dir.clone());
+        assert!(!other.unfinished("network_link:a"));
+        assert!(!other.begin("network_link:a"));
+        // … but for the next run, once this process is gone.
+        drop(j);
+        let next = Journal::at(dir.clone());
+        assert!(next.unfinished("network_link:a"));
+        next.finish("network_link:a");
+        assert!(!Journal::at(dir.clone()).unfinished("network_link:a"));
         // A create that succeeded keeps its entry until terraform is seen holding the object.
-        j.begin("network_link:a");
+        let j = Journal::at(dir.clone());
+        assert!(j.begin("network_link:a"));
         j.handed("network_link:a");
         assert!(
             !j.unfinished("network_link:a"),
             "never for the process that made it"
         );
+        drop(j);
         let next = Journal::at(dir.clone());
         assert!(
             next.unfinished("network_link:a"),
@@ -197,6 +264,7 @@ mod tests {
         next.settle("network_link:a");
         assert!(!Journal::at(dir.clone()).unfinished("network_link:a"));
         assert!(!Journal::disabled().unfinished("network_link:a"));
+        assert!(Journal::disabled().begin("network_link:a"));
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -776,7 +776,24 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let identity = R::identity(&planned);
         if let Some(key) = &identity {
             ctx.adopt = self.shared.journal.unfinished(key);
-            self.shared.journal.begin(key);
+            if !self.shared.journal.begin(key) {
+                let what = R::describe(&planned);
+                let mut findings = Findings::default();
+                findings.error(Problem::new(
+                    format!(
+                        "{} is claimed by another provider process",
+                        capitalized(&what)
+                    ),
+                    format!(
+                        "Another provider configuration of this working directory (a block under \
+                         another provider alias) is creating {what}, or has just created it, in \
+                         this run. Each object may \
+                         be managed by one resource: remove one of the two blocks."
+                    ),
+                ));
+                self.emit(diags, &planned, findings);
+                return guard(diags, "create", None);
+            }
         }
         let (result, lost) = outcome::watch(self.resource.create(&ctx, planned.clone())).await;
         // After a lost answer that could not be settled by reading back, the journal entry stays:
