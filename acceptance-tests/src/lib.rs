@@ -7,6 +7,7 @@
 //! `cargo build --workspace --bins` (`make build`). `make test` does both first.
 
 pub mod http;
+pub mod jobs;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

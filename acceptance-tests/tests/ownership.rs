@@ -2,9 +2,7 @@
 //! already made, an import of what plan refuses, two resources of one configuration claiming one
 //! object (promises.rs). Each promise is held against the real terraform binary and the emulator.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
+use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, wait_until};
 use acceptance_tests::{
     contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
 };
@@ -46,49 +44,6 @@ fn emr_attachment(emulator: &Emulator, retries: u32) -> String {
     format!(
         "{provider}\nresource \"maxcompute_emr_whitelist_attachment\" \"hadoop\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n"
     )
-}
-
-/// Polls `ready` until it holds (a bound far above any run here, so only a hang fails).
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// `terraform apply` in its own process group (as a terminal runs a foreground job), so Ctrl-C
-/// reaches terraform and the provider together.
-fn apply_in_own_group(ws: &Workspace) -> std::process::Child {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(acceptance_tests::terraform_binary());
-    cmd.current_dir(ws.path())
-        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
-        .process_group(0);
-    for (k, v) in ws.env() {
-        cmd.env(k, v);
-    }
-    cmd.stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-/// SIGINT to the job's process group; terraform's exit status and output.
-fn ctrl_c(child: std::process::Child) -> (std::process::ExitStatus, String) {
-    let pgid = child.id() as libc::pid_t;
-    // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
-    assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
-    let out = child.wait_with_output().unwrap();
-    let output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status, output)
 }
 
 /// The provider block with enough retries that a write keeps failing until the test interrupts it.

@@ -1,6 +1,7 @@
 //! `maxcompute_project_ip_whitelist`: its own entries of a project's whitelist, everyone else's
 //! kept; a change that would lock a network type out is refused at plan.
 
+use acceptance_tests::jobs::wait_until;
 use acceptance_tests::steps::{step, Story};
 use acceptance_tests::{provider_block, terraform_version, Emulator, Workspace};
 use serde_json::{json, Value};
@@ -208,18 +209,6 @@ fn throttled_answers_are_retried_and_nothing_is_lost() {
     ws.assert_plan_empty();
 }
 
-/// Polls `done` every 50 ms for up to two minutes (generous: the machine may be loaded).
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = std::time::Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(120),
-            "timed out waiting until {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
 fn has(list: &str, entry: &str) -> bool {
     list.split(',').any(|e| e == entry)
 }
@@ -334,18 +323,26 @@ fn resource_gone(emulator: &Emulator) -> String {
     provider_block(emulator)
 }
 
+/// Ours are one `ip_list` and one `vpc_ip_list` entry ([`LOCKING_BODY`]) on the open project;
+/// someone adds an `ip_list` entry in the console: without ours, VPC clients are locked out.
+fn vpc_clients_hang_on_our_entry() -> (Emulator, Workspace) {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, OPEN, LOCKING_BODY));
+    ws.apply().ok();
+    emulator.edit_state(|s| s["projects"][OPEN]["ip_list"] = json!("203.0.113.10,198.51.100.7"));
+    (emulator, ws)
+}
+
+const LOCKING_BODY: &str = "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]";
+
 /// Issue 21, item 4: ours are one `ip_list` and one `vpc_ip_list` entry; someone adds an
 /// `ip_list` entry in the console. Removing the resource would leave `vpc_ip_list` empty while
 /// `ip_list` is not — every VPC client locked out — so it is refused (at plan where terraform plans
 /// destroys, at apply in any case) and nothing changes, until `allow_unsafe_destroy` is applied.
 #[test]
 fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
-    let emulator = Emulator::start();
-    let ws = Workspace::new();
-    let body = "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]";
-    ws.write_config(&config(&emulator, OPEN, body));
-    ws.apply().ok();
-    emulator.edit_state(|s| s["projects"][OPEN]["ip_list"] = json!("203.0.113.10,198.51.100.7"));
+    let (emulator, ws) = vpc_clients_hang_on_our_entry();
     let before = (emulator.mutating_calls(), lists(&emulator.state(), OPEN));
     let says = [
         "Destroying it would block every VPC client",
@@ -361,7 +358,7 @@ fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
         run.fails_saying(&says);
     }
     ws.apply().fails_saying(&says);
-    ws.write_config(&config(&emulator, OPEN, body));
+    ws.write_config(&config(&emulator, OPEN, LOCKING_BODY));
     ws.destroy().fails_saying(&says);
     let after = (emulator.mutating_calls(), lists(&emulator.state(), OPEN));
     assert_eq!(after, before, "a refused destroy changed the project");
@@ -370,7 +367,7 @@ fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
     ws.write_config(&config(
         &emulator,
         OPEN,
-        &format!("{body}\n  allow_unsafe_destroy = true"),
+        &format!("{LOCKING_BODY}\n  allow_unsafe_destroy = true"),
     ));
     ws.apply().ok();
     assert_eq!(emulator.mutating_calls(), before.0);
@@ -386,14 +383,9 @@ fn a_destroy_that_would_lock_vpc_clients_out_is_refused_until_allowed() {
 /// same rule as a destroy) and nothing changes.
 #[test]
 fn moving_to_another_project_is_refused_at_plan_where_it_would_lock_the_first_one_out() {
-    let emulator = Emulator::start();
-    let ws = Workspace::new();
-    let body = "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]";
-    ws.write_config(&config(&emulator, OPEN, body));
-    ws.apply().ok();
-    emulator.edit_state(|s| s["projects"][OPEN]["ip_list"] = json!("203.0.113.10,198.51.100.7"));
+    let (emulator, ws) = vpc_clients_hang_on_our_entry();
     let before = emulator.mutating_calls();
-    ws.write_config(&config(&emulator, DATAWORKS, body));
+    ws.write_config(&config(&emulator, DATAWORKS, LOCKING_BODY));
     let run = ws.plan();
     assert_eq!(run.code, 1, "expected a plan error:\n{}", run.output());
     run.fails_saying(&[

@@ -4,6 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use acceptance_tests::jobs::{
+    apply_in_own_group, ctrl_c, ctrl_c_wait, run_in_own_group, wait_until, Job,
+};
 use acceptance_tests::{
     contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS, VPC,
 };
@@ -237,61 +240,6 @@ fn a_provider_killed_while_a_network_link_is_created_is_recovered_by_the_next_ap
     );
 }
 
-/// A terraform run in its own process group; the whole group is killed if a test fails first.
-struct Job(Option<std::process::Child>);
-
-impl Drop for Job {
-    fn drop(&mut self) {
-        if let Some(child) = &self.0 {
-            // SAFETY: kill(2) on the job's own process group; no memory is involved.
-            unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
-        }
-    }
-}
-
-/// Starts `terraform apply` in its own process group, as a terminal runs a foreground job.
-fn apply_in_own_group(ws: &Workspace) -> Job {
-    run_in_own_group(ws, &["apply", "-auto-approve", "-input=false", "-no-color"])
-}
-
-/// Starts a terraform command in its own process group.
-fn run_in_own_group(ws: &Workspace, args: &[&str]) -> Job {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(acceptance_tests::terraform_binary());
-    cmd.current_dir(ws.path()).args(args).process_group(0);
-    for (k, v) in ws.env() {
-        cmd.env(k, v);
-    }
-    Job(Some(
-        cmd.stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    ))
-}
-
-/// Ctrl-C: SIGINT to every process of the job's group (terraform, its panicwrap child and the
-/// provider), then terraform's exit status and output.
-fn ctrl_c(job: Job) -> (std::process::ExitStatus, String) {
-    let pgid = job.0.as_ref().unwrap().id() as libc::pid_t;
-    // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
-    let sent = unsafe { libc::kill(-pgid, libc::SIGINT) };
-    assert_eq!(sent, 0, "kill(-{pgid}, SIGINT)");
-    ctrl_c_wait(job)
-}
-
-/// Waits for an interrupted job: its exit status and output.
-fn ctrl_c_wait(mut job: Job) -> (std::process::ExitStatus, String) {
-    let child = job.0.take().unwrap();
-    let out = child.wait_with_output().unwrap();
-    let output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status, output)
-}
-
 /// Ctrl-C to the job; asserts terraform failed by the provider's interrupt (the provider alive
 /// to answer) saying `says`, and returns the output.
 fn interrupted(job: Job, says: &str) -> String {
@@ -310,14 +258,6 @@ fn calls_of(emulator: &Emulator, actions: &[&str]) -> u64 {
         .iter()
         .map(|a| calls["calls"][*a].as_u64().unwrap_or(0))
         .sum()
-}
-
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !ready() {
-        assert!(Instant::now() < deadline, "{what} never happened");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -402,8 +342,8 @@ fn alive(pid: i32) -> bool {
 #[test]
 fn a_provider_whose_terraform_was_killed_exits() {
     let (emulator, ws) = lakehouse_with_slow_link(600_000);
-    let mut job = apply_in_own_group(&ws);
-    let root = job.0.as_ref().unwrap().id();
+    let job = apply_in_own_group(&ws);
+    let root = job.id();
     wait_until("the link creation", || {
         emulator.state()["network_links"]["lakehouse_link"]["status"] == "CREATING"
     });
@@ -428,8 +368,7 @@ fn a_provider_whose_terraform_was_killed_exits() {
         // SAFETY: as above.
         unsafe { libc::kill(*pid, libc::SIGKILL) };
     }
-    let mut child = job.0.take().unwrap();
-    child.wait().unwrap();
+    job.wait();
     wait_until("the provider's exit", || {
         providers.iter().all(|&p| !alive(p))
     });
@@ -585,7 +524,7 @@ fn ctrl_c_while_a_create_has_no_answer_yet_still_records_the_object() {
         json!({ "reset_rate": 1.0, "actions": ["CreateSecurityGroup"] }),
     );
     // Interrupted while the create's outcome is unknown; then the network heals.
-    let pgid = job.0.as_ref().unwrap().id() as libc::pid_t;
+    let pgid = job.id() as libc::pid_t;
     // SAFETY: kill(2) on the job's own process group; no memory is involved.
     assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
     emulator.set_faults(json!({}));
