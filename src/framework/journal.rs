@@ -22,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +30,10 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: Option<PathBuf>,
+    /// This terraform run: the process ID of the terraform process that started this provider.
+    /// Every provider process of one run (one per provider configuration and walk) shares it;
+    /// entries a run wrote are never an earlier run's to adopt.
+    run: String,
     /// Keys this process has begun, with their entry files, locked while this process lives: two
     /// resources of one apply with the same identity must not take each other's entry for an
     /// earlier run's, nor may another process.
@@ -61,15 +65,17 @@ impl Journal {
             .map(|d| d.join("maxcompute-creates").join(file_name(&workspace)));
         Self {
             dir,
+            run: this_run(),
             in_flight: Default::default(),
             held: Default::default(),
         }
     }
 
-    /// A journal in `dir` (tests).
-    pub fn at(dir: PathBuf) -> Self {
+    /// A journal in `dir`, for the terraform run `run` (tests).
+    pub fn at(dir: PathBuf, run: &str) -> Self {
         Self {
             dir: Some(dir),
+            run: run.to_string(),
             in_flight: Default::default(),
             held: Default::default(),
         }
@@ -79,6 +85,7 @@ impl Journal {
     pub fn disabled() -> Self {
         Self {
             dir: None,
+            run: String::new(),
             in_flight: Default::default(),
             held: Default::default(),
         }
@@ -88,22 +95,32 @@ impl Journal {
         self.dir.as_ref().map(|d| d.join(file_name(key)))
     }
 
-    /// Whether a create of `key` was begun and never finished, by a process that is gone.
+    /// Whether a create of `key` was begun and never finished, by an earlier terraform run.
     pub fn unfinished(&self, key: &str) -> bool {
-        if self.is_mine(key) {
-            return false;
-        }
-        let Some(file) = self.path(key).and_then(|p| File::open(p).ok()) else {
-            return false;
+        !self.is_mine(key) && self.entry(key) == Entry::Earlier
+    }
+
+    /// Who wrote the entry of `key`, if there is one.
+    fn entry(&self, key: &str) -> Entry {
+        let Some(mut file) = self.path(key).and_then(|p| File::open(p).ok()) else {
+            return Entry::None;
         };
-        // Locked: another provider process, alive, is creating it right now.
         match file.try_lock() {
-            Ok(()) => true,
-            Err(TryLockError::WouldBlock) => false,
+            Ok(()) => {}
+            // Locked: another provider process, alive, is creating it right now.
+            Err(TryLockError::WouldBlock) => return Entry::ThisRun,
             Err(TryLockError::Error(e)) => {
                 tracing::debug!("create journal: cannot tell whether {key} is in flight: {e}");
-                false
+                return Entry::ThisRun;
             }
+        }
+        let mut text = String::new();
+        let _ = file.read_to_string(&mut text);
+        // A provider process of this run that has exited already (terraform closes a provider
+        // once its last resource is done) made it: not an earlier run's.
+        match text.split_once('\n') {
+            Some((_, run)) if run == self.run => Entry::ThisRun,
+            _ => Entry::Earlier,
         }
     }
 
@@ -119,10 +136,14 @@ impl Journal {
                 .contains(key)
     }
 
-    /// Records that a create of `key` begins; `false` when another live provider process is
-    /// creating it right now (its entry is locked), and this create must not go on.
+    /// Records that a create of `key` begins; `false` when another provider process of this
+    /// terraform run (another provider alias) creates it or has created it, and this create
+    /// must not go on.
     pub fn begin(&self, key: &str) -> bool {
-        let file = match self.path(key).map(|p| Self::lock(&p, key)) {
+        if !self.is_mine(key) && self.entry(key) == Entry::ThisRun {
+            return false;
+        }
+        let file = match self.path(key).map(|p| self.lock(&p, key)) {
             Some(Err(Busy)) => return false,
             Some(Ok(file)) => file,
             None => None,
@@ -136,7 +157,7 @@ impl Journal {
 
     /// Opens and locks the entry at `path` and writes `key` in it; `Ok(None)` when the journal
     /// cannot be written (best effort: nothing will be adopted).
-    fn lock(path: &std::path::Path, key: &str) -> Result<Option<File>, Busy> {
+    fn lock(&self, path: &std::path::Path, key: &str) -> Result<Option<File>, Busy> {
         let opened = path
             .parent()
             .map(std::fs::create_dir_all)
@@ -164,7 +185,7 @@ impl Journal {
         }
         let written = file
             .set_len(0)
-            .and_then(|()| file.write_all(key.as_bytes()));
+            .and_then(|()| write!(file, "{key}\n{}", self.run));
         if let Err(e) = written {
             tracing::debug!("create journal: could not record {key}: {e}");
         }
@@ -213,6 +234,24 @@ impl Journal {
 /// Another live process holds the entry.
 struct Busy;
 
+/// Who wrote a journal entry.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    None,
+    /// A provider process of this terraform run (alive, or exited after its last resource).
+    ThisRun,
+    /// A run that has ended: what it began and never saw recorded may be adopted.
+    Earlier,
+}
+
+/// The terraform process that started this provider (see [`Journal::run`]).
+fn this_run() -> String {
+    #[cfg(unix)]
+    return std::os::unix::process::parent_id().to_string();
+    #[cfg(not(unix))]
+    return uuid::Uuid::new_v4().to_string();
+}
+
 /// A file name for any key: safe characters kept, the rest escaped, so keys never collide.
 fn file_name(key: &str) -> String {
     key.chars()
@@ -230,25 +269,27 @@ mod tests {
     #[test]
     fn an_unfinished_create_is_remembered_until_finished() {
         let dir = tempfile_dir();
-        let j = Journal::at(dir.clone());
+        let j = Journal::at(dir.clone(), "run-1");
         assert!(!j.unfinished("network_link:a"));
         assert!(j.begin("network_link:a"));
         // Not for this process, which is making it right now …
         assert!(!j.unfinished("network_link:a"));
         assert!(!j.unfinished("network_link:b"));
-        // … nor for another live process of the same working directory (another provider
-        // alias), which may not create it at the same time either …
-        let other = Journal::at(dir.clone());
-        assert!(!other.unfinished("network_link:a"));
-        assert!(!other.begin("network_link:a"));
-        // … but for the next run, once this process is gone.
+        // … nor for another provider process of this run (another provider alias), alive or
+        // exited, which may not create it either …
+        let sibling = Journal::at(dir.clone(), "run-1");
+        assert!(!sibling.unfinished("network_link:a"));
+        assert!(!sibling.begin("network_link:a"));
         drop(j);
-        let next = Journal::at(dir.clone());
+        assert!(!sibling.unfinished("network_link:a"));
+        assert!(!sibling.begin("network_link:a"));
+        // … but for the next run.
+        let next = Journal::at(dir.clone(), "run-2");
         assert!(next.unfinished("network_link:a"));
         next.finish("network_link:a");
-        assert!(!Journal::at(dir.clone()).unfinished("network_link:a"));
+        assert!(!Journal::at(dir.clone(), "run-3").unfinished("network_link:a"));
         // A create that succeeded keeps its entry until terraform is seen holding the object.
-        let j = Journal::at(dir.clone());
+        let j = Journal::at(dir.clone(), "run-3");
         assert!(j.begin("network_link:a"));
         j.handed("network_link:a");
         assert!(
@@ -256,13 +297,13 @@ mod tests {
             "never for the process that made it"
         );
         drop(j);
-        let next = Journal::at(dir.clone());
+        let next = Journal::at(dir.clone(), "run-4");
         assert!(
             next.unfinished("network_link:a"),
             "terraform may never have heard"
         );
         next.settle("network_link:a");
-        assert!(!Journal::at(dir.clone()).unfinished("network_link:a"));
+        assert!(!Journal::at(dir.clone(), "run-5").unfinished("network_link:a"));
         assert!(!Journal::disabled().unfinished("network_link:a"));
         assert!(Journal::disabled().begin("network_link:a"));
         let _ = std::fs::remove_dir_all(dir);
