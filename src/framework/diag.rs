@@ -47,6 +47,16 @@ pub fn detail(client: &Client, error: &Error) -> String {
             },
             client.credential_source()
         )),
+        // Credentials this provider fetched itself (assumed role, OIDC, instance role, profile,
+        // URI): it refreshed them once already, so the fix is on that source, not a token.
+        Some(c) if c.starts_with("InvalidSecurityToken") && client.credentials_refreshable() => {
+            detail.push_str(&format!(
+                "\n\nThe temporary credentials from {} were refused even after fetching new ones. \
+                 Check that this machine's clock is right and that the session was not revoked; \
+                 then run again.",
+                client.credential_source()
+            ))
+        }
         // Said only when a token was sent: with none, nothing expired or mismatched — the key is
         // a temporary STS key and its token is missing.
         Some(c) if c.starts_with("InvalidSecurityToken") && client.has_security_token() => {

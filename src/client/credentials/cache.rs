@@ -114,6 +114,15 @@ impl CredentialsProvider {
         self.fetch.is_some()
     }
 
+    /// Whether the credentials last handed out carry an STS token (never its value).
+    pub fn has_security_token(&self) -> bool {
+        self.last
+            .lock()
+            .ok()
+            .and_then(|l| l.as_ref().map(|c| c.security_token().is_some()))
+            .unwrap_or(self.fetch.is_some())
+    }
+
     /// The credentials to sign the next attempt with.
     pub async fn current(&self) -> Result<Credentials, Error> {
         let mut state = self.state.lock().await;

@@ -118,3 +118,167 @@ mod tests {
         );
     }
 }
+
+/// Fetches the instance role's credentials at each refresh.
+#[derive(Debug)]
+pub struct EcsRoleFetch {
+    pub spec: EcsRoleSpec,
+    pub http: reqwest::Client,
+}
+
+impl EcsRoleFetch {
+    /// The hardened-mode session token; `None` means fall back to IMDSv1 (allowed only while
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED` is not true).
+    async fn session_token(&self) -> Result<Option<String>, String> {
+        let answer = self
+            .http
+            .put(self.spec.token_url())
+            .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string())
+            .send()
+            .await;
+        let failure = match answer {
+            Ok(r) if r.status().is_success() => {
+                return r.text().await.map(Some).map_err(|e| e.to_string())
+            }
+            Ok(r) => format!("HTTP {}", r.status().as_u16()),
+            Err(e) => crate::client::transport::describe_reqwest(&e),
+        };
+        if self.spec.disable_imdsv1 {
+            return Err(format!(
+                "the metadata service gave no session token ({failure}) and {ENV_IMDSV1_DISABLED} forbids the IMDSv1 fallback; \
+                 run on an ECS instance with a RAM role attached, or configure another source"
+            ));
+        }
+        tracing::debug!(reason = %failure, "metadata session token unavailable; using IMDSv1");
+        Ok(None)
+    }
+
+    async fn get(&self, url: &str, token: Option<&str>) -> Result<String, String> {
+        let mut request = self.http.get(url);
+        if let Some(t) = token {
+            request = request.header(TOKEN_HEADER, t);
+        }
+        let fix = "run on an ECS instance with a RAM role attached (ecs_role_name must name that role), or configure another source";
+        let r = request.send().await.map_err(|e| {
+            format!(
+                "no answer from {} ({}); {fix}",
+                self.spec.endpoint,
+                crate::client::transport::describe_reqwest(&e)
+            )
+        })?;
+        let status = r.status().as_u16();
+        let body = r.text().await.map_err(|e| e.to_string())?;
+        if status != 200 {
+            return Err(format!("{url} answered HTTP {status}; {fix}"));
+        }
+        Ok(body)
+    }
+}
+
+#[async_trait::async_trait]
+impl super::Fetch for EcsRoleFetch {
+    async fn fetch(&self) -> Result<super::Issued, String> {
+        let token = self.session_token().await?;
+        let role = match &self.spec.role_name {
+            Some(r) => r.clone(),
+            None => {
+                let listing = self.get(&self.spec.role_url(""), token.as_deref()).await?;
+                listing
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            }
+        };
+        if role.is_empty() {
+            return Err(
+                "this instance has no RAM role attached; attach one or set ecs_role_name".into(),
+            );
+        }
+        let body = self
+            .get(&self.spec.role_url(&role), token.as_deref())
+            .await?;
+        super::uri::issued_from_json(&body, &self.describe())
+    }
+
+    fn describe(&self) -> String {
+        self.spec.describe()
+    }
+}
+
+#[cfg(test)]
+mod fetch_tests {
+    use super::super::test_server::{serve, Reply};
+    use super::super::Fetch;
+    use super::*;
+
+    const SESSION: &str = r#"{"Code":"Success","AccessKeyId":"STS.ecs1","AccessKeySecret":"ecs-secret","SecurityToken":"ecs-token","Expiration":"2099-01-01T00:00:00Z","LastUpdated":"2026-01-01T00:00:00Z"}"#;
+
+    fn spec(endpoint: &str, role: Option<&str>, disable_v1: bool) -> EcsRoleSpec {
+        EcsRoleSpec {
+            role_name: role.map(String::from),
+            disable_imdsv1: disable_v1,
+            endpoint: endpoint.into(),
+            origin: "test".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn hardened_mode_sends_the_session_token() {
+        let (url, log) = serve(|req| match (req.method.as_str(), req.path.as_str()) {
+            ("PUT", "/latest/api/token") if req.header(TOKEN_TTL_HEADER) == Some("21600") => {
+                Reply::ok("tok-1")
+            }
+            ("GET", "/latest/meta-data/ram/security-credentials/")
+                if req.header(TOKEN_HEADER) == Some("tok-1") =>
+            {
+                Reply::ok("build-host\n")
+            }
+            ("GET", "/latest/meta-data/ram/security-credentials/build-host")
+                if req.header(TOKEN_HEADER) == Some("tok-1") =>
+            {
+                Reply::ok(SESSION)
+            }
+            _ => Reply::status(403),
+        })
+        .await;
+        let f = EcsRoleFetch {
+            spec: spec(&url, None, true),
+            http: reqwest::Client::new(),
+        };
+        let issued = f.fetch().await.unwrap();
+        assert_eq!(issued.credentials.access_key_id(), "STS.ecs1");
+        assert_eq!(
+            issued.credentials.security_token().unwrap().expose(),
+            "ecs-token"
+        );
+        assert!(issued.expires_at.is_some());
+        assert_eq!(log.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn imdsv1_fallback_only_when_allowed() {
+        let (url, _) = serve(|req| match (req.method.as_str(), req.path.as_str()) {
+            ("PUT", _) => Reply::status(404),
+            ("GET", "/latest/meta-data/ram/security-credentials/r")
+                if req.header(TOKEN_HEADER).is_none() =>
+            {
+                Reply::ok(SESSION)
+            }
+            _ => Reply::status(403),
+        })
+        .await;
+        let allowed = EcsRoleFetch {
+            spec: spec(&url, Some("r"), false),
+            http: reqwest::Client::new(),
+        };
+        assert!(allowed.fetch().await.is_ok());
+        let hardened = EcsRoleFetch {
+            spec: spec(&url, Some("r"), true),
+            http: reqwest::Client::new(),
+        };
+        let e = hardened.fetch().await.unwrap_err();
+        assert!(e.contains(ENV_IMDSV1_DISABLED), "{e}");
+    }
+}

@@ -19,6 +19,8 @@ pub mod ecs_role;
 pub mod oidc;
 pub mod profile;
 pub mod static_ak;
+#[cfg(test)]
+mod test_server;
 pub mod uri;
 
 pub use cache::{CredentialsProvider, Fetch, Issued};
