@@ -1,0 +1,316 @@
+//! The credential chain (issue 22): each source, the order, misconfigurations as errors on the
+//! attribute, and no credential in any output. Metadata service and credentials URI are
+//! loopback fakes; nothing here reaches a non-loopback address.
+
+use acceptance_tests::{
+    contains_text, diagnostic_on, provider_block, Emulator, FakeHttp, Workspace, ACCESS_KEY,
+    SECRET_KEY, VPC,
+};
+
+// The emulator's built-in STS key (see secrets.rs).
+const STS_KEY: &str = "emulator-sts-key";
+const STS_SECRET: &str = "emulator-sts-secret";
+const STS_TOKEN: &str = "emulator-sts-token";
+
+/// The provider block with `extra` lines added, and one resource so terraform configures the
+/// provider: configure signs a DescribeRegions call, which proves the credentials.
+fn config(emulator: &Emulator, extra: &str) -> String {
+    let block = provider_block(emulator).replace(
+        "  region = \"cn-hangzhou\"\n",
+        &format!("  region = \"cn-hangzhou\"\n{extra}\n"),
+    );
+    format!(
+        r#"{block}
+resource "maxcompute_security_group" "mc" {{
+  vpc_id        = "{VPC}"
+  name          = "maxcompute-link"
+  ingress_cidrs = ["192.168.1.0/24"]
+}}
+"#
+    )
+}
+
+fn without_env_keys(ws: &mut Workspace) {
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_ID");
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+}
+
+fn cli_config(ws: &Workspace, profiles: &str) -> String {
+    let dir = ws.path().join(".aliyun");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"current":"ci","profiles":[{profiles}]}}"#),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn ak_profile(name: &str) -> String {
+    format!(
+        r#"{{"name":"{name}","mode":"AK","access_key_id":"{ACCESS_KEY}","access_key_secret":"{SECRET_KEY}"}}"#
+    )
+}
+
+/// The session JSON of the metadata service and credentials URIs, for the emulator's STS key.
+fn session_json() -> String {
+    format!(
+        r#"{{"Code":"Success","AccessKeyId":"{STS_KEY}","AccessKeySecret":"{STS_SECRET}","SecurityToken":"{STS_TOKEN}","Expiration":"2099-01-01T00:00:00Z","LastUpdated":"2026-01-01T00:00:00Z"}}"#
+    )
+}
+
+/// A metadata service stand-in in hardened mode: a token first, then the role's session.
+fn fake_metadata() -> FakeHttp {
+    FakeHttp::start(|method, path, headers| {
+        let token = headers
+            .iter()
+            .any(|(k, v)| k == "x-aliyun-ecs-metadata-token" && v == "md-token");
+        match (method, path) {
+            ("PUT", "/latest/api/token") => (200, "md-token".into()),
+            ("GET", "/latest/meta-data/ram/security-credentials/build-host") if token => {
+                (200, session_json())
+            }
+            _ => (403, String::new()),
+        }
+    })
+}
+
+#[test]
+fn profile_attribute_beats_the_environment_keys() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    // Wrong keys in the environment: if they won, configure would fail with InvalidAccessKeyId.
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "no-such-key");
+    ws.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "no-such-secret");
+    let file = cli_config(&ws, &ak_profile("ci"));
+    ws.write_config(&config(
+        &emulator,
+        &format!("  profile = \"ci\"\n  shared_credentials_file = {file:?}"),
+    ));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+}
+
+#[test]
+fn profile_from_the_environment_reads_the_cli_file_in_home() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    cli_config(
+        &ws,
+        &format!("{},{}", ak_profile("other"), ak_profile("ci")),
+    );
+    ws.set_env("ALICLOUD_PROFILE", "ci");
+    ws.write_config(&config(&emulator, ""));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+}
+
+#[test]
+fn environment_keys_beat_a_profile_named_in_the_environment() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    // Official order: AccessKey variables come before the CLI profile.
+    cli_config(&ws, &ak_profile("ci").replace(ACCESS_KEY, "no-such-key"));
+    ws.set_env("ALIBABA_CLOUD_PROFILE", "ci");
+    ws.write_config(&config(&emulator, ""));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_an_error_on_profile() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let file = cli_config(&ws, &ak_profile("ci"));
+    ws.write_config(&config(
+        &emulator,
+        &format!("  profile = \"nope\"\n  shared_credentials_file = {file:?}"),
+    ));
+    let out = ws.plan().output();
+    assert!(diagnostic_on(&out, "profile"), "{out}");
+    assert!(contains_text(&out, "profile \"nope\" is not in"), "{out}");
+    assert!(!out.contains(SECRET_KEY), "{out}");
+}
+
+#[test]
+fn a_profile_missing_a_field_of_its_mode_names_the_field() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let file = cli_config(
+        &ws,
+        r#"{"name":"ci","mode":"RamRoleArn","access_key_id":"LTAIexample","access_key_secret":"x"}"#,
+    );
+    ws.write_config(&config(
+        &emulator,
+        &format!("  profile = \"ci\"\n  shared_credentials_file = {file:?}"),
+    ));
+    let out = ws.plan().output();
+    assert!(diagnostic_on(&out, "profile"), "{out}");
+    assert!(
+        contains_text(&out, "has mode RamRoleArn but no ram_role_arn"),
+        "{out}"
+    );
+}
+
+#[test]
+fn assume_role_without_role_arn_is_an_error_on_the_block() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        "  assume_role {\n    session_name = \"ci\"\n  }",
+    ));
+    let out = ws.plan().output();
+    assert!(contains_text(&out, "assume_role.role_arn"), "{out}");
+    assert!(contains_text(&out, "needs role_arn"), "{out}");
+}
+
+#[test]
+fn oidc_variables_half_set_are_an_error_naming_the_missing_one() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.set_env(
+        "ALIBABA_CLOUD_ROLE_ARN",
+        "acs:ram::1234567890123456:role/ci",
+    );
+    ws.set_env(
+        "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+        "acs:ram::1234567890123456:oidc-provider/gh",
+    );
+    ws.write_config(&config(&emulator, ""));
+    let out = ws.plan().output();
+    assert!(
+        contains_text(&out, "but ALIBABA_CLOUD_OIDC_TOKEN_FILE is not"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ecs_role_credentials_come_from_the_metadata_service_in_hardened_mode() {
+    let emulator = Emulator::start();
+    let metadata = fake_metadata();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.write_config(&config(
+        &emulator,
+        &format!(
+            "  ecs_role_name = \"build-host\"\n  ecs_metadata_endpoint = {:?}",
+            metadata.url
+        ),
+    ));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+    let seen = metadata.requests();
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("PUT /latest/api/token"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|r| r.ends_with("/security-credentials/build-host")),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn ecs_role_from_the_environment_uses_the_metadata_override_variable() {
+    let emulator = Emulator::start();
+    let metadata = fake_metadata();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.set_env("ALIBABA_CLOUD_ECS_METADATA", "build-host");
+    ws.set_env("MAXCOMPUTE_ECS_METADATA_ENDPOINT", &metadata.url);
+    ws.write_config(&config(&emulator, ""));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(!metadata.requests().is_empty());
+}
+
+#[test]
+fn an_unconfigured_provider_never_calls_the_metadata_service() {
+    let emulator = Emulator::start();
+    let metadata = fake_metadata();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.set_env("MAXCOMPUTE_ECS_METADATA_ENDPOINT", &metadata.url);
+    ws.write_config(&config(&emulator, ""));
+    let out = ws.plan().output();
+    assert!(out.contains("Missing `access_key`"), "{out}");
+    // The official switch turns the instance role off even when a role is named.
+    ws.set_env("ALIBABA_CLOUD_ECS_METADATA", "build-host");
+    ws.set_env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    let out = ws.plan().output();
+    assert!(out.contains("Missing `access_key`"), "{out}");
+    assert_eq!(metadata.requests(), Vec::<String>::new());
+}
+
+#[test]
+fn a_metadata_service_that_refuses_is_one_error_naming_the_source() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    // The harness default: a loopback port nothing listens on (never the real address).
+    ws.write_config(&config(&emulator, "  ecs_role_name = \"build-host\""));
+    let out = ws.plan().output();
+    assert!(
+        contains_text(
+            &out,
+            "could not get credentials from ECS instance RAM role build-host"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("127.0.0.1"), "{out}");
+    assert!(!out.contains("100.100.100.200"), "{out}");
+    assert!(!out.contains("InvalidSecurityToken"), "{out}");
+}
+
+#[test]
+fn credentials_uri_is_read_and_never_shows_its_query() {
+    let emulator = Emulator::start();
+    let service = FakeHttp::start(|_, path, _| {
+        if path.starts_with("/creds") {
+            (200, session_json())
+        } else {
+            (404, String::new())
+        }
+    });
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.set_env(
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        &format!("{}/creds?auth=uri-query-secret", service.url),
+    );
+    ws.set_env("TF_LOG", "TRACE");
+    ws.write_config(&config(&emulator, ""));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 2, "{out}");
+    for secret in [STS_SECRET, STS_TOKEN, "uri-query-secret"] {
+        assert!(!out.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn trace_of_the_instance_role_path_carries_no_secret_or_token() {
+    let emulator = Emulator::start();
+    let metadata = fake_metadata();
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.set_env("TF_LOG", "TRACE");
+    // A wrong region makes a failing call too: its error must not carry credentials either.
+    ws.write_config(&config(
+        &emulator,
+        &format!(
+            "  ecs_role_name = \"build-host\"\n  ecs_metadata_endpoint = {:?}",
+            metadata.url
+        ),
+    ));
+    let out = ws.plan().output();
+    for secret in [STS_SECRET, STS_TOKEN, "md-token"] {
+        assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+    }
+}
