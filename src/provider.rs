@@ -425,7 +425,7 @@ impl Provider for MaxComputeProvider {
                         version: 1,
                         description: Description::markdown("Assume a RAM role (STS `AssumeRole`) with the identity the other settings give."),
                         attributes: map! {
-                            "role_arn" => Attr::string("ARN of the role, e.g. `acs:ram::123456789012****:role/terraform`.").optional(),
+                            "role_arn" => Attr::string("ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.").optional(),
                             "session_name" => Attr::string("Role session name (default `terraform`).").optional(),
                             "policy" => Attr::string("A policy that narrows the session's permissions (JSON).").optional(),
                             "external_id" => Attr::string("External ID the role's trust policy requires.").optional(),
@@ -437,7 +437,7 @@ impl Provider for MaxComputeProvider {
                         version: 1,
                         description: Description::markdown("Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI system or ACK RRSA; the token file is read again at each refresh."),
                         attributes: map! {
-                            "role_arn" => Attr::string("ARN of the role to assume.").optional(),
+                            "role_arn" => Attr::string("ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.").optional(),
                             "oidc_provider_arn" => Attr::string("ARN of the OIDC identity provider in RAM.").optional(),
                             "oidc_token_file" => Attr::string("Path of the file holding the OIDC token.").optional(),
                             "role_session_name" => Attr::string("Role session name (default `terraform`).").optional(),

@@ -239,8 +239,8 @@ pub fn build(spec: SourceSpec) -> Result<CredentialsProvider, ChainError> {
         SourceSpec::Static(s) => Ok(CredentialsProvider::fixed(s.credentials())),
         SourceSpec::EcsRole(spec) => Ok(CredentialsProvider::refreshing(Arc::new(EcsRoleFetch { spec, http }))),
         SourceSpec::Uri(spec) => Ok(CredentialsProvider::refreshing(Arc::new(UriFetch { spec, http }))),
-        // STS (AssumeRole, AssumeRoleWithOIDC) arrives with the typed STS client (issue 22,
-        // other branch); until then say so on the attribute rather than ignore it.
+        // STS (AssumeRole, AssumeRoleWithOIDC) needs the typed STS client, which is not in
+        // this build yet; say so on the attribute rather than ignore it.
         SourceSpec::AssumeRole { role, .. } => Err(ChainError::new(
             if role.origin.starts_with("profile") { "profile" } else { "assume_role" },
             format!("assuming {} needs the STS client, which this build does not have yet; use an AccessKey, profile mode AK/StsToken/EcsRamRole, ecs_role_name or credentials_uri", role.role_arn),
