@@ -314,3 +314,85 @@ fn trace_of_the_instance_role_path_carries_no_secret_or_token() {
         assert!(!out.contains(secret), "{secret} leaked:\n{out}");
     }
 }
+
+/// `YYYY-MM-DDThh:mm:ssZ` for Unix seconds (Howard Hinnant's civil_from_days).
+fn iso8601(unix: u64) -> String {
+    let (days, secs) = ((unix / 86_400) as i64, unix % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[test]
+fn credentials_are_refreshed_during_an_apply_that_outlives_them() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        // The network link stays CREATING for 4 s; the provider polls it meanwhile.
+        s["settings"]["network_link_create_ms"] = serde_json::json!(4000);
+        s["access_keys"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "access_key_id": "emulator-sts-key-2",
+                "access_key_secret": "emulator-sts-secret-2",
+                "security_token": "emulator-sts-token-2"
+            }));
+    });
+    // Each answer lives 182 s: 2 s before the provider's 180 s refresh margin. The first
+    // answer is the emulator's STS key, every later one a second key.
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = served.clone();
+    let service = FakeHttp::start(move |_, _, _| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let suffix = if n == 0 { "" } else { "-2" };
+        let body = format!(
+            r#"{{"Code":"Success","AccessKeyId":"{STS_KEY}{suffix}","AccessKeySecret":"{STS_SECRET}{suffix}","SecurityToken":"{STS_TOKEN}{suffix}","Expiration":"{}"}}"#,
+            iso8601(now + 182)
+        );
+        (200, body)
+    });
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.write_config(&format!(
+        r#"{}
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = maxcompute_security_group.mc.id
+}}
+"#,
+        config(
+            &emulator,
+            &format!("  credentials_uri = \"{}/creds\"", service.url)
+        )
+    ));
+    // Plan and apply are separate provider processes: count only the apply's fetches.
+    ws.terraform(&["plan", "-input=false", "-out=saved.plan"])
+        .ok();
+    let before = served.load(std::sync::atomic::Ordering::SeqCst);
+    let run = ws.terraform(&["apply", "-input=false", "saved.plan"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let fetches = served.load(std::sync::atomic::Ordering::SeqCst) - before;
+    assert!(
+        fetches >= 2,
+        "one apply outlived its first credentials but fetched only {fetches} time(s)"
+    );
+    ws.destroy().ok();
+}
