@@ -396,3 +396,62 @@ resource "maxcompute_network_link" "link" {{
     );
     ws.destroy().ok();
 }
+
+#[test]
+fn a_refresh_that_fails_after_expiry_is_one_error_naming_the_source() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["network_link_create_ms"] = serde_json::json!(4000));
+    // One session that expires 2 s after it is issued; every later request fails.
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = served.clone();
+    let first = FakeHttp::start(move |_, _, _| {
+        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            return (500, String::new());
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let body = format!(
+            r#"{{"Code":"Success","AccessKeyId":"{STS_KEY}","AccessKeySecret":"{STS_SECRET}","SecurityToken":"{STS_TOKEN}","Expiration":"{}"}}"#,
+            iso8601(now + 2)
+        );
+        (200, body)
+    });
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.write_config(&format!(
+        r#"{}
+resource "maxcompute_network_link" "link" {{
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "vsw-emu0000000000000001"
+  security_group_id = maxcompute_security_group.mc.id
+}}
+"#,
+        config(
+            &emulator,
+            &format!("  credentials_uri = \"{}/creds\"", first.url)
+        )
+    ));
+    // Plan and apply are separate provider processes: the apply's first request gets the
+    // short session, so the failure comes while the network link is being waited for.
+    ws.terraform(&["plan", "-input=false", "-out=saved.plan"])
+        .ok();
+    served.store(0, std::sync::atomic::Ordering::SeqCst);
+    let run = ws.terraform(&["apply", "-input=false", "saved.plan"]);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        contains_text(&out, "could not get credentials from credentials URI"),
+        "{out}"
+    );
+    assert!(contains_text(&out, "HTTP 500"), "{out}");
+    assert!(!out.contains("InvalidSecurityToken"), "{out}");
+    // Failures are held for 5 s: a handful of requests, not one per API call and retry.
+    let fetches = served.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        (2..=4).contains(&fetches),
+        "{fetches} requests to the credentials URI"
+    );
+}
