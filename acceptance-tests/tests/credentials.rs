@@ -289,7 +289,7 @@ fn credentials_uri_is_read_and_never_shows_its_query() {
     let run = ws.plan();
     let out = run.output();
     assert_eq!(run.code, 2, "{out}");
-    for secret in [STS_SECRET, STS_TOKEN, "uri-query-secret"] {
+    for secret in [STS_SECRET, STS_TOKEN, STS_KEY, "uri-query-secret"] {
         assert!(!out.contains(secret), "{secret} leaked");
     }
 }
@@ -310,7 +310,10 @@ fn trace_of_the_instance_role_path_carries_no_secret_or_token() {
         ),
     ));
     let out = ws.plan().output();
-    for secret in [STS_SECRET, STS_TOKEN, "md-token"] {
+    // The scan covers the provider's own TRACE logs, which say which source was chosen.
+    assert!(out.contains("credentials source chosen"), "{out}");
+    assert!(out.contains("ECS instance RAM role build-host"), "{out}");
+    for secret in [STS_SECRET, STS_TOKEN, "md-token", STS_KEY] {
         assert!(!out.contains(secret), "{secret} leaked:\n{out}");
     }
 }
