@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use crate::client::credentials::assume_role::{AssumeRoleFetch, OidcFetch, Sts};
 use crate::client::credentials::chain::{
     self, AssumeRoleBlock, ChainError, Env, Explicit, OidcBlock, SourceSpec,
 };
@@ -222,11 +223,16 @@ pub fn from_chain(explicit: &Explicit) -> Result<Option<CredentialsProvider>, Ch
         return Ok(None);
     };
     tracing::info!(source = %spec.describe(), "credentials source chosen");
-    build(spec).map(Some)
+    // The typed STS client plugs in here (`Sts` for `client::sts`).
+    build(spec, None).map(Some)
 }
 
-/// The provider for a chosen source.
-pub fn build(spec: SourceSpec) -> Result<CredentialsProvider, ChainError> {
+/// The provider for a chosen source. `sts` makes the STS calls of assumed roles and OIDC;
+/// without it those sources are an error on their attribute, never silently skipped.
+pub fn build(
+    spec: SourceSpec,
+    sts: Option<Arc<dyn Sts>>,
+) -> Result<CredentialsProvider, ChainError> {
     // Metadata and credential services answer locally; a few seconds is plenty, and a
     // laptop where nothing answers must fail fast. Redirects would move credentials elsewhere.
     let http = reqwest::Client::builder()
@@ -235,20 +241,53 @@ pub fn build(spec: SourceSpec) -> Result<CredentialsProvider, ChainError> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ChainError::new("provider", format!("HTTP client: {e}")))?;
+    let no_sts = |attribute: String, what: String| {
+        ChainError::new(
+            attribute,
+            format!("{what} needs STS, which this build cannot call yet; use an AccessKey, profile mode AK/StsToken/EcsRamRole, ecs_role_name or credentials_uri"),
+        )
+    };
     match spec {
         SourceSpec::Static(s) => Ok(CredentialsProvider::fixed(s.credentials())),
-        SourceSpec::EcsRole(spec) => Ok(CredentialsProvider::refreshing(Arc::new(EcsRoleFetch { spec, http }))),
-        SourceSpec::Uri(spec) => Ok(CredentialsProvider::refreshing(Arc::new(UriFetch { spec, http }))),
-        // STS (AssumeRole, AssumeRoleWithOIDC) needs the typed STS client, which is not in
-        // this build yet; say so on the attribute rather than ignore it.
-        SourceSpec::AssumeRole { role, .. } => Err(ChainError::new(
-            if role.origin.starts_with("profile") { "profile" } else { "assume_role" },
-            format!("assuming {} needs the STS client, which this build does not have yet; use an AccessKey, profile mode AK/StsToken/EcsRamRole, ecs_role_name or credentials_uri", role.role_arn),
-        )),
-        SourceSpec::Oidc(o) => Err(ChainError::new(
-            o.token_file_attribute.clone(),
-            "OIDC needs the STS client (AssumeRoleWithOIDC), which this build does not have yet",
-        )),
+        SourceSpec::EcsRole(spec) => Ok(CredentialsProvider::refreshing(Arc::new(EcsRoleFetch {
+            spec,
+            http,
+        }))),
+        SourceSpec::Uri(spec) => Ok(CredentialsProvider::refreshing(Arc::new(UriFetch {
+            spec,
+            http,
+        }))),
+        SourceSpec::AssumeRole { base, role } => {
+            let attribute = if role.origin.starts_with("profile") {
+                "profile"
+            } else {
+                "assume_role"
+            };
+            let Some(sts) = sts else {
+                return Err(no_sts(
+                    attribute.into(),
+                    format!("assuming {}", role.role_arn),
+                ));
+            };
+            let base = build(*base, Some(sts.clone()))?;
+            Ok(CredentialsProvider::refreshing(Arc::new(AssumeRoleFetch {
+                base,
+                role,
+                sts,
+            })))
+        }
+        SourceSpec::Oidc(spec) => {
+            let Some(sts) = sts else {
+                return Err(no_sts(
+                    spec.token_file_attribute.clone(),
+                    "OIDC (AssumeRoleWithOIDC)".into(),
+                ));
+            };
+            Ok(CredentialsProvider::refreshing(Arc::new(OidcFetch {
+                spec,
+                sts,
+            })))
+        }
     }
 }
 

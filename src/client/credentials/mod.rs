@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+pub mod assume_role;
 pub mod cache;
 pub mod chain;
 pub mod ecs_role;
