@@ -458,3 +458,63 @@ resource "maxcompute_network_link" "link" {{
         "{fetches} requests to the credentials URI"
     );
 }
+
+/// A credentials URI whose first `expired` answers are the emulator's expired STS key (the
+/// cloud answers InvalidSecurityToken.Expired although the Expiration looked fine), then the
+/// good one; returns the server and its request counter.
+fn uri_serving_expired_first(
+    expired: u32,
+) -> (FakeHttp, std::sync::Arc<std::sync::atomic::AtomicU32>) {
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = served.clone();
+    let server = FakeHttp::start(move |_, _, _| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let prefix = if n < expired {
+            "emulator-expired-sts"
+        } else {
+            "emulator-sts"
+        };
+        let body = format!(
+            r#"{{"Code":"Success","AccessKeyId":"{prefix}-key","AccessKeySecret":"{prefix}-secret","SecurityToken":"{prefix}-token","Expiration":"2099-01-01T00:00:00Z"}}"#
+        );
+        (200, body)
+    });
+    (server, served)
+}
+
+#[test]
+fn an_expired_token_from_a_refreshable_source_is_refreshed_once_and_retried() {
+    let emulator = Emulator::start();
+    let (server, served) = uri_serving_expired_first(1);
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.write_config(&config(
+        &emulator,
+        &format!("  credentials_uri = \"{}/c\"", server.url),
+    ));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_token_still_expired_after_the_refresh_is_one_error_not_a_retry_storm() {
+    let emulator = Emulator::start();
+    let (server, served) = uri_serving_expired_first(u32::MAX);
+    let mut ws = Workspace::new();
+    without_env_keys(&mut ws);
+    ws.write_config(&config(
+        &emulator,
+        &format!("  credentials_uri = \"{}/c\"", server.url),
+    ));
+    let out = ws.plan().output();
+    assert!(out.contains("InvalidSecurityToken.Expired"), "{out}");
+    assert!(
+        contains_text(&out, "refused even after fetching new ones"),
+        "{out}"
+    );
+    assert!(contains_text(&out, "credentials URI"), "{out}");
+    assert!(!out.contains("emulator-expired-sts-token"), "{out}");
+    // One refresh, then the answer: two requests to the URI.
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
