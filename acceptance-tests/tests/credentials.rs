@@ -518,3 +518,26 @@ fn a_token_still_expired_after_the_refresh_is_one_error_not_a_retry_storm() {
     // One refresh, then the answer: two requests to the URI.
     assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[test]
+fn a_wrong_secret_in_a_profile_points_at_the_profile() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let file = cli_config(
+        &ws,
+        &ak_profile("ci").replace(SECRET_KEY, "wrong-profile-secret"),
+    );
+    ws.write_config(&config(
+        &emulator,
+        &format!("  profile = \"ci\"\n  shared_credentials_file = {file:?}"),
+    ));
+    let out = ws.plan().output();
+    assert!(out.contains("SignatureDoesNotMatch"), "{out}");
+    assert!(contains_text(&out, "from profile \"ci\""), "{out}");
+    assert!(
+        contains_text(&out, "`access_key_secret` of that profile"),
+        "{out}"
+    );
+    assert!(!out.contains("wrong-profile-secret"), "{out}");
+    assert!(!out.contains(ACCESS_KEY), "the full key ID leaked:\n{out}");
+}
