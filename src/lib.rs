@@ -9,6 +9,7 @@ pub mod framework;
 pub mod logging;
 pub mod preflight;
 pub mod provider;
+pub mod provider_credentials;
 pub mod reachability;
 pub mod resources;
 pub mod validate;

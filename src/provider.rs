@@ -9,12 +9,15 @@ use tf_provider::schema::{Block, Description, NestedBlock, Schema};
 use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::client::{endpoint, Client, Credentials, RetryConfig, Secret, Service, StopSignal};
+use crate::client::{
+    endpoint, Client, Credentials, CredentialsProvider, RetryConfig, Secret, Service, StopSignal,
+};
 use crate::framework::data_source::Lookup;
 use crate::framework::journal::Journal;
 use crate::framework::resource::{Managed, Shared};
 use crate::framework::schema::Attr;
 use crate::framework::ClientCell;
+use crate::provider_credentials::{self as creds, AssumeRoleConfig, OidcConfig, SourceAttrs};
 use crate::{data_sources, resources};
 
 /// Environment variables read when an attribute is not set, first match wins: the names users
@@ -47,6 +50,20 @@ pub struct Config {
     pub endpoint: Value<String>,
     #[serde(default)]
     pub endpoints: Value<Vec<EndpointsBlock>>,
+    #[serde(default)]
+    pub profile: Value<String>,
+    #[serde(default)]
+    pub shared_credentials_file: Value<String>,
+    #[serde(default)]
+    pub ecs_role_name: Value<String>,
+    #[serde(default)]
+    pub credentials_uri: Value<String>,
+    #[serde(default)]
+    pub ecs_metadata_endpoint: Value<String>,
+    #[serde(default)]
+    pub assume_role: Value<Vec<AssumeRoleConfig>>,
+    #[serde(default)]
+    pub assume_role_with_oidc: Value<Vec<OidcConfig>>,
 }
 
 /// `endpoints { ecs = "…" … }`
@@ -212,6 +229,136 @@ fn resolve(
     }
 }
 
+/// The credentials source, or errors on the attributes that are missing or half-configured.
+/// Another source named in the block, an `assume_role`, or no static pair anywhere sends the
+/// decision to the default chain; otherwise the static pair (block, then environment) is used
+/// as before, with its messages.
+fn configure_credentials(
+    diags: &mut Diagnostics,
+    config: &Config,
+    region_missing: bool,
+) -> Option<CredentialsProvider> {
+    let attrs = SourceAttrs {
+        profile: &config.profile,
+        shared_credentials_file: &config.shared_credentials_file,
+        ecs_role_name: &config.ecs_role_name,
+        credentials_uri: &config.credentials_uri,
+        ecs_metadata_endpoint: &config.ecs_metadata_endpoint,
+        assume_role: &config.assume_role,
+        assume_role_with_oidc: &config.assume_role_with_oidc,
+    };
+    let mut explicit = attrs.explicit(diags);
+    if !diags.errors.is_empty() {
+        return None;
+    }
+    let block_pair = !config.access_key.is_null() || !config.secret_key.is_null();
+    let env_pair = from_env(&ENV_ACCESS_KEY).is_some() || from_env(&ENV_SECRET_KEY).is_some();
+    let chain_first = (creds::names_another_source(&explicit) && !block_pair)
+        || explicit.assume_role.is_some()
+        || (!block_pair && !env_pair);
+    if chain_first {
+        if let Value::Value(k) = &config.access_key {
+            explicit.access_key = Some(k.clone());
+        }
+        if let Value::Value(k) = &config.secret_key {
+            explicit.secret_key = Some(k.clone());
+        }
+        if let Value::Value(k) = &config.security_token {
+            explicit.security_token = Some(k.clone());
+        }
+        match creds::from_chain(&explicit) {
+            Err(e) => {
+                creds::report(diags, &e);
+                return None;
+            }
+            Ok(Some(provider)) => {
+                if region_missing {
+                    missing(
+                        diags,
+                        "region",
+                        &ENV_REGION,
+                        "the region to work in, e.g. `cn-hangzhou`",
+                    );
+                }
+                return Some(provider);
+            }
+            Ok(None) => {}
+        }
+    }
+    static_credentials(diags, config, region_missing).map(CredentialsProvider::fixed)
+}
+
+fn missing(diags: &mut Diagnostics, attr: &'static str, env: &[&str], what: &str) {
+    let already = diags
+        .errors
+        .iter()
+        .any(|d| d.attribute == AttributePath::new(attr));
+    if !already {
+        diags.error(
+            format!("Missing `{attr}`"),
+            format!(
+                "The provider needs {what}. Set `{attr}` in the provider \"maxcompute\" \
+                 block, or the environment variable {}.{}",
+                env.join(" or "),
+                if attr == "region" {
+                    ""
+                } else {
+                    " Other sources: `profile`, `assume_role_with_oidc`, `ecs_role_name`, \
+                     `credentials_uri` (see the provider documentation, \"Credentials\")."
+                }
+            ),
+            AttributePath::new(attr),
+        );
+    }
+}
+
+/// The static pair from the block or the environment (a half may come from each).
+fn static_credentials(
+    diags: &mut Diagnostics,
+    config: &Config,
+    region_missing: bool,
+) -> Option<Credentials> {
+    let access_key = resolve(diags, &config.access_key, "access_key", &ENV_ACCESS_KEY);
+    let secret_key = resolve(diags, &config.secret_key, "secret_key", &ENV_SECRET_KEY);
+    let token = resolve(
+        diags,
+        &config.security_token,
+        "security_token",
+        &ENV_SECURITY_TOKEN,
+    );
+    if region_missing {
+        missing(
+            diags,
+            "region",
+            &ENV_REGION,
+            "the region to work in, e.g. `cn-hangzhou`",
+        );
+    }
+    if access_key.is_none() {
+        missing(diags, "access_key", &ENV_ACCESS_KEY, "the access key ID");
+    }
+    if secret_key.is_none() {
+        missing(
+            diags,
+            "secret_key",
+            &ENV_SECRET_KEY,
+            "the access key secret",
+        );
+    }
+    let ((access_key, ak_source), (secret_key, sk_source)) = (access_key?, secret_key?);
+    let source = if ak_source == sk_source.replace("secret_key", "access_key") {
+        ak_source
+    } else {
+        format!("{ak_source} (access key ID) and {sk_source} (secret)")
+    };
+    Some(Credentials::new(
+        access_key,
+        Secret::new(secret_key),
+        token.map(|(t, _)| Secret::new(t)),
+        source,
+    ))
+}
+
 #[async_trait]
 impl Provider for MaxComputeProvider {
     type Config<'a> = Config;
@@ -254,11 +401,51 @@ impl Provider for MaxComputeProvider {
                     "skip_credentials_validation" => Attr::bool(
                         "Skip the check made when the provider is configured: one signed `DescribeRegions` call to ECS that proves the credentials and the region, plus a TCP connect to every other endpoint override. Default `false`.",
                     ).optional(),
+                    "profile" => Attr::string(
+                        "Profile of the Alibaba Cloud CLI's configuration file (`aliyun configure`), modes AK, StsToken, RamRoleArn, EcsRamRole, OIDC, ChainableRamRoleArn. Without it the environment's `ALIBABA_CLOUD_PROFILE` / `ALICLOUD_PROFILE` is a step of the default chain.",
+                    ).optional(),
+                    "shared_credentials_file" => Attr::string(
+                        "Path of the CLI configuration file. Falls back to `ALICLOUD_SHARED_CREDENTIALS_FILE`, then `~/.aliyun/config.json`.",
+                    ).optional(),
+                    "ecs_role_name" => Attr::string(
+                        "RAM role of the ECS instance terraform runs on; credentials come from the instance metadata service (hardened mode) and are refreshed before they expire.",
+                    ).optional(),
+                    "credentials_uri" => Attr::string(
+                        "URL answering temporary credentials as JSON (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). Without it `ALIBABA_CLOUD_CREDENTIALS_URI` is the last step of the default chain.",
+                    ).optional(),
+                    "ecs_metadata_endpoint" => Attr::string(
+                        "Base URL of the instance metadata service (default `http://100.100.100.200`). This provider's own setting, also `MAXCOMPUTE_ECS_METADATA_ENDPOINT`; for tests and proxies.",
+                    ).optional(),
                     "max_retries" => Attr::number(
                         "Retries of one API call on throttling, server errors and connection failures (default 8, at most 50). Waits grow exponentially with jitter.",
                     ).optional()
                 },
                 blocks: map! {
+                    "assume_role" => NestedBlock::Optional(Block {
+                        version: 1,
+                        description: Description::markdown("Assume a RAM role (STS `AssumeRole`) with the identity the other settings give."),
+                        attributes: map! {
+                            "role_arn" => Attr::string("ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.").optional(),
+                            "session_name" => Attr::string("Role session name (default `terraform`).").optional(),
+                            "policy" => Attr::string("A policy that narrows the session's permissions (JSON).").optional(),
+                            "external_id" => Attr::string("External ID the role's trust policy requires.").optional(),
+                            "session_expiration" => Attr::number("Session length in seconds, 900 up to the role's maximum (default 3600).").optional()
+                        },
+                        ..Default::default()
+                    }),
+                    "assume_role_with_oidc" => NestedBlock::Optional(Block {
+                        version: 1,
+                        description: Description::markdown("Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI system or ACK RRSA; the token file is read again at each refresh."),
+                        attributes: map! {
+                            "role_arn" => Attr::string("ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.").optional(),
+                            "oidc_provider_arn" => Attr::string("ARN of the OIDC identity provider in RAM.").optional(),
+                            "oidc_token_file" => Attr::string("Path of the file holding the OIDC token.").optional(),
+                            "role_session_name" => Attr::string("Role session name (default `terraform`).").optional(),
+                            "policy" => Attr::string("A policy that narrows the session's permissions (JSON).").optional(),
+                            "session_expiration" => Attr::number("Session length in seconds, 900 up to the role's maximum (default 3600).").optional()
+                        },
+                        ..Default::default()
+                    }),
                     "endpoints" => NestedBlock::Optional(Block {
                         version: 1,
                         description: Description::markdown("Per-service endpoint overrides."),
@@ -332,75 +519,19 @@ impl Provider for MaxComputeProvider {
         config: Config,
     ) -> Option<()> {
         let region = resolve(diags, &config.region, "region", &ENV_REGION);
-        let access_key = resolve(diags, &config.access_key, "access_key", &ENV_ACCESS_KEY);
-        let secret_key = resolve(diags, &config.secret_key, "secret_key", &ENV_SECRET_KEY);
-        let token = resolve(
-            diags,
-            &config.security_token,
-            "security_token",
-            &ENV_SECURITY_TOKEN,
-        );
-        let missing = [
-            (
-                "region",
-                region.is_none(),
-                &ENV_REGION,
-                "the region to work in, e.g. `cn-hangzhou`",
-            ),
-            (
-                "access_key",
-                access_key.is_none(),
-                &ENV_ACCESS_KEY,
-                "the access key ID",
-            ),
-            (
-                "secret_key",
-                secret_key.is_none(),
-                &ENV_SECRET_KEY,
-                "the access key secret",
-            ),
-        ];
-        for (attr, is_missing, env, what) in missing {
-            let already = diags
-                .errors
-                .iter()
-                .any(|d| d.attribute == AttributePath::new(attr));
-            if is_missing && !already {
-                diags.error(
-                    format!("Missing `{attr}`"),
-                    format!(
-                        "The provider needs {what}. Set `{attr}` in the provider \"maxcompute\" \
-                         block, or the environment variable {}.",
-                        env.join(" or ")
-                    ),
-                    AttributePath::new(attr),
-                );
-            }
-        }
-        let (region, (access_key, ak_source), (secret_key, sk_source)) =
-            (region?.0, access_key?, secret_key?);
+        let credentials = configure_credentials(diags, &config, region.is_none())?;
+        let region = region?.0;
         if let Err(reason) = crate::validate::name::region_id(&region) {
             diags.error("Invalid region", reason, AttributePath::new("region"));
             return None;
         }
-        let source = if ak_source == sk_source.replace("secret_key", "access_key") {
-            ak_source
-        } else {
-            format!("{ak_source} (access key ID) and {sk_source} (secret)")
-        };
-        let credentials = Credentials::new(
-            access_key,
-            Secret::new(secret_key),
-            token.map(|(t, _)| Secret::new(t)),
-            source,
-        );
         let mut retry = RetryConfig::default();
         if let Value::Value(n) = config.max_retries {
             retry.max_retries = n.clamp(0, MAX_RETRIES_LIMIT) as u32;
         }
         let mut builder = Client::builder()
             .region(region)
-            .credentials(credentials)
+            .credentials_provider(credentials)
             .retry(retry)
             .stop_signal(self.stop.clone())
             .terraform_version(terraform_version);

@@ -294,6 +294,83 @@ impl Run {
     }
 }
 
+/// Where the metadata service is said to be by default in tests: loopback, port 9 (discard),
+/// which refuses connections on a test machine. Never the real 100.100.100.200.
+pub const UNUSED_LOOPBACK: &str = "http://127.0.0.1:9";
+
+/// Variables of the credential chain a developer's shell may have set; terraform runs without
+/// them unless a test sets them.
+pub const CREDENTIAL_CHAIN_VARS: [&str; 14] = [
+    "ALIBABA_CLOUD_PROFILE",
+    "ALICLOUD_PROFILE",
+    "ALICLOUD_SHARED_CREDENTIALS_FILE",
+    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+    "ALIBABA_CLOUD_ROLE_ARN",
+    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+    "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+    "ALIBABA_CLOUD_ROLE_SESSION_NAME",
+    "ALIBABA_CLOUD_ECS_METADATA",
+    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+    "ALIBABA_CLOUD_IMDSV1_DISABLED",
+    "ALIBABA_CLOUD_CREDENTIALS_URI",
+    "MAXCOMPUTE_ECS_METADATA_ENDPOINT",
+    "HOME",
+];
+
+/// A tiny HTTP server on 127.0.0.1 for credential sources (metadata service, credentials URI)
+/// in tests; it records "METHOD path" of every request.
+pub struct FakeHttp {
+    pub url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeHttp {
+    /// `handler(method, path, headers)` → (status, body).
+    pub fn start(
+        handler: impl Fn(&str, &str, &[(String, String)]) -> (u16, String) + Send + 'static,
+    ) -> Self {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            for mut sock in listener.incoming().flatten() {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf).to_string();
+                let mut lines = head.lines();
+                let mut first = lines.next().unwrap_or_default().split(' ');
+                let method = first.next().unwrap_or_default().to_string();
+                let path = first.next().unwrap_or_default().to_string();
+                let headers: Vec<(String, String)> = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                    .collect();
+                log2.lock().unwrap().push(format!("{method} {path}"));
+                let (code, body) = handler(&method, &path, &headers);
+                let answer = format!(
+                    "HTTP/1.1 {code} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(answer.as_bytes());
+            }
+        });
+        Self { url, log }
+    }
+
+    /// The requests seen so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
 /// A terraform working directory wired to one emulator.
 pub struct Workspace {
     dir: tempfile::TempDir,
@@ -324,6 +401,15 @@ impl Workspace {
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("ALIBABA_CLOUD_ACCESS_KEY_ID".into(), ACCESS_KEY.into()),
             ("ALIBABA_CLOUD_ACCESS_KEY_SECRET".into(), SECRET_KEY.into()),
+            // The CLI profile step of the credential chain reads ~/.aliyun/config.json: tests
+            // get their own (empty) home, never the developer's.
+            ("HOME".into(), dir.path().display().to_string()),
+            // No test may send a packet to the real metadata address: the instance-role source
+            // is pointed at a loopback port nothing listens on unless a test says otherwise.
+            (
+                "MAXCOMPUTE_ECS_METADATA_ENDPOINT".into(),
+                UNUSED_LOOPBACK.into(),
+            ),
         ];
         Self { dir, env }
     }
@@ -365,7 +451,10 @@ impl Workspace {
             "ALIBABA_CLOUD_REGION_ID",
             "ALICLOUD_REGION",
             "TF_CLI_CONFIG_FILE",
-        ] {
+        ]
+        .into_iter()
+        .chain(CREDENTIAL_CHAIN_VARS)
+        {
             cmd.env_remove(var);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));

@@ -43,6 +43,10 @@ pub enum Error {
         url: String,
         reason: String,
     },
+    /// A credentials source could not supply credentials (a failed STS call, an unreadable
+    /// OIDC token file, a metadata service that does not answer). `reason` says how to fix it.
+    #[error("could not get credentials from {origin}: {reason}")]
+    Credentials { origin: String, reason: String },
     /// The client is missing something it needs.
     #[error("client configuration: {0}")]
     Config(String),

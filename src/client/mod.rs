@@ -44,7 +44,7 @@ pub mod wait;
 
 use std::time::Duration;
 
-pub use credentials::{Credentials, Secret};
+pub use credentials::{Credentials, CredentialsProvider, Secret};
 pub use endpoint::{Endpoints, Service};
 pub use error::Error;
 pub use retry::RetryConfig;
@@ -106,14 +106,20 @@ impl Client {
 
     /// Where credentials came from ("provider block", an environment variable…), for messages
     /// that must say which source was used without ever showing a value.
-    pub fn credential_source(&self) -> &str {
-        self.transport.credentials().source()
+    pub fn credential_source(&self) -> String {
+        self.transport.credentials().describe()
+    }
+
+    /// Whether the credentials are temporary ones this provider fetches and refreshes itself
+    /// (an assumed role, OIDC, the instance role…), so messages point at that source.
+    pub fn credentials_refreshable(&self) -> bool {
+        self.transport.credentials().refreshable()
     }
 
     /// Whether an STS security token was configured (its value is never shown), so a message
     /// about a token can say whether one was sent at all.
     pub fn has_security_token(&self) -> bool {
-        self.transport.credentials().security_token().is_some()
+        self.transport.credentials().has_security_token()
     }
 
     /// Raised when terraform asks the provider to stop; every wait ends on it.
@@ -146,7 +152,7 @@ impl Client {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<CredentialsProvider>,
     endpoints: Endpoints,
     retry: RetryConfig,
     timeout: Option<Duration>,
@@ -177,7 +183,13 @@ impl ClientBuilder {
     }
 
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(CredentialsProvider::fixed(credentials));
+        self
+    }
+
+    /// Credentials from a source that refreshes them (see [`credentials::chain`]).
+    pub fn credentials_provider(mut self, provider: CredentialsProvider) -> Self {
+        self.credentials = Some(provider);
         self
     }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 
+use super::credentials::CredentialsProvider;
 use super::retry::{busy_interval, classify, maybe_executed, Idempotency, Retry, RetryConfig};
 use super::wait::Waiter;
 use super::{signer, Credentials, Endpoints, Error, Service, StopSignal};
@@ -43,7 +44,8 @@ impl Params {
 struct Inner {
     http: reqwest::Client,
     region: String,
-    credentials: Credentials,
+    /// Asked on every attempt, so a long apply signs with credentials refreshed in between.
+    credentials: CredentialsProvider,
     endpoints: Endpoints,
     retry: RetryConfig,
     /// Per service: no request starts before this instant. Throttling closes the gate for
@@ -61,7 +63,7 @@ pub struct Transport {
 impl Transport {
     pub fn new(
         region: String,
-        credentials: Credentials,
+        credentials: CredentialsProvider,
         endpoints: Endpoints,
         retry: RetryConfig,
         timeout: Duration,
@@ -94,7 +96,7 @@ impl Transport {
         &self.inner.region
     }
 
-    pub fn credentials(&self) -> &Credentials {
+    pub fn credentials(&self) -> &CredentialsProvider {
         &self.inner.credentials
     }
 
@@ -132,7 +134,7 @@ impl Transport {
     ) -> Result<T, Error> {
         let inner = &self.inner;
         let url = inner.endpoints.url(service, &inner.region);
-        let make = |now: i64, nonce: &str| {
+        let make = |now: i64, nonce: &str, credentials: &Credentials| {
             let call = signer::RpcCall {
                 method: "POST",
                 action,
@@ -140,7 +142,7 @@ impl Transport {
                 region: &inner.region,
                 params: &params.0,
             };
-            let signed = signer::sign_rpc(&call, &inner.credentials, now, nonce);
+            let signed = signer::sign_rpc(&call, credentials, now, nonce);
             let body = signed
                 .iter()
                 .map(|(k, v)| {
@@ -183,7 +185,7 @@ impl Transport {
         }
         let body = request.body.map(|b| b.to_string());
         let action = request.action;
-        let make = |now: i64, nonce: &str| {
+        let make = |now: i64, nonce: &str, credentials: &Credentials| {
             let headers = signer::roa_headers(
                 &signer::RoaCall {
                     method: request.method.as_str(),
@@ -194,7 +196,7 @@ impl Transport {
                     query: &request.query,
                     body: body.as_deref(),
                 },
-                &inner.credentials,
+                credentials,
                 now,
                 nonce,
             );
@@ -221,7 +223,7 @@ impl Transport {
         action: &'static str,
         url: &reqwest::Url,
         idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
     ) -> Result<serde_json::Value, Error> {
         let mut lost = false;
         let result = self
@@ -241,7 +243,7 @@ impl Transport {
         action: &'static str,
         url: &reqwest::Url,
         idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
         lost: &mut bool,
     ) -> Result<serde_json::Value, Error> {
         let config = &self.inner.retry;
@@ -250,13 +252,26 @@ impl Transport {
         let mut retries = 0;
         let mut unreachable = 0;
         let write = !super::outcome::is_read(action);
+        let mut refreshed = false;
         loop {
             self.wait_for_gate(service).await;
-            let (result, sent) = self.attempt_or_stop(action, url, idempotency, make).await;
+            let (result, sent, used) = self.attempt_or_stop(action, url, idempotency, make).await;
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
             };
+            // Temporary credentials that expired before we refreshed them (a clock skew, a
+            // revoked session): refresh once and try once more; the request was refused, not
+            // executed, so this holds for writes too. A second refusal is the answer.
+            if let Some(used) = used.filter(|_| {
+                !refreshed
+                    && error.code() == Some("InvalidSecurityToken.Expired")
+                    && self.inner.credentials.refreshable()
+            }) {
+                refreshed = true;
+                self.inner.credentials.expired(&used).await;
+                continue;
+            }
             *lost |= write && super::outcome::answer_lost(&error, sent);
             // A connection that could not be opened at all: a dead or mistyped endpoint. Give
             // up after a couple of quick tries so the user hears about it in seconds.
@@ -315,21 +330,29 @@ impl Transport {
         action: &'static str,
         url: &reqwest::Url,
         idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
-    ) -> (Result<serde_json::Value, Error>, bool) {
-        let call = attempt(action, url, &self.inner.credentials, make);
+        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+    ) -> (Result<serde_json::Value, Error>, bool, Option<Credentials>) {
+        // A source that cannot supply credentials is one clear error, never retried: retrying
+        // would only repeat the same failing STS or metadata call.
+        let credentials = match self.inner.credentials.current().await {
+            Ok(c) => c,
+            Err(e) => return (Err(e), false, None),
+        };
+        let call = attempt(action, url, &credentials, make);
         if idempotency == Idempotency::Create {
-            return call.await;
+            let (r, sent) = call.await;
+            return (r, sent, Some(credentials));
         }
         let stop = self.inner.stop.clone();
-        tokio::select! {
+        let (r, sent) = tokio::select! {
             r = call => r,
             Err(_) = stop.sleep(Duration::from_secs(24 * 3600)) => (
                 Err(Error::Interrupted { what: format!("calling {action}") }),
                 // The request may have left: a write's outcome is then unknown.
                 true,
             ),
-        }
+        };
+        (r, sent, Some(credentials))
     }
 }
 
@@ -388,7 +411,7 @@ async fn attempt(
     action: &'static str,
     url: &reqwest::Url,
     credentials: &Credentials,
-    make: &(dyn Fn(i64, &str) -> reqwest::RequestBuilder + Sync),
+    make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
 ) -> (Result<serde_json::Value, Error>, bool) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -401,7 +424,7 @@ async fn attempt(
         u.set_path("");
         u.as_str().trim_end_matches('/').to_string()
     };
-    let response = make(now, &nonce).send().await;
+    let response = make(now, &nonce, credentials).send().await;
     let mut response = match response {
         Ok(r) => r,
         Err(e) => {
@@ -526,7 +549,7 @@ fn with_retries(mut error: Error, n: u32) -> Error {
 }
 
 /// reqwest's message plus its causes, without URLs that could carry parameters.
-fn describe_reqwest(e: &reqwest::Error) -> String {
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
     let mut msg = if e.is_timeout() {
         "timed out".to_string()
     } else if e.is_connect() {

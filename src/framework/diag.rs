@@ -34,29 +34,48 @@ pub fn detail(client: &Client, error: &Error) -> String {
     match error.code() {
         Some("SignatureDoesNotMatch") | Some("IncompleteSignature") => detail.push_str(&format!(
             "\n\nThe access key secret does not match the access key ID. Credentials were taken \
-             from {}. Check `secret_key` (or ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALICLOUD_SECRET_KEY).",
-            client.credential_source()
+             from {}. Check {}.",
+            client.credential_source(),
+            where_to_fix(
+                client,
+                "access_key_secret",
+                "`secret_key` (or ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALICLOUD_SECRET_KEY)"
+            )
         )),
         Some(c) if c.starts_with("InvalidAccessKeyId") => detail.push_str(&format!(
             "\n\nThe access key ID is unknown or disabled{}. Credentials were taken from {}. Check \
-             `access_key` (or ALIBABA_CLOUD_ACCESS_KEY_ID / ALICLOUD_ACCESS_KEY).",
+             {}.",
             if client.has_security_token() {
                 " (an expired STS token also shows up this way)"
             } else {
                 ""
             },
-            client.credential_source()
+            client.credential_source(),
+            where_to_fix(
+                client,
+                "access_key_id",
+                "`access_key` (or ALIBABA_CLOUD_ACCESS_KEY_ID / ALICLOUD_ACCESS_KEY)"
+            )
         )),
+        // Credentials this provider fetched itself (assumed role, OIDC, instance role, profile,
+        // URI): it refreshed them once already, so the fix is on that source, not a token.
+        Some(c) if c.starts_with("InvalidSecurityToken") && client.credentials_refreshable() => {
+            detail.push_str(&format!(
+                "\n\nThe temporary credentials from {} were refused even after fetching new ones. \
+                 Check that this machine's clock is right and that the session was not revoked; \
+                 then run again.",
+                client.credential_source()
+            ))
+        }
         // Said only when a token was sent: with none, nothing expired or mismatched — the key is
         // a temporary STS key and its token is missing.
-        Some(c) if c.starts_with("InvalidSecurityToken") && client.has_security_token() => {
-            detail.push_str(&format!(
+        Some(c) if c.starts_with("InvalidSecurityToken") && client.has_security_token() => detail
+            .push_str(&format!(
                 "\n\nThe STS security token is expired or does not belong to the access key. \
                  Credentials were taken from {}; request a new token and set `security_token` \
                  (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN).",
                 client.credential_source()
-            ))
-        }
+            )),
         Some(c) if c.starts_with("InvalidSecurityToken") => detail.push_str(&format!(
             "\n\nThe cloud expects an STS security token with this access key (a temporary STS \
              key), and no security token was set. Credentials were taken from {}; set \
@@ -74,4 +93,13 @@ pub fn detail(client: &Client, error: &Error) -> String {
         _ => {}
     }
     detail
+}
+
+/// Where a wrong key is fixed: the CLI profile it came from, or the provider block / variables.
+fn where_to_fix(client: &Client, profile_field: &str, block: &str) -> String {
+    if client.credential_source().contains("profile \"") {
+        format!("`{profile_field}` of that profile (`aliyun configure --profile <name>`)")
+    } else {
+        block.to_string()
+    }
 }

@@ -1,6 +1,31 @@
-//! Credentials, with the secret parts in a type that never prints its value.
+//! Credentials, with the secret parts in a type that never prints its value, and the sources
+//! they come from (issue 22): one file per source, the default chain in `chain`, and the
+//! cache that refreshes temporary credentials before they expire in `cache`.
+//!
+//! Why not the Apache `reqsign` crates (`reqsign-aliyun-oss` has env, OIDC, AssumeRole, ECS
+//! providers)? We decided against them: (1) they sign OSS requests, not the RPC (ACS3/HMAC)
+//! signatures our own `signer` makes, so we would use only their fetchers; (2) their fetchers
+//! send through their own `Context`/HTTP client, which bypasses our transport's endpoint
+//! overrides (the emulator, the metadata-address guard), retry classification and stop signal;
+//! (3) their credential type holds the secret as a plain `String`, our `Secret` never prints;
+//! (4) they pull a second HTTP/time stack into a plugin whose size and resident memory are
+//! budgeted. The sources themselves are small (a JSON file, one STS call, two metadata GETs).
 
 use std::fmt;
+
+pub mod assume_role;
+pub mod cache;
+pub mod chain;
+pub mod ecs_role;
+pub mod oidc;
+pub mod profile;
+pub mod static_ak;
+#[cfg(test)]
+mod test_server;
+pub mod uri;
+
+pub use cache::{CredentialsProvider, Fetch, Issued};
+pub use chain::{Env, SourceSpec};
 
 /// A secret string. `Debug` prints `Secret(***)`; there is no `Display`, `Serialize` or
 /// `Clone`-into-string: the value leaves only through [`Secret::expose`], at signing time.
@@ -64,6 +89,18 @@ impl Credentials {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The key ID as messages may show it: the first 4 characters and the length, never the
+    /// whole ID (it identifies the account's key to anyone reading a log).
+    pub fn masked_key_id(&self) -> String {
+        mask(&self.access_key_id)
+    }
+}
+
+/// `LTAI****(24 chars)`: enough to tell two keys apart, not enough to use or look one up.
+pub fn mask(key_id: &str) -> String {
+    let head: String = key_id.chars().take(4).collect();
+    format!("{head}****({} chars)", key_id.chars().count())
 }
 
 #[cfg(test)]
