@@ -171,16 +171,79 @@ resource "maxcompute_rds_whitelist_attachment" "b" {{
     ));
     let run = ws.apply();
     let out = run.output();
-    // Refused at the second create ("claimed by another provider process"), or — when terraform
-    // closed the first alias's provider before it re-planned the second — at that re-plan, which
-    // finds the group made ("already exists"). Either way one state entry owns the group.
+    // Refused at the second create, or — when terraform closed the first alias's provider before
+    // it re-planned the second — at that re-plan, which finds the group made. Either way the
+    // message names the other claim, not an import, and one state entry owns the group.
     assert!(
-        contains_text(&out, "is claimed by another provider process")
-            || contains_text(&out, "already exists"),
+        contains_text(&out, "is claimed by another provider process"),
         "{out}"
     );
+    assert!(!contains_text(&out, "terraform import"), "{out}");
     assert_ne!(run.code, 0, "{out}");
     assert_eq!(addresses(&ws).len(), 1, "{out}");
+}
+
+/// The same, ordered: the aliased block depends on the first, so it is planned again at apply
+/// after the first alias made the object (and terraform may have closed that provider). The
+/// re-plan names the other claim; it does not advise importing this configuration's own object.
+fn re_planned_alias_names_the_other_claim(kind: &str, body: &str, attribute: &str) {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let base = provider_block(&emulator);
+    let aliased = base
+        .split_once("provider \"maxcompute\" {")
+        .map(|(_, p)| format!("provider \"maxcompute\" {{\n  alias = \"second\"{p}"))
+        .unwrap();
+    ws.write_config(&format!(
+        r#"{base}
+{aliased}
+resource "{kind}" "a" {{
+{body}
+}}
+resource "{kind}" "b" {{
+  provider   = maxcompute.second
+  depends_on = [{kind}.a]
+{body}
+}}
+"#
+    ));
+    let run = ws.apply();
+    let out = run.output();
+    run.fails_saying(&["is claimed by another provider process"]);
+    assert!(!contains_text(&out, "terraform import"), "{out}");
+    assert!(diagnostic_on(&out, attribute), "{out}");
+    assert_eq!(addresses(&ws), vec![format!("{kind}.a")], "{out}");
+}
+
+#[test]
+fn an_aliased_rds_attachment_re_planned_after_the_first_made_the_group_names_the_other_claim() {
+    re_planned_alias_names_the_other_claim(
+        "maxcompute_rds_whitelist_attachment",
+        &format!(
+            "  instance_id = \"{RDS}\"\n  group_name = \"shared\"\n  cidrs = [\"192.168.1.0/24\"]"
+        ),
+        "group_name",
+    );
+}
+
+#[test]
+fn an_aliased_emr_attachment_re_planned_after_the_first_made_the_rules_names_the_other_claim() {
+    re_planned_alias_names_the_other_claim(
+        "maxcompute_emr_whitelist_attachment",
+        &format!("  cluster_id = \"{EMR}\"\n  cidrs = [\"192.168.1.0/24\"]"),
+        "cluster_id",
+    );
+}
+
+#[test]
+fn an_aliased_endpoint_re_planned_after_the_first_made_it_names_the_other_claim() {
+    re_planned_alias_names_the_other_claim(
+        "maxcompute_privatelink_endpoint",
+        &format!(
+            "  name = \"maxcompute\"\n  vpc_id = \"{VPC}\"\n  vswitch_ids = [\"{VSWITCH_H}\"]\n  security_group_ids = [\"{EMR_SG}\"]"
+        ),
+        "name",
+    );
 }
 
 /// Promise 2: a create that fails part-way leaves nothing no state records.

@@ -124,6 +124,13 @@ impl Journal {
         }
     }
 
+    /// Whether another provider process of this terraform run (a block under another provider
+    /// alias) is creating `key` or has created it: the object found is not someone else's to
+    /// import, it is a second claim inside this configuration.
+    pub fn claimed_elsewhere(&self, key: &str) -> bool {
+        !self.is_mine(key) && self.entry(key) == Entry::ThisRun
+    }
+
     /// Whether an existing object of `key` is this configuration's own: an interrupted create of
     /// it ([`Journal::unfinished`]), or terraform's state holds it (a tainted object being
     /// replaced). Anything else of the same identity belongs to somebody else.
@@ -140,7 +147,7 @@ impl Journal {
     /// terraform run (another provider alias) creates it or has created it, and this create
     /// must not go on.
     pub fn begin(&self, key: &str) -> bool {
-        if !self.is_mine(key) && self.entry(key) == Entry::ThisRun {
+        if self.claimed_elsewhere(key) {
             return false;
         }
         let file = match self.path(key).map(|p| self.lock(&p, key)) {
@@ -321,4 +328,22 @@ mod tests {
         std::fs::create_dir_all(&d).unwrap();
         d
     }
+}
+
+/// The summary and detail of "another provider process of this run claims `what`", for the
+/// create that is refused and for a plan that finds the object the other process made.
+pub fn claimed_elsewhere_text(what: &str) -> (String, String) {
+    let mut c = what.chars();
+    let summary: String = c
+        .next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default();
+    (
+        format!("{summary} is claimed by another provider process"),
+        format!(
+            "Another provider configuration of this working directory (a block under another \
+             provider alias) is creating {what}, or has just created it, in this run. Each object \
+             may be managed by one resource: remove one of the two blocks."
+        ),
+    )
 }

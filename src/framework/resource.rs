@@ -779,18 +779,8 @@ impl<R: ManagedResource> Resource for Managed<R> {
             if !self.shared.journal.begin(key) {
                 let what = R::describe(&planned);
                 let mut findings = Findings::default();
-                findings.error(Problem::new(
-                    format!(
-                        "{} is claimed by another provider process",
-                        capitalized(&what)
-                    ),
-                    format!(
-                        "Another provider configuration of this working directory (a block under \
-                         another provider alias) is creating {what}, or has just created it, in \
-                         this run. Each object may \
-                         be managed by one resource: remove one of the two blocks."
-                    ),
-                ));
+                let (summary, detail) = super::journal::claimed_elsewhere_text(&what);
+                findings.error(Problem::new(summary, detail));
                 self.emit(diags, &planned, findings);
                 return guard(diags, "create", None);
             }

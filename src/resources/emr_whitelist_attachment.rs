@@ -19,6 +19,7 @@ use crate::client::{Client, Error};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter, Slot as _};
 use crate::framework::busy::until_not_busy;
+use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
@@ -514,7 +515,11 @@ impl EmrWhitelistAttachment {
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
-            if !ctx.journal.ours(&key) {
+            if ctx.journal.claimed_elsewhere(&key) {
+                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
+                plan.findings
+                    .error(Problem::at(|s| &s.cluster_id, summary, detail));
+            } else if !ctx.journal.ours(&key) {
                 plan.findings.error(Self::exists(cluster_id, &plan.planned));
             }
         }

@@ -21,6 +21,7 @@ use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
 use crate::framework::deletion::until_gone;
+use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{At, Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
@@ -747,6 +748,10 @@ async fn check_name_free(ctx: &Ctx<'_>, s: &State, key: &str, out: &mut Findings
         return;
     };
     match ctx.client.privatelink().find_by_name(vpc, name).await {
+        Ok(found) if !found.is_empty() && ctx.journal.claimed_elsewhere(key) => {
+            let (summary, detail) = claimed_elsewhere_text(&format!("PrivateLink endpoint {name}"));
+            out.error(Problem::at(|s| &s.name, summary, detail));
+        }
         Ok(found) if !found.is_empty() && !ctx.journal.ours(key) => out.error(Problem::at(
             |s| &s.name,
             format!("A PrivateLink endpoint named {name} already exists in {vpc}"),

@@ -21,6 +21,7 @@ use crate::client::rds::DENY_ALL;
 use crate::client::{Client, Error};
 use crate::framework::attr::{AttrDecl, Getter, Setter, Slot as _};
 use crate::framework::busy::until_not_busy;
+use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::validate;
@@ -472,7 +473,11 @@ impl<T: Target> WhitelistAttachment<T> {
             Some(g) if g.protected => plan.findings.error(Self::protected(&target, &group)),
             Some(g) if creating && !is_placeholder(&g.entries) => {
                 let key = format!("{}:{target}:{group}", T::LOCK);
-                if !ctx.journal.ours(&key) {
+                if ctx.journal.claimed_elsewhere(&key) {
+                    let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
+                    plan.findings
+                        .error(Problem::at(Self::at(F::GroupName), summary, detail));
+                } else if !ctx.journal.ours(&key) {
                     plan.findings.error(Self::exists(&target, g));
                 }
             }
