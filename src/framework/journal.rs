@@ -269,6 +269,24 @@ fn file_name(key: &str) -> String {
         .collect()
 }
 
+/// The summary and detail of "another provider process of this run claims `what`", for the
+/// create that is refused and for a plan that finds the object the other process made.
+pub fn claimed_elsewhere_text(what: &str) -> (String, String) {
+    let mut c = what.chars();
+    let summary: String = c
+        .next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default();
+    (
+        format!("{summary} is claimed by another provider process"),
+        format!(
+            "Another provider configuration of this working directory (a block under another \
+             provider alias) is creating {what}, or has just created it, in this run. Each object \
+             may be managed by one resource: remove one of the two blocks."
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,22 +346,4 @@ mod tests {
         std::fs::create_dir_all(&d).unwrap();
         d
     }
-}
-
-/// The summary and detail of "another provider process of this run claims `what`", for the
-/// create that is refused and for a plan that finds the object the other process made.
-pub fn claimed_elsewhere_text(what: &str) -> (String, String) {
-    let mut c = what.chars();
-    let summary: String = c
-        .next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default();
-    (
-        format!("{summary} is claimed by another provider process"),
-        format!(
-            "Another provider configuration of this working directory (a block under another \
-             provider alias) is creating {what}, or has just created it, in this run. Each object \
-             may be managed by one resource: remove one of the two blocks."
-        ),
-    )
 }
