@@ -2,8 +2,8 @@
 //! overwritten, nothing is left half-done and untracked, every mistake shows up at plan.
 
 use acceptance_tests::{
-    contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
-    HBASE, RDS, VPC, VSWITCH_H,
+    contains_text, diagnostic_on, provider_block, Emulator, Run, Workspace, EMR, EMR_HADOOP3,
+    EMR_SG, HBASE, RDS, VPC, VSWITCH_H,
 };
 use serde_json::{json, Value};
 
@@ -140,12 +140,9 @@ resource "maxcompute_rds_whitelist_attachment" "twice" {{
     );
 }
 
-/// Promise 1, across provider configurations: blocks under two aliases are planned by two
-/// provider processes, which do not compare claims. The second create must not take the first's
-/// fresh group for a group an earlier, killed run of its own left behind: it is refused, and one
-/// state entry owns the group.
-#[test]
-fn two_aliases_creating_one_group_never_both_own_it() {
+/// Applies two blocks of `kind` with the same `body`, the second under another provider alias
+/// (another provider process); `ordered`: the second depends on the first.
+fn apply_under_two_aliases(kind: &str, body: &str, ordered: bool) -> (Emulator, Workspace, Run) {
     let emulator = Emulator::start();
     let ws = Workspace::new();
     let base = provider_block(&emulator);
@@ -153,23 +150,38 @@ fn two_aliases_creating_one_group_never_both_own_it() {
         .split_once("provider \"maxcompute\" {")
         .map(|(_, p)| format!("provider \"maxcompute\" {{\n  alias = \"second\"{p}"))
         .unwrap();
+    let after = if ordered {
+        format!("  depends_on = [{kind}.a]\n")
+    } else {
+        String::new()
+    };
     ws.write_config(&format!(
         r#"{base}
 {aliased}
-resource "maxcompute_rds_whitelist_attachment" "a" {{
-  instance_id = "{RDS}"
-  group_name  = "shared"
-  cidrs       = ["192.168.1.0/24"]
+resource "{kind}" "a" {{
+{body}
 }}
-resource "maxcompute_rds_whitelist_attachment" "b" {{
-  provider    = maxcompute.second
-  instance_id = "{RDS}"
-  group_name  = "shared"
-  cidrs       = ["192.168.1.0/24"]
+resource "{kind}" "b" {{
+  provider = maxcompute.second
+{after}{body}
 }}
 "#
     ));
     let run = ws.apply();
+    (emulator, ws, run)
+}
+
+/// Promise 1, across provider configurations: blocks under two aliases are planned by two
+/// provider processes, which do not compare claims. The second create must not take the first's
+/// fresh group for a group an earlier, killed run of its own left behind: it is refused, and one
+/// state entry owns the group.
+#[test]
+fn two_aliases_creating_one_group_never_both_own_it() {
+    let body = format!(
+        "  instance_id = \"{RDS}\"\n  group_name = \"shared\"\n  cidrs = [\"192.168.1.0/24\"]"
+    );
+    let (_emulator, ws, run) =
+        apply_under_two_aliases("maxcompute_rds_whitelist_attachment", &body, false);
     let out = run.output();
     // Refused at the second create, or — when terraform closed the first alias's provider before
     // it re-planned the second — at that re-plan, which finds the group made. Either way the
@@ -187,27 +199,7 @@ resource "maxcompute_rds_whitelist_attachment" "b" {{
 /// after the first alias made the object (and terraform may have closed that provider). The
 /// re-plan names the other claim; it does not advise importing this configuration's own object.
 fn re_planned_alias_names_the_other_claim(kind: &str, body: &str, attribute: &str) {
-    let emulator = Emulator::start();
-    let ws = Workspace::new();
-    let base = provider_block(&emulator);
-    let aliased = base
-        .split_once("provider \"maxcompute\" {")
-        .map(|(_, p)| format!("provider \"maxcompute\" {{\n  alias = \"second\"{p}"))
-        .unwrap();
-    ws.write_config(&format!(
-        r#"{base}
-{aliased}
-resource "{kind}" "a" {{
-{body}
-}}
-resource "{kind}" "b" {{
-  provider   = maxcompute.second
-  depends_on = [{kind}.a]
-{body}
-}}
-"#
-    ));
-    let run = ws.apply();
+    let (_emulator, ws, run) = apply_under_two_aliases(kind, body, true);
     let out = run.output();
     run.fails_saying(&["is claimed by another provider process"]);
     assert!(!contains_text(&out, "terraform import"), "{out}");
