@@ -2,8 +2,8 @@
 //! made unreachable by configuration and behind terraform's back.
 
 use acceptance_tests::{
-    provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, OTHER_VPC, RDS, VPC,
-    VSWITCH_H,
+    diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, OTHER_VPC,
+    RDS, VPC, VSWITCH_H,
 };
 use serde_json::{json, Value};
 
@@ -731,4 +731,26 @@ fn an_emr_node_groups_additional_security_group_is_judged_too() {
         true,
         "{rs:#?}"
     );
+}
+
+/// A VPC block that does not parse is an error on `vpc_id`, never a verdict judged from a
+/// stand-in block (it was judged from 0.0.0.0/0, which hid the problem).
+#[test]
+fn a_vpc_block_that_does_not_parse_is_an_error_not_a_guess() {
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| s["vpcs"][VPC]["cidr_block"] = json!(""));
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        r#"{}
+data "maxcompute_reachability" "jobs" {{
+  vpc_id            = "{VPC}"
+  security_group_id = "{EMR_SG}"
+  rds_instance_ids  = ["{RDS}"]
+}}
+"#,
+        provider_block(&emulator)
+    ));
+    let run = ws.terraform(&["plan", "-input=false"]);
+    run.fails_saying(&["VPC CIDR block not understood"]);
+    assert!(diagnostic_on(&run.output(), "vpc_id"), "{}", run.output());
 }

@@ -419,10 +419,18 @@ async fn vpc_host(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Endpoint, P> {
                 ),
             )
         })?;
-    let net: ipnet::Ipv4Net = found
-        .cidr_block
-        .parse()
-        .unwrap_or_else(|_| "0.0.0.0/0".parse().unwrap());
+    // Never a stand-in block: a verdict judged from 0.0.0.0/0 would hide the problem.
+    let net: ipnet::Ipv4Net = found.cidr_block.parse().map_err(|_| {
+        P::at(
+            |s| &s.vpc_id,
+            "VPC CIDR block not understood",
+            format!(
+                "VPC `{vpc}` answered CIDR block `{}`, which is not an IPv4 block; reachability \
+                 cannot be judged. Report this with the VPC's DescribeVpcs answer.",
+                found.cidr_block
+            ),
+        )
+    })?;
     Ok(Endpoint {
         address: net.hosts().next().unwrap_or(net.network()),
         groups: Vec::new(),

@@ -1,25 +1,6 @@
 //! Turning client errors into diagnostics that tell the user what happened and what to do.
 
-use tf_provider::{AttributePath, Diagnostics};
-
 use crate::client::{Client, Error};
-
-/// Adds an error for a failed cloud call. `what` says what was being done ("creating security
-/// group"); authentication failures also say which credential source was used, never its value.
-pub fn client_error(diags: &mut Diagnostics, client: &Client, what: &str, error: &Error) {
-    diags.root_error(format!("Error {what}"), detail(client, error));
-}
-
-/// Like [`client_error`], attached to an attribute.
-pub fn client_error_at(
-    diags: &mut Diagnostics,
-    client: &Client,
-    what: &str,
-    error: &Error,
-    path: AttributePath,
-) {
-    diags.error(format!("Error {what}"), detail(client, error), path);
-}
 
 /// The cloud's answer, plus what to check for the failures a user can fix.
 pub fn detail(client: &Client, error: &Error) -> String {

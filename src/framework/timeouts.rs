@@ -5,7 +5,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Block, Description, NestedBlock};
 use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::schema::Attr;
 
@@ -98,38 +97,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err(err());
     }
     Ok(Duration::from_secs(total))
-}
-
-/// The timeout of one operation, with its default.
-pub fn get<T: TimeoutValues>(timeouts: &Value<Vec<T>>, op: &str, default: Duration) -> Duration {
-    timeouts
-        .as_ref_option()
-        .and_then(|t| t.first())
-        .and_then(|t| {
-            t.entries()
-                .into_iter()
-                .find(|(name, _)| *name == op)
-                .map(|(_, v)| v.clone())
-        })
-        .and_then(|v| v.as_ref_option().and_then(|s| parse_duration(s).ok()))
-        .unwrap_or(default)
-}
-
-/// Adds an error for every value that does not parse.
-pub fn validate<T: TimeoutValues>(diags: &mut Diagnostics, timeouts: &Value<Vec<T>>) {
-    for t in timeouts.as_ref_option().into_iter().flatten() {
-        for (name, value) in t.entries() {
-            if let Value::Value(s) = value {
-                if let Err(e) = parse_duration(s) {
-                    diags.error(
-                        format!("Invalid timeouts.{name}"),
-                        format!("{e}."),
-                        AttributePath::new("timeouts").index(0).attribute(name),
-                    );
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
