@@ -79,12 +79,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
         ]
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), P> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let id = config.id.as_ref_option().cloned().unwrap_or_default();
         let fail = |what: &str, e: &crate::client::Error| -> P {
             Problem::client(ctx.client, what, e).on(|s| &s.id)

@@ -74,10 +74,9 @@ impl LookupSource for NetworkLinkDataSource {
 
     async fn read(
         &self,
-        ctx: Option<&Ctx<'_>>,
+        ctx: &Ctx<'_>,
         config: State,
     ) -> Result<(State, Findings<State>), Problem<State>> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
         match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {

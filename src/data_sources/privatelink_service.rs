@@ -52,12 +52,7 @@ impl LookupSource for PrivateLinkServiceDataSource {
         ]
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), P> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let configured = config.service_name.as_ref_option().map(|s| s.as_str());
         let service = find_service(ctx.client, configured)
             .await

@@ -140,12 +140,7 @@ impl LookupSource for ReachabilityDataSource {
         ]
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), P> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let (Some(vpc), Some(sg)) = (
             config
                 .vpc_id

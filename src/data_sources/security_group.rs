@@ -66,12 +66,7 @@ impl LookupSource for SecurityGroupDataSource {
         }
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), P> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let client = ctx.client;
         let vpc_id = config
             .vpc_id

@@ -180,12 +180,7 @@ impl LookupSource for VpcAccessDataSource {
         ]
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), P> {
-        let ctx = ctx.expect("NEEDS_CLIENT");
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let client = ctx.client;
         let (Some(vpc), Some(sg)) = (
             config

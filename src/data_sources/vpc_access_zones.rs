@@ -7,7 +7,7 @@ use tf_provider::value::Value;
 
 use crate::field;
 use crate::framework::attr::AttrDecl;
-use crate::framework::data_source::LookupSource;
+use crate::framework::data_source::{Answer, LookupSource};
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::values::string_list as list;
@@ -33,8 +33,6 @@ type D = AttrDecl<State>;
 impl LookupSource for VpcAccessZonesDataSource {
     type State = State;
     const DESCRIPTION: &'static str = "The zones where MaxCompute VPC access (network links) is supported, per the product documentation. Put the link's vSwitch in one of them.";
-    /// A table lookup: with `region` set it needs no cloud call.
-    const NEEDS_CLIENT: bool = false;
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
@@ -59,34 +57,34 @@ impl LookupSource for VpcAccessZonesDataSource {
         ]
     }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: State,
-    ) -> Result<(State, Findings<State>), Problem<State>> {
-        let region = match (config.region.as_ref_option(), ctx) {
-            (Some(r), _) => r.clone(),
-            (None, Some(ctx)) => ctx.client.region().to_string(),
-            (None, None) => {
-                return Err(Problem::new(
-                    "The maxcompute provider is not configured",
-                    "Set `region` on the data source, or configure the provider.",
-                ))
-            }
-        };
-        let Some(zone_ids) = zones::supported_zones(&region) else {
-            return Err(Problem::at(
-                |s| &s.region,
-                format!("Region {region} does not support MaxCompute VPC access"),
-                zones::check_region(&region).err().unwrap_or_default(),
-            ));
-        };
-        let state = State {
-            id: Value::Value(region.clone()),
-            region: Value::Value(region),
-            zone_ids: list(zone_ids),
-            supported_regions: list(zones::supported_regions().into_iter().map(String::from)),
-        };
-        Ok((state, Findings::default()))
+    /// A table lookup: with `region` set it needs no client at all.
+    fn read_offline(&self, config: &State) -> Option<Answer<State>> {
+        config.region.as_ref_option().map(|r| table(r.clone()))
     }
+
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Answer<State> {
+        let region = match config.region.as_ref_option() {
+            Some(r) => r.clone(),
+            None => ctx.client.region().to_string(),
+        };
+        table(region)
+    }
+}
+
+/// The product documentation's table, for one region.
+fn table(region: String) -> Answer<State> {
+    let Some(zone_ids) = zones::supported_zones(&region) else {
+        return Err(Problem::at(
+            |s| &s.region,
+            format!("Region {region} does not support MaxCompute VPC access"),
+            zones::check_region(&region).err().unwrap_or_default(),
+        ));
+    };
+    let state = State {
+        id: Value::Value(region.clone()),
+        region: Value::Value(region),
+        zone_ids: list(zone_ids),
+        supported_regions: list(zones::supported_regions().into_iter().map(String::from)),
+    };
+    Ok((state, Findings::default()))
 }

@@ -24,15 +24,17 @@ pub trait LookupSource: Send + Sync + 'static {
     /// Rules across attributes, run when the whole configuration is known.
     fn check(_config: &Self::State, _out: &mut Findings<Self::State>) {}
 
-    /// Whether the lookup needs the cloud (a table lookup does not need a configured client).
-    const NEEDS_CLIENT: bool = true;
+    /// The answer without the cloud, when the configuration holds all it needs (a table lookup
+    /// with its key set); `None`: it needs the configured client.
+    fn read_offline(&self, _config: &Self::State) -> Option<Answer<Self::State>> {
+        None
+    }
 
-    async fn read(
-        &self,
-        ctx: Option<&Ctx<'_>>,
-        config: Self::State,
-    ) -> Result<(Self::State, Findings<Self::State>), Problem<Self::State>>;
+    async fn read(&self, ctx: &Ctx<'_>, config: Self::State) -> Answer<Self::State>;
 }
+
+/// What a lookup answers: the state and its warnings, or the problem that stopped it.
+pub type Answer<S> = Result<(S, Findings<S>), Problem<S>>;
 
 /// The adapter: `tf_provider::DataSource` for any [`LookupSource`].
 pub struct Lookup<D: LookupSource> {
@@ -99,23 +101,26 @@ impl<D: LookupSource> DataSource for Lookup<D> {
             emit(&self.decls, diags, &config, findings);
             return guard(diags, "read the data source", None);
         }
-        let ctx = match self.shared.client.get() {
-            Some(client) => Some(Ctx {
-                client,
-                facts: &self.shared.facts,
-                locks: &self.shared.locks,
-                journal: &self.shared.journal,
-                deadline: std::time::Duration::from_secs(300),
-                token: String::new(),
-                adopt: false,
-            }),
-            None if D::NEEDS_CLIENT => {
-                super::client(&self.shared.client, diags);
-                return None;
+        let answer = match self.source.read_offline(&config) {
+            Some(answer) => answer,
+            None => {
+                let Some(client) = self.shared.client.get() else {
+                    super::client(&self.shared.client, diags);
+                    return None;
+                };
+                let ctx = Ctx {
+                    client,
+                    facts: &self.shared.facts,
+                    locks: &self.shared.locks,
+                    journal: &self.shared.journal,
+                    deadline: std::time::Duration::from_secs(300),
+                    token: String::new(),
+                    adopt: false,
+                };
+                self.source.read(&ctx, config.clone()).await
             }
-            None => None,
         };
-        let out = match self.source.read(ctx.as_ref(), config.clone()).await {
+        let out = match answer {
             Ok((state, findings)) => {
                 let failed = !findings.errors.is_empty();
                 emit(&self.decls, diags, &state, findings);
