@@ -114,7 +114,7 @@ impl<D: LookupSource> DataSource for Lookup<D> {
                     locks: &self.shared.locks,
                     journal: &self.shared.journal,
                     deadline: std::time::Duration::from_secs(300),
-                    token: String::new(),
+                    token: None,
                     adopt: false,
                 };
                 self.source.read(&ctx, config.clone()).await

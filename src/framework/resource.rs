@@ -171,11 +171,21 @@ pub struct Ctx<'a> {
     pub journal: &'a Journal,
     /// How long this operation may wait (its `timeouts` entry, or the declared default).
     pub deadline: Duration,
-    /// The create's idempotency token, fixed at plan time.
-    pub token: String,
+    /// The create's idempotency token, fixed at plan time; `None` outside a create.
+    pub token: Option<String>,
     /// A create of this object's identity was begun by this working directory and workspace and
     /// never finished: an identical existing object is this configuration's own.
     pub adopt: bool,
+}
+
+impl Ctx<'_> {
+    /// The token for an idempotent call: the create's, or a fresh one outside a create (every
+    /// such call is its own request).
+    pub fn client_token(&self) -> String {
+        self.token
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+    }
 }
 
 /// A plan in progress: the resource may fill computed values and report findings.
@@ -385,7 +395,7 @@ impl<R: ManagedResource> Managed<R> {
         &'a self,
         diags: &mut Diagnostics,
         deadline: Duration,
-        token: String,
+        token: Option<String>,
     ) -> Option<Ctx<'a>> {
         let client = super::client(&self.shared.client, diags)?;
         Some(Ctx {
@@ -528,7 +538,7 @@ impl<R: ManagedResource> Managed<R> {
             locks: &self.shared.locks,
             journal: &self.shared.journal,
             deadline: READ_DEADLINE,
-            token: String::new(),
+            token: None,
             adopt: false,
         })
     }
@@ -665,7 +675,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         _meta: Value<StructEmpty>,
     ) -> Option<(R::State, Option<Private>)> {
         self.settle(&state);
-        let Some(ctx) = self.ctx(diags, READ_DEADLINE, String::new()) else {
+        let Some(ctx) = self.ctx(diags, READ_DEADLINE, None) else {
             return Some((state, private));
         };
         match self.resource.refresh(&ctx, state.clone()).await {
@@ -772,7 +782,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
             .and_then(|p| p.client_token)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let deadline = self.deadline(&planned, "create");
-        let mut ctx = self.ctx(diags, deadline, token)?;
+        let mut ctx = self.ctx(diags, deadline, Some(token))?;
         let identity = R::identity(&planned);
         if let Some(key) = &identity {
             ctx.adopt = self.shared.journal.unfinished(key);
@@ -836,7 +846,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
             return Some((prior, None));
         }
         let deadline = self.deadline(&planned, "update");
-        let Some(ctx) = self.ctx(diags, deadline, String::new()) else {
+        let Some(ctx) = self.ctx(diags, deadline, None) else {
             return Some((prior, None));
         };
         let (result, lost) =
@@ -875,7 +885,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
     ) -> Option<()> {
         self.settle(&prior);
         let deadline = self.deadline(&prior, "delete");
-        let ctx = self.ctx(diags, deadline, String::new())?;
+        let ctx = self.ctx(diags, deadline, None)?;
         let checked = self.resource.check_destroy(&ctx, &prior).await;
         let refused = !checked.errors.is_empty();
         self.emit(diags, &prior, checked);
@@ -897,7 +907,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(R::State, Option<Private>)> {
-        let ctx = self.ctx(diags, READ_DEADLINE, String::new())?;
+        let ctx = self.ctx(diags, READ_DEADLINE, None)?;
         let out = match self.resource.import(&ctx, &id).await {
             Ok(mut s) => {
                 self.normalize(&mut s);

@@ -485,6 +485,7 @@ impl ManagedResource for NetworkLinkResource {
             return Err(findings.errors.remove(0).into());
         }
         let name = known(&planned.name).unwrap_or_default().to_string();
+        let token = ctx.client_token();
         let request = CreateNetworkLink {
             name: &name,
             link_type: known(&planned.link_type).unwrap_or(DEFAULT_TYPE),
@@ -492,7 +493,7 @@ impl ManagedResource for NetworkLinkResource {
             vswitch_id: known(&planned.vswitch_id).unwrap_or_default(),
             security_group_id: known(&planned.security_group_id).unwrap_or_default(),
             description: known(&planned.description),
-            client_token: &ctx.token,
+            client_token: &token,
         };
         let created = match client.maxcompute().create_network_link(&request).await {
             Ok(link) => link,

@@ -419,7 +419,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
             }
             None => client
                 .privatelink()
-                .create(&request, &ctx.token)
+                .create(&request, &ctx.client_token())
                 .await
                 .map_err(|e| fail("creating the PrivateLink endpoint", &e))?,
         };

@@ -240,10 +240,7 @@ impl SecurityGroupResource {
     /// Adds the step-2 rules of `cidrs`, idempotently (the create's token when there is one).
     async fn authorize(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[Cidr]) -> Result<(), P> {
         let rules: Vec<IngressRule> = cidrs.iter().map(step2_rule).collect();
-        let token = match ctx.token.as_str() {
-            "" => format!("{}-rules", uuid::Uuid::new_v4()),
-            t => format!("{t}-rules"),
-        };
+        let token = format!("{}-rules", ctx.client_token());
         ctx.client
             .ecs()
             .authorize_security_group(id, &rules, &token)
@@ -358,7 +355,7 @@ impl ManagedResource for SecurityGroupResource {
                     &vpc_id,
                     &name,
                     planned.description.as_ref_option().map(|s| s.as_str()),
-                    &ctx.token,
+                    &ctx.client_token(),
                 )
                 .await
                 .map_err(|e| Problem::client(client, "creating security group", &e))?,
