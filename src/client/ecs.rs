@@ -497,10 +497,7 @@ impl<'a> EcsApi<'a> {
                 .set_opt("NextToken", next_token.as_deref());
             if !filter.ids.is_empty() {
                 let ids: Vec<&str> = filter.ids.iter().map(|i| i.as_str()).collect();
-                params.push(
-                    "SecurityGroupIds",
-                    serde_json::to_string(&ids).expect("a list of strings serializes"),
-                );
+                params.push("SecurityGroupIds", serde_json::Value::from(ids).to_string());
             }
             let r: DescribeGroupsResponse = self
                 .t

@@ -81,15 +81,16 @@ impl Endpoints {
         Ok(())
     }
 
-    pub fn url(&self, service: Service, region: &str) -> Url {
+    /// The service's URL: the override, or the regional host. A region that makes no host (the
+    /// provider refuses such regions at configure) is a configuration error, never a panic.
+    pub fn url(&self, service: Service, region: &str) -> Result<Url, Error> {
         match self.overrides.get(&service) {
-            Some(url) => url.clone(),
-            None => Url::parse(&format!(
-                "https://{}.{}.aliyuncs.com/",
-                service.key(),
-                region
-            ))
-            .expect("the regional host is a valid URL"),
+            Some(url) => Ok(url.clone()),
+            None => {
+                let host = format!("https://{}.{region}.aliyuncs.com/", service.key());
+                Url::parse(&host)
+                    .map_err(|e| Error::Config(format!("no endpoint for region {region:?}: {e}")))
+            }
         }
     }
 }
@@ -173,7 +174,7 @@ mod tests {
     fn default_is_the_regional_https_host() {
         let e = Endpoints::default();
         assert_eq!(
-            e.url(Service::Ecs, "cn-shanghai").as_str(),
+            e.url(Service::Ecs, "cn-shanghai").unwrap().as_str(),
             "https://ecs.cn-shanghai.aliyuncs.com/"
         );
     }

@@ -133,7 +133,7 @@ impl Transport {
         idempotency: Idempotency,
     ) -> Result<T, Error> {
         let inner = &self.inner;
-        let url = inner.endpoints.url(service, &inner.region);
+        let url = inner.endpoints.url(service, &inner.region)?;
         let make = |now: i64, nonce: &str, credentials: &Credentials| {
             let call = signer::RpcCall {
                 method: "POST",
@@ -175,7 +175,7 @@ impl Transport {
         idempotency: Idempotency,
     ) -> Result<T, Error> {
         let inner = &self.inner;
-        let base = inner.endpoints.url(service, &inner.region);
+        let base = inner.endpoints.url(service, &inner.region)?;
         let mut url = base
             .join(request.path.trim_start_matches('/'))
             .map_err(|e| Error::Config(format!("bad path {}: {e}", request.path)))?;

@@ -5,7 +5,11 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 /// The private ranges a VPC, a vSwitch or a MaxCompute ENI can live in (RFC 1918).
-pub const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+pub const PRIVATE_RANGES: [Ipv4Net; 3] = [
+    Ipv4Net::new_assert(Ipv4Addr::new(10, 0, 0, 0), 8),
+    Ipv4Net::new_assert(Ipv4Addr::new(172, 16, 0, 0), 12),
+    Ipv4Net::new_assert(Ipv4Addr::new(192, 168, 0, 0), 16),
+];
 
 /// Parses `a.b.c.d` or `a.b.c.d/n` into a network. A bare address is a /32.
 ///
@@ -48,10 +52,7 @@ pub fn parse_ipv4_cidr(input: &str) -> Result<Ipv4Net, String> {
 
 /// Whether the whole block lies inside one of [`PRIVATE_RANGES`].
 pub fn is_private(net: &Ipv4Net) -> bool {
-    PRIVATE_RANGES
-        .iter()
-        .map(|r| r.parse::<Ipv4Net>().expect("constant ranges parse"))
-        .any(|range| range.contains(net))
+    PRIVATE_RANGES.iter().any(|range| range.contains(net))
 }
 
 /// Alibaba Cloud's own service addresses, which are neither the internet nor a VPC of the user:
@@ -63,14 +64,14 @@ pub fn is_private(net: &Ipv4Net) -> bool {
 /// - blocks of `11.0.0.0/8`, which Alibaba Cloud services use on its internal network (DataWorks,
 ///   "Configure network connectivity", lists 11.x.x.x/24 blocks among its shared resource groups'
 ///   addresses, next to 100.64.0.0/10).
-pub const ALIBABA_SERVICE_RANGES: [(&str, &str); 2] = [
+pub const ALIBABA_SERVICE_RANGES: [(Ipv4Net, &str); 2] = [
     (
-        "100.64.0.0/10",
+        Ipv4Net::new_assert(Ipv4Addr::new(100, 64, 0, 0), 10),
         "in 100.64.0.0/10, the shared address space (RFC 6598, carrier-grade NAT) that Alibaba Cloud \
          reserves for its own services (metadata server, DNS, shared resource groups)",
     ),
     (
-        "11.0.0.0/8",
+        Ipv4Net::new_assert(Ipv4Addr::new(11, 0, 0, 0), 8),
         "in 11.0.0.0/8, whose blocks Alibaba Cloud services use on its internal network (DataWorks' \
          shared resource groups, for one)",
     ),
@@ -82,12 +83,7 @@ pub const ALIBABA_SERVICE_RANGES: [(&str, &str); 2] = [
 pub fn non_private_kind(net: &Ipv4Net) -> String {
     ALIBABA_SERVICE_RANGES
         .iter()
-        .find(|(range, _)| {
-            range
-                .parse::<Ipv4Net>()
-                .expect("constant ranges parse")
-                .contains(net)
-        })
+        .find(|(range, _)| range.contains(net))
         .map(|(_, words)| format!("it is {words}, not an address of any VPC of yours"))
         .unwrap_or_else(|| "it is a public range, open to the internet".into())
 }
@@ -102,7 +98,7 @@ pub fn private_source(input: &str) -> Result<Ipv4Net, String> {
              source must be the CIDR block of the VPC or vSwitch that holds the target service \
              (inside {})",
             non_private_kind(&net),
-            PRIVATE_RANGES.join(", ")
+            PRIVATE_RANGES.map(|r| r.to_string()).join(", ")
         ));
     }
     Ok(net)
