@@ -85,6 +85,8 @@ pub struct EndpointsBlock {
     pub dataworks: Value<String>,
     #[serde(default)]
     pub privatelink: Value<String>,
+    #[serde(default)]
+    pub sts: Value<String>,
 }
 
 impl Config {
@@ -150,6 +152,7 @@ impl EndpointsBlock {
             Service::MaxCompute => &self.maxcompute,
             Service::DataWorks => &self.dataworks,
             Service::PrivateLink => &self.privatelink,
+            Service::Sts => &self.sts,
         }
     }
 }
@@ -229,6 +232,29 @@ fn resolve(
     }
 }
 
+/// Where STS goes when no region is known yet (the missing region is reported anyway).
+const DEFAULT_STS_REGION: &str = "cn-hangzhou";
+
+/// The STS client for assumed roles and OIDC: `endpoints { sts }`, else `endpoint`, else the
+/// regional host. An invalid URL is reported by `validate` on its attribute; here it leaves STS
+/// out, and a source that needs STS then says so on its own attribute.
+fn sts_client(config: &Config, region: &str) -> Option<std::sync::Arc<dyn creds::Sts>> {
+    let own = match &config.endpoints {
+        Value::Value(blocks) => blocks.iter().find_map(|b| match &b.sts {
+            Value::Value(url) => Some(url.clone()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let mut endpoints = endpoint::Endpoints::default();
+    if let Some(url) = own.or_else(|| config.endpoint.as_ref_option().cloned()) {
+        endpoints.set(Service::Sts, &url).ok()?;
+    }
+    let url = endpoints.url(Service::Sts, region).ok()?;
+    let client = crate::client::sts::StsClient::new(url, region).ok()?;
+    Some(std::sync::Arc::new(client))
+}
+
 /// The credentials source, or errors on the attributes that are missing or half-configured.
 /// Another source named in the block, an `assume_role`, or no static pair anywhere sends the
 /// decision to the default chain; otherwise the static pair (block, then environment) is used
@@ -236,8 +262,9 @@ fn resolve(
 fn configure_credentials(
     diags: &mut Diagnostics,
     config: &Config,
-    region_missing: bool,
+    region: Option<&str>,
 ) -> Option<CredentialsProvider> {
+    let region_missing = region.is_none();
     let attrs = SourceAttrs {
         profile: &config.profile,
         shared_credentials_file: &config.shared_credentials_file,
@@ -266,7 +293,8 @@ fn configure_credentials(
         if let Value::Value(k) = &config.security_token {
             explicit.security_token = Some(k.clone());
         }
-        match creds::from_chain(&explicit) {
+        let sts = sts_client(config, region.unwrap_or(DEFAULT_STS_REGION));
+        match creds::from_chain(&explicit, sts) {
             Err(e) => {
                 creds::report(diags, &e);
                 return None;
@@ -449,7 +477,7 @@ impl Provider for MaxComputeProvider {
                     "endpoints" => NestedBlock::Optional(Block {
                         version: 1,
                         description: Description::markdown("Per-service endpoint overrides."),
-                        attributes: Service::ALL
+                        attributes: Service::CONFIGURABLE
                             .iter()
                             .map(|s| (s.key().to_string(), endpoint(*s).into()))
                             .collect(),
@@ -473,7 +501,7 @@ impl Provider for MaxComputeProvider {
         }
         if let Value::Value(blocks) = &config.endpoints {
             for block in blocks {
-                for service in Service::ALL {
+                for service in Service::CONFIGURABLE {
                     if let Value::Value(url) = block.get(service) {
                         if let Err(reason) = endpoint::parse_endpoint(url) {
                             diags.error(
@@ -519,7 +547,8 @@ impl Provider for MaxComputeProvider {
         config: Config,
     ) -> Option<()> {
         let region = resolve(diags, &config.region, "region", &ENV_REGION);
-        let credentials = configure_credentials(diags, &config, region.is_none())?;
+        let credentials =
+            configure_credentials(diags, &config, region.as_ref().map(|r| r.0.as_str()))?;
         let region = region?.0;
         if let Err(reason) = crate::validate::name::region_id(&region) {
             diags.error("Invalid region", reason, AttributePath::new("region"));
@@ -537,7 +566,7 @@ impl Provider for MaxComputeProvider {
             .terraform_version(terraform_version);
         // The one `endpoint` first; a service's own entry in `endpoints` then replaces it.
         if let Value::Value(url) = &config.endpoint {
-            for service in Service::ALL {
+            for service in Service::CONFIGURABLE {
                 builder = match builder.endpoint(service, url) {
                     Ok(b) => b,
                     Err(e) => {
@@ -553,7 +582,7 @@ impl Provider for MaxComputeProvider {
         }
         if let Value::Value(blocks) = &config.endpoints {
             for block in blocks {
-                for service in Service::ALL {
+                for service in Service::CONFIGURABLE {
                     if let Value::Value(url) = block.get(service) {
                         builder = match builder.endpoint(service, url) {
                             Ok(b) => b,
@@ -621,6 +650,7 @@ impl Provider for MaxComputeProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let shared = &self.shared;
         Some(map! {
+            "caller_identity" => Lookup::new(data_sources::caller_identity::CallerIdentityDataSource, shared.clone()),
             "security_group" => Lookup::new(data_sources::security_group::SecurityGroupDataSource, shared.clone()),
             "network_link" => Lookup::new(data_sources::network_link::NetworkLinkDataSource, shared.clone()),
             "vpc_access_zones" => Lookup::new(data_sources::vpc_access_zones::VpcAccessZonesDataSource, shared.clone()),

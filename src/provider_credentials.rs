@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::client::credentials::assume_role::{AssumeRoleFetch, OidcFetch, Sts};
+pub use crate::client::credentials::assume_role::Sts;
+use crate::client::credentials::assume_role::{AssumeRoleFetch, OidcFetch};
 use crate::client::credentials::chain::{
     self, AssumeRoleBlock, ChainError, Env, Explicit, OidcBlock, SourceSpec,
 };
@@ -218,13 +219,15 @@ pub fn report(diags: &mut Diagnostics, e: &ChainError) {
 
 /// Resolves the chain from the provider block and the environment. `Ok(None)`: nothing
 /// configured (the caller reports the missing static pair, as before).
-pub fn from_chain(explicit: &Explicit) -> Result<Option<CredentialsProvider>, ChainError> {
+pub fn from_chain(
+    explicit: &Explicit,
+    sts: Option<Arc<dyn Sts>>,
+) -> Result<Option<CredentialsProvider>, ChainError> {
     let Some(spec) = chain::resolve(explicit, &Env::process())? else {
         return Ok(None);
     };
     tracing::info!(source = %spec.describe(), "credentials source chosen");
-    // The typed STS client plugs in here (`Sts` for `client::sts`).
-    build(spec, None).map(Some)
+    build(spec, sts).map(Some)
 }
 
 /// The provider for a chosen source. `sts` makes the STS calls of assumed roles and OIDC;
@@ -244,7 +247,7 @@ pub fn build(
     let no_sts = |attribute: String, what: String| {
         ChainError::new(
             attribute,
-            format!("{what} needs STS, which this build cannot call yet; use an AccessKey, profile mode AK/StsToken/EcsRamRole, ecs_role_name or credentials_uri"),
+            format!("{what} needs STS, and no STS endpoint could be made from `endpoints.sts`, `endpoint` and `region`: check them"),
         )
     };
     match spec {

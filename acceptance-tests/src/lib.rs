@@ -574,6 +574,7 @@ provider "maxcompute" {{
     maxcompute = "{url}"
     dataworks  = "{url}"
     privatelink = "{url}"
+    sts        = "{url}"
   }}
 }}
 "#,

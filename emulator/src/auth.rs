@@ -61,9 +61,9 @@ fn signature_mismatch(string_to_sign: &str) -> ApiError {
 }
 
 /// A key with an STS token requires it; an expired one refuses everything.
-fn check_token(key: &AccessKey, given: Option<&str>) -> Result<(), ApiError> {
+fn check_token(key: &AccessKey, given: Option<&str>, now: i64) -> Result<(), ApiError> {
     match (&key.security_token, given) {
-        (Some(_), _) if key.token_expired => Err(ApiError::invalid(
+        (Some(_), _) if key.expired(now) => Err(ApiError::invalid(
             "InvalidSecurityToken.Expired",
             "Specified SecurityToken is expired.",
         )),
@@ -114,7 +114,7 @@ pub fn verify_rpc(
     if !acs_sign::constant_time_eq(&expected, signature) {
         return Err(signature_mismatch(&string_to_sign));
     }
-    check_token(key, params.get("SecurityToken"))?;
+    check_token(key, params.get("SecurityToken"), now)?;
     if !nonces.insert(nonce, now) {
         return Err(ApiError::invalid(
             "SignatureNonceUsed",
@@ -190,7 +190,7 @@ pub fn verify_roa(
     if !acs_sign::constant_time_eq(&expected, signature) {
         return Err(signature_mismatch(&string_to_sign));
     }
-    check_token(key, header("x-acs-security-token"))?;
+    check_token(key, header("x-acs-security-token"), now)?;
     if let Some(nonce) = header("x-acs-signature-nonce") {
         if !nonces.insert(nonce, now) {
             return Err(ApiError::invalid(

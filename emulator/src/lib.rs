@@ -16,6 +16,7 @@ pub mod privatelink;
 pub mod project;
 pub mod rds;
 pub mod state;
+pub mod sts;
 pub mod vpc;
 
 use std::collections::BTreeMap;
@@ -187,10 +188,15 @@ async fn rpc(
     };
     let mut inner = em.lock();
     let Inner { state, nonces, .. } = &mut *inner;
-    if let Err(e) = auth::verify_rpc(state, nonces, method.as_str(), &params, now()) {
-        return error_response(&e);
-    }
     let version = params.get("Version").unwrap_or_default().to_string();
+    // AssumeRoleWithOIDC is anonymous: the OIDC token is the proof (the STS SDK's
+    // `auth_type = 'Anonymous'`, alibabacloud_sts20150401 client.py).
+    let anonymous = version == sts::VERSION && action == "AssumeRoleWithOIDC";
+    if !anonymous {
+        if let Err(e) = auth::verify_rpc(state, nonces, method.as_str(), &params, now()) {
+            return error_response(&e);
+        }
+    }
     let handled = match version.as_str() {
         "2014-05-26" => ecs::handle(&action, state, &params),
         "2016-04-28" => vpc::handle(&action, state, &params),
@@ -199,6 +205,7 @@ async fn rpc(
         "2021-03-20" => emr::handle(&action, state, &params),
         "2024-05-18" => dataworks::handle(&action, state, &params),
         "2020-04-15" => privatelink::handle(&action, state, &params, now_ms()),
+        sts::VERSION => sts::handle(&action, state, &params, now()),
         _ => None,
     };
     let result = handled.unwrap_or_else(|| {

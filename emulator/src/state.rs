@@ -12,6 +12,15 @@ pub struct CloudState {
     pub region: String,
     #[serde(default)]
     pub access_keys: Vec<AccessKey>,
+    /// The account the keys belong to (`GetCallerIdentity`, ARNs).
+    #[serde(default = "default_account")]
+    pub account_id: String,
+    /// RAM roles STS issues credentials for, by role name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ram_roles: BTreeMap<String, RamRole>,
+    /// OIDC identity providers registered in RAM, by ARN.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub oidc_providers: BTreeMap<String, OidcProvider>,
     #[serde(default)]
     pub vpcs: BTreeMap<String, Vpc>,
     #[serde(default)]
@@ -103,6 +112,10 @@ pub struct Settings {
     /// delete keeps it `Deleting`.
     #[serde(default = "privatelink_ms")]
     pub privatelink_ms: u64,
+    /// Test only: issued STS credentials live this many seconds instead of `DurationSeconds`
+    /// (which the API keeps at 900 or more), so a test can outlive them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sts_credential_seconds: Option<i64>,
 }
 
 fn privatelink_ms() -> u64 {
@@ -137,6 +150,7 @@ impl Default for Settings {
             force_security_group_type: None,
             network_link_api: true,
             privatelink_ms: privatelink_ms(),
+            sts_credential_seconds: None,
         }
     }
 }
@@ -411,6 +425,56 @@ pub struct AccessKey {
     /// The token has expired: every request is refused with `InvalidSecurityToken.Expired`.
     #[serde(default)]
     pub token_expired: bool,
+    /// Unix seconds after which the token is expired (credentials STS issued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Who the key is: `user/<name>` (a RAM user), `assumed-role/<role>/<session>`; absent: the
+    /// account itself (root), which may not assume roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+}
+
+impl AccessKey {
+    pub fn expired(&self, now: i64) -> bool {
+        self.token_expired || self.expires_at.is_some_and(|t| now >= t)
+    }
+}
+
+fn default_account() -> String {
+    "1000000000000001".into()
+}
+
+/// A RAM role and its trust policy, reduced to what STS checks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RamRole {
+    pub role_name: String,
+    #[serde(default)]
+    pub role_id: String,
+    /// Principals allowed to `AssumeRole`: `user/<name>`, `assumed-role/<role>` (any session of
+    /// it), or `*` (any RAM identity of the account).
+    #[serde(default)]
+    pub trusted: Vec<String>,
+    /// OIDC provider ARNs allowed to `AssumeRoleWithOIDC`.
+    #[serde(default)]
+    pub trusted_oidc_providers: Vec<String>,
+    /// The trust policy's `sts:ExternalId` condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// `MaxSessionDuration` (seconds; RAM's default 3600).
+    #[serde(default = "one_hour")]
+    pub max_session_duration: i64,
+}
+
+fn one_hour() -> i64 {
+    3600
+}
+
+/// An OIDC identity provider in RAM: the issuer its tokens must name and their audiences.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OidcProvider {
+    pub issuer_url: String,
+    #[serde(default)]
+    pub client_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

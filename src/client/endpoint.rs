@@ -18,6 +18,8 @@ pub enum Service {
     MaxCompute,
     DataWorks,
     PrivateLink,
+    /// Only for credentials (assumed roles, OIDC): no resource calls it.
+    Sts,
 }
 
 impl Service {
@@ -32,6 +34,19 @@ impl Service {
         Service::PrivateLink,
     ];
 
+    /// Every service with an endpoint setting: [`Service::ALL`] and STS.
+    pub const CONFIGURABLE: [Service; 9] = [
+        Service::Ecs,
+        Service::Vpc,
+        Service::Rds,
+        Service::Hbase,
+        Service::Emr,
+        Service::MaxCompute,
+        Service::DataWorks,
+        Service::PrivateLink,
+        Service::Sts,
+    ];
+
     /// The name used in the provider's `endpoints` block and in the host name.
     pub fn key(self) -> &'static str {
         match self {
@@ -43,6 +58,7 @@ impl Service {
             Service::MaxCompute => "maxcompute",
             Service::DataWorks => "dataworks",
             Service::PrivateLink => "privatelink",
+            Service::Sts => "sts",
         }
     }
 
@@ -57,6 +73,7 @@ impl Service {
             Service::MaxCompute => "2022-01-04",
             Service::DataWorks => "2024-05-18",
             Service::PrivateLink => "2020-04-15",
+            Service::Sts => "2015-04-01",
         }
     }
 }

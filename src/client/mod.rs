@@ -38,6 +38,7 @@ pub mod rds;
 pub mod retry;
 pub mod signer;
 pub mod stop;
+pub mod sts;
 pub mod transport;
 pub mod vpc;
 pub mod wait;
@@ -90,6 +91,10 @@ impl Client {
 
     pub fn dataworks(&self) -> dataworks::DataWorksApi<'_> {
         dataworks::DataWorksApi::new(&self.transport)
+    }
+
+    pub fn sts(&self) -> sts::StsApi<'_> {
+        sts::StsApi::new(&self.transport)
     }
 
     pub fn privatelink(&self) -> privatelink::PrivateLinkApi<'_> {

@@ -567,7 +567,11 @@ pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
 }
 
 /// Turns an HTTP answer into the JSON value or the cloud's error.
-fn decode(action: &'static str, status: u16, body: &[u8]) -> Result<serde_json::Value, Error> {
+pub(crate) fn decode(
+    action: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<serde_json::Value, Error> {
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
