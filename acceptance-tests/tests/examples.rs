@@ -67,7 +67,15 @@ fn every_example_module_applies_plans_empty_and_destroys() {
         checked.push(dir.file_name().unwrap().to_string_lossy().into_owned());
     }
     checked.sort();
-    assert_eq!(checked, ["lakehouse", "network_link", "security_group"]);
+    assert_eq!(
+        checked,
+        [
+            "lakehouse",
+            "network_link",
+            "oidc-pipeline",
+            "security_group"
+        ]
+    );
 }
 
 #[test]

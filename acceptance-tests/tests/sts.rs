@@ -287,3 +287,22 @@ resource "maxcompute_security_group" "link" {
     assert!(!contains_text(&out, "InvalidSecurityToken"), "{out}");
     assert!(assumed(&emulator) >= 2, "{}", emulator.calls());
 }
+
+/// `examples/oidc-pipeline` as its README runs it: only the three OIDC variables, no key.
+#[test]
+fn the_oidc_pipeline_example_runs_as_the_ci_role() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new();
+    oidc_env(&mut ws, now() + 3600);
+    let main = acceptance_tests::repo_root().join("examples/oidc-pipeline/main.tf");
+    std::fs::copy(main, ws.path().join("main.tf")).unwrap();
+    let var = format!("endpoint={}", emulator.url());
+    ws.terraform(&["apply", "-auto-approve", "-input=false", "-var", &var])
+        .ok();
+    let out = outputs(&ws);
+    let arn = out["running_as"]["value"].as_str().unwrap_or_default();
+    assert!(
+        arn.starts_with(&format!("acs:ram::{ACCOUNT}:assumed-role/ci-deployer/")),
+        "{out}"
+    );
+}
