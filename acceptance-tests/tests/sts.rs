@@ -306,3 +306,26 @@ fn the_oidc_pipeline_example_runs_as_the_ci_role() {
         "{out}"
     );
 }
+
+/// The instance role through the emulator's metadata stand-in, in hardened mode only: the
+/// provider asks for a session token first, then the role's credentials.
+#[test]
+fn the_instance_role_comes_from_the_emulators_metadata_service_in_hardened_mode() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        s["ecs_instance"] = json!({"role_name": "terraform-deployer", "hardened_only": true});
+    });
+    let mut ws = Workspace::new();
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_ID");
+    ws.remove_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+    ws.set_env("ALIBABA_CLOUD_ECS_METADATA", "terraform-deployer");
+    ws.set_env("MAXCOMPUTE_ECS_METADATA_ENDPOINT", &emulator.url());
+    ws.write_config(&config(&emulator, ""));
+    let run = ws.apply().ok();
+    assert_eq!(
+        arn(&ws),
+        format!("acs:ram::{ACCOUNT}:assumed-role/terraform-deployer/ecs-instance"),
+        "{}",
+        run.output()
+    );
+}

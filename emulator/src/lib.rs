@@ -11,6 +11,7 @@ pub mod error;
 pub mod faults;
 pub mod hbase;
 pub mod maxcompute;
+pub mod metadata;
 pub mod params;
 pub mod privatelink;
 pub mod project;
@@ -48,6 +49,8 @@ struct Inner {
     rng: fastrand::Rng,
     nonces: auth::NonceCache,
     limiter: faults::RateLimiter,
+    /// Session tokens the metadata stand-in handed out (hardened mode).
+    metadata_tokens: Vec<String>,
 }
 
 /// One emulated cloud.
@@ -67,6 +70,7 @@ impl Emulator {
                 rng: fastrand::Rng::with_seed(0),
                 nonces: auth::NonceCache::default(),
                 limiter: faults::RateLimiter::default(),
+                metadata_tokens: Vec::new(),
             }),
             state_file,
         })
@@ -123,6 +127,15 @@ pub fn app(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/", any(rpc))
         .route("/api/v1/*rest", any(roa))
+        .route("/latest/api/token", axum::routing::put(metadata::token))
+        .route(
+            "/latest/meta-data/ram/security-credentials/",
+            get(metadata::role_name),
+        )
+        .route(
+            "/latest/meta-data/ram/security-credentials/:role",
+            get(metadata::credentials),
+        )
         .route("/_emulator/health", get(|| async { "ok" }))
         .route("/_emulator/state", get(get_state).put(put_state))
         .route("/_emulator/calls", get(get_calls).delete(reset_calls))

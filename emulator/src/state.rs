@@ -21,6 +21,9 @@ pub struct CloudState {
     /// OIDC identity providers registered in RAM, by ARN.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub oidc_providers: BTreeMap<String, OidcProvider>,
+    /// The ECS instance the metadata stand-in (`/latest/...`) speaks for: its RAM role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecs_instance: Option<EcsInstance>,
     #[serde(default)]
     pub vpcs: BTreeMap<String, Vpc>,
     #[serde(default)]
@@ -467,6 +470,16 @@ pub struct RamRole {
 
 fn one_hour() -> i64 {
     3600
+}
+
+/// The instance behind the metadata stand-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EcsInstance {
+    /// The RAM role attached to the instance (a name in `ram_roles`).
+    pub role_name: String,
+    /// Hardened mode required: requests without a session token get 403.
+    #[serde(default)]
+    pub hardened_only: bool,
 }
 
 /// An OIDC identity provider in RAM: the issuer its tokens must name and their audiences.

@@ -235,7 +235,7 @@ fn decode_jwt(token: &str) -> Result<serde_json::Map<String, Value>, ApiError> {
 
 /// New credentials for `role`, valid `seconds` (or the test knob's lifetime); old issued keys
 /// that expired an hour ago are dropped.
-fn issue(
+pub fn issue(
     state: &mut CloudState,
     role: &RamRole,
     session: &str,
