@@ -38,15 +38,54 @@ pub struct LinkTargets<'a> {
     pub security_group_id: Option<&'a str>,
 }
 
+/// One map of positive lookups. A lock poisoned by a panicking task is recovered: the map only
+/// ever holds complete values.
+#[derive(Debug)]
+struct Memo<V>(Mutex<HashMap<String, V>>);
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    fn get(&self, key: &str) -> Option<V> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// The remembered value, or `fetch`'s answer, remembered when something was found.
+    async fn get_or_fetch<F>(&self, key: &str, fetch: F) -> Result<Option<V>, Error>
+    where
+        F: std::future::Future<Output = Result<Option<V>, Error>>,
+    {
+        if let Some(v) = self.get(key) {
+            return Ok(Some(v));
+        }
+        let found = fetch.await?;
+        if let Some(v) = &found {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key.to_string(), v.clone());
+        }
+        Ok(found)
+    }
+}
+
 /// Positive lookups, shared by every resource of one provider process.
 #[derive(Debug, Default)]
 pub struct Facts {
-    vpcs: Mutex<HashMap<String, Vpc>>,
-    vswitches: Mutex<HashMap<String, VSwitch>>,
-    groups: Mutex<HashMap<String, SecurityGroup>>,
-    eni_authorized: Mutex<bool>,
+    vpcs: Memo<Vpc>,
+    vswitches: Memo<VSwitch>,
+    groups: Memo<SecurityGroup>,
+    eni_authorized: std::sync::atomic::AtomicBool,
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
-    rds_modes: Mutex<HashMap<String, crate::client::rds::WhitelistMode>>,
+    rds_modes: Memo<crate::client::rds::WhitelistMode>,
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
@@ -65,55 +104,27 @@ impl Facts {
         client: &Client,
         instance: &str,
     ) -> Result<Option<crate::client::rds::WhitelistMode>, Error> {
-        if let Some(m) = self.rds_modes.lock().expect("not poisoned").get(instance) {
-            return Ok(Some(*m));
-        }
-        let found = client.rds().whitelist_mode(instance).await?;
-        if let Some(m) = found {
-            self.rds_modes
-                .lock()
-                .expect("not poisoned")
-                .insert(instance.to_string(), m);
-        }
-        Ok(found)
+        self.rds_modes
+            .get_or_fetch(instance, client.rds().whitelist_mode(instance))
+            .await
     }
 
     pub async fn vpc(&self, client: &Client, id: &VpcId) -> Result<Option<Vpc>, Error> {
-        if let Some(v) = self.vpcs.lock().expect("not poisoned").get(id.as_str()) {
-            return Ok(Some(v.clone()));
-        }
-        let found = client.vpc().find_vpc(id).await?;
-        if let Some(v) = &found {
-            self.vpcs
-                .lock()
-                .expect("not poisoned")
-                .insert(id.to_string(), v.clone());
-        }
-        Ok(found)
+        self.vpcs
+            .get_or_fetch(id.as_str(), client.vpc().find_vpc(id))
+            .await
     }
 
     pub async fn vswitch(&self, client: &Client, id: &VSwitchId) -> Result<Option<VSwitch>, Error> {
-        if let Some(v) = self
-            .vswitches
-            .lock()
-            .expect("not poisoned")
-            .get(id.as_str())
-        {
-            return Ok(Some(v.clone()));
-        }
-        let found = client
-            .vpc()
-            .describe_vswitches(None, Some(id))
-            .await?
-            .into_iter()
-            .find(|v| v.vswitch_id == id.as_str());
-        if let Some(v) = &found {
-            self.vswitches
-                .lock()
-                .expect("not poisoned")
-                .insert(id.to_string(), v.clone());
-        }
-        Ok(found)
+        let fetch = async {
+            Ok(client
+                .vpc()
+                .describe_vswitches(None, Some(id))
+                .await?
+                .into_iter()
+                .find(|v| v.vswitch_id == id.as_str()))
+        };
+        self.vswitches.get_or_fetch(id.as_str(), fetch).await
     }
 
     pub async fn security_group(
@@ -121,17 +132,9 @@ impl Facts {
         client: &Client,
         id: &SecurityGroupId,
     ) -> Result<Option<SecurityGroup>, Error> {
-        if let Some(g) = self.groups.lock().expect("not poisoned").get(id.as_str()) {
-            return Ok(Some(g.clone()));
-        }
-        let found = client.ecs().find_security_group(id).await?;
-        if let Some(g) = &found {
-            self.groups
-                .lock()
-                .expect("not poisoned")
-                .insert(id.to_string(), g.clone());
-        }
-        Ok(found)
+        self.groups
+            .get_or_fetch(id.as_str(), client.ecs().find_security_group(id))
+            .await
     }
 
     /// The ENI addresses of every network link in the region, read once per process. Best effort:
@@ -175,12 +178,13 @@ impl Facts {
     }
 
     pub async fn eni_authorized(&self, client: &Client) -> Result<bool, Error> {
-        if *self.eni_authorized.lock().expect("not poisoned") {
+        use std::sync::atomic::Ordering;
+        if self.eni_authorized.load(Ordering::Acquire) {
             return Ok(true);
         }
         let ok = client.maxcompute().eni_authorized().await?;
         if ok {
-            *self.eni_authorized.lock().expect("not poisoned") = true;
+            self.eni_authorized.store(true, Ordering::Release);
         }
         Ok(ok)
     }
