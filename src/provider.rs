@@ -650,6 +650,7 @@ impl Provider for MaxComputeProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let shared = &self.shared;
         Some(map! {
+            "access_inventory" => Lookup::new(data_sources::access_inventory::AccessInventoryDataSource, shared.clone()),
             "caller_identity" => Lookup::new(data_sources::caller_identity::CallerIdentityDataSource, shared.clone()),
             "security_group" => Lookup::new(data_sources::security_group::SecurityGroupDataSource, shared.clone()),
             "network_link" => Lookup::new(data_sources::network_link::NetworkLinkDataSource, shared.clone()),

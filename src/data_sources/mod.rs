@@ -1,5 +1,6 @@
 //! One file per data source, named after it.
 
+pub mod access_inventory;
 pub mod caller_identity;
 pub mod dataworks_resource_group;
 pub mod network_link;

@@ -1,0 +1,393 @@
+//! Data source `maxcompute_access_inventory`: what already grants a network link's addresses
+//! access — RDS and HBase whitelist groups, EMR rules on the Hadoop ports, project IP whitelist
+//! entries — each with the import ID our resources take, whether it can be owned as it is, and
+//! the safe path when it cannot. Read-only; for adopting a console-made setup.
+
+use async_trait::async_trait;
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::AttributeType as T;
+use tf_provider::value::Value;
+
+use crate::client::ids::SecurityGroupId;
+use crate::client::net::{Cidr, PortRange};
+use crate::client::Client;
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::{Answer, LookupSource};
+use crate::framework::resource::{Ctx, Findings, Problem};
+use crate::framework::schema::Attr;
+use crate::framework::values::strings_of as strings;
+use crate::resources::emr_whitelist_attachment::rule_description;
+use crate::resources::hbase_whitelist_attachment::Hbase;
+use crate::resources::rds_whitelist_attachment::Rds;
+use crate::resources::whitelist_attachment::{Group, Target};
+
+/// Hive Metastore, HDFS NameNode, DataNode (Hadoop 2 and 3).
+const HADOOP_PORTS: [u16; 4] = [9083, 8020, 50010, 9866];
+
+/// One grant found.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Grant {
+    pub key: Value<String>,
+    pub kind: Value<String>,
+    pub target: Value<String>,
+    pub name: Value<String>,
+    pub entries: Value<Vec<Value<String>>>,
+    pub other_entries: Value<Vec<Value<String>>>,
+    pub resource_type: Value<String>,
+    pub import_id: Value<String>,
+    pub importable: Value<bool>,
+    pub reason: Value<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub cidrs: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub security_group_id: Value<String>,
+    #[serde(default)]
+    pub rds_instance_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub hbase_cluster_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub emr_cluster_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub projects: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub grants: Value<Vec<Value<Grant>>>,
+}
+
+pub struct AccessInventoryDataSource;
+
+type D = AttrDecl<State>;
+type P = Problem<State>;
+
+fn list(items: &[String]) -> Value<Vec<Value<String>>> {
+    Value::Value(items.iter().cloned().map(Value::Value).collect())
+}
+
+fn ids(description: &str) -> Attr {
+    Attr::string_list(description).optional()
+}
+
+#[async_trait]
+impl LookupSource for AccessInventoryDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str = "Finds what already grants a network link's addresses access (RDS and HBase whitelist groups, EMR rules on the Hadoop ports, project IP whitelist entries), with the import ID each of this provider's resources takes, whether it can be owned as it is, and the safe path when it cannot. Read-only: for adopting a setup made in the console.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("`inventory-<n>`, n the number of grants found.").computed()),
+            D::new("cidrs", field!(cidrs), Attr::string_list("The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule grants the link access when it admits one of them.").required())
+                .rule(bad_cidrs),
+            D::new("security_group_id", field!(security_group_id), Attr::string("The link's security group: EMR rules naming it as their source grant access too.").optional()),
+            D::new("rds_instance_ids", field!(rds_instance_ids), ids("RDS instances to look at.")),
+            D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at.")),
+            D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group).")),
+            D::new("projects", field!(projects), ids("MaxCompute projects whose IP whitelist to look at.")),
+            D::new("grants", field!(grants), Attr::object_list(
+                "One entry per grant and owner: `key` (stable, for `for_each`), `kind` (`rds_whitelist_group`, `hbase_whitelist_group`, `emr_rules`, `project_ip_whitelist`), `target`, `name` (group, rule source, or list), `entries` (what admits the link: entries, or ports for EMR), `other_entries` (entries of the same group that are not the link's), `resource_type` and `import_id` (this provider's resource and the ID its import takes), `importable`, and `reason` (why not, and the safe path).",
+                &[("key", T::String), ("kind", T::String), ("target", T::String), ("name", T::String),
+                  ("entries", T::List(Box::new(T::String))), ("other_entries", T::List(Box::new(T::String))),
+                  ("resource_type", T::String), ("import_id", T::String), ("importable", T::Bool), ("reason", T::String)],
+            ).computed()),
+        ]
+    }
+
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Answer<State> {
+        let link: Vec<Cidr> = strings(&config.cidrs)
+            .iter()
+            .filter_map(|c| Cidr::parse(c))
+            .collect();
+        let mut grants = Vec::new();
+        for id in strings(&config.rds_instance_ids) {
+            let groups = read_groups::<Rds>(ctx.client, &id, "rds_instance_ids").await?;
+            grants.extend(whitelist_grants(&groups, &link, &id, WhitelistKind::Rds));
+        }
+        for id in strings(&config.hbase_cluster_ids) {
+            let groups = read_groups::<Hbase>(ctx.client, &id, "hbase_cluster_ids").await?;
+            grants.extend(whitelist_grants(&groups, &link, &id, WhitelistKind::Hbase));
+        }
+        let sg = config.security_group_id.as_ref_option().cloned();
+        for id in strings(&config.emr_cluster_ids) {
+            grants.extend(emr_grants(ctx.client, &id, &link, sg.as_deref()).await?);
+        }
+        for name in strings(&config.projects) {
+            grants.extend(project_grants(ctx.client, &name, &link).await?);
+        }
+        let mut state = config;
+        state.id = Value::Value(format!("inventory-{}", grants.len()));
+        state.grants = Value::Value(grants.into_iter().map(Value::Value).collect());
+        Ok((state, Findings::default()))
+    }
+}
+
+fn bad_cidrs(s: &State) -> Vec<String> {
+    strings(&s.cidrs)
+        .iter()
+        .filter(|c| Cidr::parse(c).is_none())
+        .map(|c| format!("`{c}` is not an IPv4 address or CIDR block."))
+        .collect()
+}
+
+async fn read_groups<R: Target>(
+    client: &Client,
+    id: &str,
+    attr: &'static str,
+) -> Result<Vec<Group>, P> {
+    R::read_groups(client, id)
+        .await
+        .map_err(|e| {
+            Problem::client(
+                client,
+                &format!("reading the whitelist of {} {id}", R::TARGET_KIND),
+                &e,
+            )
+        })?
+        .ok_or_else(|| {
+            Problem::new(
+                format!("{} {id} not found", R::TARGET_KIND),
+                format!(
+                    "No {} with this ID in region {}: check `{attr}` and the provider's region.",
+                    R::TARGET_KIND,
+                    client.region()
+                ),
+            )
+        })
+}
+
+/// Whether an entry (an address or block) admits one of the link's addresses.
+fn admits(entry: &str, link: &[Cidr]) -> bool {
+    let Some(e) = Cidr::parse(entry) else {
+        return false;
+    };
+    link.iter().any(|l| contains(&e.net(), &l.net()))
+}
+
+/// Whether an entry is the link's own (inside one of its addresses' blocks).
+fn is_link(entry: &str, link: &[Cidr]) -> bool {
+    let Some(e) = Cidr::parse(entry) else {
+        return false;
+    };
+    link.iter().any(|l| contains(&l.net(), &e.net()))
+}
+
+fn contains(outer: &IpNet, inner: &IpNet) -> bool {
+    outer.contains(inner)
+}
+
+#[derive(Clone, Copy)]
+enum WhitelistKind {
+    Rds,
+    Hbase,
+}
+
+impl WhitelistKind {
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Rds => (
+                "rds_whitelist_group",
+                "maxcompute_rds_whitelist_attachment",
+                "RDS instance",
+            ),
+            Self::Hbase => (
+                "hbase_whitelist_group",
+                "maxcompute_hbase_whitelist_attachment",
+                "HBase cluster",
+            ),
+        }
+    }
+}
+
+fn whitelist_grants(
+    groups: &[Group],
+    link: &[Cidr],
+    target: &str,
+    kind: WhitelistKind,
+) -> Vec<Grant> {
+    let (kind_name, resource, what) = kind.names();
+    groups
+        .iter()
+        .filter(|g| g.entries.iter().any(|e| admits(e, link)))
+        .map(|g| {
+            let (mine, others): (Vec<String>, Vec<String>) =
+                g.entries.iter().cloned().partition(|e| is_link(e, link));
+            let reason = whitelist_reason(g, &mine, &others, target, what, resource);
+            Grant {
+                key: Value::Value(format!("{target}:{}", g.name)),
+                kind: Value::Value(kind_name.into()),
+                target: Value::Value(target.into()),
+                name: Value::Value(g.name.clone()),
+                entries: list(&mine),
+                other_entries: list(&others),
+                resource_type: Value::Value(resource.into()),
+                import_id: Value::Value(format!("{target}:{}", g.name)),
+                importable: Value::Value(reason.is_none()),
+                reason: reason.map(Value::Value).unwrap_or(Value::Null),
+            }
+        })
+        .collect()
+}
+
+fn whitelist_reason(
+    g: &Group,
+    mine: &[String],
+    others: &[String],
+    target: &str,
+    what: &str,
+    resource: &str,
+) -> Option<String> {
+    let create_ours = format!(
+        "create `{resource}` with `instance_id`/`cluster_id` = \"{target}\", `group_name` = \"maxcompute\" and `cidrs` = [{}], apply, then remove those entries from group `{}` by hand",
+        mine.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "),
+        g.name
+    );
+    if g.protected {
+        return Some(format!("Group `{}` of {what} {target} is a hidden group another cloud service owns; it is never written. Safe path: {create_ours} only if that service does not need them.", g.name));
+    }
+    if g.name == "default" {
+        return Some(format!("The `default` group of {what} {target} is never owned (the provider never writes it). Safe path: {create_ours}."));
+    }
+    if !others.is_empty() || mine.is_empty() {
+        return Some(format!("Group `{}` also holds entries that are not the link's ({}); importing it would make destroy remove them. Safe path: {create_ours}.", g.name, others.join(", ")));
+    }
+    None
+}
+
+async fn emr_grants(
+    client: &Client,
+    cluster: &str,
+    link: &[Cidr],
+    sg: Option<&str>,
+) -> Result<Vec<Grant>, P> {
+    let fail = |e: &crate::client::Error| {
+        Problem::client(client, &format!("reading EMR cluster {cluster}"), e)
+    };
+    let found = client
+        .emr()
+        .get_cluster(cluster)
+        .await
+        .map_err(|e| fail(&e))?
+        .ok_or_else(|| {
+            Problem::new(
+                format!("EMR cluster {cluster} not found"),
+                format!(
+                    "No EMR cluster with this ID in region {}: check `emr_cluster_ids`.",
+                    client.region()
+                ),
+            )
+        })?;
+    let group = SecurityGroupId::parse(&found.security_group_id)
+        .map_err(|e| Problem::new("EMR cluster without a security group", e.to_string()))?;
+    let rules = client
+        .ecs()
+        .describe_security_group_attribute(&group)
+        .await
+        .map_err(|e| fail(&e))?;
+    let marker = rule_description(cluster);
+    // Per source: the Hadoop ports it is admitted on, and whether every such rule is ours.
+    let mut by_source: std::collections::BTreeMap<String, (Vec<String>, bool)> = Default::default();
+    for p in rules.map(|r| r.permissions).unwrap_or_default() {
+        let source = match (&p.source_cidr, &p.source_group_id) {
+            (Some(c), _) if admits(c.as_str(), link) => c.as_str().to_string(),
+            (_, Some(g)) if Some(g.as_str()) == sg => g.clone(),
+            _ => continue,
+        };
+        let ports: Vec<String> = HADOOP_PORTS
+            .iter()
+            .filter(|port| match p.port_range {
+                Some(PortRange::All) => true,
+                Some(PortRange::Range(a, b)) => (a..=b).contains(port),
+                None => false,
+            })
+            .map(|port| port.to_string())
+            .collect();
+        if ports.is_empty() || p.policy == Some(crate::client::ecs::Policy::Drop) {
+            continue;
+        }
+        let entry = by_source.entry(source).or_insert((Vec::new(), true));
+        entry.0.extend(ports);
+        entry.1 &= p.description == marker;
+    }
+    Ok(by_source
+        .into_iter()
+        .map(|(source, (mut ports, ours))| {
+            ports.sort();
+            ports.dedup();
+            emr_grant(cluster, &source, &ports, ours)
+        })
+        .collect())
+}
+
+fn emr_grant(cluster: &str, source: &str, ports: &[String], ours: bool) -> Grant {
+    let attr = if source.starts_with("sg-") {
+        "source_security_group_id"
+    } else {
+        "cidrs"
+    };
+    let reason = (!ours).then(|| format!(
+        "Rules made outside this provider are never owned (the cloud keeps one rule per content, so ownership cannot be inferred). Safe path: declare `maxcompute_emr_whitelist_attachment` with `cluster_id` = \"{cluster}\", `{attr}` = {} and `ports` = [{}]; its apply finds these rules, adds nothing and lists them in `existing_rule_ids`; destroy leaves them.",
+        if attr == "cidrs" { format!("[\"{source}\"]") } else { format!("\"{source}\"") },
+        ports.join(", ")
+    ));
+    Grant {
+        key: Value::Value(format!("{cluster}:{source}")),
+        kind: Value::Value("emr_rules".into()),
+        target: Value::Value(cluster.into()),
+        name: Value::Value(source.into()),
+        entries: list(ports),
+        other_entries: list(&[]),
+        resource_type: Value::Value("maxcompute_emr_whitelist_attachment".into()),
+        import_id: Value::Value(format!("{cluster}:{source}")),
+        importable: Value::Value(ours),
+        reason: reason.map(Value::Value).unwrap_or(Value::Null),
+    }
+}
+
+async fn project_grants(client: &Client, name: &str, link: &[Cidr]) -> Result<Vec<Grant>, P> {
+    let project = client
+        .projects()
+        .get_project(name)
+        .await
+        .map_err(|e| Problem::client(client, &format!("reading project {name}"), &e))?
+        .ok_or_else(|| {
+            Problem::new(
+                format!("Project {name} not found"),
+                "Check `projects` and the provider's region.",
+            )
+        })?;
+    let w = project.whitelist;
+    let mut out = Vec::new();
+    for (list_name, entries) in [("ip_list", &w.ip_list), ("vpc_ip_list", &w.vpc_ip_list)] {
+        let mine: Vec<String> = entries
+            .iter()
+            .filter(|e| admits(e, link))
+            .cloned()
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let others: Vec<String> = entries
+            .iter()
+            .filter(|e| !mine.contains(e))
+            .cloned()
+            .collect();
+        out.push(Grant {
+            key: Value::Value(format!("{name}:{list_name}")),
+            kind: Value::Value("project_ip_whitelist".into()),
+            target: Value::Value(name.into()),
+            name: Value::Value(list_name.into()),
+            entries: list(&mine),
+            other_entries: list(&others),
+            resource_type: Value::Value("maxcompute_project_ip_whitelist".into()),
+            import_id: Value::Value(name.into()),
+            importable: Value::Value(false),
+            reason: Value::Value(format!("An import of project {name} would take every entry of both lists as the resource's own, others' included. Safe path: declare `maxcompute_project_ip_whitelist` with `project` = \"{name}\" and only the link's entries in `{list_name}`; every other entry stays its maker's.")),
+        });
+    }
+    Ok(out)
+}
