@@ -30,6 +30,7 @@ PACKAGES = {
     "alibabacloud_maxcompute20220104": "7.2.0",
     "alibabacloud_dataworks_public20240518": "9.11.0",
     "alibabacloud_privatelink20200415": "4.0.9",
+    "alibabacloud_sts20150401": "1.2.0",
 }
 
 # Every action the provider's client calls on a published API, by package.
@@ -52,6 +53,7 @@ ACTIONS = {
         "AddZoneToVpcEndpoint", "RemoveZoneFromVpcEndpoint", "AttachSecurityGroupToVpcEndpoint",
         "DetachSecurityGroupFromVpcEndpoint", "UpdateVpcEndpointAttribute", "ListVpcEndpoints",
     ],
+    "alibabacloud_sts20150401": ["AssumeRole", "AssumeRoleWithOIDC", "GetCallerIdentity"],
 }
 
 PRIMITIVES = {"str": "text", "int": 1, "float": 1.5, "bool": True, "Any": "any"}

@@ -4,7 +4,7 @@
 
 use maxcompute_emulator::params::Params;
 use maxcompute_emulator::state::CloudState;
-use maxcompute_emulator::{dataworks, ecs, emr, hbase, privatelink, project, rds, vpc};
+use maxcompute_emulator::{dataworks, ecs, emr, hbase, privatelink, project, rds, sts, vpc};
 use serde_json::Value;
 
 fn sample(action: &str) -> Value {
@@ -103,12 +103,52 @@ fn every_answer_has_the_official_shape() {
             .or_else(|| emr::handle(action, s, &p))
             .or_else(|| dataworks::handle(action, s, &p))
             .or_else(|| privatelink::handle(action, s, &p, clock.get()))
+            .or_else(|| sts::handle(action, s, &p, 1_800_000_000))
             .unwrap_or_else(|| panic!("{action}: not served"))
             .unwrap_or_else(|e| panic!("{action}: {e:?}"));
         answers.push((action, r.clone()));
         r
     };
     rpc("DescribeRegions", s, &[REGION]);
+    // STS: the fixture's RAM user assumes a role, then asks who it is; OIDC with a token for the
+    // fixture's provider (issuer, audience, expiry after the clock above).
+    let role = "acs:ram::1000000000000001:role/terraform-deployer";
+    rpc(
+        "AssumeRole",
+        s,
+        &[
+            REGION,
+            ("AccessKeyId", "emulator-access-key"),
+            ("RoleArn", role),
+            ("RoleSessionName", "conformance"),
+        ],
+    );
+    rpc(
+        "GetCallerIdentity",
+        s,
+        &[REGION, ("AccessKeyId", "emulator-access-key")],
+    );
+    let claims =
+        r#"{"iss":"https://ci.example.com","aud":"sts.aliyuncs.com","sub":"ci","exp":1900000000}"#;
+    use base64::Engine;
+    let token = format!(
+        "e30.{}.c2ln",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims)
+    );
+    rpc(
+        "AssumeRoleWithOIDC",
+        s,
+        &[
+            REGION,
+            ("RoleArn", "acs:ram::1000000000000001:role/ci-deployer"),
+            (
+                "OIDCProviderArn",
+                "acs:ram::1000000000000001:oidc-provider/ci",
+            ),
+            ("OIDCToken", &token),
+            ("RoleSessionName", "conformance"),
+        ],
+    );
     s.prefix_lists.insert(
         "pl-emu1".into(),
         maxcompute_emulator::state::PrefixList {

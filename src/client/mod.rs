@@ -290,6 +290,7 @@ mod conformance {
                 super::project::decode_sample,
                 super::dataworks::decode_sample,
                 super::privatelink::decode_sample,
+                super::sts::decode_sample,
             ]
             .iter()
             .find_map(|f| f(&action, v.clone()));

@@ -251,3 +251,11 @@ impl<'a> StsApi<'a> {
             .await
     }
 }
+
+// How the client decodes each action's answer, for the conformance test.
+#[cfg(test)]
+super::decode_samples! {
+    "AssumeRole" => Assumed,
+    "AssumeRoleWithOIDC" => Assumed,
+    "GetCallerIdentity" => CallerIdentity,
+}
