@@ -547,3 +547,35 @@ fn an_unreachable_endpoint_fails_within_seconds_and_names_the_endpoint() {
     // after the whole retry budget (8 retries, backoff up to 15 s): the error says how many.
     assert!(contains_text(&out, "after 2 retries"), "{out}");
 }
+
+/// A block under another alias added in a later run, naming the group the first block made in
+/// an earlier run (whose journal entry may still be there): refused, never adopted; the group
+/// keeps one owner.
+#[test]
+fn an_aliased_block_added_later_for_a_group_already_applied_is_refused() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let base = provider_block(&emulator);
+    let body = format!(
+        "  instance_id = \"{RDS}\"\n  group_name = \"shared\"\n  cidrs = [\"192.168.1.0/24\"]"
+    );
+    ws.write_config(&format!(
+        "{base}\nresource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n{body}\n}}\n"
+    ));
+    ws.apply().ok();
+    let aliased = base
+        .split_once("provider \"maxcompute\" {")
+        .map(|(_, p)| format!("provider \"maxcompute\" {{\n  alias = \"second\"{p}"))
+        .unwrap();
+    ws.write_config(&format!(
+        "{base}\n{aliased}\nresource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n{body}\n}}\nresource \"maxcompute_rds_whitelist_attachment\" \"b\" {{\n  provider = maxcompute.second\n{body}\n}}\n"
+    ));
+    let run = ws.apply();
+    assert_ne!(run.code, 0, "{}", run.output());
+    assert_eq!(
+        addresses(&ws),
+        vec!["maxcompute_rds_whitelist_attachment.a".to_string()],
+        "{}",
+        run.output()
+    );
+}
