@@ -180,13 +180,18 @@ async fn connect_all(endpoints: Vec<(Service, Url)>) -> Vec<Option<(Service, Url
 /// The services left on their public endpoint while others point at a loopback emulator: their
 /// calls would carry the emulator's credentials to the real cloud.
 /// `overrides` are the valid ones; `set` every service with a value in the block (valid or not).
-pub fn partly_emulated(overrides: &[(Service, Url)], set: &[Service]) -> Option<String> {
+pub fn partly_emulated(
+    overrides: &[(Service, Url)],
+    set: &[Service],
+    uses_sts: bool,
+) -> Option<String> {
     let loopback = overrides.iter().any(|(_, u)| {
         u.host_str()
             .is_some_and(crate::client::endpoint::is_loopback)
     });
-    let unset: Vec<&str> = Service::ALL
+    let unset: Vec<&str> = Service::CONFIGURABLE
         .iter()
+        .filter(|s| uses_sts || **s != Service::Sts)
         .filter(|s| !set.contains(s))
         .map(|s| s.key())
         .collect();
@@ -230,17 +235,20 @@ mod tests {
             .map(|s| (*s, url("http://127.0.0.1:1/")))
             .collect();
         let services = |o: &[(Service, Url)]| o.iter().map(|(s, _)| *s).collect::<Vec<_>>();
-        assert_eq!(partly_emulated(&all, &services(&all)), None);
-        assert_eq!(partly_emulated(&[], &[]), None);
+        assert_eq!(partly_emulated(&all, &services(&all), false), None);
+        assert_eq!(partly_emulated(&[], &[], false), None);
         let some = &all[..4];
-        let w = partly_emulated(some, &services(some)).unwrap();
+        let w = partly_emulated(some, &services(some), false).unwrap();
         assert!(
             w.contains("emr, maxcompute, dataworks, privatelink are not set"),
             "{w}"
         );
         // An invalid value is set: its own error says what is wrong with it.
-        assert_eq!(partly_emulated(some, &Service::ALL), None);
+        assert_eq!(partly_emulated(some, &Service::ALL, false), None);
         let remote = vec![(Service::Ecs, url("https://ecs.example.com/"))];
-        assert_eq!(partly_emulated(&remote, &services(&remote)), None);
+        assert_eq!(partly_emulated(&remote, &services(&remote), false), None);
+        // With an assumed role, STS left public is named too.
+        let w = partly_emulated(&all, &services(&all), true).unwrap();
+        assert!(w.contains("sts is not set"), "{w}");
     }
 }

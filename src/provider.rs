@@ -93,14 +93,18 @@ impl Config {
     /// The services with a value in the `endpoints` block, valid or not, known or not.
     fn set_services(&self) -> Vec<Service> {
         if !self.endpoint.is_null() {
-            return Service::ALL.to_vec();
+            return Service::CONFIGURABLE.to_vec();
         }
         let Value::Value(blocks) = &self.endpoints else {
             return Vec::new();
         };
         blocks
             .iter()
-            .flat_map(|b| Service::ALL.into_iter().filter(|s| !b.get(*s).is_null()))
+            .flat_map(|b| {
+                Service::CONFIGURABLE
+                    .into_iter()
+                    .filter(|s| !b.get(*s).is_null())
+            })
             .collect()
     }
 
@@ -529,7 +533,10 @@ impl Provider for MaxComputeProvider {
             }
         }
         if let Some(warning) =
-            crate::preflight::partly_emulated(&config.overrides(), &config.set_services())
+            crate::preflight::partly_emulated(&config.overrides(), &config.set_services(), {
+                // An assumed role or OIDC sends credentials to STS too.
+                !config.assume_role.is_null() || !config.assume_role_with_oidc.is_null()
+            })
         {
             diags.warning(
                 "Endpoints partly emulated",

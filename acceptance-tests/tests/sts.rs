@@ -329,3 +329,25 @@ fn the_instance_role_comes_from_the_emulators_metadata_service_in_hardened_mode(
         run.output()
     );
 }
+
+/// Every service on the emulator but STS, with an assumed role: the credentials would go to the
+/// public STS — `terraform validate` says so.
+#[test]
+fn an_assumed_role_with_sts_left_public_is_warned_about() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let block = format!(
+        "  assume_role {{\n    role_arn = \"{}\"\n  }}",
+        role("terraform-deployer")
+    );
+    let hcl = config(&emulator, &block)
+        .replace(&format!("    sts        = \"{}\"\n", emulator.url()), "");
+    assert!(!hcl.contains("sts "), "{hcl}");
+    ws.write_config(&hcl);
+    let run = ws.terraform(&["validate", "-no-color"]);
+    assert!(
+        contains_text(&run.output(), "sts is not set"),
+        "{}",
+        run.output()
+    );
+}
