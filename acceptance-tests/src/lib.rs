@@ -554,6 +554,14 @@ pub fn diagnostic_on(output: &str, attr: &str) -> bool {
     })
 }
 
+/// [`provider_block`] with `extra` lines in the provider block (after `region`).
+pub fn provider_block_with(emulator: &Emulator, extra: &str) -> String {
+    provider_block(emulator).replace(
+        "  region = \"cn-hangzhou\"\n",
+        &format!("  region = \"cn-hangzhou\"\n{extra}\n"),
+    )
+}
+
 /// The `terraform { required_providers }` and `provider "maxcompute"` blocks for an emulator.
 pub fn provider_block(emulator: &Emulator) -> String {
     format!(

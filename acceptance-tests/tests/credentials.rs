@@ -3,7 +3,7 @@
 //! loopback fakes; nothing here reaches a non-loopback address.
 
 use acceptance_tests::{
-    contains_text, diagnostic_on, provider_block, Emulator, FakeHttp, Workspace, ACCESS_KEY,
+    contains_text, diagnostic_on, provider_block_with, Emulator, FakeHttp, Workspace, ACCESS_KEY,
     SECRET_KEY, VPC,
 };
 
@@ -15,10 +15,7 @@ const STS_TOKEN: &str = "emulator-sts-token";
 /// The provider block with `extra` lines added, and one resource so terraform configures the
 /// provider: configure signs a DescribeRegions call, which proves the credentials.
 fn config(emulator: &Emulator, extra: &str) -> String {
-    let block = provider_block(emulator).replace(
-        "  region = \"cn-hangzhou\"\n",
-        &format!("  region = \"cn-hangzhou\"\n{extra}\n"),
-    );
+    let block = provider_block_with(emulator, extra);
     format!(
         r#"{block}
 resource "maxcompute_security_group" "mc" {{

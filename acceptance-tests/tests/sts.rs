@@ -3,7 +3,7 @@
 //! `maxcompute_caller_identity`. STS is the emulator's (`endpoints { sts }` on 127.0.0.1).
 
 use acceptance_tests::{
-    contains_text, provider_block, Emulator, Workspace, ACCESS_KEY, SECRET_KEY,
+    contains_text, provider_block_with, Emulator, Workspace, ACCESS_KEY, SECRET_KEY,
 };
 use serde_json::json;
 
@@ -17,10 +17,7 @@ const OIDC_PROVIDER: &str = "acs:ram::1000000000000001:oidc-provider/ci";
 
 /// The provider block with `extra` lines, and the caller identity as outputs.
 fn config(emulator: &Emulator, extra: &str) -> String {
-    let block = provider_block(emulator).replace(
-        "  region = \"cn-hangzhou\"\n",
-        &format!("  region = \"cn-hangzhou\"\n{extra}\n"),
-    );
+    let block = provider_block_with(emulator, extra);
     format!(
         r#"{block}
 data "maxcompute_caller_identity" "me" {{}}

@@ -22,7 +22,7 @@ use super::credentials::chain::AssumeRole;
 use super::credentials::oidc::OidcSpec;
 use super::credentials::{Issued, Secret};
 use super::retry::Idempotency;
-use super::transport::{decode, describe_reqwest, Params, Transport};
+use super::transport::{decode, describe_reqwest, form_body, Params, Transport};
 use super::{signer, Credentials, Error, Service};
 
 /// The STS endpoint and an HTTP client for the credential calls.
@@ -102,17 +102,7 @@ impl StsClient {
                 all
             }
         };
-        let body = all
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    acs_sign::encode::percent_encode(k),
-                    acs_sign::encode::percent_encode(v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form_body(&all);
         tracing::debug!(action, endpoint = %self.url, "STS call");
         let answer = self
             .http

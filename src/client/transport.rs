@@ -143,17 +143,7 @@ impl Transport {
                 params: &params.0,
             };
             let signed = signer::sign_rpc(&call, credentials, now, nonce);
-            let body = signed
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}={}",
-                        acs_sign::encode::percent_encode(k),
-                        acs_sign::encode::percent_encode(v)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("&");
+            let body = form_body(&signed);
             inner
                 .http
                 .post(url.clone())
@@ -564,6 +554,21 @@ pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// An RPC request body: `k=v&…`, percent-encoded as the signature expects.
+pub(crate) fn form_body(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                acs_sign::encode::percent_encode(k),
+                acs_sign::encode::percent_encode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Turns an HTTP answer into the JSON value or the cloud's error.
