@@ -255,8 +255,9 @@ fn sts_client(config: &Config, region: &str) -> Option<std::sync::Arc<dyn creds:
         endpoints.set(Service::Sts, &url).ok()?;
     }
     let url = endpoints.url(Service::Sts, region).ok()?;
-    let client = crate::client::sts::StsClient::new(url, region).ok()?;
-    Some(std::sync::Arc::new(client))
+    Some(std::sync::Arc::new(crate::client::sts::StsClient::new(
+        url, region,
+    )))
 }
 
 /// The credentials source, or errors on the attributes that are missing or half-configured.

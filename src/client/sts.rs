@@ -26,11 +26,12 @@ use super::transport::{decode, describe_reqwest, form_body, Params, Transport};
 use super::{signer, Credentials, Error, Service};
 
 /// The STS endpoint and an HTTP client for the credential calls.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StsClient {
     url: Url,
     region: String,
-    http: reqwest::Client,
+    /// Made at the first STS call: most configurations never make one (TLS roots cost memory).
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 #[derive(Deserialize)]
@@ -49,18 +50,25 @@ struct Assumed {
 }
 
 impl StsClient {
-    pub fn new(url: Url, region: &str) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+    pub fn new(url: Url, region: &str) -> Self {
+        Self {
+            url,
+            region: region.to_string(),
+            http: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, Error> {
+        if let Some(c) = self.http.get() {
+            return Ok(c);
+        }
+        let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("HTTP client for STS: {e}")))?;
-        Ok(Self {
-            url,
-            region: region.to_string(),
-            http,
-        })
+        Ok(self.http.get_or_init(|| client))
     }
 
     /// One STS call: signed with `base`, or anonymous without it.
@@ -105,7 +113,7 @@ impl StsClient {
         let body = form_body(&all);
         tracing::debug!(action, endpoint = %self.url, "STS call");
         let answer = self
-            .http
+            .http()?
             .post(self.url.clone())
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
