@@ -294,6 +294,7 @@ fn create(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         service_id: service.service_id.clone(),
         service_name: service.service_name.clone(),
         endpoint_domain: domain,
+        endpoint_type: p.get("EndpointType").unwrap_or("Interface").to_string(),
         endpoint_status: "Creating".into(),
         until_ms: now_ms + state.settings.privatelink_ms,
         zone_affinity_enabled: p.get("ZoneAffinityEnabled") == Some("true"),
@@ -407,7 +408,7 @@ fn connection_status(e: &VpcEndpoint) -> &'static str {
 fn listed_json(e: &VpcEndpoint) -> Value {
     let mut v = created_json(e);
     let extra = json!({
-        "EndpointType": "Interface",
+        "EndpointType": e.endpoint_type,
         "RegionId": e.endpoint_domain.split('.').nth(2).unwrap_or_default(),
         "ResourceOwner": true,
         "AddressIpVersion": "IPv4",
@@ -444,6 +445,7 @@ fn list_endpoints(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         .filter(|e| p.get("VpcId").is_none_or(|v| v == e.vpc_id))
         .filter(|e| p.get("EndpointName").is_none_or(|n| n == e.endpoint_name))
         .filter(|e| p.get("EndpointId").is_none_or(|i| i == e.endpoint_id))
+        .filter(|e| p.get("EndpointType").is_none_or(|t| t == e.endpoint_type))
         .map(listed_json)
         .collect();
     let (items, max, next) = page(&all, p)?;

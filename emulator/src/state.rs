@@ -377,6 +377,10 @@ pub struct VpcEndpoint {
     pub service_id: String,
     pub service_name: String,
     pub endpoint_domain: String,
+    /// `Interface` (made by a user), `Reverse` (made in the user's VPC by a service, e.g.
+    /// MaxCompute's service-linked role for a network link), `GatewayLoadBalancer`.
+    #[serde(default = "interface")]
+    pub endpoint_type: String,
     /// `Creating`, `Active`, `Pending` (being changed), `Deleting`.
     pub endpoint_status: String,
     /// When `Creating` / `Pending` turns `Active`, or `Deleting` turns gone.

@@ -4,14 +4,15 @@
 //! the safe path when it cannot. Read-only; for adopting a console-made setup.
 
 use async_trait::async_trait;
-use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
-use crate::client::ids::SecurityGroupId;
+use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::net::{Cidr, PortRange};
+use crate::client::privatelink::{Endpoint, EndpointType};
 use crate::client::Client;
+use crate::data_sources::dataworks_resource_group::footprint;
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::{Answer, LookupSource};
@@ -22,6 +23,7 @@ use crate::resources::emr_whitelist_attachment::rule_description;
 use crate::resources::hbase_whitelist_attachment::Hbase;
 use crate::resources::rds_whitelist_attachment::Rds;
 use crate::resources::whitelist_attachment::{Group, Target};
+use crate::validate::privatelink::is_maxcompute;
 
 /// Hive Metastore, HDFS NameNode, DataNode (Hadoop 2 and 3).
 const HADOOP_PORTS: [u16; 4] = [9083, 8020, 50010, 9866];
@@ -39,6 +41,7 @@ pub struct Grant {
     pub import_id: Value<String>,
     pub importable: Value<bool>,
     pub reason: Value<String>,
+    pub grantees: Value<Vec<Value<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -57,6 +60,12 @@ pub struct State {
     pub emr_cluster_ids: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub projects: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub vpc_id: Value<String>,
+    #[serde(default)]
+    pub dataworks_resource_group_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub dataworks_cidrs: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub grants: Value<Vec<Value<Grant>>>,
 }
@@ -89,41 +98,64 @@ impl LookupSource for AccessInventoryDataSource {
             D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at.")),
             D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group).")),
             D::new("projects", field!(projects), ids("MaxCompute projects whose IP whitelist to look at.")),
+            D::new("vpc_id", field!(vpc_id), Attr::string("The link's VPC: PrivateLink endpoints to MaxCompute in it are reported, and, with `security_group_id`, the reverse endpoints that make up a console-made link.").optional())
+                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+            D::new("dataworks_resource_group_ids", field!(dataworks_resource_group_ids), ids("DataWorks resource groups whose vSwitch CIDR blocks to look for as well (entries admitting them are reported, with `dataworks:<id>` in `grantees`).")),
+            D::new("dataworks_cidrs", field!(dataworks_cidrs), Attr::string_list("The CIDR blocks of those resource groups' vSwitches.").computed()),
             D::new("grants", field!(grants), Attr::object_list(
-                "One entry per grant and owner: `key` (stable, for `for_each`), `kind` (`rds_whitelist_group`, `hbase_whitelist_group`, `emr_rules`, `project_ip_whitelist`), `target`, `name` (group, rule source, or list), `entries` (what admits the link: entries, or ports for EMR), `other_entries` (entries of the same group that are not the link's), `resource_type` and `import_id` (this provider's resource and the ID its import takes), `importable`, and `reason` (why not, and the safe path).",
+                "One entry per grant and owner: `key` (stable, for `for_each`), `kind` (`rds_whitelist_group`, `hbase_whitelist_group`, `emr_rules`, `project_ip_whitelist`, `privatelink_endpoint`, `network_link_endpoint`), `target` (instance, cluster, project or VPC), `name` (group, rule source, list or endpoint), `entries` (what admits the link: entries, ports for EMR, the domain of an endpoint), `other_entries` (entries of the same group that are neither the link's nor DataWorks'), `resource_type` and `import_id` (this provider's resource and the ID its import takes), `importable`, `reason` (why not, and the safe path), and `grantees` (`link`, `dataworks:<id>`, `vpc`: whom the grant serves).",
                 &[("key", T::String), ("kind", T::String), ("target", T::String), ("name", T::String),
                   ("entries", T::List(Box::new(T::String))), ("other_entries", T::List(Box::new(T::String))),
-                  ("resource_type", T::String), ("import_id", T::String), ("importable", T::Bool), ("reason", T::String)],
+                  ("resource_type", T::String), ("import_id", T::String), ("importable", T::Bool), ("reason", T::String),
+                  ("grantees", T::List(Box::new(T::String)))],
             ).computed()),
         ]
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Answer<State> {
-        let link: Vec<Cidr> = strings(&config.cidrs)
-            .iter()
-            .filter_map(|c| Cidr::parse(c))
-            .collect();
+        let mut seek = Seek::default();
+        seek.add(
+            "link",
+            strings(&config.cidrs).iter().filter_map(|c| Cidr::parse(c)),
+        );
+        let mut dataworks = Vec::new();
+        for id in strings(&config.dataworks_resource_group_ids) {
+            let found = footprint(ctx, &id, dataworks_ids, "dataworks_resource_group_ids").await?;
+            seek.add(
+                &format!("dataworks:{id}"),
+                found.cidrs.iter().filter_map(|c| Cidr::parse(c)),
+            );
+            dataworks.extend(found.cidrs);
+        }
+        let sg = config.security_group_id.as_ref_option().cloned();
         let mut grants = Vec::new();
         for id in strings(&config.rds_instance_ids) {
             let groups = read_groups::<Rds>(ctx.client, &id, "rds_instance_ids").await?;
-            grants.extend(whitelist_grants(&groups, &link, &id, WhitelistKind::Rds));
+            grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Rds));
         }
         for id in strings(&config.hbase_cluster_ids) {
             let groups = read_groups::<Hbase>(ctx.client, &id, "hbase_cluster_ids").await?;
-            grants.extend(whitelist_grants(&groups, &link, &id, WhitelistKind::Hbase));
+            grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Hbase));
         }
-        let sg = config.security_group_id.as_ref_option().cloned();
         for id in strings(&config.emr_cluster_ids) {
-            grants.extend(emr_grants(ctx.client, &id, &link, sg.as_deref()).await?);
+            grants.extend(emr_grants(ctx.client, &id, &seek, sg.as_deref()).await?);
         }
         for name in strings(&config.projects) {
-            grants.extend(project_grants(ctx.client, &name, &link).await?);
+            grants.extend(project_grants(ctx.client, &name, &seek).await?);
+        }
+        if let Some(vpc) = config.vpc_id.as_ref_option() {
+            grants.extend(endpoint_grants(ctx.client, vpc, sg.as_deref()).await?);
         }
         let mut state = config;
         state.id = Value::Value(format!("inventory-{}", grants.len()));
+        state.dataworks_cidrs = list(&dataworks);
         state.grants = Value::Value(grants.into_iter().map(Value::Value).collect());
         Ok((state, Findings::default()))
     }
+}
+
+fn dataworks_ids(s: &State) -> &dyn crate::framework::attr::Slot {
+    &s.dataworks_resource_group_ids
 }
 
 fn bad_cidrs(s: &State) -> Vec<String> {
@@ -160,24 +192,53 @@ async fn read_groups<R: Target>(
         })
 }
 
-/// Whether an entry (an address or block) admits one of the link's addresses.
-fn admits(entry: &str, link: &[Cidr]) -> bool {
-    let Some(e) = Cidr::parse(entry) else {
-        return false;
-    };
-    link.iter().any(|l| contains(&e.net(), &l.net()))
+/// The addresses looked for, each under the label of whom it serves (`link`, `dataworks:<id>`).
+#[derive(Default)]
+struct Seek {
+    principals: Vec<(String, Vec<Cidr>)>,
 }
 
-/// Whether an entry is the link's own (inside one of its addresses' blocks).
-fn is_link(entry: &str, link: &[Cidr]) -> bool {
-    let Some(e) = Cidr::parse(entry) else {
-        return false;
-    };
-    link.iter().any(|l| contains(&l.net(), &e.net()))
-}
+impl Seek {
+    fn add(&mut self, label: &str, cidrs: impl Iterator<Item = Cidr>) {
+        self.principals.push((label.to_string(), cidrs.collect()));
+    }
 
-fn contains(outer: &IpNet, inner: &IpNet) -> bool {
-    outer.contains(inner)
+    /// Whom an entry (an address or block) admits: the labels with an address inside it.
+    fn admitted_by(&self, entry: &str) -> Vec<String> {
+        let Some(e) = Cidr::parse(entry) else {
+            return Vec::new();
+        };
+        self.principals
+            .iter()
+            .filter(|(_, cidrs)| cidrs.iter().any(|c| e.net().contains(&c.net())))
+            .map(|(label, _)| label.clone())
+            .collect()
+    }
+
+    fn admits(&self, entry: &str) -> bool {
+        !self.admitted_by(entry).is_empty()
+    }
+
+    /// Whether an entry is one of the principals' own (inside one of their blocks).
+    fn owns(&self, entry: &str) -> bool {
+        let Some(e) = Cidr::parse(entry) else {
+            return false;
+        };
+        self.principals
+            .iter()
+            .any(|(_, cidrs)| cidrs.iter().any(|c| c.net().contains(&e.net())))
+    }
+
+    /// The labels admitted by any of `entries`, each once.
+    fn grantees<'a>(&self, entries: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+        let mut out: Vec<String> = entries
+            .into_iter()
+            .flat_map(|e| self.admitted_by(e))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -205,17 +266,17 @@ impl WhitelistKind {
 
 fn whitelist_grants(
     groups: &[Group],
-    link: &[Cidr],
+    seek: &Seek,
     target: &str,
     kind: WhitelistKind,
 ) -> Vec<Grant> {
     let (kind_name, resource, what) = kind.names();
     groups
         .iter()
-        .filter(|g| g.entries.iter().any(|e| admits(e, link)))
+        .filter(|g| g.entries.iter().any(|e| seek.admits(e)))
         .map(|g| {
             let (mine, others): (Vec<String>, Vec<String>) =
-                g.entries.iter().cloned().partition(|e| is_link(e, link));
+                g.entries.iter().cloned().partition(|e| seek.owns(e));
             let reason = whitelist_reason(g, &mine, &others, target, what, resource);
             Grant {
                 key: Value::Value(format!("{target}:{}", g.name)),
@@ -228,6 +289,7 @@ fn whitelist_grants(
                 import_id: Value::Value(format!("{target}:{}", g.name)),
                 importable: Value::Value(reason.is_none()),
                 reason: reason.map(Value::Value).unwrap_or(Value::Null),
+                grantees: list(&seek.grantees(&g.entries)),
             }
         })
         .collect()
@@ -261,7 +323,7 @@ fn whitelist_reason(
 async fn emr_grants(
     client: &Client,
     cluster: &str,
-    link: &[Cidr],
+    seek: &Seek,
     sg: Option<&str>,
 ) -> Result<Vec<Grant>, P> {
     let fail = |e: &crate::client::Error| {
@@ -293,7 +355,7 @@ async fn emr_grants(
     let mut by_source: std::collections::BTreeMap<String, (Vec<String>, bool)> = Default::default();
     for p in rules.map(|r| r.permissions).unwrap_or_default() {
         let source = match (&p.source_cidr, &p.source_group_id) {
-            (Some(c), _) if admits(c.as_str(), link) => c.as_str().to_string(),
+            (Some(c), _) if seek.admits(c.as_str()) => c.as_str().to_string(),
             (_, Some(g)) if Some(g.as_str()) == sg => g.clone(),
             _ => continue,
         };
@@ -318,12 +380,23 @@ async fn emr_grants(
         .map(|(source, (mut ports, ours))| {
             ports.sort();
             ports.dedup();
-            emr_grant(cluster, &source, &ports, ours)
+            let grantees = if source.starts_with("sg-") {
+                vec!["link".to_string()]
+            } else {
+                seek.admitted_by(&source)
+            };
+            emr_grant(cluster, &source, &ports, ours, &grantees)
         })
         .collect())
 }
 
-fn emr_grant(cluster: &str, source: &str, ports: &[String], ours: bool) -> Grant {
+fn emr_grant(
+    cluster: &str,
+    source: &str,
+    ports: &[String],
+    ours: bool,
+    grantees: &[String],
+) -> Grant {
     let attr = if source.starts_with("sg-") {
         "source_security_group_id"
     } else {
@@ -345,10 +418,11 @@ fn emr_grant(cluster: &str, source: &str, ports: &[String], ours: bool) -> Grant
         import_id: Value::Value(format!("{cluster}:{source}")),
         importable: Value::Value(ours),
         reason: reason.map(Value::Value).unwrap_or(Value::Null),
+        grantees: list(grantees),
     }
 }
 
-async fn project_grants(client: &Client, name: &str, link: &[Cidr]) -> Result<Vec<Grant>, P> {
+async fn project_grants(client: &Client, name: &str, seek: &Seek) -> Result<Vec<Grant>, P> {
     let project = client
         .projects()
         .get_project(name)
@@ -363,11 +437,7 @@ async fn project_grants(client: &Client, name: &str, link: &[Cidr]) -> Result<Ve
     let w = project.whitelist;
     let mut out = Vec::new();
     for (list_name, entries) in [("ip_list", &w.ip_list), ("vpc_ip_list", &w.vpc_ip_list)] {
-        let mine: Vec<String> = entries
-            .iter()
-            .filter(|e| admits(e, link))
-            .cloned()
-            .collect();
+        let mine: Vec<String> = entries.iter().filter(|e| seek.admits(e)).cloned().collect();
         if mine.is_empty() {
             continue;
         }
@@ -387,7 +457,84 @@ async fn project_grants(client: &Client, name: &str, link: &[Cidr]) -> Result<Ve
             import_id: Value::Value(name.into()),
             importable: Value::Value(false),
             reason: Value::Value(format!("An import of project {name} would take every entry of both lists as the resource's own, others' included. Safe path: declare `maxcompute_project_ip_whitelist` with `project` = \"{name}\" and only the link's entries in `{list_name}`; every other entry stays its maker's.")),
+            grantees: list(&seek.grantees(&mine)),
         });
     }
     Ok(out)
+}
+
+/// PrivateLink endpoints in the VPC: interface endpoints to MaxCompute (importable), and the
+/// reverse endpoints carrying the link's group (the link itself: never owned).
+async fn endpoint_grants(client: &Client, vpc: &str, sg: Option<&str>) -> Result<Vec<Grant>, P> {
+    let api = client.privatelink();
+    let fail = |e: crate::client::Error| {
+        Problem::client(
+            client,
+            &format!("listing the PrivateLink endpoints of {vpc}"),
+            &e,
+        )
+    };
+    let services: Vec<String> = api
+        .services()
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(is_maxcompute)
+        .map(|s| s.service_id)
+        .collect();
+    let mut out = Vec::new();
+    for e in api
+        .in_vpc(vpc, EndpointType::Interface)
+        .await
+        .map_err(fail)?
+    {
+        if services.contains(&e.service_id) {
+            out.push(endpoint_grant(&e, vpc, None));
+        }
+    }
+    let Some(sg) = sg else {
+        return Ok(out);
+    };
+    for e in api.in_vpc(vpc, EndpointType::Reverse).await.map_err(fail)? {
+        if api
+            .security_groups(&e.endpoint_id)
+            .await
+            .map_err(fail)?
+            .iter()
+            .any(|g| g == sg)
+        {
+            out.push(endpoint_grant(&e, vpc, Some(sg)));
+        }
+    }
+    Ok(out)
+}
+
+/// An endpoint's grant; `link_group` set for a reverse endpoint carrying the link's group.
+fn endpoint_grant(e: &Endpoint, vpc: &str, link_group: Option<&str>) -> Grant {
+    let id = &e.endpoint_id;
+    let (kind, reason, grantees) = match link_group {
+        None => ("privatelink_endpoint", None, vec!["vpc".to_string()]),
+        Some(sg) => (
+            "network_link_endpoint",
+            Some(format!("{id} is a reverse endpoint carrying the link's group {sg}: MaxCompute's service-linked role made it, and it is the network link itself. Never import, change or delete it; read it with `maxcompute_vpc_access`.")),
+            vec!["link".to_string()],
+        ),
+    };
+    Grant {
+        key: Value::Value(id.clone()),
+        kind: Value::Value(kind.into()),
+        target: Value::Value(vpc.into()),
+        name: Value::Value(if e.endpoint_name.is_empty() {
+            id.clone()
+        } else {
+            e.endpoint_name.clone()
+        }),
+        entries: list(std::slice::from_ref(&e.endpoint_domain)),
+        other_entries: list(&[]),
+        resource_type: Value::Value("maxcompute_privatelink_endpoint".into()),
+        import_id: Value::Value(id.clone()),
+        importable: Value::Value(reason.is_none()),
+        reason: reason.map(Value::Value).unwrap_or(Value::Null),
+        grantees: list(&grantees),
+    }
 }

@@ -10,7 +10,7 @@ use tf_provider::value::Value;
 use crate::client::dataworks::ResourceGroup;
 use crate::client::ids::VSwitchId;
 use crate::field;
-use crate::framework::attr::AttrDecl;
+use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
@@ -32,6 +32,67 @@ pub struct State {
     pub vswitch_ids: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub cidrs: Value<Vec<Value<String>>>,
+}
+
+/// A resource group, the vSwitches its machines use and their CIDR blocks.
+pub struct Footprint {
+    pub group: ResourceGroup,
+    pub vswitch_ids: Vec<String>,
+    pub cidrs: Vec<String>,
+}
+
+/// The network footprint of resource group `id`; problems land on `at` (the attribute `attr`
+/// that names the group).
+pub async fn footprint<S>(
+    ctx: &Ctx<'_>,
+    id: &str,
+    at: Getter<S>,
+    attr: &str,
+) -> Result<Footprint, Problem<S>> {
+    let fail = |what: &str, e: &crate::client::Error| Problem::client(ctx.client, what, e).on(at);
+    let api = ctx.client.dataworks();
+    let group = api
+        .get_resource_group(id)
+        .await
+        .map_err(|e| fail(&format!("reading DataWorks resource group {id}"), &e))?
+        .ok_or_else(|| {
+            Problem::at(
+                at,
+                "DataWorks resource group not found",
+                format!("No DataWorks resource group `{id}` in region {}. Check `{attr}` (DataWorks console > Resource Groups) and the provider's region.", ctx.client.region()),
+            )
+        })?;
+    let networks = api.list_networks(id).await.map_err(|e| {
+        fail(
+            &format!("listing the networks of DataWorks resource group {id}"),
+            &e,
+        )
+    })?;
+    let vswitch_ids = vswitches(&group, &networks);
+    let mut cidrs = Vec::new();
+    for v in &vswitch_ids {
+        let found = match VSwitchId::parse(v) {
+            Ok(parsed) => ctx
+                .facts
+                .vswitch(ctx.client, &parsed)
+                .await
+                .map_err(|e| fail(&format!("looking up vSwitch {v}"), &e))?,
+            Err(_) => None,
+        };
+        match found {
+            Some(sw) => cidrs.push(sw.cidr_block),
+            None => return Err(Problem::at(
+                at,
+                format!("vSwitch {v} of DataWorks resource group {id} not found"),
+                "The resource group names a vSwitch the VPC service does not know in this region; check the group's network settings in DataWorks.",
+            )),
+        }
+    }
+    Ok(Footprint {
+        group,
+        vswitch_ids,
+        cidrs,
+    })
 }
 
 pub struct DataWorksResourceGroupDataSource;
@@ -81,53 +142,11 @@ impl LookupSource for DataWorksResourceGroupDataSource {
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let id = config.id.as_ref_option().cloned().unwrap_or_default();
-        let fail = |what: &str, e: &crate::client::Error| -> P {
-            Problem::client(ctx.client, what, e).on(|s| &s.id)
-        };
-        let group = ctx
-            .client
-            .dataworks()
-            .get_resource_group(&id)
-            .await
-            .map_err(|e| fail(&format!("reading DataWorks resource group {id}"), &e))?
-            .ok_or_else(|| -> P {
-                Problem::at(
-                    |s| &s.id,
-                    "DataWorks resource group not found",
-                    format!("No DataWorks resource group `{id}` in region {}. Check `id` (DataWorks console > Resource Groups) and the provider's region.", ctx.client.region()),
-                )
-            })?;
-        let networks = ctx
-            .client
-            .dataworks()
-            .list_networks(&id)
-            .await
-            .map_err(|e| {
-                fail(
-                    &format!("listing the networks of DataWorks resource group {id}"),
-                    &e,
-                )
-            })?;
-        let ids = vswitches(&group, &networks);
-        let mut cidrs = Vec::new();
-        for v in &ids {
-            let found = match VSwitchId::parse(v) {
-                Ok(parsed) => ctx
-                    .facts
-                    .vswitch(ctx.client, &parsed)
-                    .await
-                    .map_err(|e| fail(&format!("looking up vSwitch {v}"), &e))?,
-                Err(_) => None,
-            };
-            match found {
-                Some(sw) => cidrs.push(sw.cidr_block),
-                None => return Err(P::at(
-                    |s| &s.id,
-                    format!("vSwitch {v} of DataWorks resource group {id} not found"),
-                    "The resource group names a vSwitch the VPC service does not know in this region; check the group's network settings in DataWorks.",
-                )),
-            }
-        }
+        let Footprint {
+            group,
+            vswitch_ids: ids,
+            cidrs,
+        } = footprint(ctx, &id, |s: &State| &s.id, "id").await?;
         let mut findings = Findings::default();
         if group.status != "Normal" {
             findings.warning(P::at(

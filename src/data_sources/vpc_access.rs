@@ -13,6 +13,7 @@ use tf_provider::value::Value;
 
 use crate::client::ecs::{NetworkInterface, SecurityGroupFilter};
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::privatelink::EndpointType;
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
@@ -46,6 +47,10 @@ pub struct State {
     pub vswitch_cidr: Value<String>,
     #[serde(default)]
     pub return_security_group_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub footprint: Value<String>,
+    #[serde(default)]
+    pub reverse_endpoint_ids: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub ready: Value<bool>,
     #[serde(default)]
@@ -90,6 +95,85 @@ async fn check_group_and_list_enis(
         .describe_network_interfaces(vpc, sg)
         .await
         .map_err(|e| failed(ctx, format!("listing the ENIs of security group {sg}"), &e))
+}
+
+/// One address MaxCompute holds in the VPC: an ENI in the link's group, or the ENI of a zone of
+/// a reverse endpoint carrying that group.
+struct Seen {
+    eni_id: String,
+    ip: String,
+    vswitch_id: String,
+    usable: bool,
+}
+
+impl From<&NetworkInterface> for Seen {
+    fn from(e: &NetworkInterface) -> Self {
+        Self {
+            eni_id: e.network_interface_id.clone(),
+            ip: e.private_ip_address.clone(),
+            vswitch_id: e.vswitch_id.clone(),
+            usable: matches!(e.status.as_str(), "InUse" | "Available"),
+        }
+    }
+}
+
+/// The other footprint of a console-made link: reverse PrivateLink endpoints in the VPC (made by
+/// MaxCompute's service-linked role) that carry the link's group, and their zones' ENIs. Which
+/// endpoints MaxCompute makes is not confirmed on the real cloud: the link's group is the mark.
+async fn reverse_endpoints(
+    ctx: &Ctx<'_>,
+    vpc: &VpcId,
+    sg: &SecurityGroupId,
+) -> Result<(Vec<String>, Vec<Seen>), P> {
+    let api = ctx.client.privatelink();
+    let listing = |e| {
+        failed(
+            ctx,
+            format!("listing the reverse PrivateLink endpoints of {vpc}"),
+            &e,
+        )
+    };
+    let (mut ids, mut seen) = (Vec::new(), Vec::new());
+    for e in api
+        .in_vpc(vpc.as_str(), EndpointType::Reverse)
+        .await
+        .map_err(listing)?
+    {
+        let id = e.endpoint_id.as_str();
+        let reading = |err| failed(ctx, format!("reading PrivateLink endpoint {id}"), &err);
+        if !api
+            .security_groups(id)
+            .await
+            .map_err(reading)?
+            .iter()
+            .any(|g| g == sg.as_str())
+        {
+            continue;
+        }
+        let active = e.endpoint_status == "Active";
+        for z in api.zones(id).await.map_err(reading)? {
+            let usable = active && z.zone_status == "Connected";
+            let (eni_id, ip, vswitch_id) = (z.eni_id, z.eni_ip, z.vswitch_id);
+            seen.push(Seen {
+                eni_id,
+                ip,
+                vswitch_id,
+                usable,
+            });
+        }
+        ids.push(e.endpoint_id);
+    }
+    Ok((ids, seen))
+}
+
+/// Which footprint was found: `eni`, `privatelink`, both, or `none`.
+fn footprint(enis: usize, endpoints: usize) -> &'static str {
+    match (enis > 0, endpoints > 0) {
+        (true, true) => "eni+privatelink",
+        (true, false) => "eni",
+        (false, true) => "privatelink",
+        (false, false) => "none",
+    }
 }
 
 /// The zone and CIDR block of each vSwitch, in order (empty when the vSwitch is not found).
@@ -173,7 +257,9 @@ impl LookupSource for VpcAccessDataSource {
             D::new("vswitch_cidrs", field!(vswitch_cidrs), Attr::string_list("Their CIDR blocks, in the same order: what target services whitelist.").computed()),
             D::new("vswitch_cidr", field!(vswitch_cidr), Attr::string("The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is found.").computed()),
             D::new("return_security_group_ids", field!(return_security_group_ids), Attr::string_list("The return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never modify or reuse them.").computed()),
-            D::new("ready", field!(ready), Attr::bool("Whether the access looks usable: ENIs in the group, all in use or available, and both return-traffic groups present.").computed()),
+            D::new("footprint", field!(footprint), Attr::string("How the link shows in the VPC: `eni` (ENIs in the group), `privatelink` (reverse PrivateLink endpoints carrying the group, which MaxCompute's service-linked role may make since 2025), `eni+privatelink`, or `none`.").computed()),
+            D::new("reverse_endpoint_ids", field!(reverse_endpoint_ids), Attr::string_list("The reverse PrivateLink endpoints in the VPC that carry the group; their zones' ENIs are in `eni_ids`. Never import, change or delete them: they are the link.").computed()),
+            D::new("ready", field!(ready), Attr::bool("Whether the access looks usable: addresses found and all usable (ENIs in use or available; reverse endpoints `Active` with zones `Connected`), and, for ENIs, both return-traffic groups present.").computed()),
             D::new("sql_setting", field!(sql_setting), Attr::string("With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF jobs.").computed()),
             D::new("table_property", field!(table_property), Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.").computed()),
             D::new("spark_conf", field!(spark_conf), Attr::string_map("The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).").computed()),
@@ -198,28 +284,36 @@ impl LookupSource for VpcAccessDataSource {
             ));
         };
         let enis = check_group_and_list_enis(ctx, &vpc, &sg).await?;
-        let vswitch_ids = distinct(enis.iter().map(|e| e.vswitch_id.clone()));
+        let (endpoint_ids, reverse) = reverse_endpoints(ctx, &vpc, &sg).await?;
+        let mut seen: Vec<Seen> = enis.iter().map(Seen::from).collect();
+        for r in reverse {
+            if !seen.iter().any(|s| s.eni_id == r.eni_id) {
+                seen.push(r);
+            }
+        }
+        let vswitch_ids = distinct(seen.iter().map(|e| e.vswitch_id.clone()));
         let (zones, cidrs) = vswitch_facts(ctx, &vswitch_ids).await?;
         let return_groups = return_groups(ctx, &vpc).await?;
-        let ready = !enis.is_empty()
-            && enis
-                .iter()
-                .all(|e| matches!(e.status.as_str(), "InUse" | "Available"))
-            && return_groups.len() == validate::network_link::AUTO_CREATED_PREFIXES.len();
+        // The return groups are known for the ENI footprint only.
+        let returns_ok = enis.is_empty()
+            || return_groups.len() == validate::network_link::AUTO_CREATED_PREFIXES.len();
+        let ready = !seen.is_empty() && seen.iter().all(|e| e.usable) && returns_ok;
         let mut findings = Findings::default();
-        if enis.is_empty() {
+        if seen.is_empty() {
             findings.warning(P::at(
                 |s| &s.security_group_id,
                 format!("No MaxCompute ENI in security group {sg}"),
-                "MaxCompute places a network link's ENIs in the security group chosen for the link. None is there: the link is not made yet (MaxCompute console > Manage Configurations > Network Connection), is still being made, or uses another group.",
+                "MaxCompute places a network link's ENIs in the security group chosen for the link (or attaches the group to reverse PrivateLink endpoints in the VPC). None is there: the link is not made yet (MaxCompute console > Manage Configurations > Network Connection), is still being made, or uses another group.",
             ));
         }
         let name = config.link_name.as_ref_option().cloned();
         let state = State {
             id: Value::Value(sg.to_string()),
             vswitch_cidr: Value::Value(cidrs.first().cloned().unwrap_or_default()),
-            eni_ids: list(enis.iter().map(|e| e.network_interface_id.clone())),
-            eni_ips: list(enis.iter().map(|e| e.private_ip_address.clone())),
+            footprint: Value::Value(footprint(enis.len(), endpoint_ids.len()).into()),
+            reverse_endpoint_ids: list(endpoint_ids),
+            eni_ids: list(seen.iter().map(|e| e.eni_id.clone())),
+            eni_ips: list(seen.iter().map(|e| e.ip.clone())),
             vswitch_ids: list(vswitch_ids),
             zone_ids: list(zones),
             vswitch_cidrs: list(cidrs),

@@ -15,7 +15,9 @@ use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
-use crate::client::privatelink::{Endpoint, EndpointService, EndpointZone, NewEndpoint, ZoneSpec};
+use crate::client::privatelink::{
+    Endpoint, EndpointService, EndpointType, EndpointZone, NewEndpoint, ZoneSpec,
+};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
@@ -530,14 +532,27 @@ impl ManagedResource for PrivateLinkEndpointResource {
         if !id.starts_with("ep-") {
             return Err(P::new("Invalid import ID", format!("`{id}` is not an endpoint ID. Import by the endpoint ID: `terraform import maxcompute_privatelink_endpoint.NAME ep-…`.")));
         }
+        let found = ctx.client.privatelink().get(id).await;
+        if let Ok(Some(e)) = &found {
+            if e.endpoint_type != EndpointType::Interface {
+                return Err(P::new(
+                    "Not an interface endpoint",
+                    format!("{id} is a {} endpoint. Only interface endpoints (what this resource makes) can be imported; a reverse endpoint in your VPC is made by a service for its own use — MaxCompute's service-linked role makes them for a network link — and deleting or changing it would break that service. Read it with `maxcompute_vpc_access` instead.", e.endpoint_type.as_str()),
+                ));
+            }
+        }
         let seed = State {
             id: text(id),
             description: Value::Unknown,
             ..Default::default()
         };
+        let read = match found {
+            Ok(Some(e)) => read_with(ctx.client, &e, seed).await.map(Some),
+            other => other.map(|_| None),
+        };
         P::found(
             ctx.client,
-            read(ctx.client, id, seed).await,
+            read,
             &format!("PrivateLink endpoint {id}"),
             format!(
                 "No endpoint with this ID in region {}.",
