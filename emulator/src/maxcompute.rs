@@ -18,7 +18,8 @@
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::state::{CloudState, Eni, NetworkLink, SecurityGroup};
+use crate::privatelink::reverse_endpoint_for_link;
+use crate::state::{CloudState, Eni, LinkFootprint, NetworkLink, SecurityGroup};
 
 /// Zones where links can be created (the product documentation's list), per region.
 const SUPPORTED_ZONES: &[(&str, &[&str])] = &[
@@ -109,6 +110,7 @@ pub fn advance(state: &mut CloudState, now_ms: u64) {
     for name in gone {
         state.network_links.remove(&name);
         state.enis.retain(|_, e| e.network_link != name);
+        state.vpc_endpoints.retain(|_, e| e.network_link != name);
     }
 }
 
@@ -305,6 +307,11 @@ fn create(state: &mut CloudState, body: &[u8], now_ms: u64) -> Result<Value, Api
         return_group(state, format!("MaxCompute-backup-vpc-{vpc_id}"), &vpc_id),
     ];
     for ip in &ips {
+        if state.settings.link_footprint == LinkFootprint::Privatelink {
+            let zone = (vsw.zone_id.as_str(), vswitch_id.as_str());
+            reverse_endpoint_for_link(state, &name, &vpc_id, zone, ip, &sg_id);
+            continue;
+        }
         let eni_id = state.new_id("eni-");
         state.enis.insert(
             eni_id.clone(),

@@ -301,6 +301,7 @@ fn create(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
         security_group_ids: groups,
         zones,
         create_time: "2026-01-01T00:00:00Z".into(),
+        network_link: String::new(),
     };
     let out = created_json(&e);
     state.vpc_endpoints.insert(id.clone(), e);
@@ -490,4 +491,56 @@ fn list_groups(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         out["NextToken"] = n.into();
     }
     Ok(out)
+}
+
+/// The reverse endpoint a network link leaves in the VPC when the emulator presents the
+/// PrivateLink footprint: its group attached, one zone holding the link's address `ip`. MaxCompute's
+/// reverse service is not published; its ID and name here are the emulator's own.
+pub fn reverse_endpoint_for_link(
+    state: &mut CloudState,
+    link: &str,
+    vpc_id: &str,
+    zone: (&str, &str),
+    ip: &str,
+    sg: &str,
+) {
+    let (zone_id, vswitch_id) = zone;
+    let id = state.new_id("ep-");
+    let service_id = "epsrv-emureverse000000001";
+    let domain = format!(
+        "{id}.{service_id}.{}.privatelink.aliyuncs.com",
+        state.region
+    );
+    let zone = EndpointZone {
+        zone_domain: format!(
+            "{id}-{zone_id}.{service_id}.{}.privatelink.aliyuncs.com",
+            state.region
+        ),
+        zone_id: zone_id.into(),
+        vswitch_id: vswitch_id.into(),
+        eni_id: state.new_id("eni-"),
+        eni_ip: ip.into(),
+        zone_status: "Connected".into(),
+    };
+    let e = VpcEndpoint {
+        endpoint_id: id.clone(),
+        endpoint_name: format!("maxcompute-{link}"),
+        endpoint_description: String::new(),
+        vpc_id: vpc_id.into(),
+        service_id: service_id.into(),
+        service_name: format!(
+            "com.aliyuncs.privatelink.{}.maxcompute-reverse-emulated",
+            state.region
+        ),
+        endpoint_domain: domain,
+        endpoint_type: "Reverse".into(),
+        endpoint_status: "Active".into(),
+        until_ms: 0,
+        zone_affinity_enabled: false,
+        security_group_ids: vec![sg.into()],
+        zones: vec![zone],
+        create_time: "2026-01-01T00:00:00Z".into(),
+        network_link: link.into(),
+    };
+    state.vpc_endpoints.insert(id, e);
 }

@@ -119,6 +119,19 @@ pub struct Settings {
     /// (which the API keeps at 900 or more), so a test can outlive them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sts_credential_seconds: Option<i64>,
+    /// What a new network link leaves in the VPC: ENIs in its group (the documented procedure),
+    /// or reverse PrivateLink endpoints carrying its group (what MaxCompute's service-linked role
+    /// `AliyunServiceRolePolicyForMaxComputeNetwork` may make since 2025; not confirmed).
+    #[serde(default)]
+    pub link_footprint: LinkFootprint,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkFootprint {
+    #[default]
+    Eni,
+    Privatelink,
 }
 
 fn privatelink_ms() -> u64 {
@@ -154,6 +167,7 @@ impl Default for Settings {
             network_link_api: true,
             privatelink_ms: privatelink_ms(),
             sts_credential_seconds: None,
+            link_footprint: LinkFootprint::Eni,
         }
     }
 }
@@ -392,6 +406,9 @@ pub struct VpcEndpoint {
     pub zones: Vec<EndpointZone>,
     #[serde(default)]
     pub create_time: String,
+    /// The emulated network link that made it (a reverse endpoint); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub network_link: String,
 }
 
 /// One zone of an endpoint: its vSwitch and the ENI PrivateLink placed there.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
+use crate::client::footprint::reverse_endpoints;
 use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::net::{Cidr, PortRange};
 use crate::client::privatelink::{Endpoint, EndpointType};
@@ -86,14 +87,15 @@ fn ids(description: &str) -> Attr {
 #[async_trait]
 impl LookupSource for AccessInventoryDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "Finds what already grants a network link's addresses access (RDS and HBase whitelist groups, EMR rules on the Hadoop ports, project IP whitelist entries), with the import ID each of this provider's resources takes, whether it can be owned as it is, and the safe path when it cannot. Read-only: for adopting a setup made in the console.";
+    const DESCRIPTION: &'static str = "Finds what already grants a network link's addresses access (RDS and HBase whitelist groups, EMR rules on the Hadoop ports, project IP whitelist entries, PrivateLink endpoints to MaxCompute, the reverse endpoints a console-made link may consist of, entries admitting DataWorks resource groups), with the import ID each of this provider's resources takes, whether it can be owned as it is, and the safe path when it cannot. Read-only: for adopting a setup made in the console.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
             D::new("id", field!(id), Attr::string("`inventory-<n>`, n the number of grants found.").computed()),
             D::new("cidrs", field!(cidrs), Attr::string_list("The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule grants the link access when it admits one of them.").required())
                 .rule(bad_cidrs),
-            D::new("security_group_id", field!(security_group_id), Attr::string("The link's security group: EMR rules naming it as their source grant access too.").optional()),
+            D::new("security_group_id", field!(security_group_id), Attr::string("The link's security group: EMR rules naming it as their source grant access too, and reverse PrivateLink endpoints carrying it (with `vpc_id`) are the link itself.").optional())
+                .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
             D::new("rds_instance_ids", field!(rds_instance_ids), ids("RDS instances to look at.")),
             D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at.")),
             D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group).")),
@@ -492,19 +494,15 @@ async fn endpoint_grants(client: &Client, vpc: &str, sg: Option<&str>) -> Result
             out.push(endpoint_grant(&e, vpc, None));
         }
     }
-    let Some(sg) = sg else {
+    let (Some(sg), Ok(vpc_id)) = (sg.map(SecurityGroupId::parse), VpcId::parse(vpc)) else {
         return Ok(out);
     };
-    for e in api.in_vpc(vpc, EndpointType::Reverse).await.map_err(fail)? {
-        if api
-            .security_groups(&e.endpoint_id)
-            .await
-            .map_err(fail)?
-            .iter()
-            .any(|g| g == sg)
-        {
-            out.push(endpoint_grant(&e, vpc, Some(sg)));
-        }
+    let sg = sg.map_err(|e| Problem::new("Invalid security group ID", e.to_string()))?;
+    let reverse = reverse_endpoints(client, &vpc_id, &sg)
+        .await
+        .map_err(|f| Problem::client(client, &f.what, &f.error))?;
+    for (e, _) in reverse {
+        out.push(endpoint_grant(&e, vpc, Some(sg.as_str())));
     }
     Ok(out)
 }

@@ -206,15 +206,13 @@ struct View {
 
 async fn link_view(ctx: &Ctx<'_>, vpc: &VpcId, sg: &SecurityGroupId) -> Result<View, P> {
     let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
-    let enis = ctx
-        .client
-        .ecs()
-        .describe_network_interfaces(vpc, sg)
+    // Both footprints: ENIs in the group, and zones of reverse endpoints carrying it.
+    let found = crate::client::footprint::read(ctx.client, vpc, sg)
         .await
-        .map_err(|e| fail(format!("listing the ENIs of security group {sg}"), e))?;
+        .map_err(|f| fail(f.what, f.error))?;
     let mut cidrs: Vec<String> = Vec::new();
-    for e in &enis {
-        let Ok(id) = crate::client::ids::VSwitchId::parse(&e.vswitch_id) else {
+    for a in &found.addresses {
+        let Ok(id) = crate::client::ids::VSwitchId::parse(&a.vswitch_id) else {
             continue;
         };
         let found = ctx
@@ -226,16 +224,15 @@ async fn link_view(ctx: &Ctx<'_>, vpc: &VpcId, sg: &SecurityGroupId) -> Result<V
             cidrs.push(block);
         }
     }
-    let enis = enis
-        .iter()
-        .filter_map(|e| {
-            let address = e.private_ip_address.parse().ok()?;
-            // ECS: the rules of every group the ENI is in apply to it.
-            let mut groups = e.security_group_ids.security_group_id.clone();
-            if groups.is_empty() {
-                groups.push(sg.to_string());
-            }
-            Some(Endpoint { address, groups })
+    let enis = found
+        .addresses
+        .into_iter()
+        .filter_map(|a| {
+            let address = a.ip.parse().ok()?;
+            Some(Endpoint {
+                address,
+                groups: a.groups,
+            })
         })
         .collect();
     Ok(View {

@@ -11,9 +11,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::client::ecs::{NetworkInterface, SecurityGroupFilter};
+use crate::client::ecs::SecurityGroupFilter;
+use crate::client::footprint::{self, Footprint};
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
-use crate::client::privatelink::EndpointType;
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
@@ -66,12 +66,12 @@ fn failed(ctx: &Ctx<'_>, what: String, e: &crate::client::Error) -> P {
 }
 
 /// The same checks as the network-link resource (a basic group of this VPC, not MaxCompute's
-/// own), then the ENIs in the group.
-async fn check_group_and_list_enis(
+/// own), then the link's addresses (both footprints).
+async fn check_group_and_read_footprint(
     ctx: &Ctx<'_>,
     vpc: &VpcId,
     sg: &SecurityGroupId,
-) -> Result<Vec<NetworkInterface>, P> {
+) -> Result<Footprint, P> {
     let group = ctx
         .facts
         .security_group(ctx.client, sg)
@@ -90,90 +90,9 @@ async fn check_group_and_list_enis(
     if let Err((summary, detail)) = validate::network_link::security_group(&group, vpc.as_str()) {
         return Err(P::at(|s| &s.security_group_id, summary, detail));
     }
-    ctx.client
-        .ecs()
-        .describe_network_interfaces(vpc, sg)
+    footprint::read(ctx.client, vpc, sg)
         .await
-        .map_err(|e| failed(ctx, format!("listing the ENIs of security group {sg}"), &e))
-}
-
-/// One address MaxCompute holds in the VPC: an ENI in the link's group, or the ENI of a zone of
-/// a reverse endpoint carrying that group.
-struct Seen {
-    eni_id: String,
-    ip: String,
-    vswitch_id: String,
-    usable: bool,
-}
-
-impl From<&NetworkInterface> for Seen {
-    fn from(e: &NetworkInterface) -> Self {
-        Self {
-            eni_id: e.network_interface_id.clone(),
-            ip: e.private_ip_address.clone(),
-            vswitch_id: e.vswitch_id.clone(),
-            usable: matches!(e.status.as_str(), "InUse" | "Available"),
-        }
-    }
-}
-
-/// The other footprint of a console-made link: reverse PrivateLink endpoints in the VPC (made by
-/// MaxCompute's service-linked role) that carry the link's group, and their zones' ENIs. Which
-/// endpoints MaxCompute makes is not confirmed on the real cloud: the link's group is the mark.
-async fn reverse_endpoints(
-    ctx: &Ctx<'_>,
-    vpc: &VpcId,
-    sg: &SecurityGroupId,
-) -> Result<(Vec<String>, Vec<Seen>), P> {
-    let api = ctx.client.privatelink();
-    let listing = |e| {
-        failed(
-            ctx,
-            format!("listing the reverse PrivateLink endpoints of {vpc}"),
-            &e,
-        )
-    };
-    let (mut ids, mut seen) = (Vec::new(), Vec::new());
-    for e in api
-        .in_vpc(vpc.as_str(), EndpointType::Reverse)
-        .await
-        .map_err(listing)?
-    {
-        let id = e.endpoint_id.as_str();
-        let reading = |err| failed(ctx, format!("reading PrivateLink endpoint {id}"), &err);
-        if !api
-            .security_groups(id)
-            .await
-            .map_err(reading)?
-            .iter()
-            .any(|g| g == sg.as_str())
-        {
-            continue;
-        }
-        let active = e.endpoint_status == "Active";
-        for z in api.zones(id).await.map_err(reading)? {
-            let usable = active && z.zone_status == "Connected";
-            let (eni_id, ip, vswitch_id) = (z.eni_id, z.eni_ip, z.vswitch_id);
-            seen.push(Seen {
-                eni_id,
-                ip,
-                vswitch_id,
-                usable,
-            });
-        }
-        ids.push(e.endpoint_id);
-    }
-    Ok((ids, seen))
-}
-
-/// Which footprint was found: `eni`, `privatelink`, both, or `none`.
-fn footprint(enis: usize, endpoints: usize) -> &'static str {
-    match (enis > 0, endpoints > 0) {
-        (true, true) => "eni+privatelink",
-        (true, false) => "eni",
-        (false, true) => "privatelink",
-        (false, false) => "none",
-    }
+        .map_err(|f| failed(ctx, f.what, &f.error))
 }
 
 /// The zone and CIDR block of each vSwitch, in order (empty when the vSwitch is not found).
@@ -239,7 +158,7 @@ fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
 #[async_trait]
 impl LookupSource for VpcAccessDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "MaxCompute's footprint in a VPC, read through published ECS and VPC APIs only: the ENIs MaxCompute placed in the link's security group, their addresses, vSwitches, zones and vSwitch CIDRs, and the two return-traffic groups it created. For network links made in the MaxCompute console (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
+    const DESCRIPTION: &'static str = "MaxCompute's footprint in a VPC, read through published ECS and VPC APIs only: the ENIs MaxCompute placed in the link's security group (or the reverse PrivateLink endpoints carrying it), their addresses, vSwitches, zones and vSwitch CIDRs, and the two return-traffic groups it created. For network links made in the MaxCompute console (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
@@ -250,7 +169,7 @@ impl LookupSource for VpcAccessDataSource {
                 .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
             D::new("link_name", field!(link_name), Attr::string("The network link's name as made in the console; when set, the job settings are filled.").optional())
                 .rule(|s| s.link_name.as_ref_option().and_then(|n| validate::network_link::link_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
-            D::new("eni_ids", field!(eni_ids), Attr::string_list("The ENIs in the group (MaxCompute's, for a link's group).").computed()),
+            D::new("eni_ids", field!(eni_ids), Attr::string_list("The ENIs in the group (MaxCompute's, for a link's group), then those of the reverse endpoints' zones.").computed()),
             D::new("eni_ips", field!(eni_ips), Attr::string_list("Their private addresses. They can change; whitelist `vswitch_cidrs`.").computed()),
             D::new("vswitch_ids", field!(vswitch_ids), Attr::string_list("The vSwitches of those ENIs, each once.").computed()),
             D::new("zone_ids", field!(zone_ids), Attr::string_list("Their zones, in the same order.").computed()),
@@ -283,19 +202,13 @@ impl LookupSource for VpcAccessDataSource {
                 "`vpc_id` and `security_group_id` must be IDs.",
             ));
         };
-        let enis = check_group_and_list_enis(ctx, &vpc, &sg).await?;
-        let (endpoint_ids, reverse) = reverse_endpoints(ctx, &vpc, &sg).await?;
-        let mut seen: Vec<Seen> = enis.iter().map(Seen::from).collect();
-        for r in reverse {
-            if !seen.iter().any(|s| s.eni_id == r.eni_id) {
-                seen.push(r);
-            }
-        }
+        let found = check_group_and_read_footprint(ctx, &vpc, &sg).await?;
+        let seen = &found.addresses;
         let vswitch_ids = distinct(seen.iter().map(|e| e.vswitch_id.clone()));
         let (zones, cidrs) = vswitch_facts(ctx, &vswitch_ids).await?;
         let return_groups = return_groups(ctx, &vpc).await?;
         // The return groups are known for the ENI footprint only.
-        let returns_ok = enis.is_empty()
+        let returns_ok = found.eni_count == 0
             || return_groups.len() == validate::network_link::AUTO_CREATED_PREFIXES.len();
         let ready = !seen.is_empty() && seen.iter().all(|e| e.usable) && returns_ok;
         let mut findings = Findings::default();
@@ -310,8 +223,8 @@ impl LookupSource for VpcAccessDataSource {
         let state = State {
             id: Value::Value(sg.to_string()),
             vswitch_cidr: Value::Value(cidrs.first().cloned().unwrap_or_default()),
-            footprint: Value::Value(footprint(enis.len(), endpoint_ids.len()).into()),
-            reverse_endpoint_ids: list(endpoint_ids),
+            footprint: Value::Value(found.kind().into()),
+            reverse_endpoint_ids: list(found.reverse_endpoint_ids.clone()),
             eni_ids: list(seen.iter().map(|e| e.eni_id.clone())),
             eni_ips: list(seen.iter().map(|e| e.ip.clone())),
             vswitch_ids: list(vswitch_ids),

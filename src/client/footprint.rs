@@ -1,0 +1,140 @@
+//! What a network link holds in a VPC, read through published APIs: the ENIs in the link's
+//! security group (`DescribeNetworkInterfaces`), and — the footprint MaxCompute's service-linked
+//! role `AliyunServiceRolePolicyForMaxComputeNetwork` may leave instead since 2025 — reverse
+//! PrivateLink endpoints in the VPC carrying that group (`ListVpcEndpoints` with
+//! `EndpointType=Reverse`, their groups and zones). Which endpoints MaxCompute makes is not
+//! confirmed on the real cloud: the link's group is the mark.
+
+use super::ecs::NetworkInterface;
+use super::ids::{SecurityGroupId, VpcId};
+use super::privatelink::{Endpoint, EndpointType};
+use super::{Client, Error};
+
+/// One address the link holds in the VPC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub eni_id: String,
+    pub ip: String,
+    pub vswitch_id: String,
+    /// An ENI in use or available; a reverse endpoint's zone `Connected` on an `Active` endpoint.
+    pub usable: bool,
+    /// Every group whose rules apply to the address.
+    pub groups: Vec<String>,
+}
+
+impl Address {
+    fn of_eni(e: &NetworkInterface, sg: &SecurityGroupId) -> Self {
+        // ECS: the rules of every group the ENI is in apply to it.
+        let mut groups = e.security_group_ids.security_group_id.clone();
+        if groups.is_empty() {
+            groups.push(sg.to_string());
+        }
+        Self {
+            eni_id: e.network_interface_id.clone(),
+            ip: e.private_ip_address.clone(),
+            vswitch_id: e.vswitch_id.clone(),
+            usable: matches!(e.status.as_str(), "InUse" | "Available"),
+            groups,
+        }
+    }
+}
+
+/// Both footprints of a link, its addresses each once.
+#[derive(Debug, Clone, Default)]
+pub struct Footprint {
+    pub eni_count: usize,
+    pub reverse_endpoint_ids: Vec<String>,
+    pub addresses: Vec<Address>,
+}
+
+impl Footprint {
+    /// `eni`, `privatelink`, `eni+privatelink` or `none`.
+    pub fn kind(&self) -> &'static str {
+        match (self.eni_count > 0, !self.reverse_endpoint_ids.is_empty()) {
+            (true, true) => "eni+privatelink",
+            (true, false) => "eni",
+            (false, true) => "privatelink",
+            (false, false) => "none",
+        }
+    }
+}
+
+/// A read that failed: what was being read, and the error.
+#[derive(Debug)]
+pub struct Failure {
+    pub what: String,
+    pub error: Error,
+}
+
+fn failure(what: String) -> impl FnOnce(Error) -> Failure {
+    move |error| Failure { what, error }
+}
+
+/// The link's addresses: its group's ENIs, then the zones of reverse endpoints carrying it.
+pub async fn read(
+    client: &Client,
+    vpc: &VpcId,
+    sg: &SecurityGroupId,
+) -> Result<Footprint, Failure> {
+    let enis = client
+        .ecs()
+        .describe_network_interfaces(vpc, sg)
+        .await
+        .map_err(failure(format!("listing the ENIs of security group {sg}")))?;
+    let mut out = Footprint {
+        eni_count: enis.len(),
+        addresses: enis.iter().map(|e| Address::of_eni(e, sg)).collect(),
+        ..Footprint::default()
+    };
+    let api = client.privatelink();
+    for (e, groups) in reverse_endpoints(client, vpc, sg).await? {
+        let id = e.endpoint_id.clone();
+        let zones = api.zones(&id).await.map_err(failure(format!(
+            "reading the zones of PrivateLink endpoint {id}"
+        )))?;
+        let active = e.endpoint_status == "Active";
+        for z in zones {
+            if out.addresses.iter().any(|a| a.eni_id == z.eni_id) {
+                continue;
+            }
+            out.addresses.push(Address {
+                usable: active && z.zone_status == "Connected",
+                eni_id: z.eni_id,
+                ip: z.eni_ip,
+                vswitch_id: z.vswitch_id,
+                groups: groups.clone(),
+            });
+        }
+        out.reverse_endpoint_ids.push(id);
+    }
+    Ok(out)
+}
+
+/// The reverse endpoints in the VPC that carry group `sg`, each with all its groups.
+pub async fn reverse_endpoints(
+    client: &Client,
+    vpc: &VpcId,
+    sg: &SecurityGroupId,
+) -> Result<Vec<(Endpoint, Vec<String>)>, Failure> {
+    let api = client.privatelink();
+    let listed = api
+        .in_vpc(vpc.as_str(), EndpointType::Reverse)
+        .await
+        .map_err(failure(format!(
+            "listing the reverse PrivateLink endpoints of {vpc}"
+        )))?;
+    let mut out = Vec::new();
+    for e in listed {
+        let groups = api
+            .security_groups(&e.endpoint_id)
+            .await
+            .map_err(failure(format!(
+                "reading the groups of PrivateLink endpoint {}",
+                e.endpoint_id
+            )))?;
+        if groups.iter().any(|g| g == sg.as_str()) {
+            out.push((e, groups));
+        }
+    }
+    Ok(out)
+}
