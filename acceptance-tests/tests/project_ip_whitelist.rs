@@ -481,3 +481,64 @@ fn a_writer_that_keeps_dropping_our_entries_fails_the_apply_naming_them() {
     assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 3);
     assert!(!ws.state_is_empty(), "the entries written are not recorded");
 }
+
+/// Two pipelines destroy their entries of one project at once. B's write (made from lists that
+/// still hold A's entries) is held until A's has landed, then put A's entries back; A, seeing its
+/// entries back, must not blindly remove them again: that would empty both lists and open the
+/// project to every network. A's destroy is refused (its entries stay, its state keeps them); B's
+/// goes through; the project is never left open.
+#[test]
+fn two_pipelines_destroying_at_once_never_open_the_project() {
+    let emulator = Emulator::start();
+    let pipeline = |ip: &str, vpc: &str| {
+        let ws = Workspace::new();
+        ws.write_config(&config(
+            &emulator,
+            OPEN,
+            &format!("  ip_list = [\"{ip}\"]\n  vpc_ip_list = [\"{vpc}\"]"),
+        ));
+        ws.apply().ok();
+        ws
+    };
+    let a = pipeline("203.0.113.1", "192.168.1.0/24");
+    let b = pipeline("203.0.113.2", "192.168.2.0/24");
+    emulator.set_faults(json!({
+        "hold": true, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
+    }));
+    emulator.reset_calls();
+    let writes = || {
+        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let (run_a, run_b) = std::thread::scope(|scope| {
+        let run_b = scope.spawn(|| b.destroy());
+        wait_until("B's write reaches the emulator", || writes() >= 1);
+        let run_a = scope.spawn(|| a.destroy());
+        wait_until("A's write lands", || {
+            !has(&lists(&emulator.state(), OPEN).0, "203.0.113.1")
+        });
+        emulator.set_faults(json!({}));
+        (run_a.join().unwrap(), run_b.join().unwrap())
+    });
+    let (ip, vpc) = lists(&emulator.state(), OPEN);
+    assert!(
+        !(ip.is_empty() && vpc.is_empty()),
+        "both destroys went through and left the project open to every network:\nA:\n{}\nB:\n{}",
+        run_a.output(),
+        run_b.output()
+    );
+    assert_eq!(run_b.code, 0, "B failed:\n{}", run_b.output());
+    assert_ne!(run_a.code, 0, "A went green:\n{}", run_a.output());
+    assert!(
+        run_a.output().contains("open project"),
+        "{}",
+        run_a.output()
+    );
+    // What the project holds is exactly what A's state still records.
+    assert_eq!(
+        (ip.as_str(), vpc.as_str()),
+        ("203.0.113.1", "192.168.1.0/24")
+    );
+    a.assert_plan_empty();
+}

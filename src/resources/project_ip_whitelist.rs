@@ -208,6 +208,8 @@ enum Check {
     /// state allows it.
     Destroy { allowed: bool },
     /// Putting our entries back after another writer dropped them: the change was checked already.
+    /// Never for a destroy: what another writer did meanwhile (another destroy, say) is exactly
+    /// what the destroy check is about, so a destroy's repair is checked again.
     Repair,
 }
 
@@ -483,7 +485,9 @@ impl ProjectIpWhitelist {
             if attempt == ATTEMPTS {
                 return Err(failed(Self::lost(project, &missing, &back), wrote));
             }
-            check = Check::Repair;
+            if let Check::Change = check {
+                check = Check::Repair;
+            }
         }
         Ok(())
     }
