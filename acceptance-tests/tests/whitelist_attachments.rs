@@ -750,3 +750,62 @@ fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
         run.output()
     );
 }
+
+/// Two pipelines, two working directories, create the same RDS group at once: both read it
+/// absent, both writes go out together. The first lands and leaves the instance busy; the second
+/// is refused as busy. Retried as it was, it would overwrite the group the first just made and
+/// both runs would go green owning one group (the loser's next plan silently flip-flopping it).
+/// A create is a write on condition that the group is absent: after the busy answer the group is
+/// read again, found made by another writer, and the create refused.
+#[test]
+fn two_pipelines_creating_one_group_at_once_never_both_own_it() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["rds_busy_ms"] = json!(3000));
+    let pipeline = |cidr: &str| {
+        let ws = Workspace::new();
+        ws.write_config(&rds_attachment(
+            &emulator,
+            &format!("  group_name = \"shared\"\n  cidrs = [\"{cidr}\"]"),
+        ));
+        ws
+    };
+    let (a, b) = (pipeline("192.168.1.0/24"), pipeline("192.168.7.0/24"));
+    emulator.set_faults(json!({"hold": true, "limit": 2, "actions": ["ModifySecurityIps"]}));
+    let writes = || {
+        emulator.calls()["calls"]["ModifySecurityIps"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let (run_a, run_b) = std::thread::scope(|scope| {
+        let run_a = scope.spawn(|| a.apply());
+        let run_b = scope.spawn(|| b.apply());
+        acceptance_tests::jobs::wait_until("both writes reach the emulator", || writes() >= 2);
+        emulator.set_faults(json!({}));
+        (run_a.join().unwrap(), run_b.join().unwrap())
+    });
+    let green = [&run_a, &run_b].iter().filter(|r| r.code == 0).count();
+    assert_eq!(
+        green,
+        1,
+        "exactly one pipeline owns the group:\nA:\n{}\nB:\n{}",
+        run_a.output(),
+        run_b.output()
+    );
+    let (winner, loser, entry) = if run_a.code == 0 {
+        (&a, &run_b, "192.168.1.0/24")
+    } else {
+        (&b, &run_a, "192.168.7.0/24")
+    };
+    assert!(
+        contains_text(&loser.output(), "made by another writer"),
+        "{}",
+        loser.output()
+    );
+    assert_eq!(
+        rds_group(&emulator, "shared"),
+        Some(vec![entry.to_string()])
+    );
+    winner.assert_plan_empty();
+    let loser_ws = if run_a.code == 0 { &b } else { &a };
+    assert!(loser_ws.state_is_empty(), "the loser recorded the group");
+}

@@ -121,11 +121,13 @@ impl<'a> HbaseApi<'a> {
     }
 
     /// `ModifyIpWhitelist`: the complete new content of one IPv4 group (replace semantics).
+    /// `idempotency`: `Derived` for a create on condition that the group is absent.
     pub async fn set_group(
         &self,
         cluster_id: &str,
         group: &str,
         entries: &[String],
+        idempotency: Idempotency,
     ) -> Result<(), Error> {
         let params = Params::new()
             .set("ClusterId", cluster_id)
@@ -134,12 +136,7 @@ impl<'a> HbaseApi<'a> {
             .set("IpList", entries.join(","));
         let _: Empty = self
             .t
-            .rpc(
-                Service::Hbase,
-                "ModifyIpWhitelist",
-                params,
-                Idempotency::Safe,
-            )
+            .rpc(Service::Hbase, "ModifyIpWhitelist", params, idempotency)
             .await?;
         Ok(())
     }

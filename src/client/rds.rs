@@ -207,13 +207,15 @@ impl<'a> RdsApi<'a> {
     /// `ModifySecurityIps` in `Cover` mode on one named group: that group's content becomes
     /// `entries` (created if missing); no other group is read or written. `network_type`
     /// (`WhitelistNetworkType`: `Classic`, `VPC`, `MIX`) only for instances in the enhanced
-    /// mode: one value for every instance would be wrong for some (reference §2).
+    /// mode: one value for every instance would be wrong for some (reference §2). `idempotency`:
+    /// `Derived` for a create on condition that the group is absent (the caller re-reads).
     pub async fn set_group(
         &self,
         instance_id: &str,
         group: &str,
         entries: &[String],
         network_type: Option<&str>,
+        idempotency: Idempotency,
     ) -> Result<(), Error> {
         let params = Params::new()
             .set("DBInstanceId", instance_id)
@@ -224,7 +226,7 @@ impl<'a> RdsApi<'a> {
             .set("SecurityIPType", "IPv4");
         let _: Empty = self
             .t
-            .rpc(Service::Rds, "ModifySecurityIps", params, Idempotency::Safe)
+            .rpc(Service::Rds, "ModifySecurityIps", params, idempotency)
             .await?;
         Ok(())
     }

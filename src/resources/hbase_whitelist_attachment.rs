@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
@@ -55,8 +56,12 @@ impl Target for Hbase {
         target: &str,
         group: &str,
         entries: &[String],
+        idempotency: Idempotency,
     ) -> Result<(), Error> {
-        client.hbase().set_group(target, group, entries).await
+        client
+            .hbase()
+            .set_group(target, group, entries, idempotency)
+            .await
     }
 }
 

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
 use crate::client::rds::WhitelistMode;
+use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
@@ -59,6 +60,7 @@ impl Target for Rds {
         target: &str,
         group: &str,
         entries: &[String],
+        idempotency: Idempotency,
     ) -> Result<(), Error> {
         // In the enhanced whitelist mode a group is for one network type: MaxCompute's ENIs and
         // DataWorks' vSwitches are VPC addresses. The standard mode takes none (reference §2).
@@ -68,7 +70,7 @@ impl Target for Rds {
         };
         client
             .rds()
-            .set_group(target, group, entries, network_type)
+            .set_group(target, group, entries, network_type, idempotency)
             .await
     }
 }

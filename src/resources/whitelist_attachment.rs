@@ -18,7 +18,8 @@ use tf_provider::value::Value;
 
 use crate::client::net::Cidr;
 use crate::client::rds::DENY_ALL;
-use crate::client::{Client, Error};
+use crate::client::retry::{retryable, Idempotency};
+use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::framework::attr::{AttrDecl, Getter, Setter, Slot as _};
 use crate::framework::busy::until_not_busy;
 use crate::framework::journal::claimed_elsewhere_text;
@@ -172,6 +173,7 @@ pub trait Target: Send + Sync + 'static {
         target: &str,
         group: &str,
         entries: &[String],
+        idempotency: Idempotency,
     ) -> Result<(), Error>;
 }
 
@@ -301,6 +303,72 @@ impl<T: Target> WhitelistAttachment<T> {
         )
     }
 
+    fn made_meanwhile(target: &str, group: &Group) -> Problem<T::State> {
+        Problem::at(
+            Self::at(F::GroupName),
+            format!(
+                "Whitelist group {} was made by another writer during this create",
+                group.name
+            ),
+            format!(
+                "While this apply was creating it on {} {target}, another writer (another pipeline \
+                 or Terraform state, a script, the console) made the group, holding {}. Nothing \
+                 was written over it and this configuration does not own it. Let one \
+                 configuration own each group: pick another `group_name` here.",
+                T::TARGET_KIND,
+                group.entries.join(", ")
+            ),
+        )
+    }
+
+    /// Creates the group on condition that it is absent (the services have no conditional
+    /// write). Each attempt is one request, not retried inside the transport: after a busy,
+    /// throttled or lost answer the group is read again before anything is resent, since another
+    /// writer may have made it meanwhile; a group then holding exactly our entries is our own
+    /// earlier attempt. The caller holds the target's lock.
+    async fn create_group(
+        ctx: &Ctx<'_>,
+        planned: &T::State,
+        wanted: &[String],
+    ) -> Result<(), Problem<T::State>> {
+        let (target, group) = Self::target_and_group(planned);
+        let what = format!("creating {}", Self::describe(planned));
+        let failed = |e: &Error| Problem::client(ctx.client, &what, e);
+        let mut waiter =
+            Waiter::new(WaitPolicy::BUSY, ctx.client.stop_signal()).with_deadline(ctx.deadline);
+        let mut sent = false;
+        loop {
+            if sent {
+                let groups = T::read_groups(ctx.client, &target)
+                    .await
+                    .map_err(|e| failed(&e))?
+                    .ok_or_else(|| Self::not_found(ctx.client, &target))?;
+                match live(&groups, &group) {
+                    Some(g) if same_set(&g.entries, wanted) => return Ok(()),
+                    Some(g) => return Err(Self::made_meanwhile(&target, g)),
+                    None => {}
+                }
+            }
+            let derived = Idempotency::Derived;
+            match T::write_group(ctx.client, ctx.facts, &target, &group, wanted, derived).await {
+                Ok(()) => return Ok(()),
+                Err(e) if retryable(&e) => {
+                    sent = true;
+                    let interval = waiter.next_interval();
+                    if !waiter.fits(interval) {
+                        return Err(failed(&e));
+                    }
+                    tracing::info!("{what}: {e}; reading the group again before resending");
+                    waiter
+                        .sleep(interval, || format!("{what}. Last answer: {e}"))
+                        .await
+                        .map_err(|e| failed(&e))?;
+                }
+                Err(e) => return Err(failed(&e)),
+            }
+        }
+    }
+
     /// Entries the other groups of the target hold, for the per-target limit.
     fn others_count(groups: &[Group], mine: &str) -> usize {
         groups
@@ -315,7 +383,14 @@ impl<T: Target> WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(s);
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
         until_not_busy(&what, ctx.deadline, ctx.client.stop_signal(), || {
-            T::write_group(ctx.client, ctx.facts, &target, &group, entries)
+            T::write_group(
+                ctx.client,
+                ctx.facts,
+                &target,
+                &group,
+                entries,
+                Idempotency::Safe,
+            )
         })
         .await
     }
@@ -667,9 +742,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
                 Self::describe(&planned)
             );
         } else {
-            Self::write(ctx, &planned, &wanted)
-                .await
-                .map_err(|e| fail(&format!("creating {}", Self::describe(&planned)), &e))?;
+            Self::create_group(ctx, &planned, &wanted).await?;
             tracing::info!("{} set", Self::describe(&planned));
         }
         match Self::read_state(ctx.client, planned.clone()).await {
