@@ -292,3 +292,50 @@ fn a_lost_answer_that_cannot_be_read_back_is_recorded_as_planned() {
         Some(vec!["127.0.0.1".to_string()])
     );
 }
+
+/// A create's request reached the cloud but its answer never came back (the apply was
+/// interrupted while it was in flight), and the read-back finds nothing yet. A received request
+/// runs anyway: when it lands later, the next apply of the same configuration takes the group
+/// over (the create journal kept its identity) — never "already exists … import" for the
+/// configuration's own group.
+#[test]
+fn a_create_interrupted_in_flight_that_lands_later_is_taken_over_by_the_next_apply() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    emulator.set_faults(json!({"hold": true, "actions": ["ModifySecurityIps"]}));
+    let job = apply_in_own_group(&ws);
+    wait_until("the write to reach the cloud", || {
+        emulator.calls()["calls"]["ModifySecurityIps"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    });
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    assert_eq!(
+        emulator.whitelist_group("rds_instances", RDS, "maxcompute"),
+        None
+    );
+    // The request the cloud received lands now.
+    emulator.edit_state(|s| {
+        s["rds_instances"][RDS]["groups"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "maxcompute", "ips": ["192.168.1.0/24"]}));
+    });
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{output}\n{}", run.output());
+    ws.assert_plan_empty();
+    // Taken over, not rewritten.
+    assert_eq!(
+        emulator.calls()["calls"]["ModifySecurityIps"].as_u64(),
+        Some(1),
+        "{}",
+        emulator.calls()
+    );
+}

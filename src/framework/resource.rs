@@ -443,7 +443,17 @@ impl<R: ManagedResource> Managed<R> {
                 ));
                 (Failed::partial(problem, s), true)
             }
-            Ok(Ok(None)) => (Failed::nothing(problem), true),
+            // Not proof that nothing was made: a request the cloud received runs even when its
+            // answer is lost, and may land after this read. Unsettled, so the journal keeps the
+            // identity and the next apply of this configuration adopts what it finds then.
+            Ok(Ok(None)) => {
+                problem.detail.push_str(&format!(
+                    "\n\nThe answer to {calls} was lost; read back, nothing is there yet. If the \
+                     request still lands, the next apply of this configuration takes over what it \
+                     made (and only that)."
+                ));
+                (Failed::nothing(problem), false)
+            }
             Ok(Err(p)) => {
                 let why = format!("reading back failed too ({})", p.summary);
                 (self.maybe_made(problem, planned, &calls, &why), false)
