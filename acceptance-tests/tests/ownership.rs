@@ -339,3 +339,43 @@ fn a_create_interrupted_in_flight_that_lands_later_is_taken_over_by_the_next_app
         emulator.calls()
     );
 }
+
+/// The same for EMR rules: the first `AuthorizeSecurityGroup` is in flight when the apply is
+/// interrupted; the rules it carried land later; the next apply takes them over.
+#[test]
+fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_apply() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_attachment(&emulator, 3));
+    emulator.set_faults(json!({"hold": true, "actions": ["AuthorizeSecurityGroup"]}));
+    let job = apply_in_own_group(&ws);
+    wait_until("the write to reach the cloud", || {
+        emulator.calls()["calls"]["AuthorizeSecurityGroup"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    });
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
+    // The request the cloud received lands now: the three rules, with the provider's marker.
+    for (i, port) in [9083, 8020, 50010].iter().enumerate() {
+        emulator.add_rule(
+            EMR_SG,
+            json!({
+                "security_group_rule_id": format!("sgr-emulate{i}"), "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": format!("{port}/{port}"),
+                "source_cidr_ip": "192.168.1.0/24", "policy": "Accept", "priority": 1,
+                "description": marker(EMR)
+            }),
+        );
+    }
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{output}\n{}", run.output());
+    ws.assert_plan_empty();
+    assert_eq!(rules_from(&emulator, "192.168.1.0/24").len(), 3);
+    // Owned: destroy revokes them.
+    ws.destroy().ok();
+    assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
+}
