@@ -542,3 +542,40 @@ fn two_pipelines_destroying_at_once_never_open_the_project() {
     );
     a.assert_plan_empty();
 }
+
+/// A create whose write was in flight when the apply was interrupted: the request may still run.
+/// The state records the entries the write carried (tainted); when the write lands later they
+/// are recognised as this resource's own — `terraform untaint` and the plan is empty, destroy
+/// removes them — never "put there by someone else" for the configuration's own entries.
+#[test]
+fn a_create_interrupted_in_flight_that_lands_later_is_still_this_resources_own() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]",
+    ));
+    emulator.set_faults(json!({"hold": true, "actions": ["UpdateProjectIpWhiteList"]}));
+    let job = acceptance_tests::jobs::apply_in_own_group(&ws);
+    wait_until("the write to reach the cloud", || {
+        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    });
+    let (status, output) = acceptance_tests::jobs::ctrl_c(job);
+    emulator.set_faults(json!({}));
+    assert!(!status.success(), "{output}");
+    // The request the cloud received lands now.
+    let (ip, vpc) = lists(&emulator.state(), DATAWORKS);
+    emulator.edit_state(|s| {
+        s["projects"][DATAWORKS]["ip_list"] = json!(format!("{ip},203.0.113.10"));
+        s["projects"][DATAWORKS]["vpc_ip_list"] = json!(format!("{vpc},192.168.0.0/16"));
+    });
+    ws.terraform(&["untaint", "maxcompute_project_ip_whitelist.p"])
+        .ok();
+    ws.assert_plan_empty();
+    ws.destroy().ok();
+    assert_eq!(lists(&emulator.state(), DATAWORKS), (ip, vpc), "{output}");
+}

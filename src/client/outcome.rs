@@ -29,6 +29,14 @@ pub(crate) fn note(action: &'static str) {
     let _ = UNANSWERED.try_with(|log| log.lock().unwrap_or_else(|e| e.into_inner()).push(action));
 }
 
+/// Whether the watched operation running this has sent a write whose answer was lost so far
+/// (outside `watch`: `false`). For a resource that must record what the cloud *may* hold.
+pub fn any_lost() -> bool {
+    UNANSWERED
+        .try_with(|log| !log.lock().unwrap_or_else(|e| e.into_inner()).is_empty())
+        .unwrap_or(false)
+}
+
 /// Whether `action` only reads (the official APIs name reads so): a lost answer changes nothing.
 pub fn is_read(action: &str) -> bool {
     ["Describe", "Get", "List", "Check", "Query"]
@@ -68,6 +76,14 @@ mod tests {
         assert!(other.is_empty());
         // Outside any watch, a note goes nowhere (and does not panic).
         note("ModifySecurityIps");
+        assert!(!any_lost());
+        let (seen, _) = watch(async {
+            let before = any_lost();
+            note("UpdateProjectIpWhiteList");
+            (before, any_lost())
+        })
+        .await;
+        assert_eq!(seen, (false, true));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use tf_provider::value::Value;
 
 use crate::client::project::IpWhitelist;
 use crate::client::retry::retryable;
-use crate::client::{Client, Waiter};
+use crate::client::{outcome, Client, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
@@ -632,9 +632,11 @@ impl ManagedResource for ProjectIpWhitelist {
             Check::Change,
         )
         .await
-        // Once written, entries of ours may be in the project: recorded (tainted), the next
-        // refresh keeps those still there.
-        .map_err(|f| match f.wrote {
+        // Once written — or sent with its answer lost: a request the cloud received still runs
+        // and may land later — entries of ours may be in the project: recorded (tainted), the
+        // next refresh keeps those there. Recording none would leave ours, landed later, looking
+        // like somebody else's to every later apply and destroy.
+        .map_err(|f| match f.wrote || outcome::any_lost() {
             true => Failed::partial(f.problem, made.clone()),
             false => Failed::nothing(f.problem),
         })?;
