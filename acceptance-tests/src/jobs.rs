@@ -4,7 +4,7 @@
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::Workspace;
+use crate::{Emulator, Workspace};
 
 /// A terraform run in its own process group; the whole group is killed if a test fails first.
 pub struct Job(Option<std::process::Child>);
@@ -84,4 +84,19 @@ pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Applies with the first `action` held in the emulator (received, not yet run) and interrupts
+/// the apply while it is in flight; the emulator then drops it, as if it were still to land.
+/// Returns terraform's output, after asserting it failed.
+pub fn interrupt_in_flight(emulator: &Emulator, ws: &Workspace, action: &str) -> String {
+    emulator.set_faults(serde_json::json!({"hold": true, "actions": [action]}));
+    let job = apply_in_own_group(ws);
+    wait_until("the write to reach the cloud", || {
+        emulator.calls_of(action) >= 1
+    });
+    let (status, output) = ctrl_c(job);
+    emulator.set_faults(serde_json::json!({}));
+    assert!(!status.success(), "{output}");
+    output
 }

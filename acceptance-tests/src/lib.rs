@@ -233,6 +233,11 @@ impl Emulator {
         self.admin("DELETE", "/_emulator/calls", None);
     }
 
+    /// How many requests of `action` the emulator has received since the last reset.
+    pub fn calls_of(&self, action: &str) -> u64 {
+        self.calls()["calls"][action].as_u64().unwrap_or(0)
+    }
+
     pub fn mutating_calls(&self) -> u64 {
         self.calls()["mutating"].as_u64().expect("mutating counter")
     }

@@ -2,7 +2,7 @@
 //! already made, an import of what plan refuses, two resources of one configuration claiming one
 //! object (promises.rs). Each promise is held against the real terraform binary and the emulator.
 
-use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, wait_until};
+use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, interrupt_in_flight, wait_until};
 use acceptance_tests::{
     contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
 };
@@ -306,17 +306,7 @@ fn a_create_interrupted_in_flight_that_lands_later_is_taken_over_by_the_next_app
         "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"x\" {{\n  instance_id = \"{RDS}\"\n  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
         provider_block(&emulator)
     ));
-    emulator.set_faults(json!({"hold": true, "actions": ["ModifySecurityIps"]}));
-    let job = apply_in_own_group(&ws);
-    wait_until("the write to reach the cloud", || {
-        emulator.calls()["calls"]["ModifySecurityIps"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 1
-    });
-    let (status, output) = ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
+    let output = interrupt_in_flight(&emulator, &ws, "ModifySecurityIps");
     assert_eq!(
         emulator.whitelist_group("rds_instances", RDS, "maxcompute"),
         None
@@ -347,17 +337,7 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
     let emulator = Emulator::start();
     let ws = Workspace::new();
     ws.write_config(&emr_attachment(&emulator, 3));
-    emulator.set_faults(json!({"hold": true, "actions": ["AuthorizeSecurityGroup"]}));
-    let job = apply_in_own_group(&ws);
-    wait_until("the write to reach the cloud", || {
-        emulator.calls()["calls"]["AuthorizeSecurityGroup"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 1
-    });
-    let (status, output) = ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
+    let output = interrupt_in_flight(&emulator, &ws, "AuthorizeSecurityGroup");
     assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
     // The request the cloud received lands now: the three rules, with the provider's marker.
     for (i, port) in [9083, 8020, 50010].iter().enumerate() {

@@ -235,11 +235,7 @@ fn two_pipelines_writing_one_project_at_once_both_keep_their_entries() {
     emulator.set_faults(json!({
         "hold": true, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
     }));
-    let writes = || {
-        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
-            .as_u64()
-            .unwrap_or(0)
-    };
+    let writes = || emulator.calls_of("UpdateProjectIpWhiteList");
     std::thread::scope(|scope| {
         let run_b = scope.spawn(|| b.apply());
         // B has read the lists and its write is held.
@@ -288,11 +284,7 @@ fn a_throttled_write_is_merged_again_from_a_fresh_read_before_it_is_retried() {
     emulator.set_faults(json!({
         "hold": true, "throttle_rate": 1.0, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
     }));
-    let writes = || {
-        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
-            .as_u64()
-            .unwrap_or(0)
-    };
+    let writes = || emulator.calls_of("UpdateProjectIpWhiteList");
     let run = std::thread::scope(|scope| {
         let run = scope.spawn(|| ws.apply());
         wait_until("the write reaches the emulator", || writes() >= 1);
@@ -506,11 +498,7 @@ fn two_pipelines_destroying_at_once_never_open_the_project() {
         "hold": true, "limit": 1, "actions": ["UpdateProjectIpWhiteList"]
     }));
     emulator.reset_calls();
-    let writes = || {
-        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
-            .as_u64()
-            .unwrap_or(0)
-    };
+    let writes = || emulator.calls_of("UpdateProjectIpWhiteList");
     let (run_a, run_b) = std::thread::scope(|scope| {
         let run_b = scope.spawn(|| b.destroy());
         wait_until("B's write reaches the emulator", || writes() >= 1);
@@ -556,17 +544,8 @@ fn a_create_interrupted_in_flight_that_lands_later_is_still_this_resources_own()
         DATAWORKS,
         "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]",
     ));
-    emulator.set_faults(json!({"hold": true, "actions": ["UpdateProjectIpWhiteList"]}));
-    let job = acceptance_tests::jobs::apply_in_own_group(&ws);
-    wait_until("the write to reach the cloud", || {
-        emulator.calls()["calls"]["UpdateProjectIpWhiteList"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 1
-    });
-    let (status, output) = acceptance_tests::jobs::ctrl_c(job);
-    emulator.set_faults(json!({}));
-    assert!(!status.success(), "{output}");
+    let output =
+        acceptance_tests::jobs::interrupt_in_flight(&emulator, &ws, "UpdateProjectIpWhiteList");
     // The request the cloud received lands now.
     let (ip, vpc) = lists(&emulator.state(), DATAWORKS);
     emulator.edit_state(|s| {

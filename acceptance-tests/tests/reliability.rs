@@ -389,10 +389,7 @@ fn apply_until_two_creates(emulator: &Emulator, faults: Value) -> (Workspace, Jo
     emulator.reset_calls();
     let job = apply_in_own_group(&ws);
     wait_until("two create attempts", || {
-        emulator.calls()["calls"]["CreateSecurityGroup"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 2
+        emulator.calls_of("CreateSecurityGroup") >= 2
     });
     (ws, job)
 }

@@ -521,11 +521,7 @@ fn destroy_waits_for_an_eni_still_in_the_group() {
         scope.spawn(|| {
             // Released a moment later, as the cloud releases a deleted link's ENIs.
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-            while emulator.calls()["calls"]["DeleteSecurityGroup"]
-                .as_u64()
-                .unwrap_or(0)
-                < 2
-            {
+            while emulator.calls_of("DeleteSecurityGroup") < 2 {
                 assert!(std::time::Instant::now() < deadline, "no retried delete");
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }

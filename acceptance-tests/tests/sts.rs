@@ -46,12 +46,7 @@ fn arn(ws: &Workspace) -> String {
 }
 
 fn assumed(emulator: &Emulator) -> u64 {
-    emulator.calls()["calls"]["AssumeRole"]
-        .as_u64()
-        .unwrap_or(0)
-        + emulator.calls()["calls"]["AssumeRoleWithOIDC"]
-            .as_u64()
-            .unwrap_or(0)
+    emulator.calls_of("AssumeRole") + emulator.calls_of("AssumeRoleWithOIDC")
 }
 
 /// An unsigned JWT with these claims (the emulator checks issuer, audience and expiry).

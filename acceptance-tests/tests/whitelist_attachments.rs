@@ -771,11 +771,7 @@ fn two_pipelines_creating_one_group_at_once_never_both_own_it() {
     };
     let (a, b) = (pipeline("192.168.1.0/24"), pipeline("192.168.7.0/24"));
     emulator.set_faults(json!({"hold": true, "limit": 2, "actions": ["ModifySecurityIps"]}));
-    let writes = || {
-        emulator.calls()["calls"]["ModifySecurityIps"]
-            .as_u64()
-            .unwrap_or(0)
-    };
+    let writes = || emulator.calls_of("ModifySecurityIps");
     let (run_a, run_b) = std::thread::scope(|scope| {
         let run_a = scope.spawn(|| a.apply());
         let run_b = scope.spawn(|| b.apply());
