@@ -45,6 +45,9 @@ pub struct Rule {
     pub policy: Policy,
     /// 1..=100, smaller wins.
     pub priority: u8,
+    /// A quintuple rule's own side (`DestCidrIp` of an ingress rule, `SourceCidrIp` of an egress
+    /// rule): the rule applies only to members whose address is in it.
+    pub local: Option<Ipv4Net>,
 }
 
 /// A security group: its kind decides what happens when no rule matches.
@@ -112,6 +115,7 @@ fn matching<'a>(
         .iter()
         .filter(|g| at.groups.contains(&g.id))
         .collect();
+    let address = at.address;
     mine.into_iter().flat_map(move |g| {
         g.rules
             .iter()
@@ -120,6 +124,7 @@ fn matching<'a>(
                     && protocol_matches(r.protocol, protocol)
                     && port_matches(r.ports, port)
                     && peer_matches(&r.peer, other)
+                    && r.local.is_none_or(|n| n.contains(&address))
             })
             .map(move |r| (g, r))
     })
@@ -351,6 +356,7 @@ pub fn rule_of(p: &crate::client::ecs::Permission) -> Option<Rule> {
         Direction::Ingress => (&p.source_cidr, &p.source_group_id),
         Direction::Egress => (&p.dest_cidr, &p.dest_group_id),
     };
+    let local = local_of(p, direction)?;
     let peer = match (group, cidr) {
         (Some(g), _) => Peer::Group(g.clone()),
         (None, Some(c)) => match c.net() {
@@ -367,7 +373,22 @@ pub fn rule_of(p: &crate::client::ecs::Permission) -> Option<Rule> {
         peer,
         policy: p.policy?,
         priority: p.priority?,
+        local,
     })
+}
+
+/// A quintuple rule's own side; `None` when it is an IPv6 block (the rule never applies to the
+/// IPv4 members judged here), `Some(None)` when the rule has none.
+fn local_of(p: &crate::client::ecs::Permission, direction: Direction) -> Option<Option<Ipv4Net>> {
+    let own = match direction {
+        Direction::Ingress => &p.dest_cidr,
+        Direction::Egress => &p.source_cidr,
+    };
+    match own.as_ref().map(|c| c.net()) {
+        None => Some(None),
+        Some(ipnet::IpNet::V4(n)) => Some(Some(n)),
+        Some(ipnet::IpNet::V6(_)) => None,
+    }
 }
 
 /// The prefix list a rule names as its peer (source for ingress, destination for egress), if any.
@@ -396,6 +417,9 @@ pub fn prefix_list_rules(p: &crate::client::ecs::Permission, cidrs: &[String]) -
         D::Ingress => Direction::Ingress,
         D::Egress => Direction::Egress,
     };
+    let Some(local) = local_of(p, direction) else {
+        return Vec::new();
+    };
     cidrs
         .iter()
         .filter_map(|c| c.parse::<Ipv4Net>().ok())
@@ -407,6 +431,7 @@ pub fn prefix_list_rules(p: &crate::client::ecs::Permission, cidrs: &[String]) -
             peer: Peer::Cidr(net),
             policy,
             priority,
+            local,
         })
         .collect()
 }
@@ -425,8 +450,13 @@ pub fn describe(rule: &Rule) -> String {
         Direction::Ingress => "from",
         Direction::Egress => "to",
     };
+    let own = match (rule.local, rule.direction) {
+        (Some(n), Direction::Ingress) => format!(", to {n}"),
+        (Some(n), Direction::Egress) => format!(", from {n}"),
+        (None, _) => String::new(),
+    };
     format!(
-        "{} ({policy}, priority {}, {} {}, {way} {peer})",
+        "{} ({policy}, priority {}, {} {}, {way} {peer}{own})",
         rule.id,
         rule.priority,
         rule.protocol.as_str(),
@@ -562,6 +592,7 @@ mod tests {
             peer,
             policy,
             priority,
+            local: None,
         }
     }
 
@@ -620,6 +651,74 @@ mod tests {
         assert!(!inn.allowed(), "drop wins the tie at priority 5: {inn:?}");
         let (_, inn) = connect(&groups, &from, &to, IpProtocol::Tcp, 9083);
         assert!(inn.allowed(), "priority 1 beats the drop at 5: {inn:?}");
+    }
+
+    /// A quintuple rule applies only to members inside its own side: an ingress rule admitting
+    /// the link toward one address does not admit it toward another member of the group.
+    #[test]
+    fn a_quintuple_rule_applies_to_the_members_in_its_own_block_only() {
+        let toward = |local: &str, policy| Rule {
+            local: Some(local.parse().unwrap()),
+            ..rule(
+                Direction::Ingress,
+                IpProtocol::Tcp,
+                PortRange::All,
+                Peer::Group("sg-l".into()),
+                policy,
+                1,
+            )
+        };
+        let target = |rules| Group {
+            id: "sg-t".into(),
+            advanced: false,
+            rules,
+        };
+        let link = Group {
+            id: "sg-l".into(),
+            advanced: false,
+            rules: vec![],
+        };
+        let from = ep([192, 168, 1, 5], &["sg-l"]);
+        let (master, core) = (
+            ep([192, 168, 20, 10], &["sg-t"]),
+            ep([192, 168, 20, 11], &["sg-t"]),
+        );
+        let groups = [
+            target(vec![toward("192.168.99.99/32", Policy::Accept)]),
+            link.clone(),
+        ];
+        let (_, inn) = connect(&groups, &from, &master, IpProtocol::Tcp, 9083);
+        assert!(
+            !inn.allowed(),
+            "admitted toward another address only: {inn:?}"
+        );
+        let groups = [
+            target(vec![toward("192.168.20.10/32", Policy::Accept)]),
+            link.clone(),
+        ];
+        assert!(connect(&groups, &from, &master, IpProtocol::Tcp, 9083)
+            .1
+            .allowed());
+        assert!(!connect(&groups, &from, &core, IpProtocol::Tcp, 50010)
+            .1
+            .allowed());
+        // A drop toward one member leaves the others to the rest of the rules.
+        let mut rules = vec![toward("192.168.20.11/32", Policy::Drop)];
+        rules.push(rule(
+            Direction::Ingress,
+            IpProtocol::Tcp,
+            PortRange::All,
+            Peer::Group("sg-l".into()),
+            Policy::Accept,
+            2,
+        ));
+        let groups = [target(rules), link];
+        assert!(connect(&groups, &from, &master, IpProtocol::Tcp, 9083)
+            .1
+            .allowed());
+        let (_, inn) = connect(&groups, &from, &core, IpProtocol::Tcp, 50010);
+        assert!(!inn.allowed(), "{inn:?}");
+        assert!(describe(&toward("192.168.20.11/32", Policy::Drop)).contains("to 192.168.20.11/32"));
     }
 
     #[test]
@@ -749,6 +848,7 @@ mod tests {
                     peer,
                     policy,
                     priority,
+                    local: None,
                 },
             )
     }
@@ -1078,6 +1178,7 @@ mod model {
             peer: Peer::Cidr(peer.parse().unwrap()),
             policy,
             priority: 1,
+            local: None,
         }
     }
 

@@ -754,3 +754,102 @@ data "maxcompute_reachability" "jobs" {{
     run.fails_saying(&["VPC CIDR block not understood"]);
     assert!(diagnostic_on(&run.output(), "vpc_id"), "{}", run.output());
 }
+
+/// A quintuple rule (`DestCidrIp` on an ingress rule) admits the link toward its own block only:
+/// toward another address of the group it is no grant.
+#[test]
+fn a_quintuple_rule_admits_the_link_toward_its_own_block_only() {
+    let emulator = quick_emulator();
+    // The attachment opens 9083 only: 8020 is left to the rules below.
+    let ws = applied(&config(&emulator, "9083"));
+    let link_sg = ws.resource("maxcompute_security_group.link")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let toward = |id: &str, dest: &str| {
+        json!({
+            "security_group_rule_id": id, "direction": "ingress", "ip_protocol": "TCP",
+            "port_range": "8020/8020", "source_group_id": link_sg, "dest_cidr_ip": dest,
+            "policy": "Accept", "priority": 1
+        })
+    };
+    emulator.add_rule(EMR_SG, toward("sgr-emuelsewhere", "192.168.99.99/32"));
+    let rs = refreshed_results(&ws);
+    let namenode = find(&rs, &format!("emr:{EMR}"), Some(8020));
+    assert_eq!(namenode["reachable"], false, "{namenode}");
+    // Toward the master node itself: admitted.
+    emulator.add_rule(EMR_SG, toward("sgr-emumaster", "192.168.20.10/32"));
+    let rs = refreshed_results(&ws);
+    assert_eq!(
+        find(&rs, &format!("emr:{EMR}"), Some(8020))["reachable"],
+        true,
+        "{rs:#?}"
+    );
+}
+
+/// HDFS clients read and write blocks on every DataNode: one core node the link cannot reach
+/// makes the DataNode port unreachable, whichever core node it is.
+#[test]
+fn every_core_node_is_judged_for_the_datanode() {
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["emr_clusters"][EMR]["nodes"].as_array_mut().unwrap().push(json!({
+            "node_id": "i-emucore00002", "node_group_type": "CORE", "private_ip": "192.168.20.12"
+        }));
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emunocore2", "direction": "egress", "ip_protocol": "ALL",
+            "port_range": "-1/-1", "dest_cidr_ip": "192.168.20.12/32", "policy": "Drop", "priority": 1
+        }),
+    );
+    let datanode = find(&rs, &format!("emr:{EMR}"), Some(50010));
+    assert_eq!(datanode["reachable"], false, "{datanode}");
+    assert!(reason(datanode).contains("192.168.20.12"), "{datanode}");
+}
+
+/// An HBase client finds regions through ZooKeeper, then reads and writes on the Master and the
+/// RegionServers: ZooKeeper open and 16020 dropped is unreachable.
+#[test]
+fn hbase_is_judged_beyond_zookeeper() {
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["hbase_clusters"][HBASE]["groups"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "link", "ip_version": 4, "ips": ["192.168.1.0/24"]}));
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let hbase = format!("hbase:{HBASE}");
+    assert_eq!(find(&results(&ws), &hbase, None)["reachable"], true);
+    let rs = with_link_rule(
+        &emulator,
+        &ws,
+        json!({
+            "security_group_rule_id": "sgr-emunoregions", "direction": "egress",
+            "ip_protocol": "TCP", "port_range": "16020/16020", "dest_cidr_ip": "0.0.0.0/0",
+            "policy": "Drop", "priority": 1
+        }),
+    );
+    let verdict = find(&rs, &hbase, None);
+    assert_eq!(verdict["reachable"], false, "{verdict}");
+    assert!(reason(verdict).contains("16020"), "{verdict}");
+}
+
+/// An RDS instance in the classic network (no VPC address) is out of a network link's reach,
+/// whatever its whitelist says.
+#[test]
+fn an_rds_instance_with_no_vpc_address_is_unreachable() {
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["rds_instances"][RDS]["vpc_id"] = json!("");
+        s["rds_instances"][RDS]["private_ip"] = json!("10.151.2.3");
+    });
+    let ws = applied(&config(&emulator, "9083, 8020, 50010"));
+    let rds = find(&results(&ws), &format!("rds:{RDS}"), None).clone();
+    assert_eq!(rds["reachable"], false, "{rds}");
+    assert!(reason(&rds).contains("no VPC address"), "{rds}");
+}

@@ -73,18 +73,21 @@ fn attribute(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
     }] } }))
 }
 
-/// The instance's VPC connection address (shape: DescribeDBInstanceNetInfoResponseBody; `Port` is
-/// a string there).
+/// The instance's internal connection address (shape: DescribeDBInstanceNetInfoResponseBody;
+/// `Port` is a string there). With a VPC it is a VPC address (`IPType` `Private`); without one the
+/// instance is in the classic network and its internal address is `Inner` (the API doc's `IPType`
+/// values: `Inner` classic intranet, `Private` VPC intranet, `Public`).
 fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
     let id = p.require("DBInstanceId")?;
     let inst = state.rds_instances.get(id).ok_or_else(|| not_found(id))?;
+    let classic = inst.vpc_id.is_empty();
     let infos: Vec<Value> = (!inst.private_ip.is_empty())
         .then(|| {
             json!({
                 "ConnectionString": format!("{id}.mysql.rds.aliyuncs.com"),
                 "ConnectionStringType": "Normal",
                 "IPAddress": inst.private_ip,
-                "IPType": "Private",
+                "IPType": if classic { "Inner" } else { "Private" },
                 "Port": "3306",
                 "VPCId": inst.vpc_id,
             })
@@ -93,7 +96,7 @@ fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         .collect();
     Ok(json!({
         "DBInstanceNetInfos": { "DBInstanceNetInfo": infos },
-        "InstanceNetworkType": "VPC",
+        "InstanceNetworkType": if classic { "Classic" } else { "VPC" },
         "SecurityIPMode": inst.security_ip_mode,
     }))
 }

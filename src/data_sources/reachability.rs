@@ -67,9 +67,12 @@ const EMR_PORTS: [i64; 3] = [9083, 8020, 50010];
 /// The HDFS DataNode's port on Hadoop 2 and on Hadoop 3 (EMR 5.x), where 50010 moved to 9866.
 const DATANODE_HADOOP2: u16 = 50010;
 const DATANODE_HADOOP3: u16 = 9866;
-/// The ports the link's egress is checked on for RDS (MySQL) and HBase (ZooKeeper).
+/// The port the link's egress is checked on for RDS (MySQL).
 const RDS_PORT: u16 = 3306;
-const HBASE_PORT: u16 = 2181;
+/// HBase: ZooKeeper, then the Master and the RegionServers (Apache HBase `hbase-default.xml`:
+/// `hbase.master.port` 16000, `hbase.regionserver.port` 16020). A client finds regions through
+/// ZooKeeper and then reads and writes on the RegionServers: every port must get through.
+const HBASE_PORTS: [u16; 3] = [2181, 16000, 16020];
 
 fn verdict(target: String, port: Option<u16>, reachable: bool, reason: String) -> Verdict {
     Verdict {
@@ -125,7 +128,7 @@ impl LookupSource for ReachabilityDataSource {
             D::new("vpc_id", field!(vpc_id), t("The VPC of the link.").required()),
             D::new("security_group_id", field!(security_group_id), t("The link's security group (its ENIs are found there).").required()),
             D::new("rds_instance_ids", field!(rds_instance_ids), Attr::string_list("RDS instances to check (their whitelists, and the link's egress on 3306).").optional()),
-            D::new("hbase_cluster_ids", field!(hbase_cluster_ids), Attr::string_list("HBase clusters to check (their whitelists, and the link's egress on 2181).").optional()),
+            D::new("hbase_cluster_ids", field!(hbase_cluster_ids), Attr::string_list("HBase clusters to check (their whitelists, and the link's egress on 2181, 16000 and 16020).").optional()),
             D::new("emr_cluster_ids", field!(emr_cluster_ids), Attr::string_list("EMR clusters to check (their node group's ingress and the link's egress, on each of `emr_ports`; on a Hadoop 3 cluster (EMR 5.x) the DataNode is judged on 9866).").optional()),
             D::new("emr_ports", field!(emr_ports), Attr::number_list("The EMR ports to check (default 9083, 8020, and the DataNode: 50010, or 9866 on Hadoop 3, where a listed 50010 is judged as 9866).").optional()),
             D::new("address_targets", field!(address_targets), Attr::string_list("Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the link's side (its group's egress) is evaluated: the target's own groups and whitelists are not read. A block is judged at its first and last address.").optional())
@@ -548,10 +551,9 @@ async fn emr_cluster_verdicts(
     let all = groups.all();
     let mut out = Vec::new();
     for port in emr_ports(config, cluster.is_hadoop3()) {
-        let at = emr_node(&nodes, &node_groups, &sg, port, vpc_host);
         let target = Target {
             vpc: Some(cluster.vpc_id.clone()).filter(|v| !v.is_empty()),
-            at: vec![at],
+            at: emr_nodes(&nodes, &node_groups, &sg, port, vpc_host),
             whitelist: None,
         };
         let (ok, text) = match reach(&all, &view.link, &target, IpProtocol::Tcp, port) {
@@ -636,21 +638,50 @@ async fn rds_verdict(
             })
             .collect(),
     };
-    let (at, port, vpc) = rds_address(&infos.unwrap_or_default(), &view.link.vpc).unwrap_or((
-        vpc_host.clone(),
-        RDS_PORT,
-        None,
-    ));
+    let infos = infos.unwrap_or_default();
+    let what = format!("instance {id}");
+    let Some((at, port, vpc)) = rds_address(&infos, &view.link.vpc) else {
+        if infos.is_empty() {
+            // Nothing said about its addresses: judged at the link VPC's first host.
+            let target = Target {
+                vpc: None,
+                at: vec![vpc_host.clone()],
+                whitelist: Some(whitelist),
+            };
+            return Ok(judge(
+                "RDS",
+                id,
+                all,
+                view,
+                &target,
+                RDS_PORT,
+                &rds_open(&what),
+            ));
+        }
+        return Ok(verdict(
+            format!("rds:{id}"),
+            None,
+            false,
+            format!(
+                "RDS {id}: no VPC address (DescribeDBInstanceNetInfo lists no `Private` one, only \
+                 classic-network or public addresses): a network link reaches targets in a VPC \
+                 only. Give the instance a VPC address in the link's VPC."
+            ),
+        ));
+    };
     let target = Target {
         vpc,
         at: vec![at],
         whitelist: Some(whitelist),
     };
-    let open = Open::Whitelist {
+    Ok(judge("RDS", id, all, view, &target, port, &rds_open(&what)))
+}
+
+fn rds_open(what: &str) -> Open<'_> {
+    Open::Whitelist {
         resource: "maxcompute_rds_whitelist_attachment",
-        what: &format!("instance {id}"),
-    };
-    Ok(judge("RDS", id, all, view, &target, port, &open))
+        what,
+    }
 }
 
 /// An HBase cluster: its whitelist groups, judged at its vSwitch block's ends, on ZooKeeper.
@@ -689,7 +720,33 @@ async fn hbase_verdict(
         resource: "maxcompute_hbase_whitelist_attachment",
         what: &format!("cluster {id}"),
     };
-    Ok(judge("HBase", id, all, view, &target, HBASE_PORT, &open))
+    let mut verdicts = HBASE_PORTS
+        .iter()
+        .map(|port| (port, judge("HBase", id, all, view, &target, *port, &open)));
+    let Some((_, first)) = verdicts.next() else {
+        return Ok(verdict(
+            format!("hbase:{id}"),
+            None,
+            false,
+            "no port".into(),
+        ));
+    };
+    if first.reachable != Value::Value(true) {
+        return Ok(first);
+    }
+    // The first port blocked after ZooKeeper decides; all open: ZooKeeper's verdict stands.
+    Ok(verdicts
+        .find(|(_, v)| v.reachable != Value::Value(true))
+        .map(|(port, mut v)| {
+            if let Value::Value(reason) = &mut v.reason {
+                reason.push_str(&format!(
+                    " (port {port}: ZooKeeper 2181 gets through, but clients also need the Master \
+                     on 16000 and the RegionServers on 16020)"
+                ));
+            }
+            v
+        })
+        .unwrap_or(first))
 }
 
 /// Where an HBase cluster's nodes are and in which VPC: the first and last host of its vSwitch's
@@ -746,47 +803,60 @@ async fn hbase_addresses(
     Ok((at, vpc))
 }
 
-/// The node serving `port` as the evaluator takes it: its address (the VPC's first host when the
-/// cluster lists none), in the cluster's group and — ECS: every group of an ENI applies — the
-/// additional groups of its node group.
-fn emr_node(
+/// The nodes serving `port` as the evaluator takes them: each node's address, in the cluster's
+/// group and — ECS: every group of an ENI applies — the additional groups of its node group; the
+/// VPC's first host when the cluster lists none. Every one is judged: HDFS clients read and write
+/// blocks on every DataNode, and a highly available master may be either master.
+fn emr_nodes(
     nodes: &[crate::client::emr::Node],
     node_groups: &[crate::client::emr::NodeGroup],
     sg: &str,
     port: u16,
     vpc_host: &Endpoint,
-) -> Endpoint {
-    let node = node_for(nodes, port);
-    let mut groups = vec![sg.to_string()];
-    if let Some(n) = node {
+) -> Vec<Endpoint> {
+    let at = |n: &crate::client::emr::Node, address| {
+        let mut groups = vec![sg.to_string()];
         groups.extend(
             node_groups
                 .iter()
                 .filter(|g| g.node_group_id == n.node_group_id)
                 .flat_map(|g| g.additional_security_group_ids.clone()),
         );
+        Endpoint { address, groups }
+    };
+    let serving: Vec<Endpoint> = nodes_for(nodes, port)
+        .into_iter()
+        .filter_map(|n| n.private_ip.parse().ok().map(|a| at(n, a)))
+        .collect();
+    if serving.is_empty() {
+        return vec![Endpoint {
+            address: vpc_host.address,
+            groups: vec![sg.to_string()],
+        }];
     }
-    Endpoint {
-        address: node
-            .and_then(|n| n.private_ip.parse().ok())
-            .unwrap_or(vpc_host.address),
-        groups,
-    }
+    serving
 }
 
-/// The node serving `port`: a master node for the Hive Metastore and the NameNode, a core node for
-/// the DataNode (9866 on Hadoop 3), any node otherwise; `None` when the cluster lists none.
-fn node_for(nodes: &[crate::client::emr::Node], port: u16) -> Option<&crate::client::emr::Node> {
+/// The nodes serving `port`: the master nodes for the Hive Metastore and the NameNode, the core
+/// nodes for the DataNode (9866 on Hadoop 3), every node otherwise — or, when the cluster lists
+/// none of that type, every node.
+fn nodes_for(nodes: &[crate::client::emr::Node], port: u16) -> Vec<&crate::client::emr::Node> {
     let wanted = match port {
         9083 | 8020 => Some("MASTER"),
         DATANODE_HADOOP2 | DATANODE_HADOOP3 => Some("CORE"),
         _ => None,
     };
-    let fits = |n: &&crate::client::emr::Node| {
-        wanted.is_none_or(|w| n.node_group_type.eq_ignore_ascii_case(w))
-    };
     let usable = |n: &&crate::client::emr::Node| n.private_ip.parse::<std::net::Ipv4Addr>().is_ok();
-    nodes.iter().filter(fits).chain(nodes.iter()).find(usable)
+    let typed: Vec<&crate::client::emr::Node> = nodes
+        .iter()
+        .filter(usable)
+        .filter(|n| wanted.is_none_or(|w| n.node_group_type.eq_ignore_ascii_case(w)))
+        .collect();
+    if typed.is_empty() {
+        nodes.iter().filter(usable).collect()
+    } else {
+        typed
+    }
 }
 
 /// The instance's VPC address, its port and its VPC, from `DescribeDBInstanceNetInfo` (`IPType`
