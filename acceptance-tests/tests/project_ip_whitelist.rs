@@ -558,3 +558,36 @@ fn a_create_interrupted_in_flight_that_lands_later_is_still_this_resources_own()
     ws.destroy().ok();
     assert_eq!(lists(&emulator.state(), DATAWORKS), (ip, vpc), "{output}");
 }
+
+/// Two resources of one configuration listing one entry (in any spelling) of one project's list
+/// would each take it for its own: refused at plan on the list, naming the entry; nothing written.
+#[test]
+fn two_resources_listing_one_entry_are_refused_at_plan() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        r#"{}
+resource "maxcompute_project_ip_whitelist" "a" {{
+  project     = "{OPEN}"
+  ip_list     = ["203.0.113.10"]
+  vpc_ip_list = ["192.168.0.0/16"]
+}}
+
+resource "maxcompute_project_ip_whitelist" "b" {{
+  project     = "{OPEN}"
+  ip_list     = ["203.0.113.10/32"]
+  vpc_ip_list = ["10.0.0.0/8"]
+}}
+"#,
+        provider_block(&emulator)
+    ));
+    let plan = ws.plan();
+    let out = plan.output();
+    assert_eq!(plan.code, 1, "{out}");
+    assert!(
+        out.contains("claimed twice") && out.contains("203.0.113.10"),
+        "{out}"
+    );
+    assert!(acceptance_tests::diagnostic_on(&out, "ip_list"), "{out}");
+    assert_eq!(emulator.mutating_calls(), 0);
+}

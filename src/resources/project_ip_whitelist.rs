@@ -51,6 +51,13 @@ const LISTS: [(&str, Getter<State>); 2] = [
     ("vpc_ip_list", |s| &s.vpc_ip_list),
 ];
 
+fn get_list<'a>(s: &'a State, name: &str) -> &'a List {
+    match name {
+        "ip_list" => &s.ip_list,
+        _ => &s.vpc_ip_list,
+    }
+}
+
 fn entries(list: &List) -> Vec<String> {
     list.as_ref_option()
         .map(|s| {
@@ -555,6 +562,22 @@ impl ManagedResource for ProjectIpWhitelist {
 
     fn describe(s: &State) -> String {
         format!("the IP whitelist of project {}", project_of(s))
+    }
+
+    /// Each entry, by the addresses it covers: two resources of one configuration listing one
+    /// entry of one project's list would each take it for its own (and the second create would
+    /// find it "put there by someone else").
+    fn claims(planned: &State) -> Vec<(String, Getter<State>)> {
+        let Some(project) = planned.project.as_ref_option() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, get) in LISTS {
+            for e in entries(get_list(planned, name)) {
+                out.push((format!("project {project} {name} {}", key(&e)), get));
+            }
+        }
+        out
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {

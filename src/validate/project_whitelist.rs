@@ -68,6 +68,18 @@ pub enum Key {
     Text(String),
 }
 
+impl std::fmt::Display for Key {
+    /// The addresses an entry covers, as a range (`a-b`, or one address): the same for every
+    /// spelling of them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Span(e) if e.first == e.last => write!(f, "{}", e.first),
+            Key::Span(e) => write!(f, "{}-{}", e.first, e.last),
+            Key::Text(t) => f.write_str(t),
+        }
+    }
+}
+
 pub fn key(s: &str) -> Key {
     Entry::parse(s).map_or_else(|_| Key::Text(s.trim().to_string()), Key::Span)
 }
