@@ -245,10 +245,13 @@ impl EmrWhitelistAttachment {
         Problem::new(
             format!("MaxCompute access rules for EMR cluster {cluster_id} already exist"),
             format!(
-                "The cluster's security group already holds the rules another attachment (or \
-                 another Terraform state) added for this source. Bring them under this \
-                 configuration with `terraform import maxcompute_emr_whitelist_attachment.<name> \
-                 {}`, or remove the other attachment.",
+                "The cluster's security group already holds rules this provider made for this \
+                 source, for another attachment — of this configuration or of another Terraform \
+                 state. If another state manages them, leave them to it: the access is already \
+                 there, so drop this source here or remove one of the two attachments. Import \
+                 them (`terraform import maxcompute_emr_whitelist_attachment.<name> {}`) only \
+                 when no state manages them any more (a state that was lost): two states owning \
+                 one rule each revoke it on destroy.",
                 id_of(s)
             ),
         )

@@ -294,8 +294,11 @@ impl<T: Target> WhitelistAttachment<T> {
                 T::TARGET_KIND
             ),
             format!(
-                "It holds {}; this attachment would overwrite them. Pick another `group_name`, or \
-                 bring the group under Terraform: `terraform import {}.<name> {target}:{}`.",
+                "It holds {}; this attachment would overwrite them. Pick another `group_name`. \
+                 If no Terraform state manages the group (it was made in the console, or its \
+                 state was lost), bring it under this one: `terraform import {}.<name> \
+                 {target}:{}`; if another state manages it, leave it to that state — two states \
+                 owning one group each remove it on destroy.",
                 group.entries.join(", "),
                 T::RESOURCE,
                 group.name
