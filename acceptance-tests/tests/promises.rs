@@ -143,6 +143,16 @@ resource "maxcompute_rds_whitelist_attachment" "twice" {{
 /// Applies two blocks of `kind` with the same `body`, the second under another provider alias
 /// (another provider process); `ordered`: the second depends on the first.
 fn apply_under_two_aliases(kind: &str, body: &str, ordered: bool) -> (Emulator, Workspace, Run) {
+    apply_two_bodies_under_two_aliases(kind, body, body, ordered)
+}
+
+/// [`apply_under_two_aliases`] with a body of its own for the second block.
+fn apply_two_bodies_under_two_aliases(
+    kind: &str,
+    body: &str,
+    second: &str,
+    ordered: bool,
+) -> (Emulator, Workspace, Run) {
     let emulator = Emulator::start();
     let ws = Workspace::new();
     let base = provider_block(&emulator);
@@ -163,7 +173,7 @@ resource "{kind}" "a" {{
 }}
 resource "{kind}" "b" {{
   provider = maxcompute.second
-{after}{body}
+{after}{second}
 }}
 "#
     ));
@@ -235,6 +245,26 @@ fn an_aliased_endpoint_re_planned_after_the_first_made_it_names_the_other_claim(
             "  name = \"maxcompute\"\n  vpc_id = \"{VPC}\"\n  vswitch_ids = [\"{VSWITCH_H}\"]\n  security_group_ids = [\"{EMR_SG}\"]"
         ),
         "name",
+    );
+}
+
+/// Two aliased EMR attachments whose source sets overlap (one shares a CIDR with the other): the
+/// second is a second claim of this configuration, not someone else's rules to import.
+#[test]
+fn aliased_emr_attachments_with_overlapping_sources_name_the_other_claim() {
+    let (_emulator, ws, run) = apply_two_bodies_under_two_aliases(
+        "maxcompute_emr_whitelist_attachment",
+        &format!("  cluster_id = \"{EMR}\"\n  cidrs = [\"192.168.1.0/24\"]"),
+        &format!("  cluster_id = \"{EMR}\"\n  cidrs = [\"192.168.1.0/24\", \"192.168.2.0/24\"]"),
+        true,
+    );
+    let out = run.output();
+    run.fails_saying(&["is claimed by another provider process"]);
+    assert!(!contains_text(&out, "terraform import"), "{out}");
+    assert_eq!(
+        addresses(&ws),
+        vec!["maxcompute_emr_whitelist_attachment.a".to_string()],
+        "{out}"
     );
 }
 

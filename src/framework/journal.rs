@@ -131,6 +131,19 @@ impl Journal {
         !self.is_mine(key) && self.entry(key) == Entry::ThisRun
     }
 
+    /// Whether another provider process of this terraform run claims an object whose key
+    /// `overlaps` says overlaps ours (EMR rules: another source set sharing a source).
+    pub fn claimed_elsewhere_overlapping(&self, overlaps: impl Fn(&str) -> bool) -> bool {
+        let Some(entries) = self.dir.as_ref().and_then(|d| std::fs::read_dir(d).ok()) else {
+            return false;
+        };
+        entries.flatten().any(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let key = text.split('\n').next().unwrap_or_default();
+            !key.is_empty() && overlaps(key) && self.claimed_elsewhere(key)
+        })
+    }
+
     /// Whether an existing object of `key` is this configuration's own: an interrupted create of
     /// it ([`Journal::unfinished`]), or terraform's state holds it (a tainted object being
     /// replaced). Anything else of the same identity belongs to somebody else.

@@ -210,6 +210,15 @@ fn id_of(s: &State) -> String {
     }
 }
 
+/// Whether a source of ours and one written in another claim's key name the same peer (a CIDR
+/// however it is written).
+fn same_source(ours: &RuleSource, theirs: &str) -> bool {
+    match ours {
+        RuleSource::Group(g) => g == theirs,
+        RuleSource::Cidr(c) => Cidr::parse(theirs).is_some_and(|t| t.net() == c.net()),
+    }
+}
+
 type P = Problem<State>;
 type D = AttrDecl<State>;
 
@@ -239,6 +248,22 @@ impl EmrWhitelistAttachment {
                 client.region()
             ),
         )
+    }
+
+    /// Whether another provider process of this run (another alias) claims these rules, or rules
+    /// of a source set sharing a source with ours.
+    fn claimed_elsewhere(ctx: &Ctx<'_>, key: &str, s: &State) -> bool {
+        let cluster = known(&s.cluster_id).unwrap_or_default();
+        let prefix = format!("emr:{cluster}:");
+        let ours = s.sources();
+        ctx.journal.claimed_elsewhere(key)
+            || ctx.journal.claimed_elsewhere_overlapping(|other| {
+                other.strip_prefix(&prefix).is_some_and(|sources| {
+                    sources
+                        .split(',')
+                        .any(|o| ours.iter().any(|m| same_source(m, o)))
+                })
+            })
     }
 
     fn exists(cluster_id: &str, s: &State) -> P {
@@ -518,7 +543,7 @@ impl EmrWhitelistAttachment {
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
-            if ctx.journal.claimed_elsewhere(&key) {
+            if Self::claimed_elsewhere(ctx, &key, &plan.planned) {
                 let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
                 plan.findings
                     .error(Problem::at(|s| &s.cluster_id, summary, detail));
@@ -666,6 +691,11 @@ impl ManagedResource for EmrWhitelistAttachment {
             .await
             .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
         if !owned(&attr.permissions, &cluster_id, &planned.sources()).is_empty() && !ctx.adopt {
+            let key = Self::identity(&planned).unwrap_or_default();
+            if Self::claimed_elsewhere(ctx, &key, &planned) {
+                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&planned));
+                return Err(P::at(|s| &s.cluster_id, summary, detail).into());
+            }
             return Err(Self::exists(&cluster_id, &planned).into());
         }
         let want = planned.rules(&cluster_id);
