@@ -295,7 +295,9 @@ pub fn claimed_elsewhere_text(what: &str) -> (String, String) {
         format!(
             "Another provider configuration of this working directory (a block under another \
              provider alias) is creating {what}, or has just created it, in this run. Each object \
-             may be managed by one resource: remove one of the two blocks."
+             may be managed by one resource: remove one of the two blocks. (Until then, \
+             `terraform destroy -refresh=false` destroys what was made: a destroy's refresh plan \
+             plans this block again and is refused the same way.)"
         ),
     )
 }
