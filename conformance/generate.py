@@ -42,7 +42,7 @@ ACTIONS = {
         "DescribePrefixListAttributes", "DescribePortRangeListEntries",
     ],
     "alibabacloud_vpc20160428": ["DescribeVpcs", "DescribeVSwitches"],
-    "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute", "DescribeDBInstanceNetInfo"],
+    "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute", "DescribeDBInstanceNetInfo", "DescribeDBInstances"],
     "alibabacloud_hbase20190101": ["DescribeIpWhitelist", "ModifyIpWhitelist", "DescribeInstance"],
     "alibabacloud_emr20210320": ["GetCluster", "ListNodes", "ListNodeGroups"],
     "alibabacloud_maxcompute20220104": ["GetProject", "UpdateProjectIpWhiteList"],

@@ -495,3 +495,37 @@ output "access" {{
     let endpoints = emulator.state()["vpc_endpoints"].clone();
     assert!(endpoints.as_object().unwrap().is_empty(), "{endpoints:#}");
 }
+
+/// With `vpc_id` and no `rds_instance_ids`, every RDS instance of the VPC is looked at — and
+/// only those: an instance of another VPC whose whitelist admits the same block is not the link's.
+#[test]
+fn the_inventory_lists_the_rds_instances_of_the_vpc_when_none_are_named() {
+    let emulator = Emulator::start();
+    console_setup(&emulator);
+    emulator.edit_state(|s| {
+        let mut other = s["rds_instances"][RDS].clone();
+        other["db_instance_id"] = json!("rm-emu0000000000000009");
+        other["vpc_id"] = json!("vpc-emu0000000000000002");
+        other["private_ip"] = json!("172.16.1.9");
+        s["rds_instances"]["rm-emu0000000000000009"] = other;
+    });
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\ndata \"maxcompute_access_inventory\" \"link\" {{\n  cidrs  = [\"192.168.1.0/24\"]\n  vpc_id = \"{VPC}\"\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws.apply().ok();
+    let found = grants(&ws);
+    let targets: Vec<&str> = found
+        .iter()
+        .map(|g| g["target"].as_str().unwrap())
+        .collect();
+    assert!(targets.contains(&RDS), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|g| g["key"] == format!("{RDS}:mc_console")),
+        "{found:#?}"
+    );
+    assert!(!targets.contains(&"rm-emu0000000000000009"), "{found:#?}");
+}

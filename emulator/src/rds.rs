@@ -28,6 +28,7 @@ pub fn handle(
         "ModifySecurityIps" => modify(state, p, now_ms),
         "DescribeDBInstanceAttribute" => attribute(state, p),
         "DescribeDBInstanceNetInfo" => net_info(state, p),
+        "DescribeDBInstances" => instances(state, p),
         _ => return None,
     })
 }
@@ -98,6 +99,40 @@ fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         "DBInstanceNetInfos": { "DBInstanceNetInfo": infos },
         "InstanceNetworkType": if classic { "Classic" } else { "VPC" },
         "SecurityIPMode": inst.security_ip_mode,
+    }))
+}
+
+/// The account's instances, filtered by `VpcId`, a page at a time (`PageSize` 30 by default, at
+/// most 100; `PageNumber` from 1). Shape: DescribeDBInstancesResponseBody.
+fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let size = p.number("PageSize", 30, 100)?;
+    let page = p.number("PageNumber", 1, usize::MAX)?.max(1);
+    let all: Vec<Value> = state
+        .rds_instances
+        .values()
+        .filter(|i| p.get("VpcId").is_none_or(|v| v == i.vpc_id))
+        .map(|i| {
+            json!({
+                "DBInstanceId": i.db_instance_id,
+                "VpcId": i.vpc_id,
+                "Engine": "MySQL",
+                "DBInstanceStatus": "Running",
+                "InstanceNetworkType": if i.vpc_id.is_empty() { "Classic" } else { "VPC" },
+                "RegionId": state.region,
+            })
+        })
+        .collect();
+    let items: Vec<Value> = all
+        .iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .cloned()
+        .collect();
+    Ok(json!({
+        "Items": { "DBInstance": items },
+        "PageNumber": page,
+        "PageRecordCount": items.len(),
+        "TotalRecordCount": all.len(),
     }))
 }
 

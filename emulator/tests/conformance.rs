@@ -291,6 +291,15 @@ fn every_answer_has_the_official_shape() {
         &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],
     );
     rpc(
+        "DescribeDBInstances",
+        s,
+        &[
+            REGION,
+            ("VpcId", "vpc-emu0000000000000001"),
+            ("PageSize", "100"),
+        ],
+    );
+    rpc(
         "DescribeDBInstanceAttribute",
         s,
         &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],

@@ -85,6 +85,29 @@ impl NetInfo {
     }
 }
 
+/// One instance as `DescribeDBInstances` lists it (`Items.DBInstance[]`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Listed {
+    #[serde(rename = "DBInstanceId")]
+    pub id: String,
+    #[serde(default, rename = "VpcId")]
+    pub vpc_id: String,
+}
+
+#[derive(Deserialize)]
+struct InstancesResponse {
+    #[serde(default, rename = "Items")]
+    items: InstanceItems,
+    #[serde(default, rename = "TotalRecordCount")]
+    total: u64,
+}
+
+#[derive(Deserialize, Default)]
+struct InstanceItems {
+    #[serde(default, rename = "DBInstance")]
+    list: Vec<Listed>,
+}
+
 #[derive(Deserialize)]
 struct NetInfoResponse {
     #[serde(default, rename = "DBInstanceNetInfos")]
@@ -155,6 +178,33 @@ impl<'a> RdsApi<'a> {
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// `DescribeDBInstances` with `VpcId`: the instances of one VPC, every page (`PageSize` at
+    /// most 100, the API's limit).
+    pub async fn instances_in_vpc(&self, vpc_id: &str) -> Result<Vec<Listed>, Error> {
+        let mut out: Vec<Listed> = Vec::new();
+        for page in 1u32.. {
+            let params = Params::new()
+                .set("VpcId", vpc_id)
+                .set("PageSize", "100")
+                .set("PageNumber", page.to_string());
+            let r: InstancesResponse = self
+                .t
+                .rpc(
+                    Service::Rds,
+                    "DescribeDBInstances",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            let got = r.items.list.len();
+            out.extend(r.items.list.into_iter().filter(|i| i.vpc_id == vpc_id));
+            if got == 0 || (page as u64) * 100 >= r.total {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     /// `DescribeDBInstanceNetInfo`: the instance's connection addresses; `Ok(None)` when it does
@@ -239,4 +289,5 @@ super::decode_samples! {
     "ModifySecurityIps" => Empty,
     "DescribeDBInstanceAttribute" => AttributeResponse,
     "DescribeDBInstanceNetInfo" => NetInfoResponse,
+    "DescribeDBInstances" => InstancesResponse,
 }
