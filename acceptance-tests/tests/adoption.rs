@@ -57,6 +57,7 @@ fn console_setup(emulator: &Emulator) {
         let rds = s["rds_instances"][RDS]["groups"].as_array_mut().unwrap();
         rds.push(json!({"name": "mc_console", "ips": ["192.168.1.0/24", DATAWORKS_CIDR]}));
         rds.push(json!({"name": "mixed", "ips": ["192.168.1.0/24", "172.16.5.5"]}));
+        rds.push(json!({"name": "wide", "ips": ["192.168.0.0/16"]}));
         let default = rds.iter_mut().find(|g| g["name"] == "default").unwrap();
         default["ips"] = json!(["192.168.1.0/24", "10.20.30.40"]);
         s["hbase_clusters"][HBASE]["groups"]
@@ -66,10 +67,11 @@ fn console_setup(emulator: &Emulator) {
         let rules = s["security_groups"][EMR_SG]["rules"]
             .as_array_mut()
             .unwrap();
-        for (i, port) in [9083, 8020, 50010].iter().enumerate() {
+        // One rule over a range (8020 and 9083 in it), one for the DataNode.
+        for (i, range) in ["8000/9100", "50010/50010"].iter().enumerate() {
             rules.push(json!({
                 "security_group_rule_id": format!("sgr-console{i}"), "direction": "ingress",
-                "ip_protocol": "TCP", "port_range": format!("{port}/{port}"),
+                "ip_protocol": "TCP", "port_range": range,
                 "source_cidr_ip": "192.168.1.0/24", "policy": "Accept", "priority": 1,
                 "description": "opened by the data team"
             }));
@@ -330,6 +332,16 @@ fn the_inventory_reports_every_grant_once_per_owner_with_the_safe_path() {
     assert_eq!(default["importable"], false);
     assert!(default["reason"].as_str().unwrap().contains("never owned"));
     assert_eq!(default["other_entries"], json!(["10.20.30.40"]));
+    // Only a wider entry admits the link (and DataWorks): the safe path's group lists their blocks.
+    let wide = by_key(&format!("{RDS}:wide"));
+    assert_eq!(wide["importable"], false);
+    assert!(
+        wide["reason"]
+            .as_str()
+            .unwrap()
+            .contains("`cidrs` = [\"192.168.1.0/24\", \"192.168.2.0/24\"]"),
+        "{wide:#}"
+    );
     let mixed = by_key(&format!("{RDS}:mixed"));
     assert_eq!(mixed["importable"], false);
     assert!(mixed["reason"].as_str().unwrap().contains("172.16.5.5"));

@@ -278,6 +278,28 @@ pub struct IngressRule {
 }
 
 impl IngressRule {
+    /// Whether `p` admits everything this (single-port) rule would, from the same source: an
+    /// accept rule of a wider port range or of every protocol — made by hand in the console, say.
+    pub fn covered_by(&self, p: &Permission) -> bool {
+        let Some(port) = self.port_range.port() else {
+            return false;
+        };
+        p.direction == Some(Direction::Ingress)
+            && p.policy == Some(Policy::Accept)
+            && matches!(p.ip_protocol, Some(proto) if proto == self.ip_protocol || proto == IpProtocol::All)
+            && p.port_range.is_some_and(|r| r.covers(port))
+            && self.same_source(p)
+    }
+
+    fn same_source(&self, p: &Permission) -> bool {
+        match &self.source {
+            RuleSource::Cidr(c) => p.source_group_id.is_none() && p.source_cidr.as_ref() == Some(c),
+            RuleSource::Group(g) => {
+                p.source_cidr.is_none() && p.source_group_id.as_ref() == Some(g)
+            }
+        }
+    }
+
     /// Whether `p` is this rule as the cloud reports it.
     pub fn matches(&self, p: &Permission) -> bool {
         p.direction == Some(Direction::Ingress)
@@ -285,14 +307,7 @@ impl IngressRule {
             && p.port_range == Some(self.port_range)
             && p.policy == Some(self.policy)
             && p.priority == Some(self.priority)
-            && match &self.source {
-                RuleSource::Cidr(c) => {
-                    p.source_group_id.is_none() && p.source_cidr.as_ref() == Some(c)
-                }
-                RuleSource::Group(g) => {
-                    p.source_cidr.is_none() && p.source_group_id.as_ref() == Some(g)
-                }
-            }
+            && self.same_source(p)
     }
 }
 

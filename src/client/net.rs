@@ -65,6 +65,14 @@ pub enum PortRange {
 }
 
 impl PortRange {
+    /// Whether `port` is in the range.
+    pub fn covers(self, port: u16) -> bool {
+        match self {
+            PortRange::All => true,
+            PortRange::Range(a, b) => (a..=b).contains(&port),
+        }
+    }
+
     pub fn single(port: u16) -> Self {
         Self::Range(port, port)
     }

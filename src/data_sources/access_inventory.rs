@@ -252,6 +252,25 @@ impl Seek {
             .any(|(_, cidrs)| cidrs.iter().any(|c| c.net().contains(&e.net())))
     }
 
+    /// The principals' own blocks that one of `entries` admits, each once: what a group of our
+    /// own would list instead of a wider entry.
+    fn admitted_blocks(&self, entries: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, cidrs) in &self.principals {
+            for c in cidrs {
+                let inside = entries
+                    .iter()
+                    .filter_map(|e| Cidr::parse(e))
+                    .any(|e| e.net().contains(&c.net()));
+                let text = c.as_str().to_string();
+                if inside && !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+
     /// The labels admitted by any of `entries`, each once.
     fn grantees<'a>(&self, entries: impl IntoIterator<Item = &'a String>) -> Vec<String> {
         let mut out: Vec<String> = entries
@@ -300,7 +319,13 @@ fn whitelist_grants(
         .map(|g| {
             let (mine, others): (Vec<String>, Vec<String>) =
                 g.entries.iter().cloned().partition(|e| seek.owns(e));
-            let reason = whitelist_reason(g, &mine, &others, target, what, resource);
+            // A group of our own lists the link's entries — or, where only a wider entry admits
+            // the link, the link's own blocks.
+            let ours_to_be = match mine.is_empty() {
+                true => seek.admitted_blocks(&g.entries),
+                false => mine.clone(),
+            };
+            let reason = whitelist_reason(g, &ours_to_be, &others, target, what, resource);
             Grant {
                 key: Value::Value(format!("{target}:{}", g.name)),
                 kind: Value::Value(kind_name.into()),
@@ -337,7 +362,7 @@ fn whitelist_reason(
     if g.name == "default" {
         return Some(format!("The `default` group of {what} {target} is never owned (the provider never writes it). Safe path: {create_ours}."));
     }
-    if !others.is_empty() || mine.is_empty() {
+    if !others.is_empty() {
         return Some(format!("Group `{}` also holds entries that are not the link's ({}); importing it would make destroy remove them. Safe path: {create_ours}.", g.name, others.join(", ")));
     }
     None

@@ -165,9 +165,11 @@ fn owned<'a>(
         .collect()
 }
 
-/// Rules of the group that someone else made with the content of a rule this attachment wants.
-/// ECS keeps one rule per content (a second identical AuthorizeSecurityGroup adds nothing), so
-/// such a rule satisfies the attachment but stays its maker's: never claimed, never revoked.
+/// Rules of the group that someone else made with the content of a rule this attachment wants,
+/// or that admit all it would (a wider port range, every protocol). ECS keeps one rule per
+/// content (a second identical AuthorizeSecurityGroup adds nothing), and a covering rule needs no
+/// twin: such a rule satisfies the attachment but stays its maker's — never claimed, never
+/// revoked.
 fn existing<'a>(
     perms: &'a [Permission],
     cluster_id: &str,
@@ -176,7 +178,7 @@ fn existing<'a>(
     let marker = rule_description(cluster_id);
     perms
         .iter()
-        .filter(|p| p.description != marker && want.iter().any(|w| w.matches(p)))
+        .filter(|p| p.description != marker && want.iter().any(|w| w.matches(p) || w.covered_by(p)))
         .collect()
 }
 
@@ -187,6 +189,11 @@ fn rule_ids(rules: &[&Permission]) -> Value<BTreeSet<Value<String>>> {
             .map(|r| Value::Value(r.security_group_rule_id.clone()))
             .collect(),
     )
+}
+
+/// Whether rule `p` admits `port` (its own port, or a range holding it).
+fn covers(p: &Permission, port: i64) -> bool {
+    u16::try_from(port).is_ok_and(|port| p.port_range.is_some_and(|r| r.covers(port)))
 }
 
 fn port_of(p: &Permission) -> Option<i64> {
@@ -326,7 +333,7 @@ impl EmrWhitelistAttachment {
                 sources.iter().all(|src| {
                     rules
                         .iter()
-                        .any(|r| port_of(r) == Some(*port) && from_source(r, src))
+                        .any(|r| covers(r, *port) && from_source(r, src))
                 })
             })
             .collect();
@@ -350,7 +357,10 @@ impl EmrWhitelistAttachment {
         let theirs = existing(&attr.permissions, &cluster_id, want);
         let missing: Vec<IngressRule> = want
             .iter()
-            .filter(|w| !mine.iter().chain(&theirs).any(|p| w.matches(p)))
+            .filter(|w| {
+                !mine.iter().any(|p| w.matches(p))
+                    && !theirs.iter().any(|p| w.matches(p) || w.covered_by(p))
+            })
             .cloned()
             .collect();
         let extra: Vec<String> = mine
@@ -418,7 +428,10 @@ impl EmrWhitelistAttachment {
     fn note_existing(plan: &mut Planning<'_, State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
         plan.planned.existing_rule_ids = rule_ids(theirs);
         for rule in theirs {
-            let port = port_of(rule).map(|p| p.to_string()).unwrap_or_default();
+            let port = match rule.port_range {
+                Some(r) if r.port().is_none() => format!("range {r}"),
+                _ => port_of(rule).map(|p| p.to_string()).unwrap_or_default(),
+            };
             let from = rule
                 .source_group_id
                 .clone()
@@ -428,8 +441,9 @@ impl EmrWhitelistAttachment {
                 |s| &s.existing_rule_ids,
                 format!("Port {port} from {from} is already open in security group {sg}"),
                 format!(
-                    "Rule {} (\"{}\") admits exactly what this attachment would add; the cloud \
-                     keeps one rule per content, so it is used as it is. It stays its maker's: \
+                    "Rule {} (\"{}\") admits what this attachment would add (the same content, \
+                     or more: a wider range, every protocol), so it is used as it is and no twin is \
+                     added. It stays its maker's: \
                      listed in `existing_rule_ids`, never changed, and left in place when this \
                      attachment is destroyed.",
                     rule.security_group_rule_id, rule.description
@@ -534,11 +548,8 @@ impl EmrWhitelistAttachment {
         };
         let sources = plan.planned.sources();
         Self::warn_beaten(plan, cluster_id, &sg, &attr.permissions, &sources);
-        let theirs = existing(
-            &attr.permissions,
-            cluster_id,
-            &plan.planned.rules(cluster_id),
-        );
+        let want = plan.planned.rules(cluster_id);
+        let theirs = existing(&attr.permissions, cluster_id, &want);
         Self::note_existing(plan, &sg, &theirs);
         let mine = owned(&attr.permissions, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
@@ -552,7 +563,11 @@ impl EmrWhitelistAttachment {
             }
         }
         let others = attr.permissions.len() - mine;
-        let wanted = (ports.len() * sources.len()).saturating_sub(theirs.len());
+        // The rules to add: those no rule of someone else's already satisfies.
+        let wanted = want
+            .iter()
+            .filter(|w| !theirs.iter().any(|p| w.matches(p) || w.covered_by(p)))
+            .count();
         if others + wanted > MAX_RULES_PER_GROUP {
             plan.findings.error(Problem::at(
                 |s| &s.ports,
@@ -602,7 +617,7 @@ impl ManagedResource for EmrWhitelistAttachment {
                     validate::whitelist::ports(&list).into_iter().map(|e| format!("{e}.")).collect()
                 }),
             D::new("security_group_id", field!(security_group_id), Attr::string("The security group of the cluster's nodes, where the rules are added.").computed()),
-            D::new("existing_rule_ids", field!(existing_rule_ids), Attr::string_set("Rules of the cluster's group that someone else made with exactly the content of a rule this attachment needs (the cloud keeps one rule per content). They satisfy the attachment and stay their maker's: never changed, and left in place on destroy.").computed()),
+            D::new("existing_rule_ids", field!(existing_rule_ids), Attr::string_set("Rules of the cluster's group that someone else made with the content of a rule this attachment needs (the cloud keeps one rule per content), or that admit all of it from the same source (an accept rule over a port range or every protocol). They satisfy the attachment and stay their maker's: never changed, and left in place on destroy.").computed()),
             D::timeouts(field!(timeouts), &[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
         ]
     }
