@@ -58,6 +58,8 @@ fn console_setup(emulator: &Emulator) {
         rds.push(json!({"name": "mc_console", "ips": ["192.168.1.0/24", DATAWORKS_CIDR]}));
         rds.push(json!({"name": "mixed", "ips": ["192.168.1.0/24", "172.16.5.5"]}));
         rds.push(json!({"name": "wide", "ips": ["192.168.0.0/16"]}));
+        // An ENI's address pasted in by hand: inside the link's block, the link's own.
+        rds.push(json!({"name": "eni_ip", "ips": ["192.168.1.201"]}));
         let default = rds.iter_mut().find(|g| g["name"] == "default").unwrap();
         default["ips"] = json!(["192.168.1.0/24", "10.20.30.40"]);
         s["hbase_clusters"][HBASE]["groups"]
@@ -164,6 +166,7 @@ fn assert_no_changes(ws: &Workspace, var: &str) {
 fn assert_adopted(listed: &str) {
     for address in [
         format!("maxcompute_rds_whitelist_attachment.adopted[\"{RDS}:mc_console\"]"),
+        format!("maxcompute_rds_whitelist_attachment.adopted[\"{RDS}:eni_ip\"]"),
         format!("maxcompute_hbase_whitelist_attachment.adopted[\"{HBASE}:link\"]"),
         format!("maxcompute_emr_whitelist_attachment.adopted[\"{EMR}:192.168.1.0/24\"]"),
     ] {
@@ -195,7 +198,7 @@ fn a_console_made_setup_is_adopted_with_no_change_in_the_cloud() {
     emulator.reset_calls();
     let run = ws.terraform(&["apply", "-auto-approve", "-input=false", "-var", &var]);
     assert_eq!(run.code, 0, "{}", run.output());
-    assert!(run.output().contains("2 imported"), "{}", run.output());
+    assert!(run.output().contains("3 imported"), "{}", run.output());
     assert_no_changes(&ws, &var);
     assert_adopted(&ws.terraform(&["state", "list"]).stdout);
 
@@ -276,7 +279,7 @@ fn before_terraform_1_7_the_printed_import_commands_adopt_the_same_setup() {
     assert_eq!(read.code, 0, "{}", read.output());
     let out = ws.terraform(&["output", "-json", "import_commands"]).ok();
     let commands: Vec<String> = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert_eq!(commands.len(), 3, "{commands:?}");
     for line in &commands {
         let words = shell_words(line);
         assert_eq!(words[..2], ["terraform", "import"], "{line}");

@@ -92,7 +92,7 @@ impl LookupSource for AccessInventoryDataSource {
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
             D::new("id", field!(id), Attr::string("`inventory-<n>`, n the number of grants found.").computed()),
-            D::new("cidrs", field!(cidrs), Attr::string_list("The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule grants the link access when it admits one of them.").required())
+            D::new("cidrs", field!(cidrs), Attr::string_list("The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule grants the link access when it admits one of them or an address inside one (an ENI's address in the vSwitch block).").required())
                 .rule(bad_cidrs),
             D::new("security_group_id", field!(security_group_id), Attr::string("The link's security group: EMR rules naming it as their source grant access too, and reverse PrivateLink endpoints carrying it (with `vpc_id`) are the link itself.").optional())
                 .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
@@ -226,14 +226,17 @@ impl Seek {
         self.principals.push((label.to_string(), cidrs.collect()));
     }
 
-    /// Whom an entry (an address or block) admits: the labels with an address inside it.
+    /// Whom an entry (an address or block) admits: the labels with addresses in it — a block of
+    /// theirs inside the entry, or the entry inside a block of theirs (an ENI's address in the
+    /// link's vSwitch block, say).
     fn admitted_by(&self, entry: &str) -> Vec<String> {
         let Some(e) = Cidr::parse(entry) else {
             return Vec::new();
         };
+        let overlaps = |c: &Cidr| e.net().contains(&c.net()) || c.net().contains(&e.net());
         self.principals
             .iter()
-            .filter(|(_, cidrs)| cidrs.iter().any(|c| e.net().contains(&c.net())))
+            .filter(|(_, cidrs)| cidrs.iter().any(overlaps))
             .map(|(label, _)| label.clone())
             .collect()
     }
