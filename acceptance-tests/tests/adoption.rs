@@ -511,10 +511,11 @@ output "access" {{
     assert!(endpoints.as_object().unwrap().is_empty(), "{endpoints:#}");
 }
 
-/// With `vpc_id` and no `rds_instance_ids`, every RDS instance of the VPC is looked at — and
-/// only those: an instance of another VPC whose whitelist admits the same block is not the link's.
+/// With `vpc_id` and no `rds_instance_ids` / `hbase_cluster_ids`, every RDS instance and HBase
+/// cluster of the VPC is looked at — and only those: a target of another VPC whose whitelist
+/// admits the same block is not the link's.
 #[test]
-fn the_inventory_lists_the_rds_instances_of_the_vpc_when_none_are_named() {
+fn the_inventory_lists_the_rds_and_hbase_targets_of_the_vpc_when_none_are_named() {
     let emulator = Emulator::start();
     console_setup(&emulator);
     emulator.edit_state(|s| {
@@ -523,6 +524,10 @@ fn the_inventory_lists_the_rds_instances_of_the_vpc_when_none_are_named() {
         other["vpc_id"] = json!("vpc-emu0000000000000002");
         other["private_ip"] = json!("172.16.1.9");
         s["rds_instances"]["rm-emu0000000000000009"] = other;
+        let mut other = s["hbase_clusters"][HBASE].clone();
+        other["cluster_id"] = json!("hb-emu0000000000000009");
+        other["vpc_id"] = json!("vpc-emu0000000000000002");
+        s["hbase_clusters"]["hb-emu0000000000000009"] = other;
     });
     let ws = Workspace::new();
     ws.write_config(&format!(
@@ -543,4 +548,9 @@ fn the_inventory_lists_the_rds_instances_of_the_vpc_when_none_are_named() {
         "{found:#?}"
     );
     assert!(!targets.contains(&"rm-emu0000000000000009"), "{found:#?}");
+    assert!(
+        found.iter().any(|g| g["key"] == format!("{HBASE}:link")),
+        "{found:#?}"
+    );
+    assert!(!targets.contains(&"hb-emu0000000000000009"), "{found:#?}");
 }

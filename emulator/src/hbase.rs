@@ -15,6 +15,7 @@ pub fn handle(
     Some(match action {
         "DescribeIpWhitelist" => describe(state, p),
         "DescribeInstance" => instance(state, p),
+        "DescribeInstances" => instances(state, p),
         "ModifyIpWhitelist" => modify(state, p, now_ms),
         _ => return None,
     })
@@ -42,6 +43,36 @@ fn instance(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
         "NetworkType": "VPC",
         "Engine": "hbase",
         "Status": "ACTIVATION",
+    }))
+}
+
+/// Every cluster of the region, a page at a time (`PageSize` 10 by default, `PageNumber` from 1);
+/// the request has no VPC filter. Shape: DescribeInstancesResponseBody.
+fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    let size = p.number("PageSize", 10, 100)?.max(1);
+    let page = p.number("PageNumber", 1, usize::MAX)?.max(1);
+    let all: Vec<Value> = state
+        .hbase_clusters
+        .values()
+        .map(|c| {
+            json!({
+                "ClusterId": c.cluster_id, "InstanceId": c.cluster_id, "RegionId": state.region,
+                "ZoneId": c.zone_id, "VpcId": c.vpc_id, "VswitchId": c.vswitch_id,
+                "NetworkType": "VPC", "Engine": "hbase", "Status": "ACTIVATION",
+            })
+        })
+        .collect();
+    let items: Vec<Value> = all
+        .iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .cloned()
+        .collect();
+    Ok(json!({
+        "Instances": { "Instance": items },
+        "PageNumber": page,
+        "PageSize": size,
+        "TotalCount": all.len(),
     }))
 }
 

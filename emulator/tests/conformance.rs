@@ -274,6 +274,7 @@ fn every_answer_has_the_official_shape() {
         s,
         &[REGION, ("ClusterId", "hb-emu0000000000000001")],
     );
+    rpc("DescribeInstances", s, &[REGION, ("PageNumber", "1")]);
     rpc(
         "ModifyIpWhitelist",
         s,

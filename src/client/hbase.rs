@@ -59,6 +59,31 @@ struct Groups {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// One cluster as `DescribeInstances` lists it (`Instances.Instance[]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Listed {
+    pub cluster_id: String,
+    #[serde(default)]
+    pub vpc_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InstancesResponse {
+    #[serde(default)]
+    instances: ListedInstances,
+    #[serde(default)]
+    total_count: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct ListedInstances {
+    #[serde(default)]
+    instance: Vec<Listed>,
+}
+
 /// Where a cluster is (`DescribeInstance`, alibabacloud_hbase20190101: `VpcId`, `VswitchId`).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Instance {
@@ -120,6 +145,37 @@ impl<'a> HbaseApi<'a> {
         }
     }
 
+    /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the
+    /// request has no VPC filter and its largest page size is not confirmed), those of `vpc_id`.
+    pub async fn instances_in_vpc(&self, vpc_id: &str) -> Result<Vec<Listed>, Error> {
+        let mut out = Vec::new();
+        let mut seen = 0u64;
+        for page in 1u32.. {
+            let params = Params::new().set("PageNumber", page.to_string());
+            let r: InstancesResponse = self
+                .t
+                .rpc(
+                    Service::Hbase,
+                    "DescribeInstances",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            let got = r.instances.instance.len() as u64;
+            seen += got;
+            out.extend(
+                r.instances
+                    .instance
+                    .into_iter()
+                    .filter(|i| i.vpc_id == vpc_id),
+            );
+            if got == 0 || seen >= r.total_count {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// `ModifyIpWhitelist`: the complete new content of one IPv4 group (replace semantics).
     /// `idempotency`: `Derived` for a create on condition that the group is absent.
     pub async fn set_group(
@@ -148,6 +204,7 @@ super::decode_samples! {
     "DescribeIpWhitelist" => DescribeResponse,
     "ModifyIpWhitelist" => Empty,
     "DescribeInstance" => Instance,
+    "DescribeInstances" => InstancesResponse,
 }
 
 #[cfg(test)]

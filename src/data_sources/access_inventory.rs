@@ -97,8 +97,8 @@ impl LookupSource for AccessInventoryDataSource {
             D::new("security_group_id", field!(security_group_id), Attr::string("The link's security group: EMR rules naming it as their source grant access too, and reverse PrivateLink endpoints carrying it (with `vpc_id`) are the link itself.").optional())
                 .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
             D::new("rds_instance_ids", field!(rds_instance_ids), ids("RDS instances to look at. Left out with `vpc_id` set: every RDS instance of that VPC (`DescribeDBInstances`).")),
-            D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at (not listed from the VPC: name them).")),
-            D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group; not listed from the VPC: name them).")),
+            D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at. Left out with `vpc_id` set: every HBase cluster of that VPC (`DescribeInstances`).")),
+            D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group). Not listed from the VPC (`ListClusters` does not say a cluster's VPC): name them.")),
             D::new("projects", field!(projects), ids("MaxCompute projects whose IP whitelist to look at.")),
             D::new("vpc_id", field!(vpc_id), Attr::string("The link's VPC: PrivateLink endpoints to MaxCompute in it are reported, and, with `security_group_id`, the reverse endpoints that make up a console-made link.").optional())
                 .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
@@ -135,7 +135,7 @@ impl LookupSource for AccessInventoryDataSource {
             let groups = read_groups::<Rds>(ctx.client, &id, "rds_instance_ids").await?;
             grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Rds));
         }
-        for id in strings(&config.hbase_cluster_ids) {
+        for id in hbase_targets(ctx.client, &config).await? {
             let groups = read_groups::<Hbase>(ctx.client, &id, "hbase_cluster_ids").await?;
             grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Hbase));
         }
@@ -174,6 +174,27 @@ async fn rds_targets(client: &Client, config: &State) -> Result<Vec<String>, P> 
             .map(|i| i.id)
             .collect()),
         _ => Ok(strings(&config.rds_instance_ids)),
+    }
+}
+
+/// `hbase_cluster_ids`; left out with `vpc_id` set, every HBase cluster of the VPC
+/// (`DescribeInstances` has no VPC filter: the region's clusters, kept by their `VpcId`).
+async fn hbase_targets(client: &Client, config: &State) -> Result<Vec<String>, P> {
+    match (
+        config.hbase_cluster_ids.is_null(),
+        config.vpc_id.as_ref_option(),
+    ) {
+        (true, Some(vpc)) => Ok(client
+            .hbase()
+            .instances_in_vpc(vpc)
+            .await
+            .map_err(|e| {
+                Problem::client(client, &format!("listing the HBase clusters of {vpc}"), &e)
+            })?
+            .into_iter()
+            .map(|i| i.cluster_id)
+            .collect()),
+        _ => Ok(strings(&config.hbase_cluster_ids)),
     }
 }
 
