@@ -44,7 +44,7 @@ ACTIONS = {
     "alibabacloud_vpc20160428": ["DescribeVpcs", "DescribeVSwitches"],
     "alibabacloud_rds20140815": ["DescribeDBInstanceIPArrayList", "ModifySecurityIps", "DescribeDBInstanceAttribute", "DescribeDBInstanceNetInfo", "DescribeDBInstances"],
     "alibabacloud_hbase20190101": ["DescribeIpWhitelist", "ModifyIpWhitelist", "DescribeInstance", "DescribeInstances"],
-    "alibabacloud_emr20210320": ["GetCluster", "ListNodes", "ListNodeGroups"],
+    "alibabacloud_emr20210320": ["GetCluster", "ListNodes", "ListNodeGroups", "ListClusters"],
     "alibabacloud_maxcompute20220104": ["GetProject", "UpdateProjectIpWhiteList"],
     "alibabacloud_dataworks_public20240518": ["GetResourceGroup", "ListNetworks"],
     "alibabacloud_privatelink20200415": [

@@ -511,11 +511,11 @@ output "access" {{
     assert!(endpoints.as_object().unwrap().is_empty(), "{endpoints:#}");
 }
 
-/// With `vpc_id` and no `rds_instance_ids` / `hbase_cluster_ids`, every RDS instance and HBase
-/// cluster of the VPC is looked at — and only those: a target of another VPC whose whitelist
+/// With `vpc_id` and no target IDs, every RDS instance, HBase cluster and EMR cluster of the VPC
+/// is looked at — and only those: a target of another VPC whose whitelist
 /// admits the same block is not the link's.
 #[test]
-fn the_inventory_lists_the_rds_and_hbase_targets_of_the_vpc_when_none_are_named() {
+fn the_inventory_lists_the_targets_of_the_vpc_when_none_are_named() {
     let emulator = Emulator::start();
     console_setup(&emulator);
     emulator.edit_state(|s| {
@@ -528,6 +528,10 @@ fn the_inventory_lists_the_rds_and_hbase_targets_of_the_vpc_when_none_are_named(
         other["cluster_id"] = json!("hb-emu0000000000000009");
         other["vpc_id"] = json!("vpc-emu0000000000000002");
         s["hbase_clusters"]["hb-emu0000000000000009"] = other;
+        let mut other = s["emr_clusters"][EMR].clone();
+        other["cluster_id"] = json!("c-emu0000000000000009");
+        other["vpc_id"] = json!("vpc-emu0000000000000002");
+        s["emr_clusters"]["c-emu0000000000000009"] = other;
     });
     let ws = Workspace::new();
     ws.write_config(&format!(
@@ -553,4 +557,11 @@ fn the_inventory_lists_the_rds_and_hbase_targets_of_the_vpc_when_none_are_named(
         "{found:#?}"
     );
     assert!(!targets.contains(&"hb-emu0000000000000009"), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|g| g["key"] == format!("{EMR}:192.168.1.0/24")),
+        "{found:#?}"
+    );
+    assert!(!targets.contains(&"c-emu0000000000000009"), "{found:#?}");
 }

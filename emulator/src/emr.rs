@@ -13,6 +13,7 @@ pub fn handle(action: &str, state: &mut CloudState, p: &Params) -> Option<Result
         "GetCluster" => get_cluster(state, p),
         "ListNodes" => list_nodes(state, p),
         "ListNodeGroups" => list_node_groups(state, p),
+        "ListClusters" => list_clusters(state, p),
         _ => return None,
     })
 }
@@ -30,6 +31,35 @@ fn cluster<'a>(state: &'a CloudState, p: &Params) -> Result<&'a EmrCluster, ApiE
             format!("The specified parameter ClusterId is not valid: {id}"),
         )
     })
+}
+
+/// The region's clusters, a page at a time (`MaxResults` 20 by default, at most 100;
+/// `NextToken`). Shape: ListClustersResponseBody (`ClusterSummary`: no VPC).
+fn list_clusters(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
+    p.require("RegionId")?;
+    let max = p.number("MaxResults", 20, 100)?.max(1);
+    let start = match p.get("NextToken") {
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| ApiError::invalid("InvalidParameter", "The NextToken is not valid."))?,
+        None => 0,
+    };
+    let all: Vec<Value> = state
+        .emr_clusters
+        .values()
+        .map(|c| {
+            json!({
+                "ClusterId": c.cluster_id, "ClusterName": c.cluster_name,
+                "ClusterState": "RUNNING", "ReleaseVersion": c.release_version,
+            })
+        })
+        .collect();
+    let items: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
+    let mut out = json!({ "Clusters": items, "MaxResults": max, "TotalCount": all.len() });
+    if start + max < all.len() {
+        out["NextToken"] = (start + max).to_string().into();
+    }
+    Ok(out)
 }
 
 /// One page with every node (shape: ListNodesResponseBody; no fixture has more than a page).

@@ -305,6 +305,7 @@ fn every_answer_has_the_official_shape() {
         s,
         &[REGION, ("DBInstanceId", "rm-emu0000000000000001")],
     );
+    rpc("ListClusters", s, &[REGION, ("MaxResults", "100")]);
     rpc(
         "ListNodes",
         s,

@@ -94,6 +94,24 @@ struct ListNodesResponse {
     nodes: Vec<Node>,
 }
 
+/// One cluster as `ListClusters` lists it (`Clusters[]`: no VPC there).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Summary {
+    pub cluster_id: String,
+    #[serde(default)]
+    pub cluster_state: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListClustersResponse {
+    #[serde(default)]
+    clusters: Vec<Summary>,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
 /// Cluster states that mean the cluster no longer serves anything.
 pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
 
@@ -147,6 +165,31 @@ impl<'a> EmrApi<'a> {
 }
 
 impl EmrApi<'_> {
+    /// `ListClusters`, every page: the region's clusters that still serve (their VPC is only in
+    /// `GetCluster`).
+    pub async fn live_clusters(&self) -> Result<Vec<Summary>, Error> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let params = Params::new()
+                .set("MaxResults", "100")
+                .set_opt("NextToken", token.take());
+            let r: ListClustersResponse = self
+                .t
+                .rpc(Service::Emr, "ListClusters", params, Idempotency::Safe)
+                .await?;
+            out.extend(
+                r.clusters
+                    .into_iter()
+                    .filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str())),
+            );
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
     /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).
     pub async fn node_groups(&self, cluster_id: &str) -> Result<Vec<NodeGroup>, Error> {
         let params = Params::new()
@@ -182,4 +225,5 @@ super::decode_samples! {
     "GetCluster" => GetClusterResponse,
     "ListNodes" => ListNodesResponse,
     "ListNodeGroups" => ListNodeGroupsResponse,
+    "ListClusters" => ListClustersResponse,
 }

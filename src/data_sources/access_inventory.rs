@@ -98,7 +98,7 @@ impl LookupSource for AccessInventoryDataSource {
                 .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
             D::new("rds_instance_ids", field!(rds_instance_ids), ids("RDS instances to look at. Left out with `vpc_id` set: every RDS instance of that VPC (`DescribeDBInstances`).")),
             D::new("hbase_cluster_ids", field!(hbase_cluster_ids), ids("HBase clusters to look at. Left out with `vpc_id` set: every HBase cluster of that VPC (`DescribeInstances`).")),
-            D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group). Not listed from the VPC (`ListClusters` does not say a cluster's VPC): name them.")),
+            D::new("emr_cluster_ids", field!(emr_cluster_ids), ids("EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the cluster's security group). Left out with `vpc_id` set: every live EMR cluster of that VPC (`ListClusters`, then `GetCluster` of each for its VPC).")),
             D::new("projects", field!(projects), ids("MaxCompute projects whose IP whitelist to look at.")),
             D::new("vpc_id", field!(vpc_id), Attr::string("The link's VPC: PrivateLink endpoints to MaxCompute in it are reported, and, with `security_group_id`, the reverse endpoints that make up a console-made link.").optional())
                 .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
@@ -139,7 +139,7 @@ impl LookupSource for AccessInventoryDataSource {
             let groups = read_groups::<Hbase>(ctx.client, &id, "hbase_cluster_ids").await?;
             grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Hbase));
         }
-        for id in strings(&config.emr_cluster_ids) {
+        for id in emr_targets(ctx.client, &config).await? {
             grants.extend(emr_grants(ctx.client, &id, &seek, sg.as_deref()).await?);
         }
         for name in strings(&config.projects) {
@@ -196,6 +196,32 @@ async fn hbase_targets(client: &Client, config: &State) -> Result<Vec<String>, P
             .collect()),
         _ => Ok(strings(&config.hbase_cluster_ids)),
     }
+}
+
+/// `emr_cluster_ids`; left out with `vpc_id` set, every live EMR cluster of the VPC
+/// (`ListClusters` does not say a cluster's VPC: `GetCluster` of each does).
+async fn emr_targets(client: &Client, config: &State) -> Result<Vec<String>, P> {
+    let (true, Some(vpc)) = (
+        config.emr_cluster_ids.is_null(),
+        config.vpc_id.as_ref_option(),
+    ) else {
+        return Ok(strings(&config.emr_cluster_ids));
+    };
+    let fail = |e: crate::client::Error| {
+        Problem::client(client, &format!("listing the EMR clusters of {vpc}"), &e)
+    };
+    let mut out = Vec::new();
+    for c in client.emr().live_clusters().await.map_err(fail)? {
+        let found = client
+            .emr()
+            .get_cluster(&c.cluster_id)
+            .await
+            .map_err(fail)?;
+        if found.is_some_and(|f| &f.vpc_id == vpc) {
+            out.push(c.cluster_id);
+        }
+    }
+    Ok(out)
 }
 
 fn dataworks_ids(s: &State) -> &dyn crate::framework::attr::Slot {
