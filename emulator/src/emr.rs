@@ -38,12 +38,7 @@ fn cluster<'a>(state: &'a CloudState, p: &Params) -> Result<&'a EmrCluster, ApiE
 fn list_clusters(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
     p.require("RegionId")?;
     let max = p.number("MaxResults", 20, 100)?.max(1);
-    let start = match p.get("NextToken") {
-        Some(t) => t
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid("InvalidParameter", "The NextToken is not valid."))?,
-        None => 0,
-    };
+    let start = p.next_token()?;
     let all: Vec<Value> = state
         .emr_clusters
         .values()

@@ -49,8 +49,6 @@ fn instance(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
 /// Every cluster of the region, a page at a time (`PageSize` 10 by default, `PageNumber` from 1);
 /// the request has no VPC filter. Shape: DescribeInstancesResponseBody.
 fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
-    let size = p.number("PageSize", 10, 100)?.max(1);
-    let page = p.number("PageNumber", 1, usize::MAX)?.max(1);
     let all: Vec<Value> = state
         .hbase_clusters
         .values()
@@ -62,12 +60,7 @@ fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
             })
         })
         .collect();
-    let items: Vec<Value> = all
-        .iter()
-        .skip((page - 1) * size)
-        .take(size)
-        .cloned()
-        .collect();
+    let (items, page, size) = p.numbered_page(&all, 10, 100)?;
     Ok(json!({
         "Instances": { "Instance": items },
         "PageNumber": page,

@@ -43,6 +43,25 @@ impl Params {
         }
     }
 
+    /// One page of `items` by `PageNumber` (from 1) and `PageSize` (`default` when absent, at most
+    /// `max`): the page, its number and its size.
+    pub fn numbered_page<T: Clone>(
+        &self,
+        items: &[T],
+        default: usize,
+        max: usize,
+    ) -> Result<(Vec<T>, usize, usize), ApiError> {
+        let size = self.number("PageSize", default, max)?;
+        let page = self.number("PageNumber", 1, usize::MAX)?;
+        let out = items
+            .iter()
+            .skip((page - 1).saturating_mul(size))
+            .take(size)
+            .cloned()
+            .collect();
+        Ok((out, page, size))
+    }
+
     /// Where a page starts: `NextToken` as this emulator issues it (an offset), 0 without one; a
     /// token it did not issue is refused, as the cloud refuses one.
     pub fn next_token(&self) -> Result<usize, ApiError> {

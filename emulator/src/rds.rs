@@ -105,8 +105,6 @@ fn net_info(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
 /// The account's instances, filtered by `VpcId`, a page at a time (`PageSize` 30 by default, at
 /// most 100; `PageNumber` from 1). Shape: DescribeDBInstancesResponseBody.
 fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
-    let size = p.number("PageSize", 30, 100)?;
-    let page = p.number("PageNumber", 1, usize::MAX)?.max(1);
     let all: Vec<Value> = state
         .rds_instances
         .values()
@@ -122,12 +120,7 @@ fn instances(state: &CloudState, p: &Params) -> Result<Value, ApiError> {
             })
         })
         .collect();
-    let items: Vec<Value> = all
-        .iter()
-        .skip((page - 1) * size)
-        .take(size)
-        .cloned()
-        .collect();
+    let (items, page, _) = p.numbered_page(&all, 30, 100)?;
     Ok(json!({
         "Items": { "DBInstance": items },
         "PageNumber": page,
