@@ -18,6 +18,7 @@ pub mod project;
 pub mod rds;
 pub mod state;
 pub mod sts;
+pub mod timeline;
 pub mod vpc;
 
 use std::collections::BTreeMap;
@@ -51,12 +52,15 @@ struct Inner {
     limiter: faults::RateLimiter,
     /// Session tokens the metadata stand-in handed out (hardened mode).
     metadata_tokens: Vec<String>,
+    /// When each API call since the counters were reset started and ended.
+    timeline: Vec<timeline::Span>,
 }
 
 /// One emulated cloud.
 pub struct Emulator {
     inner: Mutex<Inner>,
     state_file: Option<PathBuf>,
+    started: std::time::Instant,
 }
 
 impl Emulator {
@@ -71,8 +75,10 @@ impl Emulator {
                 nonces: auth::NonceCache::default(),
                 limiter: faults::RateLimiter::default(),
                 metadata_tokens: Vec::new(),
+                timeline: Vec::new(),
             }),
             state_file,
+            started: std::time::Instant::now(),
         })
     }
 
@@ -127,6 +133,10 @@ pub fn app(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/", any(rpc))
         .route("/api/v1/*rest", any(roa))
+        .route_layer(axum::middleware::from_fn_with_state(
+            emulator.clone(),
+            timed,
+        ))
         .route("/latest/api/token", axum::routing::put(metadata::token))
         .route(
             "/latest/meta-data/ram/security-credentials/",
@@ -141,6 +151,33 @@ pub fn app(emulator: Arc<Emulator>) -> Router {
         .route("/_emulator/calls", get(get_calls).delete(reset_calls))
         .route("/_emulator/faults", get(get_faults).put(put_faults))
         .with_state(emulator)
+}
+
+/// Records when an API call started and ended (see [`timeline`]).
+async fn timed(
+    State(em): State<Arc<Emulator>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let start_us = em.started.elapsed().as_micros() as u64;
+    let (response, action) = timeline::ACTION
+        .scope(std::cell::RefCell::new(None), async {
+            let response = next.run(request).await;
+            (response, timeline::ACTION.with(|a| a.borrow_mut().take()))
+        })
+        .await;
+    if let Some(action) = action {
+        let end_us = em.started.elapsed().as_micros() as u64;
+        let mut inner = em.lock();
+        if inner.timeline.len() < timeline::MAX_SPANS {
+            inner.timeline.push(timeline::Span {
+                action,
+                start_us,
+                end_us,
+            });
+        }
+    }
+    response
 }
 
 fn now() -> i64 {
@@ -264,6 +301,7 @@ fn now_ms() -> u64 {
 /// Counts a call and draws its faults; waits out any injected latency. `Err` is the answer to
 /// send instead of running the action.
 async fn count_and_draw(em: &Emulator, action: &str) -> Result<Decision, ApiError> {
+    timeline::name_action(action);
     let decision = {
         let mut inner = em.lock();
         *inner.calls.entry(action.to_string()).or_default() += 1;
@@ -473,13 +511,22 @@ async fn put_state(State(em): State<Arc<Emulator>>, body: Bytes) -> Response {
 async fn get_calls(State(em): State<Arc<Emulator>>) -> Json<Value> {
     let inner = em.lock();
     let total: u64 = inner.calls.values().sum();
-    Json(json!({ "calls": inner.calls, "total": total, "mutating": inner.mutating }))
+    let path = timeline::critical_path(&inner.timeline);
+    let critical: Vec<&str> = path.iter().map(|s| s.action.as_str()).collect();
+    Json(json!({
+        "calls": inner.calls,
+        "total": total,
+        "mutating": inner.mutating,
+        "sequential": critical.len(),
+        "critical_path": critical,
+    }))
 }
 
 async fn reset_calls(State(em): State<Arc<Emulator>>) -> StatusCode {
     let mut inner = em.lock();
     inner.calls.clear();
     inner.mutating = 0;
+    inner.timeline.clear();
     StatusCode::NO_CONTENT
 }
 
