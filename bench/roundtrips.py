@@ -11,7 +11,8 @@ with every answer at once and once with the emulator's latency fault at 100 ms. 
   which also counts terraform's own waits;
 - floor: the round trips terraform's dependency graph forces (FLOORS below).
 
-usage: roundtrips.py [--terraform PATH] [--latency MS] [--json FILE]
+usage: roundtrips.py [--terraform PATH] [--latency MS] [--json FILE] [--debug]
+  --debug  the debug build's binaries (round trips do not depend on the build; wall times do)
 """
 import json
 import os
@@ -137,6 +138,10 @@ def print_rows(rows, latency_ms=100):
 
 
 def main():
+    if "--debug" in sys.argv:
+        debug = os.path.join(os.path.dirname(bench.RELEASE), "debug")
+        bench.OURS = os.path.join(debug, "terraform-provider-maxcompute")
+        bench.EMULATOR = os.path.join(debug, "maxcompute-emulator")
     if "--terraform" in sys.argv:
         bench.TERRAFORM = sys.argv[sys.argv.index("--terraform") + 1]
     latency = int(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 100

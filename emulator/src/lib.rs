@@ -508,18 +508,24 @@ async fn put_state(State(em): State<Arc<Emulator>>, body: Bytes) -> Response {
     }
 }
 
-async fn get_calls(State(em): State<Arc<Emulator>>) -> Json<Value> {
+/// The counters, the critical path of the calls since they were reset, and with `?timeline`
+/// every call's start and end.
+async fn get_calls(State(em): State<Arc<Emulator>>, RawQuery(query): RawQuery) -> Json<Value> {
     let inner = em.lock();
     let total: u64 = inner.calls.values().sum();
     let path = timeline::critical_path(&inner.timeline);
     let critical: Vec<&str> = path.iter().map(|s| s.action.as_str()).collect();
-    Json(json!({
+    let mut out = json!({
         "calls": inner.calls,
         "total": total,
         "mutating": inner.mutating,
         "sequential": critical.len(),
         "critical_path": critical,
-    }))
+    });
+    if query.is_some_and(|q| q.split('&').any(|p| p == "timeline")) {
+        out["timeline"] = json!(inner.timeline);
+    }
+    Json(out)
 }
 
 async fn reset_calls(State(em): State<Arc<Emulator>>) -> StatusCode {

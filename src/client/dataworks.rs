@@ -79,6 +79,8 @@ struct Paging {
 const PAGE_SIZE: u64 = 100;
 
 /// DataWorks calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct DataWorksApi<'a> {
     t: &'a Transport,
 }

@@ -457,6 +457,8 @@ pub struct SecurityGroupFilter {
 }
 
 /// ECS calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct EcsApi<'a> {
     t: &'a Transport,
 }

@@ -115,6 +115,8 @@ struct ListClustersResponse {
 /// Cluster states that mean the cluster no longer serves anything.
 pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
 
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct EmrApi<'a> {
     t: &'a Transport,
 }

@@ -8,7 +8,7 @@
 use super::ecs::NetworkInterface;
 use super::ids::{SecurityGroupId, VpcId};
 use super::privatelink::{Endpoint, EndpointType};
-use super::{Client, Error};
+use super::{fanout, Client, Error};
 
 /// One address the link holds in the VPC.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,28 +70,33 @@ fn failure(what: String) -> impl FnOnce(Error) -> Failure {
     move |error| Failure { what, error }
 }
 
-/// The link's addresses: its group's ENIs, then the zones of reverse endpoints carrying it.
+/// The link's addresses: its group's ENIs, and the zones of reverse endpoints carrying it (the
+/// two lists read at once, each endpoint's groups and zones read at once across endpoints).
 pub async fn read(
     client: &Client,
     vpc: &VpcId,
     sg: &SecurityGroupId,
 ) -> Result<Footprint, Failure> {
-    let enis = client
-        .ecs()
-        .describe_network_interfaces(vpc, sg)
-        .await
-        .map_err(failure(format!("listing the ENIs of security group {sg}")))?;
+    let enis = async {
+        let listed = client.ecs().describe_network_interfaces(vpc, sg).await;
+        listed.map_err(failure(format!("listing the ENIs of security group {sg}")))
+    };
+    let (enis, reverse) = tokio::try_join!(enis, reverse_endpoints(client, vpc, sg))?;
     let mut out = Footprint {
         eni_count: enis.len(),
         addresses: enis.iter().map(|e| Address::of_eni(e, sg)).collect(),
         ..Footprint::default()
     };
     let api = client.privatelink();
-    for (e, groups) in reverse_endpoints(client, vpc, sg).await? {
-        let id = e.endpoint_id.clone();
-        let zones = api.zones(&id).await.map_err(failure(format!(
+    let ids: Vec<String> = reverse.iter().map(|(e, _)| e.endpoint_id.clone()).collect();
+    let zones = fanout::all(ids, |id| async move {
+        let zones = api.zones(&id).await;
+        zones.map_err(failure(format!(
             "reading the zones of PrivateLink endpoint {id}"
-        )))?;
+        )))
+    })
+    .await?;
+    for ((e, groups), zones) in reverse.into_iter().zip(zones) {
         let active = e.endpoint_status == "Active";
         for z in zones {
             if out.addresses.iter().any(|a| a.eni_id == z.eni_id) {
@@ -105,12 +110,13 @@ pub async fn read(
                 groups: groups.clone(),
             });
         }
-        out.reverse_endpoint_ids.push(id);
+        out.reverse_endpoint_ids.push(e.endpoint_id);
     }
     Ok(out)
 }
 
-/// The reverse endpoints in the VPC that carry group `sg`, each with all its groups.
+/// The reverse endpoints in the VPC that carry group `sg`, each with all its groups (the
+/// endpoints' groups read at once).
 pub async fn reverse_endpoints(
     client: &Client,
     vpc: &VpcId,
@@ -123,18 +129,17 @@ pub async fn reverse_endpoints(
         .map_err(failure(format!(
             "listing the reverse PrivateLink endpoints of {vpc}"
         )))?;
-    let mut out = Vec::new();
-    for e in listed {
-        let groups = api
-            .security_groups(&e.endpoint_id)
-            .await
-            .map_err(failure(format!(
-                "reading the groups of PrivateLink endpoint {}",
-                e.endpoint_id
-            )))?;
-        if groups.iter().any(|g| g == sg.as_str()) {
-            out.push((e, groups));
-        }
-    }
-    Ok(out)
+    let ids: Vec<String> = listed.iter().map(|e| e.endpoint_id.clone()).collect();
+    let groups = fanout::all(ids, |id| async move {
+        let groups = api.security_groups(&id).await;
+        groups.map_err(failure(format!(
+            "reading the groups of PrivateLink endpoint {id}"
+        )))
+    })
+    .await?;
+    Ok(listed
+        .into_iter()
+        .zip(groups)
+        .filter(|(_, groups)| groups.iter().any(|g| g == sg.as_str()))
+        .collect())
 }

@@ -95,6 +95,8 @@ pub struct Instance {
     pub zone_id: String,
 }
 
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct HbaseApi<'a> {
     t: &'a Transport,
 }

@@ -192,6 +192,8 @@ struct LinkList {
 }
 
 /// MaxCompute calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct MaxComputeApi<'a> {
     t: &'a Transport,
 }

@@ -27,6 +27,7 @@ pub mod ecs;
 pub mod emr;
 pub mod endpoint;
 pub mod error;
+pub mod fanout;
 pub mod footprint;
 pub mod hbase;
 pub mod ids;

@@ -195,6 +195,8 @@ page!(GroupsPage, security_groups, GroupEntry);
 struct Empty {}
 
 /// PrivateLink calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct PrivateLinkApi<'a> {
     t: &'a Transport,
 }

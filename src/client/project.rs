@@ -73,6 +73,8 @@ fn is_gone(e: &Error) -> bool {
 }
 
 /// Project calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct ProjectApi<'a> {
     t: &'a Transport,
 }

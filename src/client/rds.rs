@@ -149,6 +149,8 @@ struct InstanceAttribute {
     security_ip_mode: String,
 }
 
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct RdsApi<'a> {
     t: &'a Transport,
 }

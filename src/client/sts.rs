@@ -229,6 +229,8 @@ pub struct CallerIdentity {
 }
 
 /// STS through the provider's own client (its credentials, retries and stop signal).
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct StsApi<'a> {
     t: &'a Transport,
 }

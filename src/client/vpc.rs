@@ -73,6 +73,8 @@ struct VSwitchList {
 const PAGE_SIZE: u64 = 50;
 
 /// VPC calls.
+// Copy: a handle on the shared transport, passed into each of a batch of parallel reads.
+#[derive(Clone, Copy)]
 pub struct VpcApi<'a> {
     t: &'a Transport,
 }

@@ -51,9 +51,10 @@ pub async fn footprint<S>(
 ) -> Result<Footprint, Problem<S>> {
     let fail = |what: &str, e: &crate::client::Error| Problem::client(ctx.client, what, e).on(at);
     let api = ctx.client.dataworks();
-    let group = api
-        .get_resource_group(id)
-        .await
+    // The group and its networks at once; a group that is not there is said so whatever the
+    // networks' answer.
+    let (group, networks) = tokio::join!(api.get_resource_group(id), api.list_networks(id));
+    let group = group
         .map_err(|e| fail(&format!("reading DataWorks resource group {id}"), &e))?
         .ok_or_else(|| {
             Problem::at(
@@ -62,23 +63,27 @@ pub async fn footprint<S>(
                 format!("No DataWorks resource group `{id}` in region {}. Check `{attr}` (DataWorks console > Resource Groups) and the provider's region.", ctx.client.region()),
             )
         })?;
-    let networks = api.list_networks(id).await.map_err(|e| {
+    let networks = networks.map_err(|e| {
         fail(
             &format!("listing the networks of DataWorks resource group {id}"),
             &e,
         )
     })?;
     let vswitch_ids = vswitches(&group, &networks);
-    let mut cidrs = Vec::new();
-    for v in &vswitch_ids {
-        let found = match VSwitchId::parse(v) {
+    let found = crate::client::fanout::all(vswitch_ids.clone(), |v| async move {
+        match VSwitchId::parse(&v) {
             Ok(parsed) => ctx
                 .facts
                 .vswitch(ctx.client, &parsed)
                 .await
-                .map_err(|e| fail(&format!("looking up vSwitch {v}"), &e))?,
-            Err(_) => None,
-        };
+                .map_err(|e| (v, e)),
+            Err(_) => Ok(None),
+        }
+    })
+    .await
+    .map_err(|(v, e)| fail(&format!("looking up vSwitch {v}"), &e))?;
+    let mut cidrs = Vec::new();
+    for (v, found) in vswitch_ids.iter().zip(found) {
         match found {
             Some(sw) => cidrs.push(sw.cidr_block),
             None => return Err(Problem::at(

@@ -3,11 +3,15 @@
 //! the targets' groups and whitelists, and evaluates them with [`crate::reachability`] — no
 //! guess, no probe traffic.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
+use tokio::sync::OnceCell;
 
 use crate::client::ecs::{IpProtocol, SecurityGroupType};
+use crate::client::fanout;
 use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::field;
 use crate::framework::attr::AttrDecl;
@@ -83,22 +87,18 @@ fn verdict(target: String, port: Option<u16>, reachable: bool, reason: String) -
     }
 }
 
-/// A group with its kind and rules, as the evaluator takes it.
+/// A group with its kind and rules, as the evaluator takes it (its kind and its rules read at
+/// once).
 async fn group(ctx: &Ctx<'_>, id: &SecurityGroupId) -> Result<Group, P> {
     let fail = |e: crate::client::Error| {
         Problem::client(ctx.client, &format!("reading security group {id}"), &e)
     };
-    let kind = ctx
-        .facts
-        .security_group(ctx.client, id)
-        .await
-        .map_err(fail)?;
-    let attr = ctx
-        .client
-        .ecs()
-        .describe_security_group_attribute(id)
-        .await
-        .map_err(fail)?;
+    let ecs = ctx.client.ecs();
+    let (kind, attr) = tokio::try_join!(
+        ctx.facts.security_group(ctx.client, id),
+        ecs.describe_security_group_attribute(id),
+    )
+    .map_err(fail)?;
     match (kind, attr) {
         (Some(k), Some(a)) => Ok(Group {
             id: id.to_string(),
@@ -159,7 +159,21 @@ impl LookupSource for ReachabilityDataSource {
                 "`vpc_id` and `security_group_id` must be IDs.",
             ));
         };
-        let view = link_view(ctx, &vpc, &sg).await?;
+        // Everything whose identity the configuration gives is read at once; each group is read
+        // as soon as some answer names it, once for every target.
+        let groups = Groups::default();
+        let (emr_ids, rds_ids) = (
+            strings(&config.emr_cluster_ids),
+            strings(&config.rds_instance_ids),
+        );
+        let hbase_ids = strings(&config.hbase_cluster_ids);
+        let (view, vpc_host, emr, rds, hbase) = tokio::try_join!(
+            link_view(ctx, &vpc, &sg, &groups),
+            vpc_host(ctx, &vpc),
+            fanout::all(emr_ids, |id| emr_reads(ctx, id, &groups)),
+            fanout::all(rds_ids, |id| rds_reads(ctx, id)),
+            fanout::all(hbase_ids, |id| hbase_reads(ctx, id)),
+        )?;
         let mut findings = Findings::default();
         if view.link.enis.is_empty() {
             findings.warning(P::at(
@@ -168,15 +182,18 @@ impl LookupSource for ReachabilityDataSource {
                 "Nothing to evaluate from: the link is not made yet, or uses another group.",
             ));
         }
-        let vpc_host = self::vpc_host(ctx, &vpc).await?;
-        // Every group of every ENI of the link, each read once for every target.
-        let mut groups = Groups::default();
-        let mut ids = vec![sg.to_string()];
-        ids.extend(view.link.enis.iter().flat_map(|e| e.groups.clone()));
-        groups.load(ctx, ids).await?;
-        let mut results = emr_verdicts(ctx, &config, &mut groups, &view, &vpc_host).await?;
-        results.extend(whitelist_verdicts(ctx, &config, &groups, &view, &vpc_host).await?);
-        results.extend(address_verdicts(&config, &groups.all(), &view.link.enis));
+        let all = groups.all();
+        let mut results: Vec<Verdict> = emr
+            .iter()
+            .flat_map(|e| emr_cluster_verdicts(e, &config, &all, &view, &vpc_host))
+            .collect();
+        results.extend(rds.iter().map(|r| rds_verdict(r, &all, &view, &vpc_host)));
+        results.extend(
+            hbase
+                .iter()
+                .map(|h| hbase_verdict(h, &all, &view, &vpc_host)),
+        );
+        results.extend(address_verdicts(&config, &all, &view.link.enis));
         let all =
             !view.link.enis.is_empty() && results.iter().all(|v| v.reachable == Value::Value(true));
         if config.warn_unreachable == Value::Value(true) {
@@ -207,23 +224,49 @@ struct View {
     cidrs: Vec<String>,
 }
 
-async fn link_view(ctx: &Ctx<'_>, vpc: &VpcId, sg: &SecurityGroupId) -> Result<View, P> {
+async fn link_view(
+    ctx: &Ctx<'_>,
+    vpc: &VpcId,
+    sg: &SecurityGroupId,
+    groups: &Groups,
+) -> Result<View, P> {
     let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
-    // Both footprints: ENIs in the group, and zones of reverse endpoints carrying it.
-    let found = crate::client::footprint::read(ctx.client, vpc, sg)
-        .await
-        .map_err(|f| fail(f.what, f.error))?;
-    let mut cidrs: Vec<String> = Vec::new();
-    for a in &found.addresses {
-        let Ok(id) = crate::client::ids::VSwitchId::parse(&a.vswitch_id) else {
-            continue;
-        };
-        let found = ctx
-            .facts
-            .vswitch(ctx.client, &id)
+    // Both footprints: ENIs in the group, and zones of reverse endpoints carrying it; the
+    // group itself is read meanwhile.
+    let footprint = async {
+        crate::client::footprint::read(ctx.client, vpc, sg)
             .await
-            .map_err(|err| fail(format!("reading vSwitch {id} of the link"), err))?;
-        if let Some(block) = found.map(|v| v.cidr_block).filter(|b| !cidrs.contains(b)) {
+            .map_err(|f| fail(f.what, f.error))
+    };
+    let (found, ()) = tokio::try_join!(footprint, groups.load(ctx, vec![sg.to_string()]))?;
+    let vswitch = |id: String| async move {
+        let Ok(id) = crate::client::ids::VSwitchId::parse(&id) else {
+            return Ok(None);
+        };
+        {
+            let found = ctx.facts.vswitch(ctx.client, &id).await;
+            found
+                .map(|v| v.map(|v| v.cidr_block))
+                .map_err(|err| fail(format!("reading vSwitch {id} of the link"), err))
+        }
+    };
+    let eni_groups = found
+        .addresses
+        .iter()
+        .flat_map(|a| a.groups.clone())
+        .collect();
+    let vswitch_ids: Vec<String> = found
+        .addresses
+        .iter()
+        .map(|a| a.vswitch_id.clone())
+        .collect();
+    let (blocks, ()) = tokio::try_join!(
+        fanout::all(vswitch_ids, vswitch),
+        groups.load(ctx, eni_groups),
+    )?;
+    let mut cidrs: Vec<String> = Vec::new();
+    for block in blocks.into_iter().flatten() {
+        if !cidrs.contains(&block) {
             cidrs.push(block);
         }
     }
@@ -248,26 +291,35 @@ async fn link_view(ctx: &Ctx<'_>, vpc: &VpcId, sg: &SecurityGroupId) -> Result<V
     })
 }
 
-/// The groups a read needs, each read once.
+/// The groups a read needs, each read once however many answers name it, the reads of a batch at
+/// once.
 #[derive(Default)]
-struct Groups(std::collections::BTreeMap<String, Group>);
+struct Groups(std::sync::Mutex<std::collections::BTreeMap<String, Arc<OnceCell<Group>>>>);
 
 impl Groups {
-    async fn load(&mut self, ctx: &Ctx<'_>, ids: Vec<String>) -> Result<(), P> {
-        for id in ids {
-            if self.0.contains_key(&id) {
-                continue;
-            }
+    fn cell(&self, id: &str) -> Arc<OnceCell<Group>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(id.to_string()).or_default().clone()
+    }
+
+    async fn load(&self, ctx: &Ctx<'_>, mut ids: Vec<String>) -> Result<(), P> {
+        ids.sort();
+        ids.dedup();
+        fanout::all(ids, |id| async move {
             let parsed = SecurityGroupId::parse(&id)
                 .map_err(|e| P::new("Unexpected answer", format!("security group `{id}`: {e}")))?;
-            let read = group(ctx, &parsed).await?;
-            self.0.insert(id, read);
-        }
-        Ok(())
+            let cell = self.cell(&id);
+            cell.get_or_try_init(|| group(ctx, &parsed))
+                .await
+                .map(|_| ())
+        })
+        .await
+        .map(|_| ())
     }
 
     fn all(&self) -> Vec<Group> {
-        self.0.values().cloned().collect()
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.values().filter_map(|c| c.get().cloned()).collect()
     }
 }
 
@@ -494,69 +546,80 @@ fn emr_ports(config: &State, hadoop3: bool) -> Vec<u16> {
     out
 }
 
-async fn emr_verdicts(
-    ctx: &Ctx<'_>,
-    config: &State,
-    groups: &mut Groups,
-    view: &View,
-    vpc_host: &Endpoint,
-) -> Result<Vec<Verdict>, P> {
-    let mut out = Vec::new();
-    for id in strings(&config.emr_cluster_ids) {
-        out.extend(emr_cluster_verdicts(ctx, &id, config, groups, view, vpc_host).await?);
+/// What the verdicts on one EMR cluster need: the cluster, its nodes and node groups (read at
+/// once), and — loaded into `groups` — every group of theirs.
+struct EmrFacts {
+    id: String,
+    cluster: Option<crate::client::emr::Cluster>,
+    nodes: Vec<crate::client::emr::Node>,
+    node_groups: Vec<crate::client::emr::NodeGroup>,
+}
+
+async fn emr_reads(ctx: &Ctx<'_>, id: String, groups: &Groups) -> Result<EmrFacts, P> {
+    let id = id.as_str();
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let emr = ctx.client.emr();
+    let (cluster, nodes, node_groups) = tokio::try_join!(
+        async {
+            emr.get_cluster(id)
+                .await
+                .map_err(|e| fail(format!("reading EMR cluster {id}"), e))
+        },
+        async {
+            emr.nodes(id)
+                .await
+                .map_err(|e| fail(format!("listing the nodes of EMR cluster {id}"), e))
+        },
+        async {
+            let listed = emr.node_groups(id).await;
+            listed.map_err(|e| fail(format!("listing the node groups of EMR cluster {id}"), e))
+        },
+    )?;
+    let cluster = cluster.filter(|c| !c.security_group_id.is_empty());
+    if let Some(c) = &cluster {
+        let mut needed = vec![c.security_group_id.clone()];
+        needed.extend(
+            node_groups
+                .iter()
+                .flat_map(|g| g.additional_security_group_ids.clone()),
+        );
+        groups.load(ctx, needed).await?;
     }
-    Ok(out)
+    Ok(EmrFacts {
+        id: id.to_string(),
+        cluster,
+        nodes,
+        node_groups,
+    })
 }
 
 /// One EMR cluster, on each port: the node serving it, in the cluster's group and its node
 /// group's additional groups.
-async fn emr_cluster_verdicts(
-    ctx: &Ctx<'_>,
-    id: &str,
+fn emr_cluster_verdicts(
+    facts: &EmrFacts,
     config: &State,
-    groups: &mut Groups,
+    all: &[Group],
     view: &View,
     vpc_host: &Endpoint,
-) -> Result<Vec<Verdict>, P> {
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
-    let emr = ctx.client.emr();
-    let cluster = emr
-        .get_cluster(id)
-        .await
-        .map_err(|e| fail(format!("reading EMR cluster {id}"), e))?;
-    let Some(cluster) = cluster.filter(|c| !c.security_group_id.is_empty()) else {
-        return Ok(vec![verdict(
+) -> Vec<Verdict> {
+    let id = facts.id.as_str();
+    let Some(cluster) = &facts.cluster else {
+        return vec![verdict(
             format!("emr:{id}"),
             None,
             false,
             format!("EMR {id}: cluster not found (or terminated)"),
-        )]);
+        )];
     };
-    let nodes = emr
-        .nodes(id)
-        .await
-        .map_err(|e| fail(format!("listing the nodes of EMR cluster {id}"), e))?;
-    let node_groups = emr
-        .node_groups(id)
-        .await
-        .map_err(|e| fail(format!("listing the node groups of EMR cluster {id}"), e))?;
     let sg = cluster.security_group_id.clone();
-    let mut needed = vec![sg.clone()];
-    needed.extend(
-        node_groups
-            .iter()
-            .flat_map(|g| g.additional_security_group_ids.clone()),
-    );
-    groups.load(ctx, needed).await?;
-    let all = groups.all();
     let mut out = Vec::new();
     for port in emr_ports(config, cluster.is_hadoop3()) {
         let target = Target {
             vpc: Some(cluster.vpc_id.clone()).filter(|v| !v.is_empty()),
-            at: emr_nodes(&nodes, &node_groups, &sg, port, vpc_host),
+            at: emr_nodes(&facts.nodes, &facts.node_groups, &sg, port, vpc_host),
             whitelist: None,
         };
-        let (ok, text) = match reach(&all, &view.link, &target, IpProtocol::Tcp, port) {
+        let (ok, text) = match reach(all, &view.link, &target, IpProtocol::Tcp, port) {
             Ok(_) => (
                 true,
                 format!("EMR {id}: {sg} admits port {port} from the link"),
@@ -576,61 +639,60 @@ async fn emr_cluster_verdicts(
         };
         out.push(verdict(format!("emr:{id}"), Some(port), ok, text + note));
     }
-    Ok(out)
+    out
 }
 
-async fn whitelist_verdicts(
-    ctx: &Ctx<'_>,
-    config: &State,
-    groups: &Groups,
-    view: &View,
-    vpc_host: &Endpoint,
-) -> Result<Vec<Verdict>, P> {
-    let all = groups.all();
-    let mut out = Vec::new();
-    for id in strings(&config.rds_instance_ids) {
-        out.push(rds_verdict(ctx, &id, &all, view, vpc_host).await?);
-    }
-    for id in strings(&config.hbase_cluster_ids) {
-        out.push(hbase_verdict(ctx, &id, &all, view, vpc_host).await?);
-    }
-    Ok(out)
+/// What the verdict on an RDS instance needs: its whitelist groups, its addresses and its
+/// whitelist mode, read at once.
+struct RdsFacts {
+    id: String,
+    arrays: Option<Vec<crate::client::rds::IpArray>>,
+    infos: Option<Vec<crate::client::rds::NetInfo>>,
+    mode: Option<crate::client::rds::WhitelistMode>,
+}
+
+async fn rds_reads(ctx: &Ctx<'_>, id: String) -> Result<RdsFacts, P> {
+    let id = id.as_str();
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let rds = ctx.client.rds();
+    let (arrays, infos, mode) = tokio::try_join!(
+        async {
+            rds.describe_ip_arrays(id)
+                .await
+                .map_err(|e| fail(format!("reading RDS instance {id}"), e))
+        },
+        async {
+            rds.net_info(id)
+                .await
+                .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))
+        },
+        async {
+            let mode = ctx.facts.rds_whitelist_mode(ctx.client, id).await;
+            mode.map_err(|e| {
+                fail(
+                    format!("reading the whitelist mode of RDS instance {id}"),
+                    e,
+                )
+            })
+        },
+    )?;
+    Ok(RdsFacts {
+        id: id.to_string(),
+        arrays,
+        infos,
+        mode,
+    })
 }
 
 /// An RDS instance: its whitelist groups (and their network types in the enhanced mode), judged
 /// at its own VPC address and port.
-async fn rds_verdict(
-    ctx: &Ctx<'_>,
-    id: &str,
-    all: &[Group],
-    view: &View,
-    vpc_host: &Endpoint,
-) -> Result<Verdict, P> {
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
-    let rds = ctx.client.rds();
-    let arrays = rds
-        .describe_ip_arrays(id)
-        .await
-        .map_err(|e| fail(format!("reading RDS instance {id}"), e))?;
-    let infos = rds
-        .net_info(id)
-        .await
-        .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))?;
-    let mode = ctx
-        .facts
-        .rds_whitelist_mode(ctx.client, id)
-        .await
-        .map_err(|e| {
-            fail(
-                format!("reading the whitelist mode of RDS instance {id}"),
-                e,
-            )
-        })?;
+fn rds_verdict(facts: &RdsFacts, all: &[Group], view: &View, vpc_host: &Endpoint) -> Verdict {
+    let (id, arrays, mode) = (facts.id.as_str(), &facts.arrays, facts.mode);
     let whitelist = Whitelist {
         enhanced: mode == Some(crate::client::rds::WhitelistMode::Enhanced),
         groups: arrays
-            .unwrap_or_default()
             .iter()
+            .flatten()
             .map(|a| WhitelistGroup {
                 name: a.name.clone(),
                 entries: a.entries(),
@@ -638,7 +700,7 @@ async fn rds_verdict(
             })
             .collect(),
     };
-    let infos = infos.unwrap_or_default();
+    let infos = facts.infos.clone().unwrap_or_default();
     let what = format!("instance {id}");
     let Some((at, port, vpc)) = rds_address(&infos, &view.link.vpc) else {
         if infos.is_empty() {
@@ -648,17 +710,9 @@ async fn rds_verdict(
                 at: vec![vpc_host.clone()],
                 whitelist: Some(whitelist),
             };
-            return Ok(judge(
-                "RDS",
-                id,
-                all,
-                view,
-                &target,
-                RDS_PORT,
-                &rds_open(&what),
-            ));
+            return judge("RDS", id, all, view, &target, RDS_PORT, &rds_open(&what));
         }
-        return Ok(verdict(
+        return verdict(
             format!("rds:{id}"),
             None,
             false,
@@ -667,14 +721,14 @@ async fn rds_verdict(
                  classic-network or public addresses): a network link reaches targets in a VPC \
                  only. Give the instance a VPC address in the link's VPC."
             ),
-        ));
+        );
     };
     let target = Target {
         vpc,
         at: vec![at],
         whitelist: Some(whitelist),
     };
-    Ok(judge("RDS", id, all, view, &target, port, &rds_open(&what)))
+    judge("RDS", id, all, view, &target, port, &rds_open(&what))
 }
 
 fn rds_open(what: &str) -> Open<'_> {
@@ -684,36 +738,74 @@ fn rds_open(what: &str) -> Open<'_> {
     }
 }
 
+/// What the verdict on an HBase cluster needs: its whitelist and the cluster (read at once),
+/// then its vSwitch's block.
+struct HbaseFacts {
+    id: String,
+    whitelist: Option<Vec<crate::client::hbase::IpGroup>>,
+    vpc: Option<String>,
+    block: Option<ipnet::Ipv4Net>,
+}
+
+async fn hbase_reads(ctx: &Ctx<'_>, id: String) -> Result<HbaseFacts, P> {
+    let id = id.as_str();
+    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
+    let hbase = ctx.client.hbase();
+    let (whitelist, inst) = tokio::try_join!(
+        async {
+            hbase
+                .describe_ip_whitelist(id)
+                .await
+                .map_err(|e| fail(format!("reading HBase cluster {id}"), e))
+        },
+        async {
+            hbase
+                .describe_instance(id)
+                .await
+                .map_err(|e| fail(format!("reading HBase cluster {id}"), e))
+        },
+    )?;
+    let vpc = inst
+        .as_ref()
+        .map(|i| i.vpc_id.clone())
+        .filter(|v| !v.is_empty());
+    let vsw = inst.and_then(|i| crate::client::ids::VSwitchId::parse(&i.vswitch_id).ok());
+    let block = match vsw {
+        None => None,
+        Some(vsw) => ctx
+            .facts
+            .vswitch(ctx.client, &vsw)
+            .await
+            .map_err(|e| fail(format!("reading vSwitch {vsw} of HBase cluster {id}"), e))?
+            .and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok()),
+    };
+    Ok(HbaseFacts {
+        id: id.to_string(),
+        whitelist,
+        vpc,
+        block,
+    })
+}
+
 /// An HBase cluster: its whitelist groups, judged at its vSwitch block's ends, on ZooKeeper.
-async fn hbase_verdict(
-    ctx: &Ctx<'_>,
-    id: &str,
-    all: &[Group],
-    view: &View,
-    vpc_host: &Endpoint,
-) -> Result<Verdict, P> {
-    let list = ctx
-        .client
-        .hbase()
-        .describe_ip_whitelist(id)
-        .await
-        .map_err(|e| Problem::client(ctx.client, &format!("reading HBase cluster {id}"), &e))?;
+fn hbase_verdict(facts: &HbaseFacts, all: &[Group], view: &View, vpc_host: &Endpoint) -> Verdict {
+    let id = facts.id.as_str();
     let whitelist = Whitelist {
         enhanced: false,
-        groups: list
-            .unwrap_or_default()
-            .into_iter()
+        groups: facts
+            .whitelist
+            .iter()
+            .flatten()
             .map(|g| WhitelistGroup {
-                name: g.group_name,
-                entries: g.ip_list.ip,
+                name: g.group_name.clone(),
+                entries: g.ip_list.ip.clone(),
                 network_type: String::new(),
             })
             .collect(),
     };
-    let (at, vpc) = hbase_addresses(ctx, id, vpc_host).await?;
     let target = Target {
-        vpc,
-        at,
+        vpc: facts.vpc.clone(),
+        at: hbase_addresses(facts.block, vpc_host),
         whitelist: Some(whitelist),
     };
     let open = Open::Whitelist {
@@ -724,18 +816,13 @@ async fn hbase_verdict(
         .iter()
         .map(|port| (port, judge("HBase", id, all, view, &target, *port, &open)));
     let Some((_, first)) = verdicts.next() else {
-        return Ok(verdict(
-            format!("hbase:{id}"),
-            None,
-            false,
-            "no port".into(),
-        ));
+        return verdict(format!("hbase:{id}"), None, false, "no port".into());
     };
     if first.reachable != Value::Value(true) {
-        return Ok(first);
+        return first;
     }
     // The first port blocked after ZooKeeper decides; all open: ZooKeeper's verdict stands.
-    Ok(verdicts
+    verdicts
         .find(|(_, v)| v.reachable != Value::Value(true))
         .map(|(port, mut v)| {
             if let Value::Value(reason) = &mut v.reason {
@@ -746,39 +833,15 @@ async fn hbase_verdict(
             }
             v
         })
-        .unwrap_or(first))
+        .unwrap_or(first)
 }
 
 /// Where an HBase cluster's nodes are and in which VPC: the first and last host of its vSwitch's
 /// block (`DescribeInstance` → `VpcId`, `VswitchId`; `DescribeVSwitches`), so a rule that spares
 /// or singles out that block is seen; the VPC's first host when the cluster does not say.
-async fn hbase_addresses(
-    ctx: &Ctx<'_>,
-    id: &str,
-    vpc_host: &Endpoint,
-) -> Result<(Vec<Endpoint>, Option<String>), P> {
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
-    let Some(inst) = ctx
-        .client
-        .hbase()
-        .describe_instance(id)
-        .await
-        .map_err(|e| fail(format!("reading HBase cluster {id}"), e))?
-    else {
-        return Ok((vec![vpc_host.clone()], None));
-    };
-    let vpc = Some(inst.vpc_id.clone()).filter(|v| !v.is_empty());
-    let Ok(vsw) = crate::client::ids::VSwitchId::parse(&inst.vswitch_id) else {
-        return Ok((vec![vpc_host.clone()], vpc));
-    };
-    let found = ctx
-        .facts
-        .vswitch(ctx.client, &vsw)
-        .await
-        .map_err(|e| fail(format!("reading vSwitch {vsw} of HBase cluster {id}"), e))?;
-    let block = found.and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok());
+fn hbase_addresses(block: Option<ipnet::Ipv4Net>, vpc_host: &Endpoint) -> Vec<Endpoint> {
     let Some(net) = block else {
-        return Ok((vec![vpc_host.clone()], vpc));
+        return vec![vpc_host.clone()];
     };
     // The block's usable ends (network and broadcast addresses only for /31 and /32).
     let (first, last) = if net.prefix_len() < 31 {
@@ -793,14 +856,12 @@ async fn hbase_addresses(
     if last != first {
         to.push(last);
     }
-    let at = to
-        .into_iter()
+    to.into_iter()
         .map(|address| Endpoint {
             address,
             groups: Vec::new(),
         })
-        .collect();
-    Ok((at, vpc))
+        .collect()
 }
 
 /// The nodes serving `port` as the evaluator takes them: each node's address, in the cluster's

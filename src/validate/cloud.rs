@@ -4,7 +4,7 @@
 //! type, VPC, zone, CIDR), and only when the object exists.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::client::ecs::SecurityGroup;
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
@@ -38,10 +38,11 @@ pub struct LinkTargets<'a> {
     pub security_group_id: Option<&'a str>,
 }
 
-/// One map of positive lookups. A lock poisoned by a panicking task is recovered: the map only
-/// ever holds complete values.
+/// One map of positive lookups. Concurrent lookups of one key share one read (a plan's
+/// resources checking the same VPC at once make one call). A lock poisoned by a panicking task
+/// is recovered: the map only ever holds complete values.
 #[derive(Debug)]
-struct Memo<V>(Mutex<HashMap<String, V>>);
+struct Memo<V>(Mutex<HashMap<String, Arc<tokio::sync::OnceCell<V>>>>);
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
@@ -49,31 +50,43 @@ impl<V> Default for Memo<V> {
     }
 }
 
+/// Why a lookup remembered nothing.
+enum Miss {
+    Absent,
+    Failed(Error),
+}
+
 impl<V: Clone> Memo<V> {
-    fn get(&self, key: &str) -> Option<V> {
+    fn cell(&self, key: &str) -> Arc<tokio::sync::OnceCell<V>> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
+            .entry(key.to_string())
+            .or_default()
+            .clone()
     }
 
-    /// The remembered value, or `fetch`'s answer, remembered when something was found.
+    /// The remembered value, or `fetch`'s answer, remembered when something was found (a lookup
+    /// that found nothing or failed is made again next time).
     async fn get_or_fetch<F>(&self, key: &str, fetch: F) -> Result<Option<V>, Error>
     where
         F: std::future::Future<Output = Result<Option<V>, Error>>,
     {
-        if let Some(v) = self.get(key) {
-            return Ok(Some(v));
+        let cell = self.cell(key);
+        let found = cell
+            .get_or_try_init(|| async {
+                match fetch.await {
+                    Ok(Some(v)) => Ok(v),
+                    Ok(None) => Err(Miss::Absent),
+                    Err(e) => Err(Miss::Failed(e)),
+                }
+            })
+            .await;
+        match found {
+            Ok(v) => Ok(Some(v.clone())),
+            Err(Miss::Absent) => Ok(None),
+            Err(Miss::Failed(e)) => Err(e),
         }
-        let found = fetch.await?;
-        if let Some(v) = &found {
-            self.0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key.to_string(), v.clone());
-        }
-        Ok(found)
     }
 }
 
@@ -219,55 +232,69 @@ pub async fn check_link_targets(
         return Ok(problems);
     }
     let vpc_id = targets.vpc_id.and_then(|v| VpcId::parse(v).ok());
-    if let Some(vpc_id) = &vpc_id {
-        if facts.vpc(client, vpc_id).await?.is_none() {
-            problems.push(Problem::on(
-                "vpc_id",
-                "VPC not found",
-                format!("VPC `{vpc_id}` does not exist in region {region}. Check `vpc_id` and the provider's region."),
-            ));
-        }
-    }
-    if let Some(id) = targets.vswitch_id.and_then(|v| VSwitchId::parse(v).ok()) {
-        match facts.vswitch(client, &id).await? {
-            None => problems.push(Problem::on(
-                "vswitch_id",
-                "vSwitch not found",
-                format!("vSwitch `{id}` does not exist in region {region}."),
-            )),
-            Some(vsw) => {
-                let vpc = vpc_id
-                    .as_ref()
-                    .map(|v| v.as_str())
-                    .unwrap_or(vsw.vpc_id.as_str());
-                if let Err((s, d)) = super::network_link::vswitch(&vsw, vpc, &region) {
-                    problems.push(Problem::on("vswitch_id", s, d));
-                }
-            }
-        }
-    }
-    if let Some(id) = targets
+    let vsw_id = targets.vswitch_id.and_then(|v| VSwitchId::parse(v).ok());
+    let sg_id = targets
         .security_group_id
-        .and_then(|v| SecurityGroupId::parse(v).ok())
-    {
-        match facts.security_group(client, &id).await? {
-            None => problems.push(Problem::on(
-                "security_group_id",
-                "Security group not found",
-                format!("Security group `{id}` does not exist in region {region}."),
-            )),
-            Some(g) => {
-                let vpc = vpc_id
-                    .as_ref()
-                    .map(|v| v.as_str())
-                    .unwrap_or(g.vpc_id.as_str());
-                if let Err((s, d)) = super::network_link::security_group(&g, vpc) {
-                    problems.push(Problem::on("security_group_id", s, d));
-                }
+        .and_then(|v| SecurityGroupId::parse(v).ok());
+    // Every lookup at once: one round trip for the whole check.
+    let (vpc, vsw, sg, authorized) = tokio::join!(
+        async {
+            match &vpc_id {
+                Some(id) => facts.vpc(client, id).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match &vsw_id {
+                Some(id) => facts.vswitch(client, id).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match &sg_id {
+                Some(id) => facts.security_group(client, id).await,
+                None => Ok(None),
+            }
+        },
+        facts.eni_authorized(client),
+    );
+    let (vpc, vsw, sg) = (vpc?, vsw?, sg?);
+    if let (Some(vpc_id), None) = (&vpc_id, &vpc) {
+        problems.push(Problem::on(
+            "vpc_id",
+            "VPC not found",
+            format!("VPC `{vpc_id}` does not exist in region {region}. Check `vpc_id` and the provider's region."),
+        ));
+    }
+    let vpc_of =
+        |own: &str| -> String { vpc_id.as_ref().map_or(own.to_string(), |v| v.to_string()) };
+    match (&vsw_id, vsw) {
+        (Some(id), None) => problems.push(Problem::on(
+            "vswitch_id",
+            "vSwitch not found",
+            format!("vSwitch `{id}` does not exist in region {region}."),
+        )),
+        (Some(_), Some(vsw)) => {
+            if let Err((s, d)) = super::network_link::vswitch(&vsw, &vpc_of(&vsw.vpc_id), &region) {
+                problems.push(Problem::on("vswitch_id", s, d));
             }
         }
+        (None, _) => {}
     }
-    match facts.eni_authorized(client).await {
+    match (&sg_id, sg) {
+        (Some(id), None) => problems.push(Problem::on(
+            "security_group_id",
+            "Security group not found",
+            format!("Security group `{id}` does not exist in region {region}."),
+        )),
+        (Some(_), Some(g)) => {
+            if let Err((s, d)) = super::network_link::security_group(&g, &vpc_of(&g.vpc_id)) {
+                problems.push(Problem::on("security_group_id", s, d));
+            }
+        }
+        (None, _) => {}
+    }
+    match authorized {
         Ok(true) => {}
         Ok(false) => problems.push(Problem {
             attribute: None,
