@@ -21,7 +21,15 @@ where
     Fut: Future<Output = Result<Option<String>, Error>>,
 {
     let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
+    // The deletions waited for here take time (the object goes through a deleting state): each
+    // look, the first too, comes after an interval, not one round trip after the delete's answer.
     loop {
+        if let Err(e) = waiter
+            .pause(|| "the deletion was still in progress".into())
+            .await
+        {
+            return Err(still_deleting(what, e));
+        }
         match status().await {
             Ok(None) => return Ok(()),
             Ok(Some(s)) => tracing::info!(
@@ -33,21 +41,19 @@ where
                 return Err(Problem::client(client, &doing, &e));
             }
         }
-        if let Err(e) = waiter
-            .pause(|| "the deletion was still in progress".into())
-            .await
-        {
-            let mut name = what.to_string();
-            if let Some(first) = name.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            return Err(Problem::new(
-                format!("{name} is still being deleted"),
-                format!(
-                    "{e}. It stays in the state; raise `timeouts.delete` if needed and run \
-                     destroy again to finish."
-                ),
-            ));
-        }
     }
+}
+
+fn still_deleting<S>(what: &str, e: Error) -> Problem<S> {
+    let mut name = what.to_string();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    Problem::new(
+        format!("{name} is still being deleted"),
+        format!(
+            "{e}. It stays in the state; raise `timeouts.delete` if needed and run destroy again \
+             to finish."
+        ),
+    )
 }

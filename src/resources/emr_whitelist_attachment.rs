@@ -24,6 +24,7 @@ use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Plannin
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
 use crate::validate;
+use crate::validate::cloud::Facts;
 
 /// Hive Metastore, HDFS NameNode, HDFS DataNode (Hadoop 2).
 pub const DEFAULT_PORTS: [i64; 3] = [9083, 8020, 50010];
@@ -233,9 +234,10 @@ impl EmrWhitelistAttachment {
     /// The cluster's node security group; `Ok(None)` when the cluster is gone.
     async fn cluster_group(
         client: &Client,
+        facts: &Facts,
         cluster_id: &str,
     ) -> Result<Option<(SecurityGroupId, crate::client::emr::Cluster)>, Error> {
-        let Some(cluster) = client.emr().get_cluster(cluster_id).await? else {
+        let Some(cluster) = facts.emr_cluster(client, cluster_id).await? else {
             return Ok(None);
         };
         let id = SecurityGroupId::parse(&cluster.security_group_id).map_err(|e| Error::Decode {
@@ -308,9 +310,13 @@ impl EmrWhitelistAttachment {
 
     /// The state from the cluster group's rules; `Ok(None)` when the cluster, its group or every
     /// owned rule is gone.
-    async fn read_state(client: &Client, mut s: State) -> Result<Option<State>, Error> {
+    async fn read_state(
+        client: &Client,
+        facts: &Facts,
+        mut s: State,
+    ) -> Result<Option<State>, Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
-        let Some((sg, _)) = Self::cluster_group(client, &cluster_id).await? else {
+        let Some((sg, _)) = Self::cluster_group(client, facts, &cluster_id).await? else {
             return Ok(None);
         };
         let Some(attr) = client.ecs().describe_security_group_attribute(&sg).await? else {
@@ -343,16 +349,21 @@ impl EmrWhitelistAttachment {
         Ok(Some(s))
     }
 
-    /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones). The
-    /// caller holds the group's lock.
+    /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones), from
+    /// the group's rules as `read` (made under the lock) found them, or as read now. The caller
+    /// holds the group's lock.
     async fn converge(
         ctx: &Ctx<'_>,
         sg: &SecurityGroupId,
         s: &State,
         want: &[IngressRule],
+        read: Option<SecurityGroupAttribute>,
     ) -> Result<(), Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
-        let attr = Self::group_rules(ctx.client, sg).await?;
+        let attr = match read {
+            Some(attr) => attr,
+            None => Self::group_rules(ctx.client, sg).await?,
+        };
         let mine = owned(&attr.permissions, &cluster_id, &s.sources());
         let theirs = existing(&attr.permissions, &cluster_id, want);
         let missing: Vec<IngressRule> = want
@@ -510,7 +521,7 @@ impl EmrWhitelistAttachment {
     }
 
     async fn check_cluster(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>, cluster_id: &str) {
-        let (sg, cluster) = match Self::cluster_group(ctx.client, cluster_id).await {
+        let (sg, cluster) = match Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
             Ok(Some(found)) => found,
             Ok(None) => return plan.findings.error(Self::not_found(ctx.client, cluster_id)),
             Err(e) => {
@@ -680,24 +691,53 @@ impl ManagedResource for EmrWhitelistAttachment {
         else {
             return;
         };
-        if plan.prior.is_none() || plan.changes(|s| &s.ports) {
-            Self::check_cluster(ctx, plan, &cluster_id).await;
+        let check_cluster = plan.prior.is_none() || plan.changes(|s| &s.ports);
+        let check_source = plan.prior.is_none() || plan.changes(|s| &s.source_security_group_id);
+        if !check_cluster && !check_source {
+            return;
         }
-        if plan.prior.is_none() || plan.changes(|s| &s.source_security_group_id) {
+        // Two rounds for both checks: the cluster and the source group at once, then the
+        // cluster group's rules (the cluster check) and its VPC (the source check) at once.
+        let source = known(&plan.planned.source_security_group_id)
+            .and_then(|g| SecurityGroupId::parse(g).ok())
+            .filter(|_| check_source);
+        let (cluster, _) = tokio::join!(ctx.facts.emr_cluster(ctx.client, &cluster_id), async {
+            match &source {
+                Some(g) => ctx.facts.security_group(ctx.client, g).await.map(|_| ()),
+                None => Ok(()),
+            }
+        });
+        let cluster_sg = match (&source, cluster) {
+            (Some(_), Ok(Some(c))) => SecurityGroupId::parse(&c.security_group_id).ok(),
+            _ => None,
+        };
+        let warm = async {
+            if let Some(sg) = &cluster_sg {
+                let _ = ctx.facts.security_group(ctx.client, sg).await;
+            }
+        };
+        if check_cluster {
+            tokio::join!(Self::check_cluster(ctx, plan, &cluster_id), warm);
+        } else {
+            warm.await;
+        }
+        if check_source {
             Self::check_source(ctx, plan).await;
         }
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, s: State) -> Result<Option<State>, P> {
-        Self::read_state(ctx.client, s.clone()).await.map_err(|e| {
-            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
-        })
+        Self::read_state(ctx.client, ctx.facts, s.clone())
+            .await
+            .map_err(|e| {
+                Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+            })
     }
 
     async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
         let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
-        let (sg, _) = Self::cluster_group(ctx.client, &cluster_id)
+        let (sg, _) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
             .await
             .map_err(|e| fail(&format!("looking up EMR cluster {cluster_id}"), &e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
@@ -714,17 +754,17 @@ impl ManagedResource for EmrWhitelistAttachment {
             return Err(Self::exists(&cluster_id, &planned).into());
         }
         let want = planned.rules(&cluster_id);
-        if let Err(e) = Self::converge(ctx, &sg, &planned, &want).await {
+        if let Err(e) = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await {
             let problem = fail(
                 &format!("adding access rules for EMR cluster {cluster_id}"),
                 &e,
             );
             // Part of the rules may be in the cluster's group: undo them, or record them.
-            return Err(match Self::converge(ctx, &sg, &planned, &[]).await {
+            return Err(match Self::converge(ctx, &sg, &planned, &[], None).await {
                 Ok(()) => Failed::nothing(problem),
                 Err(undo) => {
                     tracing::warn!("undoing a failed EMR attachment failed: {undo}");
-                    let partial = Self::read_state(ctx.client, planned.clone())
+                    let partial = Self::read_state(ctx.client, ctx.facts, planned.clone())
                         .await
                         .ok()
                         .flatten();
@@ -736,7 +776,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             });
         }
         tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
-        match Self::read_state(ctx.client, planned.clone()).await {
+        match Self::read_state(ctx.client, ctx.facts, planned.clone()).await {
             Ok(Some(s)) => Ok(s),
             _ => {
                 let mut s = planned;
@@ -764,15 +804,15 @@ impl ManagedResource for EmrWhitelistAttachment {
                 e,
             )
         };
-        let (sg, _) = Self::cluster_group(ctx.client, &cluster_id)
+        let (sg, _) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
             .await
             .map_err(|e| fail(&e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
         let result = {
             let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
-            Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id)).await
+            Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id), None).await
         };
-        let now = Self::read_state(ctx.client, planned.clone())
+        let now = Self::read_state(ctx.client, ctx.facts, planned.clone())
             .await
             .ok()
             .flatten();
@@ -791,7 +831,7 @@ impl ManagedResource for EmrWhitelistAttachment {
                 e,
             )
         };
-        let Some((sg, _)) = Self::cluster_group(ctx.client, &cluster_id)
+        let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
             .await
             .map_err(|e| fail(&e))?
         else {
@@ -799,7 +839,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         };
         let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
         // Converging to no rules revokes exactly the rules this attachment owns.
-        match Self::converge(ctx, &sg, &prior, &[]).await {
+        match Self::converge(ctx, &sg, &prior, &[], None).await {
             Err(e) if !e.is_not_found() => Err(fail(&e)),
             _ => Ok(()),
         }
@@ -832,7 +872,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         let fail =
             |e: &Error| Problem::client(ctx.client, &format!("reading EMR cluster {cluster}"), e);
         // Which ports: every owned rule's port for these sources.
-        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, cluster)
+        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, ctx.facts, cluster)
             .await
             .map_err(|e| fail(&e))?
         {
@@ -861,7 +901,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             return Err(nothing());
         }
         s.ports = Value::Value(ports.into_iter().map(Value::Value).collect());
-        Self::read_state(ctx.client, s)
+        Self::read_state(ctx.client, ctx.facts, s)
             .await
             .map_err(|e| fail(&e))?
             .ok_or_else(nothing)

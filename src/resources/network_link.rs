@@ -206,6 +206,7 @@ async fn warn_egress(
     facts: &validate::cloud::Facts,
     client: &Client,
     s: &State,
+    attr: Option<crate::client::ecs::SecurityGroupAttribute>,
     out: &mut Findings<State>,
 ) {
     use crate::client::ecs::IpProtocol;
@@ -216,10 +217,7 @@ async fn warn_egress(
     ) else {
         return;
     };
-    let (Ok(Some(attr)), Ok(Some(vpc))) = (
-        client.ecs().describe_security_group_attribute(&sg).await,
-        facts.vpc(client, &vpc).await,
-    ) else {
+    let (Some(attr), Ok(Some(vpc))) = (attr, facts.vpc(client, &vpc).await) else {
         return;
     };
     let (Ok(vpc_net), Some(from)) = (
@@ -320,6 +318,16 @@ async fn wait_available(
 ) -> Result<NetworkLink, String> {
     let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(timeout);
     loop {
+        // The create's answer said CREATING: each look, the first too, after an interval.
+        match waiter.pause(|| "the link was still being created (status CREATING)".into()).await {
+            Ok(()) => {}
+            Err(crate::client::Error::Timeout { seconds, .. }) => {
+                return Err(format!(
+                    "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow."
+                ))
+            }
+            Err(e) => return Err(stopped_waiting(e)),
+        }
         match client.maxcompute().get_network_link(name).await {
             Ok(Some(link)) => match link.status {
                 LinkStatus::Available => return Ok(link),
@@ -352,15 +360,6 @@ async fn wait_available(
                 "network link {name} not visible yet ({} s)",
                 waiter.elapsed().as_secs()
             ),
-            Err(e) => return Err(stopped_waiting(e)),
-        }
-        match waiter.pause(|| "the link was still being created (status CREATING)".into()).await {
-            Ok(()) => {}
-            Err(crate::client::Error::Timeout { seconds, .. }) => {
-                return Err(format!(
-                    "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow."
-                ))
-            }
             Err(e) => return Err(stopped_waiting(e)),
         }
     }
@@ -451,9 +450,34 @@ impl ManagedResource for NetworkLinkResource {
         if plan.prior.is_some() {
             return; // in place: only the description changes
         }
-        check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings).await;
+        // The checks' reads and the group's rules (for the egress warning) at once.
+        let sg =
+            known(&plan.planned.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok());
+        let rules = async {
+            match &sg {
+                Some(g) => ctx
+                    .client
+                    .ecs()
+                    .describe_security_group_attribute(g)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            }
+        };
+        let (_, attr) = tokio::join!(
+            check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings),
+            rules
+        );
         plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
-        warn_egress(ctx.facts, ctx.client, &plan.planned, &mut plan.findings).await;
+        warn_egress(
+            ctx.facts,
+            ctx.client,
+            &plan.planned,
+            attr,
+            &mut plan.findings,
+        )
+        .await;
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
@@ -529,7 +553,11 @@ impl ManagedResource for NetworkLinkResource {
         // From here on the link exists: always return a state so it is never untracked.
         let mut state = planned.clone();
         state.fill(&created);
-        match wait_available(client, &name, ctx.deadline).await {
+        let ready = match created.status {
+            LinkStatus::Available => Ok(created),
+            _ => wait_available(client, &name, ctx.deadline).await,
+        };
+        match ready {
             Ok(link) => {
                 state.fill(&link);
                 Ok(state)

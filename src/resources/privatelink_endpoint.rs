@@ -370,9 +370,26 @@ impl ManagedResource for PrivateLinkEndpointResource {
         let creating = plan.prior.is_none();
         let mut service = None;
         if creating {
-            service = plan_service(ctx, plan).await;
-            if let Some(key) = Self::identity(&plan.planned) {
-                check_name_free(ctx, &plan.planned, &key, &mut plan.findings).await;
+            // Every check of a new endpoint reads at once: the service, the name, the groups
+            // and the vSwitches (into the run's facts, for the zone check below).
+            let seen = plan.planned.clone();
+            let (mut named, mut grouped) = (Findings::default(), Findings::default());
+            let others = async {
+                let key = Self::identity(&seen);
+                tokio::join!(
+                    async {
+                        if let Some(key) = key {
+                            check_name_free(ctx, &seen, &key, &mut named).await;
+                        }
+                    },
+                    check_groups(ctx, &seen, &mut grouped),
+                    warm_vswitches(ctx, &seen),
+                )
+            };
+            (service, _) = tokio::join!(plan_service(ctx, plan), others);
+            for f in [named, grouped] {
+                plan.findings.errors.extend(f.errors);
+                plan.findings.warnings.extend(f.warnings);
             }
         }
         let vpc_changed = plan.changes(|s| &s.vpc_id);
@@ -387,7 +404,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
             }
             check_zones(ctx, &plan.planned, service.as_ref(), &mut plan.findings).await;
         }
-        if vpc_changed || plan.changes(|s| &s.security_group_ids) {
+        if !creating && (vpc_changed || plan.changes(|s| &s.security_group_ids)) {
             check_groups(ctx, &plan.planned, &mut plan.findings).await;
         }
     }
@@ -435,7 +452,11 @@ impl ManagedResource for PrivateLinkEndpointResource {
         state.fill(&created, &[], &groups_of(&planned));
         state.vswitch_ids = planned.vswitch_ids.clone();
         state.fixed_ips = planned.fixed_ips.clone();
-        let reason = match wait_active(client, &id, ctx.deadline).await {
+        let waited = match created.endpoint_status.as_str() {
+            "Active" => Ok(Some(created.clone())),
+            _ => wait_active(client, &id, ctx.deadline).await,
+        };
+        let reason = match waited {
             Ok(Some(e)) => Ok(e),
             Ok(None) => {
                 Err("The endpoint vanished while it was being created or changed.".to_string())
@@ -570,11 +591,13 @@ async fn read(client: &Client, id: &str, state: State) -> Result<Option<State>, 
     }
 }
 
-/// `state` from an endpoint already read, its zones and its groups.
+/// `state` from an endpoint already read, its zones and its groups (read at once).
 async fn read_with(client: &Client, e: &Endpoint, mut state: State) -> Result<State, Error> {
     let api = client.privatelink();
-    let zones = api.zones(&e.endpoint_id).await?;
-    let groups = api.security_groups(&e.endpoint_id).await?;
+    let (zones, groups) = tokio::try_join!(
+        api.zones(&e.endpoint_id),
+        api.security_groups(&e.endpoint_id)
+    )?;
     state.fill(e, &zones, &groups);
     Ok(state)
 }
@@ -588,6 +611,11 @@ async fn wait_active(
 ) -> Result<Option<Endpoint>, Error> {
     let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
     loop {
+        // A create or change was just answered (the endpoint not active yet): each look, the
+        // first too, after an interval.
+        waiter
+            .pause(|| "the endpoint was not active yet".into())
+            .await?;
         match client.privatelink().get(id).await? {
             Some(e) if e.endpoint_status == "Active" => return Ok(Some(e)),
             Some(e) => tracing::info!(
@@ -596,9 +624,6 @@ async fn wait_active(
             ),
             None => return Ok(None),
         }
-        waiter
-            .pause(|| "the endpoint was not active yet".into())
-            .await?;
     }
 }
 
@@ -675,6 +700,20 @@ async fn update_zones(
         change(ctx, id, || api.add_zone(id, &spec, &token)).await?;
     }
     Ok(())
+}
+
+/// Reads the endpoint's vSwitches into the run's facts at once (the zone check then finds them).
+async fn warm_vswitches(ctx: &Ctx<'_>, s: &State) {
+    let ids: Vec<VSwitchId> = zones_of(s)
+        .into_iter()
+        .filter_map(|(v, _)| VSwitchId::parse(&v).ok())
+        .collect();
+    let _ =
+        crate::client::fanout::all(
+            ids,
+            |id| async move { ctx.facts.vswitch(ctx.client, &id).await },
+        )
+        .await;
 }
 
 /// The zone of a vSwitch (empty when it is not found; the API then refuses the call). Read
@@ -853,47 +892,50 @@ async fn check_zones(
 /// deny at priority 1 (seed 004).
 async fn check_groups(ctx: &Ctx<'_>, s: &State, out: &mut Findings<State>) {
     let Some(vpc) = known(&s.vpc_id) else { return };
-    let vpc_net = match VpcId::parse(vpc) {
-        Ok(id) => ctx
-            .facts
-            .vpc(ctx.client, &id)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|v| v.cidr_block.parse().ok()),
-        Err(_) => return,
+    let Ok(vpc_id) = VpcId::parse(vpc) else {
+        return;
     };
+    // The VPC and every group at once.
+    let ids: Vec<(String, SecurityGroupId)> = groups_of(s)
+        .into_iter()
+        .filter_map(|g| SecurityGroupId::parse(&g).ok().map(|id| (g, id)))
+        .collect();
+    let ecs = ctx.client.ecs();
+    let reads = ids.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>();
+    let (found_vpc, attrs) = tokio::join!(
+        ctx.facts.vpc(ctx.client, &vpc_id),
+        crate::client::fanout::all(reads, |id| async move {
+            let read = ecs.describe_security_group_attribute(&id).await;
+            read.map_err(|e| (id, e))
+        }),
+    );
+    let vpc_net = found_vpc
+        .ok()
+        .flatten()
+        .and_then(|v| v.cidr_block.parse().ok());
     let at = |summary: String, detail: String| {
         Problem::at(|s: &State| &s.security_group_ids, summary, detail)
     };
+    let attrs = match attrs {
+        Ok(attrs) => attrs,
+        Err((g, e)) => {
+            return out.error(
+                Problem::client(ctx.client, &format!("reading security group {g}"), &e)
+                    .on(|s| &s.security_group_ids),
+            )
+        }
+    };
     let mut admits = false;
-    for g in groups_of(s) {
-        let Ok(id) = SecurityGroupId::parse(&g) else {
+    for ((g, _), attr) in ids.iter().zip(attrs) {
+        let Some(attr) = attr else {
+            out.error(at(
+                format!("Security group {g} not found"),
+                format!(
+                    "No security group with this ID in region {}.",
+                    ctx.client.region()
+                ),
+            ));
             continue;
-        };
-        let attr = match ctx
-            .client
-            .ecs()
-            .describe_security_group_attribute(&id)
-            .await
-        {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                out.error(at(
-                    format!("Security group {g} not found"),
-                    format!(
-                        "No security group with this ID in region {}.",
-                        ctx.client.region()
-                    ),
-                ));
-                continue;
-            }
-            Err(e) => {
-                return out.error(
-                    Problem::client(ctx.client, &format!("reading security group {g}"), &e)
-                        .on(|s| &s.security_group_ids),
-                )
-            }
         };
         if attr.vpc_id != vpc {
             out.error(at(

@@ -54,6 +54,11 @@ impl Target for Rds {
             .map(|i| i.vpc_id)
     }
 
+    /// The instance's whitelist mode, which every write needs (cached for the run).
+    async fn warm(client: &Client, facts: &Facts, target: &str) {
+        let _ = facts.rds_whitelist_mode(client, target).await;
+    }
+
     async fn write_group(
         client: &Client,
         facts: &Facts,

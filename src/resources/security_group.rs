@@ -365,9 +365,18 @@ impl ManagedResource for SecurityGroupResource {
         let mut made = planned.clone();
         made.id = Value::Value(id.to_string());
         made.ingress_cidrs = Value::Value(BTreeSet::new());
-        let done = Self::sync_rules(ctx, &id, &made, &planned).await?;
-        match Self::read_after_write(client, done.clone(), &id).await {
-            Ok(Some(s)) => Ok(s),
+        // The rules are added while the group is read back (its name, description and VPC as
+        // the cloud holds them): one round trip for both. The state's rules are what was added.
+        let (done, read) = tokio::join!(
+            Self::sync_rules(ctx, &id, &made, &planned),
+            Self::read_after_write(client, made.clone(), &id),
+        );
+        let done = done?;
+        match read {
+            Ok(Some(mut s)) => {
+                s.ingress_cidrs = done.ingress_cidrs.clone();
+                Ok(s)
+            }
             Ok(None) => Err(Failed::partial(
                 Problem::new(format!("Security group {id} vanished right after it was created"), "It was created but could not be read back. It is kept in the state (tainted) so the next apply replaces it."),
                 done,

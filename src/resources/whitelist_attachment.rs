@@ -166,6 +166,9 @@ pub trait Target: Send + Sync + 'static {
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
     /// The VPC the target serves, when it says (feeds a warning only, so best effort).
     async fn vpc_of(client: &Client, target: &str) -> Option<String>;
+    /// Reads into the run's facts what a write to the target will need, during the plan's own
+    /// reads, so the write does not wait for it (best effort: the write reads it if missing).
+    async fn warm(_client: &Client, _facts: &Facts, _target: &str) {}
     /// Sets the content of one group (creating it if needed).
     async fn write_group(
         client: &Client,
@@ -178,6 +181,12 @@ pub trait Target: Send + Sync + 'static {
 }
 
 pub struct WhitelistAttachment<T: Target>(PhantomData<T>);
+
+/// The target check's reads.
+struct TargetReads {
+    groups: Result<Option<Vec<Group>>, Error>,
+    vpc: Option<String>,
+}
 
 impl<T: Target> Default for WhitelistAttachment<T> {
     fn default() -> Self {
@@ -464,6 +473,7 @@ impl<T: Target> WhitelistAttachment<T> {
         plan: &mut Planning<'_, T::State>,
         groups: &[Group],
         group: &str,
+        vpc: Option<String>,
     ) {
         if !plan.planned.cidrs().is_known() {
             return;
@@ -472,7 +482,6 @@ impl<T: Target> WhitelistAttachment<T> {
         if all.is_empty() {
             return;
         }
-        let vpc = T::vpc_of(ctx.client, known(plan.planned.target()).unwrap_or_default()).await;
         let enis: Vec<&crate::validate::cloud::LinkEni> = all
             .iter()
             .filter(|e| {
@@ -533,10 +542,24 @@ impl<T: Target> WhitelistAttachment<T> {
         ));
     }
 
+    /// What the target check reads, at once: the target's groups and its VPC, the run's links,
+    /// and what a write will need.
+    async fn target_reads(ctx: &Ctx<'_>, planned: &T::State) -> TargetReads {
+        let (target, _) = Self::target_and_group(planned);
+        let (groups, vpc, _, ()) = tokio::join!(
+            T::read_groups(ctx.client, &target),
+            T::vpc_of(ctx.client, &target),
+            ctx.facts.link_enis(ctx.client),
+            T::warm(ctx.client, ctx.facts, &target),
+        );
+        TargetReads { groups, vpc }
+    }
+
     /// At plan: the target exists, the group is free (or ours), the target's limit holds.
-    async fn check_target(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>) {
+    async fn check_target(ctx: &Ctx<'_>, plan: &mut Planning<'_, T::State>, reads: TargetReads) {
         let (target, group) = Self::target_and_group(&plan.planned);
-        let groups = match T::read_groups(ctx.client, &target).await {
+        let TargetReads { groups, vpc } = reads;
+        let groups = match groups {
             Ok(Some(g)) => g,
             Ok(None) => return plan.findings.error(Self::not_found(ctx.client, &target)),
             Err(e) => {
@@ -561,7 +584,7 @@ impl<T: Target> WhitelistAttachment<T> {
             }
             _ => {}
         }
-        Self::warn_links_left_out(ctx, plan, &groups, &group).await;
+        Self::warn_links_left_out(ctx, plan, &groups, &group, vpc).await;
         let wanted = cidr_strings(plan.planned.cidrs()).len();
         let others = Self::others_count(&groups, &group);
         if plan.planned.cidrs().is_known() && wanted + others > T::MAX_ENTRIES {
@@ -695,13 +718,20 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
             _ => Value::Unknown,
         };
         let Some(ctx) = ctx else { return };
+        let target_known = known(plan.planned.target()).is_some_and(id_shape)
+            && plan.planned.group_name().is_known();
+        let check = target_known && (plan.changes(Self::at(F::Cidrs)) || plan.prior.is_none());
+        // The check's reads first (the run's links among them), so the ENI warning below finds
+        // its one read made: one round trip for both.
+        let reads = match check {
+            true => Some(Self::target_reads(ctx, &plan.planned).await),
+            false => None,
+        };
         if plan.changes(Self::at(F::Cidrs)) {
             Self::warn_eni_ips(ctx, plan).await;
         }
-        let target_known = known(plan.planned.target()).is_some_and(id_shape)
-            && plan.planned.group_name().is_known();
-        if target_known && (plan.changes(Self::at(F::Cidrs)) || plan.prior.is_none()) {
-            Self::check_target(ctx, plan).await;
+        if let Some(reads) = reads {
+            Self::check_target(ctx, plan, reads).await;
         }
     }
 

@@ -99,6 +99,7 @@ pub struct Facts {
     eni_authorized: std::sync::atomic::AtomicBool,
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
     rds_modes: Memo<crate::client::rds::WhitelistMode>,
+    emr_clusters: Memo<crate::client::emr::Cluster>,
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
@@ -119,6 +120,18 @@ impl Facts {
     ) -> Result<Option<crate::client::rds::WhitelistMode>, Error> {
         self.rds_modes
             .get_or_fetch(instance, client.rds().whitelist_mode(instance))
+            .await
+    }
+
+    /// An EMR cluster as `GetCluster` answers it, read once per run: what its attachments use
+    /// of it (its security group, VPC and release) does not change while a cluster lives.
+    pub async fn emr_cluster(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> Result<Option<crate::client::emr::Cluster>, Error> {
+        self.emr_clusters
+            .get_or_fetch(id, client.emr().get_cluster(id))
             .await
     }
 
