@@ -805,3 +805,44 @@ fn two_pipelines_creating_one_group_at_once_never_both_own_it() {
     let loser_ws = if run_a.code == 0 { &b } else { &a };
     assert!(loser_ws.state_is_empty(), "the loser recorded the group");
 }
+
+/// RDS allows 200 whitelist groups per instance: attachments of one configuration that would
+/// pass it together are refused at plan on `group_name` (each alone fits), not half-applied with
+/// `QuotaExceeded`; a configuration that fits plans.
+#[test]
+fn attachments_that_pass_the_instances_group_limit_together_fail_in_plan() {
+    let emulator = Emulator::start();
+    // The instance holds `default`, a hidden group and 195 more: 3 groups left.
+    emulator.edit_state(|s| {
+        let groups = s["rds_instances"][RDS]["groups"].as_array_mut().unwrap();
+        let template = groups[0].clone();
+        for i in 0..195 {
+            let mut g = template.clone();
+            g["name"] = json!(format!("other_{i:03}"));
+            g["ips"] = json!([format!("10.200.{i}.0/24")]);
+            groups.push(g);
+        }
+    });
+    let config = |n: usize| {
+        let mut hcl = provider_block(&emulator);
+        for i in 0..n {
+            hcl.push_str(&format!(
+                "resource \"maxcompute_rds_whitelist_attachment\" \"a{i}\" {{\n  instance_id = \"{RDS}\"\n  group_name = \"mc_{i}\"\n  cidrs = [\"10.{i}.0.0/16\"]\n}}\n"
+            ));
+        }
+        hcl
+    };
+    let ws = Workspace::new();
+    ws.write_config(&config(4));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(diagnostic_on(&out, "group_name"), "{out}");
+    assert!(
+        contains_text(&out, "allows 200 groups; it has 197"),
+        "{out}"
+    );
+    ws.write_config(&config(3));
+    assert_eq!(ws.plan().code, 2, "3 groups fit");
+    assert_eq!(emulator.mutating_calls(), 0, "{}", emulator.calls());
+}

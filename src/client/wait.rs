@@ -31,9 +31,11 @@ impl WaitPolicy {
         cap: Duration::from_secs(10),
         jitter: false,
     };
-    /// A target busy with another change frees up within a short, steady time: 300 ms to 10 s.
+    /// A target busy with another change frees up within a short, steady time: 100 ms to 10 s.
+    /// Short first steps: many attachments on one target each find it busy with the previous
+    /// one's change, and every step longer than that change is a wait nobody needed.
     pub const BUSY: Self = Self {
-        first: Duration::from_millis(300),
+        first: Duration::from_millis(100),
         factor: 1.5,
         cap: Duration::from_secs(10),
         jitter: false,

@@ -30,6 +30,16 @@ impl Claims {
         }
     }
 
+    /// The keys starting with `prefix` that planned resource instances of this run hold.
+    pub fn planned_under(&self, prefix: &str) -> Vec<String> {
+        let claims = self.planned.lock().unwrap_or_else(|e| e.into_inner());
+        claims
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
     /// Claims `key` for a create; `false` when another create of this process claimed it. Each
     /// instance is created once per apply, so a second create of one key is a second resource
     /// with the same configuration (which [`Claims::claim`] cannot tell from a re-plan).

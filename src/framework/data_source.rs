@@ -113,6 +113,7 @@ impl<D: LookupSource> DataSource for Lookup<D> {
                     facts: &self.shared.facts,
                     locks: &self.shared.locks,
                     journal: &self.shared.journal,
+                    claims: &self.shared.claims,
                     deadline: std::time::Duration::from_secs(300),
                     token: None,
                     adopt: false,

@@ -169,6 +169,8 @@ pub struct Ctx<'a> {
     pub facts: &'a Facts,
     pub locks: &'a TargetLocks,
     pub journal: &'a Journal,
+    /// What each planned resource instance of this run manages.
+    pub claims: &'a super::claims::Claims,
     /// How long this operation may wait (its `timeouts` entry, or the declared default).
     pub deadline: Duration,
     /// The create's idempotency token, fixed at plan time; `None` outside a create.
@@ -403,6 +405,7 @@ impl<R: ManagedResource> Managed<R> {
             facts: &self.shared.facts,
             locks: &self.shared.locks,
             journal: &self.shared.journal,
+            claims: &self.shared.claims,
             deadline,
             token,
             adopt: false,
@@ -547,6 +550,7 @@ impl<R: ManagedResource> Managed<R> {
             facts: &self.shared.facts,
             locks: &self.shared.locks,
             journal: &self.shared.journal,
+            claims: &self.shared.claims,
             deadline: READ_DEADLINE,
             token: None,
             adopt: false,

@@ -22,6 +22,8 @@ impl Target for Hbase {
     const RESOURCE: &'static str = "maxcompute_hbase_whitelist_attachment";
     /// HBase publishes no limit in its API reference; RDS's bound is applied.
     const MAX_ENTRIES: usize = 1000;
+    /// HBase publishes no group limit.
+    const MAX_GROUPS: usize = usize::MAX;
     const DESCRIPTION: &'static str = "Opens an ApsaraDB for HBase cluster to MaxCompute (step 4 of the \"access VPC services\" procedure): \
         one IPv4 whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
         cluster are never written.";

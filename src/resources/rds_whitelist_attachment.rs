@@ -24,6 +24,8 @@ impl Target for Rds {
     const RESOURCE: &'static str = "maxcompute_rds_whitelist_attachment";
     /// RDS allows 1,000 entries per instance, all groups together.
     const MAX_ENTRIES: usize = 1000;
+    /// RDS allows 200 whitelist groups per instance (SDK docstring; reference cloud-api.md §2).
+    const MAX_GROUPS: usize = 200;
     const DESCRIPTION: &'static str = "Opens an ApsaraDB RDS instance to MaxCompute (step 4 of the \"access VPC services\" procedure): \
         one whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
         instance — `default`, the hidden groups of other cloud services, groups of other tools — are never written.";

@@ -138,14 +138,7 @@ macro_rules! whitelist_state {
 }
 pub(crate) use whitelist_state;
 
-/// One whitelist group as the target reports it.
-#[derive(Debug, Clone)]
-pub struct Group {
-    pub name: String,
-    pub entries: Vec<String>,
-    /// Owned by another service (RDS `hidden` groups of DMS, DTS, DAS …): never written.
-    pub protected: bool,
-}
+pub use crate::validate::whitelist::Group;
 
 /// One service's side of an attachment.
 #[async_trait]
@@ -161,6 +154,8 @@ pub trait Target: Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     /// Entries all groups of one target may hold together.
     const MAX_ENTRIES: usize;
+    /// Groups one target may hold (`usize::MAX` where the service publishes none).
+    const MAX_GROUPS: usize;
 
     /// The target's groups; `Ok(None)` when the target does not exist.
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
@@ -381,6 +376,66 @@ impl<T: Target> WhitelistAttachment<T> {
         }
     }
 
+    /// What this process saw of the target after writing `group`: the entries written (the
+    /// write answered), or nothing known (it failed, or its answer was lost).
+    fn saw_write(ctx: &Ctx<'_>, key: &str, group: &str, wrote: Option<&[String]>) {
+        let Some(entries) = wrote else {
+            return ctx.facts.whitelists.forget(key);
+        };
+        ctx.facts.whitelists.written(key, |groups| {
+            match groups.iter_mut().find(|g| g.name == group) {
+                Some(g) => g.entries = entries.to_vec(),
+                None => groups.push(Group {
+                    name: group.to_string(),
+                    entries: entries.to_vec(),
+                    protected: false,
+                }),
+            }
+        });
+    }
+
+    /// A new group must fit the target's group limit, counting the groups this run's other
+    /// planned attachments add to it (each would otherwise pass alone and the last ones fail at
+    /// apply with `QuotaExceeded`).
+    fn check_group_count(
+        ctx: &Ctx<'_>,
+        plan: &mut Planning<'_, T::State>,
+        groups: &[Group],
+        target: &str,
+        group: &str,
+    ) {
+        if plan.prior.is_some() || groups.iter().any(|g| g.name == group) {
+            return;
+        }
+        // Ours first, so two attachments planned at once each count the other.
+        let prefix = format!("{}:{target}:", T::LOCK);
+        let config = serde_json::to_string(plan.config).unwrap_or_default();
+        ctx.claims.claim(&format!("{prefix}{group}"), &config);
+        let added = ctx
+            .claims
+            .planned_under(&prefix)
+            .iter()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .filter(|g| *g != group && !groups.iter().any(|e| e.name == *g))
+            .count();
+        if groups.len() + added < T::MAX_GROUPS {
+            return;
+        }
+        plan.findings.error(Problem::at(
+            Self::at(F::GroupName),
+            format!("Too many whitelist groups for {} {target}", T::TARGET_KIND),
+            format!(
+                "The {} allows {} groups; it has {}, and this configuration adds {} more with \
+                 this one. Put the entries of several attachments into one group (one attachment \
+                 with all their `cidrs`), or remove groups nobody uses.",
+                T::TARGET_KIND,
+                T::MAX_GROUPS,
+                groups.len(),
+                added + 1
+            ),
+        ));
+    }
+
     /// Entries the other groups of the target hold, for the per-target limit.
     fn others_count(groups: &[Group], mine: &str) -> usize {
         groups
@@ -546,13 +601,23 @@ impl<T: Target> WhitelistAttachment<T> {
     /// and what a write will need.
     async fn target_reads(ctx: &Ctx<'_>, planned: &T::State) -> TargetReads {
         let (target, _) = Self::target_and_group(planned);
+        let key = Self::lock_key(&target);
+        let facts = ctx.facts;
+        // Many attachments on one target: its groups and VPC are read once per run.
         let (groups, vpc, _, ()) = tokio::join!(
-            T::read_groups(ctx.client, &target),
-            T::vpc_of(ctx.client, &target),
-            ctx.facts.link_enis(ctx.client),
-            T::warm(ctx.client, ctx.facts, &target),
+            facts
+                .whitelists
+                .for_plan(&key, T::read_groups(ctx.client, &target)),
+            facts
+                .target_vpcs
+                .for_plan(&key, async { Ok(T::vpc_of(ctx.client, &target).await) }),
+            facts.link_enis(ctx.client),
+            T::warm(ctx.client, facts, &target),
         );
-        TargetReads { groups, vpc }
+        TargetReads {
+            groups,
+            vpc: vpc.ok().flatten(),
+        }
     }
 
     /// At plan: the target exists, the group is free (or ours), the target's limit holds.
@@ -587,6 +652,7 @@ impl<T: Target> WhitelistAttachment<T> {
         Self::warn_links_left_out(ctx, plan, &groups, &group, vpc).await;
         let wanted = cidr_strings(plan.planned.cidrs()).len();
         let others = Self::others_count(&groups, &group);
+        Self::check_group_count(ctx, plan, &groups, &target, &group);
         if plan.planned.cidrs().is_known() && wanted + others > T::MAX_ENTRIES {
             plan.findings.error(Problem::at(
                 Self::at(F::Cidrs),
@@ -740,16 +806,33 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         ctx: &Ctx<'_>,
         s: T::State,
     ) -> Result<Option<T::State>, Problem<T::State>> {
-        Self::read_state(ctx.client, s.clone()).await.map_err(|e| {
-            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
-        })
+        // Every attachment on a target refreshes from one read of it per run.
+        let (target, _) = Self::target_and_group(&s);
+        let read = T::read_groups(ctx.client, &target);
+        match ctx
+            .facts
+            .whitelists
+            .for_plan(&Self::lock_key(&target), read)
+            .await
+        {
+            Ok(groups) => Ok(groups.and_then(|groups| Self::state_of(&groups, s))),
+            Err(e) => Err(Problem::client(
+                ctx.client,
+                &format!("reading {}", Self::describe(&s)),
+                &e,
+            )),
+        }
     }
 
     async fn create(&self, ctx: &Ctx<'_>, planned: T::State) -> Result<T::State, Failed<T::State>> {
         let (target, group) = Self::target_and_group(&planned);
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
-        let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
-        let groups = T::read_groups(ctx.client, &target)
+        let key = Self::lock_key(&target);
+        let _guard = ctx.locks.lock(&key).await;
+        let groups = ctx
+            .facts
+            .whitelists
+            .for_write(&key, T::read_groups(ctx.client, &target))
             .await
             .map_err(|e| {
                 fail(
@@ -775,10 +858,17 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
                 Self::describe(&planned)
             );
         } else {
-            Self::create_group(ctx, &planned, &wanted).await?;
+            let wrote = Self::create_group(ctx, &planned, &wanted).await;
+            Self::saw_write(ctx, &key, &group, wrote.as_ref().ok().map(|_| &wanted[..]));
+            wrote?;
             tracing::info!("{} set", Self::describe(&planned));
         }
-        match Self::read_state(ctx.client, planned.clone()).await {
+        // The read-back, still under the lock: the next writer of this target starts from it.
+        let back = T::read_groups(ctx.client, &target).await;
+        if let Ok(groups) = &back {
+            ctx.facts.whitelists.settle(&key, groups.clone());
+        }
+        match back.map(|groups| groups.and_then(|g| Self::state_of(&g, planned.clone()))) {
             Ok(Some(s)) => Ok(s),
             // Written but not readable yet: record what was written.
             _ => {
@@ -798,15 +888,17 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let (target, _) = Self::target_and_group(&planned);
         {
             let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
-            Self::write(ctx, &planned, &cidr_strings(planned.cidrs()))
-                .await
-                .map_err(|e| {
-                    Problem::client(
-                        ctx.client,
-                        &format!("updating {}", Self::describe(&planned)),
-                        &e,
-                    )
-                })?;
+            let (key, group) = (Self::lock_key(&target), Self::target_and_group(&planned).1);
+            let wanted = cidr_strings(planned.cidrs());
+            let wrote = Self::write(ctx, &planned, &wanted).await;
+            Self::saw_write(ctx, &key, &group, wrote.as_ref().ok().map(|_| &wanted[..]));
+            wrote.map_err(|e| {
+                Problem::client(
+                    ctx.client,
+                    &format!("updating {}", Self::describe(&planned)),
+                    &e,
+                )
+            })?;
         }
         match Self::read_state(ctx.client, planned.clone()).await {
             Ok(Some(s)) => Ok(s),
@@ -817,17 +909,25 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     async fn delete(&self, ctx: &Ctx<'_>, prior: T::State) -> Result<(), Problem<T::State>> {
         let (target, group) = Self::target_and_group(&prior);
         let what = Self::describe(&prior);
-        let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
+        let key = Self::lock_key(&target);
+        let _guard = ctx.locks.lock(&key).await;
         // Already gone (target deleted, or the group emptied by hand): nothing to do.
-        match T::read_groups(ctx.client, &target).await {
+        let read = T::read_groups(ctx.client, &target);
+        match ctx.facts.whitelists.for_write(&key, read).await {
             Ok(Some(groups)) if live(&groups, &group).is_some() => {}
             Ok(_) => return Ok(()),
             Err(e) => return Err(Problem::client(ctx.client, &format!("reading {what}"), &e)),
         }
         // The services cannot leave a group empty: it keeps the deny-all placeholder.
-        Self::write(ctx, &prior, &[DENY_ALL.to_string()])
-            .await
-            .map_err(|e| Problem::client(ctx.client, &format!("emptying {what}"), &e))
+        let placeholder = [DENY_ALL.to_string()];
+        let wrote = Self::write(ctx, &prior, &placeholder).await;
+        Self::saw_write(
+            ctx,
+            &key,
+            &group,
+            wrote.as_ref().ok().map(|_| &placeholder[..]),
+        );
+        wrote.map_err(|e| Problem::client(ctx.client, &format!("emptying {what}"), &e))
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<T::State, Problem<T::State>> {

@@ -100,6 +100,10 @@ pub struct Facts {
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
     rds_modes: Memo<crate::client::rds::WhitelistMode>,
     emr_clusters: Memo<crate::client::emr::Cluster>,
+    /// RDS instances' and HBase clusters' whitelist groups, by `<kind>:<id>`.
+    pub whitelists: super::seen::Seen<Vec<super::whitelist::Group>>,
+    /// The VPC each whitelist target serves (best effort: `None` when it does not say).
+    pub target_vpcs: super::seen::Seen<String>,
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.

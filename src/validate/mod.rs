@@ -7,5 +7,6 @@ pub mod name;
 pub mod network_link;
 pub mod privatelink;
 pub mod project_whitelist;
+pub mod seen;
 pub mod whitelist;
 pub mod zones;

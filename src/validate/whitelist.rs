@@ -4,6 +4,15 @@ use ipnet::Ipv4Net;
 
 use super::cidr;
 
+/// One whitelist group as the target (an RDS instance, an HBase cluster) reports it.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub entries: Vec<String>,
+    /// Owned by another service (RDS `hidden` groups of DMS, DTS, DAS …): never written.
+    pub protected: bool,
+}
+
 /// Entries per group the provider accepts: RDS allows 1,000 per instance (all groups together);
 /// HBase publishes no limit in its API reference, so the same bound is applied.
 pub const MAX_ENTRIES: usize = 1000;
