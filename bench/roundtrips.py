@@ -27,38 +27,44 @@ import bench  # noqa: E402
 
 ROOT = bench.ROOT
 
-# The fewest round trips each phase of the demo needs, and why. A round trip is one API request
-# whose answer something else waits for; requests nothing waits on can go in parallel. Terraform
-# walks the graph: a node starts when every node it depends on is done.
+# The floor: the fewest round trips each phase of the demo needs, and why. A round trip is one API
+# request something else waits for; requests nothing waits on go in parallel, and one object is read
+# once per run (the run's facts: a vSwitch, a VPC, an EMR cluster, a whitelist target). Terraform
+# walks its graph: a resource's plan, refresh, create or delete starts when every node it depends on
+# is done, so the floor is configure plus the longest chain of nodes, each at its own minimum:
 #
-# Minimum per operation (what the cloud's API leaves no way around):
-#   configure                 0  static keys need no call (STS only for roles / OIDC).
-#   read a resource (refresh) 1  one Describe of the object (independent reads of one resource in
-#                                parallel: an endpoint's zones and groups, a group and its rules).
-#   plan a create             0  checks of inputs whose facts are read in parallel: 1 when a check
-#                                reads the cloud (the vSwitch, the security group, the instance).
-#   create a group            2  CreateSecurityGroup, then AuthorizeSecurityGroup(Egress) (needs
-#                                the new ID); the read-back is the write's own answer.
-#   create a link             2  the create, then one poll that sees it active (the emulator makes
-#                                links active at once); then 1 read of its ENIs.
-#   create an RDS/HBase entry 2  read the groups (a write is conditional on what is there), write.
-#   create EMR rules          2  read the cluster's group, authorize (one call for all ports).
-#   create an endpoint        2  the create, then one poll that sees it active.
-#   data source               1  one round of parallel reads (reachability: 2, its reads of the
-#                                link's group depend on the targets' answers).
-#   destroy a resource        1  the delete (a link / endpoint: 1 more poll that sees it gone).
+#   configure                  1  the preflight (DescribeRegions: the credentials and the region,
+#                                 proven once before anything; `skip_preflight` makes it 0).
+#   refresh a resource         1  one read of the object (its parts read at once).
+#   plan a create              1  the reads of every object the configuration names, at once (the
+#                                 VPC, vSwitch, group, instance...); an EMR attachment 2: the
+#                                 cluster names the group whose rules are checked.
+#   re-plan at apply           1  terraform plans each create again in the apply walk, in a new
+#                                 provider process, and hands that plan nothing of the first
+#                                 (`PriorPrivate` is empty for a create): the checks read again.
+#   create a security group    2  CreateSecurityGroup; AuthorizeSecurityGroup needs its ID (the
+#                                 read-back goes alongside).
+#   create a network link      2+ the create, then a look once it is AVAILABLE: it takes 1 s in
+#                                 the emulator, the status waits look at 0.5 s and 1.25 s.
+#   create an RDS/HBase group  3  the groups, read under the target's lock (the write must not
+#                                 overwrite a group someone made); the write; the read-back.
+#   data source                1  DataWorks: the group and its networks at once (their vSwitch is
+#                                 read by the endpoint's check); reachability 2: the link, the
+#                                 targets and their groups, then the groups named by the answers.
+#   delete                     1  the write; 2 with the read under the lock (RDS/HBase/EMR); a
+#                                 link also waits to see it gone (1+).
 #
 # The chains (examples/lakehouse/main.tf):
-#   plan in state: configure, then refresh every resource and data source in parallel; the
-#     reachability data source reads after its depends_on resources refreshed: 1 (refresh) + 2 = 3,
-#     the RDS/HBase/EMR checks of a plan with no change read nothing: 3.
-#   fresh plan: the data sources that can be read (DataWorks: 1), the plan checks of the group,
-#     link and endpoint (1): 2; the reachability data source waits for apply (its inputs unknown).
-#   apply from nothing (plan walk + apply walk): plan 2; then group (2) → link (2 + 1 read) →
-#     RDS/HBase/EMR (2, in parallel) → reachability (2) = 9: 11 in all.
-#   destroy (refresh walk + destroy walk): refresh 3; EMR/RDS/HBase (1 after reading, 2) → link
-#     (delete + poll: 2) → group (1) = 5: 8 in all.
-FLOORS = {"fresh plan": 2, "apply from nothing": 11, "plan, all in state": 3, "destroy": 8}
+#   fresh plan          configure 1 + group check 1 + link check 1 + RDS check 1 = 4 (the
+#                       DataWorks → EMR chain is as long: 1 + 1 + 1 + 1).
+#   apply from nothing  the plan walk 4; then configure 1 + group (re-plan 1 + create 2) + link
+#                       (re-plan 1 + create 1 + look 1) + RDS (re-plan 1 + create 3) + reachability
+#                       2 = 13: 17 in all.
+#   plan, all in state  configure 1 + group 1 + link 1 + RDS 1 + reachability 2 = 6.
+#   destroy             the refresh walk 6; the destroy plan walk 1 (configure); the apply walk:
+#                       configure 1 + RDS delete 2 + link delete (1 + look 1) + group delete 1 = 6:
+#                       13 in all.
+FLOORS = {"fresh plan": 4, "apply from nothing": 17, "plan, all in state": 6, "destroy": 13}
 
 
 def demo_workspace(emulator):

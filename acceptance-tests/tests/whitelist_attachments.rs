@@ -261,6 +261,11 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     }
     let ws = Workspace::new();
     ws.write_config(&hcl);
+    // One read of each target per run: the plan's checks of 20 attachments share it.
+    emulator.reset_calls();
+    assert_eq!(ws.plan().code, 2);
+    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 1, "{}", emulator.calls());
+    assert_eq!(emulator.calls_of("DescribeIpWhitelist"), 1, "{}", emulator.calls());
     ws.terraform(&["apply", "-auto-approve", "-input=false", "-parallelism=20"])
         .ok();
     for i in 1..=20 {
@@ -279,7 +284,11 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     }
     let calls = emulator.calls();
     assert!(calls["total"].as_u64().unwrap() > 0);
+    // The refresh of 40 attachments: one read of each target.
+    emulator.reset_calls();
     ws.assert_plan_empty();
+    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 1, "{}", emulator.calls());
+    assert_eq!(emulator.calls_of("DescribeIpWhitelist"), 1, "{}", emulator.calls());
     ws.terraform(&[
         "destroy",
         "-auto-approve",

@@ -18,9 +18,8 @@
 
 use std::collections::HashMap;
 use std::env;
-use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use base64::Engine;
@@ -194,14 +193,9 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
     let addrs = SockAddrIter::new()?;
     let (tcp_stream, endpoint) = listen(addrs)?;
 
-    if let Ok(path) = env::var("PLUGIN_LOG_FILE") {
-        let log_file = File::create(path)?;
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(Mutex::new(log_file))
-            .init();
-    }
+    // PATCH(no-log-file): upstream installed an unfiltered TRACE subscriber writing to
+    // `PLUGIN_LOG_FILE`; the provider installs its own (TF_LOG, secrets redacted), and a second
+    // global subscriber panicked. Removed.
 
     let tls_config = TlsConfig::new()?;
     let incoming = tcp_stream;
