@@ -264,8 +264,18 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     // One read of each target per run: the plan's checks of 20 attachments share it.
     emulator.reset_calls();
     assert_eq!(ws.plan().code, 2);
-    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 1, "{}", emulator.calls());
-    assert_eq!(emulator.calls_of("DescribeIpWhitelist"), 1, "{}", emulator.calls());
+    assert_eq!(
+        emulator.calls_of("DescribeDBInstanceIPArrayList"),
+        1,
+        "{}",
+        emulator.calls()
+    );
+    assert_eq!(
+        emulator.calls_of("DescribeIpWhitelist"),
+        1,
+        "{}",
+        emulator.calls()
+    );
     ws.terraform(&["apply", "-auto-approve", "-input=false", "-parallelism=20"])
         .ok();
     for i in 1..=20 {
@@ -287,8 +297,18 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     // The refresh of 40 attachments: one read of each target.
     emulator.reset_calls();
     ws.assert_plan_empty();
-    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 1, "{}", emulator.calls());
-    assert_eq!(emulator.calls_of("DescribeIpWhitelist"), 1, "{}", emulator.calls());
+    assert_eq!(
+        emulator.calls_of("DescribeDBInstanceIPArrayList"),
+        1,
+        "{}",
+        emulator.calls()
+    );
+    assert_eq!(
+        emulator.calls_of("DescribeIpWhitelist"),
+        1,
+        "{}",
+        emulator.calls()
+    );
     ws.terraform(&[
         "destroy",
         "-auto-approve",
