@@ -147,9 +147,95 @@ impl Waiter {
     }
 }
 
+/// What one look at an object that is changing says.
+#[derive(Debug, PartialEq)]
+pub enum Look<T> {
+    /// The state waited for.
+    Ready(T),
+    /// Still on its way; the status, for the log.
+    Pending(String),
+    /// It will not get there by waiting; why.
+    Failed(String),
+    /// Not there (any more).
+    Gone,
+}
+
+/// How a status wait ended.
+#[derive(Debug)]
+pub enum Ended<T> {
+    Ready(T),
+    Failed(String),
+    Gone,
+    /// A look failed (the call's error).
+    Unread(Error),
+    /// The wait itself ended: the deadline ([`Error::Timeout`]) or terraform's stop.
+    Cut(Error),
+}
+
+/// Polls `look` until it says ready, failed or gone, the deadline passes or terraform stops:
+/// each look (the first too — the write just answered that the object was not there yet) comes
+/// after the policy's interval. `what` says what is awaited, as a timeout or an interrupt words it
+/// ("timed out after 60 s {what}", "… to stop while {what}"): "the link was still being created".
+pub async fn until_status<T, F, Fut>(mut waiter: Waiter, what: &str, mut look: F) -> Ended<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Look<T>, Error>>,
+{
+    loop {
+        if let Err(e) = waiter.pause(|| what.to_string()).await {
+            return Ended::Cut(e);
+        }
+        match look().await {
+            Ok(Look::Ready(v)) => return Ended::Ready(v),
+            Ok(Look::Failed(why)) => return Ended::Failed(why),
+            Ok(Look::Gone) => return Ended::Gone,
+            Ok(Look::Pending(status)) => {
+                tracing::info!("{what} (status {status}, {} s)", waiter.elapsed().as_secs())
+            }
+            Err(e) => return Ended::Unread(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_status_wait_looks_after_each_interval_until_the_object_is_ready() {
+        let stop = StopSignal::new();
+        let fast = WaitPolicy {
+            first: Duration::from_millis(1),
+            ..WaitPolicy::STATUS
+        };
+        let mut looks = 0;
+        let ended = until_status(Waiter::new(fast, &stop), "link x", || {
+            looks += 1;
+            let n = looks;
+            async move {
+                Ok(match n {
+                    1 | 2 => Look::Pending("CREATING".into()),
+                    _ => Look::Ready(n),
+                })
+            }
+        })
+        .await;
+        assert!(matches!(ended, Ended::Ready(3)), "{ended:?}");
+        let failed: Ended<()> = until_status(Waiter::new(fast, &stop), "link y", || async {
+            Ok(Look::Failed("no ENI quota".into()))
+        })
+        .await;
+        assert!(matches!(failed, Ended::Failed(why) if why == "no ENI quota"));
+        stop.stop();
+        let cut: Ended<()> = until_status(Waiter::new(fast, &stop), "link z", || async {
+            Ok(Look::Gone)
+        })
+        .await;
+        assert!(
+            matches!(cut, Ended::Cut(Error::Interrupted { .. })),
+            "{cut:?}"
+        );
+    }
 
     #[test]
     fn intervals_grow_to_the_cap() {

@@ -546,6 +546,16 @@ fn emr_ports(config: &State, hadoop3: bool) -> Vec<u16> {
     out
 }
 
+/// A read whose failure says what was being read.
+async fn reading<T>(
+    ctx: &Ctx<'_>,
+    what: String,
+    read: impl std::future::Future<Output = Result<T, crate::client::Error>>,
+) -> Result<T, P> {
+    read.await
+        .map_err(|e| Problem::client(ctx.client, &what, &e))
+}
+
 /// What the verdicts on one EMR cluster need: the cluster, its nodes and node groups (read at
 /// once), and — loaded into `groups` — every group of theirs.
 struct EmrFacts {
@@ -557,23 +567,23 @@ struct EmrFacts {
 
 async fn emr_reads(ctx: &Ctx<'_>, id: String, groups: &Groups) -> Result<EmrFacts, P> {
     let id = id.as_str();
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     let emr = ctx.client.emr();
     let (cluster, nodes, node_groups) = tokio::try_join!(
-        async {
-            emr.get_cluster(id)
-                .await
-                .map_err(|e| fail(format!("reading EMR cluster {id}"), e))
-        },
-        async {
+        reading(
+            ctx,
+            format!("reading EMR cluster {id}"),
+            ctx.facts.emr_cluster(ctx.client, id)
+        ),
+        reading(
+            ctx,
+            format!("listing the nodes of EMR cluster {id}"),
             emr.nodes(id)
-                .await
-                .map_err(|e| fail(format!("listing the nodes of EMR cluster {id}"), e))
-        },
-        async {
-            let listed = emr.node_groups(id).await;
-            listed.map_err(|e| fail(format!("listing the node groups of EMR cluster {id}"), e))
-        },
+        ),
+        reading(
+            ctx,
+            format!("listing the node groups of EMR cluster {id}"),
+            emr.node_groups(id)
+        ),
     )?;
     let cluster = cluster.filter(|c| !c.security_group_id.is_empty());
     if let Some(c) = &cluster {
@@ -653,28 +663,23 @@ struct RdsFacts {
 
 async fn rds_reads(ctx: &Ctx<'_>, id: String) -> Result<RdsFacts, P> {
     let id = id.as_str();
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     let rds = ctx.client.rds();
     let (arrays, infos, mode) = tokio::try_join!(
-        async {
+        reading(
+            ctx,
+            format!("reading RDS instance {id}"),
             rds.describe_ip_arrays(id)
-                .await
-                .map_err(|e| fail(format!("reading RDS instance {id}"), e))
-        },
-        async {
+        ),
+        reading(
+            ctx,
+            format!("reading the addresses of RDS instance {id}"),
             rds.net_info(id)
-                .await
-                .map_err(|e| fail(format!("reading the addresses of RDS instance {id}"), e))
-        },
-        async {
-            let mode = ctx.facts.rds_whitelist_mode(ctx.client, id).await;
-            mode.map_err(|e| {
-                fail(
-                    format!("reading the whitelist mode of RDS instance {id}"),
-                    e,
-                )
-            })
-        },
+        ),
+        reading(
+            ctx,
+            format!("reading the whitelist mode of RDS instance {id}"),
+            ctx.facts.rds_whitelist_mode(ctx.client, id)
+        ),
     )?;
     Ok(RdsFacts {
         id: id.to_string(),
@@ -751,19 +756,10 @@ async fn hbase_reads(ctx: &Ctx<'_>, id: String) -> Result<HbaseFacts, P> {
     let id = id.as_str();
     let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     let hbase = ctx.client.hbase();
+    let what = format!("reading HBase cluster {id}");
     let (whitelist, inst) = tokio::try_join!(
-        async {
-            hbase
-                .describe_ip_whitelist(id)
-                .await
-                .map_err(|e| fail(format!("reading HBase cluster {id}"), e))
-        },
-        async {
-            hbase
-                .describe_instance(id)
-                .await
-                .map_err(|e| fail(format!("reading HBase cluster {id}"), e))
-        },
+        reading(ctx, what.clone(), hbase.describe_ip_whitelist(id)),
+        reading(ctx, what, hbase.describe_instance(id)),
     )?;
     let vpc = inst
         .as_ref()

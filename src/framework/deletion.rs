@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::resource::Problem;
+use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 
 /// Polls `status` (`Ok(None)`: gone; `Ok(Some(status))`: still there) until the object is gone.
@@ -20,26 +21,24 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<String>, Error>>,
 {
-    let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
-    // The deletions waited for here take time (the object goes through a deleting state): each
-    // look, the first too, comes after an interval, not one round trip after the delete's answer.
-    loop {
-        if let Err(e) = waiter
-            .pause(|| "the deletion was still in progress".into())
-            .await
-        {
-            return Err(still_deleting(what, e));
+    let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
+    let ended = until_status(waiter, "the deletion was still in progress", || {
+        let look = status();
+        async move {
+            Ok(match look.await? {
+                None => Look::Ready(()),
+                Some(s) => Look::Pending(s),
+            })
         }
-        match status().await {
-            Ok(None) => return Ok(()),
-            Ok(Some(s)) => tracing::info!(
-                "waiting for {what} to be deleted (status {s}, {} s)",
-                waiter.elapsed().as_secs()
-            ),
-            Err(e) => {
-                let doing = format!("waiting for {what} to be deleted");
-                return Err(Problem::client(client, &doing, &e));
-            }
+    })
+    .await;
+    match ended {
+        Ended::Ready(()) | Ended::Gone => Ok(()),
+        Ended::Failed(why) => Err(Problem::new(format!("{what} was not deleted"), why)),
+        Ended::Cut(e) => Err(still_deleting(what, e)),
+        Ended::Unread(e) => {
+            let doing = format!("waiting for {what} to be deleted");
+            Err(Problem::client(client, &doing, &e))
         }
     }
 }

@@ -11,6 +11,7 @@ use tf_provider::value::Value;
 
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::maxcompute::{self, CreateNetworkLink, LinkStatus, NetworkLink};
+use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
@@ -316,52 +317,40 @@ async fn wait_available(
     name: &str,
     timeout: std::time::Duration,
 ) -> Result<NetworkLink, String> {
-    let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(timeout);
-    loop {
-        // The create's answer said CREATING: each look, the first too, after an interval.
-        match waiter.pause(|| "the link was still being created (status CREATING)".into()).await {
-            Ok(()) => {}
-            Err(crate::client::Error::Timeout { seconds, .. }) => {
-                return Err(format!(
-                    "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise `timeouts.create` if the service is slow."
-                ))
-            }
-            Err(e) => return Err(stopped_waiting(e)),
-        }
-        match client.maxcompute().get_network_link(name).await {
-            Ok(Some(link)) => match link.status {
-                LinkStatus::Available => return Ok(link),
-                LinkStatus::Failed => {
-                    return Err(format!(
-                        "The network link ended in state FAILED: {}",
-                        if link.status_reason.is_empty() {
-                            "the service gave no reason"
-                        } else {
-                            &link.status_reason
-                        }
-                    ))
-                }
-                LinkStatus::Creating => tracing::info!(
-                    network_link = name,
-                    "waiting for network link {name} to become available (status CREATING, {} s)",
-                    waiter.elapsed().as_secs()
-                ),
+    let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(timeout);
+    let ended = until_status(waiter, "the link was still being created", || async {
+        Ok(match client.maxcompute().get_network_link(name).await? {
+            None => Look::Pending("not visible yet".into()),
+            Some(link) => match link.status {
+                LinkStatus::Available => Look::Ready(link),
+                LinkStatus::Creating => Look::Pending("CREATING".into()),
+                LinkStatus::Failed => Look::Failed(format!(
+                    "The network link ended in state FAILED: {}",
+                    if link.status_reason.is_empty() {
+                        "the service gave no reason"
+                    } else {
+                        &link.status_reason
+                    }
+                )),
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
-                ref other => {
-                    return Err(format!(
-                        "The service reported status `{}` for the new link; expected CREATING, then \
-                         AVAILABLE. Check the link in the MaxCompute console.",
-                        other.as_str()
-                    ));
-                }
+                ref other => Look::Failed(format!(
+                    "The service reported status `{}` for the new link; expected CREATING, then \
+                     AVAILABLE. Check the link in the MaxCompute console.",
+                    other.as_str()
+                )),
             },
-            Ok(None) => tracing::info!(
-                network_link = name,
-                "network link {name} not visible yet ({} s)",
-                waiter.elapsed().as_secs()
-            ),
-            Err(e) => return Err(stopped_waiting(e)),
-        }
+        })
+    })
+    .await;
+    match ended {
+        Ended::Ready(link) => Ok(link),
+        Ended::Failed(why) => Err(why),
+        Ended::Gone => Err("The link vanished while it was being created.".into()),
+        Ended::Cut(crate::client::Error::Timeout { seconds, .. }) => Err(format!(
+            "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise \
+             `timeouts.create` if the service is slow."
+        )),
+        Ended::Cut(e) | Ended::Unread(e) => Err(stopped_waiting(e)),
     }
 }
 

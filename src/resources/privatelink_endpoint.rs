@@ -18,6 +18,7 @@ use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{
     Endpoint, EndpointService, EndpointType, EndpointZone, NewEndpoint, ZoneSpec,
 };
+use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
@@ -609,21 +610,21 @@ async fn wait_active(
     id: &str,
     deadline: std::time::Duration,
 ) -> Result<Option<Endpoint>, Error> {
-    let mut waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
-    loop {
-        // A create or change was just answered (the endpoint not active yet): each look, the
-        // first too, after an interval.
-        waiter
-            .pause(|| "the endpoint was not active yet".into())
-            .await?;
-        match client.privatelink().get(id).await? {
-            Some(e) if e.endpoint_status == "Active" => return Ok(Some(e)),
-            Some(e) => tracing::info!(
-                "waiting for PrivateLink endpoint {id} to become active (status {})",
-                e.endpoint_status
-            ),
-            None => return Ok(None),
-        }
+    let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
+    let ended = until_status(waiter, "the endpoint was not active yet", || async {
+        Ok(match client.privatelink().get(id).await? {
+            Some(e) if e.endpoint_status == "Active" => Look::Ready(e),
+            Some(e) => Look::Pending(e.endpoint_status),
+            None => Look::Gone,
+        })
+    })
+    .await;
+    match ended {
+        Ended::Ready(e) => Ok(Some(e)),
+        Ended::Gone => Ok(None),
+        Ended::Cut(e) | Ended::Unread(e) => Err(e),
+        // Not said by this look: every status but Active may still become it.
+        Ended::Failed(why) => Err(Error::Config(why)),
     }
 }
 
