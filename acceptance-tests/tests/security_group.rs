@@ -543,3 +543,35 @@ fn destroy_waits_for_an_eni_still_in_the_group() {
             >= 3
     );
 }
+
+/// Terraform hands a state of another version to the provider's upgrade hook: a version no step
+/// leads up from is refused with the way out, and the state file is left as it was.
+#[test]
+fn a_state_of_a_version_this_release_cannot_read_is_refused_not_guessed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&group_config(&emulator, "versioned", &["192.168.1.0/24"]));
+    ws.apply().ok();
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let group = state["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["mode"] == "managed")
+        .unwrap();
+    let instance = &mut group["instances"][0];
+    assert_eq!(
+        instance["schema_version"],
+        json!(1),
+        "this release writes version 1"
+    );
+    instance["schema_version"] = json!(0);
+    let written = serde_json::to_string_pretty(&state).unwrap();
+    std::fs::write(&path, &written).unwrap();
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("cannot read a state of version 0"), "{out}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+}

@@ -13,6 +13,7 @@ pub mod journal;
 pub mod locks;
 pub mod resource;
 pub mod schema;
+pub mod state_version;
 pub mod timeouts;
 pub mod values;
 

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{StructEmpty, Value};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use super::attr::{AttrDecl, Change, Getter, Kind};
 use super::journal::Journal;
@@ -211,6 +211,16 @@ impl<S> Planning<'_, S> {
 pub trait ManagedResource: Send + Sync + 'static {
     type State: Serialize + DeserializeOwned + Clone + Default + Debug + Send + Sync + 'static;
     const DESCRIPTION: &'static str;
+    /// The version of the state's shape this release writes (terraform stores it with every
+    /// state). Raise it when a release changes the shape, and add the step from the version
+    /// before to [`Self::upgrade_state`].
+    const SCHEMA_VERSION: i64 = 1;
+
+    /// One step up: a state written at version `from`, as JSON, to version `from + 1`. Default:
+    /// no step (every state so far is version 1).
+    fn upgrade_state(from: i64, _state: serde_json::Value) -> Result<serde_json::Value, String> {
+        Err(super::state_version::no_step(from))
+    }
 
     fn attributes() -> Vec<AttrDecl<Self::State>>;
 
@@ -654,7 +664,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let mut block = Block {
-            version: 1,
+            version: R::SCHEMA_VERSION,
             description: Description::markdown(R::DESCRIPTION),
             ..Default::default()
         };
@@ -672,7 +682,27 @@ impl<R: ManagedResource> Resource for Managed<R> {
                 }
             }
         }
-        Some(Schema { version: 1, block })
+        Some(Schema {
+            version: R::SCHEMA_VERSION,
+            block,
+        })
+    }
+
+    /// A state of an older version (terraform sends one only when the versions differ).
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: RawValue,
+    ) -> Option<R::State> {
+        let json: serde_json::Value = prior_state.deserialize(diags)?;
+        match super::state_version::upgrade::<R>(version, json) {
+            Ok(state) => Some(state),
+            Err(detail) => {
+                diags.root_error("The state cannot be read by this release", detail);
+                None
+            }
+        }
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
