@@ -234,6 +234,18 @@ fn a_group_made_by_someone_else_survives_and_is_never_overwritten() {
     );
 }
 
+/// The RDS instance's and the HBase cluster's groups were read once since the counters were reset.
+fn each_target_read_once(emulator: &Emulator) {
+    for action in ["DescribeDBInstanceIPArrayList", "DescribeIpWhitelist"] {
+        assert_eq!(
+            emulator.calls_of(action),
+            1,
+            "{action}: {}",
+            emulator.calls()
+        );
+    }
+}
+
 #[test]
 fn twenty_attachments_to_one_busy_rds_instance_and_one_busy_hbase_cluster_lose_nothing() {
     let emulator = Emulator::start();
@@ -264,18 +276,7 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     // One read of each target per run: the plan's checks of 20 attachments share it.
     emulator.reset_calls();
     assert_eq!(ws.plan().code, 2);
-    assert_eq!(
-        emulator.calls_of("DescribeDBInstanceIPArrayList"),
-        1,
-        "{}",
-        emulator.calls()
-    );
-    assert_eq!(
-        emulator.calls_of("DescribeIpWhitelist"),
-        1,
-        "{}",
-        emulator.calls()
-    );
+    each_target_read_once(&emulator);
     ws.terraform(&["apply", "-auto-approve", "-input=false", "-parallelism=20"])
         .ok();
     for i in 1..=20 {
@@ -297,18 +298,7 @@ resource "maxcompute_hbase_whitelist_attachment" "a{i}" {{
     // The refresh of 40 attachments: one read of each target.
     emulator.reset_calls();
     ws.assert_plan_empty();
-    assert_eq!(
-        emulator.calls_of("DescribeDBInstanceIPArrayList"),
-        1,
-        "{}",
-        emulator.calls()
-    );
-    assert_eq!(
-        emulator.calls_of("DescribeIpWhitelist"),
-        1,
-        "{}",
-        emulator.calls()
-    );
+    each_target_read_once(&emulator);
     ws.terraform(&[
         "destroy",
         "-auto-approve",
