@@ -865,3 +865,65 @@ fn attachments_that_pass_the_instances_group_limit_together_fail_in_plan() {
     assert_eq!(ws.plan().code, 2, "3 groups fit");
     assert_eq!(emulator.mutating_calls(), 0, "{}", emulator.calls());
 }
+
+/// A write starts from the previous writer's read-back only when the target's lock was handed
+/// straight from that writer: an attachment whose turn comes later (after other resources) reads
+/// the target again, and a group someone made meanwhile under its name is refused, not
+/// overwritten.
+#[test]
+fn a_group_made_between_two_attachments_of_one_apply_is_not_overwritten() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        r#"{}
+resource "maxcompute_rds_whitelist_attachment" "a" {{
+  instance_id = "{RDS}"
+  group_name  = "mc_a"
+  cidrs       = ["10.1.0.0/16"]
+}}
+
+resource "maxcompute_security_group" "between" {{
+  vpc_id        = "{VPC}"
+  name          = "between"
+  ingress_cidrs = ["10.9.0.0/16"]
+  depends_on    = [maxcompute_rds_whitelist_attachment.a]
+}}
+
+resource "maxcompute_rds_whitelist_attachment" "b" {{
+  instance_id = "{RDS}"
+  group_name  = "mc_b"
+  cidrs       = ["10.2.0.0/16"]
+  depends_on  = [maxcompute_security_group.between]
+}}
+"#,
+        provider_block(&emulator)
+    ));
+    // Between the two attachments, while the group is being created, someone else makes `mc_b`.
+    emulator.set_faults(json!({"hold": true, "actions": ["CreateSecurityGroup"]}));
+    let run = std::thread::scope(|scope| {
+        let run = scope.spawn(|| ws.apply());
+        acceptance_tests::jobs::wait_until("the group in between is being created", || {
+            emulator.calls_of("CreateSecurityGroup") >= 1
+        });
+        emulator.edit_state(|s| {
+            let groups = s["rds_instances"][RDS]["groups"].as_array_mut().unwrap();
+            let mut theirs = groups[0].clone();
+            theirs["name"] = json!("mc_b");
+            theirs["ips"] = json!(["10.77.0.0/16"]);
+            groups.push(theirs);
+        });
+        emulator.set_faults(json!({}));
+        run.join().unwrap()
+    });
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "already exists"), "{out}");
+    assert_eq!(
+        rds_group(&emulator, "mc_b"),
+        Some(vec!["10.77.0.0/16".to_string()])
+    );
+    assert_eq!(
+        rds_group(&emulator, "mc_a"),
+        Some(vec!["10.1.0.0/16".to_string()])
+    );
+}

@@ -23,6 +23,22 @@ impl TargetLocks {
             .clone();
         lock.lock_owned().await
     }
+
+    /// [`Self::lock`], and whether the lock was handed over: another holder had it when this one
+    /// asked, so what that holder read last under it is still fresh (nothing of ours ran since).
+    pub async fn lock_handed(&self, key: &str) -> (tokio::sync::OwnedMutexGuard<()>, bool) {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.to_string())
+            .or_default()
+            .clone();
+        match lock.clone().try_lock_owned() {
+            Ok(guard) => (guard, false),
+            Err(_) => (lock.lock_owned().await, true),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -52,5 +68,19 @@ mod tests {
         assert_eq!(max_seen.load(Ordering::SeqCst), 1);
         let _a = locks.lock("rds:rm-1").await;
         let _b = locks.lock("rds:rm-2").await; // does not wait for rm-1
+    }
+
+    #[tokio::test]
+    async fn a_lock_taken_free_is_not_handed_over_one_waited_for_is() {
+        let locks = Arc::new(TargetLocks::default());
+        let (first, handed) = locks.lock_handed("rds:rm-1").await;
+        assert!(!handed);
+        let waiter = {
+            let locks = locks.clone();
+            tokio::spawn(async move { locks.lock_handed("rds:rm-1").await.1 })
+        };
+        tokio::task::yield_now().await;
+        drop(first);
+        assert!(waiter.await.unwrap());
     }
 }

@@ -828,11 +828,11 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(&planned);
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
         let key = Self::lock_key(&target);
-        let _guard = ctx.locks.lock(&key).await;
+        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
         let groups = ctx
             .facts
             .whitelists
-            .for_write(&key, T::read_groups(ctx.client, &target))
+            .for_write(&key, handed, T::read_groups(ctx.client, &target))
             .await
             .map_err(|e| {
                 fail(
@@ -910,10 +910,10 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(&prior);
         let what = Self::describe(&prior);
         let key = Self::lock_key(&target);
-        let _guard = ctx.locks.lock(&key).await;
+        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
         // Already gone (target deleted, or the group emptied by hand): nothing to do.
         let read = T::read_groups(ctx.client, &target);
-        match ctx.facts.whitelists.for_write(&key, read).await {
+        match ctx.facts.whitelists.for_write(&key, handed, read).await {
             Ok(Some(groups)) if live(&groups, &group).is_some() => {}
             Ok(_) => return Ok(()),
             Err(e) => return Err(Problem::client(ctx.client, &format!("reading {what}"), &e)),

@@ -63,14 +63,16 @@ impl<V: Clone> Seen<V> {
         Ok(got.value.clone())
     }
 
-    /// For a write's own read, the caller holding the object's lock: a settled snapshot, else a
-    /// fresh `read` (kept as settled).
-    pub async fn for_write<F>(&self, key: &str, read: F) -> Result<Option<V>, Error>
+    /// For a write's own read, the caller holding the object's lock: a settled snapshot when the
+    /// lock was `handed` over by the writer that settled it (it read it moments ago, nothing of
+    /// ours ran since), else a fresh `read` (kept as settled). A lock taken free may come minutes
+    /// after the last read: someone else may have written since.
+    pub async fn for_write<F>(&self, key: &str, handed: bool, read: F) -> Result<Option<V>, Error>
     where
         F: Future<Output = Result<Option<V>, Error>>,
     {
         let cell = self.cell(key);
-        if let Some(s) = cell.get().filter(|s| s.settled) {
+        if let Some(s) = cell.get().filter(|s| s.settled && handed) {
             return Ok(s.value.clone());
         }
         let value = read.await?;
@@ -138,20 +140,35 @@ mod tests {
         assert_eq!((a.unwrap(), b.unwrap()), (Some(1), Some(1)));
         assert_eq!(reads.load(Ordering::SeqCst), 1);
         // A plan check's snapshot is not fresh enough for a write: read again.
-        assert_eq!(seen.for_write("rm-1", read(3)).await.unwrap(), Some(3));
+        assert_eq!(
+            seen.for_write("rm-1", true, read(3)).await.unwrap(),
+            Some(3)
+        );
         assert_eq!(reads.load(Ordering::SeqCst), 2);
-        // A settled snapshot (the previous writer's read-back) is.
+        // A settled snapshot (the previous writer's read-back) is, for a lock handed over.
         seen.settle("rm-1", Some(4));
-        assert_eq!(seen.for_write("rm-1", read(5)).await.unwrap(), Some(4));
+        assert_eq!(
+            seen.for_write("rm-1", true, read(5)).await.unwrap(),
+            Some(4)
+        );
+        // A lock taken free may come long after it: read again.
+        assert_eq!(
+            seen.for_write("rm-1", false, read(6)).await.unwrap(),
+            Some(6)
+        );
+        assert_eq!(reads.load(Ordering::SeqCst), 3);
         // A write answered: the snapshot takes its effect, and is no longer settled.
         seen.written("rm-1", |v| *v += 10);
-        assert_eq!(seen.for_plan("rm-1", read(9)).await.unwrap(), Some(14));
-        assert_eq!(seen.for_write("rm-1", read(8)).await.unwrap(), Some(8));
-        assert_eq!(reads.load(Ordering::SeqCst), 3);
+        assert_eq!(seen.for_plan("rm-1", read(9)).await.unwrap(), Some(16));
+        assert_eq!(
+            seen.for_write("rm-1", true, read(8)).await.unwrap(),
+            Some(8)
+        );
+        assert_eq!(reads.load(Ordering::SeqCst), 4);
         // A write whose fate is unknown: nothing seen holds.
         seen.forget("rm-1");
-        assert_eq!(seen.for_plan("rm-1", read(6)).await.unwrap(), Some(6));
-        assert_eq!(reads.load(Ordering::SeqCst), 4);
+        assert_eq!(seen.for_plan("rm-1", read(7)).await.unwrap(), Some(7));
+        assert_eq!(reads.load(Ordering::SeqCst), 5);
     }
 
     #[tokio::test]
