@@ -17,6 +17,9 @@ pub mod state_version;
 pub mod timeouts;
 pub mod values;
 
+#[cfg(test)]
+mod adapter_tests;
+
 use std::sync::{Arc, OnceLock};
 
 use tf_provider::Diagnostics;

@@ -1,0 +1,277 @@
+//! The adapter's promises, without terraform: `tf_provider::Resource` calls on a probe resource,
+//! as terraform makes them. What each test pins is the adapter's, not a resource's.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::value::{StructEmpty, Value};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::attr::AttrDecl;
+use super::journal::Journal;
+use super::resource::{Ctx, Failed, Managed, ManagedResource, Planning, Problem, Shared};
+use super::schema::Attr;
+use crate::client::{Client, Credentials, Secret};
+use crate::field;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Probe {
+    #[serde(default)]
+    id: Value<String>,
+    #[serde(default)]
+    name: Value<String>,
+    #[serde(default)]
+    zone: Value<String>,
+    #[serde(default)]
+    size: Value<i64>,
+    #[serde(default)]
+    made: Value<String>,
+}
+
+/// What the probe's create answers.
+#[derive(Clone, Copy)]
+enum Outcome {
+    Made,
+    /// Failed after the object exists: the state must be kept.
+    Partial,
+    /// Failed before anything exists.
+    Nothing,
+}
+
+struct ProbeResource {
+    outcome: Outcome,
+    /// The names the probe's plan saw known (its cloud check ran on them).
+    checked: Arc<Mutex<Vec<String>>>,
+}
+
+type D = AttrDecl<Probe>;
+
+#[async_trait]
+impl ManagedResource for ProbeResource {
+    type State = Probe;
+    const DESCRIPTION: &'static str = "a probe";
+
+    fn attributes() -> Vec<D> {
+        vec![
+            D::new("id", field!(id), Attr::string("id").computed()),
+            D::new("name", field!(name), Attr::string("name").required()),
+            D::new("zone", field!(zone), Attr::string("zone").required()).replace(),
+            D::new(
+                "size",
+                field!(size),
+                Attr::number("size").optional_computed(),
+            )
+            .default(|s| s.size = Value::Value(3)),
+            D::new("made", field!(made), Attr::string("made").computed()),
+        ]
+    }
+
+    fn describe(s: &Probe) -> String {
+        format!("probe {:?}", s.name)
+    }
+
+    async fn plan(&self, _ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, Probe>) {
+        // A cloud check runs on known inputs only; an unknown name is checked at apply's plan.
+        if let Value::Value(name) = &plan.planned.name {
+            self.checked.lock().unwrap().push(name.clone());
+            if name == "taken" {
+                plan.findings
+                    .error(Problem::at(|s| &s.name, "Name taken", "Pick another."));
+            }
+        }
+    }
+
+    async fn refresh(&self, _: &Ctx<'_>, s: Probe) -> Result<Option<Probe>, Problem<Probe>> {
+        Ok(Some(s))
+    }
+
+    async fn create(&self, _: &Ctx<'_>, planned: Probe) -> Result<Probe, Failed<Probe>> {
+        let made = Probe {
+            id: Value::Value("p-1".into()),
+            made: Value::Value("by the cloud".into()),
+            ..planned
+        };
+        match self.outcome {
+            Outcome::Made => Ok(made),
+            Outcome::Partial => Err(Failed::partial(Problem::new("Half made", "why"), made)),
+            Outcome::Nothing => Err(Failed::nothing(Problem::new("Not made", "why"))),
+        }
+    }
+
+    async fn update(&self, _: &Ctx<'_>, _: Probe, planned: Probe) -> Result<Probe, Failed<Probe>> {
+        Ok(planned)
+    }
+
+    async fn delete(&self, _: &Ctx<'_>, _: Probe) -> Result<(), Problem<Probe>> {
+        Ok(())
+    }
+
+    async fn import(&self, _: &Ctx<'_>, id: &str) -> Result<Probe, Problem<Probe>> {
+        Err(Problem::new("No import", id.to_string()))
+    }
+}
+
+/// The adapter over a probe; `configured`: the provider block was configured (a client exists;
+/// it is never called here).
+fn adapter(
+    outcome: Outcome,
+    configured: bool,
+) -> (Managed<ProbeResource>, Arc<Mutex<Vec<String>>>) {
+    let cell = Arc::new(OnceLock::new());
+    if configured {
+        let client = Client::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new(
+                "probe-key",
+                Secret::new("probe-secret"),
+                None,
+                "the test",
+            ))
+            .endpoint(crate::client::Service::Ecs, "http://127.0.0.1:9")
+            .unwrap()
+            .build()
+            .unwrap();
+        let _ = cell.set(client);
+    }
+    let shared = Shared {
+        client: cell,
+        facts: Default::default(),
+        locks: Default::default(),
+        journal: Journal::disabled(),
+        claims: Default::default(),
+    };
+    let checked = Arc::new(Mutex::new(Vec::new()));
+    let resource = ProbeResource {
+        outcome,
+        checked: checked.clone(),
+    };
+    (Managed::new(resource, shared), checked)
+}
+
+fn config(name: Value<String>, zone: &str) -> Probe {
+    Probe {
+        name,
+        zone: Value::Value(zone.into()),
+        ..Probe::default()
+    }
+}
+
+fn meta() -> Value<StructEmpty> {
+    Value::Null
+}
+
+#[tokio::test]
+async fn a_create_plan_fills_defaults_leaves_computed_unknown_and_fixes_a_token() {
+    let (probe, _) = adapter(Outcome::Made, true);
+    let mut diags = Diagnostics::default();
+    let cfg = config(Value::Value("a".into()), "z1");
+    let (planned, private) = probe
+        .plan_create(&mut diags, cfg.clone(), cfg, meta())
+        .await
+        .unwrap();
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    assert_eq!(planned.size, Value::Value(3), "the declared default");
+    assert_eq!(planned.id, Value::Unknown);
+    assert_eq!(planned.made, Value::Unknown);
+    assert!(
+        private.and_then(|p| p.client_token).is_some(),
+        "the create's token is fixed at plan"
+    );
+}
+
+#[tokio::test]
+async fn an_update_keeps_computed_values_from_the_state_and_a_replacing_change_says_which() {
+    let (probe, _) = adapter(Outcome::Made, true);
+    let prior = Probe {
+        id: Value::Value("p-1".into()),
+        size: Value::Value(3),
+        made: Value::Value("by the cloud".into()),
+        ..config(Value::Value("a".into()), "z1")
+    };
+    let mut diags = Diagnostics::default();
+    let renamed = config(Value::Value("b".into()), "z1");
+    let (planned, _, replace) = probe
+        .plan_update(
+            &mut diags,
+            prior.clone(),
+            renamed.clone(),
+            renamed,
+            None,
+            meta(),
+        )
+        .await
+        .unwrap();
+    assert!(replace.is_empty());
+    assert_eq!(planned.id, prior.id, "computed from the state");
+    assert_eq!(planned.made, prior.made);
+    let moved = config(Value::Value("a".into()), "z2");
+    let (planned, private, replace) = probe
+        .plan_update(&mut diags, prior, moved.clone(), moved, None, meta())
+        .await
+        .unwrap();
+    assert_eq!(replace, vec![AttributePath::new("zone")]);
+    assert_eq!(
+        planned.id,
+        Value::Unknown,
+        "a replacement makes a new object"
+    );
+    assert!(private.and_then(|p| p.client_token).is_some());
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+}
+
+#[tokio::test]
+async fn a_check_waits_for_known_inputs_and_runs_again_when_they_are() {
+    let (probe, checked) = adapter(Outcome::Made, true);
+    let mut diags = Diagnostics::default();
+    let unknown = config(Value::Unknown, "z1");
+    probe
+        .plan_create(&mut diags, unknown.clone(), unknown, meta())
+        .await
+        .unwrap();
+    assert!(checked.lock().unwrap().is_empty(), "nothing to check yet");
+    assert!(diags.errors.is_empty());
+    // Apply's plan: the name is known now (made by another resource), and taken.
+    let known = config(Value::Value("taken".into()), "z1");
+    probe
+        .plan_create(&mut diags, known.clone(), known, meta())
+        .await
+        .unwrap();
+    assert_eq!(*checked.lock().unwrap(), vec!["taken".to_string()]);
+    assert_eq!(diags.errors.len(), 1, "the finding, on its attribute");
+}
+
+#[tokio::test]
+async fn a_create_that_failed_after_the_object_exists_keeps_it_and_says_why() {
+    let (probe, _) = adapter(Outcome::Partial, true);
+    let mut diags = Diagnostics::default();
+    let cfg = config(Value::Value("a".into()), "z1");
+    let (planned, private) = probe
+        .plan_create(&mut diags, cfg.clone(), cfg.clone(), meta())
+        .await
+        .unwrap();
+    let kept = probe
+        .create(&mut diags, planned, cfg, private, meta())
+        .await;
+    assert_eq!(kept.map(|(s, _)| s.id), Some(Value::Value("p-1".into())));
+    assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+}
+
+#[tokio::test]
+async fn every_create_that_returns_nothing_says_why() {
+    for (outcome, configured) in [(Outcome::Nothing, true), (Outcome::Made, false)] {
+        let (probe, _) = adapter(outcome, configured);
+        let mut diags = Diagnostics::default();
+        let cfg = config(Value::Value("a".into()), "z1");
+        let planned = Probe {
+            size: Value::Value(3),
+            ..cfg.clone()
+        };
+        let made = probe.create(&mut diags, planned, cfg, None, meta()).await;
+        assert!(made.is_none());
+        assert!(
+            !diags.errors.is_empty(),
+            "an early return without a diagnostic"
+        );
+    }
+}
