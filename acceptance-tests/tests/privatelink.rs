@@ -401,13 +401,18 @@ fn every_bad_fixed_ip_is_reported_on_its_own_entry_of_fixed_ips() {
         &emulator,
         &two_zones(),
         &format!(
-            "  fixed_ips = {{\n    \"{VSW_H}\" = \"192.168.2.9\"\n    \"{VSW_I}\" = \"192.168.2.255\"\n  }}\n"
+            "  fixed_ips = {{\n    \"{VSW_H}\" = \"192.168.2.9\"\n    \"{VSW_I}\" = \"192.168.2.255\"\n    \"{VSW_B}\" = \"192.168.3.5\"\n  }}\n"
         ),
     ));
     let run = ws.plan();
     let out = run.output();
     assert_eq!(run.code, 1, "{out}");
-    // Both bad entries, not only the first …
+    // An entry for a vSwitch the endpoint does not list hides none of the others.
+    assert!(
+        contains_text(&out, &format!("`{VSW_B}` is not one of `vswitch_ids`")),
+        "{out}"
+    );
+    // Every bad entry, not only the first …
     assert!(
         contains_text(
             &out,
@@ -423,7 +428,7 @@ fn every_bad_fixed_ip_is_reported_on_its_own_entry_of_fixed_ips() {
         "{out}"
     );
     // … each on its own entry …
-    for vswitch in [VSW_H, VSW_I] {
+    for vswitch in [VSW_H, VSW_I, VSW_B] {
         assert!(
             acceptance_tests::diagnostic_on(&out, &format!("\"{vswitch}\"")),
             "no diagnostic on fixed_ips[\"{vswitch}\"]:\n{out}"

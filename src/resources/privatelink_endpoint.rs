@@ -263,16 +263,26 @@ fn zones_rule(s: &State) -> Vec<String> {
     out
 }
 
-fn fixed_ips_rule(s: &State) -> Vec<String> {
+/// Entries of `fixed_ips` for a vSwitch the endpoint does not list, each on its entry. Said at
+/// plan with the other fixed-address problems (which need the vSwitches' blocks), so one plan
+/// shows them all.
+fn fixed_ips_unlisted(s: &State, out: &mut Findings<State>) {
     let wanted: Vec<String> = zones_of(s).into_iter().map(|(v, _)| v).collect();
     let Some(fixed) = s.fixed_ips.as_ref_option() else {
-        return vec![];
+        return;
     };
-    fixed
+    for v in fixed
         .keys()
         .filter(|v| s.vswitch_ids.is_value() && !wanted.contains(v))
-        .map(|v| format!("`{v}` is not one of `vswitch_ids`: a fixed address is set per vSwitch of the endpoint."))
-        .collect()
+    {
+        out.error(Problem {
+            at: At::Path(AttributePath::new("fixed_ips").key(v.clone())),
+            ..Problem::new(
+                format!("Invalid fixed IP for vSwitch {v}"),
+                format!("`{v}` is not one of `vswitch_ids`: a fixed address is set per vSwitch of the endpoint."),
+            )
+        });
+    }
 }
 
 fn groups_rule(s: &State) -> Vec<String> {
@@ -314,8 +324,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
                 .computed_when_unset(),
             D::new("vswitch_ids", field!(vswitch_ids), Attr::string_set("vSwitches of `vpc_id`, one per zone, in zones the service offers: PrivateLink places one ENI in each. Use two or more zones for failover. Zones are added and removed in place.").required())
                 .rule(zones_rule),
-            D::new("fixed_ips", field!(fixed_ips), Attr::string_map("Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. Default: PrivateLink chooses. Changing one replaces that zone's ENI (in place for the endpoint).").optional())
-                .rule(fixed_ips_rule),
+            D::new("fixed_ips", field!(fixed_ips), Attr::string_map("Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. Default: PrivateLink chooses. Changing one replaces that zone's ENI (in place for the endpoint).").optional()),
             D::new("security_group_ids", field!(security_group_ids), Attr::string_set("Security groups of `vpc_id` for the endpoint's ENIs; they decide which clients reach it (HTTP 80 / HTTPS 443). Attached and detached in place.").required())
                 .rule(groups_rule),
             D::new("zone_affinity", field!(zone_affinity), Attr::bool("Resolve the endpoint domain to the ENI in the client's own zone first. Default `false`. Updated in place.").optional_computed())
@@ -828,6 +837,7 @@ async fn check_zones(
     service: Option<&EndpointService>,
     out: &mut Findings<State>,
 ) {
+    fixed_ips_unlisted(s, out);
     let Some(vpc) = known(&s.vpc_id) else { return };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let bad =
