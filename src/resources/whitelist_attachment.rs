@@ -912,8 +912,13 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let key = Self::lock_key(&target);
         let (_guard, handed) = ctx.locks.lock_handed(&key).await;
         // Already gone (target deleted, or the group emptied by hand): nothing to do.
+        // The groups, and meanwhile what the write needs (no plan in this process read it).
         let read = T::read_groups(ctx.client, &target);
-        match ctx.facts.whitelists.for_write(&key, handed, read).await {
+        let (read, ()) = tokio::join!(
+            ctx.facts.whitelists.for_write(&key, handed, read),
+            T::warm(ctx.client, ctx.facts, &target)
+        );
+        match read {
             Ok(Some(groups)) if live(&groups, &group).is_some() => {}
             Ok(_) => return Ok(()),
             Err(e) => return Err(Problem::client(ctx.client, &format!("reading {what}"), &e)),
