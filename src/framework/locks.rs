@@ -14,26 +14,18 @@ pub struct TargetLocks {
 impl TargetLocks {
     /// Waits for, then holds, the lock of `key` (e.g. `rds:rm-123`) until the guard is dropped.
     pub async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
-        let lock = self
-            .locks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.to_string())
-            .or_default()
-            .clone();
-        lock.lock_owned().await
+        self.of(key).lock_owned().await
+    }
+
+    fn of(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(key.to_string()).or_default().clone()
     }
 
     /// [`Self::lock`], and whether the lock was handed over: another holder had it when this one
     /// asked, so what that holder read last under it is still fresh (nothing of ours ran since).
     pub async fn lock_handed(&self, key: &str) -> (tokio::sync::OwnedMutexGuard<()>, bool) {
-        let lock = self
-            .locks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.to_string())
-            .or_default()
-            .clone();
+        let lock = self.of(key);
         match lock.clone().try_lock_owned() {
             Ok(guard) => (guard, false),
             Err(_) => (lock.lock_owned().await, true),
