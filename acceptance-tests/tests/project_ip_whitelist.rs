@@ -591,3 +591,33 @@ resource "maxcompute_project_ip_whitelist" "b" {{
     assert!(acceptance_tests::diagnostic_on(&out, "ip_list"), "{out}");
     assert_eq!(emulator.mutating_calls(), 0);
 }
+
+/// An entry someone adds in the console covering the same addresses as ours, spelled otherwise
+/// (`203.0.113.10/32` beside our `203.0.113.10`, a range beside our block), is theirs: our destroy
+/// removes ours and leaves theirs.
+#[test]
+fn a_console_entry_covering_ours_in_another_spelling_survives_our_destroy() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        "  ip_list = [\"203.0.113.10\"]\n  vpc_ip_list = [\"192.168.0.0/16\"]",
+    ));
+    ws.apply().ok();
+    emulator.edit_state(|s| {
+        s["projects"][DATAWORKS]["ip_list"] =
+            json!("100.100.0.0/16,11.193.102.0/24,203.0.113.10,203.0.113.10/32");
+        s["projects"][DATAWORKS]["vpc_ip_list"] =
+            json!("100.100.0.0/16,192.168.0.0/16,192.168.0.0-192.168.255.255");
+    });
+    ws.assert_plan_empty();
+    ws.destroy().ok();
+    assert_eq!(
+        lists(&emulator.state(), DATAWORKS),
+        (
+            "100.100.0.0/16,11.193.102.0/24,203.0.113.10/32".to_string(),
+            "100.100.0.0/16,192.168.0.0-192.168.255.255".to_string()
+        )
+    );
+}

@@ -94,19 +94,22 @@ fn ours(s: &State) -> IpWhitelist {
 
 /// `list` without the entries of `remove` and with those of `add` (compared by the addresses
 /// they cover; the order of what stays is kept, an entry in both stays where it is — an unchanged
-/// list is not written again).
+/// list is not written again). A removed entry takes out the list's entry of the same spelling,
+/// else (the service spelled ours its own way) the first covering the same addresses: another
+/// entry covering them too — the console's `10.0.0.1/32` beside our `10.0.0.1` — is someone
+/// else's and stays.
 fn apply(list: &[String], remove: &[String], add: &[String]) -> Vec<String> {
     let kept: Vec<Key> = add.iter().map(|e| key(e)).collect();
-    let gone: Vec<Key> = remove
-        .iter()
-        .map(|e| key(e))
-        .filter(|k| !kept.contains(k))
-        .collect();
-    let mut out: Vec<String> = list
-        .iter()
-        .filter(|e| !gone.contains(&key(e)))
-        .cloned()
-        .collect();
+    let mut out: Vec<String> = list.to_vec();
+    for r in remove.iter().filter(|r| !kept.contains(&key(r))) {
+        let at = out
+            .iter()
+            .position(|e| e == r)
+            .or_else(|| out.iter().position(|e| key(e) == key(r)));
+        if let Some(i) = at {
+            out.remove(i);
+        }
+    }
     for e in add {
         if !out.iter().any(|o| key(o) == key(e)) {
             out.push(e.clone());
@@ -240,21 +243,25 @@ fn has(list: &[String], e: &str) -> bool {
     list.iter().any(|c| key(c) == key(e))
 }
 
-/// What the project holds against what a write of `before` → `after` made: our entries missing,
-/// and the ones we removed back again.
+/// What the project holds against what a write of `before` → `after` made (`written`: the lists
+/// it wrote): our entries missing, and the ones we removed back again — more entries covering
+/// their addresses than the write left (another's entry covering the same addresses was left,
+/// and is not "back").
 fn diverged(
     current: &IpWhitelist,
+    written: &IpWhitelist,
     before: &IpWhitelist,
     after: &IpWhitelist,
 ) -> (IpWhitelist, IpWhitelist) {
     let missing = |want: &[String], have: &[String]| -> Vec<String> {
         want.iter().filter(|e| !has(have, e)).cloned().collect()
     };
-    let back = |gone: &[String], kept: &[String], have: &[String]| -> Vec<String> {
+    let count = |list: &[String], e: &str| list.iter().filter(|c| key(c) == key(e)).count();
+    let back = |gone: &[String], kept: &[String], left: &[String], have: &[String]| {
         gone.iter()
-            .filter(|e| !has(kept, e) && has(have, e))
+            .filter(|e| !has(kept, e) && count(have, e) > count(left, e))
             .cloned()
-            .collect()
+            .collect::<Vec<String>>()
     };
     (
         IpWhitelist {
@@ -262,10 +269,16 @@ fn diverged(
             vpc_ip_list: missing(&after.vpc_ip_list, &current.vpc_ip_list),
         },
         IpWhitelist {
-            ip_list: back(&before.ip_list, &after.ip_list, &current.ip_list),
+            ip_list: back(
+                &before.ip_list,
+                &after.ip_list,
+                &written.ip_list,
+                &current.ip_list,
+            ),
             vpc_ip_list: back(
                 &before.vpc_ip_list,
                 &after.vpc_ip_list,
+                &written.vpc_ip_list,
                 &current.vpc_ip_list,
             ),
         },
@@ -383,7 +396,7 @@ impl ProjectIpWhitelist {
         before: &IpWhitelist,
         after: &IpWhitelist,
         check: Check,
-    ) -> Result<bool, P> {
+    ) -> Result<(bool, IpWhitelist), P> {
         let _guard = ctx.locks.lock(&format!("project:{project}")).await;
         let what = || format!("writing the IP whitelist of project {project}");
         let failed = |e: &crate::client::Error| Problem::client(ctx.client, &what(), e);
@@ -397,7 +410,7 @@ impl ProjectIpWhitelist {
             }
             let next = merged(&current, before, after);
             if next == current {
-                return Ok(false);
+                return Ok((false, current));
             }
             let fresh = Self::read(ctx.client, project).await?;
             if fresh != current {
@@ -417,7 +430,7 @@ impl ProjectIpWhitelist {
             {
                 Ok(()) => {
                     tracing::info!(project = %project, "updated the project's IP whitelist");
-                    return Ok(true);
+                    return Ok((true, next));
                 }
                 Err(e) if retryable(&e) && backoff.attempts() < retry.max_retries => {
                     tracing::warn!(project = %project, error = %e, "writing the IP whitelist again from a fresh read");
@@ -444,6 +457,7 @@ impl ProjectIpWhitelist {
     async fn watch(
         ctx: &Ctx<'_>,
         project: &str,
+        written: &IpWhitelist,
         before: &IpWhitelist,
         after: &IpWhitelist,
     ) -> Result<Option<(IpWhitelist, IpWhitelist)>, P> {
@@ -452,7 +466,7 @@ impl ProjectIpWhitelist {
             tokio::time::sleep(std::time::Duration::from_millis(at - waited)).await;
             waited = at;
             let current = Self::read(ctx.client, project).await?;
-            let (missing, back) = diverged(&current, before, after);
+            let (missing, back) = diverged(&current, written, before, after);
             if missing != IpWhitelist::default() || back != IpWhitelist::default() {
                 return Ok(Some((missing, back)));
             }
@@ -475,14 +489,14 @@ impl ProjectIpWhitelist {
         let mut check = check;
         let mut wrote = false;
         for attempt in 1..=ATTEMPTS {
-            let written = Self::write_once(ctx, project, before, after, check)
+            let (written, lists) = Self::write_once(ctx, project, before, after, check)
                 .await
                 .map_err(|p| failed(p, wrote))?;
             wrote |= written;
             if !written && attempt == 1 {
                 return Ok(());
             }
-            let Some((missing, back)) = Self::watch(ctx, project, before, after)
+            let Some((missing, back)) = Self::watch(ctx, project, &lists, before, after)
                 .await
                 .map_err(|p| failed(p, wrote))?
             else {
@@ -802,11 +816,38 @@ mod tests {
     fn what_another_writer_undid_is_seen() {
         let (missing, back) = diverged(
             &w(&["10.0.0.9", "10.0.0.1"], &["192.168.0.0/16"]),
+            &w(&["10.0.0.1/32", "10.0.0.2"], &["192.168.0.0/16"]),
             &w(&["10.0.0.9"], &[]),
             &w(&["10.0.0.1/32", "10.0.0.2"], &["192.168.0.0/16"]),
         );
         assert_eq!(missing, w(&["10.0.0.2"], &[]));
         assert_eq!(back, w(&["10.0.0.9"], &[]));
+    }
+
+    /// F9: the console's entry covering the same addresses as ours, spelled otherwise, is
+    /// someone else's: removing ours leaves it, and its presence after the write is not ours
+    /// "back"; ours spelled the service's way is still found.
+    #[test]
+    fn an_entry_covering_ours_in_another_spelling_is_not_ours() {
+        let current = w(
+            &["10.0.0.1", "10.0.0.1/32"],
+            &["192.168.0.0/16", "192.168.0.0-192.168.255.255"],
+        );
+        let ours = w(&["10.0.0.1"], &["192.168.0.0/16"]);
+        let next = merged(&current, &ours, &IpWhitelist::default());
+        assert_eq!(next, w(&["10.0.0.1/32"], &["192.168.0.0-192.168.255.255"]));
+        let (missing, back) = diverged(&next, &next, &ours, &IpWhitelist::default());
+        assert_eq!(
+            (missing, back),
+            (IpWhitelist::default(), IpWhitelist::default())
+        );
+        // A stale writer puts ours back: seen.
+        let (_, back) = diverged(&current, &next, &ours, &IpWhitelist::default());
+        assert_eq!(back, ours);
+        // The service stored ours as `10.0.0.1/32`: that is the one removed.
+        let respelled = w(&["10.0.0.1/32", "10.0.0.2"], &[]);
+        let next = merged(&respelled, &w(&["10.0.0.1"], &[]), &IpWhitelist::default());
+        assert_eq!(next, w(&["10.0.0.2"], &[]));
     }
 
     #[test]
