@@ -927,3 +927,33 @@ resource "maxcompute_rds_whitelist_attachment" "b" {{
         Some(vec!["10.1.0.0/16".to_string()])
     );
 }
+
+/// An answer without the group list is broken, not a target without groups: read as empty it
+/// made every attachment on the target look deleted (one shared read per run), and the next apply
+/// refused to recreate them. The plan fails saying so, and the state keeps them.
+#[test]
+fn a_target_answer_without_its_group_list_is_an_error_not_every_attachment_deleted() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let mut hcl = provider_block(&emulator);
+    for i in 0..3 {
+        hcl.push_str(&format!(
+            "resource \"maxcompute_rds_whitelist_attachment\" \"r{i}\" {{\n  instance_id = \"{RDS}\"\n  group_name = \"mc_{i}\"\n  cidrs = [\"10.{i}.0.0/16\"]\n}}\nresource \"maxcompute_hbase_whitelist_attachment\" \"h{i}\" {{\n  cluster_id = \"{HBASE}\"\n  group_name = \"mc_{i}\"\n  cidrs = [\"10.{i}.0.0/16\"]\n}}\n"
+        ));
+    }
+    ws.write_config(&hcl);
+    ws.apply().ok();
+    for action in ["DescribeDBInstanceIPArrayList", "DescribeIpWhitelist"] {
+        emulator.set_faults(json!({"hostile": "missing_fields", "actions": [action]}));
+        let run = ws.plan();
+        let out = run.output();
+        assert_eq!(run.code, 1, "{action}:\n{out}");
+        assert!(
+            contains_text(&out, "does not have the documented shape"),
+            "{out}"
+        );
+        assert!(!out.contains("has been deleted"), "{out}");
+        emulator.set_faults(json!({}));
+        ws.assert_plan_empty();
+    }
+}

@@ -45,7 +45,8 @@ impl<'de> Deserialize<'de> for IpList {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct DescribeResponse {
-    #[serde(default)]
+    // Required: an answer without the list is broken; read as empty it would make every
+    // attachment on the cluster look deleted.
     groups: Groups,
 }
 

@@ -50,7 +50,8 @@ impl IpArray {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ListResponse {
-    #[serde(default)]
+    // Required: an answer without the list is broken, not an instance without groups (every
+    // instance has `default`); read as empty it would make every attachment look deleted.
     items: Items,
 }
 
