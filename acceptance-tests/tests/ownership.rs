@@ -4,7 +4,7 @@
 
 use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, interrupt_in_flight, wait_until};
 use acceptance_tests::{
-    contains_text, provider_block, Emulator, Workspace, EMR, EMR_SG, HBASE, RDS,
+    contains_text, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, RDS,
 };
 use serde_json::{json, Value};
 
@@ -358,4 +358,78 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
     // Owned: destroy revokes them.
     ws.destroy().ok();
     assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
+}
+
+/// A rule someone adds (or removes) between `plan -out` and the apply of that plan: which rules
+/// are someone else's is settled by the write, under the group's lock — never an "inconsistent
+/// final plan".
+#[test]
+fn a_matching_rule_made_or_removed_between_plan_and_apply_is_settled_by_the_apply() {
+    let by_hand = json!({
+        "security_group_rule_id": "sgr-emulater", "direction": "ingress",
+        "ip_protocol": "TCP", "port_range": "8020/8020", "source_cidr_ip": "192.168.1.0/24",
+        "policy": "Accept", "priority": 1, "description": "hdfs (by hand)"
+    });
+    // Made meanwhile: used as it is, listed, not owned.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_attachment(&emulator, 3));
+    assert_eq!(
+        ws.terraform(&["plan", "-out=p.bin", "-input=false"]).code,
+        0
+    );
+    emulator.add_rule(EMR_SG, by_hand.clone());
+    let run = ws.terraform(&["apply", "-input=false", "p.bin"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.hadoop");
+    assert_eq!(v["existing_rule_ids"], json!(["sgr-emulater"]));
+    ws.assert_plan_empty();
+    // Removed meanwhile: the apply adds this attachment's own rule.
+    let emulator = Emulator::start();
+    emulator.add_rule(EMR_SG, by_hand);
+    let ws = Workspace::new();
+    ws.write_config(&emr_attachment(&emulator, 3));
+    assert_eq!(
+        ws.terraform(&["plan", "-out=p.bin", "-input=false"]).code,
+        0
+    );
+    emulator.edit_state(|s| {
+        let rules = s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap();
+        rules.retain(|r| r["security_group_rule_id"] != "sgr-emulater");
+    });
+    let run = ws.terraform(&["apply", "-input=false", "p.bin"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.hadoop");
+    assert_eq!(v["existing_rule_ids"], json!([]));
+    assert_eq!(rules_from(&emulator, "192.168.1.0/24").len(), 3);
+    ws.assert_plan_empty();
+}
+
+/// Two clusters whose nodes share one security group: attachments of both from one source would
+/// write the same rules into the same group. Refused at plan, not half-applied.
+#[test]
+fn attachments_of_two_clusters_sharing_a_group_from_one_source_are_claimed_twice_at_plan() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["emr_clusters"][EMR_HADOOP3]["security_group_id"] = json!(EMR_SG));
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"a\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\nresource \"maxcompute_emr_whitelist_attachment\" \"b\" {{\n  cluster_id = \"{EMR_HADOOP3}\"\n  cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let before = emulator.mutating_calls();
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        contains_text(&run.output(), "is claimed twice"),
+        "{}",
+        run.output()
+    );
+    assert!(
+        run.output().contains(&format!("emr-group:{EMR_SG}")),
+        "{}",
+        run.output()
+    );
+    assert_eq!(emulator.mutating_calls(), before);
 }

@@ -437,7 +437,6 @@ impl EmrWhitelistAttachment {
     /// Rules someone else already made with the content this attachment needs: kept, not owned
     /// (`existing_rule_ids`), and said in the plan, since destroy will leave them open.
     fn note_existing(plan: &mut Planning<'_, State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
-        plan.planned.existing_rule_ids = rule_ids(theirs);
         for rule in theirs {
             let port = match rule.port_range {
                 Some(r) if r.port().is_none() => format!("range {r}"),
@@ -663,18 +662,22 @@ impl ManagedResource for EmrWhitelistAttachment {
         if !sources_known {
             return Vec::new();
         }
-        planned
-            .sources()
-            .into_iter()
-            .map(|source| {
-                let from = match source {
-                    RuleSource::Group(g) => g,
-                    RuleSource::Cidr(c) => c.net().to_string(),
-                };
-                let at: Getter<State> = |s| &s.cluster_id;
-                (format!("emr:{cluster}:{from}"), at)
-            })
-            .collect()
+        // Clusters may share a security group: the rules land in the group, so the group (known
+        // once the plan has read the cluster) is claimed too.
+        let group = known(&planned.security_group_id).map(str::to_string);
+        let mut out = Vec::new();
+        for source in planned.sources() {
+            let from = match source {
+                RuleSource::Group(g) => g,
+                RuleSource::Cidr(c) => c.net().to_string(),
+            };
+            let at: Getter<State> = |s| &s.cluster_id;
+            if let Some(g) = &group {
+                out.push((format!("emr-group:{g}:{from}"), at));
+            }
+            out.push((format!("emr:{cluster}:{from}"), at));
+        }
+        out
     }
 
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
@@ -696,6 +699,9 @@ impl ManagedResource for EmrWhitelistAttachment {
         if !check_cluster && !check_source {
             return;
         }
+        // Which rules someone else made is known when the write reads the group under its lock:
+        // a rule added or removed between plan and apply must not make the plan inconsistent.
+        plan.planned.existing_rule_ids = Value::Unknown;
         // Two rounds for both checks: the cluster and the source group at once, then the
         // cluster group's rules (the cluster check) and its VPC (the source check) at once.
         let source = known(&plan.planned.source_security_group_id)
