@@ -3,12 +3,9 @@
 //! the targets' groups and whitelists, and evaluates them with [`crate::reachability`] — no
 //! guess, no probe traffic.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
-use tokio::sync::OnceCell;
 
 use crate::client::ecs::{IpProtocol, SecurityGroupType};
 use crate::client::fanout;
@@ -23,6 +20,7 @@ use crate::reachability::{
     connect, describe, reach, AddressTarget, Admitted, Blocked, Decision, Endpoint, Group, Link,
     Target, Whitelist, WhitelistGroup,
 };
+use crate::validate::once_map::OnceMap;
 
 /// One verdict.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -294,21 +292,16 @@ async fn link_view(
 /// The groups a read needs, each read once however many answers name it, the reads of a batch at
 /// once.
 #[derive(Default)]
-struct Groups(std::sync::Mutex<std::collections::BTreeMap<String, Arc<OnceCell<Group>>>>);
+struct Groups(OnceMap<Group>);
 
 impl Groups {
-    fn cell(&self, id: &str) -> Arc<OnceCell<Group>> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(id.to_string()).or_default().clone()
-    }
-
     async fn load(&self, ctx: &Ctx<'_>, mut ids: Vec<String>) -> Result<(), P> {
         ids.sort();
         ids.dedup();
         fanout::all(ids, |id| async move {
             let parsed = SecurityGroupId::parse(&id)
                 .map_err(|e| P::new("Unexpected answer", format!("security group `{id}`: {e}")))?;
-            let cell = self.cell(&id);
+            let cell = self.0.cell(&id);
             cell.get_or_try_init(|| group(ctx, &parsed))
                 .await
                 .map(|_| ())
@@ -318,8 +311,7 @@ impl Groups {
     }
 
     fn all(&self) -> Vec<Group> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.values().filter_map(|c| c.get().cloned()).collect()
+        self.0.values()
     }
 }
 
@@ -754,7 +746,6 @@ struct HbaseFacts {
 
 async fn hbase_reads(ctx: &Ctx<'_>, id: String) -> Result<HbaseFacts, P> {
     let id = id.as_str();
-    let fail = |what: String, e: crate::client::Error| Problem::client(ctx.client, &what, &e);
     let hbase = ctx.client.hbase();
     let what = format!("reading HBase cluster {id}");
     let (whitelist, inst) = tokio::try_join!(
@@ -768,12 +759,13 @@ async fn hbase_reads(ctx: &Ctx<'_>, id: String) -> Result<HbaseFacts, P> {
     let vsw = inst.and_then(|i| crate::client::ids::VSwitchId::parse(&i.vswitch_id).ok());
     let block = match vsw {
         None => None,
-        Some(vsw) => ctx
-            .facts
-            .vswitch(ctx.client, &vsw)
-            .await
-            .map_err(|e| fail(format!("reading vSwitch {vsw} of HBase cluster {id}"), e))?
-            .and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok()),
+        Some(vsw) => reading(
+            ctx,
+            format!("reading vSwitch {vsw} of HBase cluster {id}"),
+            ctx.facts.vswitch(ctx.client, &vsw),
+        )
+        .await?
+        .and_then(|v| v.cidr_block.parse::<ipnet::Ipv4Net>().ok()),
     };
     Ok(HbaseFacts {
         id: id.to_string(),

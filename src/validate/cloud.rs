@@ -3,8 +3,7 @@
 //! pure rules of `network_link.rs`. Only facts that never change for an object are cached (its
 //! type, VPC, zone, CIDR), and only when the object exists.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use super::once_map::OnceMap;
 
 use crate::client::ecs::SecurityGroup;
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
@@ -39,14 +38,13 @@ pub struct LinkTargets<'a> {
 }
 
 /// One map of positive lookups. Concurrent lookups of one key share one read (a plan's
-/// resources checking the same VPC at once make one call). A lock poisoned by a panicking task
-/// is recovered: the map only ever holds complete values.
+/// resources checking the same VPC at once make one call).
 #[derive(Debug)]
-struct Memo<V>(Mutex<HashMap<String, Arc<tokio::sync::OnceCell<V>>>>);
+struct Memo<V>(OnceMap<V>);
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Self(Mutex::new(HashMap::new()))
+        Self(OnceMap::default())
     }
 }
 
@@ -57,22 +55,13 @@ enum Miss {
 }
 
 impl<V: Clone> Memo<V> {
-    fn cell(&self, key: &str) -> Arc<tokio::sync::OnceCell<V>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.to_string())
-            .or_default()
-            .clone()
-    }
-
     /// The remembered value, or `fetch`'s answer, remembered when something was found (a lookup
     /// that found nothing or failed is made again next time).
     async fn get_or_fetch<F>(&self, key: &str, fetch: F) -> Result<Option<V>, Error>
     where
         F: std::future::Future<Output = Result<Option<V>, Error>>,
     {
-        let cell = self.cell(key);
+        let cell = self.0.cell(key);
         let found = cell
             .get_or_try_init(|| async {
                 match fetch.await {

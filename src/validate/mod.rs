@@ -5,6 +5,7 @@ pub mod cidr;
 pub mod cloud;
 pub mod name;
 pub mod network_link;
+pub mod once_map;
 pub mod privatelink;
 pub mod project_whitelist;
 pub mod seen;

@@ -7,12 +7,9 @@
 //! was read under the target's lock after this process's last write to it (the previous writer's
 //! read-back, moments ago), never one a plan check read minutes earlier.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 
-use tokio::sync::OnceCell;
-
+use super::once_map::OnceMap;
 use crate::client::Error;
 
 #[derive(Debug, Clone)]
@@ -24,34 +21,21 @@ struct Snapshot<V> {
 
 /// Snapshots by key; concurrent reads of one key share one request.
 #[derive(Debug)]
-pub struct Seen<V>(Mutex<HashMap<String, Arc<OnceCell<Snapshot<V>>>>>);
+pub struct Seen<V>(OnceMap<Snapshot<V>>);
 
 impl<V> Default for Seen<V> {
     fn default() -> Self {
-        Self(Mutex::new(HashMap::new()))
+        Self(OnceMap::default())
     }
 }
 
 impl<V: Clone> Seen<V> {
-    fn cell(&self, key: &str) -> Arc<OnceCell<Snapshot<V>>> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key.to_string()).or_default().clone()
-    }
-
-    fn put(&self, key: &str, snapshot: Snapshot<V>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(
-            key.to_string(),
-            Arc::new(OnceCell::new_with(Some(snapshot))),
-        );
-    }
-
     /// For plan checks and refresh: any snapshot of this run, else `read`'s answer (kept).
     pub async fn for_plan<F>(&self, key: &str, read: F) -> Result<Option<V>, Error>
     where
         F: Future<Output = Result<Option<V>, Error>>,
     {
-        let cell = self.cell(key);
+        let cell = self.0.cell(key);
         let got = cell
             .get_or_try_init(|| async {
                 read.await.map(|value| Snapshot {
@@ -71,7 +55,7 @@ impl<V: Clone> Seen<V> {
     where
         F: Future<Output = Result<Option<V>, Error>>,
     {
-        let cell = self.cell(key);
+        let cell = self.0.cell(key);
         if let Some(s) = cell.get().filter(|s| s.settled && handed) {
             return Ok(s.value.clone());
         }
@@ -82,7 +66,7 @@ impl<V: Clone> Seen<V> {
 
     /// A read made under the object's lock after this process's write (the write's read-back).
     pub fn settle(&self, key: &str, value: Option<V>) {
-        self.put(
+        self.0.put(
             key,
             Snapshot {
                 value,
@@ -94,13 +78,13 @@ impl<V: Clone> Seen<V> {
     /// This process wrote the object and the write was answered: the snapshot, if any, takes the
     /// write's effect (so the run's plan checks still read it once), no longer settled.
     pub fn written(&self, key: &str, effect: impl FnOnce(&mut V)) {
-        let cell = self.cell(key);
+        let cell = self.0.cell(key);
         if let Some(Snapshot {
             value: Some(mut v), ..
         }) = cell.get().cloned()
         {
             effect(&mut v);
-            self.put(
+            self.0.put(
                 key,
                 Snapshot {
                     value: Some(v),
@@ -113,7 +97,7 @@ impl<V: Clone> Seen<V> {
     /// This process tried to write the object and does not know what became of it: what was
     /// seen of it no longer holds.
     pub fn forget(&self, key: &str) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.0.remove(key);
     }
 }
 
