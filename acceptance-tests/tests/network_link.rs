@@ -664,3 +664,35 @@ fn an_egress_drop_rule_to_a_prefix_list_is_seen_too() {
         "{out}"
     );
 }
+
+/// A check that passed in the plan of a `terraform apply` is not repeated when terraform plans
+/// the create again during that apply (same run, same values): its reads are paid once. A saved
+/// plan applied later is another run: the checks look at the cloud again, and what changed in
+/// between is refused before anything is created.
+#[test]
+fn checks_passed_in_the_runs_plan_are_not_repeated_in_its_apply() {
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    let ws = Workspace::new();
+    ws.write_config(&link_only(&emulator, VSWITCH_H, "sg-emubasic0001"));
+    emulator.reset_calls();
+    ws.apply().ok();
+    // Only the checks read these two: once, in the plan walk.
+    assert_eq!(emulator.calls_of("GetEniAuthorization"), 1);
+    assert_eq!(emulator.calls_of("DescribeSecurityGroupAttribute"), 1);
+    ws.assert_plan_empty();
+
+    // plan -out, then the authorization is revoked, then the saved plan is applied.
+    let ws = Workspace::new();
+    ws.write_config(
+        &link_only(&emulator, VSWITCH_H, "sg-emubasic0001")
+            .replace("\"lakehouse_link\"", "\"second_link\""),
+    );
+    emulator.reset_calls();
+    ws.terraform(&["plan", "-out=saved.tfplan"]).ok();
+    emulator.edit_state(|s| s["settings"]["eni_authorized"] = json!(false));
+    let run = ws.terraform(&["apply", "saved.tfplan"]);
+    run.fails_saying(&["MaxCompute may not create ENIs in your VPC"]);
+    assert_eq!(emulator.calls_of("GetEniAuthorization"), 2);
+    assert_eq!(emulator.mutating_calls(), 0, "nothing was created");
+}

@@ -87,8 +87,8 @@ async fn check_group_and_read_footprint(
                 ),
             )
         })?;
-    if let Err((summary, detail)) = validate::network_link::security_group(&group, vpc.as_str()) {
-        return Err(P::at(|s| &s.security_group_id, summary, detail));
+    if let Some(f) = validate::network_link::security_group(&group, vpc.as_str()) {
+        return Err(P::at(|s| &s.security_group_id, f.summary, f.detail));
     }
     footprint::read(ctx.client, vpc, sg)
         .await

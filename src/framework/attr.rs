@@ -66,11 +66,13 @@ pub trait Slot: Send + Sync {
     fn copy_from(&mut self, other: &dyn Slot);
     fn timeout_entries(&self) -> Vec<(&'static str, &Value<String>)>;
     fn as_any(&self) -> &dyn Any;
+    /// The value as JSON: equal values give equal strings (which checks ran on which values).
+    fn fingerprint(&self) -> String;
 }
 
 impl<T> Slot for Value<T>
 where
-    T: Known + PartialEq + Clone + Send + Sync + Default + 'static,
+    T: Known + PartialEq + Clone + Send + Sync + Default + serde::Serialize + 'static,
 {
     fn is_null(&self) -> bool {
         Value::is_null(self)
@@ -106,6 +108,12 @@ where
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn fingerprint(&self) -> String {
+        match self {
+            Value::Unknown => "?".into(),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }
     }
 }
 

@@ -30,6 +30,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: Option<PathBuf>,
+    /// Where this run's passed plan checks are recorded (`check_record`); beside the entries.
+    checks: Option<PathBuf>,
     /// This terraform run: the process ID of the terraform process that started this provider.
     /// Every provider process of one run (one per provider configuration and walk) shares it;
     /// entries a run wrote are never an earlier run's to adopt.
@@ -59,12 +61,13 @@ impl Journal {
                     .filter(|w| !w.is_empty())
             })
             .unwrap_or_else(|| "default".into());
-        let dir = std::env::current_dir()
-            .ok()
-            .map(|cwd| cwd.join(&data_dir))
+        let data = std::env::current_dir().ok().map(|cwd| cwd.join(&data_dir));
+        let dir = data
+            .as_ref()
             .map(|d| d.join("maxcompute-creates").join(file_name(&workspace)));
         Self {
             dir,
+            checks: data.map(|d| d.join("maxcompute-checks").join(file_name(&workspace))),
             run: this_run(),
             in_flight: Default::default(),
             held: Default::default(),
@@ -75,6 +78,7 @@ impl Journal {
     pub fn at(dir: PathBuf, run: &str) -> Self {
         Self {
             dir: Some(dir),
+            checks: None,
             run: run.to_string(),
             in_flight: Default::default(),
             held: Default::default(),
@@ -85,10 +89,16 @@ impl Journal {
     pub fn disabled() -> Self {
         Self {
             dir: None,
+            checks: None,
             run: String::new(),
             in_flight: Default::default(),
             held: Default::default(),
         }
+    }
+
+    /// The record of this run's passed plan checks, in the same working directory and workspace.
+    pub fn check_record(&self) -> super::check_record::CheckRecord {
+        super::check_record::CheckRecord::new(self.checks.clone(), &self.run)
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {

@@ -5,6 +5,8 @@
 
 pub mod attr;
 pub mod busy;
+pub mod check;
+pub mod check_record;
 pub mod claims;
 pub mod data_source;
 pub mod deletion;

@@ -25,6 +25,8 @@ use tf_provider::value::{StructEmpty, Value};
 use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use super::attr::{AttrDecl, Change, Getter, Kind};
+use super::check::{self, CheckDecl};
+use super::check_record::CheckRecord;
 use super::journal::Journal;
 use super::locks::TargetLocks;
 use super::timeouts::parse_duration;
@@ -224,6 +226,12 @@ pub trait ManagedResource: Send + Sync + 'static {
 
     fn attributes() -> Vec<AttrDecl<Self::State>>;
 
+    /// The cloud checks of a plan, each declared with the attributes it reads and where its
+    /// findings land (`framework::check`). The adapter decides when each runs.
+    fn checks() -> Vec<CheckDecl<Self::State>> {
+        Vec::new()
+    }
+
     /// Rules across attributes (each attribute's own rules are declared with it).
     fn check(_config: &Self::State, _out: &mut Findings<Self::State>) {}
 
@@ -294,6 +302,9 @@ pub struct Managed<R: ManagedResource> {
     resource: R,
     shared: Shared,
     decls: Vec<AttrDecl<R::State>>,
+    checks: Vec<CheckDecl<R::State>>,
+    /// The checks that passed in this terraform run's plan.
+    passed: CheckRecord,
 }
 
 /// How long reads and plans may wait.
@@ -306,8 +317,10 @@ impl<R: ManagedResource> Managed<R> {
     pub fn new(resource: R, shared: Shared) -> Self {
         Self {
             resource,
+            passed: shared.journal.check_record(),
             shared,
             decls: R::attributes(),
+            checks: R::checks(),
         }
     }
 
@@ -581,7 +594,30 @@ impl<R: ManagedResource> Managed<R> {
             config,
             findings: Findings::default(),
         };
-        self.resource.plan(ctx.as_ref(), &mut plan).await;
+        // The declared checks read a copy of the plan as the configuration makes it, while the
+        // resource's own plan work (its reads for computed values) runs beside them.
+        let checked = match &ctx {
+            Some(ctx) => {
+                let seen = Planning {
+                    planned: plan.planned.clone(),
+                    prior,
+                    config,
+                    findings: Findings::default(),
+                };
+                let kind = std::any::type_name::<R>();
+                let (_, checked) = tokio::join!(
+                    self.resource.plan(Some(ctx), &mut plan),
+                    check::run_due(&self.checks, kind, ctx, &self.passed, &seen)
+                );
+                checked
+            }
+            None => {
+                self.resource.plan(None, &mut plan).await;
+                Findings::default()
+            }
+        };
+        plan.findings.errors.extend(checked.errors);
+        plan.findings.warnings.extend(checked.warnings);
         self.check_claims(&mut plan);
         let Planning {
             planned, findings, ..

@@ -15,13 +15,14 @@ use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
-use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::Timeouts;
 use crate::framework::values::string_list;
 use crate::validate;
-use crate::validate::cloud::{check_link_targets, LinkTargets};
+use crate::validate::finding::Subject;
 
 pub const DEFAULT_TYPE: &str = "Passthrough";
 
@@ -155,128 +156,8 @@ fn known(v: &Value<String>) -> Option<&str> {
     v.as_ref_option().map(|s| s.as_str())
 }
 
-/// The attribute a cloud check names (the pure checks name them as the link's attributes).
-fn getter(attribute: &str) -> Option<Getter<State>> {
-    match attribute {
-        "vpc_id" => Some(|s| &s.vpc_id),
-        "vswitch_id" => Some(|s| &s.vswitch_id),
-        "security_group_id" => Some(|s| &s.security_group_id),
-        _ => None,
-    }
-}
-
-/// Runs the cloud-aware checks on the known targets into `out`; false when something is wrong.
-async fn check_cloud(
-    client: &Client,
-    facts: &validate::cloud::Facts,
-    s: &State,
-    out: &mut Findings<State>,
-) -> bool {
-    let targets = LinkTargets {
-        vpc_id: known(&s.vpc_id),
-        vswitch_id: known(&s.vswitch_id),
-        security_group_id: known(&s.security_group_id),
-    };
-    match check_link_targets(client, facts, &targets).await {
-        Ok(problems) => {
-            let ok = problems.is_empty();
-            for p in problems {
-                let mut problem = P::new(p.summary, p.detail);
-                if let Some(get) = p.attribute.and_then(getter) {
-                    problem = problem.on(get);
-                }
-                out.error(problem);
-            }
-            ok
-        }
-        Err(e) => {
-            out.error(Problem::client(
-                client,
-                "checking the network link's VPC, vSwitch and security group",
-                &e,
-            ));
-            false
-        }
-    }
-}
-
-/// As planned, the link's group lets jobs out to the VPC on the target services' ports; an egress
-/// rule that drops them (say which) is a warning on `security_group_id`. Best effort: a group or
-/// VPC that cannot be read here is reported by the checks above.
-async fn warn_egress(
-    facts: &validate::cloud::Facts,
-    client: &Client,
-    s: &State,
-    attr: Option<crate::client::ecs::SecurityGroupAttribute>,
-    out: &mut Findings<State>,
-) {
-    use crate::client::ecs::IpProtocol;
-    use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group};
-    let (Some(sg), Some(vpc)) = (
-        known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok()),
-        known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok()),
-    ) else {
-        return;
-    };
-    let (Some(attr), Ok(Some(vpc))) = (attr, facts.vpc(client, &vpc).await) else {
-        return;
-    };
-    let (Ok(vpc_net), Some(from)) = (
-        vpc.cidr_block.parse::<ipnet::Ipv4Net>(),
-        known(&s.vswitch_cidr).and_then(|c| c.parse::<ipnet::Ipv4Net>().ok()),
-    ) else {
-        return;
-    };
-    // Advanced groups are refused above: this one is basic.
-    let group = Group {
-        id: sg.to_string(),
-        advanced: false,
-        rules: match validate::cloud::evaluator_rules(client, &attr.permissions).await {
-            Ok(rules) => rules,
-            Err(_) => return,
-        },
-    };
-    let from = Endpoint {
-        address: from.hosts().next().unwrap_or(from.network()),
-        groups: vec![sg.to_string()],
-    };
-    let to = Endpoint {
-        address: vpc_net.hosts().next().unwrap_or(vpc_net.network()),
-        groups: Vec::new(),
-    };
-    let blocked: Vec<String> = crate::reachability::SERVICE_PORTS
-        .iter()
-        .filter_map(|(port, what)| {
-            let d = decide(
-                std::slice::from_ref(&group),
-                &from,
-                Direction::Egress,
-                &to,
-                IpProtocol::Tcp,
-                *port,
-            );
-            match d {
-                _ if d.allowed() => None,
-                Decision::Rule { rule, .. } => {
-                    Some(format!("{port} ({what}): rule {}", describe(&rule)))
-                }
-                Decision::Default { why, .. } => Some(format!("{port} ({what}): {why}")),
-            }
-        })
-        .collect();
-    if !blocked.is_empty() {
-        out.warning(P::at(
-            |s| &s.security_group_id,
-            format!("Security group {sg} keeps jobs on the link from reaching the VPC"),
-            format!(
-                "Its egress rules drop traffic toward {} on: {}. Jobs will not reach RDS, HBase or \
-                 Hadoop on those ports. Remove the rules, or give them a lower priority (a larger \
-                 number) than an accept rule for the VPC.",
-                vpc.cidr_block,
-                blocked.join("; ")
-            ),
-        ));
-    }
+fn vpc(s: &State) -> Option<VpcId> {
+    known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok())
 }
 
 /// The planned state of a new link: what is known now is filled, the rest unknown.
@@ -414,6 +295,38 @@ impl ManagedResource for NetworkLinkResource {
         decls
     }
 
+    fn checks() -> Vec<CheckDecl<State>> {
+        use validate::cloud::{link_egress, link_group, link_region, link_vswitch, vpc_exists};
+        type C = CheckDecl<State>;
+        vec![
+            C::new("MaxCompute VPC access in the region", |cx, _| {
+                Box::pin(link_region(cx))
+            }),
+            C::new("the link's VPC", |cx, s| Box::pin(vpc_exists(cx, vpc(s))))
+                .reads(|s| &s.vpc_id, Subject::Vpc),
+            C::new("the link's vSwitch", |cx, s| {
+                let vsw = known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok());
+                Box::pin(link_vswitch(cx, vpc(s), vsw))
+            })
+            .also_reads(|s| &s.vpc_id)
+            .reads(|s| &s.vswitch_id, Subject::VSwitch),
+            C::new("the link's security group", |cx, s| {
+                let sg = known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok());
+                Box::pin(link_group(cx, vpc(s), sg))
+            })
+            .also_reads(|s| &s.vpc_id)
+            .reads(|s| &s.security_group_id, Subject::SecurityGroup),
+            C::new("the egress rules of the link's security group", |cx, s| {
+                let vsw = known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok());
+                let sg = known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok());
+                Box::pin(link_egress(cx, vpc(s), vsw, sg))
+            })
+            .also_reads(|s| &s.vpc_id)
+            .also_reads(|s| &s.vswitch_id)
+            .reads(|s| &s.security_group_id, Subject::SecurityGroup),
+        ]
+    }
+
     fn describe(s: &State) -> String {
         format!(
             "network link {}",
@@ -439,34 +352,7 @@ impl ManagedResource for NetworkLinkResource {
         if plan.prior.is_some() {
             return; // in place: only the description changes
         }
-        // The checks' reads and the group's rules (for the egress warning) at once.
-        let sg =
-            known(&plan.planned.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok());
-        let rules = async {
-            match &sg {
-                Some(g) => ctx
-                    .client
-                    .ecs()
-                    .describe_security_group_attribute(g)
-                    .await
-                    .ok()
-                    .flatten(),
-                None => None,
-            }
-        };
-        let (_, attr) = tokio::join!(
-            check_cloud(ctx.client, ctx.facts, &plan.planned, &mut plan.findings),
-            rules
-        );
         plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
-        warn_egress(
-            ctx.facts,
-            ctx.client,
-            &plan.planned,
-            attr,
-            &mut plan.findings,
-        )
-        .await;
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
@@ -490,13 +376,9 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        // The declared checks ran when terraform planned this create during the apply, with
+        // every value known (`framework::check`).
         let client = ctx.client;
-        // Values unknown at plan time (made by other resources in this apply) are known now:
-        // the same checks run before anything is created.
-        let mut findings = Findings::default();
-        if !check_cloud(client, ctx.facts, &planned, &mut findings).await {
-            return Err(findings.errors.remove(0).into());
-        }
         let name = known(&planned.name).unwrap_or_default().to_string();
         let token = ctx.client_token();
         let request = CreateNetworkLink {

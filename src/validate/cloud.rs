@@ -3,39 +3,14 @@
 //! pure rules of `network_link.rs`. Only facts that never change for an object are cached (its
 //! type, VPC, zone, CIDR), and only when the object exists.
 
+use super::finding::{Checked, Cx, Finding, Subject};
+use super::in_vpc::{not_found, Kind};
 use super::once_map::OnceMap;
 
 use crate::client::ecs::SecurityGroup;
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::vpc::{VSwitch, Vpc};
 use crate::client::{Client, Error};
-
-/// One problem found, on one attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The attribute to put the diagnostic on; `None` for the resource as a whole.
-    pub attribute: Option<&'static str>,
-    pub summary: String,
-    pub detail: String,
-}
-
-impl Problem {
-    fn on(attribute: &'static str, summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            attribute: Some(attribute),
-            summary: summary.into(),
-            detail: detail.into(),
-        }
-    }
-}
-
-/// What a link will be made of. `None` = not known yet (computed by another resource).
-#[derive(Debug, Clone, Default)]
-pub struct LinkTargets<'a> {
-    pub vpc_id: Option<&'a str>,
-    pub vswitch_id: Option<&'a str>,
-    pub security_group_id: Option<&'a str>,
-}
 
 /// One map of positive lookups. Concurrent lookups of one key share one read (a plan's
 /// resources checking the same VPC at once make one call).
@@ -220,102 +195,176 @@ pub fn eni_authorization_detail(region: &str) -> String {
     )
 }
 
-/// Every check that applies to the known targets. Lookup failures (network, credentials) come
-/// back as `Err`; problems with the targets as `Ok(problems)`.
-pub async fn check_link_targets(
-    client: &Client,
-    facts: &Facts,
-    targets: &LinkTargets<'_>,
-) -> Result<Vec<Problem>, Error> {
-    let region = client.region().to_string();
-    let mut problems = Vec::new();
+// The checks of a network link's targets, one per object (each runs once what it reads is
+// known; the run's facts make the shared VPC one read). Where the region has no VPC access, only
+// `link_region` speaks.
+
+/// The region supports VPC access, and MaxCompute may create ENIs there.
+pub async fn link_region(cx: Cx<'_>) -> Checked {
+    let region = cx.client.region().to_string();
     if let Err(e) = super::zones::check_region(&region) {
-        problems.push(Problem {
-            attribute: None,
-            summary: format!("Region {region} does not support MaxCompute VPC access"),
-            detail: e,
-        });
-        return Ok(problems);
+        let summary = format!("Region {region} does not support MaxCompute VPC access");
+        return Ok(vec![Finding::error(Subject::Whole, summary, e)]);
     }
-    let vpc_id = targets.vpc_id.and_then(|v| VpcId::parse(v).ok());
-    let vsw_id = targets.vswitch_id.and_then(|v| VSwitchId::parse(v).ok());
-    let sg_id = targets
-        .security_group_id
-        .and_then(|v| SecurityGroupId::parse(v).ok());
-    // Every lookup at once: one round trip for the whole check.
-    let (vpc, vsw, sg, authorized) = tokio::join!(
-        async {
-            match &vpc_id {
-                Some(id) => facts.vpc(client, id).await,
-                None => Ok(None),
-            }
-        },
-        async {
-            match &vsw_id {
-                Some(id) => facts.vswitch(client, id).await,
-                None => Ok(None),
-            }
-        },
-        async {
-            match &sg_id {
-                Some(id) => facts.security_group(client, id).await,
-                None => Ok(None),
-            }
-        },
-        facts.eni_authorized(client),
-    );
-    let (vpc, vsw, sg) = (vpc?, vsw?, sg?);
-    if let (Some(vpc_id), None) = (&vpc_id, &vpc) {
-        problems.push(Problem::on(
-            "vpc_id",
-            "VPC not found",
-            format!("VPC `{vpc_id}` does not exist in region {region}. Check `vpc_id` and the provider's region."),
-        ));
-    }
-    let vpc_of =
-        |own: &str| -> String { vpc_id.as_ref().map_or(own.to_string(), |v| v.to_string()) };
-    match (&vsw_id, vsw) {
-        (Some(id), None) => problems.push(Problem::on(
-            "vswitch_id",
-            "vSwitch not found",
-            format!("vSwitch `{id}` does not exist in region {region}."),
-        )),
-        (Some(_), Some(vsw)) => {
-            if let Err((s, d)) = super::network_link::vswitch(&vsw, &vpc_of(&vsw.vpc_id), &region) {
-                problems.push(Problem::on("vswitch_id", s, d));
-            }
-        }
-        (None, _) => {}
-    }
-    match (&sg_id, sg) {
-        (Some(id), None) => problems.push(Problem::on(
-            "security_group_id",
-            "Security group not found",
-            format!("Security group `{id}` does not exist in region {region}."),
-        )),
-        (Some(_), Some(g)) => {
-            if let Err((s, d)) = super::network_link::security_group(&g, &vpc_of(&g.vpc_id)) {
-                problems.push(Problem::on("security_group_id", s, d));
-            }
-        }
-        (None, _) => {}
-    }
-    match authorized {
-        Ok(true) => {}
-        Ok(false) => problems.push(Problem {
-            attribute: None,
-            summary: "MaxCompute may not create ENIs in your VPC".into(),
-            detail: eni_authorization_detail(&region),
-        }),
-        // No network-link API at this endpoint: the checks above still stand; say it once.
-        Err(e) if crate::client::maxcompute::is_missing_api(&e) => problems.push(Problem {
-            attribute: None,
-            summary: "MaxCompute has no network-link API at this endpoint".into(),
-            detail: crate::client::maxcompute::missing_api_detail(&region),
-        }),
+    let why = match cx.facts.eni_authorized(cx.client).await {
+        Ok(true) => return Ok(Vec::new()),
+        Ok(false) => Finding::error(
+            Subject::Whole,
+            "MaxCompute may not create ENIs in your VPC",
+            eni_authorization_detail(&region),
+        ),
+        // No network-link API at this endpoint: the other checks still stand; say it once.
+        Err(e) if crate::client::maxcompute::is_missing_api(&e) => Finding::error(
+            Subject::Whole,
+            "MaxCompute has no network-link API at this endpoint",
+            crate::client::maxcompute::missing_api_detail(&region),
+        ),
         Err(e) => return Err(e),
+    };
+    Ok(vec![why])
+}
+
+/// The VPC exists.
+pub async fn vpc_exists(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
+    let region = cx.client.region();
+    match vpc {
+        Some(id) if super::zones::check_region(region).is_ok() => {
+            Ok(match cx.facts.vpc(cx.client, &id).await? {
+                Some(_) => Vec::new(),
+                None => vec![not_found(Kind::Vpc, id.as_str(), region)],
+            })
+        }
+        _ => Ok(Vec::new()),
     }
-    Ok(problems)
+}
+
+/// The link's vSwitch exists, in its VPC (or, with no VPC to compare with, its own), in a zone
+/// with VPC access.
+pub async fn link_vswitch(cx: Cx<'_>, vpc: Option<VpcId>, vsw: Option<VSwitchId>) -> Checked {
+    let region = cx.client.region();
+    let Some(id) = vsw.filter(|_| super::zones::check_region(region).is_ok()) else {
+        return Ok(Vec::new());
+    };
+    Ok(match cx.facts.vswitch(cx.client, &id).await? {
+        None => vec![not_found(Kind::VSwitch, id.as_str(), region)],
+        Some(v) => {
+            let vpc = vpc.map_or(v.vpc_id.clone(), |p| p.to_string());
+            super::network_link::vswitch(&v, &vpc, region)
+                .into_iter()
+                .collect()
+        }
+    })
+}
+
+/// The link's group exists, in its VPC (or its own), and is a basic group of the user's.
+pub async fn link_group(cx: Cx<'_>, vpc: Option<VpcId>, sg: Option<SecurityGroupId>) -> Checked {
+    let region = cx.client.region();
+    let Some(id) = sg.filter(|_| super::zones::check_region(region).is_ok()) else {
+        return Ok(Vec::new());
+    };
+    Ok(match cx.facts.security_group(cx.client, &id).await? {
+        None => vec![not_found(Kind::SecurityGroup, id.as_str(), region)],
+        Some(g) => {
+            let vpc = vpc.map_or(g.vpc_id.clone(), |p| p.to_string());
+            super::network_link::security_group(&g, &vpc)
+                .into_iter()
+                .collect()
+        }
+    })
+}
+
+/// The link's group lets jobs out to the VPC on the target services' ports: an egress rule that
+/// drops them (say which) is a warning. Best effort: what cannot be read here is reported by the
+/// checks above, or is not this check's to say.
+pub async fn link_egress(
+    cx: Cx<'_>,
+    vpc: Option<VpcId>,
+    vsw: Option<VSwitchId>,
+    sg: Option<SecurityGroupId>,
+) -> Checked {
+    let (Some(vpc), Some(vsw), Some(sg)) = (vpc, vsw, sg) else {
+        return Ok(Vec::new());
+    };
+    let (client, facts, ecs) = (cx.client, cx.facts, cx.client.ecs());
+    let (vpc, vsw, attr) = tokio::join!(
+        facts.vpc(client, &vpc),
+        facts.vswitch(client, &vsw),
+        ecs.describe_security_group_attribute(&sg),
+    );
+    let (Ok(Some(vpc)), Ok(Some(vsw)), Ok(Some(attr))) = (vpc, vsw, attr) else {
+        return Ok(Vec::new());
+    };
+    let (Ok(vpc_net), Ok(from)) = (
+        vpc.cidr_block.parse::<ipnet::Ipv4Net>(),
+        vsw.cidr_block.parse::<ipnet::Ipv4Net>(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let Ok(rules) = evaluator_rules(client, &attr.permissions).await else {
+        return Ok(Vec::new());
+    };
+    let blocked = blocked_egress(&sg, rules, from, vpc_net);
+    if blocked.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Finding::warning(
+        Subject::SecurityGroup,
+        format!("Security group {sg} keeps jobs on the link from reaching the VPC"),
+        format!(
+            "Its egress rules drop traffic toward {} on: {}. Jobs will not reach RDS, HBase or \
+             Hadoop on those ports. Remove the rules, or give them a lower priority (a larger \
+             number) than an accept rule for the VPC.",
+            vpc.cidr_block,
+            blocked.join("; ")
+        ),
+    )])
+}
+
+/// The service ports a basic group with `rules` keeps from the vSwitch `from` to the VPC, each
+/// with the rule (or default) that drops it.
+fn blocked_egress(
+    sg: &SecurityGroupId,
+    rules: Vec<crate::reachability::Rule>,
+    from: ipnet::Ipv4Net,
+    vpc: ipnet::Ipv4Net,
+) -> Vec<String> {
+    use crate::client::ecs::IpProtocol;
+    use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group};
+    // Advanced groups are refused by `link_group`: this one is taken as basic.
+    let group = Group {
+        id: sg.to_string(),
+        advanced: false,
+        rules,
+    };
+    let from = Endpoint {
+        address: from.hosts().next().unwrap_or(from.network()),
+        groups: vec![sg.to_string()],
+    };
+    let to = Endpoint {
+        address: vpc.hosts().next().unwrap_or(vpc.network()),
+        groups: Vec::new(),
+    };
+    let groups = std::slice::from_ref(&group);
+    crate::reachability::SERVICE_PORTS
+        .iter()
+        .filter_map(|(port, what)| {
+            let d = decide(
+                groups,
+                &from,
+                Direction::Egress,
+                &to,
+                IpProtocol::Tcp,
+                *port,
+            );
+            match d {
+                _ if d.allowed() => None,
+                Decision::Rule { rule, .. } => {
+                    Some(format!("{port} ({what}): rule {}", describe(&rule)))
+                }
+                Decision::Default { why, .. } => Some(format!("{port} ({what}): {why}")),
+            }
+        })
+        .collect()
 }
 
 /// A group's rules as the reachability evaluator takes them: a rule naming a prefix list becomes

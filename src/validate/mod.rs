@@ -3,6 +3,8 @@
 
 pub mod cidr;
 pub mod cloud;
+pub mod finding;
+pub mod in_vpc;
 pub mod name;
 pub mod network_link;
 pub mod once_map;

@@ -1,8 +1,12 @@
-//! Pure rules for a network link's targets. Each takes facts already looked up and returns the
-//! sentence to show on the attribute; `cloud.rs` does the lookups.
+//! Pure rules for a network link's targets. Each takes facts already looked up and says what is
+//! wrong with the object; `cloud.rs` does the lookups, the resource core puts each finding on the
+//! attribute naming the object.
 
 use crate::client::ecs::{SecurityGroup, SecurityGroupType};
 use crate::client::vpc::VSwitch;
+
+use super::finding::{Finding, Subject};
+use super::in_vpc::{in_vpc, Kind};
 
 /// Prefixes of the two return-traffic groups MaxCompute creates in each VPC.
 pub const AUTO_CREATED_PREFIXES: [&str; 2] = ["MaxCompute-vpc-", "MaxCompute-backup-vpc-"];
@@ -44,21 +48,23 @@ pub fn link_type(t: &str) -> Result<(), String> {
 }
 
 /// The security group must be basic, not auto-created, and in the link's VPC.
-pub fn security_group(group: &SecurityGroup, vpc_id: &str) -> Result<(), (String, String)> {
+pub fn security_group(group: &SecurityGroup, vpc_id: &str) -> Option<Finding> {
+    let sg = Subject::SecurityGroup;
     if group.group_type == SecurityGroupType::Enterprise {
-        return Err((
+        return Some(Finding::error(
+            sg,
             format!("Security group {} is an advanced (enterprise) group", group.id),
             "Advanced security groups deny all outbound traffic by default, so the MaxCompute ENIs \
              placed in it cannot reach anything in the VPC: jobs fail with no clear error. Use a \
-             basic group, e.g. one created by the `maxcompute_security_group` resource."
-                .into(),
+             basic group, e.g. one created by the `maxcompute_security_group` resource.",
         ));
     }
     if let Some(prefix) = AUTO_CREATED_PREFIXES
         .iter()
         .find(|p| group.name.starts_with(*p))
     {
-        return Err((
+        return Some(Finding::error(
+            sg,
             format!(
                 "Security group {} ({}) was created by MaxCompute",
                 group.id, group.name
@@ -69,31 +75,27 @@ pub fn security_group(group: &SecurityGroup, vpc_id: &str) -> Result<(), (String
             ),
         ));
     }
-    if group.vpc_id != vpc_id {
-        return Err((
-            format!("Security group {} is in another VPC", group.id),
-            format!(
-                "The group belongs to {} but the link is in {vpc_id}. Use a group of {vpc_id}.",
-                group.vpc_id
-            ),
-        ));
-    }
-    Ok(())
+    in_vpc(
+        Kind::SecurityGroup,
+        group.id.as_str(),
+        &group.vpc_id,
+        vpc_id,
+    )
 }
 
 /// The vSwitch must be in the link's VPC and in a zone where VPC access is supported.
-pub fn vswitch(vsw: &VSwitch, vpc_id: &str, region: &str) -> Result<(), (String, String)> {
-    if vsw.vpc_id != vpc_id {
-        return Err((
-            format!("vSwitch {} is in another VPC", vsw.vswitch_id),
-            format!(
-                "The vSwitch belongs to {} but the link is in {vpc_id}. Use a vSwitch of {vpc_id}.",
-                vsw.vpc_id
-            ),
-        ));
-    }
-    super::zones::check_zone(region, &vsw.zone_id)
-        .map_err(|e| (format!("Zone {} is not supported", vsw.zone_id), e))
+pub fn vswitch(vsw: &VSwitch, vpc_id: &str, region: &str) -> Option<Finding> {
+    in_vpc(Kind::VSwitch, &vsw.vswitch_id, &vsw.vpc_id, vpc_id).or_else(|| {
+        super::zones::check_zone(region, &vsw.zone_id)
+            .err()
+            .map(|e| {
+                Finding::error(
+                    Subject::VSwitch,
+                    format!("Zone {} is not supported", vsw.zone_id),
+                    e,
+                )
+            })
+    })
 }
 
 #[cfg(test)]
@@ -135,18 +137,25 @@ mod tests {
 
     #[test]
     fn groups() {
-        assert!(security_group(&group("mc", SecurityGroupType::Normal, "vpc-1"), "vpc-1").is_ok());
-        let (s, d) = security_group(
+        assert!(
+            security_group(&group("mc", SecurityGroupType::Normal, "vpc-1"), "vpc-1").is_none()
+        );
+        let Finding {
+            summary: s,
+            detail: d,
+            ..
+        } = security_group(
             &group("mc", SecurityGroupType::Enterprise, "vpc-1"),
             "vpc-1",
         )
-        .unwrap_err();
+        .unwrap();
         assert!(s.contains("advanced") && d.contains("outbound"), "{s} {d}");
-        let (s, _) = security_group(
+        let s = security_group(
             &group("MaxCompute-vpc-vpc-1", SecurityGroupType::Normal, "vpc-1"),
             "vpc-1",
         )
-        .unwrap_err();
+        .unwrap()
+        .summary;
         assert!(s.contains("created by MaxCompute"), "{s}");
         assert!(security_group(
             &group(
@@ -156,18 +165,25 @@ mod tests {
             ),
             "vpc-1"
         )
-        .is_err());
-        let (_, d) =
-            security_group(&group("mc", SecurityGroupType::Normal, "vpc-2"), "vpc-1").unwrap_err();
+        .is_some());
+        let d = security_group(&group("mc", SecurityGroupType::Normal, "vpc-2"), "vpc-1")
+            .unwrap()
+            .detail;
         assert!(d.contains("vpc-2") && d.contains("vpc-1"), "{d}");
     }
 
     #[test]
     fn vswitches() {
-        assert!(vswitch(&vsw("vpc-1", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou").is_ok());
-        let (_, d) = vswitch(&vsw("vpc-2", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou").unwrap_err();
+        assert!(vswitch(&vsw("vpc-1", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou").is_none());
+        let d = vswitch(&vsw("vpc-2", "cn-hangzhou-h"), "vpc-1", "cn-hangzhou")
+            .unwrap()
+            .detail;
         assert!(d.contains("vpc-2") && d.contains("vpc-1"));
-        let (s, d) = vswitch(&vsw("vpc-1", "cn-hangzhou-b"), "vpc-1", "cn-hangzhou").unwrap_err();
+        let Finding {
+            summary: s,
+            detail: d,
+            ..
+        } = vswitch(&vsw("vpc-1", "cn-hangzhou-b"), "vpc-1", "cn-hangzhou").unwrap();
         assert!(
             s.contains("cn-hangzhou-b") && d.contains("cn-hangzhou-h"),
             "{s} {d}"

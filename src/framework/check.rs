@@ -1,0 +1,147 @@
+//! Cloud checks declared on attributes. A check (in `validate/`) looks at cloud objects and says
+//! what it found about each (`Subject`); its declaration here says which attributes it reads and
+//! on which attribute a finding about each subject lands. The adapter runs it:
+//!
+//! - on a create, or when an attribute it reads changes;
+//! - only when every attribute it reads is known — otherwise terraform plans the resource again
+//!   during apply, with the values known, and the check runs then, before anything is written;
+//! - not again in the apply of the same terraform run when it passed in that run's plan on the
+//!   same values (`CheckRecord`): the apply walk re-plans every create in a new provider process.
+
+use futures_util::future::{join_all, BoxFuture};
+
+use super::attr::Getter;
+use super::check_record::CheckRecord;
+use super::resource::{At, Ctx, Findings, Planning, Problem};
+use crate::validate::finding::{Checked, Cx, Severity, Subject};
+
+/// Runs a check on a planned state: the state's values are the check's inputs.
+pub type CheckFn<S> = for<'a> fn(Cx<'a>, &'a S) -> BoxFuture<'a, Checked>;
+
+/// One check, declared on a resource.
+pub struct CheckDecl<S> {
+    /// What it looks at, in words ("the link's VPC, vSwitch and security group").
+    pub what: &'static str,
+    /// The attributes it reads.
+    pub reads: Vec<Getter<S>>,
+    /// Where findings about each subject land; any other subject lands on the resource.
+    pub on: Vec<(Subject, Getter<S>)>,
+    pub run: CheckFn<S>,
+}
+
+/// Whether a check runs in this plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Not a create, and nothing it reads changes.
+    Unchanged,
+    /// Something it reads is unknown: it runs when terraform plans again during apply.
+    Later,
+    Now,
+}
+
+impl<S: 'static> CheckDecl<S> {
+    pub fn new(what: &'static str, run: CheckFn<S>) -> Self {
+        Self {
+            what,
+            reads: Vec::new(),
+            on: Vec::new(),
+            run,
+        }
+    }
+
+    /// An attribute the check reads, and the subject whose findings land on it.
+    pub fn reads(mut self, get: Getter<S>, about: Subject) -> Self {
+        self.reads.push(get);
+        self.on.push((about, get));
+        self
+    }
+
+    /// An attribute the check reads whose findings, if any, land elsewhere.
+    pub fn also_reads(mut self, get: Getter<S>) -> Self {
+        self.reads.push(get);
+        self
+    }
+
+    pub fn due(&self, plan: &Planning<'_, S>) -> Due {
+        if plan.prior.is_some() && !self.reads.iter().any(|get| plan.changes(*get)) {
+            Due::Unchanged
+        } else if self
+            .reads
+            .iter()
+            .any(|get| !get(&plan.planned).is_known() && !get(&plan.planned).is_null())
+        {
+            Due::Later
+        } else {
+            Due::Now
+        }
+    }
+
+    /// The values it reads, in one string: what makes "the same check" in [`CheckRecord`].
+    fn inputs(&self, s: &S) -> String {
+        let values: Vec<String> = self.reads.iter().map(|get| get(s).fingerprint()).collect();
+        format!("{}\n{}", self.what, values.join("\n"))
+    }
+
+    fn finding_at(&self, about: Subject) -> At<S> {
+        self.on
+            .iter()
+            .find(|(s, _)| *s == about)
+            .map_or(At::Root, |(_, get)| At::Field(*get))
+    }
+}
+
+/// Runs every check due in this plan, at once, and returns what they found. `kind` names the
+/// resource type, so two types' checks never share a record.
+pub async fn run_due<S: Sync + 'static>(
+    checks: &[CheckDecl<S>],
+    kind: &str,
+    ctx: &Ctx<'_>,
+    record: &CheckRecord,
+    plan: &Planning<'_, S>,
+) -> Findings<S> {
+    let cx = Cx {
+        client: ctx.client,
+        facts: ctx.facts,
+    };
+    let planned = &plan.planned;
+    let due: Vec<(&CheckDecl<S>, String)> = checks
+        .iter()
+        .filter(|c| c.due(plan) == Due::Now)
+        .map(|c| (c, format!("{kind}\n{}", c.inputs(planned))))
+        .filter(|(c, key)| {
+            let passed = record.passed(key);
+            if passed {
+                tracing::debug!("{} passed in this run's plan on these values", c.what);
+            }
+            !passed
+        })
+        .collect();
+    let answers = join_all(due.iter().map(|(c, _)| (c.run)(cx, planned))).await;
+    let mut out = Findings::default();
+    for ((check, key), answer) in due.iter().zip(answers) {
+        match answer {
+            Ok(found) => {
+                if found.iter().all(|f| f.severity != Severity::Error) {
+                    record.note(key);
+                }
+                for f in found {
+                    let problem = Problem {
+                        at: check.finding_at(f.about),
+                        summary: f.summary,
+                        detail: f.detail,
+                    };
+                    match f.severity {
+                        Severity::Error => out.error(problem),
+                        Severity::Warning => out.warning(problem),
+                    }
+                }
+            }
+            Err(e) => out.error(Problem::client(
+                ctx.client,
+                &format!("checking {}", check.what),
+                &e,
+            )),
+        }
+    }
+    out
+}
