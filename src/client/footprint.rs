@@ -7,7 +7,7 @@
 
 use super::ecs::NetworkInterface;
 use super::ids::{SecurityGroupId, VpcId};
-use super::privatelink::{Endpoint, EndpointType};
+use super::privatelink::{Endpoint, EndpointStatus, EndpointType, ZoneStatus};
 use super::{fanout, Client, Error};
 
 /// One address the link holds in the VPC.
@@ -97,13 +97,13 @@ pub async fn read(
     })
     .await?;
     for ((e, groups), zones) in reverse.into_iter().zip(zones) {
-        let active = e.endpoint_status == "Active";
+        let active = e.endpoint_status == EndpointStatus::Active;
         for z in zones {
             if out.addresses.iter().any(|a| a.eni_id == z.eni_id) {
                 continue;
             }
             out.addresses.push(Address {
-                usable: active && z.zone_status == "Connected",
+                usable: active && z.zone_status == ZoneStatus::Connected,
                 eni_id: z.eni_id,
                 ip: z.eni_ip,
                 vswitch_id: z.vswitch_id,

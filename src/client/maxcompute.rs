@@ -59,35 +59,13 @@ pub fn missing_api_detail(region: &str) -> String {
     )
 }
 
-/// Where a link is in its life.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkStatus {
-    Creating,
-    Available,
-    Failed,
-    Deleting,
-    Other(String),
-}
-
-impl LinkStatus {
-    fn parse(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "AVAILABLE" => Self::Available,
-            "FAILED" => Self::Failed,
-            "DELETING" => Self::Deleting,
-            other => Self::Other(other.to_string()),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Available => "AVAILABLE",
-            Self::Failed => "FAILED",
-            Self::Deleting => "DELETING",
-            Self::Other(s) => s,
-        }
+crate::status! {
+    /// Where a link is in its life (this provider's contract, see the module's documentation).
+    pub enum LinkStatus {
+        Creating = "CREATING",
+        Available = "AVAILABLE",
+        Failed = "FAILED",
+        Deleting = "DELETING",
     }
 }
 
@@ -151,7 +129,7 @@ impl From<RawLink> for NetworkLink {
             vswitch_cidr: r.vswitch_cidr,
             security_group_id: r.security_group_id,
             description: r.description,
-            status: LinkStatus::parse(&r.status),
+            status: LinkStatus::from(r.status.as_str()),
             status_reason: r.status_reason,
             eni_ips: r.eni_ips,
             return_security_group_ids: r.return_security_group_ids,

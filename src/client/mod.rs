@@ -39,6 +39,7 @@ pub mod project;
 pub mod rds;
 pub mod retry;
 pub mod signer;
+pub mod status;
 pub mod stop;
 pub mod sts;
 pub mod transport;

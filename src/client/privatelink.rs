@@ -57,6 +57,40 @@ impl EndpointType {
     }
 }
 
+crate::status! {
+    /// `EndpointStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
+    pub enum EndpointStatus {
+        Creating = "Creating",
+        Active = "Active",
+        /// A change is being applied.
+        Pending = "Pending",
+        Deleting = "Deleting",
+    }
+}
+
+crate::status! {
+    /// `ConnectionStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
+    pub enum ConnectionStatus {
+        Pending = "Pending",
+        Connecting = "Connecting",
+        Connected = "Connected",
+        Disconnecting = "Disconnecting",
+        Disconnected = "Disconnected",
+        Deleting = "Deleting",
+        ServiceDeleted = "ServiceDeleted",
+    }
+}
+
+crate::status! {
+    /// `ZoneStatus` (ListVpcEndpointZones model): `Creating`, `Wait`, `Connected`, `Deleting`, …
+    pub enum ZoneStatus {
+        Creating = "Creating",
+        Wait = "Wait",
+        Connected = "Connected",
+        Deleting = "Deleting",
+    }
+}
+
 /// An endpoint, as `GetVpcEndpointAttribute` (and `CreateVpcEndpoint`) report it.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "PascalCase")]
@@ -66,13 +100,10 @@ pub struct Endpoint {
     pub endpoint_name: String,
     #[serde(default)]
     pub endpoint_description: String,
-    /// `Creating`, `Active`, `Pending` (a change is applied), `Deleting`.
     #[serde(default)]
-    pub endpoint_status: String,
-    /// `Pending`, `Connecting`, `Connected`, `Disconnecting`, `Disconnected`, `Deleting`,
-    /// `ServiceDeleted`.
+    pub endpoint_status: EndpointStatus,
     #[serde(default)]
-    pub connection_status: String,
+    pub connection_status: ConnectionStatus,
     #[serde(default)]
     pub endpoint_domain: String,
     #[serde(default)]
@@ -101,9 +132,8 @@ pub struct EndpointZone {
     pub eni_ip: String,
     #[serde(default)]
     pub zone_domain: String,
-    /// `Creating`, `Wait`, `Connected`, `Deleting`, …
     #[serde(default)]
-    pub zone_status: String,
+    pub zone_status: ZoneStatus,
 }
 
 /// A zone to create an endpoint in (or add to one).

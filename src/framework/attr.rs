@@ -153,6 +153,16 @@ pub enum Change {
     Computed,
 }
 
+/// When a computed attribute's prior value no longer holds after an in-place update.
+pub enum Recompute<S> {
+    /// It holds (or the resource's `plan` computes it).
+    Never,
+    /// Unknown until applied when any of these attributes changes.
+    When(Vec<Getter<S>>),
+    /// Unknown until applied whenever the object is updated in place (a status read back).
+    OnUpdate,
+}
+
 /// A rule over the whole state, run when the attribute is known; returns one message per problem.
 pub type Rule<S> = fn(&S) -> Vec<String>;
 
@@ -165,6 +175,7 @@ pub struct AttrDecl<S> {
     pub change: Change,
     pub default: Option<fn(&mut S)>,
     pub rules: Vec<Rule<S>>,
+    pub recompute: Recompute<S>,
 }
 
 /// What terraform sees.
@@ -191,6 +202,7 @@ impl<S> AttrDecl<S> {
             change,
             default: None,
             rules: Vec::new(),
+            recompute: Recompute::Never,
         }
     }
 
@@ -207,6 +219,7 @@ impl<S> AttrDecl<S> {
             change: Change::InPlace,
             default: None,
             rules: Vec::new(),
+            recompute: Recompute::Never,
         }
     }
 
@@ -224,6 +237,18 @@ impl<S> AttrDecl<S> {
     /// The value used when the configuration leaves the attribute out (planned, and stored).
     pub fn default(mut self, set: fn(&mut S)) -> Self {
         self.default = Some(set);
+        self
+    }
+
+    /// A computed value that an in-place change of any of `inputs` makes unknown until applied.
+    pub fn unknown_when_changed(mut self, inputs: Vec<Getter<S>>) -> Self {
+        self.recompute = Recompute::When(inputs);
+        self
+    }
+
+    /// A computed value that any in-place update makes unknown until applied.
+    pub fn unknown_on_update(mut self) -> Self {
+        self.recompute = Recompute::OnUpdate;
         self
     }
 

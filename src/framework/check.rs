@@ -82,11 +82,17 @@ impl<S: 'static> CheckDecl<S> {
         format!("{}\n{}", self.what, values.join("\n"))
     }
 
-    fn finding_at(&self, about: Subject) -> At<S> {
-        self.on
+    fn finding_at(&self, about: Subject, entry: Option<String>) -> At<S> {
+        let on = self
+            .on
             .iter()
             .find(|(s, _)| *s == about)
-            .map_or(At::Root, |(_, get)| At::Field(*get))
+            .map(|(_, get)| *get);
+        match (on, entry) {
+            (None, _) => At::Root,
+            (Some(get), None) => At::Field(get),
+            (Some(get), Some(key)) => At::Entry(get, key),
+        }
     }
 }
 
@@ -126,7 +132,7 @@ pub async fn run_due<S: Sync + 'static>(
                 }
                 for f in found {
                     let problem = Problem {
-                        at: check.finding_at(f.about),
+                        at: check.finding_at(f.about, f.entry),
                         summary: f.summary,
                         detail: f.detail,
                     };

@@ -24,7 +24,7 @@ use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{StructEmpty, Value};
 use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
-use super::attr::{AttrDecl, Change, Getter, Kind};
+use super::attr::{AttrDecl, Change, Getter, Kind, Recompute};
 use super::check::{self, CheckDecl};
 use super::check_record::CheckRecord;
 use super::journal::Journal;
@@ -42,6 +42,8 @@ pub enum At<S> {
     Field(Getter<S>),
     /// A path inside a block (`timeouts[0].create`).
     Path(AttributePath),
+    /// The entry `key` of the map attribute a field is declared as (`fixed_ips["vsw-1"]`).
+    Entry(Getter<S>, String),
 }
 
 impl<S> Clone for At<S> {
@@ -50,6 +52,7 @@ impl<S> Clone for At<S> {
             At::Root => At::Root,
             At::Field(g) => At::Field(*g),
             At::Path(p) => At::Path(p.clone()),
+            At::Entry(g, k) => At::Entry(*g, k.clone()),
         }
     }
 }
@@ -566,6 +569,42 @@ impl<R: ManagedResource> Managed<R> {
         Failed::partial(problem, s)
     }
 
+    /// Computed values an in-place update makes unknown (`AttrDecl::unknown_when_changed`,
+    /// `unknown_on_update`).
+    fn recomputed(&self, planned: &mut R::State, prior: &R::State) {
+        let changes = |get: Getter<R::State>| !get(planned).same_as(get(prior));
+        let updating = self
+            .decls
+            .iter()
+            .any(|d| d.change != Change::Computed && changes(d.get));
+        let stale: Vec<_> = self
+            .decls
+            .iter()
+            .filter(|d| match &d.recompute {
+                Recompute::Never => false,
+                Recompute::OnUpdate => updating,
+                Recompute::When(inputs) => inputs.iter().any(|get| changes(*get)),
+            })
+            .map(|d| d.set)
+            .collect();
+        for set in stale {
+            set(planned).set_unknown();
+        }
+    }
+
+    /// The plan as the configuration makes it, for the checks: an attribute the configuration
+    /// leaves for the provider to choose (unknown in the plan) reads as absent, so a check of it
+    /// runs now, on the provider's default, rather than wait for a value only the apply knows.
+    fn as_configured(&self, planned: &R::State, config: &R::State) -> R::State {
+        let mut s = planned.clone();
+        for d in &self.decls {
+            if (d.get)(&s).is_unknown() && (d.get)(config).is_null() {
+                (d.set)(&mut s).set_null();
+            }
+        }
+        s
+    }
+
     /// What plans run with: `None` while the provider is not configured (values unknown at plan).
     fn plan_ctx(&self) -> Option<Ctx<'_>> {
         self.shared.client.get().map(|client| Ctx {
@@ -599,7 +638,7 @@ impl<R: ManagedResource> Managed<R> {
         let checked = match &ctx {
             Some(ctx) => {
                 let seen = Planning {
-                    planned: plan.planned.clone(),
+                    planned: self.as_configured(&plan.planned, config),
                     prior,
                     config,
                     findings: Findings::default(),
@@ -636,6 +675,10 @@ fn path_of<S>(decls: &[AttrDecl<S>], state: &S, at: &At<S>) -> Option<AttributeP
             .iter()
             .find(|d| d.is(state, *get))
             .map(|d| AttributePath::new(d.name)),
+        At::Entry(get, key) => decls
+            .iter()
+            .find(|d| d.is(state, *get))
+            .map(|d| AttributePath::new(d.name).key(key.clone())),
     }
 }
 
@@ -817,6 +860,7 @@ impl<R: ManagedResource> Resource for Managed<R> {
                     (d.set)(&mut planned).copy_from((d.get)(&prior));
                 }
             }
+            self.recomputed(&mut planned, &prior);
             let planned = self.plan_with(diags, planned, Some(&prior), &config).await;
             return Some((planned, private, replace));
         }

@@ -12,23 +12,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
-use tf_provider::AttributePath;
 
 use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{
-    Endpoint, EndpointService, EndpointType, EndpointZone, NewEndpoint, ZoneSpec,
+    Endpoint, EndpointService, EndpointStatus, EndpointType, EndpointZone, NewEndpoint, ZoneSpec,
+    ZoneStatus,
 };
 use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
+use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
 use crate::framework::journal::claimed_elsewhere_text;
-use crate::framework::resource::{At, Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
 use crate::validate::cloud::Facts;
+use crate::validate::endpoint::Zones;
+use crate::validate::finding::Subject;
 use crate::validate::privatelink as rules;
 
 /// One zone as the service reports it.
@@ -113,6 +116,31 @@ fn zones_of(s: &State) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+fn vpc(s: &State) -> Option<VpcId> {
+    known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok())
+}
+
+/// The endpoint's zones as its checks take them.
+fn zones(s: &State) -> Zones {
+    let vswitches = zones_of(s);
+    let listed: Vec<&String> = vswitches.iter().map(|(v, _)| v).collect();
+    let unlisted = match (&s.vswitch_ids, s.fixed_ips.as_ref_option()) {
+        (Value::Value(_), Some(fixed)) => fixed
+            .keys()
+            .filter(|v| !listed.contains(v))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    Zones {
+        vpc: vpc(s),
+        service: known(&s.service_name).map(str::to_string),
+        unlisted,
+        all_known: s.vswitch_ids.is_known(),
+        vswitches,
+    }
+}
+
 /// The known security group IDs.
 fn groups_of(s: &State) -> Vec<String> {
     s.security_group_ids
@@ -136,34 +164,7 @@ pub async fn find_service(
     configured: Option<&str>,
 ) -> Result<Result<EndpointService, String>, Error> {
     let services = client.privatelink().services().await?;
-    if let Some(name) = configured {
-        return Ok(services
-            .iter()
-            .find(|s| s.service_name == name)
-            .cloned()
-            .ok_or_else(|| {
-                format!(
-                    "No endpoint service named `{name}` is offered to this account in region {}. {}",
-                    client.region(),
-                    rules::no_service(client.region(), &services)
-                )
-            }));
-    }
-    let found: Vec<&EndpointService> = services
-        .iter()
-        .filter(|s| rules::is_maxcompute(s))
-        .collect();
-    Ok(match found.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => Err(rules::no_service(client.region(), &services)),
-        many => Err(format!(
-            "Several MaxCompute services are offered: {}. Set `service_name` to one of them.",
-            many.iter()
-                .map(|s| s.service_name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    })
+    Ok(rules::pick_service(client.region(), &services, configured))
 }
 
 impl State {
@@ -185,9 +186,11 @@ impl State {
         self.zone_affinity = Value::Value(e.zone_affinity_enabled);
         self.endpoint_domain = text(&e.endpoint_domain);
         self.maxcompute_endpoint = text(&maxcompute_endpoint(&e.endpoint_domain));
-        self.status = text(&e.endpoint_status);
-        self.connection_status = text(&e.connection_status);
-        let live = zones.iter().filter(|z| z.zone_status != "Deleting");
+        self.status = text(e.endpoint_status.as_str());
+        self.connection_status = text(e.connection_status.as_str());
+        let live = zones
+            .iter()
+            .filter(|z| z.zone_status != ZoneStatus::Deleting);
         self.vswitch_ids = Value::Value(live.clone().map(|z| text(&z.vswitch_id)).collect());
         // Fixed addresses stay as configured: the ones set are read back, none added.
         if let Value::Value(fixed) = &mut self.fixed_ips {
@@ -206,7 +209,7 @@ impl State {
                     eni_id: text(&z.eni_id),
                     eni_ip: text(&z.eni_ip),
                     domain: text(&z.zone_domain),
-                    status: text(&z.zone_status),
+                    status: text(z.zone_status.as_str()),
                 })
             })
             .collect(),
@@ -218,34 +221,9 @@ impl State {
     }
 }
 
-/// Rules on one attribute's own value.
-fn name_rule(s: &State) -> Vec<String> {
-    let Some(n) = known(&s.name) else {
-        return vec![];
-    };
-    let len = n.chars().count();
-    let ok = (2..=128).contains(&len)
-        && n.chars().next().is_some_and(|c| c.is_alphabetic())
-        && n.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    // CreateVpcEndpoint docs: 2–128 characters, starting with a letter; digits, `-` and `_`.
-    if ok {
-        vec![]
-    } else {
-        vec![format!("`{n}` is not a valid endpoint name: 2–128 characters, starting with a letter, then letters, digits, `-` and `_`.")]
-    }
-}
-
-fn description_rule(s: &State) -> Vec<String> {
-    match known(&s.description) {
-        Some(d) if !(2..=256).contains(&d.chars().count()) => {
-            vec!["The description must be 2–256 characters (CreateVpcEndpoint docs).".into()]
-        }
-        Some(d) if d.starts_with("http://") || d.starts_with("https://") => {
-            vec!["The description cannot start with `http://` or `https://` (CreateVpcEndpoint docs).".into()]
-        }
-        _ => vec![],
-    }
+/// An attribute rule from a check of its known text.
+fn text_rule(v: &Value<String>, check: fn(&str) -> Result<(), String>) -> Vec<String> {
+    known(v).and_then(|t| check(t).err()).into_iter().collect()
 }
 
 fn zones_rule(s: &State) -> Vec<String> {
@@ -261,28 +239,6 @@ fn zones_rule(s: &State) -> Vec<String> {
         }
     }
     out
-}
-
-/// Entries of `fixed_ips` for a vSwitch the endpoint does not list, each on its entry. Said at
-/// plan with the other fixed-address problems (which need the vSwitches' blocks), so one plan
-/// shows them all.
-fn fixed_ips_unlisted(s: &State, out: &mut Findings<State>) {
-    let wanted: Vec<String> = zones_of(s).into_iter().map(|(v, _)| v).collect();
-    let Some(fixed) = s.fixed_ips.as_ref_option() else {
-        return;
-    };
-    for v in fixed
-        .keys()
-        .filter(|v| s.vswitch_ids.is_value() && !wanted.contains(v))
-    {
-        out.error(Problem {
-            at: At::Path(AttributePath::new("fixed_ips").key(v.clone())),
-            ..Problem::new(
-                format!("Invalid fixed IP for vSwitch {v}"),
-                format!("`{v}` is not one of `vswitch_ids`: a fixed address is set per vSwitch of the endpoint."),
-            )
-        });
-    }
 }
 
 fn groups_rule(s: &State) -> Vec<String> {
@@ -301,6 +257,119 @@ fn groups_rule(s: &State) -> Vec<String> {
     out
 }
 
+/// Where the endpoint's ENIs go and who may reach them.
+fn placement_attributes() -> Vec<AttrDecl<State>> {
+    vec![
+        D::new(
+            "vswitch_ids",
+            field!(vswitch_ids),
+            Attr::string_set(
+                "vSwitches of `vpc_id`, one per zone, in zones the service offers: \
+                 PrivateLink places one ENI in each. Use two or more zones for failover. \
+                 Zones are added and removed in place.",
+            )
+            .required(),
+        )
+        .rule(zones_rule),
+        D::new(
+            "fixed_ips",
+            field!(fixed_ips),
+            Attr::string_map(
+                "Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. \
+                 Default: PrivateLink chooses. Changing one replaces that zone's ENI (in \
+                 place for the endpoint).",
+            )
+            .optional(),
+        ),
+        D::new(
+            "security_group_ids",
+            field!(security_group_ids),
+            Attr::string_set(
+                "Security groups of `vpc_id` for the endpoint's ENIs; they decide which \
+                 clients reach it (HTTP 80 / HTTPS 443). Attached and detached in place.",
+            )
+            .required(),
+        )
+        .rule(groups_rule),
+        D::new(
+            "zone_affinity",
+            field!(zone_affinity),
+            Attr::bool(
+                "Resolve the endpoint domain to the ENI in the client's own zone first. \
+                 Default `false`. Updated in place.",
+            )
+            .optional_computed(),
+        )
+        .default(|s| s.zone_affinity = Value::Value(false)),
+    ]
+}
+
+/// What the service reports, and the timeouts.
+fn computed_attributes() -> Vec<AttrDecl<State>> {
+    use tf_provider::schema::AttributeType::String as Str;
+    let zone_fields = [
+        ("zone_id", Str),
+        ("vswitch_id", Str),
+        ("eni_id", Str),
+        ("eni_ip", Str),
+        ("domain", Str),
+        ("status", Str),
+    ];
+    vec![
+        D::new(
+            "endpoint_domain",
+            field!(endpoint_domain),
+            Attr::string(
+                "The endpoint's domain name: resolves to the ENIs of all zones (with \
+                 failover).",
+            )
+            .computed(),
+        ),
+        D::new(
+            "maxcompute_endpoint",
+            field!(maxcompute_endpoint),
+            Attr::string(
+                "The MaxCompute endpoint URL for clients in the VPC: \
+                 `https://<endpoint_domain>/api`. **Provisional:** MaxCompute's documents do \
+                 not spell this form out.",
+            )
+            .computed(),
+        ),
+        // An update reads the endpoint back: its statuses are whatever they are then.
+        D::new(
+            "status",
+            field!(status),
+            Attr::string(
+                "`Active` once usable (`Creating`, `Pending` while a change is applied, \
+                 `Deleting`).",
+            )
+            .computed(),
+        )
+        .unknown_on_update(),
+        D::new(
+            "connection_status",
+            field!(connection_status),
+            Attr::string("`Connected` once the service accepted the endpoint.").computed(),
+        )
+        .unknown_on_update(),
+        D::new(
+            "zone_details",
+            field!(zone_details),
+            Attr::object_list(
+                "One entry per zone as the service reports it: `zone_id`, `vswitch_id`, \
+                 `eni_id`, `eni_ip`, `domain` (the zone's own domain name) and `status`.",
+                &zone_fields,
+            )
+            .computed(),
+        )
+        .unknown_when_changed(vec![|s| &s.vswitch_ids, |s| &s.fixed_ips]),
+        D::timeouts(
+            field!(timeouts),
+            &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
+        ),
+    ]
+}
+
 #[async_trait]
 impl ManagedResource for PrivateLinkEndpointResource {
     type State = State;
@@ -310,34 +379,80 @@ impl ManagedResource for PrivateLinkEndpointResource {
         zones the service offers, security groups of the same VPC admitting HTTP/HTTPS, no egress deny at priority 1.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
+        let mut decls = vec![
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The endpoint ID (`ep-…`).").computed(),
+            ),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string(
+                    "The endpoint name: 2–128 characters, starting with a letter; letters, \
+                     digits, `-`, `_`. Unique per VPC for this provider (it tells this \
+                     configuration's endpoint from others). Updated in place.",
+                )
+                .required(),
+            )
+            .rule(|s| text_rule(&s.name, rules::endpoint_name)),
+            D::new(
+                "description",
+                field!(description),
+                Attr::string("A description, 2–256 characters. Updated in place.").optional(),
+            )
+            .rule(|s| text_rule(&s.description, rules::endpoint_description)),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string("The VPC the endpoint serves. Changing it replaces the endpoint.")
+                    .required(),
+            )
+            .replace()
+            .rule(|s| {
+                text_rule(&s.vpc_id, |v| {
+                    VpcId::parse(v).map(|_| ()).map_err(|e| e.to_string())
+                })
+            }),
+            D::new(
+                "service_name",
+                field!(service_name),
+                Attr::string(
+                    "The endpoint service. Default: MaxCompute's interface service in the \
+                     provider's region, found with `ListVpcEndpointServicesByEndUser` (see data \
+                     source `maxcompute_privatelink_service`). Changing it replaces the endpoint.",
+                )
+                .optional_computed(),
+            )
+            .replace()
+            .computed_when_unset(),
+        ];
+        decls.extend(placement_attributes());
+        decls.extend(computed_attributes());
+        decls
+    }
+
+    fn checks() -> Vec<CheckDecl<State>> {
+        use crate::validate::endpoint::{endpoint_groups, endpoint_zones};
+        type C = CheckDecl<State>;
         vec![
-            D::new("id", field!(id), Attr::string("The endpoint ID (`ep-…`).").computed()),
-            D::new("name", field!(name), Attr::string("The endpoint name: 2–128 characters, starting with a letter; letters, digits, `-`, `_`. Unique per VPC for this provider (it tells this configuration's endpoint from others). Updated in place.").required())
-                .rule(name_rule),
-            D::new("description", field!(description), Attr::string("A description, 2–256 characters. Updated in place.").optional())
-                .rule(description_rule),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the endpoint serves. Changing it replaces the endpoint.").required())
-                .replace()
-                .rule(|s| known(&s.vpc_id).and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
-            D::new("service_name", field!(service_name), Attr::string("The endpoint service. Default: MaxCompute's interface service in the provider's region, found with `ListVpcEndpointServicesByEndUser` (see data source `maxcompute_privatelink_service`). Changing it replaces the endpoint.").optional_computed())
-                .replace()
-                .computed_when_unset(),
-            D::new("vswitch_ids", field!(vswitch_ids), Attr::string_set("vSwitches of `vpc_id`, one per zone, in zones the service offers: PrivateLink places one ENI in each. Use two or more zones for failover. Zones are added and removed in place.").required())
-                .rule(zones_rule),
-            D::new("fixed_ips", field!(fixed_ips), Attr::string_map("Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. Default: PrivateLink chooses. Changing one replaces that zone's ENI (in place for the endpoint).").optional()),
-            D::new("security_group_ids", field!(security_group_ids), Attr::string_set("Security groups of `vpc_id` for the endpoint's ENIs; they decide which clients reach it (HTTP 80 / HTTPS 443). Attached and detached in place.").required())
-                .rule(groups_rule),
-            D::new("zone_affinity", field!(zone_affinity), Attr::bool("Resolve the endpoint domain to the ENI in the client's own zone first. Default `false`. Updated in place.").optional_computed())
-                .default(|s| s.zone_affinity = Value::Value(false)),
-            D::new("endpoint_domain", field!(endpoint_domain), Attr::string("The endpoint's domain name: resolves to the ENIs of all zones (with failover).").computed()),
-            D::new("maxcompute_endpoint", field!(maxcompute_endpoint), Attr::string("The MaxCompute endpoint URL for clients in the VPC: `https://<endpoint_domain>/api`. **Provisional:** MaxCompute's documents do not spell this form out.").computed()),
-            D::new("status", field!(status), Attr::string("`Active` once usable (`Creating`, `Pending` while a change is applied, `Deleting`).").computed()),
-            D::new("connection_status", field!(connection_status), Attr::string("`Connected` once the service accepted the endpoint.").computed()),
-            D::new("zone_details", field!(zone_details), Attr::object_list(
-                "One entry per zone as the service reports it: `zone_id`, `vswitch_id`, `eni_id`, `eni_ip`, `domain` (the zone's own domain name) and `status`.",
-                &[("zone_id", tf_provider::schema::AttributeType::String), ("vswitch_id", tf_provider::schema::AttributeType::String), ("eni_id", tf_provider::schema::AttributeType::String), ("eni_ip", tf_provider::schema::AttributeType::String), ("domain", tf_provider::schema::AttributeType::String), ("status", tf_provider::schema::AttributeType::String)],
-            ).computed()),
-            D::timeouts(field!(timeouts), &[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
+            C::new("the endpoint's vSwitches", |cx, s| {
+                Box::pin(endpoint_zones(cx, zones(s)))
+            })
+            .also_reads(|s| &s.vpc_id)
+            .also_reads(|s| &s.service_name)
+            .reads(|s| &s.vswitch_ids, Subject::VSwitch)
+            .reads(|s| &s.fixed_ips, Subject::FixedAddress),
+            C::new("the endpoint's security groups", |cx, s| {
+                let groups = groups_of(s)
+                    .iter()
+                    .filter_map(|g| SecurityGroupId::parse(g).ok())
+                    .collect();
+                let all = s.security_group_ids.is_known();
+                Box::pin(endpoint_groups(cx, vpc(s), groups, all))
+            })
+            .also_reads(|s| &s.vpc_id)
+            .reads(|s| &s.security_group_ids, Subject::SecurityGroup),
         ]
     }
 
@@ -356,67 +471,19 @@ impl ManagedResource for PrivateLinkEndpointResource {
         ))
     }
 
+    /// A new endpoint's service (a planned value) and name; the declared checks run beside.
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
-        if plan.changes(|s| &s.vswitch_ids) || plan.changes(|s| &s.fixed_ips) {
-            plan.planned.zone_details = Value::Unknown;
-        }
-        // An update reads the endpoint back: its statuses are whatever they are then.
-        let updating = plan.prior.is_some()
-            && [
-                plan.changes(|s| &s.name),
-                plan.changes(|s| &s.description),
-                plan.changes(|s| &s.vswitch_ids),
-                plan.changes(|s| &s.fixed_ips),
-                plan.changes(|s| &s.security_group_ids),
-                plan.changes(|s| &s.zone_affinity),
-                plan.changes(|s| &s.timeouts),
-            ]
-            .contains(&true);
-        if updating {
-            plan.planned.status = Value::Unknown;
-            plan.planned.connection_status = Value::Unknown;
-        }
-        let Some(ctx) = ctx else { return };
-        let creating = plan.prior.is_none();
-        let mut service = None;
-        if creating {
-            // Every check of a new endpoint reads at once: the service, the name, the groups
-            // and the vSwitches (into the run's facts, for the zone check below).
-            let seen = plan.planned.clone();
-            let (mut named, mut grouped) = (Findings::default(), Findings::default());
-            let others = async {
-                let key = Self::identity(&seen);
-                tokio::join!(
-                    async {
-                        if let Some(key) = key {
-                            check_name_free(ctx, &seen, &key, &mut named).await;
-                        }
-                    },
-                    check_groups(ctx, &seen, &mut grouped),
-                    warm_vswitches(ctx, &seen),
-                )
-            };
-            (service, _) = tokio::join!(plan_service(ctx, plan), others);
-            for f in [named, grouped] {
-                plan.findings.errors.extend(f.errors);
-                plan.findings.warnings.extend(f.warnings);
+        let Some(ctx) = ctx.filter(|_| plan.prior.is_none()) else {
+            return;
+        };
+        let (seen, mut named) = (plan.planned.clone(), Findings::default());
+        let name_free = async {
+            if let Some(key) = Self::identity(&seen) {
+                check_name_free(ctx, &seen, &key, &mut named).await;
             }
-        }
-        let vpc_changed = plan.changes(|s| &s.vpc_id);
-        if vpc_changed || plan.changes(|s| &s.vswitch_ids) || plan.changes(|s| &s.fixed_ips) {
-            if service.is_none() && !creating {
-                // A zone added in place must be one the endpoint's service offers too.
-                let name = known(&plan.planned.service_name);
-                service = find_service(ctx.client, name)
-                    .await
-                    .ok()
-                    .and_then(Result::ok);
-            }
-            check_zones(ctx, &plan.planned, service.as_ref(), &mut plan.findings).await;
-        }
-        if !creating && (vpc_changed || plan.changes(|s| &s.security_group_ids)) {
-            check_groups(ctx, &plan.planned, &mut plan.findings).await;
-        }
+        };
+        tokio::join!(plan_service(ctx, plan), name_free);
+        plan.findings.errors.extend(named.errors);
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
@@ -462,8 +529,8 @@ impl ManagedResource for PrivateLinkEndpointResource {
         state.fill(&created, &[], &groups_of(&planned));
         state.vswitch_ids = planned.vswitch_ids.clone();
         state.fixed_ips = planned.fixed_ips.clone();
-        let waited = match created.endpoint_status.as_str() {
-            "Active" => Ok(Some(created.clone())),
+        let waited = match created.endpoint_status {
+            EndpointStatus::Active => Ok(Some(created.clone())),
             _ => wait_active(client, &id, ctx.deadline).await,
         };
         let reason = match waited {
@@ -554,7 +621,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
             client,
             &format!("PrivateLink endpoint {id}"),
             ctx.deadline,
-            || async { Ok(api.get(&id).await?.map(|e| e.endpoint_status)) },
+            || async { Ok(api.get(&id).await?.map(|e| e.endpoint_status.to_string())) },
         )
         .await
     }
@@ -622,8 +689,12 @@ async fn wait_active(
     let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
     let ended = until_status(waiter, "the endpoint was not active yet", || async {
         Ok(match client.privatelink().get(id).await? {
-            Some(e) if e.endpoint_status == "Active" => Look::Ready(e),
-            Some(e) => Look::Pending(e.endpoint_status),
+            Some(e) => match e.endpoint_status {
+                EndpointStatus::Active => Look::Ready(e),
+                // Being deleted (by someone else): it will not become active by waiting.
+                EndpointStatus::Deleting => Look::Failed("the endpoint is being deleted".into()),
+                other => Look::Pending(other.to_string()),
+            },
             None => Look::Gone,
         })
     })
@@ -632,7 +703,6 @@ async fn wait_active(
         Ended::Ready(e) => Ok(Some(e)),
         Ended::Gone => Ok(None),
         Ended::Cut(e) | Ended::Unread(e) => Err(e),
-        // Not said by this look: every status but Active may still become it.
         Ended::Failed(why) => Err(Error::Config(why)),
     }
 }
@@ -712,20 +782,6 @@ async fn update_zones(
     Ok(())
 }
 
-/// Reads the endpoint's vSwitches into the run's facts at once (the zone check then finds them).
-async fn warm_vswitches(ctx: &Ctx<'_>, s: &State) {
-    let ids: Vec<VSwitchId> = zones_of(s)
-        .into_iter()
-        .filter_map(|(v, _)| VSwitchId::parse(&v).ok())
-        .collect();
-    let _ =
-        crate::client::fanout::all(
-            ids,
-            |id| async move { ctx.facts.vswitch(ctx.client, &id).await },
-        )
-        .await;
-}
-
 /// The zone of a vSwitch (empty when it is not found; the API then refuses the call). Read
 /// through the run's shared facts: the plan's checks looked it up already.
 async fn vswitch_zone(facts: &Facts, client: &Client, vswitch: &str) -> Result<String, Error> {
@@ -741,14 +797,15 @@ async fn vswitch_zone(facts: &Facts, client: &Client, vswitch: &str) -> Result<S
 
 /// The create request, with each vSwitch's zone looked up.
 async fn new_endpoint(facts: &Facts, client: &Client, s: &State) -> Result<NewEndpoint, Error> {
-    let mut zones = Vec::new();
-    for (vswitch, ip) in zones_of(s) {
-        zones.push(ZoneSpec {
+    // Every vSwitch at once (the plan's checks may have read them in this process already).
+    let zones = crate::client::fanout::all(zones_of(s), |(vswitch, ip)| async move {
+        Ok::<_, Error>(ZoneSpec {
             zone_id: vswitch_zone(facts, client, &vswitch).await?,
             vswitch_id: vswitch,
             ip,
-        });
-    }
+        })
+    })
+    .await?;
     Ok(NewEndpoint {
         vpc_id: known(&s.vpc_id).unwrap_or_default().to_string(),
         service_name: known(&s.service_name).unwrap_or_default().to_string(),
@@ -769,7 +826,10 @@ async fn adoptable(client: &Client, req: &NewEndpoint) -> Option<Endpoint> {
         .await
         .ok()?;
     match found.as_slice() {
-        [one] if one.service_name == req.service_name && one.endpoint_status != "Deleting" => {
+        [one]
+            if one.service_name == req.service_name
+                && one.endpoint_status != EndpointStatus::Deleting =>
+        {
             Some(one.clone())
         }
         _ => None,
@@ -777,31 +837,25 @@ async fn adoptable(client: &Client, req: &NewEndpoint) -> Option<Endpoint> {
 }
 
 /// At plan: the service the endpoint connects to, on `service_name`.
-async fn plan_service(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>) -> Option<EndpointService> {
+async fn plan_service(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>) {
     if plan.planned.service_name.is_unknown() && !plan.config.service_name.is_null() {
-        return None;
+        return;
     }
     let configured = known(&plan.config.service_name);
-    match find_service(ctx.client, configured).await {
-        Ok(Ok(service)) => {
-            plan.planned.service_name = text(&service.service_name);
-            Some(service)
-        }
-        Ok(Err(why)) => {
-            plan.findings.error(Problem::at(
+    let region = ctx.client.region();
+    match ctx.facts.endpoint_services(ctx.client).await {
+        Ok(all) => match rules::pick_service(region, &all, configured) {
+            Ok(service) => plan.planned.service_name = text(&service.service_name),
+            Err(why) => plan.findings.error(Problem::at(
                 |s| &s.service_name,
                 "No MaxCompute PrivateLink service",
                 why,
-            ));
-            None
-        }
-        Err(e) => {
-            plan.findings.error(
-                Problem::client(ctx.client, "listing the PrivateLink services", &e)
-                    .on(|s| &s.service_name),
-            );
-            None
-        }
+            )),
+        },
+        Err(e) => plan.findings.error(
+            Problem::client(ctx.client, "listing the PrivateLink services", &e)
+                .on(|s| &s.service_name),
+        ),
     }
 }
 
@@ -826,140 +880,5 @@ async fn check_name_free(ctx: &Ctx<'_>, s: &State, key: &str, out: &mut Findings
         )),
         Ok(_) => {}
         Err(e) => out.error(Problem::client(ctx.client, "listing the VPC's PrivateLink endpoints", &e).on(|s| &s.name)),
-    }
-}
-
-/// At plan: every vSwitch exists, is in `vpc_id`, in a zone the service offers, one per zone,
-/// with its fixed IP (`fixed_ips`) inside it; one zone alone gets a warning (no failover).
-async fn check_zones(
-    ctx: &Ctx<'_>,
-    s: &State,
-    service: Option<&EndpointService>,
-    out: &mut Findings<State>,
-) {
-    fixed_ips_unlisted(s, out);
-    let Some(vpc) = known(&s.vpc_id) else { return };
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let bad =
-        |summary: String, detail: String| Problem::at(|s: &State| &s.vswitch_ids, summary, detail);
-    for (vswitch, ip) in zones_of(s) {
-        let Ok(id) = VSwitchId::parse(&vswitch) else {
-            continue;
-        };
-        let found = match ctx.facts.vswitch(ctx.client, &id).await {
-            Ok(v) => v,
-            Err(e) => {
-                return out.error(
-                    Problem::client(ctx.client, &format!("reading vSwitch {vswitch}"), &e)
-                        .on(|s| &s.vswitch_ids),
-                )
-            }
-        };
-        let Some(v) = found else {
-            out.error(bad(
-                format!("vSwitch {vswitch} not found"),
-                format!("No vSwitch with this ID in region {}.", ctx.client.region()),
-            ));
-            continue;
-        };
-        if v.vpc_id != vpc {
-            out.error(bad(
-                format!("vSwitch {vswitch} is not in {vpc}"),
-                format!("It belongs to {}. Use a vSwitch of `vpc_id`.", v.vpc_id),
-            ));
-        }
-        if let Some(svc) =
-            service.filter(|svc| !svc.zones.is_empty() && !svc.zones.contains(&v.zone_id))
-        {
-            out.error(bad(
-                format!(
-                    "Zone {} of vSwitch {vswitch} is not offered by the service",
-                    v.zone_id
-                ),
-                format!(
-                    "{} is offered in: {}. Use a vSwitch in one of them.",
-                    svc.service_name,
-                    svc.zones.join(", ")
-                ),
-            ));
-        }
-        if let Some(other) = seen.insert(v.zone_id.clone(), vswitch.clone()) {
-            out.error(bad(format!("Two vSwitches in zone {}", v.zone_id), format!("{other} and {vswitch} are both in {}; an endpoint has one vSwitch per zone. Keep one, and add a vSwitch of another zone for failover.", v.zone_id)));
-        }
-        // On the entry itself (`fixed_ips["vsw-…"]`), one per bad entry.
-        if let Some(Err(why)) = ip.as_deref().map(|ip| rules::zone_ip(ip, &v.cidr_block)) {
-            out.error(Problem {
-                at: At::Path(AttributePath::new("fixed_ips").key(vswitch.clone())),
-                ..Problem::new(format!("Invalid fixed IP for vSwitch {vswitch}"), why)
-            });
-        }
-    }
-    if seen.len() == 1 && s.vswitch_ids.is_known() {
-        out.warning(Problem::at(|s| &s.vswitch_ids, "The endpoint has a single zone", "If that zone fails, MaxCompute is unreachable through the endpoint. Add a vSwitch in a second zone for failover (PrivateLink recommends at least two zones for high availability)."));
-    }
-}
-
-/// At plan: every group exists in `vpc_id`; some group admits HTTP/HTTPS from the VPC; no egress
-/// deny at priority 1 (seed 004).
-async fn check_groups(ctx: &Ctx<'_>, s: &State, out: &mut Findings<State>) {
-    let Some(vpc) = known(&s.vpc_id) else { return };
-    let Ok(vpc_id) = VpcId::parse(vpc) else {
-        return;
-    };
-    // The VPC and every group at once.
-    let ids: Vec<(String, SecurityGroupId)> = groups_of(s)
-        .into_iter()
-        .filter_map(|g| SecurityGroupId::parse(&g).ok().map(|id| (g, id)))
-        .collect();
-    let ecs = ctx.client.ecs();
-    let reads = ids.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>();
-    let (found_vpc, attrs) = tokio::join!(
-        ctx.facts.vpc(ctx.client, &vpc_id),
-        crate::client::fanout::all(reads, |id| async move {
-            let read = ecs.describe_security_group_attribute(&id).await;
-            read.map_err(|e| (id, e))
-        }),
-    );
-    let vpc_net = found_vpc
-        .ok()
-        .flatten()
-        .and_then(|v| v.cidr_block.parse().ok());
-    let at = |summary: String, detail: String| {
-        Problem::at(|s: &State| &s.security_group_ids, summary, detail)
-    };
-    let attrs = match attrs {
-        Ok(attrs) => attrs,
-        Err((g, e)) => {
-            return out.error(
-                Problem::client(ctx.client, &format!("reading security group {g}"), &e)
-                    .on(|s| &s.security_group_ids),
-            )
-        }
-    };
-    let mut admits = false;
-    for ((g, _), attr) in ids.iter().zip(attrs) {
-        let Some(attr) = attr else {
-            out.error(at(
-                format!("Security group {g} not found"),
-                format!(
-                    "No security group with this ID in region {}.",
-                    ctx.client.region()
-                ),
-            ));
-            continue;
-        };
-        if attr.vpc_id != vpc {
-            out.error(at(
-                format!("Security group {g} is not in {vpc}"),
-                format!("It belongs to {}. Use a group of `vpc_id`.", attr.vpc_id),
-            ));
-        }
-        admits |= rules::admits_web_from(&attr.permissions, vpc_net);
-        if let Some(rule) = rules::deny_at_priority_one(&attr.permissions) {
-            out.warning(at(format!("Security group {g} has an {rule}"), "PrivateLink warns that an outbound deny rule at priority 1 can make the service unreachable through the endpoint (a deny wins over an allow at the same priority). Move it to a lower priority (a larger number) or narrow it.".into()));
-        }
-    }
-    if !admits && s.security_group_ids.is_known() {
-        out.warning(at("No security group admits HTTP or HTTPS from the VPC".into(), "Clients reach MaxCompute through the endpoint on TCP 80 / 443 (PrivateLink docs); with no inbound rule for them from the VPC, no client gets through. Add an ingress rule, e.g. with `maxcompute_security_group.ingress_cidrs`, or attach a group that has one.".into()));
     }
 }

@@ -64,6 +64,8 @@ pub struct Facts {
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
     rds_modes: Memo<crate::client::rds::WhitelistMode>,
     emr_clusters: Memo<crate::client::emr::Cluster>,
+    group_attributes: Memo<crate::client::ecs::SecurityGroupAttribute>,
+    endpoint_services: tokio::sync::OnceCell<Vec<crate::client::privatelink::EndpointService>>,
     /// RDS instances' and HBase clusters' whitelist groups, by `<kind>:<id>`.
     pub whitelists: super::seen::Seen<Vec<super::whitelist::Group>>,
     /// The VPC each whitelist target serves (best effort: `None` when it does not say).
@@ -101,6 +103,32 @@ impl Facts {
         self.emr_clusters
             .get_or_fetch(id, client.emr().get_cluster(id))
             .await
+    }
+
+    /// A group with its rules, for the checks of one run (a write reads its group afresh).
+    pub async fn security_group_attribute(
+        &self,
+        client: &Client,
+        id: &SecurityGroupId,
+    ) -> Result<Option<crate::client::ecs::SecurityGroupAttribute>, Error> {
+        self.group_attributes
+            .get_or_fetch(
+                id.as_str(),
+                client.ecs().describe_security_group_attribute(id),
+            )
+            .await
+    }
+
+    /// The PrivateLink services the account may use, read once per run (a failed read is made
+    /// again next time).
+    pub async fn endpoint_services(
+        &self,
+        client: &Client,
+    ) -> Result<Vec<crate::client::privatelink::EndpointService>, Error> {
+        self.endpoint_services
+            .get_or_try_init(|| async { client.privatelink().services().await })
+            .await
+            .cloned()
     }
 
     pub async fn vpc(&self, client: &Client, id: &VpcId) -> Result<Option<Vpc>, Error> {

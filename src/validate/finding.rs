@@ -15,6 +15,8 @@ pub enum Subject {
     Vpc,
     VSwitch,
     SecurityGroup,
+    /// A fixed address asked for in one zone (with [`Finding::entry`]: which vSwitch's).
+    FixedAddress,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub about: Subject,
+    /// Which entry of the subject's map the finding is about (a vSwitch's fixed address).
+    pub entry: Option<String>,
     pub severity: Severity,
     pub summary: String,
     pub detail: String,
@@ -38,6 +42,7 @@ impl Finding {
     pub fn error(about: Subject, summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
             about,
+            entry: None,
             severity: Severity::Error,
             summary: summary.into(),
             detail: detail.into(),
@@ -49,6 +54,12 @@ impl Finding {
             severity: Severity::Warning,
             ..Self::error(about, summary, detail)
         }
+    }
+
+    /// About the entry `key` of the subject's map.
+    pub fn entry(mut self, key: impl Into<String>) -> Self {
+        self.entry = Some(key.into());
+        self
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cidr;
 pub mod cloud;
+pub mod endpoint;
 pub mod finding;
 pub mod in_vpc;
 pub mod name;

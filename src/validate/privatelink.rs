@@ -93,6 +93,69 @@ pub fn no_service(region: &str, seen: &[EndpointService]) -> String {
     }
 }
 
+/// MaxCompute's interface service among `services` (those the account may use): the one named
+/// `configured`, or the one MaxCompute service listed. The error is a sentence for the user.
+pub fn pick_service(
+    region: &str,
+    services: &[EndpointService],
+    configured: Option<&str>,
+) -> Result<EndpointService, String> {
+    if let Some(name) = configured {
+        return services
+            .iter()
+            .find(|s| s.service_name == name)
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "No endpoint service named `{name}` is offered to this account in region \
+                     {region}. {}",
+                    no_service(region, services)
+                )
+            });
+    }
+    let found: Vec<&EndpointService> = services.iter().filter(|s| is_maxcompute(s)).collect();
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(no_service(region, services)),
+        many => Err(format!(
+            "Several MaxCompute services are offered: {}. Set `service_name` to one of them.",
+            many.iter()
+                .map(|s| s.service_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// CreateVpcEndpoint docs: 2–128 characters, starting with a letter; letters, digits, `-`, `_`.
+pub fn endpoint_name(n: &str) -> Result<(), String> {
+    let len = n.chars().count();
+    let ok = (2..=128).contains(&len)
+        && n.chars().next().is_some_and(|c| c.is_alphabetic())
+        && n.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err(format!(
+        "`{n}` is not a valid endpoint name: 2–128 characters, starting with a letter, then \
+         letters, digits, `-` and `_`."
+    ))
+}
+
+/// CreateVpcEndpoint docs: 2–256 characters, not starting with `http://` or `https://`.
+pub fn endpoint_description(d: &str) -> Result<(), String> {
+    if !(2..=256).contains(&d.chars().count()) {
+        return Err("The description must be 2–256 characters (CreateVpcEndpoint docs).".into());
+    }
+    if d.starts_with("http://") || d.starts_with("https://") {
+        return Err("The description cannot start with `http://` or `https://` \
+                    (CreateVpcEndpoint docs)."
+            .into());
+    }
+    Ok(())
+}
+
 /// A fixed address for a zone (an entry of `fixed_ips`): an IPv4 address inside the vSwitch's
 /// CIDR block, not its network or broadcast address (the API doc: a system-reserved address
 /// cannot be used).
