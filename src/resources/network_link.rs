@@ -296,13 +296,13 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     fn checks() -> Vec<CheckDecl<State>> {
-        use validate::cloud::{link_egress, link_group, link_region, link_vswitch, vpc_exists};
+        use validate::cloud::{link_egress, link_group, link_region, link_vpc, link_vswitch};
         type C = CheckDecl<State>;
         vec![
             C::new("MaxCompute VPC access in the region", |cx, _| {
                 Box::pin(link_region(cx))
             }),
-            C::new("the link's VPC", |cx, s| Box::pin(vpc_exists(cx, vpc(s))))
+            C::new("the link's VPC", |cx, s| Box::pin(link_vpc(cx, vpc(s))))
                 .reads(|s| &s.vpc_id, Subject::Vpc),
             C::new("the link's vSwitch", |cx, s| {
                 let vsw = known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok());

@@ -19,10 +19,12 @@ use crate::client::net::{Cidr, PortRange};
 use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::AttrDecl;
-use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::check::CheckDecl;
+use crate::framework::resource::{Ctx, Failed, ManagedResource, Problem};
 use crate::framework::schema::Attr;
 use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
+use crate::validate::finding::Subject;
 
 /// The description put on the rules this resource creates, so people reading the group in the
 /// console know where they come from.
@@ -296,29 +298,13 @@ impl ManagedResource for SecurityGroupResource {
         ))
     }
 
-    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
-        let Some(ctx) = ctx else { return };
-        // The VPC must exist: an error now beats a failed apply. Cached per plan.
-        if plan.prior.is_some() && !plan.changes(|s| &s.vpc_id) {
-            return;
-        }
-        let Some(vpc_id) = plan
-            .planned
-            .vpc_id
-            .as_ref_option()
-            .and_then(|v| VpcId::parse(v).ok())
-        else {
-            return;
-        };
-        match ctx.facts.vpc(ctx.client, &vpc_id).await {
-            Ok(Some(_)) => {}
-            Ok(None) => plan.findings.error(Problem::at(
-                |s| &s.vpc_id,
-                "VPC not found",
-                format!("VPC `{vpc_id}` does not exist in region {}. Check `vpc_id` and the provider's region.", ctx.client.region()),
-            )),
-            Err(e) => plan.findings.error(Problem::client(ctx.client, &format!("looking up VPC {vpc_id}"), &e).on(|s| &s.vpc_id)),
-        }
+    /// The VPC must exist: an error now beats a failed apply.
+    fn checks() -> Vec<CheckDecl<State>> {
+        vec![CheckDecl::<State>::new("the group's VPC", |cx, s| {
+            let vpc = s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).ok());
+            Box::pin(crate::validate::cloud::vpc_found(cx, vpc))
+        })
+        .reads(|s| &s.vpc_id, Subject::Vpc)]
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {

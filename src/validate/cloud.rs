@@ -253,16 +253,21 @@ pub async fn link_region(cx: Cx<'_>) -> Checked {
 }
 
 /// The VPC exists.
-pub async fn vpc_exists(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
-    let region = cx.client.region();
-    match vpc {
-        Some(id) if super::zones::check_region(region).is_ok() => {
-            Ok(match cx.facts.vpc(cx.client, &id).await? {
-                Some(_) => Vec::new(),
-                None => vec![not_found(Kind::Vpc, id.as_str(), region)],
-            })
-        }
-        _ => Ok(Vec::new()),
+pub async fn vpc_found(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
+    let Some(id) = vpc else {
+        return Ok(Vec::new());
+    };
+    Ok(match cx.facts.vpc(cx.client, &id).await? {
+        Some(_) => Vec::new(),
+        None => vec![not_found(Kind::Vpc, id.as_str(), cx.client.region())],
+    })
+}
+
+/// The link's VPC exists (where the region has VPC access at all).
+pub async fn link_vpc(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
+    match super::zones::check_region(cx.client.region()) {
+        Ok(()) => vpc_found(cx, vpc).await,
+        Err(_) => Ok(Vec::new()),
     }
 }
 
