@@ -9,7 +9,9 @@
 //!
 //! A busy target is retried in one place, the transport's retry loop: with the short steady
 //! waits of [`WaitPolicy::BUSY`], until the deadline of the [`while_busy`] scope the call runs in
-//! (the resource's timeout), or within the call's retry budget outside such a scope.
+//! (the resource's timeout), or within the call's retry budget outside such a scope. A
+//! [`Idempotency::Derived`] write is the exception by design: it is never resent as it was, so
+//! its caller reads, merges and writes again after a busy answer ([`retryable`]).
 
 use std::future::Future;
 use std::sync::Mutex;
