@@ -450,7 +450,7 @@ impl Provider for MaxComputeProvider {
                         "Base URL of the instance metadata service (default `http://100.100.100.200`). This provider's own setting, also `MAXCOMPUTE_ECS_METADATA_ENDPOINT`; for tests and proxies.",
                     ).optional(),
                     "max_retries" => Attr::number(
-                        "Retries of one API call on throttling, server errors and connection failures (default 8, at most 50). Waits grow exponentially with jitter.",
+                        "Retries of one API call on throttling, server errors and connection failures (default 8, at most 50). Waits grow exponentially with jitter. A busy target is waited out until the resource's timeout.",
                     ).optional()
                 },
                 blocks: map! {

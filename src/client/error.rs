@@ -12,7 +12,7 @@ pub enum Error {
         message: String,
         request_id: String,
         status: u16,
-        retries: u32,
+        retries: Retries,
     },
     /// The request never got an HTTP answer (connection refused, reset, timed out).
     #[error("{action} failed: could not reach {endpoint}: {reason}{}", retries_suffix(*retries))]
@@ -20,7 +20,7 @@ pub enum Error {
         action: &'static str,
         endpoint: String,
         reason: String,
-        retries: u32,
+        retries: Retries,
     },
     /// The endpoint's TLS certificate is not trusted (never retried, never ignored).
     #[error("{action} failed: the TLS certificate of {endpoint} is not trusted: {reason}")]
@@ -58,12 +58,28 @@ pub enum Error {
     Interrupted { what: String },
 }
 
-fn retries_suffix(retries: u32) -> String {
-    match retries {
+/// What the retry loop did before a call's error became the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retries {
+    /// Retries after the first attempt.
+    pub count: u32,
+    /// The client's retry quota could not pay for another retry (see `retry::RetryQuota`).
+    pub quota_exhausted: bool,
+}
+
+fn retries_suffix(retries: Retries) -> String {
+    let mut s = match retries.count {
         0 => String::new(),
         1 => ", after 1 retry".into(),
         n => format!(", after {n} retries"),
+    };
+    if retries.quota_exhausted {
+        s.push_str(
+            "; retry quota exhausted: too many calls of this run failed at once, so no more \
+             retries are made until calls succeed again",
+        );
     }
+    s
 }
 
 impl Error {
@@ -73,6 +89,14 @@ impl Error {
             Error::Api { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// The call stopped retrying because the client's retry quota ran out.
+    pub fn retry_quota_exhausted(&self) -> bool {
+        matches!(
+            self,
+            Error::Api { retries, .. } | Error::Connection { retries, .. } if retries.quota_exhausted
+        )
     }
 
     /// The object the call addressed does not exist.

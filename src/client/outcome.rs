@@ -64,7 +64,7 @@ mod tests {
             action: "AuthorizeSecurityGroup",
             endpoint: "http://127.0.0.1:1".into(),
             reason: "connection reset".into(),
-            retries: 0,
+            retries: Default::default(),
         }
     }
 
@@ -96,7 +96,7 @@ mod tests {
             message: String::new(),
             request_id: String::new(),
             status,
-            retries: 0,
+            retries: Default::default(),
         };
         assert!(
             !answer_lost(&api(400), true),

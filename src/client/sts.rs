@@ -134,7 +134,7 @@ impl StsClient {
             action,
             endpoint: self.url.to_string(),
             reason: describe_reqwest(e),
-            retries: 0,
+            retries: Default::default(),
         }
     }
 }

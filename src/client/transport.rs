@@ -1,5 +1,7 @@
-//! Sends signed RPC requests: one loop that signs each attempt afresh, classifies each failure,
-//! backs off, and decodes the answer into a type.
+//! Sends signed RPC requests: one loop that signs each attempt afresh, classifies each failure
+//! into its kind ([`retry::RetryKind`](super::retry::RetryKind)), backs off as the kind says
+//! (busy targets included: this is the only place they are retried), and decodes the answer into
+//! a type. The codes are read in `retry` alone: the loop acts on kinds.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -7,8 +9,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 
 use super::credentials::CredentialsProvider;
-use super::retry::{busy_interval, classify, maybe_executed, Idempotency, Retry, RetryConfig};
-use super::wait::Waiter;
+use super::error::Retries;
+use super::retry::{
+    busy_scope, maybe_executed, Attempts, Idempotency, Next, RetryConfig, RetryKind, RetryQuota,
+};
 use super::{signer, Credentials, Endpoints, Error, Service, StopSignal};
 
 /// Largest response body read; anything bigger is refused rather than buffered.
@@ -48,7 +52,9 @@ struct Inner {
     credentials: CredentialsProvider,
     endpoints: Endpoints,
     retry: RetryConfig,
-    /// Per service: no request starts before this instant. Throttling closes the gate for
+    /// Every retry of the client pays from it: a throttled or failing account is not stormed.
+    quota: Arc<RetryQuota>,
+    /// Per service: no request starts before this instant. A throttled retry closes the gate for
     /// everyone, so parallel resources back off together instead of each hammering the API.
     gates: std::sync::Mutex<std::collections::HashMap<Service, Instant>>,
     stop: StopSignal,
@@ -85,6 +91,7 @@ impl Transport {
                 region,
                 credentials,
                 endpoints,
+                quota: Arc::new(RetryQuota::new(retry.quota)),
                 retry,
                 gates: Default::default(),
                 stop,
@@ -118,6 +125,8 @@ impl Transport {
                 credentials: i.credentials.clone(),
                 endpoints: i.endpoints.clone(),
                 retry: i.retry.clone(),
+                // The same client: its retries pay from the same quota.
+                quota: i.quota.clone(),
                 gates: Default::default(),
                 stop,
             }),
@@ -236,77 +245,82 @@ impl Transport {
         make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
         lost: &mut bool,
     ) -> Result<serde_json::Value, Error> {
-        let config = &self.inner.retry;
-        let mut waiter = Waiter::new(config.policy, &self.inner.stop);
-        let mut rng = fastrand::Rng::new();
-        let mut retries = 0;
-        let mut unreachable = 0;
+        let inner = &self.inner;
+        let mut attempts = Attempts::new(
+            &inner.retry,
+            &inner.quota,
+            &inner.stop,
+            busy_scope(),
+            inner.credentials.refreshable(),
+        );
         let write = !super::outcome::is_read(action);
-        let mut refreshed = false;
         loop {
             self.wait_for_gate(service).await;
             let (result, sent, used) = self.attempt_or_stop(action, url, idempotency, make).await;
             let error = match result {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    attempts.succeeded();
+                    return Ok(value);
+                }
                 Err(e) => e,
             };
-            // Temporary credentials that expired before we refreshed them (a clock skew, a
-            // revoked session): refresh once and try once more; the request was refused, not
-            // executed, so this holds for writes too. A second refusal is the answer.
-            if let Some(used) = used.filter(|_| {
-                !refreshed
-                    && error.code() == Some("InvalidSecurityToken.Expired")
-                    && self.inner.credentials.refreshable()
-            }) {
-                refreshed = true;
-                self.inner.credentials.expired(&used).await;
-                continue;
-            }
             *lost |= write && super::outcome::answer_lost(&error, sent);
-            // A connection that could not be opened at all: a dead or mistyped endpoint. Give
-            // up after a couple of quick tries so the user hears about it in seconds.
-            if matches!(error, Error::Connection { .. }) && !sent {
-                unreachable += 1;
-            }
-            let retry = classify(&error, idempotency, sent);
-            if retry == Retry::No
-                || retries >= config.max_retries
-                || unreachable > config.connect_retries
-                || waiter.elapsed() >= config.retry_timeout
-            {
-                return Err(with_retries(error, retries));
-            }
-            retries += 1;
-            let wait = if error
-                .code()
-                .is_some_and(|c| super::retry::BUSY.contains(&c))
-            {
-                busy_interval(&mut rng)
-            } else {
-                waiter.next_interval()
+            let (kind, wait) = match attempts.next(&error, idempotency, sent) {
+                Next::GiveUp(retries) => return Err(with_retries(error, retries)),
+                Next::Refresh => {
+                    if let Some(used) = used {
+                        inner.credentials.expired(&used).await;
+                    }
+                    continue;
+                }
+                Next::Wait { kind, wait } => (kind, wait),
             };
-            if error.code().is_some_and(super::retry::is_throttling) {
+            if kind.closes_gate() {
                 self.close_gate(service, wait);
             }
-            tracing::warn!(
-                action,
-                error = %error,
-                "retry {retries} of {} in {} ms",
-                config.max_retries,
-                wait.as_millis()
-            );
+            let retries = attempts.retries();
+            let may_have_run = maybe_executed(&error, sent);
+            let scope = attempts.busy_scope().filter(|_| kind == RetryKind::Busy);
+            match scope {
+                Some(scope) => tracing::info!(
+                    action,
+                    error = %error,
+                    "{}: the target is busy; retrying in {} ms",
+                    scope.what,
+                    wait.as_millis()
+                ),
+                None => tracing::warn!(
+                    action,
+                    error = %error,
+                    "retry {retries} of {} in {} ms",
+                    inner.retry.max_retries,
+                    wait.as_millis()
+                ),
+            }
+            let last = || {
+                with_retries(
+                    error,
+                    Retries {
+                        count: retries - 1,
+                        quota_exhausted: false,
+                    },
+                )
+            };
             // After an interrupt, no more retries: the last failure is the answer. Except for a
             // create that may have run: its outcome must be learned, or the object could exist
             // with no state recording it.
-            if idempotency == Idempotency::Create && maybe_executed(&error, sent) {
+            if idempotency == Idempotency::Create && may_have_run {
                 tokio::time::sleep(wait).await;
             } else {
-                waiter
-                    .sleep(wait, || {
-                        format!(
-                            "waiting to retry. Last failure: {}",
-                            with_retries(error, retries - 1)
-                        )
+                let what = scope.map(|s| s.what.clone());
+                inner
+                    .stop
+                    .pause(wait, || match what {
+                        Some(what) => format!(
+                            "{what}: waiting for the target to be free. Last answer: {}",
+                            last()
+                        ),
+                        None => format!("waiting to retry. Last failure: {}", last()),
                     })
                     .await?;
             }
@@ -436,7 +450,7 @@ async fn attempt(
                     action,
                     endpoint: endpoint(),
                     reason,
-                    retries: 0,
+                    retries: Default::default(),
                 }),
                 sent,
             );
@@ -466,7 +480,7 @@ async fn attempt(
                         action,
                         endpoint: endpoint(),
                         reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
-                        retries: 0,
+                        retries: Default::default(),
                     }),
                     true,
                 )
@@ -530,7 +544,7 @@ fn scrub(error: Error, credentials: &Credentials) -> Error {
     }
 }
 
-fn with_retries(mut error: Error, n: u32) -> Error {
+fn with_retries(mut error: Error, n: Retries) -> Error {
     match &mut error {
         Error::Api { retries, .. } | Error::Connection { retries, .. } => *retries = n,
         _ => {}
@@ -606,7 +620,7 @@ pub(crate) fn decode(
                 .unwrap_or_default(),
             request_id: field("RequestId", "requestId").unwrap_or_else(|| "unknown".into()),
             status,
-            retries: 0,
+            retries: Default::default(),
         });
     }
     if !value.is_object() {
@@ -630,6 +644,8 @@ fn snippet(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::retry;
+    use super::super::wait::WaitPolicy;
     use super::*;
 
     #[test]
@@ -667,5 +683,128 @@ mod tests {
         let e = decode("A", 200, b"[1,2]").unwrap_err();
         assert!(matches!(e, Error::Decode { .. }));
         assert!(decode("A", 200, br#"{"RequestId":"x","SecurityGroupId":"sg-1"}"#).is_ok());
+    }
+
+    /// A transport to a loopback server answering `busy` times a busy target, then success.
+    async fn busy_target(
+        busy: usize,
+        retry: RetryConfig,
+        stop: StopSignal,
+    ) -> (Transport, Arc<std::sync::Mutex<Vec<String>>>) {
+        use crate::client::credentials::test_server::{serve, Reply};
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        let (url, log) = serve(move |_| {
+            if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < busy {
+                Reply::with(
+                    403,
+                    r#"{"Code":"OperationDenied.DBInstanceStatus","Message":"busy","RequestId":"r"}"#,
+                )
+            } else {
+                Reply::ok(r#"{"RequestId":"ok"}"#)
+            }
+        })
+        .await;
+        let mut endpoints = Endpoints::default();
+        endpoints.set(Service::MaxCompute, &url).unwrap();
+        let credentials = crate::client::CredentialsProvider::fixed(Credentials::new(
+            "ak",
+            crate::client::Secret::new("secret"),
+            None,
+            "test",
+        ));
+        let t = Transport::new(
+            "cn-hangzhou".into(),
+            credentials,
+            endpoints,
+            retry,
+            Duration::from_secs(10),
+            stop,
+            "test".into(),
+        )
+        .unwrap();
+        (t, log)
+    }
+
+    async fn update(t: &Transport) -> Result<serde_json::Value, Error> {
+        let request = RoaRequest {
+            action: "UpdateThing",
+            method: reqwest::Method::GET,
+            path: "/thing",
+            query: vec![],
+            body: None,
+        };
+        t.roa(Service::MaxCompute, request, Idempotency::Safe).await
+    }
+
+    #[tokio::test]
+    async fn busy_answers_are_retried_until_the_scope_deadline_beyond_the_retry_budget() {
+        let retry = RetryConfig {
+            max_retries: 1,
+            ..RetryConfig::default()
+        };
+        let (t, log) = busy_target(3, retry.clone(), StopSignal::new()).await;
+        let started = Instant::now();
+        let done =
+            retry::while_busy("RDS instance rm-1", Duration::from_secs(60), update(&t)).await;
+        assert!(done.is_ok(), "{done:?}");
+        assert_eq!(log.lock().unwrap().len(), 4);
+        // 100 + 150 + 225 ms: the busy policy's steps.
+        assert!(started.elapsed() >= Duration::from_millis(475));
+        // Outside a scope, a busy answer is retried within the call's retry budget.
+        let (t, log) = busy_target(3, retry, StopSignal::new()).await;
+        let e = update(&t).await.unwrap_err();
+        assert_eq!(e.code(), Some("OperationDenied.DBInstanceStatus"));
+        assert!(e.to_string().contains("after 1 retry"), "{e}");
+        assert_eq!(log.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_busy_wait_with_interrupted() {
+        let stop = StopSignal::new();
+        let slow = RetryConfig {
+            busy_policy: WaitPolicy {
+                first: Duration::from_secs(3600),
+                ..WaitPolicy::BUSY
+            },
+            ..RetryConfig::default()
+        };
+        let (t, log) = busy_target(usize::MAX, slow, stop.clone()).await;
+        let raiser = {
+            let stop = stop.clone();
+            let log = log.clone();
+            tokio::spawn(async move {
+                while log.lock().unwrap().is_empty() {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                stop.stop();
+            })
+        };
+        let result = retry::while_busy("editing rm-1", Duration::from_secs(7200), update(&t)).await;
+        raiser.await.unwrap();
+        match result {
+            Err(Error::Interrupted { what }) => {
+                assert!(what.contains("editing rm-1"), "{what}");
+                assert!(what.contains("OperationDenied.DBInstanceStatus"), "{what}");
+            }
+            other => panic!("expected Interrupted, got {other:?}"),
+        }
+        assert_eq!(log.lock().unwrap().len(), 1, "no attempt after the stop");
+    }
+
+    /// The loop acts on the kinds `retry` gives; no error code is looked at again here.
+    #[test]
+    fn the_transport_never_tests_error_codes() {
+        let source = include_str!("transport.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap();
+        for needle in [
+            ".code()",
+            "BUSY",
+            "TRANSIENT",
+            "is_throttling",
+            "Throttling",
+            "classify(",
+        ] {
+            assert!(!code.contains(needle), "transport.rs tests `{needle}`");
+        }
     }
 }

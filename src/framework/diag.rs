@@ -12,6 +12,15 @@ pub fn detail(client: &Client, error: &Error) -> String {
              `endpoints` block if one is set (it needs a scheme: `https://…`)."
         ));
     }
+    if error.retry_quota_exhausted() {
+        detail.push_str(
+            "\n\nSo many calls of this run failed at once (throttled, server errors, lost \
+             connections) that the provider stopped retrying, so as not to storm the account; \
+             raising `max_retries` does not change that. Run with lower parallelism (`terraform \
+             apply -parallelism=N`), or apply again once the account's calls succeed.",
+        );
+        return detail;
+    }
     match error.code() {
         Some("SignatureDoesNotMatch") | Some("IncompleteSignature") => detail.push_str(&format!(
             "\n\nThe access key secret does not match the access key ID. Credentials were taken \

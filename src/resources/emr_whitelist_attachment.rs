@@ -381,18 +381,21 @@ impl EmrWhitelistAttachment {
             .filter(|id| !id.is_empty())
             .collect();
         let ecs = ctx.client.ecs();
-        let stop = ctx.client.stop_signal();
         if !extra.is_empty() {
-            until_not_busy("revoking EMR access rules", ctx.deadline, stop, || {
-                ecs.revoke_security_group_rules(sg, &extra)
-            })
+            until_not_busy(
+                "revoking EMR access rules",
+                ctx.deadline,
+                ecs.revoke_security_group_rules(sg, &extra),
+            )
             .await?;
         }
         if !missing.is_empty() {
             let token = uuid::Uuid::new_v4().to_string();
-            until_not_busy("adding EMR access rules", ctx.deadline, stop, || {
-                ecs.authorize_security_group(sg, &missing, &token)
-            })
+            until_not_busy(
+                "adding EMR access rules",
+                ctx.deadline,
+                ecs.authorize_security_group(sg, &missing, &token),
+            )
             .await?;
         }
         Ok(())

@@ -583,14 +583,16 @@ impl ManagedResource for PrivateLinkEndpointResource {
                 .copied()
                 .unwrap_or(false);
             let api = client.privatelink();
-            change(ctx, &id, || {
+            change(
+                ctx,
+                &id,
                 api.update(
                     &id,
                     known(&planned.name),
                     known(&planned.description),
                     affinity,
-                )
-            })
+                ),
+            )
             .await
             .map_err(|e| fail("updating the attributes", e))?;
         }
@@ -612,8 +614,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         until_not_busy(
             &format!("deleting PrivateLink endpoint {id}"),
             ctx.deadline,
-            client.stop_signal(),
-            || api.delete(&id),
+            api.delete(&id),
         )
         .await
         .map_err(|e| Problem::client(client, &format!("deleting PrivateLink endpoint {id}"), &e))?;
@@ -708,19 +709,12 @@ async fn wait_active(
 }
 
 /// One change to an active endpoint: retried while another change is applied, then waited out.
-async fn change<F, Fut>(ctx: &Ctx<'_>, id: &str, op: F) -> Result<(), Error>
+async fn change<Fut>(ctx: &Ctx<'_>, id: &str, op: Fut) -> Result<(), Error>
 where
-    F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), Error>>,
 {
     let client = ctx.client;
-    until_not_busy(
-        &format!("PrivateLink endpoint {id}"),
-        ctx.deadline,
-        client.stop_signal(),
-        op,
-    )
-    .await?;
+    until_not_busy(&format!("PrivateLink endpoint {id}"), ctx.deadline, op).await?;
     // An endpoint that vanished meanwhile is reported by the update's read-back.
     wait_active(client, id, ctx.deadline).await.map(|_| ())
 }
@@ -738,10 +732,10 @@ async fn update_groups(
     );
     let api = ctx.client.privatelink();
     for g in new.difference(&old) {
-        change(ctx, id, || api.attach_group(id, g)).await?;
+        change(ctx, id, api.attach_group(id, g)).await?;
     }
     for g in old.difference(&new) {
-        change(ctx, id, || api.detach_group(id, g)).await?;
+        change(ctx, id, api.detach_group(id, g)).await?;
     }
     Ok(())
 }
@@ -764,7 +758,7 @@ async fn update_zones(
             .any(|(v, ip)| *v == z.vswitch_id && ip.as_ref().is_none_or(|ip| *ip == z.eni_ip))
     };
     for z in current.iter().filter(|z| !fits(z)) {
-        change(ctx, id, || api.remove_zone(id, &z.zone_id)).await?;
+        change(ctx, id, api.remove_zone(id, &z.zone_id)).await?;
     }
     for (vswitch, ip) in &wanted {
         if current.iter().any(|z| &z.vswitch_id == vswitch && fits(z)) {
@@ -777,7 +771,7 @@ async fn update_zones(
             ip: ip.clone(),
         };
         let token = format!("{}-{vswitch}", uuid::Uuid::new_v4());
-        change(ctx, id, || api.add_zone(id, &spec, &token)).await?;
+        change(ctx, id, api.add_zone(id, &spec, &token)).await?;
     }
     Ok(())
 }

@@ -449,17 +449,15 @@ impl<T: Target> WhitelistAttachment<T> {
     async fn write(ctx: &Ctx<'_>, s: &T::State, entries: &[String]) -> Result<(), Error> {
         let (target, group) = Self::target_and_group(s);
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
-        until_not_busy(&what, ctx.deadline, ctx.client.stop_signal(), || {
-            T::write_group(
-                ctx.client,
-                ctx.facts,
-                &target,
-                &group,
-                entries,
-                Idempotency::Safe,
-            )
-        })
-        .await
+        let write = T::write_group(
+            ctx.client,
+            ctx.facts,
+            &target,
+            &group,
+            entries,
+            Idempotency::Safe,
+        );
+        until_not_busy(&what, ctx.deadline, write).await
     }
 
     /// The state from the target's groups; `Ok(None)` when the target or the group is gone.

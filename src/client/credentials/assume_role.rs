@@ -120,7 +120,7 @@ mod tests {
             message: "refused".into(),
             request_id: "r".into(),
             status: 400,
-            retries: 0,
+            retries: Default::default(),
         }
     }
 

@@ -21,7 +21,7 @@ pub mod oidc;
 pub mod profile;
 pub mod static_ak;
 #[cfg(test)]
-mod test_server;
+pub(crate) mod test_server;
 pub mod uri;
 
 pub use cache::{CredentialsProvider, Fetch, Issued};

@@ -29,6 +29,9 @@ impl Reply {
     pub fn status(code: u16) -> Self {
         Self(code, String::new())
     }
+    pub fn with(code: u16, body: &str) -> Self {
+        Self(code, body.into())
+    }
 }
 
 /// Serves `handler` on 127.0.0.1; returns the base URL and the log of "METHOD path" seen.
