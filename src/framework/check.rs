@@ -110,10 +110,17 @@ pub async fn run_due<S: Sync + 'static>(
         facts: ctx.facts,
     };
     let planned = &plan.planned;
+    // Two provider configurations of one run (aliases: another region, another account) never
+    // share a pass.
+    let scope = format!(
+        "{kind}\n{}\n{}",
+        ctx.client.region(),
+        ctx.client.credential_source()
+    );
     let due: Vec<(&CheckDecl<S>, String)> = checks
         .iter()
         .filter(|c| c.due(plan) == Due::Now)
-        .map(|c| (c, format!("{kind}\n{}", c.inputs(planned))))
+        .map(|c| (c, format!("{scope}\n{}", c.inputs(planned))))
         .filter(|(c, key)| {
             let passed = record.passed(key);
             if passed {

@@ -21,9 +21,18 @@ pub fn detail(client: &Client, error: &Error) -> String {
         );
         return detail;
     }
-    match error.code() {
-        Some("SignatureDoesNotMatch") | Some("IncompleteSignature") => detail.push_str(&format!(
-            "\n\nThe access key secret does not match the access key ID. Credentials were taken \
+    if let Some(hint) = error.code().and_then(|c| hint(client, c)) {
+        detail.push_str("\n\n");
+        detail.push_str(&hint);
+    }
+    detail
+}
+
+/// What to check for an error code a user can fix (credentials, permissions, throttling).
+fn hint(client: &Client, code: &str) -> Option<String> {
+    match code {
+        "SignatureDoesNotMatch" | "IncompleteSignature" => Some(format!(
+            "The access key secret does not match the access key ID. Credentials were taken \
              from {}. Check {}.",
             client.credential_source(),
             where_to_fix(
@@ -32,8 +41,8 @@ pub fn detail(client: &Client, error: &Error) -> String {
                 "`secret_key` (or ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALICLOUD_SECRET_KEY)"
             )
         )),
-        Some(c) if c.starts_with("InvalidAccessKeyId") => detail.push_str(&format!(
-            "\n\nThe access key ID is unknown or disabled{}. Credentials were taken from {}. Check \
+        c if c.starts_with("InvalidAccessKeyId") => Some(format!(
+            "The access key ID is unknown or disabled{}. Credentials were taken from {}. Check \
              {}.",
             if client.has_security_token() {
                 " (an expired STS token also shows up this way)"
@@ -49,9 +58,9 @@ pub fn detail(client: &Client, error: &Error) -> String {
         )),
         // Credentials this provider fetched itself (assumed role, OIDC, instance role, profile,
         // URI): it refreshed them once already, so the fix is on that source, not a token.
-        Some(c) if c.starts_with("InvalidSecurityToken") && client.credentials_refreshable() => {
-            detail.push_str(&format!(
-                "\n\nThe temporary credentials from {} were refused even after fetching new ones. \
+        c if c.starts_with("InvalidSecurityToken") && client.credentials_refreshable() => {
+            Some(format!(
+                "The temporary credentials from {} were refused even after fetching new ones. \
                  Check that this machine's clock is right and that the session was not revoked; \
                  then run again.",
                 client.credential_source()
@@ -59,30 +68,29 @@ pub fn detail(client: &Client, error: &Error) -> String {
         }
         // Said only when a token was sent: with none, nothing expired or mismatched — the key is
         // a temporary STS key and its token is missing.
-        Some(c) if c.starts_with("InvalidSecurityToken") && client.has_security_token() => detail
-            .push_str(&format!(
-                "\n\nThe STS security token is expired or does not belong to the access key. \
+        c if c.starts_with("InvalidSecurityToken") && client.has_security_token() => Some(format!(
+            "The STS security token is expired or does not belong to the access key. \
                  Credentials were taken from {}; request a new token and set `security_token` \
                  (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN).",
-                client.credential_source()
-            )),
-        Some(c) if c.starts_with("InvalidSecurityToken") => detail.push_str(&format!(
-            "\n\nThe cloud expects an STS security token with this access key (a temporary STS \
+            client.credential_source()
+        )),
+        c if c.starts_with("InvalidSecurityToken") => Some(format!(
+            "The cloud expects an STS security token with this access key (a temporary STS \
              key), and no security token was set. Credentials were taken from {}; set \
              `security_token` (or ALIBABA_CLOUD_SECURITY_TOKEN / ALICLOUD_SECURITY_TOKEN) to the \
              token issued with the key, or use a permanent access key.",
             client.credential_source()
         )),
-        Some(c) if c.starts_with("Forbidden.RAM") => detail.push_str(
-            "\n\nThe RAM user or role lacks a permission for this action; grant it in RAM.",
+        c if c.starts_with("Forbidden.RAM") => {
+            Some("The RAM user or role lacks a permission for this action; grant it in RAM.".into())
+        }
+        c if crate::client::retry::is_throttling(c) => Some(
+            "The cloud kept throttling the requests. Raise `max_retries` or run with lower \
+             parallelism (`terraform apply -parallelism=N`)."
+                .into(),
         ),
-        Some(c) if crate::client::retry::is_throttling(c) => detail.push_str(
-            "\n\nThe cloud kept throttling the requests. Raise `max_retries` or run with lower \
-             parallelism (`terraform apply -parallelism=N`).",
-        ),
-        _ => {}
+        _ => None,
     }
-    detail
 }
 
 /// Where a wrong key is fixed: the CLI profile it came from, or the provider block / variables.

@@ -3,6 +3,7 @@
 //! the busy-target loop, diagnostics and timeouts — so each resource file is its attribute list,
 //! its cloud calls and nothing else.
 
+mod adapter;
 pub mod attr;
 pub mod busy;
 pub mod check;
@@ -13,6 +14,8 @@ pub mod deletion;
 pub mod diag;
 pub mod journal;
 pub mod locks;
+mod managed;
+pub mod problem;
 pub mod resource;
 pub mod schema;
 pub mod state_version;

@@ -27,21 +27,7 @@ pub struct Zones {
 /// Every problem of the endpoint's zones, at once.
 pub async fn endpoint_zones(cx: Cx<'_>, z: Zones) -> Checked {
     let region = cx.client.region();
-    let mut out: Vec<Finding> = z
-        .unlisted
-        .iter()
-        .map(|v| {
-            Finding::error(
-                Subject::FixedAddress,
-                format!("Invalid fixed IP for vSwitch {v}"),
-                format!(
-                    "`{v}` is not one of `vswitch_ids`: a fixed address is set per vSwitch of \
-                     the endpoint."
-                ),
-            )
-            .entry(v.clone())
-        })
-        .collect();
+    let mut out: Vec<Finding> = z.unlisted.iter().map(|v| unlisted(v)).collect();
     let Some(vpc) = z.vpc else { return Ok(out) };
     let ids: Vec<VSwitchId> = z
         .vswitches
@@ -110,6 +96,19 @@ pub async fn endpoint_zones(cx: Cx<'_>, z: Zones) -> Checked {
         ));
     }
     Ok(out)
+}
+
+/// A `fixed_ips` entry for a vSwitch the endpoint does not list, on that entry.
+fn unlisted(v: &str) -> Finding {
+    Finding::error(
+        Subject::FixedAddress,
+        format!("Invalid fixed IP for vSwitch {v}"),
+        format!(
+            "`{v}` is not one of `vswitch_ids`: a fixed address is set per vSwitch of the \
+             endpoint."
+        ),
+    )
+    .entry(v)
 }
 
 /// Every problem of the endpoint's security groups (the known ones), at once.

@@ -1,0 +1,213 @@
+//! What an operation found: problems (errors and warnings) placed on attributes, typed failures
+//! that carry what a partial create made, and their turning into terraform's diagnostics.
+
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::attr::{AttrDecl, Getter, Kind};
+use crate::client::{Client, Error};
+
+/// Where a finding goes.
+pub enum At<S> {
+    /// The resource as a whole.
+    Root,
+    /// The attribute a field is declared as.
+    Field(Getter<S>),
+    /// A path inside a block (`timeouts[0].create`).
+    Path(AttributePath),
+    /// The entry `key` of the map attribute a field is declared as (`fixed_ips["vsw-1"]`).
+    Entry(Getter<S>, String),
+}
+
+impl<S> Clone for At<S> {
+    fn clone(&self) -> Self {
+        match self {
+            At::Root => At::Root,
+            At::Field(g) => At::Field(*g),
+            At::Path(p) => At::Path(p.clone()),
+            At::Entry(g, k) => At::Entry(*g, k.clone()),
+        }
+    }
+}
+
+/// One problem, with what to do about it.
+pub struct Problem<S> {
+    pub at: At<S>,
+    pub summary: String,
+    pub detail: String,
+}
+
+impl<S> Problem<S> {
+    pub fn new(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            at: At::Root,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// On the attribute `get` reads.
+    pub fn at(get: Getter<S>, summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            at: At::Field(get),
+            ..Self::new(summary, detail)
+        }
+    }
+
+    /// A failed cloud call: what was being done, the cloud's answer and what to check.
+    pub fn client(client: &Client, what: &str, error: &Error) -> Self {
+        Self::new(format!("Error {what}"), super::diag::detail(client, error))
+    }
+
+    pub fn on(mut self, get: Getter<S>) -> Self {
+        self.at = At::Field(get);
+        self
+    }
+
+    /// What a read that must find its object (an import) came to: the object; "<What> not found"
+    /// with `absent` as the detail; or the failed call, "reading <what>".
+    pub fn found<T>(
+        client: &Client,
+        read: Result<Option<T>, Error>,
+        what: &str,
+        absent: impl Into<String>,
+    ) -> Result<T, Self> {
+        match read {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => {
+                let mut title = what.to_string();
+                if let Some(first) = title.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                Err(Self::new(format!("{title} not found"), absent))
+            }
+            Err(e) => Err(Self::client(client, &format!("reading {what}"), &e)),
+        }
+    }
+}
+
+/// A create or update that did not finish. `state` is what exists now: recorded (a create's is
+/// tainted, so the next apply replaces it). `None` when nothing was made, or it was undone.
+pub struct Failed<S> {
+    pub problem: Problem<S>,
+    pub state: Option<S>,
+}
+
+impl<S> Failed<S> {
+    /// Nothing exists (nothing was made, or it was undone).
+    pub fn nothing(problem: Problem<S>) -> Self {
+        Self {
+            problem,
+            state: None,
+        }
+    }
+
+    /// `state` exists and must be recorded.
+    pub fn partial(problem: Problem<S>, state: S) -> Self {
+        Self {
+            problem,
+            state: Some(state),
+        }
+    }
+}
+
+impl<S> From<Problem<S>> for Failed<S> {
+    fn from(problem: Problem<S>) -> Self {
+        Failed::nothing(problem)
+    }
+}
+
+/// Errors and warnings found while planning or validating.
+pub struct Findings<S> {
+    pub errors: Vec<Problem<S>>,
+    pub warnings: Vec<Problem<S>>,
+}
+
+impl<S> Default for Findings<S> {
+    fn default() -> Self {
+        Self {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl<S> Findings<S> {
+    pub fn error(&mut self, p: Problem<S>) {
+        self.errors.push(p);
+    }
+    pub fn warning(&mut self, p: Problem<S>) {
+        self.warnings.push(p);
+    }
+}
+
+/// The attribute path of a finding: a field resolves to the name it is declared under.
+fn path_of<S>(decls: &[AttrDecl<S>], state: &S, at: &At<S>) -> Option<AttributePath> {
+    match at {
+        At::Root => None,
+        At::Path(p) => Some(p.clone()),
+        At::Field(get) => decls
+            .iter()
+            .find(|d| d.is(state, *get))
+            .map(|d| AttributePath::new(d.name)),
+        At::Entry(get, key) => decls
+            .iter()
+            .find(|d| d.is(state, *get))
+            .map(|d| AttributePath::new(d.name).key(key.clone())),
+    }
+}
+
+/// Turns findings into diagnostics on their attributes (shared by both adapters).
+pub fn emit<S>(decls: &[AttrDecl<S>], diags: &mut Diagnostics, state: &S, findings: Findings<S>) {
+    for p in findings.errors {
+        match path_of(decls, state, &p.at) {
+            Some(path) => diags.error(p.summary, p.detail, path),
+            None => diags.root_error(p.summary, p.detail),
+        }
+    }
+    for p in findings.warnings {
+        match path_of(decls, state, &p.at) {
+            Some(path) => diags.warning(p.summary, p.detail, path),
+            None => diags.root_warning(p.summary, p.detail),
+        }
+    }
+}
+
+/// Runs every declared rule whose attribute is known (shared by both adapters).
+pub fn attribute_rules<S>(decls: &[AttrDecl<S>], s: &S, out: &mut Findings<S>) {
+    for d in decls {
+        if matches!(d.kind, Kind::Attribute(_)) && (d.get)(s).is_known() {
+            for rule in &d.rules {
+                for message in rule(s) {
+                    out.error(Problem {
+                        at: At::Field(d.get),
+                        summary: format!("Invalid {}", d.name),
+                        detail: message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Ensures a failed operation always carries a diagnostic: if a path ever returned nothing
+/// without saying why, terraform would take it as success (a destroy would drop an object that
+/// still exists).
+pub fn guard<T>(diags: &mut Diagnostics, op: &str, result: Option<T>) -> Option<T> {
+    if result.is_none() && diags.errors.is_empty() {
+        diags.root_error(
+            format!("The provider could not {op}"),
+            "The operation ended without saying why. This is a bug in the provider; please report \
+             it with the output of `TF_LOG=DEBUG`.",
+        );
+    }
+    result
+}
+
+/// "network link x" → "Network link x", for a summary.
+pub(super) fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
