@@ -243,6 +243,47 @@ mod tests {
     }
 
     #[test]
+    fn the_service_is_the_named_one_or_the_one_maxcompute_service() {
+        let mc = service("com.aliyuncs.privatelink.cn-hangzhou.maxcompute", "");
+        let other = service("com.aliyuncs.privatelink.cn-hangzhou.oss", "");
+        let all = [mc.clone(), other.clone()];
+        assert_eq!(pick_service("cn-hangzhou", &all, None), Ok(mc.clone()));
+        let named = pick_service("cn-hangzhou", &all, Some(&other.service_name));
+        assert_eq!(named, Ok(other.clone()));
+        let missing = pick_service("cn-hangzhou", &all, Some("nope")).unwrap_err();
+        assert!(
+            missing.contains("No endpoint service named `nope`"),
+            "{missing}"
+        );
+        let two = [mc.clone(), service("odps-second", "")];
+        let many = pick_service("cn-hangzhou", &two, None).unwrap_err();
+        assert!(many.contains("Set `service_name`"), "{many}");
+        assert!(
+            pick_service("cn-hangzhou", &[other], None)
+                .unwrap_err()
+                .contains("activated")
+                == false
+        );
+    }
+
+    #[test]
+    fn endpoint_names_and_descriptions_follow_the_create_docs() {
+        assert!(endpoint_name("mc-endpoint_1").is_ok());
+        assert!(endpoint_name("m").is_err());
+        assert!(endpoint_name("1mc").is_err());
+        assert!(endpoint_name("mc.endpoint")
+            .unwrap_err()
+            .contains("2–128 characters"));
+        assert!(endpoint_description("ok").is_ok());
+        assert!(endpoint_description("x").is_err());
+        let e = endpoint_description("https://example").unwrap_err();
+        assert!(
+            e.contains("cannot start with `http://` or `https://`"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn regions_say_direct_or_ticket() {
         assert_eq!(offer("cn-hangzhou"), Some(Offer::Direct));
         assert_eq!(offer("ap-southeast-1"), Some(Offer::ByTicket));

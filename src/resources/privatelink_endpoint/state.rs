@@ -175,3 +175,108 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::privatelink::{ConnectionStatus, EndpointStatus};
+
+    fn set(items: &[&str]) -> Value<BTreeSet<Value<String>>> {
+        Value::Value(items.iter().map(|v| text(v)).collect())
+    }
+
+    fn zone(vsw: &str, ip: &str, status: ZoneStatus) -> EndpointZone {
+        EndpointZone {
+            zone_id: format!("zone-of-{vsw}"),
+            vswitch_id: vsw.into(),
+            eni_id: format!("eni-{vsw}"),
+            eni_ip: ip.into(),
+            zone_domain: format!("{vsw}.example"),
+            zone_status: status,
+        }
+    }
+
+    #[test]
+    fn the_zones_check_sees_fixed_addresses_of_vswitches_not_listed() {
+        let s = State {
+            vpc_id: text("vpc-a"),
+            vswitch_ids: set(&["vsw-1", "vsw-2"]),
+            fixed_ips: Value::Value(BTreeMap::from([
+                ("vsw-1".to_string(), text("10.0.0.5")),
+                ("vsw-9".to_string(), text("10.9.0.5")),
+            ])),
+            ..Default::default()
+        };
+        let z = zones(&s);
+        assert_eq!(z.vpc.as_ref().map(|v| v.as_str()), Some("vpc-a"));
+        assert_eq!(
+            z.vswitches,
+            vec![
+                ("vsw-1".to_string(), Some("10.0.0.5".to_string())),
+                ("vsw-2".to_string(), None)
+            ]
+        );
+        assert_eq!(z.unlisted, vec!["vsw-9".to_string()]);
+        assert!(z.all_known);
+        assert_eq!(
+            z.service, None,
+            "no service_name: MaxCompute's of the region"
+        );
+        // vSwitches unknown at plan: no entry is said to be unlisted yet.
+        let unknown = State {
+            vswitch_ids: Value::Unknown,
+            ..s
+        };
+        assert!(zones(&unknown).unlisted.is_empty());
+        assert!(!zones(&unknown).all_known);
+    }
+
+    #[test]
+    fn fill_takes_statuses_drops_zones_being_deleted_and_reads_fixed_addresses_back() {
+        let mut s = State {
+            fixed_ips: Value::Value(BTreeMap::from([
+                ("vsw-1".to_string(), text("10.0.0.5")),
+                ("vsw-gone".to_string(), text("10.8.0.5")),
+            ])),
+            description: Value::Unknown,
+            ..Default::default()
+        };
+        let e = Endpoint {
+            endpoint_id: "ep-1".into(),
+            endpoint_name: "mc".into(),
+            endpoint_status: EndpointStatus::Pending,
+            connection_status: ConnectionStatus::Connected,
+            endpoint_domain: "ep-1.example".into(),
+            ..Default::default()
+        };
+        let zones = [
+            zone("vsw-1", "10.0.0.6", ZoneStatus::Connected),
+            zone("vsw-2", "10.1.0.7", ZoneStatus::Deleting),
+        ];
+        s.fill(&e, &zones, &["sg-1".to_string()]);
+        assert_eq!(s.status, text("Pending"));
+        assert_eq!(s.connection_status, text("Connected"));
+        assert_eq!(s.maxcompute_endpoint, text("https://ep-1.example/api"));
+        assert_eq!(
+            s.vswitch_ids,
+            set(&["vsw-1"]),
+            "a zone being deleted is not the endpoint's"
+        );
+        let fixed = s.fixed_ips.as_ref_option().unwrap();
+        assert_eq!(
+            fixed.get("vsw-1"),
+            Some(&text("10.0.0.6")),
+            "read back as the service has it"
+        );
+        assert!(
+            !fixed.contains_key("vsw-gone"),
+            "an address of a zone the endpoint lacks"
+        );
+        assert_eq!(
+            s.description,
+            Value::Null,
+            "an empty description read by import is none"
+        );
+        assert_eq!(s.security_group_ids, set(&["sg-1"]));
+    }
+}
