@@ -156,11 +156,8 @@ fn each_port_is_judged_on_the_nodes_serving_it() {
         node("n-m", "MASTER", "10.0.2.10", "ng-master"),
         node("n-x", "CORE", "not-an-ip", "ng-core"),
     ];
-    let found: Vec<&str> = nodes_for(&masters_only, 50010)
-        .iter()
-        .map(|n| n.node_id.as_str())
-        .collect();
-    assert_eq!(found, ["n-m"]);
+    let found = nodes_for(&masters_only, 50010);
+    assert_eq!((found.len(), found[0].node_id.as_str()), (1, "n-m"));
 }
 
 #[test]
@@ -446,21 +443,15 @@ fn hbase(entries: &[&str], block: Option<&str>) -> HbaseFacts {
 
 #[test]
 fn hbase_nodes_are_judged_at_the_usable_ends_of_their_vswitch_block() {
-    let ends = |block: &str| -> Vec<Ipv4Addr> {
+    let ends = |block: &str| -> Vec<String> {
         hbase_addresses(Some(block.parse().unwrap()), &vpc_host())
             .into_iter()
-            .map(|e| e.address)
+            .map(|e| e.address.to_string())
             .collect()
     };
-    assert_eq!(
-        ends("10.0.4.0/24"),
-        [Ipv4Addr::new(10, 0, 4, 1), Ipv4Addr::new(10, 0, 4, 254)]
-    );
-    assert_eq!(
-        ends("10.0.4.8/31"),
-        [Ipv4Addr::new(10, 0, 4, 8), Ipv4Addr::new(10, 0, 4, 9)]
-    );
-    assert_eq!(ends("10.0.4.8/32"), [Ipv4Addr::new(10, 0, 4, 8)]);
+    assert_eq!(ends("10.0.4.0/24"), ["10.0.4.1", "10.0.4.254"]);
+    assert_eq!(ends("10.0.4.8/31"), ["10.0.4.8", "10.0.4.9"]);
+    assert_eq!(ends("10.0.4.8/32"), ["10.0.4.8"]);
     assert_eq!(hbase_addresses(None, &vpc_host()), vec![vpc_host()]);
 }
 
