@@ -73,7 +73,10 @@ fn known(
         Value::Unknown => {
             diags.error(
                 format!("`{name}` is not known yet"),
-                format!("The provider needs `{name}` to choose its credentials, but its value depends on a resource that is not created yet. Set it from a variable."),
+                format!(
+                    "The provider needs `{name}` to choose its credentials, but its value depends \
+                     on a resource that is not created yet. Set it from a variable."
+                ),
                 path,
             );
             None
@@ -258,7 +261,10 @@ pub fn build(
     let no_sts = |attribute: String, what: String| {
         ChainError::new(
             attribute,
-            format!("{what} needs STS, and no STS endpoint could be made from `endpoints.sts`, `endpoint` and `region`: check them"),
+            format!(
+                "{what} needs STS, and no STS endpoint could be made from `endpoints.sts`, \
+                 `endpoint` and `region`: check them"
+            ),
         )
     };
     match spec {

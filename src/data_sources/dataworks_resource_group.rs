@@ -61,8 +61,8 @@ pub async fn footprint<S>(
                 at,
                 "DataWorks resource group not found",
                 format!(
-                    "No DataWorks resource group `{id}` in region {}. Check `{attr}` \
-                         (DataWorks console > Resource Groups) and the provider's region.",
+                    "No DataWorks resource group `{id}` in region {}. Check `{attr}` (DataWorks \
+                     console > Resource Groups) and the provider's region.",
                     ctx.client.region()
                 ),
             )
@@ -147,9 +147,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
             )
             .rule(|s| match s.id.as_ref_option() {
                 Some(id) if id.trim().is_empty() || id.len() > 128 => {
-                    vec!["Not a DataWorks \
-                                                                                resource group ID."
-                        .into()]
+                    vec!["Not a DataWorks resource group ID.".into()]
                 }
                 _ => vec![],
             }),

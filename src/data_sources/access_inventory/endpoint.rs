@@ -67,8 +67,8 @@ fn endpoint_grant(e: &Endpoint, vpc: &str, link_group: Option<&str>) -> Grant {
             "network_link_endpoint",
             Some(format!(
                 "{id} is a reverse endpoint carrying the link's group {sg}: MaxCompute's \
-                          service-linked role made it, and it is the network link itself. Never \
-                          import, change or delete it; read it with `maxcompute_vpc_access`."
+                 service-linked role made it, and it is the network link itself. Never import, \
+                 change or delete it; read it with `maxcompute_vpc_access`."
             )),
             vec!["link".to_string()],
         ),

@@ -47,11 +47,10 @@ pub(super) async fn project_grants(
             import_id: Value::Value(name.into()),
             importable: Value::Value(false),
             reason: Value::Value(format!(
-                "An import of project {name} would take every entry of \
-                                          both lists as the resource's own, others' included. Safe \
-                                          path: declare `maxcompute_project_ip_whitelist` with \
-                                          `project` = \"{name}\" and only the link's entries in \
-                                          `{list_name}`; every other entry stays its maker's."
+                "An import of project {name} would take every entry of both lists as the \
+                 resource's own, others' included. Safe path: declare \
+                 `maxcompute_project_ip_whitelist` with `project` = \"{name}\" and only the link's \
+                 entries in `{list_name}`; every other entry stays its maker's."
             )),
             grantees: list(&seek.grantees(&mine)),
         });

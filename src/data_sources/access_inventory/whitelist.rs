@@ -115,22 +115,21 @@ fn whitelist_reason(
     );
     if g.protected {
         return Some(format!(
-            "Group `{}` of {what} {target} is a hidden group another cloud service \
-                             owns; it is never written. Safe path: {create_ours} only if that \
-                             service does not need them.",
+            "Group `{}` of {what} {target} is a hidden group another cloud service owns; it is \
+             never written. Safe path: {create_ours} only if that service does not need them.",
             g.name
         ));
     }
     if g.name == "default" {
         return Some(format!(
-            "The `default` group of {what} {target} is never owned (the provider \
-                             never writes it). Safe path: {create_ours}."
+            "The `default` group of {what} {target} is never owned (the provider never writes it). \
+             Safe path: {create_ours}."
         ));
     }
     if !others.is_empty() {
         return Some(format!(
-            "Group `{}` also holds entries that are not the link's ({}); importing \
-                             it would make destroy remove them. Safe path: {create_ours}.",
+            "Group `{}` also holds entries that are not the link's ({}); importing it would make \
+             destroy remove them. Safe path: {create_ours}.",
             g.name,
             others.join(", ")
         ));
