@@ -54,8 +54,8 @@ pub async fn check(
                 "The ECS endpoint did not answer",
                 format!(
                     "No answer from {url} within {} s while checking the credentials \
-                     (DescribeRegions). Check that it answers from this machine (`curl -sI {url}`). \
-                     Set `skip_credentials_validation = true` to skip this check.",
+                     (DescribeRegions). Check that it answers from this machine (`curl -sI \
+                     {url}`). Set `skip_credentials_validation = true` to skip this check.",
                     CALL_LIMIT.as_secs()
                 ),
             );
@@ -198,8 +198,8 @@ pub fn partly_emulated(
     (loopback && !unset.is_empty()).then(|| {
         format!(
             "Some endpoints point at a local emulator, but {} {} not set: calls to {} go to the \
-             public endpoint (`https://<service>.<region>.aliyuncs.com`) with the same credentials. \
-             Set every endpoint in the block to the emulator's URL.",
+             public endpoint (`https://<service>.<region>.aliyuncs.com`) with the same \
+             credentials. Set every endpoint in the block to the emulator's URL.",
             unset.join(", "),
             if unset.len() == 1 { "is" } else { "are" },
             if unset.len() == 1 { "it" } else { "them" },

@@ -73,7 +73,10 @@ fn known(
         Value::Unknown => {
             diags.error(
                 format!("`{name}` is not known yet"),
-                format!("The provider needs `{name}` to choose its credentials, but its value depends on a resource that is not created yet. Set it from a variable."),
+                format!(
+                    "The provider needs `{name}` to choose its credentials, but its value depends \
+                     on a resource that is not created yet. Set it from a variable."
+                ),
                 path,
             );
             None
@@ -127,60 +130,71 @@ impl SourceAttrs<'_> {
         };
         if let Value::Value(blocks) = self.assume_role {
             if let Some(b) = blocks.first() {
-                let p = |n: &'static str| AttributePath::new("assume_role").index(0).attribute(n);
-                e.assume_role = Some(AssumeRoleBlock {
-                    role_arn: known(diags, &b.role_arn, p("role_arn"), "assume_role.role_arn"),
-                    session_name: known(
-                        diags,
-                        &b.session_name,
-                        p("session_name"),
-                        "assume_role.session_name",
-                    ),
-                    policy: known(diags, &b.policy, p("policy"), "assume_role.policy"),
-                    external_id: known(
-                        diags,
-                        &b.external_id,
-                        p("external_id"),
-                        "assume_role.external_id",
-                    ),
-                    session_expiration: number(&b.session_expiration),
-                });
+                e.assume_role = Some(assume_role_block(diags, b));
             }
         }
         if let Value::Value(blocks) = self.assume_role_with_oidc {
             if let Some(b) = blocks.first() {
-                let p = |n: &'static str| {
-                    AttributePath::new("assume_role_with_oidc")
-                        .index(0)
-                        .attribute(n)
-                };
-                let a = "assume_role_with_oidc.";
-                e.assume_role_with_oidc = Some(OidcBlock {
-                    role_arn: known(diags, &b.role_arn, p("role_arn"), &format!("{a}role_arn")),
-                    oidc_provider_arn: known(
-                        diags,
-                        &b.oidc_provider_arn,
-                        p("oidc_provider_arn"),
-                        &format!("{a}oidc_provider_arn"),
-                    ),
-                    oidc_token_file: known(
-                        diags,
-                        &b.oidc_token_file,
-                        p("oidc_token_file"),
-                        &format!("{a}oidc_token_file"),
-                    ),
-                    role_session_name: known(
-                        diags,
-                        &b.role_session_name,
-                        p("role_session_name"),
-                        &format!("{a}role_session_name"),
-                    ),
-                    policy: known(diags, &b.policy, p("policy"), &format!("{a}policy")),
-                    session_expiration: number(&b.session_expiration),
-                });
+                e.assume_role_with_oidc = Some(oidc_block(diags, b));
             }
         }
         e
+    }
+}
+
+/// `assume_role { … }` as the chain reads it; unknown values are errors on their attribute.
+fn assume_role_block(diags: &mut Diagnostics, b: &AssumeRoleConfig) -> AssumeRoleBlock {
+    let p = |n: &'static str| AttributePath::new("assume_role").index(0).attribute(n);
+    AssumeRoleBlock {
+        role_arn: known(diags, &b.role_arn, p("role_arn"), "assume_role.role_arn"),
+        session_name: known(
+            diags,
+            &b.session_name,
+            p("session_name"),
+            "assume_role.session_name",
+        ),
+        policy: known(diags, &b.policy, p("policy"), "assume_role.policy"),
+        external_id: known(
+            diags,
+            &b.external_id,
+            p("external_id"),
+            "assume_role.external_id",
+        ),
+        session_expiration: number(&b.session_expiration),
+    }
+}
+
+/// `assume_role_with_oidc { … }` as the chain reads it; unknown values are errors on their
+/// attribute.
+fn oidc_block(diags: &mut Diagnostics, b: &OidcConfig) -> OidcBlock {
+    let p = |n: &'static str| {
+        AttributePath::new("assume_role_with_oidc")
+            .index(0)
+            .attribute(n)
+    };
+    let a = "assume_role_with_oidc.";
+    OidcBlock {
+        role_arn: known(diags, &b.role_arn, p("role_arn"), &format!("{a}role_arn")),
+        oidc_provider_arn: known(
+            diags,
+            &b.oidc_provider_arn,
+            p("oidc_provider_arn"),
+            &format!("{a}oidc_provider_arn"),
+        ),
+        oidc_token_file: known(
+            diags,
+            &b.oidc_token_file,
+            p("oidc_token_file"),
+            &format!("{a}oidc_token_file"),
+        ),
+        role_session_name: known(
+            diags,
+            &b.role_session_name,
+            p("role_session_name"),
+            &format!("{a}role_session_name"),
+        ),
+        policy: known(diags, &b.policy, p("policy"), &format!("{a}policy")),
+        session_expiration: number(&b.session_expiration),
     }
 }
 
@@ -247,7 +261,10 @@ pub fn build(
     let no_sts = |attribute: String, what: String| {
         ChainError::new(
             attribute,
-            format!("{what} needs STS, and no STS endpoint could be made from `endpoints.sts`, `endpoint` and `region`: check them"),
+            format!(
+                "{what} needs STS, and no STS endpoint could be made from `endpoints.sts`, \
+                 `endpoint` and `region`: check them"
+            ),
         )
     };
     match spec {

@@ -164,9 +164,11 @@ mod tests {
         let get: GetResponse = serde_json::from_value(serde_json::json!({
             "RequestId": "x", "Success": true,
             "ResourceGroup": {
-                "Id": "Serverless_res_group_524257424564736_6831777003XXXXX", "Name": "common_resource_group",
+                "Id": "Serverless_res_group_524257424564736_6831777003XXXXX",
+                "Name": "common_resource_group",
                 "ResourceGroupType": "CommonV2", "Status": "Normal", "PaymentType": "PrePaid",
-                "DefaultVpcId": "vpc-m2et4f3oc8msfbccXXXXX", "DefaultVswitchId": "vsw-uf8usrhs7hjd9amsXXXXX",
+                "DefaultVpcId": "vpc-m2et4f3oc8msfbccXXXXX",
+                "DefaultVswitchId": "vsw-uf8usrhs7hjd9amsXXXXX",
                 "Spec": {"Standard": "2CU", "Amount": 1}, "CreateTime": 1_727_055_811_000_u64
             }
         }))

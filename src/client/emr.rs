@@ -214,11 +214,12 @@ impl EmrApi<'_> {
     }
 }
 
-/// EMR's answer to a cluster ID it does not know. The code is not confirmed by any official source;
-/// the official provider recognises it by this message (data_source_alicloud_emrv2_cluster_instances.go),
-/// and so does this client.
+/// EMR's answer to a cluster ID it does not know. The code is not confirmed by any official
+/// source; the official provider recognises it by this message
+/// (data_source_alicloud_emrv2_cluster_instances.go), and so does this client.
 fn names_a_bad_cluster_id(e: &Error) -> bool {
-    matches!(e, Error::Api { message, .. } if message.contains("The specified parameter ClusterId is not valid"))
+    matches!(e, Error::Api { message, .. } if message.contains("The specified parameter ClusterId \
+                                                                is not valid"))
 }
 
 // How the client decodes each action's answer, for the conformance test.

@@ -78,8 +78,9 @@ impl Service {
     }
 }
 
-/// Per-service endpoint overrides; everything else goes to `https://<service>.<region>.aliyuncs.com`
-/// (the regional host, served for every public region of these products).
+/// Per-service endpoint overrides; everything else goes to
+/// `https://<service>.<region>.aliyuncs.com` (the regional host, served for every public region
+/// of these products).
 #[derive(Debug, Clone, Default)]
 pub struct Endpoints {
     overrides: BTreeMap<Service, Url>,
@@ -122,7 +123,8 @@ pub fn parse_endpoint(url: &str) -> Result<Url, String> {
             let loopback = with.host_str().is_some_and(is_loopback);
             return Err(if loopback {
                 format!(
-                    "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local emulator)"
+                    "the URL needs a scheme: `https://{url}` (or `http://{url}` for the local \
+                     emulator)"
                 )
             } else {
                 format!("the URL needs a scheme: `https://{url}`")
@@ -135,8 +137,8 @@ pub fn parse_endpoint(url: &str) -> Result<Url, String> {
         "https" => Ok(parsed),
         "http" if is_loopback(host) => Ok(parsed),
         "http" => Err(format!(
-            "plain http:// is only allowed to a loopback host (127.0.0.1, ::1, localhost), not `{host}`: \
-             requests carry signed credentials; use https://"
+            "plain http:// is only allowed to a loopback host (127.0.0.1, ::1, localhost), not \
+             `{host}`: requests carry signed credentials; use https://"
         )),
         other => Err(format!("the scheme must be https, not `{other}`")),
     }

@@ -5,7 +5,10 @@
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The cloud answered with an error body.
-    #[error("{action} failed: {code}: {message} (HTTP {status}, request id {request_id}{})", retries_suffix(*retries))]
+    #[error(
+        "{action} failed: {code}: {message} (HTTP {status}, request id {request_id}{})",
+        retries_suffix(*retries)
+    )]
     Api {
         action: &'static str,
         code: String,

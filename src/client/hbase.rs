@@ -217,7 +217,9 @@ mod tests {
     #[test]
     fn both_documented_ip_list_shapes_give_the_entries() {
         for body in [
-            serde_json::json!({"Groups": {"Group": [{"GroupName": "g", "IpList": {"Ip": ["10.0.0.1"]}}]}}),
+            serde_json::json!({
+                "Groups": {"Group": [{"GroupName": "g", "IpList": {"Ip": ["10.0.0.1"]}}]}
+            }),
             serde_json::json!({"Groups": {"Group": [{"GroupName": "g", "IpList": ["10.0.0.1"]}]}}),
         ] {
             let r: DescribeResponse = serde_json::from_value(body).unwrap();

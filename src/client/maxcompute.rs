@@ -3,18 +3,19 @@
 //! MaxCompute's public OpenAPI (2022-01-04, every SDK version up to 7.2.0) has no network-link
 //! operation; links are made in the console. Until one is published, the provider speaks the
 //! contract below, in MaxCompute's ROA style (`/api/v1/...`, JSON bodies, the ROA signature,
-//! camelCase envelope `{requestId, data}` / `{errorCode, errorMsg, httpCode}`). It lives in this one
-//! module so that adopting the real API, when it exists, changes this file only. The emulator
+//! camelCase envelope `{requestId, data}` / `{errorCode, errorMsg, httpCode}`). It lives in this
+//! one module so that adopting the real API, when it exists, changes this file only. The emulator
 //! implements it.
 //!
-//! | operation | request | answer `data` |
-//! |---|---|---|
-//! | CreateNetworkLink | `POST /api/v1/networkLinks` `{name, type, vpcId, vswitchId, securityGroupId, description?, clientToken}` | link |
-//! | GetNetworkLink | `GET /api/v1/networkLinks/{name}` | link, or 404 `NetworkLink.NotFound` |
-//! | ListNetworkLinks | `GET /api/v1/networkLinks?vpcId=&maxItem=&marker=` | `{networkLinks: [link], marker}` |
-//! | UpdateNetworkLink | `PUT /api/v1/networkLinks/{name}` `{description}` | link |
-//! | DeleteNetworkLink | `DELETE /api/v1/networkLinks/{name}` | link (`DELETING`) |
-//! | GetEniAuthorization | `GET /api/v1/eniAuthorization` | `{authorized: bool}` |
+//! Each operation: its request → the answer's `data`.
+//! - CreateNetworkLink: `POST /api/v1/networkLinks`
+//!   `{name, type, vpcId, vswitchId, securityGroupId, description?, clientToken}` → link
+//! - GetNetworkLink: `GET /api/v1/networkLinks/{name}` → link, or 404 `NetworkLink.NotFound`
+//! - ListNetworkLinks: `GET /api/v1/networkLinks?vpcId=&maxItem=&marker=` →
+//!   `{networkLinks: [link], marker}`
+//! - UpdateNetworkLink: `PUT /api/v1/networkLinks/{name}` `{description}` → link
+//! - DeleteNetworkLink: `DELETE /api/v1/networkLinks/{name}` → link (`DELETING`)
+//! - GetEniAuthorization: `GET /api/v1/eniAuthorization` → `{authorized: bool}`
 //!
 //! A link: `{name, type, regionId, vpcId, vswitchId, zoneId, vswitchCidr, securityGroupId,
 //! description, status, statusReason, eniIps, returnSecurityGroupIds}`; `status` is `CREATING`,
@@ -49,8 +50,8 @@ pub fn is_missing_api(e: &Error) -> bool {
 pub fn missing_api_detail(region: &str) -> String {
     format!(
         "MaxCompute's public API has no network-link operations, and this endpoint answers none of \
-         the ones `maxcompute_network_link` uses (its contract is provisional). The checks that use \
-         published APIs (VPC, vSwitch zone, security group) ran and are reported on their \
+         the ones `maxcompute_network_link` uses (its contract is provisional). The checks that \
+         use published APIs (VPC, vSwitch zone, security group) ran and are reported on their \
          attributes. To connect MaxCompute to the VPC today: create the network link in the \
          MaxCompute console ({region}: Manage Configurations > Network Connection), with this \
          configuration's VPC, vSwitch and security group; then read it with the data source \

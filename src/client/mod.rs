@@ -10,9 +10,16 @@
 #[cfg(test)]
 macro_rules! decode_samples {
     ($($action:literal => $t:ty),* $(,)?) => {
-        pub(crate) fn decode_sample(action: &str, v: serde_json::Value) -> Option<Result<(), String>> {
+        pub(crate) fn decode_sample(
+            action: &str,
+            v: serde_json::Value,
+        ) -> Option<Result<(), String>> {
             match action {
-                $($action => Some(serde_json::from_value::<$t>(v).map(|_| ()).map_err(|e| e.to_string())),)*
+                $($action => Some(
+                    serde_json::from_value::<$t>(v)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                ),)*
                 _ => None,
             }
         }

@@ -161,14 +161,17 @@ mod tests {
 
     #[test]
     fn the_official_get_project_shape_parses() {
-        // Field names and nesting of GetProjectResponseBody (alibabacloud_maxcompute20220104 7.2.0).
+        // Field names and nesting of GetProjectResponseBody (alibabacloud_maxcompute20220104
+        // 7.2.0).
         let body = serde_json::json!({
             "requestId": "0bc3b4ab16684095636061588e5a2b",
             "httpCode": 200,
             "data": {
                 "name": "lakehouse_prod", "owner": "ALIYUN$x", "status": "AVAILABLE",
                 "type": "managed", "regionId": "cn-hangzhou", "comment": "",
-                "ipWhiteList": {"ipList": "10.0.0.1, 10.0.1.0/24,10.0.2.1-10.0.2.9", "vpcIpList": ""}
+                "ipWhiteList": {
+                    "ipList": "10.0.0.1, 10.0.1.0/24,10.0.2.1-10.0.2.9", "vpcIpList": ""
+                }
             }
         });
         let r: Envelope<RawProject> = serde_json::from_value(body).unwrap();

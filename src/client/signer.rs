@@ -131,7 +131,13 @@ mod tests {
             .1;
         let sts =
             acs_sign::roa::string_to_sign("GET", &headers[..headers.len() - 1], call.path, &query);
-        assert!(sts.starts_with("GET\napplication/json\n\n\nTue, 23 Feb 2016 12:46:24 GMT\nx-acs-action:GetProject\n"), "{sts}");
+        assert!(
+            sts.starts_with(
+                "GET\napplication/json\n\n\nTue, 23 Feb 2016 12:46:24 \
+                 GMT\nx-acs-action:GetProject\n"
+            ),
+            "{sts}"
+        );
         assert_eq!(
             auth,
             &format!("acs testid:{}", acs_sign::roa::sign("testsecret", &sts))

@@ -24,7 +24,8 @@ pub struct WaitPolicy {
 }
 
 impl WaitPolicy {
-    /// Polling an object's status (link CREATING → AVAILABLE, DELETING → gone): 0.5 s growing to 10 s.
+    /// Polling an object's status (link CREATING → AVAILABLE, DELETING → gone): 0.5 s growing to
+    /// 10 s.
     pub const STATUS: Self = Self {
         first: Duration::from_millis(500),
         factor: 1.5,

@@ -44,26 +44,42 @@ fn text(s: String) -> Value<String> {
 #[async_trait]
 impl LookupSource for CallerIdentityDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "The identity the provider's credentials belong to (STS `GetCallerIdentity`): account, ARN and type — which profile, role or OIDC identity a run really uses.";
+    const DESCRIPTION: &'static str =
+        "The identity the provider's credentials belong to (STS `GetCallerIdentity`): account, ARN \
+         and type — which profile, role or OIDC identity a run really uses.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         let computed = |name, get, what| D::new(name, get, Attr::string(what).computed());
         vec![
             computed("id", field!(id), "The ARN of the identity."),
-            computed("account_id", field!(account_id), "The Alibaba Cloud account ID."),
+            computed(
+                "account_id",
+                field!(account_id),
+                "The Alibaba Cloud account ID.",
+            ),
             computed(
                 "arn",
                 field!(arn),
-                "The identity's ARN, e.g. `acs:ram::<account>:user/<name>` or `acs:ram::<account>:assumed-role/<role>/<session>`.",
+                "The identity's ARN, e.g. `acs:ram::<account>:user/<name>` or \
+                 `acs:ram::<account>:assumed-role/<role>/<session>`.",
             ),
             computed(
                 "identity_type",
                 field!(identity_type),
-                "`Account` (the account's own key), `RAMUser` or `AssumedRoleUser` (an assumed role, OIDC, an instance role).",
+                "`Account` (the account's own key), `RAMUser` or `AssumedRoleUser` (an assumed \
+                 role, OIDC, an instance role).",
             ),
             computed("principal_id", field!(principal_id), "The principal ID."),
-            computed("user_id", field!(user_id), "The RAM user ID (`RAMUser`, `Account`)."),
-            computed("role_id", field!(role_id), "The RAM role ID (`AssumedRoleUser`)."),
+            computed(
+                "user_id",
+                field!(user_id),
+                "The RAM user ID (`RAMUser`, `Account`).",
+            ),
+            computed(
+                "role_id",
+                field!(role_id),
+                "The RAM role ID (`AssumedRoleUser`).",
+            ),
         ]
     }
 

@@ -60,7 +60,11 @@ pub async fn footprint<S>(
             Problem::at(
                 at,
                 "DataWorks resource group not found",
-                format!("No DataWorks resource group `{id}` in region {}. Check `{attr}` (DataWorks console > Resource Groups) and the provider's region.", ctx.client.region()),
+                format!(
+                    "No DataWorks resource group `{id}` in region {}. Check `{attr}` (DataWorks \
+                     console > Resource Groups) and the provider's region.",
+                    ctx.client.region()
+                ),
             )
         })?;
     let networks = networks.map_err(|e| {
@@ -89,7 +93,8 @@ pub async fn footprint<S>(
             None => return Err(Problem::at(
                 at,
                 format!("vSwitch {v} of DataWorks resource group {id} not found"),
-                "The resource group names a vSwitch the VPC service does not know in this region; check the group's network settings in DataWorks.",
+                "The resource group names a vSwitch the VPC service does not know in this region; \
+                 check the group's network settings in DataWorks.",
             )),
         }
     }
@@ -127,21 +132,70 @@ fn vswitches(group: &ResourceGroup, networks: &[crate::client::dataworks::Networ
 #[async_trait]
 impl LookupSource for DataWorksResourceGroupDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "A DataWorks resource group's network footprint: its VPC, the vSwitches its machines use (the default one and every live network of the group) and their CIDR blocks. Put `cidrs` in a whitelist attachment or a project whitelist to open a target to DataWorks Data Integration or Data Service.";
+    const DESCRIPTION: &'static str =
+        "A DataWorks resource group's network footprint: its VPC, the vSwitches its machines use \
+         (the default one and every live network of the group) and their CIDR blocks. Put `cidrs` \
+         in a whitelist attachment or a project whitelist to open a target to DataWorks Data \
+         Integration or Data Service.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
-            D::new("id", field!(id), Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required())
-                .rule(|s| match s.id.as_ref_option() {
-                    Some(id) if id.trim().is_empty() || id.len() > 128 => vec!["Not a DataWorks resource group ID.".into()],
-                    _ => vec![],
-                }),
-            D::new("name", field!(name), Attr::string("The resource group's name.").computed()),
-            D::new("type", field!(group_type), Attr::string("`CommonV2` (serverless), `ExclusiveDataIntegration`, `ExclusiveScheduler` or `ExclusiveDataService`.").computed()),
-            D::new("status", field!(status), Attr::string("`Normal` when usable (`Stop`, `Creating`, `Updating`, `CreateFailed`, `Deleted` otherwise).").computed()),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The group's default VPC.").computed()),
-            D::new("vswitch_ids", field!(vswitch_ids), Attr::string_list("The vSwitches its machines use: the default one and those of every network that is not being deleted.").computed()),
-            D::new("cidrs", field!(cidrs), Attr::string_list("The CIDR blocks of those vSwitches, in the same order: what to whitelist.").computed()),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required(),
+            )
+            .rule(|s| match s.id.as_ref_option() {
+                Some(id) if id.trim().is_empty() || id.len() > 128 => {
+                    vec!["Not a DataWorks resource group ID.".into()]
+                }
+                _ => vec![],
+            }),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string("The resource group's name.").computed(),
+            ),
+            D::new(
+                "type",
+                field!(group_type),
+                Attr::string(
+                    "`CommonV2` (serverless), `ExclusiveDataIntegration`, `ExclusiveScheduler` or \
+                     `ExclusiveDataService`.",
+                )
+                .computed(),
+            ),
+            D::new(
+                "status",
+                field!(status),
+                Attr::string(
+                    "`Normal` when usable (`Stop`, `Creating`, `Updating`, `CreateFailed`, \
+                     `Deleted` otherwise).",
+                )
+                .computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string("The group's default VPC.").computed(),
+            ),
+            D::new(
+                "vswitch_ids",
+                field!(vswitch_ids),
+                Attr::string_list(
+                    "The vSwitches its machines use: the default one and those of every network \
+                     that is not being deleted.",
+                )
+                .computed(),
+            ),
+            D::new(
+                "cidrs",
+                field!(cidrs),
+                Attr::string_list(
+                    "The CIDR blocks of those vSwitches, in the same order: what to whitelist.",
+                )
+                .computed(),
+            ),
         ]
     }
 
@@ -157,7 +211,8 @@ impl LookupSource for DataWorksResourceGroupDataSource {
             findings.warning(P::at(
                 |s| &s.id,
                 format!("DataWorks resource group {id} is {}", group.status),
-                "Only a resource group in status `Normal` runs tasks; its network footprint is reported anyway.",
+                "Only a resource group in status `Normal` runs tasks; its network footprint is \
+                 reported anyway.",
             ));
         }
         let state = State {

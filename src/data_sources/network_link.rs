@@ -21,7 +21,9 @@ type D = AttrDecl<State>;
 #[async_trait]
 impl LookupSource for NetworkLinkDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "Reads a MaxCompute network link by name, with the settings jobs need (`sql_setting`, `table_property`, `spark_conf`). **Provisional** API contract, as for the resource.";
+    const DESCRIPTION: &'static str =
+        "Reads a MaxCompute network link by name, with the settings jobs need (`sql_setting`, \
+         `table_property`, `spark_conf`). **Provisional** API contract, as for the resource.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         let mut decls = vec![

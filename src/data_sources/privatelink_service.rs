@@ -39,16 +39,55 @@ type P = Problem<State>;
 #[async_trait]
 impl LookupSource for PrivateLinkServiceDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "MaxCompute's PrivateLink interface service in the provider's region: its name, ID, zones and whether the region offers it directly or by ticket. Found with `ListVpcEndpointServicesByEndUser`; the name is never hard-coded.";
+    const DESCRIPTION: &'static str =
+        "MaxCompute's PrivateLink interface service in the provider's region: its name, ID, zones \
+         and whether the region offers it directly or by ticket. Found with \
+         `ListVpcEndpointServicesByEndUser`; the name is never hard-coded.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
-            D::new("id", field!(id), Attr::string("The service ID (`epsrv-…`).").computed()),
-            D::new("service_name", field!(service_name), Attr::string("The service name. Set it to pick a service by name; by default the one MaxCompute service offered to the account (its name or domain mentions MaxCompute or ODPS).").optional_computed()),
-            D::new("service_domain", field!(service_domain), Attr::string("The service's own domain name.").computed()),
-            D::new("zones", field!(zones), Attr::string_list("The zones the service is offered in: an endpoint's vSwitches must be in them.").computed()),
-            D::new("zone_affinity_supported", field!(zone_affinity_supported), Attr::bool("Whether the service supports zone affinity.").computed()),
-            D::new("offered", field!(offered), Attr::string("How the region offers MaxCompute over PrivateLink: `direct`, or `ticket` (MaxCompute's docs).").computed()),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The service ID (`epsrv-…`).").computed(),
+            ),
+            D::new(
+                "service_name",
+                field!(service_name),
+                Attr::string(
+                    "The service name. Set it to pick a service by name; by default the one \
+                     MaxCompute service offered to the account (its name or domain mentions \
+                     MaxCompute or ODPS).",
+                )
+                .optional_computed(),
+            ),
+            D::new(
+                "service_domain",
+                field!(service_domain),
+                Attr::string("The service's own domain name.").computed(),
+            ),
+            D::new(
+                "zones",
+                field!(zones),
+                Attr::string_list(
+                    "The zones the service is offered in: an endpoint's vSwitches must be in them.",
+                )
+                .computed(),
+            ),
+            D::new(
+                "zone_affinity_supported",
+                field!(zone_affinity_supported),
+                Attr::bool("Whether the service supports zone affinity.").computed(),
+            ),
+            D::new(
+                "offered",
+                field!(offered),
+                Attr::string(
+                    "How the region offers MaxCompute over PrivateLink: `direct`, or `ticket` \
+                     (MaxCompute's docs).",
+                )
+                .computed(),
+            ),
         ]
     }
 

@@ -35,17 +35,56 @@ type P = Problem<State>;
 #[async_trait]
 impl LookupSource for SecurityGroupDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "Looks up an ECS security group by `id`, or by `name` within `vpc_id`, and exposes its `type` (`normal` = basic, `enterprise` = advanced).";
+    const DESCRIPTION: &'static str =
+        "Looks up an ECS security group by `id`, or by `name` within `vpc_id`, and exposes its \
+         `type` (`normal` = basic, `enterprise` = advanced).";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
-            D::new("id", field!(id), Attr::string("The security group ID. Set this, or `name` with `vpc_id`.").optional_computed())
-                .rule(|s| s.id.as_ref_option().and_then(|i| SecurityGroupId::parse(i).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
-            D::new("name", field!(name), Attr::string("The exact group name, looked up within `vpc_id`.").optional_computed()),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC of the group; required with `name`.").optional_computed())
-                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
-            D::new("description", field!(description), Attr::string("The group description.").computed()),
-            D::new("type", field!(group_type), Attr::string("`normal` (basic) or `enterprise` (advanced). MaxCompute network links need `normal`.").computed()),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The security group ID. Set this, or `name` with `vpc_id`.")
+                    .optional_computed(),
+            )
+            .rule(|s| {
+                s.id.as_ref_option()
+                    .and_then(|i| SecurityGroupId::parse(i).err())
+                    .map(|e| vec![e.to_string()])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string("The exact group name, looked up within `vpc_id`.")
+                    .optional_computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string("The VPC of the group; required with `name`.").optional_computed(),
+            )
+            .rule(|s| {
+                s.vpc_id
+                    .as_ref_option()
+                    .and_then(|v| VpcId::parse(v).err())
+                    .map(|e| vec![e.to_string()])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "description",
+                field!(description),
+                Attr::string("The group description.").computed(),
+            ),
+            D::new(
+                "type",
+                field!(group_type),
+                Attr::string(
+                    "`normal` (basic) or `enterprise` (advanced). MaxCompute network links need \
+                     `normal`.",
+                )
+                .computed(),
+            ),
         ]
     }
 

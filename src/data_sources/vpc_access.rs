@@ -158,31 +158,68 @@ fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
 #[async_trait]
 impl LookupSource for VpcAccessDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "MaxCompute's footprint in a VPC, read through published ECS and VPC APIs only: the ENIs MaxCompute placed in the link's security group (or the reverse PrivateLink endpoints carrying it), their addresses, vSwitches, zones and vSwitch CIDRs, and the two return-traffic groups it created. For network links made in the MaxCompute console (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
+    const DESCRIPTION: &'static str =
+        "MaxCompute's footprint in a VPC, read through published ECS and VPC APIs only: the ENIs \
+         MaxCompute placed in the link's security group (or the reverse PrivateLink endpoints \
+         carrying it), their addresses, vSwitches, zones and vSwitch CIDRs, and the two \
+         return-traffic groups it created. For network links made in the MaxCompute console \
+         (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
-            D::new("id", field!(id), Attr::string("The security group ID.").computed()),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the link reaches.").required())
-                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
-            D::new("security_group_id", field!(security_group_id), Attr::string("The basic security group chosen for the link's ENIs when the link was made.").required())
-                .rule(|s| s.security_group_id.as_ref_option().and_then(|v| SecurityGroupId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
-            D::new("link_name", field!(link_name), Attr::string("The network link's name as made in the console; when set, the job settings are filled.").optional())
-                .rule(|s| s.link_name.as_ref_option().and_then(|n| validate::network_link::link_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
-            D::new("eni_ids", field!(eni_ids), Attr::string_list("The ENIs in the group (MaxCompute's, for a link's group), then those of the reverse endpoints' zones.").computed()),
-            D::new("eni_ips", field!(eni_ips), Attr::string_list("Their private addresses. They can change; whitelist `vswitch_cidrs`.").computed()),
-            D::new("vswitch_ids", field!(vswitch_ids), Attr::string_list("The vSwitches of those ENIs, each once.").computed()),
-            D::new("zone_ids", field!(zone_ids), Attr::string_list("Their zones, in the same order.").computed()),
-            D::new("vswitch_cidrs", field!(vswitch_cidrs), Attr::string_list("Their CIDR blocks, in the same order: what target services whitelist.").computed()),
-            D::new("vswitch_cidr", field!(vswitch_cidr), Attr::string("The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is found.").computed()),
-            D::new("return_security_group_ids", field!(return_security_group_ids), Attr::string_list("The return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never modify or reuse them.").computed()),
-            D::new("footprint", field!(footprint), Attr::string("How the link shows in the VPC: `eni` (ENIs in the group), `privatelink` (reverse PrivateLink endpoints carrying the group, which MaxCompute's service-linked role may make since 2025), `eni+privatelink`, or `none`.").computed()),
-            D::new("reverse_endpoint_ids", field!(reverse_endpoint_ids), Attr::string_list("The reverse PrivateLink endpoints in the VPC that carry the group; their zones' ENIs are in `eni_ids`. Never import, change or delete them: they are the link.").computed()),
-            D::new("ready", field!(ready), Attr::bool("Whether the access looks usable: addresses found and all usable (ENIs in use or available; reverse endpoints `Active` with zones `Connected`), and, for ENIs, both return-traffic groups present.").computed()),
-            D::new("sql_setting", field!(sql_setting), Attr::string("With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF jobs.").computed()),
-            D::new("table_property", field!(table_property), Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.").computed()),
-            D::new("spark_conf", field!(spark_conf), Attr::string_map("The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).").computed()),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The security group ID.").computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string("The VPC the link reaches.").required(),
+            )
+            .rule(|s| {
+                s.vpc_id
+                    .as_ref_option()
+                    .and_then(|v| VpcId::parse(v).err())
+                    .map(|e| vec![e.to_string()])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "security_group_id",
+                field!(security_group_id),
+                Attr::string(
+                    "The basic security group chosen for the link's ENIs when the link was made.",
+                )
+                .required(),
+            )
+            .rule(|s| {
+                s.security_group_id
+                    .as_ref_option()
+                    .and_then(|v| SecurityGroupId::parse(v).err())
+                    .map(|e| vec![e.to_string()])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "link_name",
+                field!(link_name),
+                Attr::string(
+                    "The network link's name as made in the console; when set, the job settings \
+                     are filled.",
+                )
+                .optional(),
+            )
+            .rule(|s| {
+                s.link_name
+                    .as_ref_option()
+                    .and_then(|n| validate::network_link::link_name(n).err())
+                    .map(|e| vec![format!("{e}.")])
+                    .unwrap_or_default()
+            }),
         ]
+        .into_iter()
+        .chain(footprint_attributes())
+        .chain(settings_attributes())
+        .collect()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
@@ -216,7 +253,10 @@ impl LookupSource for VpcAccessDataSource {
             findings.warning(P::at(
                 |s| &s.security_group_id,
                 format!("No MaxCompute ENI in security group {sg}"),
-                "MaxCompute places a network link's ENIs in the security group chosen for the link (or attaches the group to reverse PrivateLink endpoints in the VPC). None is there: the link is not made yet (MaxCompute console > Manage Configurations > Network Connection), is still being made, or uses another group.",
+                "MaxCompute places a network link's ENIs in the security group chosen for the link \
+                 (or attaches the group to reverse PrivateLink endpoints in the VPC). None is \
+                 there: the link is not made yet (MaxCompute console > Manage Configurations > \
+                 Network Connection), is still being made, or uses another group.",
             ));
         }
         let name = config.link_name.as_ref_option().cloned();
@@ -245,4 +285,124 @@ impl LookupSource for VpcAccessDataSource {
         };
         Ok((state, findings))
     }
+}
+
+/// What the link is made of: its ENIs or reverse endpoints, their vSwitches and zones, the
+/// return-traffic groups.
+fn footprint_attributes() -> Vec<D> {
+    vec![
+        D::new(
+            "eni_ids",
+            field!(eni_ids),
+            Attr::string_list(
+                "The ENIs in the group (MaxCompute's, for a link's group), then those of the \
+                 reverse endpoints' zones.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "eni_ips",
+            field!(eni_ips),
+            Attr::string_list(
+                "Their private addresses. They can change; whitelist `vswitch_cidrs`.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "vswitch_ids",
+            field!(vswitch_ids),
+            Attr::string_list("The vSwitches of those ENIs, each once.").computed(),
+        ),
+        D::new(
+            "zone_ids",
+            field!(zone_ids),
+            Attr::string_list("Their zones, in the same order.").computed(),
+        ),
+        D::new(
+            "vswitch_cidrs",
+            field!(vswitch_cidrs),
+            Attr::string_list(
+                "Their CIDR blocks, in the same order: what target services whitelist.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "vswitch_cidr",
+            field!(vswitch_cidr),
+            Attr::string(
+                "The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is \
+                 found.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "return_security_group_ids",
+            field!(return_security_group_ids),
+            Attr::string_list(
+                "The return-traffic groups MaxCompute created in the VPC \
+                 (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never \
+                 modify or reuse them.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "footprint",
+            field!(footprint),
+            Attr::string(
+                "How the link shows in the VPC: `eni` (ENIs in the group), `privatelink` \
+                 (reverse PrivateLink endpoints carrying the group, which MaxCompute's \
+                 service-linked role may make since 2025), `eni+privatelink`, or `none`.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "reverse_endpoint_ids",
+            field!(reverse_endpoint_ids),
+            Attr::string_list(
+                "The reverse PrivateLink endpoints in the VPC that carry the group; their \
+                 zones' ENIs are in `eni_ids`. Never import, change or delete them: they are \
+                 the link.",
+            )
+            .computed(),
+        ),
+    ]
+}
+
+/// Whether the access looks usable, and the job settings that use the link.
+fn settings_attributes() -> Vec<D> {
+    vec![
+        D::new(
+            "ready",
+            field!(ready),
+            Attr::bool(
+                "Whether the access looks usable: addresses found and all usable (ENIs in use \
+                 or available; reverse endpoints `Active` with zones `Connected`), and, for \
+                 ENIs, both return-traffic groups present.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "sql_setting",
+            field!(sql_setting),
+            Attr::string(
+                "With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF \
+                 jobs.",
+            )
+            .computed(),
+        ),
+        D::new(
+            "table_property",
+            field!(table_property),
+            Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.")
+                .computed(),
+        ),
+        D::new(
+            "spark_conf",
+            field!(spark_conf),
+            Attr::string_map(
+                "The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).",
+            )
+            .computed(),
+        ),
+    ]
 }

@@ -32,7 +32,9 @@ type D = AttrDecl<State>;
 #[async_trait]
 impl LookupSource for VpcAccessZonesDataSource {
     type State = State;
-    const DESCRIPTION: &'static str = "The zones where MaxCompute VPC access (network links) is supported, per the product documentation. Put the link's vSwitch in one of them.";
+    const DESCRIPTION: &'static str =
+        "The zones where MaxCompute VPC access (network links) is supported, per the product \
+         documentation. Put the link's vSwitch in one of them.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![

@@ -29,16 +29,20 @@ fn fix(error: &Error, oidc: bool) -> &'static str {
     let code = error.code().unwrap_or_default();
     match code {
         "AuthenticationFail.OIDCToken.Expired" => {
-            "the OIDC token in the file has expired: the CI job or pod must write a fresh token there before the provider refreshes (every session, minus 180 s)"
+            "the OIDC token in the file has expired: the CI job or pod must write a fresh token \
+             there before the provider refreshes (every session, minus 180 s)"
         }
         c if c.starts_with("AuthenticationFail.OIDCToken") => {
-            "STS rejected the OIDC token: check that the OIDC provider in RAM has this issuer, its fingerprint and the token's audience as client ID"
+            "STS rejected the OIDC token: check that the OIDC provider in RAM has this issuer, its \
+             fingerprint and the token's audience as client ID"
         }
         _ if oidc => {
-            "check role_arn and oidc_provider_arn, and that the role's trust policy allows this OIDC provider and the token's subject"
+            "check role_arn and oidc_provider_arn, and that the role's trust policy allows this \
+             OIDC provider and the token's subject"
         }
         _ => {
-            "check role_arn, that the base identity may call sts:AssumeRole on it, that the role's trust policy names that identity, and external_id if the trust policy requires one"
+            "check role_arn, that the base identity may call sts:AssumeRole on it, that the role's \
+             trust policy names that identity, and external_id if the trust policy requires one"
         }
     }
 }

@@ -258,7 +258,8 @@ fn assume_role(block: &AssumeRoleBlock) -> Result<AssumeRole, ChainError> {
     let role_arn = block.role_arn.clone().ok_or_else(|| {
         ChainError::new(
             "assume_role.role_arn",
-            "the assume_role block needs role_arn, e.g. \"acs:ram::123456789012****:role/terraform\"",
+            "the assume_role block needs role_arn, e.g. \
+             \"acs:ram::123456789012****:role/terraform\"",
         )
     })?;
     let session_expiration = session_seconds(block.session_expiration, "assume_role")?;
@@ -284,8 +285,8 @@ pub fn session_seconds(value: Option<i64>, block: &str) -> Result<u32, ChainErro
         Some(v) => Err(ChainError::new(
             format!("{block}.session_expiration"),
             format!(
-                "{v} seconds is outside what STS accepts: use {MIN_SESSION_SECONDS} up to the role's \
-                 maximum session duration (at most 43200)"
+                "{v} seconds is outside what STS accepts: use {MIN_SESSION_SECONDS} up to the \
+                 role's maximum session duration (at most 43200)"
             ),
         )),
     }

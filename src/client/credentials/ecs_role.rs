@@ -145,8 +145,9 @@ impl EcsRoleFetch {
         };
         if self.spec.disable_imdsv1 {
             return Err(format!(
-                "the metadata service gave no session token ({failure}) and {ENV_IMDSV1_DISABLED} forbids the IMDSv1 fallback; \
-                 run on an ECS instance with a RAM role attached, or configure another source"
+                "the metadata service gave no session token ({failure}) and {ENV_IMDSV1_DISABLED} \
+                 forbids the IMDSv1 fallback; run on an ECS instance with a RAM role attached, or \
+                 configure another source"
             ));
         }
         tracing::debug!(reason = %failure, "metadata session token unavailable; using IMDSv1");
@@ -158,7 +159,8 @@ impl EcsRoleFetch {
         if let Some(t) = token {
             request = request.header(TOKEN_HEADER, t);
         }
-        let fix = "run on an ECS instance with a RAM role attached (ecs_role_name must name that role), or configure another source";
+        let fix = "run on an ECS instance with a RAM role attached (ecs_role_name must name that \
+                   role), or configure another source";
         let r = request.send().await.map_err(|e| {
             format!(
                 "no answer from {} ({}); {fix}",
@@ -213,7 +215,11 @@ mod fetch_tests {
     use super::super::Fetch;
     use super::*;
 
-    const SESSION: &str = r#"{"Code":"Success","AccessKeyId":"STS.ecs1","AccessKeySecret":"ecs-secret","SecurityToken":"ecs-token","Expiration":"2099-01-01T00:00:00Z","LastUpdated":"2026-01-01T00:00:00Z"}"#;
+    const SESSION: &str = concat!(
+        r#"{"Code":"Success","AccessKeyId":"STS.ecs1","AccessKeySecret":"ecs-secret","#,
+        r#""SecurityToken":"ecs-token","Expiration":"2099-01-01T00:00:00Z","#,
+        r#""LastUpdated":"2026-01-01T00:00:00Z"}"#
+    );
 
     fn spec(endpoint: &str, role: Option<&str>, disable_v1: bool) -> EcsRoleSpec {
         EcsRoleSpec {

@@ -49,7 +49,8 @@ impl OidcSpec {
             ChainError::new(
                 &self.token_file_attribute,
                 format!(
-                    "cannot read OIDC token file {}: {e}; check the path and that the CI job or pod mounts the token",
+                    "cannot read OIDC token file {}: {e}; check the path and that the CI job or \
+                     pod mounts the token",
                     self.token_file.display()
                 ),
             )
@@ -122,7 +123,8 @@ impl OidcSpec {
             return Err(ChainError::new(
                 names[i],
                 format!(
-                    "{} is set, so OIDC credentials were meant, but {} is not; set all of {}, or unset {}",
+                    "{} is set, so OIDC credentials were meant, but {} is not; set all of {}, or \
+                     unset {}",
                     set.join(" and "),
                     names[i],
                     names.join(", "),

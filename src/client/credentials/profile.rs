@@ -98,7 +98,8 @@ pub fn load(
     let err = |m: String| ChainError::new(attribute, m);
     let text = std::fs::read_to_string(path).map_err(|e| {
         err(format!(
-            "cannot read the CLI configuration file {}: {e}; run `aliyun configure` or set shared_credentials_file",
+            "cannot read the CLI configuration file {}: {e}; run `aliyun configure` or set \
+             shared_credentials_file",
             path.display()
         ))
     })?;
@@ -141,26 +142,48 @@ impl Ctx<'_> {
         ChainError::new(self.attribute, m)
     }
 
+    /// The profile called `name`, or an error listing the file's profiles.
+    fn profile(&self, name: &str) -> Result<&Profile, ChainError> {
+        self.file
+            .profiles
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.file.profiles.iter().map(|p| p.name.as_str()).collect();
+                self.err(format!(
+                    "profile \"{name}\" is not in {} (it has: {}); check the name or run `aliyun \
+                     configure --profile {name}`",
+                    self.path.display(),
+                    known.join(", ")
+                ))
+            })
+    }
+
+    /// A field the profile's mode needs; an error naming it when it is empty.
+    fn need(
+        &self,
+        p: &Profile,
+        origin: &str,
+        value: &str,
+        field: &str,
+    ) -> Result<String, ChainError> {
+        let name = &p.name;
+        if value.is_empty() {
+            Err(self.err(format!(
+                "{origin} has mode {} but no {field}; add it (or run `aliyun configure \
+                 --profile {name} --mode {}`)",
+                mode(p),
+                mode(p)
+            )))
+        } else {
+            Ok(value.to_string())
+        }
+    }
+
     fn build(&self, name: &str, depth: usize) -> Result<SourceSpec, ChainError> {
-        let p = self.file.profiles.iter().find(|p| p.name == name).ok_or_else(|| {
-            let known: Vec<&str> = self.file.profiles.iter().map(|p| p.name.as_str()).collect();
-            self.err(format!(
-                "profile \"{name}\" is not in {} (it has: {}); check the name or run `aliyun configure --profile {name}`",
-                self.path.display(),
-                known.join(", ")
-            ))
-        })?;
+        let p = self.profile(name)?;
         let origin = format!("profile \"{name}\" in {}", self.path.display());
-        let need = |value: &str, field: &str| -> Result<String, ChainError> {
-            if value.is_empty() {
-                Err(self.err(format!(
-                    "{origin} has mode {} but no {field}; add it (or run `aliyun configure --profile {name} --mode {}`)",
-                    mode(p), mode(p)
-                )))
-            } else {
-                Ok(value.to_string())
-            }
-        };
+        let need = |value: &str, field: &str| self.need(p, &origin, value, field);
         let static_ak = |token: Option<Secret>| -> Result<SourceSpec, ChainError> {
             Ok(SourceSpec::Static(StaticAk {
                 access_key_id: need(&p.access_key_id, "access_key_id")?,
@@ -190,14 +213,21 @@ impl Ctx<'_> {
                 role: role(need(&p.ram_role_arn, "ram_role_arn")?)?,
             }),
             "EcsRamRole" => {
-                let role = non_empty(&p.ram_role_name).or_else(|| self.env.get(super::ecs_role::ENV_ROLE_NAME));
-                Ok(SourceSpec::EcsRole(EcsRoleSpec::new(role, &origin, self.explicit, self.env)))
+                let role = non_empty(&p.ram_role_name)
+                    .or_else(|| self.env.get(super::ecs_role::ENV_ROLE_NAME));
+                Ok(SourceSpec::EcsRole(EcsRoleSpec::new(
+                    role,
+                    &origin,
+                    self.explicit,
+                    self.env,
+                )))
             }
             "OIDC" => Ok(SourceSpec::Oidc(OidcSpec {
                 role_arn: need(&p.ram_role_arn, "ram_role_arn")?,
                 oidc_provider_arn: need(&p.oidc_provider_arn, "oidc_provider_arn")?,
                 token_file: need(&p.oidc_token_file, "oidc_token_file")?.into(),
-                session_name: non_empty(&p.ram_session_name).unwrap_or_else(|| DEFAULT_SESSION_NAME.into()),
+                session_name: non_empty(&p.ram_session_name)
+                    .unwrap_or_else(|| DEFAULT_SESSION_NAME.into()),
                 policy: None,
                 session_expiration: role(String::new())?.session_expiration,
                 origin: origin.clone(),
@@ -206,7 +236,10 @@ impl Ctx<'_> {
             "ChainableRamRoleArn" => {
                 let source = need(&p.source_profile, "source_profile")?;
                 if depth >= MAX_CHAIN {
-                    return Err(self.err(format!("{origin}: source_profile chain is longer than {MAX_CHAIN}; it probably loops back to \"{source}\"")));
+                    return Err(self.err(format!(
+                        "{origin}: source_profile chain is longer than {MAX_CHAIN}; it probably \
+                         loops back to \"{source}\""
+                    )));
                 }
                 Ok(SourceSpec::AssumeRole {
                     base: Box::new(self.build(&source, depth + 1)?),
@@ -214,7 +247,8 @@ impl Ctx<'_> {
                 })
             }
             other => Err(self.err(format!(
-                "{origin} has mode \"{other}\", which this provider does not support; use AK, StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn"
+                "{origin} has mode \"{other}\", which this provider does not support; use AK, \
+                 StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn"
             ))),
         }
     }
@@ -261,13 +295,18 @@ mod tests {
     }
 
     const FILE: &str = r#"{"current":"dev","profiles":[
-      {"name":"dev","mode":"AK","access_key_id":"LTAIdevkey00000000000000","access_key_secret":"dev-secret"},
-      {"name":"sts","mode":"StsToken","access_key_id":"STS.x","access_key_secret":"s","sts_token":"t"},
+      {"name":"dev","mode":"AK","access_key_id":"LTAIdevkey00000000000000",
+       "access_key_secret":"dev-secret"},
+      {"name":"sts","mode":"StsToken","access_key_id":"STS.x","access_key_secret":"s",
+       "sts_token":"t"},
       {"name":"half","mode":"RamRoleArn","access_key_id":"LTAIa","access_key_secret":"s"},
-      {"name":"chain","mode":"ChainableRamRoleArn","source_profile":"dev","ram_role_arn":"acs:ram::1:role/deploy","ram_session_name":"ci","expired_seconds":900},
-      {"name":"loop","mode":"ChainableRamRoleArn","source_profile":"loop","ram_role_arn":"acs:ram::1:role/x"},
+      {"name":"chain","mode":"ChainableRamRoleArn","source_profile":"dev",
+       "ram_role_arn":"acs:ram::1:role/deploy","ram_session_name":"ci","expired_seconds":900},
+      {"name":"loop","mode":"ChainableRamRoleArn","source_profile":"loop",
+       "ram_role_arn":"acs:ram::1:role/x"},
       {"name":"ecs","mode":"EcsRamRole","ram_role_name":"build-host"},
-      {"name":"oidc","mode":"OIDC","ram_role_arn":"acs:ram::1:role/ci","oidc_provider_arn":"acs:ram::1:oidc-provider/gh"}
+      {"name":"oidc","mode":"OIDC","ram_role_arn":"acs:ram::1:role/ci",
+       "oidc_provider_arn":"acs:ram::1:oidc-provider/gh"}
     ]}"#;
 
     #[test]

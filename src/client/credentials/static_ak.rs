@@ -54,18 +54,21 @@ impl StaticAk {
                 if explicit.security_token.is_some() {
                     return Err(ChainError::new(
                         "security_token",
-                        "security_token is the third part of temporary credentials; set access_key and secret_key too",
+                        "security_token is the third part of temporary credentials; set access_key \
+                         and secret_key too",
                     ));
                 }
                 Ok(None)
             }
             (Some(_), None) => Err(ChainError::new(
                 "secret_key",
-                "access_key is set but secret_key is not; set both (or neither, to use the environment or another source)",
+                "access_key is set but secret_key is not; set both (or neither, to use the \
+                 environment or another source)",
             )),
             (None, Some(_)) => Err(ChainError::new(
                 "access_key",
-                "secret_key is set but access_key is not; set both (or neither, to use the environment or another source)",
+                "secret_key is set but access_key is not; set both (or neither, to use the \
+                 environment or another source)",
             )),
             (Some(id), Some(secret)) => Ok(Some(Self {
                 access_key_id: id.clone(),

@@ -18,7 +18,10 @@ impl UriSpec {
         if !(uri.starts_with("http://") || uri.starts_with("https://")) {
             return Err(ChainError::new(
                 origin,
-                format!("{origin} must be an http:// or https:// URL, e.g. \"http://127.0.0.1:8080/credentials\""),
+                format!(
+                    "{origin} must be an http:// or https:// URL, e.g. \
+                     \"http://127.0.0.1:8080/credentials\""
+                ),
             ));
         }
         Ok(Self {
@@ -138,7 +141,10 @@ mod fetch_tests {
     #[tokio::test]
     async fn uri_answers_are_read_and_failures_name_the_fix() {
         let (url, _) = serve(|req| match req.path.as_str() {
-            "/ok" => Reply::ok(r#"{"Code":"Success","AccessKeyId":"STS.u","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2099-01-01T00:00:00Z"}"#),
+            "/ok" => Reply::ok(concat!(
+                r#"{"Code":"Success","AccessKeyId":"STS.u","AccessKeySecret":"s","#,
+                r#""SecurityToken":"t","Expiration":"2099-01-01T00:00:00Z"}"#
+            )),
             "/bad" => Reply::ok(r#"{"Code":"Denied"}"#),
             _ => Reply::status(500),
         })

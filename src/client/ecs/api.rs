@@ -1,0 +1,350 @@
+//! The ECS calls.
+
+use super::model::*;
+use super::wire::*;
+use super::EcsApi;
+use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::net::PortRange;
+use crate::client::retry::Idempotency;
+use crate::client::transport::Params;
+use crate::client::{Error, Service};
+
+impl EcsApi<'_> {
+    /// `CreateSecurityGroup` — always a basic (`normal`) group. The `client_token` makes a retry,
+    /// or a second call for the same logical create, return the same group instead of a new one.
+    pub async fn create_security_group(
+        &self,
+        vpc_id: &VpcId,
+        name: &str,
+        description: Option<&str>,
+        client_token: &str,
+    ) -> Result<SecurityGroupId, Error> {
+        let params = Params::new()
+            .set("VpcId", vpc_id.as_str())
+            .set("SecurityGroupName", name)
+            .set_opt("Description", description)
+            .set("SecurityGroupType", "normal")
+            .set("ClientToken", client_token);
+        let r: CreateResponse = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "CreateSecurityGroup",
+                params,
+                Idempotency::Create,
+            )
+            .await?;
+        SecurityGroupId::parse(&r.security_group_id).map_err(|e| Error::Decode {
+            action: "CreateSecurityGroup",
+            status: 200,
+            reason: e.to_string(),
+        })
+    }
+
+    /// `DescribeSecurityGroups`, all pages.
+    pub async fn describe_security_groups(
+        &self,
+        filter: &SecurityGroupFilter,
+    ) -> Result<Vec<SecurityGroup>, Error> {
+        let mut out = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let mut params = Params::new()
+                .set("MaxResults", "100")
+                .set_opt("VpcId", filter.vpc_id.as_ref().map(|v| v.as_str()))
+                .set_opt("SecurityGroupName", filter.name.as_deref())
+                .set_opt("NextToken", next_token.as_deref());
+            if !filter.ids.is_empty() {
+                let ids: Vec<&str> = filter.ids.iter().map(|i| i.as_str()).collect();
+                params.push("SecurityGroupIds", serde_json::Value::from(ids).to_string());
+            }
+            let r: DescribeGroupsResponse = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeSecurityGroups",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            for g in r.security_groups.security_group {
+                let Ok(id) = SecurityGroupId::parse(&g.security_group_id) else {
+                    continue;
+                };
+                out.push(SecurityGroup {
+                    id,
+                    name: g.security_group_name,
+                    description: g.description,
+                    group_type: SecurityGroupType::parse(&g.security_group_type),
+                    vpc_id: g.vpc_id,
+                });
+            }
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// One group by ID, or `None` when it does not exist.
+    pub async fn find_security_group(
+        &self,
+        id: &SecurityGroupId,
+    ) -> Result<Option<SecurityGroup>, Error> {
+        let filter = SecurityGroupFilter {
+            ids: vec![id.clone()],
+            ..Default::default()
+        };
+        Ok(self
+            .describe_security_groups(&filter)
+            .await?
+            .into_iter()
+            .find(|g| &g.id == id))
+    }
+
+    /// `DescribeRegions`: the regions ECS offers this account. The cheapest signed call there is,
+    /// which is why the provider makes it once when configured, to check credentials and region.
+    pub async fn describe_regions(&self) -> Result<Vec<Region>, Error> {
+        let r: RegionsResponse = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "DescribeRegions",
+                Params::new(),
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(r.regions.region)
+    }
+
+    /// `DescribeNetworkInterfaces` of one VPC and security group, all pages.
+    pub async fn describe_network_interfaces(
+        &self,
+        vpc_id: &VpcId,
+        security_group_id: &SecurityGroupId,
+    ) -> Result<Vec<NetworkInterface>, Error> {
+        let mut out = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let params = Params::new()
+                .set("VpcId", vpc_id.as_str())
+                .set("SecurityGroupId", security_group_id.as_str())
+                .set("MaxResults", "100")
+                .set_opt("NextToken", next_token.as_deref());
+            let r: EnisResponse = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeNetworkInterfaces",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+            out.extend(r.network_interface_sets.network_interface_set);
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// `DescribeSecurityGroupAttribute` (all rules, all pages); `Ok(None)` when the group is gone.
+    pub async fn describe_security_group_attribute(
+        &self,
+        id: &SecurityGroupId,
+    ) -> Result<Option<SecurityGroupAttribute>, Error> {
+        let mut next_token: Option<String> = None;
+        let mut out: Option<SecurityGroupAttribute> = None;
+        loop {
+            let params = Params::new()
+                .set("SecurityGroupId", id.as_str())
+                .set("Direction", "all")
+                .set("MaxResults", "1000")
+                .set_opt("NextToken", next_token.as_deref());
+            let r: AttributeResponse = match self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "DescribeSecurityGroupAttribute",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await
+            {
+                Ok(r) => r,
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let page: Vec<Permission> = r
+                .permissions
+                .permission
+                .into_iter()
+                .map(Permission::from)
+                .collect();
+            match &mut out {
+                Some(attr) => attr.permissions.extend(page),
+                None => {
+                    out = Some(SecurityGroupAttribute {
+                        id: SecurityGroupId::parse(&r.security_group_id)
+                            .unwrap_or_else(|_| id.clone()),
+                        name: r.security_group_name,
+                        description: r.description,
+                        vpc_id: r.vpc_id,
+                        permissions: page,
+                    })
+                }
+            }
+            match r.next_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// `DescribePrefixListAttributes`: the CIDR blocks of a prefix list; `Ok(None)` when it does
+    /// not exist.
+    pub async fn prefix_list_cidrs(&self, id: &str) -> Result<Option<Vec<String>>, Error> {
+        let params = Params::new().set("PrefixListId", id);
+        match self
+            .t
+            .rpc::<PrefixListResponse>(
+                Service::Ecs,
+                "DescribePrefixListAttributes",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(r.entries.entry.into_iter().map(|e| e.cidr).collect())),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `DescribePortRangeListEntries`: the port ranges of a port list; `Ok(None)` when it does not
+    /// exist (`InvalidPortRangeListId.NotFound`, API reference).
+    pub async fn port_range_list(&self, id: &str) -> Result<Option<Vec<PortRange>>, Error> {
+        let params = Params::new().set("PortRangeListId", id);
+        match self
+            .t
+            .rpc::<PortRangeListResponse>(
+                Service::Ecs,
+                "DescribePortRangeListEntries",
+                params,
+                Idempotency::Safe,
+            )
+            .await
+        {
+            Ok(r) => Ok(Some(
+                r.entries
+                    .iter()
+                    .filter_map(|e| PortRange::parse(&e.port_range))
+                    .collect(),
+            )),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `AuthorizeSecurityGroup` with `Permissions.N.*`, at most 100 rules per call.
+    pub async fn authorize_security_group(
+        &self,
+        id: &SecurityGroupId,
+        rules: &[IngressRule],
+        client_token: &str,
+    ) -> Result<(), Error> {
+        for (chunk_no, chunk) in rules.chunks(MAX_PERMISSIONS_PER_CALL).enumerate() {
+            let mut params = Params::new()
+                .set("SecurityGroupId", id.as_str())
+                // One token per chunk: the same logical operation, a distinct request each.
+                .set("ClientToken", format!("{client_token}-{chunk_no}"));
+            for (i, rule) in chunk.iter().enumerate() {
+                let p = format!("Permissions.{}.", i + 1);
+                params.push(format!("{p}IpProtocol"), rule.ip_protocol.as_str());
+                params.push(format!("{p}PortRange"), rule.port_range.to_string());
+                match &rule.source {
+                    RuleSource::Cidr(c) => params.push(format!("{p}SourceCidrIp"), c.as_str()),
+                    RuleSource::Group(g) => params.push(format!("{p}SourceGroupId"), g.as_str()),
+                }
+                params.push(format!("{p}Policy"), rule.policy.as_str());
+                params.push(format!("{p}Priority"), rule.priority.to_string());
+                params.push(format!("{p}NicType"), "intranet");
+                if let Some(d) = &rule.description {
+                    params.push(format!("{p}Description"), d.as_str());
+                }
+            }
+            let _: Empty = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "AuthorizeSecurityGroup",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `RevokeSecurityGroup` by rule ID (`SecurityGroupRuleId.N`).
+    pub async fn revoke_security_group_rules(
+        &self,
+        id: &SecurityGroupId,
+        rule_ids: &[String],
+    ) -> Result<(), Error> {
+        for chunk in rule_ids.chunks(MAX_PERMISSIONS_PER_CALL) {
+            let mut params = Params::new().set("SecurityGroupId", id.as_str());
+            for (i, rule) in chunk.iter().enumerate() {
+                params.push(format!("SecurityGroupRuleId.{}", i + 1), rule.as_str());
+            }
+            let _: Empty = self
+                .t
+                .rpc(
+                    Service::Ecs,
+                    "RevokeSecurityGroup",
+                    params,
+                    Idempotency::Safe,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `ModifySecurityGroupAttribute`; `None` leaves a field unchanged.
+    pub async fn modify_security_group_attribute(
+        &self,
+        id: &SecurityGroupId,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), Error> {
+        let params = Params::new()
+            .set("SecurityGroupId", id.as_str())
+            .set_opt("SecurityGroupName", name)
+            .set_opt("Description", description);
+        let _: Empty = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "ModifySecurityGroupAttribute",
+                params,
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `DeleteSecurityGroup`.
+    pub async fn delete_security_group(&self, id: &SecurityGroupId) -> Result<(), Error> {
+        let params = Params::new().set("SecurityGroupId", id.as_str());
+        let _: Empty = self
+            .t
+            .rpc(
+                Service::Ecs,
+                "DeleteSecurityGroup",
+                params,
+                Idempotency::Safe,
+            )
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,280 @@
+//! Data source `maxcompute_reachability`: will a MaxCompute job on this network link reach each
+//! target, and if not, which rule stops it? Reads the link's ENIs and every group they are in,
+//! the targets' groups and whitelists, and evaluates them with [`crate::reachability`] — no
+//! guess, no probe traffic.
+//!
+//! [`reads`] gathers what the verdicts need from the cloud; [`verdicts`] computes each verdict
+//! from what was read, without a client; [`explain`] puts a blocked connection in words.
+
+mod explain;
+mod reads;
+#[cfg(test)]
+mod tests;
+mod verdicts;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::AttributeType as T;
+use tf_provider::value::Value;
+
+use crate::client::fanout;
+use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::field;
+use crate::framework::attr::AttrDecl;
+use crate::framework::data_source::LookupSource;
+use crate::framework::resource::{Ctx, Findings, Problem};
+use crate::framework::schema::Attr;
+use crate::framework::values::strings_of as strings;
+use crate::reachability::AddressTarget;
+use explain::warn_each_unreachable;
+use reads::{emr_reads, hbase_reads, link_view, rds_reads, vpc_host, Groups};
+use verdicts::{all_reachable, verdicts, Read};
+
+/// One verdict.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Verdict {
+    pub target: Value<String>,
+    pub port: Value<i64>,
+    pub reachable: Value<bool>,
+    pub reason: Value<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub vpc_id: Value<String>,
+    #[serde(default)]
+    pub security_group_id: Value<String>,
+    #[serde(default)]
+    pub rds_instance_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub hbase_cluster_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub emr_cluster_ids: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub emr_ports: Value<Vec<Value<i64>>>,
+    #[serde(default)]
+    pub address_targets: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub warn_unreachable: Value<bool>,
+    #[serde(default)]
+    pub source_ips: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub results: Value<Vec<Value<Verdict>>>,
+    #[serde(default)]
+    pub all_reachable: Value<bool>,
+}
+
+pub struct ReachabilityDataSource;
+
+type D = AttrDecl<State>;
+type P = Problem<State>;
+
+#[async_trait]
+impl LookupSource for ReachabilityDataSource {
+    type State = State;
+    const DESCRIPTION: &'static str =
+        "Whether a MaxCompute job on a network link reaches each target, and if not, which rule \
+         stops it: the link's ENIs and every security group they are in (egress), EMR clusters' \
+         node groups (ingress on each port), RDS instances' and HBase clusters' whitelists (every \
+         group that applies to a VPC client); a target in another VPC than the link is \
+         unreachable. Security groups are evaluated as ECS does: the smallest priority wins, drop \
+         wins ties, basic groups allow outbound and same-group inbound by default, advanced groups \
+         deny.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        let t = |s: &str| Attr::string(s);
+        vec![
+            D::new(
+                "id",
+                field!(id),
+                t("The link's security group ID.").computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                t("The VPC of the link.").required(),
+            ),
+            D::new(
+                "security_group_id",
+                field!(security_group_id),
+                t("The link's security group (its ENIs are found there).").required(),
+            ),
+        ]
+        .into_iter()
+        .chain(target_attributes())
+        .chain(vec![
+            D::new(
+                "warn_unreachable",
+                field!(warn_unreachable),
+                Attr::bool(
+                    "Also report each unreachable target as a warning, so every plan that reads \
+                     this data source shows it — for Terraform versions without `check {}` blocks \
+                     (before 1.5), and for modules. Default false.",
+                )
+                .optional(),
+            ),
+            D::new(
+                "source_ips",
+                field!(source_ips),
+                Attr::string_list("The link's ENI addresses the verdicts are for.").computed(),
+            ),
+            D::new(
+                "results",
+                field!(results),
+                Attr::object_list(
+                    "One verdict per target (and port): `target`, `port` (null for whitelist \
+                     targets), `reachable`, and `reason` — the rule or whitelist group that \
+                     decided.",
+                    &[
+                        ("target", T::String),
+                        ("port", T::Number),
+                        ("reachable", T::Bool),
+                        ("reason", T::String),
+                    ],
+                )
+                .computed(),
+            ),
+            D::new(
+                "all_reachable",
+                field!(all_reachable),
+                Attr::bool(
+                    "Whether every target is reachable: for `check {}` blocks and preconditions.",
+                )
+                .computed(),
+            ),
+        ])
+        .collect()
+    }
+
+    async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
+        let (Some(vpc), Some(sg)) = (
+            config
+                .vpc_id
+                .as_ref_option()
+                .and_then(|v| VpcId::parse(v).ok()),
+            config
+                .security_group_id
+                .as_ref_option()
+                .and_then(|v| SecurityGroupId::parse(v).ok()),
+        ) else {
+            return Err(P::new(
+                "Invalid arguments",
+                "`vpc_id` and `security_group_id` must be IDs.",
+            ));
+        };
+        // Everything whose identity the configuration gives is read at once; each group is read
+        // as soon as some answer names it, once for every target.
+        let groups = Groups::default();
+        let (emr_ids, rds_ids) = (
+            strings(&config.emr_cluster_ids),
+            strings(&config.rds_instance_ids),
+        );
+        let hbase_ids = strings(&config.hbase_cluster_ids);
+        let (view, vpc_host, emr, rds, hbase) = tokio::try_join!(
+            link_view(ctx, &vpc, &sg, &groups),
+            vpc_host(ctx, &vpc),
+            fanout::all(emr_ids, |id| emr_reads(ctx, id, &groups)),
+            fanout::all(rds_ids, |id| rds_reads(ctx, id)),
+            fanout::all(hbase_ids, |id| hbase_reads(ctx, id)),
+        )?;
+        let mut findings = Findings::default();
+        if view.link.enis.is_empty() {
+            findings.warning(P::at(
+                |s| &s.security_group_id,
+                format!("No MaxCompute ENI in security group {sg}"),
+                "Nothing to evaluate from: the link is not made yet, or uses another group.",
+            ));
+        }
+        let read = Read {
+            groups: groups.all(),
+            view,
+            vpc_host,
+            emr,
+            rds,
+            hbase,
+        };
+        let results = verdicts(&config, &read);
+        let all = all_reachable(&read.view.link, &results);
+        if config.warn_unreachable == Value::Value(true) {
+            warn_each_unreachable(&mut findings, &results);
+        }
+        let state = State {
+            id: Value::Value(sg.to_string()),
+            source_ips: Value::Value(
+                read.view
+                    .link
+                    .enis
+                    .iter()
+                    .map(|e| Value::Value(e.address.to_string()))
+                    .collect(),
+            ),
+            results: Value::Value(results.into_iter().map(Value::Value).collect()),
+            all_reachable: Value::Value(all),
+            ..config
+        };
+        Ok((state, findings))
+    }
+}
+
+/// The targets to judge: RDS instances, HBase clusters, EMR clusters and their ports, and
+/// targets given by address.
+fn target_attributes() -> Vec<D> {
+    vec![
+        D::new(
+            "rds_instance_ids",
+            field!(rds_instance_ids),
+            Attr::string_list(
+                "RDS instances to check (their whitelists, and the link's egress on 3306).",
+            )
+            .optional(),
+        ),
+        D::new(
+            "hbase_cluster_ids",
+            field!(hbase_cluster_ids),
+            Attr::string_list(
+                "HBase clusters to check (their whitelists, and the link's egress on 2181, \
+                 16000 and 16020).",
+            )
+            .optional(),
+        ),
+        D::new(
+            "emr_cluster_ids",
+            field!(emr_cluster_ids),
+            Attr::string_list(
+                "EMR clusters to check (their node group's ingress and the link's egress, on \
+                 each of `emr_ports`; on a Hadoop 3 cluster (EMR 5.x) the DataNode is judged \
+                 on 9866).",
+            )
+            .optional(),
+        ),
+        D::new(
+            "emr_ports",
+            field!(emr_ports),
+            Attr::number_list(
+                "The EMR ports to check (default 9083, 8020, and the DataNode: 50010, or 9866 \
+                 on Hadoop 3, where a listed 50010 is judged as 9866).",
+            )
+            .optional(),
+        ),
+        D::new(
+            "address_targets",
+            field!(address_targets),
+            Attr::string_list(
+                "Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. \
+                 `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the \
+                 link's side (its group's egress) is evaluated: the target's own groups and \
+                 whitelists are not read. A block is judged at its first and last address.",
+            )
+            .optional(),
+        )
+        .rule(|s| {
+            strings(&s.address_targets)
+                .iter()
+                .filter_map(|t| AddressTarget::parse(t).err())
+                .collect()
+        }),
+    ]
+}
