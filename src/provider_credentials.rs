@@ -20,33 +20,24 @@ use crate::client::CredentialsProvider;
 
 /// `assume_role { … }` (alicloud provider names).
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AssumeRoleConfig {
-    #[serde(default)]
     pub role_arn: Value<String>,
-    #[serde(default)]
     pub session_name: Value<String>,
-    #[serde(default)]
     pub policy: Value<String>,
-    #[serde(default)]
     pub external_id: Value<String>,
-    #[serde(default)]
     pub session_expiration: Value<i64>,
 }
 
 /// `assume_role_with_oidc { … }` (alicloud provider names).
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OidcConfig {
-    #[serde(default)]
     pub role_arn: Value<String>,
-    #[serde(default)]
     pub oidc_provider_arn: Value<String>,
-    #[serde(default)]
     pub oidc_token_file: Value<String>,
-    #[serde(default)]
     pub role_session_name: Value<String>,
-    #[serde(default)]
     pub policy: Value<String>,
-    #[serde(default)]
     pub session_expiration: Value<i64>,
 }
 

@@ -69,10 +69,9 @@ struct ListResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 struct Paging {
-    #[serde(default)]
     network_list: Vec<Network>,
-    #[serde(default)]
     total_count: serde_json::Value,
 }
 

@@ -44,10 +44,9 @@ struct RawCluster {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 struct NodeAttributes {
-    #[serde(default)]
     security_group_id: String,
-    #[serde(default)]
     vpc_id: String,
 }
 

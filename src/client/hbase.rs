@@ -52,8 +52,8 @@ struct DescribeResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 struct Groups {
-    #[serde(default)]
     group: Vec<IpGroup>,
 }
 
@@ -80,8 +80,8 @@ struct InstancesResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 struct ListedInstances {
-    #[serde(default)]
     instance: Vec<Listed>,
 }
 

@@ -28,6 +28,11 @@ macro_rules! id_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// The attribute validator: `Err` says what is wrong with `value`.
+            pub fn check(value: &str) -> Result<(), String> {
+                Self::parse(value).map(|_| ()).map_err(|e| e.to_string())
+            }
         }
 
         impl fmt::Display for $name {

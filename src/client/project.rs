@@ -51,10 +51,9 @@ struct RawProject {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 struct RawWhitelist {
-    #[serde(default)]
     ip_list: Option<String>,
-    #[serde(default)]
     vpc_ip_list: Option<String>,
 }
 

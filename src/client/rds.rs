@@ -56,8 +56,9 @@ struct ListResponse {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Items {
-    #[serde(default, rename = "DBInstanceIPArray")]
+    #[serde(rename = "DBInstanceIPArray")]
     arrays: Vec<IpArray>,
 }
 
@@ -104,8 +105,9 @@ struct InstancesResponse {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct InstanceItems {
-    #[serde(default, rename = "DBInstance")]
+    #[serde(rename = "DBInstance")]
     list: Vec<Listed>,
 }
 
@@ -116,8 +118,9 @@ struct NetInfoResponse {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct NetInfos {
-    #[serde(default, rename = "DBInstanceNetInfo")]
+    #[serde(rename = "DBInstanceNetInfo")]
     list: Vec<NetInfo>,
 }
 
@@ -139,8 +142,9 @@ struct AttributeResponse {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct AttributeItems {
-    #[serde(default, rename = "DBInstanceAttribute")]
+    #[serde(rename = "DBInstanceAttribute")]
     attributes: Vec<InstanceAttribute>,
 }
 

@@ -12,20 +12,14 @@ use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub account_id: Value<String>,
-    #[serde(default)]
     pub arn: Value<String>,
-    #[serde(default)]
     pub identity_type: Value<String>,
-    #[serde(default)]
     pub principal_id: Value<String>,
-    #[serde(default)]
     pub user_id: Value<String>,
-    #[serde(default)]
     pub role_id: Value<String>,
 }
 

@@ -17,20 +17,15 @@ use crate::framework::schema::Attr;
 use crate::framework::values::string_list as list;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub name: Value<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub group_type: Value<String>,
-    #[serde(default)]
     pub status: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub vswitch_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub cidrs: Value<Vec<Value<String>>>,
 }
 

@@ -37,13 +37,7 @@ impl LookupSource for NetworkLinkDataSource {
                 field!(name),
                 Attr::string("The name of the network link to read.").required(),
             )
-            .rule(|s| {
-                s.name
-                    .as_ref_option()
-                    .and_then(|n| validate::network_link::link_name(n).err())
-                    .map(|e| vec![format!("{e}.")])
-                    .unwrap_or_default()
-            }),
+            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
             D::new(
                 "type",
                 field!(link_type),

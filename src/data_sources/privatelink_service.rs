@@ -16,18 +16,13 @@ use crate::resources::privatelink_endpoint::find_service;
 use crate::validate::privatelink::{offer, Offer};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub service_name: Value<String>,
-    #[serde(default)]
     pub service_domain: Value<String>,
-    #[serde(default)]
     pub zones: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub zone_affinity_supported: Value<bool>,
-    #[serde(default)]
     pub offered: Value<String>,
 }
 

@@ -14,16 +14,13 @@ use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub name: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub description: Value<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub group_type: Value<String>,
 }
 
@@ -47,12 +44,7 @@ impl LookupSource for SecurityGroupDataSource {
                 Attr::string("The security group ID. Set this, or `name` with `vpc_id`.")
                     .optional_computed(),
             )
-            .rule(|s| {
-                s.id.as_ref_option()
-                    .and_then(|i| SecurityGroupId::parse(i).err())
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default()
-            }),
+            .valid(SecurityGroupId::check),
             D::new(
                 "name",
                 field!(name),
@@ -64,13 +56,7 @@ impl LookupSource for SecurityGroupDataSource {
                 field!(vpc_id),
                 Attr::string("The VPC of the group; required with `name`.").optional_computed(),
             )
-            .rule(|s| {
-                s.vpc_id
-                    .as_ref_option()
-                    .and_then(|v| VpcId::parse(v).err())
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default()
-            }),
+            .valid(VpcId::check),
             D::new(
                 "description",
                 field!(description),

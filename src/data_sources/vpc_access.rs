@@ -24,40 +24,24 @@ use crate::resources::network_link::{spark_conf, sql_setting, table_property};
 use crate::validate;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub security_group_id: Value<String>,
-    #[serde(default)]
     pub link_name: Value<String>,
-    #[serde(default)]
     pub eni_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub eni_ips: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub vswitch_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub zone_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub vswitch_cidrs: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub vswitch_cidr: Value<String>,
-    #[serde(default)]
     pub return_security_group_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub footprint: Value<String>,
-    #[serde(default)]
     pub reverse_endpoint_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub ready: Value<bool>,
-    #[serde(default)]
     pub sql_setting: Value<String>,
-    #[serde(default)]
     pub table_property: Value<String>,
-    #[serde(default)]
     pub spark_conf: Value<BTreeMap<String, Value<String>>>,
 }
 
@@ -177,13 +161,7 @@ impl LookupSource for VpcAccessDataSource {
                 field!(vpc_id),
                 Attr::string("The VPC the link reaches.").required(),
             )
-            .rule(|s| {
-                s.vpc_id
-                    .as_ref_option()
-                    .and_then(|v| VpcId::parse(v).err())
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default()
-            }),
+            .valid(VpcId::check),
             D::new(
                 "security_group_id",
                 field!(security_group_id),
@@ -192,13 +170,7 @@ impl LookupSource for VpcAccessDataSource {
                 )
                 .required(),
             )
-            .rule(|s| {
-                s.security_group_id
-                    .as_ref_option()
-                    .and_then(|v| SecurityGroupId::parse(v).err())
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default()
-            }),
+            .valid(SecurityGroupId::check),
             D::new(
                 "link_name",
                 field!(link_name),
@@ -208,13 +180,7 @@ impl LookupSource for VpcAccessDataSource {
                 )
                 .optional(),
             )
-            .rule(|s| {
-                s.link_name
-                    .as_ref_option()
-                    .and_then(|n| validate::network_link::link_name(n).err())
-                    .map(|e| vec![format!("{e}.")])
-                    .unwrap_or_default()
-            }),
+            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
         ]
         .into_iter()
         .chain(footprint_attributes())

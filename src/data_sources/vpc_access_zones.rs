@@ -14,14 +14,11 @@ use crate::framework::values::string_list as list;
 use crate::validate::zones;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub region: Value<String>,
-    #[serde(default)]
     pub zone_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub supported_regions: Value<Vec<Value<String>>>,
 }
 

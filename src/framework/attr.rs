@@ -163,6 +163,28 @@ pub enum Recompute<S> {
     OnUpdate,
 }
 
+/// A validator of one text: the attribute's value, or each element of a list or set of texts.
+/// `Err` is the sentence for the user.
+pub type TextRule = fn(&str) -> Result<(), String>;
+
+/// The known texts of a slot: its value, or its known elements (a list or set of strings).
+pub fn texts(slot: &dyn Slot) -> Vec<&str> {
+    fn known(v: &Value<String>) -> Option<&str> {
+        v.as_ref_option().map(String::as_str)
+    }
+    let any = slot.as_any();
+    if let Some(Value::Value(v)) = any.downcast_ref::<Value<String>>() {
+        return vec![v.as_str()];
+    }
+    if let Some(Value::Value(items)) = any.downcast_ref::<Value<Vec<Value<String>>>>() {
+        return items.iter().filter_map(known).collect();
+    }
+    if let Some(Value::Value(items)) = any.downcast_ref::<Value<BTreeSet<Value<String>>>>() {
+        return items.iter().filter_map(known).collect();
+    }
+    Vec::new()
+}
+
 /// A rule over the whole state, run when the attribute is known; returns one message per problem.
 pub type Rule<S> = fn(&S) -> Vec<String>;
 
@@ -175,6 +197,7 @@ pub struct AttrDecl<S> {
     pub change: Change,
     pub default: Option<fn(&mut S)>,
     pub rules: Vec<Rule<S>>,
+    pub valid: Vec<TextRule>,
     pub recompute: Recompute<S>,
 }
 
@@ -202,6 +225,7 @@ impl<S> AttrDecl<S> {
             change,
             default: None,
             rules: Vec::new(),
+            valid: Vec::new(),
             recompute: Recompute::Never,
         }
     }
@@ -219,6 +243,7 @@ impl<S> AttrDecl<S> {
             change: Change::InPlace,
             default: None,
             rules: Vec::new(),
+            valid: Vec::new(),
             recompute: Recompute::Never,
         }
     }
@@ -252,6 +277,12 @@ impl<S> AttrDecl<S> {
         self
     }
 
+    /// A validator of the attribute's text (of each element, for a list or set of texts).
+    pub fn valid(mut self, rule: TextRule) -> Self {
+        self.valid.push(rule);
+        self
+    }
+
     pub fn rule(mut self, rule: Rule<S>) -> Self {
         self.rules.push(rule);
         self
@@ -267,5 +298,81 @@ impl<S> AttrDecl<S> {
             Kind::Timeouts(ops) => Some(timeouts::block(ops)),
             Kind::Attribute(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use tf_provider::value::Value;
+
+    use super::super::problem::{attribute_rules, At, Findings};
+    use super::*;
+    use crate::client::ids::SecurityGroupId;
+
+    #[derive(Default)]
+    struct S {
+        groups: Value<BTreeSet<Value<String>>>,
+        name: Value<String>,
+    }
+
+    fn decls() -> Vec<AttrDecl<S>> {
+        vec![
+            AttrDecl::<S>::new(
+                "groups",
+                crate::field!(groups),
+                super::super::schema::Attr::string_set("g"),
+            )
+            .valid(SecurityGroupId::check),
+            AttrDecl::<S>::new(
+                "name",
+                crate::field!(name),
+                super::super::schema::Attr::string("n"),
+            )
+            .valid(|n| {
+                if n.len() > 3 {
+                    Err(format!("`{n}` is too long"))
+                } else {
+                    Ok(())
+                }
+            }),
+        ]
+    }
+
+    #[test]
+    fn text_validators_run_on_each_known_element_and_land_on_their_attribute() {
+        let s = S {
+            groups: Value::Value(BTreeSet::from([
+                Value::Value("sg-1".to_string()),
+                Value::Value("vpc-2".to_string()),
+                Value::Value("oops".to_string()),
+                Value::Unknown,
+            ])),
+            name: Value::Value("abcd".into()),
+        };
+        let mut out = Findings::default();
+        attribute_rules(&decls(), &s, &mut out);
+        let messages: Vec<&str> = out.errors.iter().map(|p| p.detail.as_str()).collect();
+        assert_eq!(out.errors.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("`oops` is not a valid security group ID"),
+            "{messages:?}"
+        );
+        assert!(messages[1].contains("`vpc-2`"), "{messages:?}");
+        assert_eq!(messages[2], "`abcd` is too long");
+        let d = decls();
+        for p in &out.errors[..2] {
+            assert!(matches!(p.at, At::Field(get) if d[0].is(&s, get)));
+            assert_eq!(p.summary, "Invalid groups");
+        }
+        // Unknown and null values are not judged.
+        let later = S {
+            groups: Value::Unknown,
+            name: Value::Null,
+        };
+        let mut out = Findings::default();
+        attribute_rules(&decls(), &later, &mut out);
+        assert!(out.errors.is_empty());
     }
 }

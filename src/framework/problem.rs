@@ -110,6 +110,9 @@ impl<S> Failed<S> {
     }
 }
 
+/// What a create or an update ends with: the object as it is now, or why not (with what was made).
+pub type Applied<S> = Result<S, Failed<S>>;
+
 impl<S> From<Problem<S>> for Failed<S> {
     fn from(problem: Problem<S>) -> Self {
         Failed::nothing(problem)
@@ -172,19 +175,27 @@ pub fn emit<S>(decls: &[AttrDecl<S>], diags: &mut Diagnostics, state: &S, findin
     }
 }
 
-/// Runs every declared rule whose attribute is known (shared by both adapters).
+/// Runs every declared rule whose attribute is known, and every text validator on each of its
+/// known texts (shared by both adapters).
 pub fn attribute_rules<S>(decls: &[AttrDecl<S>], s: &S, out: &mut Findings<S>) {
     for d in decls {
-        if matches!(d.kind, Kind::Attribute(_)) && (d.get)(s).is_known() {
-            for rule in &d.rules {
-                for message in rule(s) {
-                    out.error(Problem {
-                        at: At::Field(d.get),
-                        summary: format!("Invalid {}", d.name),
-                        detail: message,
-                    });
-                }
-            }
+        if !matches!(d.kind, Kind::Attribute(_)) {
+            continue;
+        }
+        let slot = (d.get)(s);
+        let mut messages: Vec<String> = super::attr::texts(slot)
+            .into_iter()
+            .flat_map(|text| d.valid.iter().filter_map(move |rule| rule(text).err()))
+            .collect();
+        if slot.is_known() {
+            messages.extend(d.rules.iter().flat_map(|rule| rule(s)));
+        }
+        for message in messages {
+            out.error(Problem {
+                at: At::Field(d.get),
+                summary: format!("Invalid {}", d.name),
+                detail: message,
+            });
         }
     }
 }

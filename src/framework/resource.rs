@@ -30,7 +30,7 @@ use crate::client::Client;
 use crate::validate::cloud::Facts;
 
 pub use super::managed::Managed;
-pub use super::problem::{attribute_rules, emit, guard, At, Failed, Findings, Problem};
+pub use super::problem::{attribute_rules, emit, guard, Applied, At, Failed, Findings, Problem};
 
 /// What an operation runs with.
 pub struct Ctx<'a> {
@@ -127,18 +127,14 @@ pub trait ManagedResource: Send + Sync + 'static {
         state: Self::State,
     ) -> Result<Option<Self::State>, Problem<Self::State>>;
 
-    async fn create(
-        &self,
-        ctx: &Ctx<'_>,
-        planned: Self::State,
-    ) -> Result<Self::State, Failed<Self::State>>;
+    async fn create(&self, ctx: &Ctx<'_>, planned: Self::State) -> Applied<Self::State>;
 
     async fn update(
         &self,
         ctx: &Ctx<'_>,
         prior: Self::State,
         planned: Self::State,
-    ) -> Result<Self::State, Failed<Self::State>>;
+    ) -> Applied<Self::State>;
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: Self::State) -> Result<(), Problem<Self::State>>;
 

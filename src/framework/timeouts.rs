@@ -10,21 +10,18 @@ use super::schema::Attr;
 
 /// The block's values as terraform sends them, for resources that wait on create and delete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Timeouts {
-    #[serde(default)]
     pub create: Value<String>,
-    #[serde(default)]
     pub delete: Value<String>,
 }
 
 /// The same for resources that also wait on update.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TimeoutsCud {
-    #[serde(default)]
     pub create: Value<String>,
-    #[serde(default)]
     pub update: Value<String>,
-    #[serde(default)]
     pub delete: Value<String>,
 }
 

@@ -13,59 +13,37 @@ const MAX_RETRIES_LIMIT: i64 = 50;
 
 /// The provider configuration as terraform sends it.
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Config {
-    #[serde(default)]
     pub region: Value<String>,
-    #[serde(default)]
     pub access_key: Value<String>,
-    #[serde(default)]
     pub secret_key: Value<String>,
-    #[serde(default)]
     pub security_token: Value<String>,
-    #[serde(default)]
     pub max_retries: Value<i64>,
-    #[serde(default)]
     pub skip_credentials_validation: Value<bool>,
-    #[serde(default)]
     pub endpoint: Value<String>,
-    #[serde(default)]
     pub endpoints: Value<Vec<EndpointsBlock>>,
-    #[serde(default)]
     pub profile: Value<String>,
-    #[serde(default)]
     pub shared_credentials_file: Value<String>,
-    #[serde(default)]
     pub ecs_role_name: Value<String>,
-    #[serde(default)]
     pub credentials_uri: Value<String>,
-    #[serde(default)]
     pub ecs_metadata_endpoint: Value<String>,
-    #[serde(default)]
     pub assume_role: Value<Vec<AssumeRoleConfig>>,
-    #[serde(default)]
     pub assume_role_with_oidc: Value<Vec<OidcConfig>>,
 }
 
 /// `endpoints { ecs = "…" … }`
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EndpointsBlock {
-    #[serde(default)]
     pub ecs: Value<String>,
-    #[serde(default)]
     pub vpc: Value<String>,
-    #[serde(default)]
     pub rds: Value<String>,
-    #[serde(default)]
     pub hbase: Value<String>,
-    #[serde(default)]
     pub emr: Value<String>,
-    #[serde(default)]
     pub maxcompute: Value<String>,
-    #[serde(default)]
     pub dataworks: Value<String>,
-    #[serde(default)]
     pub privatelink: Value<String>,
-    #[serde(default)]
     pub sts: Value<String>,
 }
 

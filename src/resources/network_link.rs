@@ -17,7 +17,7 @@ use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
-use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::Timeouts;
 use crate::framework::values::string_list;
@@ -28,42 +28,28 @@ pub const DEFAULT_TYPE: &str = "Passthrough";
 
 /// The resource's state. Also the data source's, minus `timeouts`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub name: Value<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub link_type: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub vswitch_id: Value<String>,
-    #[serde(default)]
     pub security_group_id: Value<String>,
-    #[serde(default)]
     pub description: Value<String>,
-    #[serde(default)]
     pub region: Value<String>,
-    #[serde(default)]
     pub zone_id: Value<String>,
-    #[serde(default)]
     pub vswitch_cidr: Value<String>,
-    #[serde(default)]
     pub status: Value<String>,
-    #[serde(default)]
     pub eni_ips: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub return_security_group_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub sql_setting: Value<String>,
-    #[serde(default)]
     pub table_property: Value<String>,
-    #[serde(default)]
     pub spark_conf: Value<BTreeMap<String, Value<String>>>,
     /// Left out when null: the data source shares this state and has no `timeouts` (terraform
     /// reads an absent attribute as null, and refuses one its schema lacks).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub timeouts: Value<Vec<Timeouts>>,
 }
 
@@ -244,16 +230,6 @@ fn stopped_waiting(e: crate::client::Error) -> String {
     )
 }
 
-fn id_rule<E: std::fmt::Display>(
-    v: &Value<String>,
-    parse: fn(&str) -> Result<(), E>,
-) -> Vec<String> {
-    known(v)
-        .and_then(|v| parse(v).err())
-        .map(|e| vec![e.to_string()])
-        .unwrap_or_default()
-}
-
 #[async_trait]
 impl ManagedResource for NetworkLinkResource {
     type State = State;
@@ -267,24 +243,24 @@ impl ManagedResource for NetworkLinkResource {
             D::new("id", field!(id), Attr::string("The link's name (links are addressed by name).").computed()),
             D::new("name", field!(name), Attr::string("The link name: 3–64 characters, letters, digits and `_`, starting with a letter. Jobs refer to the link by this name. Changing it replaces the link.").required())
                 .replace()
-                .rule(|s| known(&s.name).and_then(|n| validate::network_link::link_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+                .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
             D::new("type", field!(link_type), Attr::string("The link type; `Passthrough` (the default) is the only one.").optional_computed())
                 .replace()
                 .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
-                .rule(|s| known(&s.link_type).and_then(|t| validate::network_link::link_type(t).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+                .valid(|t| validate::network_link::link_type(t).map_err(|e| format!("{e}."))),
             D::new("vpc_id", field!(vpc_id), Attr::string("The VPC holding the target services. Changing it replaces the link.").required())
                 .replace()
-                .rule(|s| id_rule(&s.vpc_id, |v| VpcId::parse(v).map(|_| ()))),
+                .valid(VpcId::check),
             D::new("vswitch_id", field!(vswitch_id), Attr::string("The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its ENIs. Changing it replaces the link.").required())
                 .replace()
-                .rule(|s| id_rule(&s.vswitch_id, |v| VSwitchId::parse(v).map(|_| ()))),
+                .valid(VSwitchId::check),
             D::new("security_group_id", field!(security_group_id), Attr::string("A **basic** security group of `vpc_id` for the ENIs, e.g. `maxcompute_security_group.x.id`. Advanced groups and the auto-created `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces the link.").required())
                 .replace()
-                .rule(|s| id_rule(&s.security_group_id, |v| SecurityGroupId::parse(v).map(|_| ()))),
+                .valid(SecurityGroupId::check),
             D::new("description", field!(description), Attr::string("A description, at most 256 characters. Updated in place.").optional())
-                .rule(|s| match known(&s.description) {
-                    Some(d) if d.chars().count() > 256 => vec!["The description must be at most 256 characters.".into()],
-                    _ => vec![],
+                .valid(|d| match d.chars().count() {
+                    0..=256 => Ok(()),
+                    _ => Err("The description must be at most 256 characters.".into()),
                 }),
         ];
         decls.extend(computed_attributes());
@@ -375,7 +351,7 @@ impl ManagedResource for NetworkLinkResource {
         }
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Applied<State> {
         // The declared checks ran when terraform planned this create during the apply, with
         // every value known (`framework::check`).
         let client = ctx.client;
@@ -443,12 +419,7 @@ impl ManagedResource for NetworkLinkResource {
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<'_>,
-        prior: State,
-        planned: State,
-    ) -> Result<State, Failed<State>> {
+    async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let name = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned.clone();
         if planned.description != prior.description {

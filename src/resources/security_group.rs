@@ -20,7 +20,7 @@ use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::check::CheckDecl;
-use crate::framework::resource::{Ctx, Failed, ManagedResource, Problem};
+use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Problem};
 use crate::framework::schema::Attr;
 use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
@@ -45,18 +45,14 @@ pub fn step2_rule(cidr: &Cidr) -> IngressRule {
 
 /// The resource's state, attribute for attribute.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub name: Value<String>,
-    #[serde(default)]
     pub description: Value<String>,
-    #[serde(default)]
     pub ingress_cidrs: Value<BTreeSet<Value<String>>>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub group_type: Value<String>,
 }
 
@@ -268,11 +264,11 @@ impl ManagedResource for SecurityGroupResource {
             D::new("id", field!(id), Attr::string("The security group ID (`sg-…`).").computed()),
             D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the group belongs to. Changing it replaces the group.").required())
                 .replace()
-                .rule(|s| s.vpc_id.as_ref_option().and_then(|v| VpcId::parse(v).err()).map(|e| vec![e.to_string()]).unwrap_or_default()),
+                .valid(VpcId::check),
             D::new("name", field!(name), Attr::string("The group name: 2–128 characters, starting with a letter; letters, digits, `:`, `_`, `.`, `-`.").required())
-                .rule(|s| s.name.as_ref_option().and_then(|n| validate::name::security_group_name(n).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+                .valid(|n| validate::name::security_group_name(n).map_err(|e| format!("{e}."))),
             D::new("description", field!(description), Attr::string("The group description, 2–256 characters. Removing it from the configuration leaves the group's description as it is.").optional())
-                .rule(|s| s.description.as_ref_option().and_then(|d| validate::name::security_group_description(d).err()).map(|e| vec![format!("{e}.")]).unwrap_or_default()),
+                .valid(|d| validate::name::security_group_description(d).map_err(|e| format!("{e}."))),
             D::new("ingress_cidrs", field!(ingress_cidrs), Attr::string_set("Private CIDR blocks (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule limit). Rules added to the group by other means are left alone.").required())
                 .rule(ingress_rule),
             D::new("type", field!(group_type), Attr::string("The group type as the cloud reports it; always `normal` (basic) for groups this resource creates.").computed())
@@ -314,7 +310,7 @@ impl ManagedResource for SecurityGroupResource {
             .map_err(|e| Problem::client(ctx.client, &format!("reading security group {id}"), &e))
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Applied<State> {
         let client = ctx.client;
         let vpc_id = VpcId::parse(
             planned
@@ -371,12 +367,7 @@ impl ManagedResource for SecurityGroupResource {
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<'_>,
-        prior: State,
-        planned: State,
-    ) -> Result<State, Failed<State>> {
+    async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let client = ctx.client;
         let id = Self::id(&prior)?;
         // `done` tracks what has been applied, so a failure half-way records the truth.

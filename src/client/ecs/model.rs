@@ -238,8 +238,8 @@ pub struct NetworkInterface {
 /// models/_describe_network_interfaces_response_body.py).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub struct EniGroups {
-    #[serde(default)]
     pub security_group_id: Vec<String>,
 }
 

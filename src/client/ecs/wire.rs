@@ -15,8 +15,8 @@ pub(super) struct PrefixListResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub(super) struct PrefixListEntries {
-    #[serde(default)]
     pub(super) entry: Vec<PrefixListEntry>,
 }
 
@@ -122,8 +122,8 @@ pub(super) struct DescribeGroupsResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub(super) struct GroupList {
-    #[serde(default)]
     pub(super) security_group: Vec<RawGroup>,
 }
 
@@ -159,8 +159,8 @@ pub(super) struct AttributeResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub(super) struct PermissionList {
-    #[serde(default)]
     pub(super) permission: Vec<RawPermission>,
 }
 
@@ -180,8 +180,8 @@ pub(super) struct EnisResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub(super) struct EniSets {
-    #[serde(default)]
     pub(super) network_interface_set: Vec<NetworkInterface>,
 }
 
@@ -196,7 +196,7 @@ pub(super) struct RegionsResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+#[serde(default)]
 pub(super) struct RegionList {
-    #[serde(default)]
     pub(super) region: Vec<Region>,
 }

@@ -54,28 +54,18 @@ pub struct Grant {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub cidrs: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub security_group_id: Value<String>,
-    #[serde(default)]
     pub rds_instance_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub hbase_cluster_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub emr_cluster_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub projects: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub dataworks_resource_group_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub dataworks_cidrs: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub grants: Value<Vec<Value<Grant>>>,
 }
 
@@ -132,13 +122,7 @@ impl LookupSource for AccessInventoryDataSource {
                 )
                 .optional(),
             )
-            .rule(|s| {
-                s.security_group_id
-                    .as_ref_option()
-                    .and_then(|v| SecurityGroupId::parse(v).err())
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default()
-            }),
+            .valid(SecurityGroupId::check),
         ]
         .into_iter()
         .chain(target_attributes())
@@ -244,13 +228,7 @@ fn target_attributes() -> Vec<D> {
             )
             .optional(),
         )
-        .rule(|s| {
-            s.vpc_id
-                .as_ref_option()
-                .and_then(|v| VpcId::parse(v).err())
-                .map(|e| vec![e.to_string()])
-                .unwrap_or_default()
-        }),
+        .valid(VpcId::check),
         D::new(
             "dataworks_resource_group_ids",
             field!(dataworks_resource_group_ids),

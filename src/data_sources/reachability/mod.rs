@@ -40,30 +40,19 @@ pub struct Verdict {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub security_group_id: Value<String>,
-    #[serde(default)]
     pub rds_instance_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub hbase_cluster_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub emr_cluster_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub emr_ports: Value<Vec<Value<i64>>>,
-    #[serde(default)]
     pub address_targets: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub warn_unreachable: Value<bool>,
-    #[serde(default)]
     pub source_ips: Value<Vec<Value<String>>>,
-    #[serde(default)]
     pub results: Value<Vec<Value<Verdict>>>,
-    #[serde(default)]
     pub all_reachable: Value<bool>,
 }
 

@@ -20,7 +20,7 @@ use calls::{
     adoptable, change, check_name_free, new_endpoint, plan_service, read, read_with, update_groups,
     update_zones, wait_active,
 };
-use state::{groups_of, vpc, zones, zones_of};
+use state::{groups_of, vpc, zones};
 
 use async_trait::async_trait;
 use tf_provider::value::Value;
@@ -33,7 +33,9 @@ use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
 use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
-use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{
+    Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
+};
 use crate::framework::schema::Attr;
 use crate::validate::finding::Subject;
 use crate::validate::privatelink as rules;
@@ -49,22 +51,12 @@ fn known(v: &Value<String>) -> Option<&str> {
 fn text(v: &str) -> Value<String> {
     Value::Value(v.to_string())
 }
-/// An attribute rule from a check of its known text.
-fn text_rule(v: &Value<String>, check: fn(&str) -> Result<(), String>) -> Vec<String> {
-    known(v).and_then(|t| check(t).err()).into_iter().collect()
-}
-
 fn zones_rule(s: &State) -> Vec<String> {
     let mut out = Vec::new();
     if s.vswitch_ids.as_ref_option().is_some_and(|z| z.is_empty()) {
         out.push(
             "Give at least one vSwitch; two or more, in different zones, for failover.".into(),
         );
-    }
-    for (v, _) in zones_of(s) {
-        if let Err(e) = VSwitchId::parse(&v) {
-            out.push(e.to_string());
-        }
     }
     out
 }
@@ -80,11 +72,6 @@ fn groups_rule(s: &State) -> Vec<String> {
                   requires it)."
                 .into(),
         );
-    }
-    for g in groups_of(s) {
-        if let Err(e) = SecurityGroupId::parse(&g) {
-            out.push(e.to_string());
-        }
     }
     out
 }
@@ -102,6 +89,7 @@ fn placement_attributes() -> Vec<AttrDecl<State>> {
             )
             .required(),
         )
+        .valid(VSwitchId::check)
         .rule(zones_rule),
         D::new(
             "fixed_ips",
@@ -122,6 +110,7 @@ fn placement_attributes() -> Vec<AttrDecl<State>> {
             )
             .required(),
         )
+        .valid(SecurityGroupId::check)
         .rule(groups_rule),
         D::new(
             "zone_affinity",
@@ -229,13 +218,13 @@ impl ManagedResource for PrivateLinkEndpointResource {
                 )
                 .required(),
             )
-            .rule(|s| text_rule(&s.name, rules::endpoint_name)),
+            .valid(rules::endpoint_name),
             D::new(
                 "description",
                 field!(description),
                 Attr::string("A description, 2–256 characters. Updated in place.").optional(),
             )
-            .rule(|s| text_rule(&s.description, rules::endpoint_description)),
+            .valid(rules::endpoint_description),
             D::new(
                 "vpc_id",
                 field!(vpc_id),
@@ -243,11 +232,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
                     .required(),
             )
             .replace()
-            .rule(|s| {
-                text_rule(&s.vpc_id, |v| {
-                    VpcId::parse(v).map(|_| ()).map_err(|e| e.to_string())
-                })
-            }),
+            .valid(VpcId::check),
             D::new(
                 "service_name",
                 field!(service_name),
@@ -331,7 +316,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         })
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Applied<State> {
         let client = ctx.client;
         let fail =
             |what: &str, e: &Error| -> Failed<State> { Problem::client(client, what, e).into() };
@@ -400,12 +385,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<'_>,
-        prior: State,
-        planned: State,
-    ) -> Result<State, Failed<State>> {
+    async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let client = ctx.client;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let fail = |what: &str, e: Error| -> Failed<State> {

@@ -14,52 +14,33 @@ use crate::validate::endpoint::Zones;
 
 /// One zone as the service reports it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ZoneDetail {
-    #[serde(default)]
     pub zone_id: Value<String>,
-    #[serde(default)]
     pub vswitch_id: Value<String>,
-    #[serde(default)]
     pub eni_id: Value<String>,
-    #[serde(default)]
     pub eni_ip: Value<String>,
-    #[serde(default)]
     pub domain: Value<String>,
-    #[serde(default)]
     pub status: Value<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
     pub name: Value<String>,
-    #[serde(default)]
     pub description: Value<String>,
-    #[serde(default)]
     pub vpc_id: Value<String>,
-    #[serde(default)]
     pub service_name: Value<String>,
-    #[serde(default)]
     pub vswitch_ids: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
     pub fixed_ips: Value<BTreeMap<String, Value<String>>>,
-    #[serde(default)]
     pub security_group_ids: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
     pub zone_affinity: Value<bool>,
-    #[serde(default)]
     pub endpoint_domain: Value<String>,
-    #[serde(default)]
     pub maxcompute_endpoint: Value<String>,
-    #[serde(default)]
     pub status: Value<String>,
-    #[serde(default)]
     pub connection_status: Value<String>,
-    #[serde(default)]
     pub zone_details: Value<Vec<Value<ZoneDetail>>>,
-    #[serde(default)]
     pub timeouts: Value<Vec<TimeoutsCud>>,
 }
 
