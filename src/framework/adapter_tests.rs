@@ -9,11 +9,13 @@ use tf_provider::value::{StructEmpty, Value};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::attr::AttrDecl;
+use super::check::CheckDecl;
 use super::journal::Journal;
 use super::resource::{Ctx, Failed, Managed, ManagedResource, Planning, Problem, Shared};
 use super::schema::Attr;
 use crate::client::{Client, Credentials, Secret};
 use crate::field;
+use crate::validate::finding::{Finding, Subject};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Probe {
@@ -27,6 +29,15 @@ struct Probe {
     size: Value<i64>,
     #[serde(default)]
     made: Value<String>,
+}
+
+thread_local! {
+    /// The zones the probe's declared check ran on, in this test's thread.
+    static ZONES_CHECKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn zones_checked() -> Vec<String> {
+    ZONES_CHECKED.with(|z| z.take())
 }
 
 /// What the probe's create answers.
@@ -69,6 +80,27 @@ impl ManagedResource for ProbeResource {
 
     fn describe(s: &Probe) -> String {
         format!("probe {:?}", s.name)
+    }
+
+    /// A declared check of `zone`: records each zone it is run on; `bad` is an error about it,
+    /// `far` a warning about the whole probe.
+    fn checks() -> Vec<CheckDecl<Probe>> {
+        vec![CheckDecl::<Probe>::new("the probe's zone", |_, s| {
+            let zone = s.zone.as_ref_option().cloned().unwrap_or_default();
+            Box::pin(async move {
+                ZONES_CHECKED.with(|z| z.borrow_mut().push(zone.clone()));
+                Ok(match zone.as_str() {
+                    "bad" => vec![Finding::error(
+                        Subject::VSwitch,
+                        "Bad zone",
+                        "Pick another.",
+                    )],
+                    "far" => vec![Finding::warning(Subject::Whole, "Far away", "Slow.")],
+                    _ => Vec::new(),
+                })
+            })
+        })
+        .reads(|s| &s.zone, Subject::VSwitch)]
     }
 
     async fn plan(&self, _ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, Probe>) {
@@ -118,6 +150,14 @@ fn adapter(
     outcome: Outcome,
     configured: bool,
 ) -> (Managed<ProbeResource>, Arc<Mutex<Vec<String>>>) {
+    adapter_with(outcome, configured, Journal::disabled())
+}
+
+fn adapter_with(
+    outcome: Outcome,
+    configured: bool,
+    journal: Journal,
+) -> (Managed<ProbeResource>, Arc<Mutex<Vec<String>>>) {
     let cell = Arc::new(OnceLock::new());
     if configured {
         let client = Client::builder()
@@ -138,7 +178,7 @@ fn adapter(
         client: cell,
         facts: Default::default(),
         locks: Default::default(),
-        journal: Journal::disabled(),
+        journal,
         claims: Default::default(),
     };
     let checked = Arc::new(Mutex::new(Vec::new()));
@@ -274,4 +314,109 @@ async fn every_create_that_returns_nothing_says_why() {
             "an early return without a diagnostic"
         );
     }
+}
+
+#[tokio::test]
+async fn a_declared_check_runs_on_a_create_with_its_findings_on_the_attribute_it_reads() {
+    let (probe, _) = adapter(Outcome::Made, true);
+    let mut diags = Diagnostics::default();
+    let cfg = config(Value::Value("a".into()), "bad");
+    probe
+        .plan_create(&mut diags, cfg.clone(), cfg, meta())
+        .await
+        .unwrap();
+    assert_eq!(zones_checked(), ["bad"]);
+    assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+    assert_eq!(diags.errors[0].summary, "Bad zone");
+    assert_eq!(diags.errors[0].attribute, AttributePath::new("zone"));
+    let mut diags = Diagnostics::default();
+    let cfg = config(Value::Value("a".into()), "far");
+    probe
+        .plan_create(&mut diags, cfg.clone(), cfg, meta())
+        .await
+        .unwrap();
+    assert!(diags.errors.is_empty());
+    assert_eq!(
+        diags.warnings.len(),
+        1,
+        "a finding about the whole lands on the resource"
+    );
+    assert_eq!(diags.warnings[0].attribute, AttributePath::default());
+}
+
+#[tokio::test]
+async fn a_declared_check_waits_for_its_inputs_and_skips_an_update_that_does_not_touch_them() {
+    let (probe, _) = adapter(Outcome::Made, true);
+    let mut diags = Diagnostics::default();
+    let unknown = Probe {
+        zone: Value::Unknown,
+        ..config(Value::Value("a".into()), "")
+    };
+    probe
+        .plan_create(&mut diags, unknown.clone(), unknown, meta())
+        .await
+        .unwrap();
+    assert!(
+        zones_checked().is_empty(),
+        "its zone is known only at apply's plan"
+    );
+    let prior = Probe {
+        id: Value::Value("p-1".into()),
+        size: Value::Value(3),
+        made: Value::Value("x".into()),
+        ..config(Value::Value("a".into()), "z1")
+    };
+    let renamed = config(Value::Value("b".into()), "z1");
+    probe
+        .plan_update(&mut diags, prior, renamed.clone(), renamed, None, meta())
+        .await
+        .unwrap();
+    assert!(zones_checked().is_empty(), "the zone does not change");
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+}
+
+#[tokio::test]
+async fn a_check_passed_in_this_runs_plan_is_not_repeated_by_its_apply_but_another_run_repeats_it()
+{
+    let dir = std::env::temp_dir().join(format!("probe-journal-{}", uuid::Uuid::new_v4()));
+    let cfg = config(Value::Value("a".into()), "z1");
+    let plan = |run: &'static str| {
+        let cfg = cfg.clone();
+        let dir = dir.clone();
+        async move {
+            // Each walk is a new provider process: a new adapter on the same directory.
+            let (probe, _) = adapter_with(Outcome::Made, true, Journal::at(dir, run));
+            let mut diags = Diagnostics::default();
+            probe
+                .plan_create(&mut diags, cfg.clone(), cfg, meta())
+                .await
+                .unwrap();
+            assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        }
+    };
+    plan("run-1").await;
+    assert_eq!(zones_checked(), ["z1"], "the plan walk checks");
+    plan("run-1").await;
+    assert!(
+        zones_checked().is_empty(),
+        "the apply walk of the same run does not"
+    );
+    plan("run-2").await;
+    assert_eq!(
+        zones_checked(),
+        ["z1"],
+        "a saved plan applied later checks again"
+    );
+    // A check that found an error leaves no pass behind.
+    let bad = config(Value::Value("a".into()), "bad");
+    for _ in 0..2 {
+        let (probe, _) = adapter_with(Outcome::Made, true, Journal::at(dir.clone(), "run-3"));
+        let mut diags = Diagnostics::default();
+        probe
+            .plan_create(&mut diags, bad.clone(), bad.clone(), meta())
+            .await
+            .unwrap();
+    }
+    assert_eq!(zones_checked(), ["bad", "bad"]);
+    let _ = std::fs::remove_dir_all(dir.with_extension("checks"));
 }

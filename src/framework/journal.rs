@@ -77,8 +77,8 @@ impl Journal {
     /// A journal in `dir`, for the terraform run `run` (tests).
     pub fn at(dir: PathBuf, run: &str) -> Self {
         Self {
+            checks: Some(dir.with_extension("checks")),
             dir: Some(dir),
-            checks: None,
             run: run.to_string(),
             in_flight: Default::default(),
             held: Default::default(),
