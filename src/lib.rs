@@ -1,7 +1,8 @@
 //! terraform-provider-maxcompute: connects MaxCompute to services in a VPC.
 //!
 //! Data path, one way only:
-//! terraform → [`provider`] / [`resources`] / [`data_sources`] → [`validate`] / [`client`] → transport.
+//! terraform → [`provider`] / [`resources`] / [`data_sources`] → [`validate`] / [`client`] →
+//! transport.
 
 pub mod client;
 pub mod data_sources;

@@ -16,8 +16,8 @@ async fn main() -> std::process::ExitCode {
     }
     if std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
         eprintln!(
-            "This binary is a plugin for Terraform. It is not meant to be run directly:\n\
-             reference it from a Terraform configuration (provider \"maxcompute\") and run terraform."
+            "This binary is a plugin for Terraform. It is not meant to be run directly:\nreference \
+                it from a Terraform configuration (provider \"maxcompute\") and run terraform."
         );
         return std::process::ExitCode::from(1);
     }

@@ -98,7 +98,8 @@ impl Error {
     pub fn retry_quota_exhausted(&self) -> bool {
         matches!(
             self,
-            Error::Api { retries, .. } | Error::Connection { retries, .. } if retries.quota_exhausted
+            Error::Api { retries, .. } | Error::Connection { retries, .. }
+                if retries.quota_exhausted
         )
     }
 

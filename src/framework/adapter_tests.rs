@@ -1,6 +1,7 @@
 //! The adapter's promises, without terraform: `tf_provider::Resource` calls on a probe resource,
 //! as terraform makes them. What each test pins is the adapter's, not a resource's.
 
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_trait::async_trait;
@@ -33,7 +34,7 @@ struct Probe {
 
 thread_local! {
     /// The zones the probe's declared check ran on, in this test's thread.
-    static ZONES_CHECKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    static ZONES_CHECKED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fn zones_checked() -> Vec<String> {

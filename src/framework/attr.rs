@@ -253,7 +253,8 @@ impl<S> AttrDecl<S> {
         self
     }
 
-    /// For an Optional+Computed attribute: set by the provider when the configuration leaves it out.
+    /// For an Optional+Computed attribute: set by the provider when the configuration leaves it
+    /// out.
     pub fn computed_when_unset(mut self) -> Self {
         self.change = Change::Computed;
         self

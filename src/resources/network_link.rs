@@ -120,16 +120,113 @@ impl State {
 /// The computed attributes documented once, shared with the data source.
 pub fn computed_attributes() -> Vec<AttrDecl<State>> {
     type D = AttrDecl<State>;
+    let text = |doc: &'static str| Attr::string(doc).computed();
+    let texts = |doc: &'static str| Attr::string_list(doc).computed();
     vec![
-        D::new("region", field!(region), Attr::string("The region of the link (the provider's region).").computed()),
-        D::new("zone_id", field!(zone_id), Attr::string("The zone of the vSwitch, where MaxCompute places its ENIs.").computed()),
-        D::new("vswitch_cidr", field!(vswitch_cidr), Attr::string("The CIDR block of the vSwitch. Whitelist this on target services, never the ENI IPs (they can change).").computed()),
-        D::new("status", field!(status), Attr::string("`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).").computed()),
-        D::new("eni_ips", field!(eni_ips), Attr::string_list("The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can change; whitelist `vswitch_cidr` instead.").computed()),
-        D::new("return_security_group_ids", field!(return_security_group_ids), Attr::string_list("The two return-traffic groups MaxCompute created in the VPC (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse them.").computed()),
-        D::new("sql_setting", field!(sql_setting), Attr::string("The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.").computed()),
-        D::new("table_property", field!(table_property), Attr::string("The table property for foreign tables: `'networklink'='<name>'` (inside `TBLPROPERTIES(...)`).").computed()),
-        D::new("spark_conf", field!(spark_conf), Attr::string_map("The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.").computed()),
+        D::new(
+            "region",
+            field!(region),
+            text("The region of the link (the provider's region)."),
+        ),
+        D::new(
+            "zone_id",
+            field!(zone_id),
+            text("The zone of the vSwitch, where MaxCompute places its ENIs."),
+        ),
+        D::new(
+            "vswitch_cidr",
+            field!(vswitch_cidr),
+            text(
+                "The CIDR block of the vSwitch. Whitelist this on target services, never the ENI \
+                    IPs (they can change).",
+            ),
+        ),
+        D::new(
+            "status",
+            field!(status),
+            text(
+                "`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).",
+            ),
+        ),
+        D::new(
+            "eni_ips",
+            field!(eni_ips),
+            texts(
+                "The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can \
+                    change; whitelist `vswitch_cidr` instead.",
+            ),
+        ),
+        D::new(
+            "return_security_group_ids",
+            field!(return_security_group_ids),
+            texts(
+                "The two return-traffic groups MaxCompute created in the VPC \
+                    (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse \
+                    them.",
+            ),
+        ),
+        D::new(
+            "sql_setting",
+            field!(sql_setting),
+            text(
+                "The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.",
+            ),
+        ),
+        D::new(
+            "table_property",
+            field!(table_property),
+            text(
+                "The table property for foreign tables: `'networklink'='<name>'` (inside \
+                    `TBLPROPERTIES(...)`).",
+            ),
+        ),
+        D::new(
+            "spark_conf",
+            field!(spark_conf),
+            Attr::string_map(
+                "The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = \
+                    true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.",
+            )
+            .computed(),
+        ),
+    ]
+}
+
+/// What the link is made of: the VPC, the vSwitch and the security group.
+fn target_attributes() -> Vec<AttrDecl<State>> {
+    vec![
+        D::new(
+            "vpc_id",
+            field!(vpc_id),
+            Attr::string("The VPC holding the target services. Changing it replaces the link.")
+                .required(),
+        )
+        .replace()
+        .valid(VpcId::check),
+        D::new(
+            "vswitch_id",
+            field!(vswitch_id),
+            Attr::string(
+                "The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its \
+                    ENIs. Changing it replaces the link.",
+            )
+            .required(),
+        )
+        .replace()
+        .valid(VSwitchId::check),
+        D::new(
+            "security_group_id",
+            field!(security_group_id),
+            Attr::string(
+                "A **basic** security group of `vpc_id` for the ENIs, e.g. \
+                    `maxcompute_security_group.x.id`. Advanced groups and the auto-created \
+                    `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces \
+                    the link.",
+            )
+            .required(),
+        )
+        .replace()
+        .valid(SecurityGroupId::check),
     ]
 }
 
@@ -202,7 +299,7 @@ async fn wait_available(
                 // Anything else will not turn into AVAILABLE by waiting: say so now.
                 ref other => Look::Failed(format!(
                     "The service reported status `{}` for the new link; expected CREATING, then \
-                     AVAILABLE. Check the link in the MaxCompute console.",
+                        AVAILABLE. Check the link in the MaxCompute console.",
                     other.as_str()
                 )),
             },
@@ -215,7 +312,7 @@ async fn wait_available(
         Ended::Gone => Err("The link vanished while it was being created.".into()),
         Ended::Cut(crate::client::Error::Timeout { seconds, .. }) => Err(format!(
             "Timed out after {seconds} s waiting for the network link to become AVAILABLE. Raise \
-             `timeouts.create` if the service is slow."
+                `timeouts.create` if the service is slow."
         )),
         Ended::Cut(e) | Ended::Unread(e) => Err(stopped_waiting(e)),
     }
@@ -225,44 +322,59 @@ async fn wait_available(
 /// may still become AVAILABLE, so say how to keep it — whether the poll or the pause was cut.
 fn stopped_waiting(e: crate::client::Error) -> String {
     format!(
-        "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on it before \
-         the next apply."
+        "{e}. If it becomes AVAILABLE and you want to keep it, run `terraform untaint` on it \
+            before the next apply."
     )
 }
 
 #[async_trait]
 impl ManagedResource for NetworkLinkResource {
     type State = State;
-    const DESCRIPTION: &'static str = "A MaxCompute network link: lets MaxCompute jobs reach services in a VPC through two ENIs in a vSwitch. \
-        Checked at plan time: a basic security group of the same VPC, a vSwitch of the same VPC in a supported \
-        zone, MaxCompute authorized to create ENIs. **Provisional:** the cloud API contract used for links is this \
+    const DESCRIPTION: &'static str = "A MaxCompute network link: lets MaxCompute jobs reach \
+        services in a VPC through two ENIs in a vSwitch. Checked at plan time: a basic security \
+        group of the same VPC, a vSwitch of the same VPC in a supported zone, MaxCompute \
+        authorized to create ENIs. **Provisional:** the cloud API contract used for links is this \
         provider's own (MaxCompute's public OpenAPI has no network-link API yet).";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         let mut decls = vec![
-            D::new("id", field!(id), Attr::string("The link's name (links are addressed by name).").computed()),
-            D::new("name", field!(name), Attr::string("The link name: 3–64 characters, letters, digits and `_`, starting with a letter. Jobs refer to the link by this name. Changing it replaces the link.").required())
-                .replace()
-                .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
-            D::new("type", field!(link_type), Attr::string("The link type; `Passthrough` (the default) is the only one.").optional_computed())
-                .replace()
-                .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
-                .valid(|t| validate::network_link::link_type(t).map_err(|e| format!("{e}."))),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC holding the target services. Changing it replaces the link.").required())
-                .replace()
-                .valid(VpcId::check),
-            D::new("vswitch_id", field!(vswitch_id), Attr::string("The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its ENIs. Changing it replaces the link.").required())
-                .replace()
-                .valid(VSwitchId::check),
-            D::new("security_group_id", field!(security_group_id), Attr::string("A **basic** security group of `vpc_id` for the ENIs, e.g. `maxcompute_security_group.x.id`. Advanced groups and the auto-created `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces the link.").required())
-                .replace()
-                .valid(SecurityGroupId::check),
-            D::new("description", field!(description), Attr::string("A description, at most 256 characters. Updated in place.").optional())
-                .valid(|d| match d.chars().count() {
-                    0..=256 => Ok(()),
-                    _ => Err("The description must be at most 256 characters.".into()),
-                }),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The link's name (links are addressed by name).").computed(),
+            ),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string(
+                    "The link name: 3–64 characters, letters, digits and `_`, starting with a \
+                        letter. Jobs refer to the link by this name. Changing it replaces the \
+                        link.",
+                )
+                .required(),
+            )
+            .replace()
+            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
+            D::new(
+                "type",
+                field!(link_type),
+                Attr::string("The link type; `Passthrough` (the default) is the only one.")
+                    .optional_computed(),
+            )
+            .replace()
+            .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
+            .valid(|t| validate::network_link::link_type(t).map_err(|e| format!("{e}."))),
+            D::new(
+                "description",
+                field!(description),
+                Attr::string("A description, at most 256 characters. Updated in place.").optional(),
+            )
+            .valid(|d| match d.chars().count() {
+                0..=256 => Ok(()),
+                _ => Err("The description must be at most 256 characters.".into()),
+            }),
         ];
+        decls.extend(target_attributes());
         decls.extend(computed_attributes());
         decls.push(D::timeouts(
             field!(timeouts),
@@ -383,7 +495,8 @@ impl ManagedResource for NetworkLinkResource {
             Err(e) if e.code() == Some(maxcompute::ALREADY_EXISTS) => match ctx.adopt {
                 true => match adoptable(client, &request).await {
                     Some(link) => {
-                        tracing::info!(network_link = %name, "adopting network link {name}: this configuration created it in an interrupted run");
+                        tracing::info!(network_link = %name, "adopting network link {name}: this \
+                            configuration created it in an interrupted run");
                         link
                     }
                     None => return Err(Self::exists(&name, &e).into()),
@@ -396,7 +509,8 @@ impl ManagedResource for NetworkLinkResource {
                 )
             }
         };
-        tracing::info!(network_link = %name, "network link {name} created, status {}", created.status.as_str());
+        tracing::info!(network_link = %name, "network link {name} created, status \
+            {}", created.status.as_str());
         // From here on the link exists: always return a state so it is never untracked.
         let mut state = planned.clone();
         state.fill(&created);
@@ -412,7 +526,10 @@ impl ManagedResource for NetworkLinkResource {
             Err(reason) => Err(Failed::partial(
                 P::new(
                     format!("Network link {name} did not become available"),
-                    format!("{reason}\n\nThe link is kept in the state as tainted; the next apply replaces it."),
+                    format!(
+                        "{reason}\n\nThe link is kept in the state as tainted; the next apply \
+                            replaces it."
+                    ),
                 ),
                 state,
             )),
@@ -466,7 +583,13 @@ impl ManagedResource for NetworkLinkResource {
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
         if let Err(e) = validate::network_link::link_name(id) {
-            return Err(P::new("Invalid import ID", format!("{e}. Import a network link by its name: `terraform import maxcompute_network_link.NAME <link name>`.")));
+            return Err(P::new(
+                "Invalid import ID",
+                format!(
+                    "{e}. Import a network link by its name: `terraform import \
+                        maxcompute_network_link.NAME <link name>`."
+                ),
+            ));
         }
         let link = P::found(
             ctx.client,
@@ -496,8 +619,8 @@ impl NetworkLinkResource {
             format!("A network link named {name} already exists"),
             format!(
                 "{e}\n\nIt was not created by this configuration (or its state was lost). Choose \
-                 another name, or bring the existing link under this configuration: \
-                 `terraform import <address> {name}`."
+                    another name, or bring the existing link under this configuration: `terraform \
+                    import <address> {name}`."
             ),
         )
     }

@@ -261,18 +261,65 @@ impl ManagedResource for SecurityGroupResource {
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
-            D::new("id", field!(id), Attr::string("The security group ID (`sg-…`).").computed()),
-            D::new("vpc_id", field!(vpc_id), Attr::string("The VPC the group belongs to. Changing it replaces the group.").required())
-                .replace()
-                .valid(VpcId::check),
-            D::new("name", field!(name), Attr::string("The group name: 2–128 characters, starting with a letter; letters, digits, `:`, `_`, `.`, `-`.").required())
-                .valid(|n| validate::name::security_group_name(n).map_err(|e| format!("{e}."))),
-            D::new("description", field!(description), Attr::string("The group description, 2–256 characters. Removing it from the configuration leaves the group's description as it is.").optional())
-                .valid(|d| validate::name::security_group_description(d).map_err(|e| format!("{e}."))),
-            D::new("ingress_cidrs", field!(ingress_cidrs), Attr::string_set("Private CIDR blocks (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule limit). Rules added to the group by other means are left alone.").required())
-                .rule(ingress_rule),
-            D::new("type", field!(group_type), Attr::string("The group type as the cloud reports it; always `normal` (basic) for groups this resource creates.").computed())
-                .default(|s| s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())),
+            D::new(
+                "id",
+                field!(id),
+                Attr::string("The security group ID (`sg-…`).").computed(),
+            ),
+            D::new(
+                "vpc_id",
+                field!(vpc_id),
+                Attr::string(
+                    "The VPC the group belongs to. Changing \
+                it replaces the group.",
+                )
+                .required(),
+            )
+            .replace()
+            .valid(VpcId::check),
+            D::new(
+                "name",
+                field!(name),
+                Attr::string(
+                    "The group name: 2–128 characters, starting \
+                with a letter; letters, digits, `:`, `_`, `.`, `-`.",
+                )
+                .required(),
+            )
+            .valid(|n| validate::name::security_group_name(n).map_err(|e| format!("{e}."))),
+            D::new(
+                "description",
+                field!(description),
+                Attr::string(
+                    "The group description, 2–256 \
+                characters. Removing it from the configuration leaves the group's description as \
+                it is.",
+                )
+                .optional(),
+            )
+            .valid(|d| validate::name::security_group_description(d).map_err(|e| format!("{e}."))),
+            D::new(
+                "ingress_cidrs",
+                field!(ingress_cidrs),
+                Attr::string_set(
+                    "Private CIDR blocks \
+                (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: \
+                allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule \
+                limit). Rules added to the group by other means are left alone.",
+                )
+                .required(),
+            )
+            .rule(ingress_rule),
+            D::new(
+                "type",
+                field!(group_type),
+                Attr::string(
+                    "The group type as the cloud reports \
+                it; always `normal` (basic) for groups this resource creates.",
+                )
+                .computed(),
+            )
+            .default(|s| s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())),
         ]
     }
 
@@ -328,7 +375,8 @@ impl ManagedResource for SecurityGroupResource {
         };
         let id = match adopted {
             Some(id) => {
-                tracing::info!(security_group = %id, "adopting security group {id}: this configuration created it in an interrupted run");
+                tracing::info!(security_group = %id, "adopting security group {id}: this \
+                    configuration created it in an interrupted run");
                 id
             }
             None => client
@@ -360,10 +408,17 @@ impl ManagedResource for SecurityGroupResource {
                 Ok(s)
             }
             Ok(None) => Err(Failed::partial(
-                Problem::new(format!("Security group {id} vanished right after it was created"), "It was created but could not be read back. It is kept in the state (tainted) so the next apply replaces it."),
+                Problem::new(
+                    format!("Security group {id} vanished right after it was created"),
+                    "It was created but could not be read back. It is kept in the state \
+                     (tainted) so the next apply replaces it.",
+                ),
                 done,
             )),
-            Err(e) => Err(Failed::partial(Problem::client(client, &format!("reading security group {id} after creating it"), &e), done)),
+            Err(e) => {
+                let what = format!("reading security group {id} after creating it");
+                Err(Failed::partial(Problem::client(client, &what, &e), done))
+            }
         }
     }
 
@@ -432,7 +487,8 @@ impl ManagedResource for SecurityGroupResource {
                 Ok(()) => return Ok(()),
                 Err(e) if e.is_not_found() => return Ok(()),
                 Err(e) if e.code() == Some("DependencyViolation") => {
-                    tracing::info!(security_group = %id, "security group still in use; retrying delete");
+                    tracing::info!(security_group = %id, "security group still in use; retrying \
+                        delete");
                     waiter
                         .pause(|| {
                             format!(
@@ -461,7 +517,15 @@ impl ManagedResource for SecurityGroupResource {
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
         let client = ctx.client;
-        let id = SecurityGroupId::parse(id).map_err(|e| Problem::new("Invalid import ID", format!("{e}. Import with the security group ID: `terraform import maxcompute_security_group.NAME sg-…`.")))?;
+        let id = SecurityGroupId::parse(id).map_err(|e| {
+            Problem::new(
+                "Invalid import ID",
+                format!(
+                    "{e}. Import with the security group ID: `terraform import \
+                     maxcompute_security_group.NAME sg-…`."
+                ),
+            )
+        })?;
         let what = format!("security group {id}");
         let absent = format!("No such group in region {}.", client.region());
         let group = Problem::found(

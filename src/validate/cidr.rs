@@ -67,13 +67,13 @@ pub fn is_private(net: &Ipv4Net) -> bool {
 pub const ALIBABA_SERVICE_RANGES: [(Ipv4Net, &str); 2] = [
     (
         Ipv4Net::new_assert(Ipv4Addr::new(100, 64, 0, 0), 10),
-        "in 100.64.0.0/10, the shared address space (RFC 6598, carrier-grade NAT) that Alibaba Cloud \
-         reserves for its own services (metadata server, DNS, shared resource groups)",
+        "in 100.64.0.0/10, the shared address space (RFC 6598, carrier-grade NAT) that Alibaba \
+            Cloud reserves for its own services (metadata server, DNS, shared resource groups)",
     ),
     (
         Ipv4Net::new_assert(Ipv4Addr::new(11, 0, 0, 0), 8),
-        "in 11.0.0.0/8, whose blocks Alibaba Cloud services use on its internal network (DataWorks' \
-         shared resource groups, for one)",
+        "in 11.0.0.0/8, whose blocks Alibaba Cloud services use on its internal network \
+            (DataWorks' shared resource groups, for one)",
     ),
 ];
 

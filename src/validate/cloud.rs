@@ -216,10 +216,10 @@ impl Facts {
 pub fn eni_authorization_detail(region: &str) -> String {
     format!(
         "MaxCompute is not authorized to create elastic network interfaces (ENIs) in this \
-         account's VPCs (step 1 of the \"access VPC services\" procedure). Logged in to the Alibaba \
-         Cloud account that owns the VPC, open the MaxCompute console in {region}, go to Manage \
-         Configurations > Network Connection and click Authorize (it creates the service-linked role \
-         that lets MaxCompute manage ENIs), then run terraform again."
+            account's VPCs (step 1 of the \"access VPC services\" procedure). Logged in to the \
+            Alibaba Cloud account that owns the VPC, open the MaxCompute console in {region}, go \
+            to Manage Configurations > Network Connection and click Authorize (it creates the \
+            service-linked role that lets MaxCompute manage ENIs), then run terraform again."
     )
 }
 

@@ -22,7 +22,8 @@ pub fn security_group_name(name: &str) -> Result<(), String> {
         .find(|c| !(c.is_alphanumeric() || matches!(c, ':' | '_' | '.' | '-')))
     {
         return Err(format!(
-            "the name may contain letters, digits, `:`, `_`, `.` and `-` only; `{bad}` is not allowed"
+            "the name may contain letters, digits, `:`, `_`, `.` and `-` only; `{bad}` is not \
+                allowed"
         ));
     }
     Ok(())
@@ -55,7 +56,8 @@ pub fn region_id(region: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{region}` is not a region ID; use the ID, not the display name, e.g. `cn-hangzhou` or `ap-southeast-1`."
+            "`{region}` is not a region ID; use the ID, not the display name, e.g. `cn-hangzhou` \
+                or `ap-southeast-1`."
         ))
     }
 }

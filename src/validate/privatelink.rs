@@ -64,7 +64,9 @@ pub fn is_maxcompute(s: &EndpointService) -> bool {
 /// Why a region has no usable MaxCompute service, in words: what to do.
 pub fn no_service(region: &str, seen: &[EndpointService]) -> String {
     let listed = if seen.is_empty() {
-        "The account sees no interface endpoint service at all — is PrivateLink activated in this region?".to_string()
+        "The account sees no interface endpoint service at all — is PrivateLink activated in this \
+            region?"
+            .to_string()
     } else {
         format!(
             "Services the account sees: {}.",
@@ -160,20 +162,25 @@ pub fn endpoint_description(d: &str) -> Result<(), String> {
 /// CIDR block, not its network or broadcast address (the API doc: a system-reserved address
 /// cannot be used).
 pub fn zone_ip(ip: &str, cidr: &str) -> Result<(), String> {
-    let addr: Ipv4Addr = ip
-        .parse()
-        .map_err(|_| format!("`{ip}` is not an IPv4 address; give one inside the vSwitch's CIDR block {cidr}, or remove this vSwitch's entry from `fixed_ips`."))?;
+    let addr: Ipv4Addr = ip.parse().map_err(|_| {
+        format!(
+            "`{ip}` is not an IPv4 address; give one inside the vSwitch's CIDR \
+            block {cidr}, or remove this vSwitch's entry from `fixed_ips`."
+        )
+    })?;
     let net: Ipv4Net = cidr
         .parse()
         .map_err(|_| format!("the vSwitch's CIDR block `{cidr}` is not valid."))?;
     if !net.contains(&addr) {
         return Err(format!(
-            "{ip} is outside the vSwitch's CIDR block {cidr}; pick an address inside it, or remove this vSwitch's entry from `fixed_ips` to let PrivateLink choose."
+            "{ip} is outside the vSwitch's CIDR block {cidr}; pick an address inside it, or remove \
+                this vSwitch's entry from `fixed_ips` to let PrivateLink choose."
         ));
     }
     if addr == net.network() || addr == net.broadcast() {
         return Err(format!(
-            "{ip} is a reserved address of {cidr}; pick another one, or remove this vSwitch's entry from `fixed_ips` to let PrivateLink choose."
+            "{ip} is a reserved address of {cidr}; pick another one, or remove this vSwitch's \
+                entry from `fixed_ips` to let PrivateLink choose."
         ));
     }
     Ok(())

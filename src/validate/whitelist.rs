@@ -58,7 +58,11 @@ fn check<'a>(
             }
         };
         if entry == "127.0.0.1" || entry == "127.0.0.1/32" {
-            errors.push("`127.0.0.1` is the services' \"deny everything\" placeholder, not an address to allow; remove it".into());
+            errors.push(
+                "`127.0.0.1` is the services' \"deny everything\" placeholder, not an \
+                address to allow; remove it"
+                    .into(),
+            );
             continue;
         }
         if let Some((_, other)) = seen.iter().find(|(n, _)| *n == net) {
@@ -75,14 +79,15 @@ fn check<'a>(
             let kind = cidr::non_private_kind(&net);
             errors.push(match public {
                 Public::OptIn(_) => format!(
-                    "`{entry}` is not a private range: {kind}. Whitelist the network link's vSwitch CIDR \
-                     (`maxcompute_network_link.<name>.vswitch_cidr`); set `allow_public = true` only \
-                     if this range is really meant"
+                    "`{entry}` is not a private range: {kind}. Whitelist the network link's \
+                        vSwitch CIDR (`maxcompute_network_link.<name>.vswitch_cidr`); set \
+                        `allow_public = true` only if this range is really meant"
                 ),
                 Public::Never => format!(
-                    "`{entry}` is not a private range: {kind}. The rules made here admit private ranges only. Use the network \
-                     link's vSwitch CIDR (`maxcompute_network_link.<name>.vswitch_cidr`), or set \
-                     `source_security_group_id` to the link's security group instead of `cidrs`"
+                    "`{entry}` is not a private range: {kind}. The rules made here admit private \
+                        ranges only. Use the network link's vSwitch CIDR \
+                        (`maxcompute_network_link.<name>.vswitch_cidr`), or set \
+                        `source_security_group_id` to the link's security group instead of `cidrs`"
                 ),
             });
             continue;
@@ -113,7 +118,11 @@ fn check<'a>(
 /// `default` is refused: it is the instance's own group and never belongs to one tool.
 pub fn group_name(name: &str) -> Result<(), String> {
     if name == "default" {
-        return Err("`default` is the instance's own group, shared by everyone: an attachment must own a group of its own, e.g. `maxcompute`".into());
+        return Err(
+            "`default` is the instance's own group, shared by everyone: an attachment must \
+            own a group of its own, e.g. `maxcompute`"
+                .into(),
+        );
     }
     let ok = (2..=32).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -125,8 +134,8 @@ pub fn group_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{name}` is not a valid group name: 2 to 32 characters, lower-case letters, digits and `_`, \
-             starting with a letter and ending with a letter or digit"
+            "`{name}` is not a valid group name: 2 to 32 characters, lower-case letters, digits \
+                and `_`, starting with a letter and ending with a letter or digit"
         ))
     }
 }

@@ -63,8 +63,8 @@ pub fn check_zone(region: &str, zone: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "MaxCompute VPC access is not available in zone `{zone}`. Supported zones in {region}: {}. \
-             Use a vSwitch in one of them.",
+            "MaxCompute VPC access is not available in zone `{zone}`. Supported zones in {region}: \
+                {}. Use a vSwitch in one of them.",
             zones.join(", ")
         ))
     }
