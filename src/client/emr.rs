@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::ids::EmrClusterId;
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -126,8 +127,8 @@ impl<'a> EmrApi<'a> {
     }
 
     /// `GetCluster`; `Ok(None)` when the cluster does not exist.
-    pub async fn get_cluster(&self, cluster_id: &str) -> Result<Option<Cluster>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id);
+    pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
         match self
             .t
             .rpc::<GetClusterResponse>(Service::Emr, "GetCluster", params, Idempotency::Safe)
@@ -149,9 +150,9 @@ impl<'a> EmrApi<'a> {
     }
 
     /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
-    pub async fn nodes(&self, cluster_id: &str) -> Result<Vec<Node>, Error> {
+    pub async fn nodes(&self, cluster_id: &EmrClusterId) -> Result<Vec<Node>, Error> {
         let params = Params::new()
-            .set("ClusterId", cluster_id)
+            .set("ClusterId", cluster_id.as_str())
             .set("MaxResults", "100");
         match self
             .t
@@ -192,9 +193,9 @@ impl EmrApi<'_> {
     }
 
     /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).
-    pub async fn node_groups(&self, cluster_id: &str) -> Result<Vec<NodeGroup>, Error> {
+    pub async fn node_groups(&self, cluster_id: &EmrClusterId) -> Result<Vec<NodeGroup>, Error> {
         let params = Params::new()
-            .set("ClusterId", cluster_id)
+            .set("ClusterId", cluster_id.as_str())
             .set("MaxResults", "100");
         match self
             .t

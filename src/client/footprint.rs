@@ -6,7 +6,7 @@
 //! confirmed on the real cloud: the link's group is the mark.
 
 use super::ecs::NetworkInterface;
-use super::ids::{SecurityGroupId, VpcId};
+use super::ids::{EndpointId, SecurityGroupId, VpcId};
 use super::privatelink::{Endpoint, EndpointStatus, EndpointType, ZoneStatus};
 use super::{fanout, Client, Error};
 
@@ -88,8 +88,9 @@ pub async fn read(
         ..Footprint::default()
     };
     let api = client.privatelink();
-    let ids: Vec<String> = reverse.iter().map(|(e, _)| e.endpoint_id.clone()).collect();
+    let ids: Vec<Result<EndpointId, Error>> = reverse.iter().map(|(e, _)| e.id()).collect();
     let zones = fanout::all(ids, |id| async move {
+        let id = id.map_err(failure("reading a reverse endpoint's ID".into()))?;
         let zones = api.zones(&id).await;
         zones.map_err(failure(format!(
             "reading the zones of PrivateLink endpoint {id}"
@@ -124,13 +125,14 @@ pub async fn reverse_endpoints(
 ) -> Result<Vec<(Endpoint, Vec<String>)>, Failure> {
     let api = client.privatelink();
     let listed = api
-        .in_vpc(vpc.as_str(), EndpointType::Reverse)
+        .in_vpc(vpc, EndpointType::Reverse)
         .await
         .map_err(failure(format!(
             "listing the reverse PrivateLink endpoints of {vpc}"
         )))?;
-    let ids: Vec<String> = listed.iter().map(|e| e.endpoint_id.clone()).collect();
+    let ids: Vec<Result<EndpointId, Error>> = listed.iter().map(Endpoint::id).collect();
     let groups = fanout::all(ids, |id| async move {
+        let id = id.map_err(failure("reading a reverse endpoint's ID".into()))?;
         let groups = api.security_groups(&id).await;
         groups.map_err(failure(format!(
             "reading the groups of PrivateLink endpoint {id}"

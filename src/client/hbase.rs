@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::ids::{HbaseClusterId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -110,9 +111,9 @@ impl<'a> HbaseApi<'a> {
     /// `DescribeIpWhitelist`; `Ok(None)` when the cluster does not exist.
     pub async fn describe_ip_whitelist(
         &self,
-        cluster_id: &str,
+        cluster_id: &HbaseClusterId,
     ) -> Result<Option<Vec<IpGroup>>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id);
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
         match self
             .t
             .rpc::<DescribeResponse>(
@@ -130,8 +131,11 @@ impl<'a> HbaseApi<'a> {
     }
 
     /// `DescribeInstance`: the cluster's VPC and vSwitch; `Ok(None)` when it does not exist.
-    pub async fn describe_instance(&self, cluster_id: &str) -> Result<Option<Instance>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id);
+    pub async fn describe_instance(
+        &self,
+        cluster_id: &HbaseClusterId,
+    ) -> Result<Option<Instance>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
         match self
             .t
             .rpc::<Instance>(
@@ -150,7 +154,7 @@ impl<'a> HbaseApi<'a> {
 
     /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the
     /// request has no VPC filter and its largest page size is not confirmed), those of `vpc_id`.
-    pub async fn instances_in_vpc(&self, vpc_id: &str) -> Result<Vec<Listed>, Error> {
+    pub async fn instances_in_vpc(&self, vpc_id: &VpcId) -> Result<Vec<Listed>, Error> {
         let mut out = Vec::new();
         let mut seen = 0u64;
         for page in 1u32.. {
@@ -170,7 +174,7 @@ impl<'a> HbaseApi<'a> {
                 r.instances
                     .instance
                     .into_iter()
-                    .filter(|i| i.vpc_id == vpc_id),
+                    .filter(|i| i.vpc_id == vpc_id.as_str()),
             );
             if got == 0 || seen >= r.total_count {
                 break;
@@ -183,13 +187,13 @@ impl<'a> HbaseApi<'a> {
     /// `idempotency`: `Derived` for a create on condition that the group is absent.
     pub async fn set_group(
         &self,
-        cluster_id: &str,
+        cluster_id: &HbaseClusterId,
         group: &str,
         entries: &[String],
         idempotency: Idempotency,
     ) -> Result<(), Error> {
         let params = Params::new()
-            .set("ClusterId", cluster_id)
+            .set("ClusterId", cluster_id.as_str())
             .set("GroupName", group)
             .set("IpVersion", "4")
             .set("IpList", entries.join(","));

@@ -8,7 +8,7 @@ use std::fmt;
 pub struct IdError {
     pub kind: &'static str,
     pub value: String,
-    pub reason: &'static str,
+    pub reason: String,
     pub example: &'static str,
 }
 
@@ -41,6 +41,13 @@ macro_rules! id_type {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = IdError;
+            fn from_str(value: &str) -> Result<Self, IdError> {
+                Self::parse(value)
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -62,25 +69,106 @@ id_type!(
     SecurityGroupId, "security group", "sg-", "sg-bp1example0000000000"
 );
 
+id_type!(
+    /// `ep-…`: a PrivateLink endpoint.
+    EndpointId, "PrivateLink endpoint", "ep-", "ep-bp1example0000000000"
+);
+id_type!(
+    /// `c-…`: an EMR cluster.
+    EmrClusterId, "EMR cluster", "c-", "c-b933c5aac8fe4a3e"
+);
+id_type!(
+    /// `pl-…`: an ECS prefix list.
+    PrefixListId, "prefix list", "pl-", "pl-bp1example0000000000"
+);
+id_type!(
+    /// `prl-…`: an ECS port range list.
+    PortRangeListId, "port range list", "prl-", "prl-bp1example0000000000"
+);
+
+/// IDs whose prefix tells the engine or edition (`rm-`, `pgm-`, `pgc-` for RDS; `ld-`, `hb-` for
+/// HBase): a lower-case prefix, `-`, then lower-case letters, digits and `-`.
+macro_rules! shaped_id_type {
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(value: &str) -> Result<Self, IdError> {
+                match shaped(value) {
+                    Ok(()) => Ok(Self(value.to_string())),
+                    Err(reason) => Err(IdError {
+                        kind: $kind,
+                        value: value.to_string(),
+                        reason: reason.to_string(),
+                        example: $example,
+                    }),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The attribute validator: `Err` says what is wrong with `value`.
+            pub fn check(value: &str) -> Result<(), String> {
+                Self::parse(value).map(|_| ()).map_err(|e| e.to_string())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+shaped_id_type!(
+    /// An RDS instance (`rm-…`, `pgm-…`, …).
+    RdsInstanceId, "RDS instance", "rm-bp1example0000000000"
+);
+shaped_id_type!(
+    /// An HBase cluster (`ld-…`, `hb-…`).
+    HbaseClusterId, "HBase cluster", "ld-bp1example0000000000"
+);
+
+/// The shape of an ID with an engine prefix.
+fn shaped(id: &str) -> Result<(), &'static str> {
+    let Some((prefix, rest)) = id.split_once('-') else {
+        return Err("it has no `<kind>-` prefix");
+    };
+    if !(1..=8).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err("its prefix must be 1 to 8 lower-case letters");
+    }
+    if rest.is_empty() || rest.len() > 64 {
+        return Err("1 to 64 characters must follow the prefix");
+    }
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err("only lower-case letters, digits and `-` may follow the prefix");
+    }
+    Ok(())
+}
+
 fn parse_id(
     value: &str,
     kind: &'static str,
     prefix: &'static str,
     example: &'static str,
 ) -> Result<String, IdError> {
-    let err = |reason| IdError {
+    let err = |reason: &str| IdError {
         kind,
         value: value.to_string(),
-        reason,
+        reason: reason.to_string(),
         example,
     };
-    let rest = value.strip_prefix(prefix).ok_or_else(|| {
-        err(match prefix {
-            "vpc-" => "it must start with `vpc-`",
-            "vsw-" => "it must start with `vsw-`",
-            _ => "it must start with `sg-`",
-        })
-    })?;
+    let rest = value
+        .strip_prefix(prefix)
+        .ok_or_else(|| err(&format!("it must start with `{prefix}`")))?;
     if rest.is_empty() {
         return Err(err("nothing follows the prefix"));
     }
@@ -119,6 +207,22 @@ mod tests {
         }
         let e = VSwitchId::parse("vpc-abc").unwrap_err();
         assert!(e.to_string().contains("must start with `vsw-`"), "{e}");
+        let e = EndpointId::parse("sg-1").unwrap_err();
+        assert!(e.to_string().contains("must start with `ep-`"), "{e}");
+        for ok in ["rm-bp1abc", "pgm-bp1abc", "ld-bp1abc", "hb-bp-1"] {
+            assert!(RdsInstanceId::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "rm-",
+            "RM-abc",
+            "rm abc",
+            "toolongprefix-abc",
+            "rm-ABC",
+            "noprefix",
+        ] {
+            assert!(HbaseClusterId::parse(bad).is_err(), "{bad}");
+        }
     }
 
     proptest::proptest! {

@@ -11,6 +11,7 @@
 
 use serde::Deserialize;
 
+use super::ids::{EndpointId, SecurityGroupId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -117,6 +118,13 @@ pub struct Endpoint {
     /// Absent from `CreateVpcEndpoint`'s answer (an `Interface` endpoint, as the provider asks).
     #[serde(default)]
     pub endpoint_type: EndpointType,
+}
+
+impl Endpoint {
+    /// The endpoint's ID as a type; an answer with a malformed one is an answer of the wrong shape.
+    pub fn id(&self) -> Result<EndpointId, Error> {
+        EndpointId::parse(&self.endpoint_id).map_err(|e| Error::Config(e.to_string()))
+    }
 }
 
 /// One zone of an endpoint: the vSwitch and the ENI PrivateLink placed in it.
@@ -309,35 +317,37 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `ListVpcEndpoints` of one VPC with one name, every page.
-    pub async fn find_by_name(&self, vpc_id: &str, name: &str) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new().set("VpcId", vpc_id).set("EndpointName", name);
+    pub async fn find_by_name(&self, vpc_id: &VpcId, name: &str) -> Result<Vec<Endpoint>, Error> {
+        let params = Params::new()
+            .set("VpcId", vpc_id.as_str())
+            .set("EndpointName", name);
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         // The filter is the service's; keep exact matches only.
         Ok(found
             .into_iter()
-            .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id)
+            .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id.as_str())
             .collect())
     }
 
     /// `ListVpcEndpoints` of one VPC and one type, every page.
-    pub async fn in_vpc(&self, vpc_id: &str, kind: EndpointType) -> Result<Vec<Endpoint>, Error> {
+    pub async fn in_vpc(&self, vpc_id: &VpcId, kind: EndpointType) -> Result<Vec<Endpoint>, Error> {
         let params = Params::new()
-            .set("VpcId", vpc_id)
+            .set("VpcId", vpc_id.as_str())
             .set("EndpointType", kind.as_str());
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         Ok(found
             .into_iter()
-            .filter(|e| e.vpc_id == vpc_id && e.endpoint_type == kind)
+            .filter(|e| e.vpc_id == vpc_id.as_str() && e.endpoint_type == kind)
             .collect())
     }
 
     /// `GetVpcEndpointAttribute`; `Ok(None)` when the endpoint does not exist.
-    pub async fn get(&self, id: &str) -> Result<Option<Endpoint>, Error> {
-        let params = Params::new().set("EndpointId", id);
+    pub async fn get(&self, id: &EndpointId) -> Result<Option<Endpoint>, Error> {
+        let params = Params::new().set("EndpointId", id.as_str());
         match self
             .call("GetVpcEndpointAttribute", params, Idempotency::Safe)
             .await
@@ -349,14 +359,14 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `ListVpcEndpointZones`, every page.
-    pub async fn zones(&self, id: &str) -> Result<Vec<EndpointZone>, Error> {
-        let params = Params::new().set("EndpointId", id);
+    pub async fn zones(&self, id: &EndpointId) -> Result<Vec<EndpointZone>, Error> {
+        let params = Params::new().set("EndpointId", id.as_str());
         self.all::<ZonesPage>("ListVpcEndpointZones", params).await
     }
 
     /// `ListVpcEndpointSecurityGroups`, every page: the group IDs.
-    pub async fn security_groups(&self, id: &str) -> Result<Vec<String>, Error> {
-        let params = Params::new().set("EndpointId", id);
+    pub async fn security_groups(&self, id: &EndpointId) -> Result<Vec<String>, Error> {
+        let params = Params::new().set("EndpointId", id.as_str());
         let groups = self
             .all::<GroupsPage>("ListVpcEndpointSecurityGroups", params)
             .await?;
@@ -364,8 +374,8 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `DeleteVpcEndpoint`; an endpoint already gone is not an error.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let params = Params::new().set("EndpointId", id);
+    pub async fn delete(&self, id: &EndpointId) -> Result<(), Error> {
+        let params = Params::new().set("EndpointId", id.as_str());
         match self
             .call::<Empty>("DeleteVpcEndpoint", params, Idempotency::Safe)
             .await
@@ -379,12 +389,12 @@ impl<'a> PrivateLinkApi<'a> {
     /// `AddZoneToVpcEndpoint`.
     pub async fn add_zone(
         &self,
-        id: &str,
+        id: &EndpointId,
         zone: &ZoneSpec,
         client_token: &str,
     ) -> Result<(), Error> {
         let params = Params::new()
-            .set("EndpointId", id)
+            .set("EndpointId", id.as_str())
             .set("ZoneId", &zone.zone_id)
             .set("VSwitchId", &zone.vswitch_id)
             .set_opt("ip", zone.ip.clone())
@@ -395,8 +405,10 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `RemoveZoneFromVpcEndpoint`.
-    pub async fn remove_zone(&self, id: &str, zone_id: &str) -> Result<(), Error> {
-        let params = Params::new().set("EndpointId", id).set("ZoneId", zone_id);
+    pub async fn remove_zone(&self, id: &EndpointId, zone_id: &str) -> Result<(), Error> {
+        let params = Params::new()
+            .set("EndpointId", id.as_str())
+            .set("ZoneId", zone_id);
         match self
             .call::<Empty>("RemoveZoneFromVpcEndpoint", params, Idempotency::Safe)
             .await
@@ -408,10 +420,14 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `AttachSecurityGroupToVpcEndpoint` (one group per call).
-    pub async fn attach_group(&self, id: &str, group: &str) -> Result<(), Error> {
+    pub async fn attach_group(
+        &self,
+        id: &EndpointId,
+        group: &SecurityGroupId,
+    ) -> Result<(), Error> {
         let params = Params::new()
-            .set("EndpointId", id)
-            .set("SecurityGroupId", group);
+            .set("EndpointId", id.as_str())
+            .set("SecurityGroupId", group.as_str());
         self.call::<Empty>(
             "AttachSecurityGroupToVpcEndpoint",
             params,
@@ -422,10 +438,14 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `DetachSecurityGroupFromVpcEndpoint` (one group per call).
-    pub async fn detach_group(&self, id: &str, group: &str) -> Result<(), Error> {
+    pub async fn detach_group(
+        &self,
+        id: &EndpointId,
+        group: &SecurityGroupId,
+    ) -> Result<(), Error> {
         let params = Params::new()
-            .set("EndpointId", id)
-            .set("SecurityGroupId", group);
+            .set("EndpointId", id.as_str())
+            .set("SecurityGroupId", group.as_str());
         self.call::<Empty>(
             "DetachSecurityGroupFromVpcEndpoint",
             params,
@@ -438,13 +458,13 @@ impl<'a> PrivateLinkApi<'a> {
     /// `UpdateVpcEndpointAttribute`: name, description, zone affinity.
     pub async fn update(
         &self,
-        id: &str,
+        id: &EndpointId,
         name: Option<&str>,
         description: Option<&str>,
         zone_affinity: bool,
     ) -> Result<(), Error> {
         let params = Params::new()
-            .set("EndpointId", id)
+            .set("EndpointId", id.as_str())
             .set_opt("EndpointName", name)
             .set_opt("EndpointDescription", description)
             .set("ZoneAffinityEnabled", zone_affinity.to_string());

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::ids::{RdsInstanceId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -168,9 +169,9 @@ impl<'a> RdsApi<'a> {
     /// `DescribeDBInstanceIPArrayList`; `Ok(None)` when the instance does not exist.
     pub async fn describe_ip_arrays(
         &self,
-        instance_id: &str,
+        instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<IpArray>>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id);
+        let params = Params::new().set("DBInstanceId", instance_id.as_str());
         match self
             .t
             .rpc::<ListResponse>(
@@ -189,11 +190,11 @@ impl<'a> RdsApi<'a> {
 
     /// `DescribeDBInstances` with `VpcId`: the instances of one VPC, every page (`PageSize` at
     /// most 100, the API's limit).
-    pub async fn instances_in_vpc(&self, vpc_id: &str) -> Result<Vec<Listed>, Error> {
+    pub async fn instances_in_vpc(&self, vpc_id: &VpcId) -> Result<Vec<Listed>, Error> {
         let mut out: Vec<Listed> = Vec::new();
         for page in 1u32.. {
             let params = Params::new()
-                .set("VpcId", vpc_id)
+                .set("VpcId", vpc_id.as_str())
                 .set("PageSize", "100")
                 .set("PageNumber", page.to_string());
             let r: InstancesResponse = self
@@ -206,7 +207,12 @@ impl<'a> RdsApi<'a> {
                 )
                 .await?;
             let got = r.items.list.len();
-            out.extend(r.items.list.into_iter().filter(|i| i.vpc_id == vpc_id));
+            out.extend(
+                r.items
+                    .list
+                    .into_iter()
+                    .filter(|i| i.vpc_id == vpc_id.as_str()),
+            );
             if got == 0 || (page as u64) * 100 >= r.total {
                 break;
             }
@@ -216,8 +222,11 @@ impl<'a> RdsApi<'a> {
 
     /// `DescribeDBInstanceNetInfo`: the instance's connection addresses; `Ok(None)` when it does
     /// not exist.
-    pub async fn net_info(&self, instance_id: &str) -> Result<Option<Vec<NetInfo>>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id);
+    pub async fn net_info(
+        &self,
+        instance_id: &RdsInstanceId,
+    ) -> Result<Option<Vec<NetInfo>>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id.as_str());
         match self
             .t
             .rpc::<NetInfoResponse>(
@@ -236,8 +245,11 @@ impl<'a> RdsApi<'a> {
 
     /// `DescribeDBInstanceAttribute`: the instance's whitelist mode; `Ok(None)` when the instance
     /// does not exist or does not say.
-    pub async fn whitelist_mode(&self, instance_id: &str) -> Result<Option<WhitelistMode>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id);
+    pub async fn whitelist_mode(
+        &self,
+        instance_id: &RdsInstanceId,
+    ) -> Result<Option<WhitelistMode>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id.as_str());
         let r: AttributeResponse = match self
             .t
             .rpc(
@@ -268,14 +280,14 @@ impl<'a> RdsApi<'a> {
     /// `Derived` for a create on condition that the group is absent (the caller re-reads).
     pub async fn set_group(
         &self,
-        instance_id: &str,
+        instance_id: &RdsInstanceId,
         group: &str,
         entries: &[String],
         network_type: Option<&str>,
         idempotency: Idempotency,
     ) -> Result<(), Error> {
         let params = Params::new()
-            .set("DBInstanceId", instance_id)
+            .set("DBInstanceId", instance_id.as_str())
             .set("DBInstanceIPArrayName", group)
             .set("SecurityIps", entries.join(","))
             .set("ModifyMode", "Cover")

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use crate::client::ids::HbaseClusterId;
 use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
@@ -24,14 +25,15 @@ impl Target for Hbase {
     const MAX_ENTRIES: usize = 1000;
     /// HBase publishes no group limit.
     const MAX_GROUPS: usize = usize::MAX;
-    const DESCRIPTION: &'static str = "Opens an ApsaraDB for HBase cluster to MaxCompute (step 4 of the \"access VPC services\" procedure): \
-        one IPv4 whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
-        cluster are never written.";
+    const DESCRIPTION: &'static str = "Opens an ApsaraDB for HBase cluster to MaxCompute (step 4 \
+        of the \"access VPC services\" procedure): one IPv4 whitelist group owned by this \
+        resource, holding the network link's vSwitch CIDR. Other groups of the cluster are never \
+        written.";
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .hbase()
-            .describe_ip_whitelist(target)
+            .describe_ip_whitelist(&cluster(target)?)
             .await?
             .map(|groups| {
                 groups
@@ -48,7 +50,11 @@ impl Target for Hbase {
 
     /// `DescribeInstance` → `VpcId`.
     async fn vpc_of(client: &Client, target: &str) -> Option<String> {
-        let inst = client.hbase().describe_instance(target).await.ok()??;
+        let inst = client
+            .hbase()
+            .describe_instance(&cluster(target).ok()?)
+            .await
+            .ok()??;
         Some(inst.vpc_id).filter(|v| !v.is_empty())
     }
 
@@ -62,9 +68,14 @@ impl Target for Hbase {
     ) -> Result<(), Error> {
         client
             .hbase()
-            .set_group(target, group, entries, idempotency)
+            .set_group(&cluster(target)?, group, entries, idempotency)
             .await
     }
+}
+
+/// The cluster's ID as the client takes it (`cluster_id`'s validator has judged the text).
+fn cluster(target: &str) -> Result<HbaseClusterId, Error> {
+    HbaseClusterId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }
 
 pub type HbaseWhitelistAttachment = WhitelistAttachment<Hbase>;

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use crate::client::ids::RdsInstanceId;
 use crate::client::rds::WhitelistMode;
 use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
@@ -26,14 +27,16 @@ impl Target for Rds {
     const MAX_ENTRIES: usize = 1000;
     /// RDS allows 200 whitelist groups per instance (SDK docstring; reference cloud-api.md §2).
     const MAX_GROUPS: usize = 200;
-    const DESCRIPTION: &'static str = "Opens an ApsaraDB RDS instance to MaxCompute (step 4 of the \"access VPC services\" procedure): \
-        one whitelist group owned by this resource, holding the network link's vSwitch CIDR. Other groups of the \
-        instance — `default`, the hidden groups of other cloud services, groups of other tools — are never written.";
+    const DESCRIPTION: &'static str =
+        "Opens an ApsaraDB RDS instance to MaxCompute (step 4 of the \
+        \"access VPC services\" procedure): one whitelist group owned by this resource, holding \
+        the network link's vSwitch CIDR. Other groups of the instance — `default`, the hidden \
+        groups of other cloud services, groups of other tools — are never written.";
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .rds()
-            .describe_ip_arrays(target)
+            .describe_ip_arrays(&instance(target)?)
             .await?
             .map(|arrays| {
                 arrays
@@ -49,7 +52,11 @@ impl Target for Rds {
 
     /// The VPC of its `Private` address (`DescribeDBInstanceNetInfo`).
     async fn vpc_of(client: &Client, target: &str) -> Option<String> {
-        let infos = client.rds().net_info(target).await.ok()??;
+        let infos = client
+            .rds()
+            .net_info(&instance(target).ok()?)
+            .await
+            .ok()??;
         infos
             .into_iter()
             .find(|i| i.is_vpc_address() && !i.vpc_id.is_empty())
@@ -58,7 +65,9 @@ impl Target for Rds {
 
     /// The instance's whitelist mode, which every write needs (cached for the run).
     async fn warm(client: &Client, facts: &Facts, target: &str) {
-        let _ = facts.rds_whitelist_mode(client, target).await;
+        if let Ok(id) = instance(target) {
+            let _ = facts.rds_whitelist_mode(client, &id).await;
+        }
     }
 
     async fn write_group(
@@ -71,15 +80,21 @@ impl Target for Rds {
     ) -> Result<(), Error> {
         // In the enhanced whitelist mode a group is for one network type: MaxCompute's ENIs and
         // DataWorks' vSwitches are VPC addresses. The standard mode takes none (reference §2).
-        let network_type = match facts.rds_whitelist_mode(client, target).await? {
+        let id = instance(target)?;
+        let network_type = match facts.rds_whitelist_mode(client, &id).await? {
             Some(WhitelistMode::Enhanced) => Some("VPC"),
             _ => None,
         };
         client
             .rds()
-            .set_group(target, group, entries, network_type, idempotency)
+            .set_group(&id, group, entries, network_type, idempotency)
             .await
     }
+}
+
+/// The instance's ID as the client takes it (`instance_id`'s validator has judged the text).
+fn instance(target: &str) -> Result<RdsInstanceId, Error> {
+    RdsInstanceId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }
 
 pub type RdsWhitelistAttachment = WhitelistAttachment<Rds>;

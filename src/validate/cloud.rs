@@ -8,7 +8,7 @@ use super::in_vpc::{not_found, Kind};
 use super::once_map::OnceMap;
 
 use crate::client::ecs::SecurityGroup;
-use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{EmrClusterId, RdsInstanceId, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::vpc::{VSwitch, Vpc};
 use crate::client::{Client, Error};
 
@@ -86,10 +86,10 @@ impl Facts {
     pub async fn rds_whitelist_mode(
         &self,
         client: &Client,
-        instance: &str,
+        instance: &RdsInstanceId,
     ) -> Result<Option<crate::client::rds::WhitelistMode>, Error> {
         self.rds_modes
-            .get_or_fetch(instance, client.rds().whitelist_mode(instance))
+            .get_or_fetch(instance.as_str(), client.rds().whitelist_mode(instance))
             .await
     }
 
@@ -100,8 +100,12 @@ impl Facts {
         client: &Client,
         id: &str,
     ) -> Result<Option<crate::client::emr::Cluster>, Error> {
+        // The attribute's validator has judged the ID: one that does not parse names no cluster.
+        let Ok(cluster) = EmrClusterId::parse(id) else {
+            return Ok(None);
+        };
         self.emr_clusters
-            .get_or_fetch(id, client.emr().get_cluster(id))
+            .get_or_fetch(id, client.emr().get_cluster(&cluster))
             .await
     }
 
@@ -418,7 +422,7 @@ pub async fn evaluator_rules(
             None => vec![listed.clone()],
             Some(list) => {
                 if !port_lists.contains_key(list) {
-                    let ranges = client.ecs().port_range_list(list).await?;
+                    let ranges = client.ecs().port_range_list(&list_id(list)?).await?;
                     port_lists.insert(list.clone(), ranges.unwrap_or_default());
                 }
                 port_lists[list]
@@ -436,7 +440,7 @@ pub async fn evaluator_rules(
                 out.push(rule);
             } else if let Some(list) = prefix_list_of(p) {
                 if !prefix_lists.contains_key(list) {
-                    let cidrs = client.ecs().prefix_list_cidrs(list).await?;
+                    let cidrs = client.ecs().prefix_list_cidrs(&list_id(list)?).await?;
                     prefix_lists.insert(list.to_string(), cidrs.unwrap_or_default());
                 }
                 out.extend(prefix_list_rules(p, &prefix_lists[list]));
@@ -444,4 +448,13 @@ pub async fn evaluator_rules(
         }
     }
     Ok(out)
+}
+
+/// A list ID a rule names, as its type; a malformed one is an answer of the wrong shape.
+fn list_id<T>(id: &str) -> Result<T, Error>
+where
+    T: std::str::FromStr<Err = crate::client::ids::IdError>,
+{
+    id.parse()
+        .map_err(|e: crate::client::ids::IdError| Error::Config(e.to_string()))
 }

@@ -3,7 +3,7 @@
 use super::model::*;
 use super::wire::*;
 use super::EcsApi;
-use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::ids::{PortRangeListId, PrefixListId, SecurityGroupId, VpcId};
 use crate::client::net::PortRange;
 use crate::client::retry::Idempotency;
 use crate::client::transport::Params;
@@ -203,8 +203,8 @@ impl EcsApi<'_> {
 
     /// `DescribePrefixListAttributes`: the CIDR blocks of a prefix list; `Ok(None)` when it does
     /// not exist.
-    pub async fn prefix_list_cidrs(&self, id: &str) -> Result<Option<Vec<String>>, Error> {
-        let params = Params::new().set("PrefixListId", id);
+    pub async fn prefix_list_cidrs(&self, id: &PrefixListId) -> Result<Option<Vec<String>>, Error> {
+        let params = Params::new().set("PrefixListId", id.as_str());
         match self
             .t
             .rpc::<PrefixListResponse>(
@@ -223,8 +223,11 @@ impl EcsApi<'_> {
 
     /// `DescribePortRangeListEntries`: the port ranges of a port list; `Ok(None)` when it does not
     /// exist (`InvalidPortRangeListId.NotFound`, API reference).
-    pub async fn port_range_list(&self, id: &str) -> Result<Option<Vec<PortRange>>, Error> {
-        let params = Params::new().set("PortRangeListId", id);
+    pub async fn port_range_list(
+        &self,
+        id: &PortRangeListId,
+    ) -> Result<Option<Vec<PortRange>>, Error> {
+        let params = Params::new().set("PortRangeListId", id.as_str());
         match self
             .t
             .rpc::<PortRangeListResponse>(

@@ -2,7 +2,7 @@
 
 use tf_provider::value::Value;
 
-use crate::client::ids::SecurityGroupId;
+use crate::client::ids::{EmrClusterId, SecurityGroupId};
 use crate::client::net::PortRange;
 use crate::client::Client;
 use crate::framework::resource::Problem;
@@ -16,7 +16,7 @@ const HADOOP_PORTS: [u16; 4] = [9083, 8020, 50010, 9866];
 
 pub(super) async fn emr_grants(
     client: &Client,
-    cluster: &str,
+    cluster: &EmrClusterId,
     seek: &Seek,
     sg: Option<&str>,
 ) -> Result<Vec<Grant>, P> {
@@ -44,7 +44,7 @@ pub(super) async fn emr_grants(
         .describe_security_group_attribute(&group)
         .await
         .map_err(|e| fail(&e))?;
-    let marker = rule_description(cluster);
+    let marker = rule_description(cluster.as_str());
     // Per source: the Hadoop ports it is admitted on, and whether every such rule is ours.
     let mut by_source: std::collections::BTreeMap<String, (Vec<String>, bool)> = Default::default();
     for p in rules.map(|r| r.permissions).unwrap_or_default() {
@@ -79,7 +79,7 @@ pub(super) async fn emr_grants(
             } else {
                 seek.admitted_by(&source)
             };
-            emr_grant(cluster, &source, &ports, ours, &grantees)
+            emr_grant(cluster.as_str(), &source, &ports, ours, &grantees)
         })
         .collect())
 }

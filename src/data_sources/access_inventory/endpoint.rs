@@ -16,7 +16,7 @@ use super::{list, Grant, P};
 /// reverse endpoints carrying the link's group (the link itself: never owned).
 pub(super) async fn endpoint_grants(
     client: &Client,
-    vpc: &str,
+    vpc: &VpcId,
     sg: Option<&str>,
 ) -> Result<Vec<Grant>, P> {
     let api = client.privatelink();
@@ -42,18 +42,18 @@ pub(super) async fn endpoint_grants(
         .map_err(fail)?
     {
         if services.contains(&e.service_id) {
-            out.push(endpoint_grant(&e, vpc, None));
+            out.push(endpoint_grant(&e, vpc.as_str(), None));
         }
     }
-    let (Some(sg), Ok(vpc_id)) = (sg.map(SecurityGroupId::parse), VpcId::parse(vpc)) else {
+    let Some(sg) = sg.map(SecurityGroupId::parse) else {
         return Ok(out);
     };
     let sg = sg.map_err(|e| Problem::new("Invalid security group ID", e.to_string()))?;
-    let reverse = reverse_endpoints(client, &vpc_id, &sg)
+    let reverse = reverse_endpoints(client, vpc, &sg)
         .await
         .map_err(|f| Problem::client(client, &f.what, &f.error))?;
     for (e, _) in reverse {
-        out.push(endpoint_grant(&e, vpc, Some(sg.as_str())));
+        out.push(endpoint_grant(&e, vpc.as_str(), Some(sg.as_str())));
     }
     Ok(out)
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
-use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::ids::{EmrClusterId, HbaseClusterId, RdsInstanceId, SecurityGroupId, VpcId};
 use crate::client::net::Cidr;
 use crate::data_sources::dataworks_resource_group::footprint;
 use crate::field;
@@ -148,12 +148,14 @@ impl LookupSource for AccessInventoryDataSource {
         let sg = config.security_group_id.as_ref_option().cloned();
         let mut grants = Vec::new();
         for id in rds_targets(ctx.client, &config).await? {
-            let groups = read_groups::<Rds>(ctx.client, &id, "rds_instance_ids").await?;
-            grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Rds));
+            let id = id.as_str();
+            let groups = read_groups::<Rds>(ctx.client, id, "rds_instance_ids").await?;
+            grants.extend(whitelist_grants(&groups, &seek, id, WhitelistKind::Rds));
         }
         for id in hbase_targets(ctx.client, &config).await? {
-            let groups = read_groups::<Hbase>(ctx.client, &id, "hbase_cluster_ids").await?;
-            grants.extend(whitelist_grants(&groups, &seek, &id, WhitelistKind::Hbase));
+            let id = id.as_str();
+            let groups = read_groups::<Hbase>(ctx.client, id, "hbase_cluster_ids").await?;
+            grants.extend(whitelist_grants(&groups, &seek, id, WhitelistKind::Hbase));
         }
         for id in emr_targets(ctx.client, &config).await? {
             grants.extend(emr_grants(ctx.client, &id, &seek, sg.as_deref()).await?);
@@ -161,8 +163,13 @@ impl LookupSource for AccessInventoryDataSource {
         for name in strings(&config.projects) {
             grants.extend(project_grants(ctx.client, &name, &seek).await?);
         }
-        if let Some(vpc) = config.vpc_id.as_ref_option() {
-            grants.extend(endpoint_grants(ctx.client, vpc, sg.as_deref()).await?);
+        // `vpc_id` is checked by its validator; a value that is no VPC ID reads no endpoints.
+        if let Some(vpc) = config
+            .vpc_id
+            .as_ref_option()
+            .and_then(|v| VpcId::parse(v).ok())
+        {
+            grants.extend(endpoint_grants(ctx.client, &vpc, sg.as_deref()).await?);
         }
         let mut state = config;
         state.id = Value::Value(format!("inventory-{}", grants.len()));
@@ -195,7 +202,8 @@ fn target_attributes() -> Vec<D> {
                 "RDS instances to look at. Left out with `vpc_id` set: every RDS instance of \
                  that VPC (`DescribeDBInstances`).",
             ),
-        ),
+        )
+        .valid(RdsInstanceId::check),
         D::new(
             "hbase_cluster_ids",
             field!(hbase_cluster_ids),
@@ -203,7 +211,8 @@ fn target_attributes() -> Vec<D> {
                 "HBase clusters to look at. Left out with `vpc_id` set: every HBase cluster of \
                  that VPC (`DescribeInstances`).",
             ),
-        ),
+        )
+        .valid(HbaseClusterId::check),
         D::new(
             "emr_cluster_ids",
             field!(emr_cluster_ids),
@@ -212,7 +221,8 @@ fn target_attributes() -> Vec<D> {
                  cluster's security group). Left out with `vpc_id` set: every live EMR cluster \
                  of that VPC (`ListClusters`, then `GetCluster` of each for its VPC).",
             ),
-        ),
+        )
+        .valid(EmrClusterId::check),
         D::new(
             "projects",
             field!(projects),

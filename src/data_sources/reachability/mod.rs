@@ -18,7 +18,9 @@ use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
 use crate::client::fanout;
-use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::ids::{
+    EmrClusterId, HbaseClusterId, IdError, RdsInstanceId, SecurityGroupId, VpcId,
+};
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
@@ -157,11 +159,19 @@ impl LookupSource for ReachabilityDataSource {
         // Everything whose identity the configuration gives is read at once; each group is read
         // as soon as some answer names it, once for every target.
         let groups = Groups::default();
-        let (emr_ids, rds_ids) = (
-            strings(&config.emr_cluster_ids),
-            strings(&config.rds_instance_ids),
-        );
-        let hbase_ids = strings(&config.hbase_cluster_ids);
+        // Each ID's validator has judged it: an ID that does not parse is never asked about.
+        fn ids<I>(
+            list: &Value<Vec<Value<String>>>,
+            parse: fn(&str) -> Result<I, IdError>,
+        ) -> Vec<I> {
+            strings(list)
+                .iter()
+                .filter_map(|id| parse(id).ok())
+                .collect()
+        }
+        let emr_ids = ids(&config.emr_cluster_ids, EmrClusterId::parse);
+        let rds_ids = ids(&config.rds_instance_ids, RdsInstanceId::parse);
+        let hbase_ids = ids(&config.hbase_cluster_ids, HbaseClusterId::parse);
         let (view, vpc_host, emr, rds, hbase) = tokio::try_join!(
             link_view(ctx, &vpc, &sg, &groups),
             vpc_host(ctx, &vpc),
@@ -219,7 +229,8 @@ fn target_attributes() -> Vec<D> {
                 "RDS instances to check (their whitelists, and the link's egress on 3306).",
             )
             .optional(),
-        ),
+        )
+        .valid(RdsInstanceId::check),
         D::new(
             "hbase_cluster_ids",
             field!(hbase_cluster_ids),
@@ -228,7 +239,8 @@ fn target_attributes() -> Vec<D> {
                  16000 and 16020).",
             )
             .optional(),
-        ),
+        )
+        .valid(HbaseClusterId::check),
         D::new(
             "emr_cluster_ids",
             field!(emr_cluster_ids),
@@ -238,7 +250,8 @@ fn target_attributes() -> Vec<D> {
                  on 9866).",
             )
             .optional(),
-        ),
+        )
+        .valid(EmrClusterId::check),
         D::new(
             "emr_ports",
             field!(emr_ports),

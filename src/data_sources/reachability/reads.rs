@@ -3,7 +3,7 @@
 
 use crate::client::ecs::SecurityGroupType;
 use crate::client::fanout;
-use crate::client::ids::{SecurityGroupId, VpcId};
+use crate::client::ids::{EmrClusterId, HbaseClusterId, RdsInstanceId, SecurityGroupId, VpcId};
 use crate::framework::resource::{Ctx, Problem};
 use crate::reachability::{Endpoint, Group, Link};
 use crate::validate::once_map::OnceMap;
@@ -195,14 +195,18 @@ pub(super) struct EmrFacts {
     pub(super) node_groups: Vec<crate::client::emr::NodeGroup>,
 }
 
-pub(super) async fn emr_reads(ctx: &Ctx<'_>, id: String, groups: &Groups) -> Result<EmrFacts, P> {
-    let id = id.as_str();
+pub(super) async fn emr_reads(
+    ctx: &Ctx<'_>,
+    id: EmrClusterId,
+    groups: &Groups,
+) -> Result<EmrFacts, P> {
+    let id = &id;
     let emr = ctx.client.emr();
     let (cluster, nodes, node_groups) = tokio::try_join!(
         reading(
             ctx,
             format!("reading EMR cluster {id}"),
-            ctx.facts.emr_cluster(ctx.client, id)
+            ctx.facts.emr_cluster(ctx.client, id.as_str())
         ),
         reading(
             ctx,
@@ -242,8 +246,8 @@ pub(super) struct RdsFacts {
     pub(super) mode: Option<crate::client::rds::WhitelistMode>,
 }
 
-pub(super) async fn rds_reads(ctx: &Ctx<'_>, id: String) -> Result<RdsFacts, P> {
-    let id = id.as_str();
+pub(super) async fn rds_reads(ctx: &Ctx<'_>, id: RdsInstanceId) -> Result<RdsFacts, P> {
+    let id = &id;
     let rds = ctx.client.rds();
     let (arrays, infos, mode) = tokio::try_join!(
         reading(
@@ -279,8 +283,8 @@ pub(super) struct HbaseFacts {
     pub(super) block: Option<ipnet::Ipv4Net>,
 }
 
-pub(super) async fn hbase_reads(ctx: &Ctx<'_>, id: String) -> Result<HbaseFacts, P> {
-    let id = id.as_str();
+pub(super) async fn hbase_reads(ctx: &Ctx<'_>, id: HbaseClusterId) -> Result<HbaseFacts, P> {
+    let id = &id;
     let hbase = ctx.client.hbase();
     let what = format!("reading HBase cluster {id}");
     let (whitelist, inst) = tokio::try_join!(

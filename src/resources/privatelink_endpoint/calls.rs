@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::state::{groups_of, zones_of, State};
 use super::{known, rules, text};
-use crate::client::ids::VSwitchId;
+use crate::client::ids::{EndpointId, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{
     Endpoint, EndpointService, EndpointStatus, EndpointZone, NewEndpoint, ZoneSpec,
 };
@@ -27,7 +27,11 @@ pub async fn find_service(
 }
 
 /// The endpoint, its zones and groups into `state`; `Ok(None)` when it is gone.
-pub(super) async fn read(client: &Client, id: &str, state: State) -> Result<Option<State>, Error> {
+pub(super) async fn read(
+    client: &Client,
+    id: &EndpointId,
+    state: State,
+) -> Result<Option<State>, Error> {
     match client.privatelink().get(id).await? {
         Some(e) => read_with(client, &e, state).await.map(Some),
         None => Ok(None),
@@ -41,10 +45,8 @@ pub(super) async fn read_with(
     mut state: State,
 ) -> Result<State, Error> {
     let api = client.privatelink();
-    let (zones, groups) = tokio::try_join!(
-        api.zones(&e.endpoint_id),
-        api.security_groups(&e.endpoint_id)
-    )?;
+    let id = e.id()?;
+    let (zones, groups) = tokio::try_join!(api.zones(&id), api.security_groups(&id))?;
     state.fill(e, &zones, &groups);
     Ok(state)
 }
@@ -53,7 +55,7 @@ pub(super) async fn read_with(
 /// wait's own error (timeout, interrupt) otherwise.
 pub(super) async fn wait_active(
     client: &Client,
-    id: &str,
+    id: &EndpointId,
     deadline: std::time::Duration,
 ) -> Result<Option<Endpoint>, Error> {
     let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(deadline);
@@ -78,7 +80,7 @@ pub(super) async fn wait_active(
 }
 
 /// One change to an active endpoint: retried while another change is applied, then waited out.
-pub(super) async fn change<Fut>(ctx: &Ctx<'_>, id: &str, op: Fut) -> Result<(), Error>
+pub(super) async fn change<Fut>(ctx: &Ctx<'_>, id: &EndpointId, op: Fut) -> Result<(), Error>
 where
     Fut: std::future::Future<Output = Result<(), Error>>,
 {
@@ -91,14 +93,17 @@ where
 /// Attach the new groups first, so one always stays attached; then detach the old ones.
 pub(super) async fn update_groups(
     ctx: &Ctx<'_>,
-    id: &str,
+    id: &EndpointId,
     prior: &State,
     planned: &State,
 ) -> Result<(), Error> {
-    let (old, new): (BTreeSet<String>, BTreeSet<String>) = (
-        groups_of(prior).into_iter().collect(),
-        groups_of(planned).into_iter().collect(),
-    );
+    let ids = |s: &State| -> BTreeSet<SecurityGroupId> {
+        let groups = groups_of(s).into_iter();
+        groups
+            .filter_map(|g| SecurityGroupId::parse(&g).ok())
+            .collect()
+    };
+    let (old, new) = (ids(prior), ids(planned));
     let api = ctx.client.privatelink();
     for g in new.difference(&old) {
         change(ctx, id, api.attach_group(id, g)).await?;
@@ -114,7 +119,7 @@ pub(super) async fn update_groups(
 /// address an ENI already has changes nothing (after an import, for instance).
 pub(super) async fn update_zones(
     ctx: &Ctx<'_>,
-    id: &str,
+    id: &EndpointId,
     _prior: &State,
     planned: &State,
 ) -> Result<(), Error> {
@@ -191,11 +196,8 @@ pub(super) async fn new_endpoint(
 /// This configuration's own endpoint from an interrupted run: same VPC, name and service.
 pub(super) async fn adoptable(client: &Client, req: &NewEndpoint) -> Option<Endpoint> {
     let name = req.name.as_deref()?;
-    let found = client
-        .privatelink()
-        .find_by_name(&req.vpc_id, name)
-        .await
-        .ok()?;
+    let vpc = VpcId::parse(&req.vpc_id).ok()?;
+    let found = client.privatelink().find_by_name(&vpc, name).await.ok()?;
     match found.as_slice() {
         [one]
             if one.service_name == req.service_name
@@ -238,10 +240,10 @@ pub(super) async fn check_name_free(
     key: &str,
     out: &mut Findings<State>,
 ) {
-    let (Some(vpc), Some(name)) = (known(&s.vpc_id), known(&s.name)) else {
+    let (Some(vpc), Some(name)) = (super::state::vpc(s), known(&s.name)) else {
         return;
     };
-    match ctx.client.privatelink().find_by_name(vpc, name).await {
+    match ctx.client.privatelink().find_by_name(&vpc, name).await {
         Ok(found) if !found.is_empty() && ctx.journal.claimed_elsewhere(key) => {
             let (summary, detail) = claimed_elsewhere_text(&format!("PrivateLink endpoint {name}"));
             out.error(Problem::at(|s| &s.name, summary, detail));

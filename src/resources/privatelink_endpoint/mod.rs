@@ -25,7 +25,7 @@ use state::{groups_of, vpc, zones};
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
-use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{EndpointId, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{EndpointStatus, EndpointType};
 use crate::client::Error;
 use crate::field;
@@ -191,6 +191,18 @@ fn computed_attributes() -> Vec<AttrDecl<State>> {
     ]
 }
 
+impl PrivateLinkEndpointResource {
+    /// The endpoint's ID in a state this provider wrote.
+    fn id(s: &State) -> Result<EndpointId, P> {
+        EndpointId::parse(known(&s.id).unwrap_or_default()).map_err(|e| {
+            P::new(
+                "Invalid endpoint ID in the state",
+                format!("{e}. Remove the object from the state and import it again."),
+            )
+        })
+    }
+}
+
 #[async_trait]
 impl ManagedResource for PrivateLinkEndpointResource {
     type State = State;
@@ -306,7 +318,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
-        let id = known(&state.id).unwrap_or_default().to_string();
+        let id = Self::id(&state)?;
         read(ctx.client, &id, state).await.map_err(|e| {
             Problem::client(
                 ctx.client,
@@ -342,7 +354,9 @@ impl ManagedResource for PrivateLinkEndpointResource {
                 .await
                 .map_err(|e| fail("creating the PrivateLink endpoint", &e))?,
         };
-        let id = created.endpoint_id.clone();
+        let id = created
+            .id()
+            .map_err(|e| fail("reading the new endpoint's ID", &e))?;
         tracing::info!(
             "PrivateLink endpoint {id} created, status {}",
             created.endpoint_status
@@ -387,7 +401,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
 
     async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let client = ctx.client;
-        let id = known(&prior.id).unwrap_or_default().to_string();
+        let id = Self::id(&prior)?;
         let fail = |what: &str, e: Error| -> Failed<State> {
             Problem::client(client, &format!("{what} of PrivateLink endpoint {id}"), &e).into()
         };
@@ -433,7 +447,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
         let client = ctx.client;
-        let id = known(&prior.id).unwrap_or_default().to_string();
+        let id = Self::id(&prior)?;
         let api = client.privatelink();
         until_not_busy(
             &format!("deleting PrivateLink endpoint {id}"),
@@ -452,7 +466,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
-        if !id.starts_with("ep-") {
+        let Ok(endpoint) = EndpointId::parse(id) else {
             return Err(P::new(
                 "Invalid import ID",
                 format!(
@@ -460,8 +474,8 @@ impl ManagedResource for PrivateLinkEndpointResource {
                      maxcompute_privatelink_endpoint.NAME ep-…`."
                 ),
             ));
-        }
-        let found = ctx.client.privatelink().get(id).await;
+        };
+        let found = ctx.client.privatelink().get(&endpoint).await;
         if let Ok(Some(e)) = &found {
             if e.endpoint_type != EndpointType::Interface {
                 return Err(P::new(
