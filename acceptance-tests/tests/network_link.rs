@@ -2,8 +2,9 @@
 //! an error in `plan`, on the right attribute, before anything is created.
 
 use acceptance_tests::{
-    contains_text, diagnostic_on, provider_block, Emulator, Workspace, ENTERPRISE_SG, OTHER_VPC,
-    VPC, VSWITCH_H, VSWITCH_I, VSWITCH_OTHER_VPC, VSWITCH_UNSUPPORTED_ZONE,
+    contains_text, diagnostic_on, provider_block, terraform_at_least, Emulator, Workspace,
+    ENTERPRISE_SG, OTHER_VPC, VPC, VSWITCH_H, VSWITCH_I, VSWITCH_OTHER_VPC,
+    VSWITCH_UNSUPPORTED_ZONE,
 };
 use serde_json::{json, Value};
 
@@ -695,4 +696,62 @@ fn checks_passed_in_the_runs_plan_are_not_repeated_in_its_apply() {
     run.fails_saying(&["MaxCompute may not create ENIs in your VPC"]);
     assert_eq!(emulator.calls_of("GetEniAuthorization"), 2);
     assert_eq!(emulator.mutating_calls(), 0, "nothing was created");
+}
+
+/// Two provider configurations of one run (aliases: two clouds, here two emulators) never share a
+/// passed check: a link whose group is known only at apply is checked against its own cloud,
+/// even when the same values passed against the other one in this run's plan.
+#[test]
+fn a_check_passed_against_one_provider_configuration_is_not_taken_for_another() {
+    if !terraform_at_least(1, 4, "terraform_data (a value unknown at plan)") {
+        return;
+    }
+    let (one, two) = (emulator(), emulator());
+    seed_group(&one, "sg-emubasic0001", "basic", VPC, "normal");
+    seed_group(&two, "sg-emubasic0001", "advanced", VPC, "enterprise");
+    let aliased = |e: &Emulator, alias: &str| {
+        let block = provider_block(e);
+        let provider = &block[block.find("provider \"maxcompute\"").unwrap()..];
+        provider.replace(
+            "provider \"maxcompute\" {\n",
+            &format!("provider \"maxcompute\" {{\n  alias = \"{alias}\"\n"),
+        )
+    };
+    let head = provider_block(&one);
+    let head = &head[..head.find("provider \"maxcompute\"").unwrap()];
+    let config = format!(
+        r#"{head}{}{}
+resource "terraform_data" "group" {{
+  input = "sg-emubasic0001"
+}}
+
+resource "maxcompute_network_link" "one" {{
+  provider          = maxcompute.one
+  name              = "link_one"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = "sg-emubasic0001"
+}}
+
+resource "maxcompute_network_link" "two" {{
+  provider          = maxcompute.two
+  name              = "link_two"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = terraform_data.group.output
+}}
+"#,
+        aliased(&one, "one"),
+        aliased(&two, "two"),
+    );
+    let ws = Workspace::new();
+    ws.write_config(&config);
+    let run = ws.apply();
+    run.fails_saying(&["is an advanced (enterprise) group"]);
+    assert!(
+        two.state()["network_links"]
+            .as_object()
+            .is_none_or(|links| links.is_empty()),
+        "nothing was created in the second cloud"
+    );
 }

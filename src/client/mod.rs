@@ -68,11 +68,19 @@ use transport::Transport;
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Transport,
+    /// Which cloud this client speaks to, as one short text (see [`Client::scope`]).
+    scope: String,
 }
 
 impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// Which cloud (region, endpoints, credential source) this client speaks to, hashed: two
+    /// provider configurations of one run (aliases) never share what one learned of its cloud.
+    pub fn scope(&self) -> &str {
+        &self.scope
     }
 
     pub fn region(&self) -> &str {
@@ -159,6 +167,7 @@ impl Client {
         });
         Client {
             transport: self.transport.with_stop(stop),
+            scope: self.scope.clone(),
         }
     }
 }
@@ -173,6 +182,13 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     stop: StopSignal,
     terraform_version: Option<String>,
+}
+
+/// FNV-1a, 64 bits: the same hash in every process (std's is not promised to be).
+pub fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// `terraform-provider-maxcompute/<version>`, and ` Terraform/<version>` when known: the cloud's
@@ -239,6 +255,14 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .ok_or(Error::Config("credentials are not set".into()))?;
+        let scope = format!(
+            "{:016x}",
+            fnv1a(&format!(
+                "{region}\n{:?}\n{}",
+                self.endpoints,
+                credentials.describe()
+            ))
+        );
         let transport = Transport::new(
             region,
             credentials,
@@ -248,7 +272,7 @@ impl ClientBuilder {
             self.stop,
             user_agent(self.terraform_version.as_deref()),
         )?;
-        Ok(Client { transport })
+        Ok(Client { transport, scope })
     }
 }
 

@@ -110,13 +110,9 @@ pub async fn run_due<S: Sync + 'static>(
         facts: ctx.facts,
     };
     let planned = &plan.planned;
-    // Two provider configurations of one run (aliases: another region, another account) never
-    // share a pass.
-    let scope = format!(
-        "{kind}\n{}\n{}",
-        ctx.client.region(),
-        ctx.client.credential_source()
-    );
+    // Two provider configurations of one run (aliases: another region, another account, other
+    // endpoints) never share a pass.
+    let scope = format!("{kind}\n{}", ctx.client.scope());
     let due: Vec<(&CheckDecl<S>, String)> = checks
         .iter()
         .filter(|c| c.due(plan) == Due::Now)

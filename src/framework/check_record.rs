@@ -8,12 +8,20 @@
 //! type, the check and its inputs. Another run (`terraform plan -out` now, `terraform apply` of
 //! that plan later) has another process: its checks run again against the cloud as it is then.
 //!
+//! The run is the terraform process: its PID with its start time and the machine's boot
+//! (`journal::this_run`), so a fresh container's terraform, PID 1 again, is another run.
+//!
 //! Best effort: a record that cannot be written or read means the check runs again.
 
 use std::path::PathBuf;
 
 /// Records older than this, of any run, are removed when a run first writes one.
 const KEEP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// A pass older than this is not trusted, even by its own run: the cloud may have changed since
+/// (an apply waiting an hour for its approval is checked again), and where the run's identity is
+/// only a process ID (no /proc), a reused one cannot reach back far.
+pub const FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
 pub struct CheckRecord {
@@ -39,7 +47,8 @@ impl CheckRecord {
 
     /// Whether the check `key` passed earlier in this run.
     pub fn passed(&self, key: &str) -> bool {
-        self.path(key).is_some_and(|p| p.exists())
+        let age = |p: PathBuf| std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok();
+        self.path(key).and_then(age).is_some_and(|age| age < FRESH)
     }
 
     /// The check `key` passed.
@@ -101,6 +110,19 @@ mod tests {
             "another run"
         );
         assert!(!CheckRecord::new(None, "100").passed("k"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_pass_older_than_an_hour_is_not_trusted_even_by_its_run() {
+        let dir = std::env::temp_dir().join(format!("check-record-{}", uuid::Uuid::new_v4()));
+        let record = CheckRecord::new(Some(dir.clone()), "100");
+        record.note("k");
+        let path = record.path("k").unwrap();
+        let old = std::time::SystemTime::now() - FRESH - std::time::Duration::from_secs(60);
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(old).unwrap();
+        assert!(!record.passed("k"));
         let _ = std::fs::remove_dir_all(dir);
     }
 

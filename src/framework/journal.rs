@@ -277,7 +277,30 @@ enum Entry {
 /// The terraform process that started this provider (see [`Journal::run`]).
 fn this_run() -> String {
     #[cfg(unix)]
-    return std::os::unix::process::parent_id().to_string();
+    {
+        let ppid = std::os::unix::process::parent_id();
+        // A PID alone is not a run: a container starts terraform as PID 1 every time, and PIDs
+        // are reused. With the parent's start time (clock ticks since boot, field 22 of
+        // /proc/<pid>/stat) and the boot's ID it is one terraform process, ever.
+        let started = std::fs::read_to_string(format!("/proc/{ppid}/stat"))
+            .ok()
+            .and_then(|s| {
+                Some(
+                    s.rsplit_once(')')?
+                        .1
+                        .split_whitespace()
+                        .nth(19)?
+                        .to_string(),
+                )
+            });
+        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok();
+        match (started, boot) {
+            (Some(started), Some(boot)) => format!("{ppid}-{started}-{}", boot.trim()),
+            // No /proc (macOS): the PID, with records honoured for a short while only
+            // (`check_record::FRESH`).
+            _ => ppid.to_string(),
+        }
+    }
     #[cfg(not(unix))]
     return uuid::Uuid::new_v4().to_string();
 }
@@ -314,6 +337,23 @@ pub fn claimed_elsewhere_text(what: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_run_is_one_terraform_process_not_a_pid() {
+        // The parent's PID, its start time and the boot: another process with the same PID (a
+        // container's PID 1, a reused PID) is another run.
+        let run = super::this_run();
+        let parts: Vec<&str> = run.splitn(3, '-').collect();
+        assert_eq!(
+            parts[0],
+            std::os::unix::process::parent_id().to_string(),
+            "{run}"
+        );
+        assert!(parts[1].parse::<u64>().is_ok(), "the start time: {run}");
+        assert_eq!(parts[2].len(), 36, "the boot ID: {run}");
+        assert_eq!(run, super::this_run(), "stable within the run");
+    }
+
     use super::*;
 
     #[test]
