@@ -27,13 +27,35 @@ pub struct ResourceGroup {
     /// `CommonV2`, `ExclusiveDataIntegration`, `ExclusiveScheduler`, `ExclusiveDataService`.
     #[serde(default)]
     pub resource_group_type: String,
-    /// `Normal`, `Stop`, `Deleted`, `Creating`, `CreateFailed`, `Updating`.
     #[serde(default)]
-    pub status: String,
+    pub status: GroupStatus,
     #[serde(default)]
     pub default_vpc_id: String,
     #[serde(default)]
     pub default_vswitch_id: String,
+}
+
+crate::status! {
+    /// A resource group's `Status` (GetResourceGroup model).
+    pub enum GroupStatus {
+        Normal = "Normal",
+        Stop = "Stop",
+        Deleted = "Deleted",
+        Creating = "Creating",
+        CreateFailed = "CreateFailed",
+        Updating = "Updating",
+    }
+}
+
+crate::status! {
+    /// A network's `Status` (ListNetworks model).
+    pub enum NetworkStatus {
+        Pending = "Pending",
+        Creating = "Creating",
+        Running = "Running",
+        Deleting = "Deleting",
+        Deleted = "Deleted",
+    }
 }
 
 /// One network of a resource group: the vSwitch its machines use.
@@ -48,9 +70,8 @@ pub struct Network {
     pub vswitch_id: String,
     #[serde(default)]
     pub security_group_id: String,
-    /// `Pending`, `Creating`, `Running`, `Deleting`, `Deleted`.
     #[serde(default)]
-    pub status: String,
+    pub status: NetworkStatus,
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::client::dataworks::ResourceGroup;
+use crate::client::dataworks::{GroupStatus, NetworkStatus, ResourceGroup};
 use crate::client::ids::VSwitchId;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
@@ -106,8 +106,8 @@ type D = AttrDecl<State>;
 type P = Problem<State>;
 
 /// Networks that are gone or going carry no traffic.
-fn carries_traffic(status: &str) -> bool {
-    !matches!(status, "Deleting" | "Deleted")
+fn carries_traffic(status: &NetworkStatus) -> bool {
+    !matches!(status, NetworkStatus::Deleting | NetworkStatus::Deleted)
 }
 
 /// The vSwitches the group's machines use: its default one and every live network's, once each.
@@ -202,7 +202,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
             cidrs,
         } = footprint(ctx, &id, |s: &State| &s.id, "id").await?;
         let mut findings = Findings::default();
-        if group.status != "Normal" {
+        if group.status != GroupStatus::Normal {
             findings.warning(P::at(
                 |s| &s.id,
                 format!("DataWorks resource group {id} is {}", group.status),
@@ -214,7 +214,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
             id: Value::Value(group.id.clone()),
             name: Value::Value(group.name),
             group_type: Value::Value(group.resource_group_type),
-            status: Value::Value(group.status),
+            status: Value::Value(group.status.to_string()),
             vpc_id: Value::Value(group.default_vpc_id),
             vswitch_ids: list(ids),
             cidrs: list(cidrs),
