@@ -18,6 +18,17 @@ use crate::validate::finding::{Checked, Cx, Severity, Subject};
 /// Runs a check on a planned state: the state's values are the check's inputs.
 pub type CheckFn<S> = for<'a> fn(Cx<'a>, &'a S) -> BoxFuture<'a, Checked>;
 
+/// A check of the resource's own (what it owns on a target, a limit across the plan): it reads
+/// with the whole context and places its findings itself.
+pub type OwnCheckFn<S> = for<'a> fn(&'a Ctx<'a>, &'a Planning<'a, S>) -> BoxFuture<'a, Findings<S>>;
+
+/// What a check runs.
+pub enum Run<S> {
+    /// A cloud check of `validate/`: findings about subjects, placed by the declaration.
+    Cloud(CheckFn<S>),
+    Own(OwnCheckFn<S>),
+}
+
 /// One check, declared on a resource.
 pub struct CheckDecl<S> {
     /// What it looks at, in words ("the link's VPC, vSwitch and security group").
@@ -26,7 +37,7 @@ pub struct CheckDecl<S> {
     pub reads: Vec<Getter<S>>,
     /// Where findings about each subject land; any other subject lands on the resource.
     pub on: Vec<(Subject, Getter<S>)>,
-    pub run: CheckFn<S>,
+    pub run: Run<S>,
 }
 
 /// Whether a check runs in this plan.
@@ -45,7 +56,15 @@ impl<S: 'static> CheckDecl<S> {
             what,
             reads: Vec::new(),
             on: Vec::new(),
-            run,
+            run: Run::Cloud(run),
+        }
+    }
+
+    /// A check of the resource's own; declare what it reads with [`Self::also_reads`].
+    pub fn own(what: &'static str, run: OwnCheckFn<S>) -> Self {
+        Self {
+            run: Run::Own(run),
+            ..Self::new(what, |_, _| Box::pin(async { Ok(Vec::new()) }))
         }
     }
 
@@ -80,6 +99,40 @@ impl<S: 'static> CheckDecl<S> {
     fn inputs(&self, s: &S) -> String {
         let values: Vec<String> = self.reads.iter().map(|get| get(s).fingerprint()).collect();
         format!("{}\n{}", self.what, values.join("\n"))
+    }
+
+    /// What the check found, placed on the attributes.
+    async fn answer<'a>(
+        &self,
+        ctx: &'a Ctx<'a>,
+        cx: Cx<'a>,
+        plan: &'a Planning<'a, S>,
+    ) -> Findings<S> {
+        let found = match self.run {
+            Run::Own(run) => return run(ctx, plan).await,
+            Run::Cloud(run) => run(cx, &plan.planned).await,
+        };
+        let mut out = Findings::default();
+        let found = match found {
+            Ok(found) => found,
+            Err(e) => {
+                let what = format!("checking {}", self.what);
+                out.error(Problem::client(ctx.client, &what, &e));
+                return out;
+            }
+        };
+        for f in found {
+            let problem = Problem {
+                at: self.finding_at(f.about, f.entry),
+                summary: f.summary,
+                detail: f.detail,
+            };
+            match f.severity {
+                Severity::Error => out.error(problem),
+                Severity::Warning => out.warning(problem),
+            }
+        }
+        out
     }
 
     fn finding_at(&self, about: Subject, entry: Option<String>) -> At<S> {
@@ -125,32 +178,14 @@ pub async fn run_due<S: Sync + 'static>(
             !passed
         })
         .collect();
-    let answers = join_all(due.iter().map(|(c, _)| (c.run)(cx, planned))).await;
+    let answers = join_all(due.iter().map(|(c, _)| c.answer(ctx, cx, plan))).await;
     let mut out = Findings::default();
-    for ((check, key), answer) in due.iter().zip(answers) {
-        match answer {
-            Ok(found) => {
-                if found.iter().all(|f| f.severity != Severity::Error) {
-                    record.note(key);
-                }
-                for f in found {
-                    let problem = Problem {
-                        at: check.finding_at(f.about, f.entry),
-                        summary: f.summary,
-                        detail: f.detail,
-                    };
-                    match f.severity {
-                        Severity::Error => out.error(problem),
-                        Severity::Warning => out.warning(problem),
-                    }
-                }
-            }
-            Err(e) => out.error(Problem::client(
-                ctx.client,
-                &format!("checking {}", check.what),
-                &e,
-            )),
+    for ((_, key), found) in due.iter().zip(answers) {
+        if found.errors.is_empty() {
+            record.note(key);
         }
+        out.errors.extend(found.errors);
+        out.warnings.extend(found.warnings);
     }
     out
 }
