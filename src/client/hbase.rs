@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::found::found;
 use super::ids::{HbaseClusterId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -114,20 +115,14 @@ impl<'a> HbaseApi<'a> {
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Vec<IpGroup>>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
-        match self
-            .t
-            .rpc::<DescribeResponse>(
-                Service::Hbase,
-                "DescribeIpWhitelist",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(r.groups.group)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<DescribeResponse>(
+            Service::Hbase,
+            "DescribeIpWhitelist",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| r.groups.group))
     }
 
     /// `DescribeInstance`: the cluster's VPC and vSwitch; `Ok(None)` when it does not exist.
@@ -136,20 +131,14 @@ impl<'a> HbaseApi<'a> {
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Instance>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
-        match self
-            .t
-            .rpc::<Instance>(
-                Service::Hbase,
-                "DescribeInstance",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(r)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<Instance>(
+            Service::Hbase,
+            "DescribeInstance",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| r))
     }
 
     /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the

@@ -26,6 +26,7 @@
 
 use serde::Deserialize;
 
+use super::found::found;
 use super::retry::Idempotency;
 use super::transport::{RoaRequest, Transport};
 use super::{Error, Service};
@@ -222,25 +223,19 @@ impl<'a> MaxComputeApi<'a> {
     /// The link, or `None` when there is no link of that name.
     pub async fn get_network_link(&self, name: &str) -> Result<Option<NetworkLink>, Error> {
         let p = path(name);
-        let r: Result<Envelope<RawLink>, Error> = self
-            .t
-            .roa(
-                Service::MaxCompute,
-                RoaRequest {
-                    action: "GetNetworkLink",
-                    method: reqwest::Method::GET,
-                    path: &p,
-                    query: Vec::new(),
-                    body: None,
-                },
-                Idempotency::Safe,
-            )
-            .await;
-        match r {
-            Ok(r) => Ok(Some(r.data.into())),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let r: Option<Envelope<RawLink>> = found(self.t.roa(
+            Service::MaxCompute,
+            RoaRequest {
+                action: "GetNetworkLink",
+                method: reqwest::Method::GET,
+                path: &p,
+                query: Vec::new(),
+                body: None,
+            },
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(r.map(|r| r.data.into()))
     }
 
     /// All links, or those of one VPC (all pages).

@@ -36,6 +36,7 @@ pub mod endpoint;
 pub mod error;
 pub mod fanout;
 pub mod footprint;
+pub mod found;
 pub mod hbase;
 pub mod ids;
 pub mod maxcompute;

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::found::found;
 use super::ids::{RdsInstanceId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -172,20 +173,14 @@ impl<'a> RdsApi<'a> {
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<IpArray>>, Error> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        match self
-            .t
-            .rpc::<ListResponse>(
-                Service::Rds,
-                "DescribeDBInstanceIPArrayList",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(r.items.arrays)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<ListResponse>(
+            Service::Rds,
+            "DescribeDBInstanceIPArrayList",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| r.items.arrays))
     }
 
     /// `DescribeDBInstances` with `VpcId`: the instances of one VPC, every page (`PageSize` at
@@ -227,20 +222,14 @@ impl<'a> RdsApi<'a> {
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<NetInfo>>, Error> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        match self
-            .t
-            .rpc::<NetInfoResponse>(
-                Service::Rds,
-                "DescribeDBInstanceNetInfo",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(r.infos.list)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<NetInfoResponse>(
+            Service::Rds,
+            "DescribeDBInstanceNetInfo",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| r.infos.list))
     }
 
     /// `DescribeDBInstanceAttribute`: the instance's whitelist mode; `Ok(None)` when the instance

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::found::found;
 use super::ids::{VSwitchId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -89,15 +90,13 @@ impl<'a> VpcApi<'a> {
         let params = Params::new()
             .set("VpcId", id.as_str())
             .set("PageSize", "10");
-        let r: Result<VpcsResponse, Error> = self
-            .t
-            .rpc(Service::Vpc, "DescribeVpcs", params, Idempotency::Safe)
-            .await;
-        match r {
-            Ok(r) => Ok(r.vpcs.vpc.into_iter().find(|v| v.vpc_id == id.as_str())),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let r: Option<VpcsResponse> =
+            found(
+                self.t
+                    .rpc(Service::Vpc, "DescribeVpcs", params, Idempotency::Safe),
+            )
+            .await?;
+        Ok(r.and_then(|r| r.vpcs.vpc.into_iter().find(|v| v.vpc_id == id.as_str())))
     }
 
     /// `DescribeVSwitches`, all pages, filtered by VPC and/or vSwitch.

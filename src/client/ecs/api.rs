@@ -3,6 +3,7 @@
 use super::model::*;
 use super::wire::*;
 use super::EcsApi;
+use crate::client::found::found;
 use crate::client::ids::{PortRangeListId, PrefixListId, SecurityGroupId, VpcId};
 use crate::client::net::PortRange;
 use crate::client::retry::Idempotency;
@@ -205,20 +206,14 @@ impl EcsApi<'_> {
     /// not exist.
     pub async fn prefix_list_cidrs(&self, id: &PrefixListId) -> Result<Option<Vec<String>>, Error> {
         let params = Params::new().set("PrefixListId", id.as_str());
-        match self
-            .t
-            .rpc::<PrefixListResponse>(
-                Service::Ecs,
-                "DescribePrefixListAttributes",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(r.entries.entry.into_iter().map(|e| e.cidr).collect())),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<PrefixListResponse>(
+            Service::Ecs,
+            "DescribePrefixListAttributes",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| r.entries.entry.into_iter().map(|e| e.cidr).collect()))
     }
 
     /// `DescribePortRangeListEntries`: the port ranges of a port list; `Ok(None)` when it does not
@@ -228,25 +223,19 @@ impl EcsApi<'_> {
         id: &PortRangeListId,
     ) -> Result<Option<Vec<PortRange>>, Error> {
         let params = Params::new().set("PortRangeListId", id.as_str());
-        match self
-            .t
-            .rpc::<PortRangeListResponse>(
-                Service::Ecs,
-                "DescribePortRangeListEntries",
-                params,
-                Idempotency::Safe,
-            )
-            .await
-        {
-            Ok(r) => Ok(Some(
-                r.entries
-                    .iter()
-                    .filter_map(|e| PortRange::parse(&e.port_range))
-                    .collect(),
-            )),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        let found = found(self.t.rpc::<PortRangeListResponse>(
+            Service::Ecs,
+            "DescribePortRangeListEntries",
+            params,
+            Idempotency::Safe,
+        ))
+        .await?;
+        Ok(found.map(|r| {
+            r.entries
+                .iter()
+                .filter_map(|e| PortRange::parse(&e.port_range))
+                .collect()
+        }))
     }
 
     /// `AuthorizeSecurityGroup` with `Permissions.N.*`, at most 100 rules per call.
