@@ -131,14 +131,13 @@ impl<'a> HbaseApi<'a> {
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Instance>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
-        let found = found(self.t.rpc::<Instance>(
+        found(self.t.rpc::<Instance>(
             Service::Hbase,
             "DescribeInstance",
             params,
             Idempotency::Safe,
         ))
-        .await?;
-        Ok(found.map(|r| r))
+        .await
     }
 
     /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the
