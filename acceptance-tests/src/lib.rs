@@ -444,7 +444,20 @@ impl Workspace {
 
     /// Runs terraform with `-no-color`, without inheriting the developer's credentials or region.
     pub fn terraform(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new(terraform_binary());
+        self.terraform_via(&[], args)
+    }
+
+    /// [`Workspace::terraform`] started by `wrapper` (e.g. `unshare` for a process of its own
+    /// PID namespace, as a container runs it).
+    pub fn terraform_via(&self, wrapper: &[&str], args: &[&str]) -> Run {
+        let mut cmd = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(terraform_binary());
+                c
+            }
+            None => Command::new(terraform_binary()),
+        };
         cmd.current_dir(self.dir.path()).args(args).arg("-no-color");
         for var in [
             "ALIBABA_CLOUD_ACCESS_KEY_ID",

@@ -755,3 +755,30 @@ resource "maxcompute_network_link" "two" {{
         "nothing was created in the second cloud"
     );
 }
+
+/// A run is one terraform process, not its PID: a container starts terraform as PID 1 every
+/// time, and a second run there must check the cloud again (here the group became advanced in
+/// between), never take the first run's passes for its own.
+#[test]
+fn a_later_terraform_with_the_same_pid_checks_again() {
+    let container = ["unshare", "--pid", "--fork", "--mount-proc"];
+    let probe = std::process::Command::new(container[0])
+        .args(&container[1..])
+        .arg("true")
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        println!("skipped: this machine cannot start a process in a PID namespace of its own");
+        return;
+    }
+    let emulator = emulator();
+    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+    let ws = Workspace::new();
+    ws.write_config(&link_only(&emulator, VSWITCH_H, "sg-emubasic0001"));
+    let first = ws.terraform_via(&container, &["plan"]);
+    assert_eq!(first.code, 0, "{}", first.output());
+    emulator.edit_state(|s| {
+        s["security_groups"]["sg-emubasic0001"]["security_group_type"] = json!("enterprise")
+    });
+    let second = ws.terraform_via(&container, &["plan"]);
+    second.fails_saying(&["is an advanced (enterprise) group"]);
+}
