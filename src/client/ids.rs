@@ -12,17 +12,22 @@ pub struct IdError {
     pub example: &'static str,
 }
 
+/// An ID type: `$rule` judges a text (`Err`: why it is not one).
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $kind:literal, $prefix:literal, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal, $rule:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
 
         impl $name {
-            pub const PREFIX: &'static str = $prefix;
-
             pub fn parse(value: &str) -> Result<Self, IdError> {
-                parse_id(value, $kind, $prefix, $example).map(Self)
+                let rule: fn(&str) -> Result<(), String> = $rule;
+                rule(value).map(|()| Self(value.to_string())).map_err(|reason| IdError {
+                    kind: $kind,
+                    value: value.to_string(),
+                    reason,
+                    example: $example,
+                })
             }
 
             pub fn as_str(&self) -> &str {
@@ -58,132 +63,109 @@ macro_rules! id_type {
 
 id_type!(
     /// `vpc-…`
-    VpcId, "VPC", "vpc-", "vpc-bp1example0000000000"
+    VpcId,
+    "VPC",
+    "vpc-bp1example0000000000",
+    |v| prefixed(v, "vpc-")
 );
 id_type!(
     /// `vsw-…`
-    VSwitchId, "vSwitch", "vsw-", "vsw-bp1example0000000000"
+    VSwitchId,
+    "vSwitch",
+    "vsw-bp1example0000000000",
+    |v| prefixed(v, "vsw-")
 );
 id_type!(
     /// `sg-…`
-    SecurityGroupId, "security group", "sg-", "sg-bp1example0000000000"
+    SecurityGroupId,
+    "security group",
+    "sg-bp1example0000000000",
+    |v| prefixed(v, "sg-")
 );
 
 id_type!(
     /// `ep-…`: a PrivateLink endpoint.
-    EndpointId, "PrivateLink endpoint", "ep-", "ep-bp1example0000000000"
+    EndpointId,
+    "PrivateLink endpoint",
+    "ep-bp1example0000000000",
+    |v| prefixed(v, "ep-")
 );
 id_type!(
     /// `c-…`: an EMR cluster.
-    EmrClusterId, "EMR cluster", "c-", "c-b933c5aac8fe4a3e"
+    EmrClusterId,
+    "EMR cluster",
+    "c-b933c5aac8fe4a3e",
+    |v| prefixed(v, "c-")
 );
 id_type!(
     /// `pl-…`: an ECS prefix list.
-    PrefixListId, "prefix list", "pl-", "pl-bp1example0000000000"
+    PrefixListId,
+    "prefix list",
+    "pl-bp1example0000000000",
+    |v| prefixed(v, "pl-")
 );
 id_type!(
     /// `prl-…`: an ECS port range list.
-    PortRangeListId, "port range list", "prl-", "prl-bp1example0000000000"
+    PortRangeListId,
+    "port range list",
+    "prl-bp1example0000000000",
+    |v| prefixed(v, "prl-")
+);
+
+id_type!(
+    /// An RDS instance (`rm-…`, `pgm-…`, …).
+    RdsInstanceId,
+    "RDS instance",
+    "rm-bp1example0000000000",
+    shaped
+);
+id_type!(
+    /// An HBase cluster (`ld-…`, `hb-…`).
+    HbaseClusterId,
+    "HBase cluster",
+    "ld-bp1example0000000000",
+    shaped
 );
 
 /// IDs whose prefix tells the engine or edition (`rm-`, `pgm-`, `pgc-` for RDS; `ld-`, `hb-` for
 /// HBase): a lower-case prefix, `-`, then lower-case letters, digits and `-`.
-macro_rules! shaped_id_type {
-    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn parse(value: &str) -> Result<Self, IdError> {
-                match shaped(value) {
-                    Ok(()) => Ok(Self(value.to_string())),
-                    Err(reason) => Err(IdError {
-                        kind: $kind,
-                        value: value.to_string(),
-                        reason: reason.to_string(),
-                        example: $example,
-                    }),
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// The attribute validator: `Err` says what is wrong with `value`.
-            pub fn check(value: &str) -> Result<(), String> {
-                Self::parse(value).map(|_| ()).map_err(|e| e.to_string())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
-shaped_id_type!(
-    /// An RDS instance (`rm-…`, `pgm-…`, …).
-    RdsInstanceId, "RDS instance", "rm-bp1example0000000000"
-);
-shaped_id_type!(
-    /// An HBase cluster (`ld-…`, `hb-…`).
-    HbaseClusterId, "HBase cluster", "ld-bp1example0000000000"
-);
-
-/// The shape of an ID with an engine prefix.
-fn shaped(id: &str) -> Result<(), &'static str> {
+fn shaped(id: &str) -> Result<(), String> {
     let Some((prefix, rest)) = id.split_once('-') else {
-        return Err("it has no `<kind>-` prefix");
+        return Err("it has no `<kind>-` prefix".into());
     };
     if !(1..=8).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err("its prefix must be 1 to 8 lower-case letters");
+        return Err("its prefix must be 1 to 8 lower-case letters".into());
     }
     if rest.is_empty() || rest.len() > 64 {
-        return Err("1 to 64 characters must follow the prefix");
+        return Err("1 to 64 characters must follow the prefix".into());
     }
     if !rest
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err("only lower-case letters, digits and `-` may follow the prefix");
+        return Err("only lower-case letters, digits and `-` may follow the prefix".into());
     }
     Ok(())
 }
 
-fn parse_id(
-    value: &str,
-    kind: &'static str,
-    prefix: &'static str,
-    example: &'static str,
-) -> Result<String, IdError> {
-    let err = |reason: &str| IdError {
-        kind,
-        value: value.to_string(),
-        reason: reason.to_string(),
-        example,
+/// `prefix`, then 1 to 64 lower-case letters and digits.
+fn prefixed(value: &str, prefix: &str) -> Result<(), String> {
+    let Some(rest) = value.strip_prefix(prefix) else {
+        return Err(format!("it must start with `{prefix}`"));
     };
-    let rest = value
-        .strip_prefix(prefix)
-        .ok_or_else(|| err(&format!("it must start with `{prefix}`")))?;
     if rest.is_empty() {
-        return Err(err("nothing follows the prefix"));
+        return Err("nothing follows the prefix".into());
     }
     if rest.len() > 64 {
-        return Err(err("it is longer than 64 characters"));
+        return Err("it is longer than 64 characters".into());
     }
     if !rest
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
-        return Err(err(
-            "only lower-case letters and digits may follow the prefix",
-        ));
+        return Err("only lower-case letters and digits may follow the prefix".into());
     }
-    Ok(value.to_string())
+    Ok(())
 }
 
 #[cfg(test)]

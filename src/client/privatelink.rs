@@ -425,16 +425,8 @@ impl<'a> PrivateLinkApi<'a> {
         id: &EndpointId,
         group: &SecurityGroupId,
     ) -> Result<(), Error> {
-        let params = Params::new()
-            .set("EndpointId", id.as_str())
-            .set("SecurityGroupId", group.as_str());
-        self.call::<Empty>(
-            "AttachSecurityGroupToVpcEndpoint",
-            params,
-            Idempotency::Safe,
-        )
-        .await
-        .map(|_| ())
+        self.group_call("AttachSecurityGroupToVpcEndpoint", id, group)
+            .await
     }
 
     /// `DetachSecurityGroupFromVpcEndpoint` (one group per call).
@@ -443,16 +435,23 @@ impl<'a> PrivateLinkApi<'a> {
         id: &EndpointId,
         group: &SecurityGroupId,
     ) -> Result<(), Error> {
+        self.group_call("DetachSecurityGroupFromVpcEndpoint", id, group)
+            .await
+    }
+
+    /// One group attached to or detached from an endpoint: the same two parameters.
+    async fn group_call(
+        &self,
+        action: &'static str,
+        id: &EndpointId,
+        group: &SecurityGroupId,
+    ) -> Result<(), Error> {
         let params = Params::new()
             .set("EndpointId", id.as_str())
             .set("SecurityGroupId", group.as_str());
-        self.call::<Empty>(
-            "DetachSecurityGroupFromVpcEndpoint",
-            params,
-            Idempotency::Safe,
-        )
-        .await
-        .map(|_| ())
+        self.call::<Empty>(action, params, Idempotency::Safe)
+            .await
+            .map(|_| ())
     }
 
     /// `UpdateVpcEndpointAttribute`: name, description, zone affinity.
