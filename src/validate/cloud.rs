@@ -322,11 +322,11 @@ pub async fn link_egress(
     let (Some(vpc), Some(vsw), Some(sg)) = (vpc, vsw, sg) else {
         return Ok(Vec::new());
     };
-    let (client, facts, ecs) = (cx.client, cx.facts, cx.client.ecs());
+    let (client, facts) = (cx.client, cx.facts);
     let (vpc, vsw, attr) = tokio::join!(
         facts.vpc(client, &vpc),
         facts.vswitch(client, &vsw),
-        ecs.describe_security_group_attribute(&sg),
+        facts.security_group_attribute(client, &sg),
     );
     let (Ok(Some(vpc)), Ok(Some(vsw)), Ok(Some(attr))) = (vpc, vsw, attr) else {
         return Ok(Vec::new());
