@@ -709,19 +709,11 @@ fn a_check_passed_against_one_provider_configuration_is_not_taken_for_another() 
     let (one, two) = (emulator(), emulator());
     seed_group(&one, "sg-emubasic0001", "basic", VPC, "normal");
     seed_group(&two, "sg-emubasic0001", "advanced", VPC, "enterprise");
-    let aliased = |e: &Emulator, alias: &str| {
-        let block = provider_block(e);
-        let provider = &block[block.find("provider \"maxcompute\"").unwrap()..];
-        provider.replace(
-            "provider \"maxcompute\" {\n",
-            &format!("provider \"maxcompute\" {{\n  alias = \"{alias}\"\n"),
-        )
-    };
-    let head = provider_block(&one);
-    let head = &head[..head.find("provider \"maxcompute\"").unwrap()];
-    let config = format!(
-        r#"{head}{}{}
-resource "terraform_data" "group" {{
+    let config = two_clouds(
+        &one,
+        &two,
+        &format!(
+            r#"resource "terraform_data" "group" {{
   input = "sg-emubasic0001"
 }}
 
@@ -740,9 +732,8 @@ resource "maxcompute_network_link" "two" {{
   vswitch_id        = "{VSWITCH_H}"
   security_group_id = terraform_data.group.output
 }}
-"#,
-        aliased(&one, "one"),
-        aliased(&two, "two"),
+"#
+        ),
     );
     let ws = Workspace::new();
     ws.write_config(&config);
@@ -781,4 +772,58 @@ fn a_later_terraform_with_the_same_pid_checks_again() {
     });
     let second = ws.terraform_via(&container, &["plan"]);
     second.fails_saying(&["is an advanced (enterprise) group"]);
+}
+
+/// The terraform block and two provider configurations, `maxcompute.one` and `maxcompute.two`,
+/// each speaking to its own emulator (two clouds), then `resources`.
+fn two_clouds(one: &Emulator, two: &Emulator, resources: &str) -> String {
+    let aliased = |e: &Emulator, alias: &str| {
+        let block = provider_block(e);
+        let provider = block[block.find("provider \"maxcompute\"").unwrap()..].to_string();
+        provider.replace(
+            "provider \"maxcompute\" {\n",
+            &format!("provider \"maxcompute\" {{\n  alias = \"{alias}\"\n"),
+        )
+    };
+    let block = provider_block(one);
+    let head = &block[..block.find("provider \"maxcompute\"").unwrap()];
+    format!(
+        "{head}{}{}\n{resources}",
+        aliased(one, "one"),
+        aliased(two, "two")
+    )
+}
+
+/// Two clouds of one configuration each get their own link of the same name: one's create is
+/// never taken for the other's (each provider configuration keeps its creates apart).
+#[test]
+fn links_of_the_same_name_in_two_clouds_are_both_made() {
+    let (one, two) = (emulator(), emulator());
+    seed_group(&one, "sg-emubasic0001", "basic", VPC, "normal");
+    seed_group(&two, "sg-emubasic0001", "basic", VPC, "normal");
+    let link = |alias: &str| {
+        format!(
+            r#"
+resource "maxcompute_network_link" "{alias}" {{
+  provider          = maxcompute.{alias}
+  name              = "lakehouse_link"
+  vpc_id            = "{VPC}"
+  vswitch_id        = "{VSWITCH_H}"
+  security_group_id = "sg-emubasic0001"
+}}
+"#
+        )
+    };
+    let ws = Workspace::new();
+    ws.write_config(&two_clouds(&one, &two, &(link("one") + &link("two"))));
+    ws.apply().ok();
+    for cloud in [&one, &two] {
+        assert_eq!(
+            cloud.state()["network_links"]["lakehouse_link"]["status"],
+            "AVAILABLE",
+            "{:#}",
+            cloud.state()["network_links"]
+        );
+    }
+    ws.assert_plan_empty();
 }

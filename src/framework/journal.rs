@@ -32,6 +32,10 @@ pub struct Journal {
     dir: Option<PathBuf>,
     /// Where this run's passed plan checks are recorded (`check_record`); beside the entries.
     checks: Option<PathBuf>,
+    /// The cloud the provider configuration speaks to (`Client::scope`), set when it is
+    /// configured: two aliases to two clouds keep their entries apart, so objects of the same
+    /// name in each are never taken for one another's.
+    scope: Arc<std::sync::OnceLock<String>>,
     /// This terraform run: the process ID of the terraform process that started this provider.
     /// Every provider process of one run (one per provider configuration and walk) shares it;
     /// entries a run wrote are never an earlier run's to adopt.
@@ -71,6 +75,7 @@ impl Journal {
             run: this_run(),
             in_flight: Default::default(),
             held: Default::default(),
+            scope: Default::default(),
         }
     }
 
@@ -82,6 +87,7 @@ impl Journal {
             run: run.to_string(),
             in_flight: Default::default(),
             held: Default::default(),
+            scope: Default::default(),
         }
     }
 
@@ -93,6 +99,7 @@ impl Journal {
             run: String::new(),
             in_flight: Default::default(),
             held: Default::default(),
+            scope: Default::default(),
         }
     }
 
@@ -101,8 +108,22 @@ impl Journal {
         super::check_record::CheckRecord::new(self.checks.clone(), &self.run)
     }
 
+    /// The provider configuration's cloud (a second call keeps the first).
+    pub fn scope_to(&self, scope: &str) {
+        let _ = self.scope.set(scope.to_string());
+    }
+
+    /// The entries of this provider configuration's cloud.
+    fn entries(&self) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        Some(match self.scope.get() {
+            Some(scope) => dir.join(scope),
+            None => dir.clone(),
+        })
+    }
+
     fn path(&self, key: &str) -> Option<PathBuf> {
-        self.dir.as_ref().map(|d| d.join(file_name(key)))
+        self.entries().map(|d| d.join(file_name(key)))
     }
 
     /// Whether a create of `key` was begun and never finished, by an earlier terraform run.
@@ -144,7 +165,7 @@ impl Journal {
     /// Whether another provider process of this terraform run claims an object whose key
     /// `overlaps` says overlaps ours (EMR rules: another source set sharing a source).
     pub fn claimed_elsewhere_overlapping(&self, overlaps: impl Fn(&str) -> bool) -> bool {
-        let Some(entries) = self.dir.as_ref().and_then(|d| std::fs::read_dir(d).ok()) else {
+        let Some(entries) = self.entries().and_then(|d| std::fs::read_dir(d).ok()) else {
             return false;
         };
         entries.flatten().any(|e| {

@@ -117,6 +117,7 @@ impl Provider for MaxComputeProvider {
                     }
                 }
                 // A second configure (terraform does not do this) keeps the first client.
+                self.shared.journal.scope_to(client.scope());
                 let _ = self.client.set(client);
                 Some(())
             }
