@@ -827,3 +827,54 @@ resource "maxcompute_network_link" "{alias}" {{
     }
     ws.assert_plan_empty();
 }
+
+/// A warning reaches every resource it concerns: two links on one group with an egress drop rule
+/// are each warned (a check that warned is never taken as passed for another resource).
+#[test]
+fn a_warning_is_said_on_every_link_it_concerns() {
+    let emulator = emulator();
+    let sg = "sg-emulinkdrop00000001";
+    seed_group(&emulator, sg, "maxcompute-link", VPC, "normal");
+    emulator.edit_state(|s| {
+        s["security_groups"][sg]["rules"] = json!([{
+            "security_group_rule_id": "sgr-emudropout", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "1/9999", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }]);
+    });
+    let one = link_only(&emulator, VSWITCH_H, sg);
+    let second = one[one.find("resource \"maxcompute_network_link\"").unwrap()..]
+        .replace("\"link\"", "\"second\"")
+        .replace("\"lakehouse_link\"", "\"second_link\"")
+        // After the first one's plan: its check has answered when the second's runs.
+        .replace(
+            "security_group_id = ",
+            "depends_on        = [maxcompute_network_link.link]\n  security_group_id = ",
+        );
+    let ws = Workspace::new();
+    ws.write_config(&format!("{one}\n{second}"));
+    // Machine-readable: the human output folds similar warnings into one.
+    let run = ws.terraform(&["plan", "-json"]);
+    let out = run.output();
+    let warning = format!("Security group {sg} keeps jobs on the link from reaching the VPC");
+    let mut warned: Vec<String> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["@level"] == "warn" && m["diagnostic"]["summary"] == warning.as_str())
+        .map(|m| {
+            m["diagnostic"]["address"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            "maxcompute_network_link.link",
+            "maxcompute_network_link.second"
+        ]
+        .map(String::from)
+        .to_vec(),
+        "{out}"
+    );
+}

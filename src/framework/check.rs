@@ -5,8 +5,8 @@
 //! - on a create, or when an attribute it reads changes;
 //! - only when every attribute it reads is known — otherwise terraform plans the resource again
 //!   during apply, with the values known, and the check runs then, before anything is written;
-//! - not again in the apply of the same terraform run when it passed in that run's plan on the
-//!   same values (`CheckRecord`): the apply walk re-plans every create in a new provider process.
+//! - not again in the same terraform run when it passed — found nothing at all — on the same
+//!   values (`CheckRecord`): the apply walk re-plans every create in a new provider process.
 
 use futures_util::future::{join_all, BoxFuture};
 
@@ -181,7 +181,9 @@ pub async fn run_due<S: Sync + 'static>(
     let answers = join_all(due.iter().map(|(c, _)| c.answer(ctx, cx, plan))).await;
     let mut out = Findings::default();
     for ((_, key), found) in due.iter().zip(answers) {
-        if found.errors.is_empty() {
+        // Only a check that found nothing is not repeated: a warning must reach every resource
+        // it concerns (another resource of the plan with the same inputs would skip it).
+        if found.errors.is_empty() && found.warnings.is_empty() {
             record.note(key);
         }
         out.errors.extend(found.errors);
