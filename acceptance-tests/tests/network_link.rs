@@ -867,6 +867,7 @@ fn a_warning_is_said_on_every_link_it_concerns() {
                 .to_string()
         })
         .collect();
+    warned.sort();
     assert_eq!(
         warned,
         [
