@@ -16,7 +16,7 @@ if grep -rnE 'Diagnostics|diags\.' src/resources src/data_sources; then
 fi
 # A resource is its attribute list, its cloud calls and its checks: no function there grows past
 # 80 lines (the plumbing that would make it longer belongs in src/framework/).
-long=$(for f in src/resources/*.rs src/data_sources/*.rs; do
+long=$(for f in $(find src/resources src/data_sources -name "*.rs" | sort); do
   awk -v F="$f" '
     /^ *(pub(\([a-z]+\))? )?(async )?fn / { name=$0; start=NR; indent=match($0,/[^ ]/)-1; close_line=sprintf("%*s}", indent, "") }
     name!="" && $0==close_line { if (NR-start+1 > 80) printf "%s:%d: %d lines:%s\n", F, start, NR-start+1, name; name="" }
