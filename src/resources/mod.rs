@@ -1,4 +1,5 @@
-//! One file per resource, named after it.
+//! One module per resource, named after it: a file, or a directory whose parts each have one
+//! job (attributes and operations, cloud calls, plan-time checks, tests) once it grows large.
 
 pub mod emr_whitelist_attachment;
 pub mod hbase_whitelist_attachment;

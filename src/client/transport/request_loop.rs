@@ -1,0 +1,130 @@
+//! The request loop: one logical call, its attempts, the waits between them.
+
+use crate::client::error::Retries;
+use crate::client::retry::{busy_scope, maybe_executed, Attempts, Idempotency, Next, RetryKind};
+use crate::client::{Credentials, Error, Service};
+
+use super::Transport;
+
+impl Transport {
+    /// One logical call; a write that ends in failure after an attempt whose answer was lost is
+    /// noted for the operation's read-back (`outcome`).
+    pub(super) async fn call_value(
+        &self,
+        service: Service,
+        action: &'static str,
+        url: &reqwest::Url,
+        idempotency: Idempotency,
+        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+    ) -> Result<serde_json::Value, Error> {
+        let mut lost = false;
+        let result = self
+            .retry_loop(service, action, url, idempotency, make, &mut lost)
+            .await;
+        if result.is_err() && lost {
+            crate::client::outcome::note(action);
+        }
+        result
+    }
+
+    /// The retry loop around one logical call: each attempt is built afresh (new time and nonce).
+    /// `lost`: an attempt of a write was sent and no answer said what it did.
+    async fn retry_loop(
+        &self,
+        service: Service,
+        action: &'static str,
+        url: &reqwest::Url,
+        idempotency: Idempotency,
+        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+        lost: &mut bool,
+    ) -> Result<serde_json::Value, Error> {
+        let inner = &self.inner;
+        let mut attempts = Attempts::new(
+            &inner.retry,
+            &inner.quota,
+            &inner.stop,
+            busy_scope(),
+            inner.credentials.refreshable(),
+        );
+        let write = !crate::client::outcome::is_read(action);
+        loop {
+            self.wait_for_gate(service).await;
+            let (result, sent, used) = self.attempt_or_stop(action, url, idempotency, make).await;
+            let error = match result {
+                Ok(value) => {
+                    attempts.succeeded();
+                    return Ok(value);
+                }
+                Err(e) => e,
+            };
+            *lost |= write && crate::client::outcome::answer_lost(&error, sent);
+            let (kind, wait) = match attempts.next(&error, idempotency, sent) {
+                Next::GiveUp(retries) => return Err(with_retries(error, retries)),
+                Next::Refresh => {
+                    if let Some(used) = used {
+                        inner.credentials.expired(&used).await;
+                    }
+                    continue;
+                }
+                Next::Wait { kind, wait } => (kind, wait),
+            };
+            if kind.closes_gate() {
+                self.close_gate(service, wait);
+            }
+            let retries = attempts.retries();
+            let may_have_run = maybe_executed(&error, sent);
+            let scope = attempts.busy_scope().filter(|_| kind == RetryKind::Busy);
+            match scope {
+                Some(scope) => tracing::info!(
+                    action,
+                    error = %error,
+                    "{}: the target is busy; retrying in {} ms",
+                    scope.what,
+                    wait.as_millis()
+                ),
+                None => tracing::warn!(
+                    action,
+                    error = %error,
+                    "retry {retries} of {} in {} ms",
+                    inner.retry.max_retries,
+                    wait.as_millis()
+                ),
+            }
+            let last = || {
+                with_retries(
+                    error,
+                    Retries {
+                        count: retries - 1,
+                        quota_exhausted: false,
+                    },
+                )
+            };
+            // After an interrupt, no more retries: the last failure is the answer. Except for a
+            // create that may have run: its outcome must be learned, or the object could exist
+            // with no state recording it.
+            if idempotency == Idempotency::Create && may_have_run {
+                tokio::time::sleep(wait).await;
+            } else {
+                let what = scope.map(|s| s.what.clone());
+                inner
+                    .stop
+                    .pause(wait, || match what {
+                        Some(what) => format!(
+                            "{what}: waiting for the target to be free. Last answer: {}",
+                            last()
+                        ),
+                        None => format!("waiting to retry. Last failure: {}", last()),
+                    })
+                    .await?;
+            }
+        }
+    }
+}
+
+fn with_retries(mut error: Error, n: Retries) -> Error {
+    match &mut error {
+        Error::Api { retries, .. } | Error::Connection { retries, .. } => *retries = n,
+        _ => {}
+    }
+    error
+}

@@ -1,0 +1,259 @@
+//! The attachment's plan-time checks (the cluster, the source group, the rules already there,
+//! the group's limit) and the problems they and the create report.
+
+use tf_provider::value::Value;
+
+use crate::client::ecs::{Permission, RuleSource};
+use crate::client::ids::SecurityGroupId;
+use crate::client::Client;
+use crate::framework::attr::Slot as _;
+use crate::framework::journal::claimed_elsewhere_text;
+use crate::framework::resource::{Ctx, ManagedResource, Planning, Problem};
+
+use super::rules::{beaten_by, existing, owned, port_of, same_source};
+use super::state::{id_of, known};
+use super::{EmrWhitelistAttachment, State, MAX_RULES_PER_GROUP, P};
+
+impl EmrWhitelistAttachment {
+    pub(super) fn not_found(client: &Client, cluster_id: &str) -> P {
+        Problem::at(
+            |s| &s.cluster_id,
+            "EMR cluster not found",
+            format!(
+                "EMR cluster `{cluster_id}` does not exist (or was released) in region {}.",
+                client.region()
+            ),
+        )
+    }
+
+    /// Whether another provider process of this run (another alias) claims these rules, or rules
+    /// of a source set sharing a source with ours.
+    pub(super) fn claimed_elsewhere(ctx: &Ctx<'_>, key: &str, s: &State) -> bool {
+        let cluster = known(&s.cluster_id).unwrap_or_default();
+        let prefix = format!("emr:{cluster}:");
+        let ours = s.sources();
+        ctx.journal.claimed_elsewhere(key)
+            || ctx.journal.claimed_elsewhere_overlapping(|other| {
+                other.strip_prefix(&prefix).is_some_and(|sources| {
+                    sources
+                        .split(',')
+                        .any(|o| ours.iter().any(|m| same_source(m, o)))
+                })
+            })
+    }
+
+    pub(super) fn exists(cluster_id: &str, s: &State) -> P {
+        Problem::new(
+            format!("MaxCompute access rules for EMR cluster {cluster_id} already exist"),
+            format!(
+                "The cluster's security group already holds rules this provider made for this \
+                 source, for another attachment — of this configuration or of another Terraform \
+                 state. If another state manages them, leave them to it: the access is already \
+                 there, so drop this source here or remove one of the two attachments. Import \
+                 them (`terraform import maxcompute_emr_whitelist_attachment.<name> {}`) only \
+                 when no state manages them any more (a state that was lost): two states owning \
+                 one rule each revoke it on destroy.",
+                id_of(s)
+            ),
+        )
+    }
+
+    /// As planned, a port stays closed when a drop rule of the cluster's group wins over the
+    /// accept rule this attachment adds: say which rule, on `ports`.
+    fn warn_beaten(
+        plan: &mut Planning<'_, State>,
+        cluster_id: &str,
+        sg: &SecurityGroupId,
+        perms: &[Permission],
+        sources: &[RuleSource],
+    ) {
+        let ports = plan.planned.port_list();
+        for port in ports.into_iter().filter_map(|p| u16::try_from(p).ok()) {
+            for source in sources {
+                let Some(rule) = beaten_by(perms, port, source) else {
+                    continue;
+                };
+                let from = match source {
+                    RuleSource::Cidr(c) => c.as_str().to_string(),
+                    RuleSource::Group(g) => g.clone(),
+                };
+                plan.findings.warning(Problem::at(
+                    |s| &s.ports,
+                    format!("EMR cluster {cluster_id}: port {port} stays closed to {from}"),
+                    format!(
+                        "Rule {} of security group {sg} drops TCP {port} at priority 1; it wins \
+                         over this attachment's accept rule (a drop wins a tie at the same \
+                         priority), so MaxCompute jobs still cannot reach port {port}. Remove or \
+                         narrow that rule.",
+                        rule.security_group_rule_id
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Rules someone else already made with the content this attachment needs: kept, not owned
+    /// (`existing_rule_ids`), and said in the plan, since destroy will leave them open.
+    fn note_existing(plan: &mut Planning<'_, State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
+        for rule in theirs {
+            let port = match rule.port_range {
+                Some(r) if r.port().is_none() => format!("range {r}"),
+                _ => port_of(rule).map(|p| p.to_string()).unwrap_or_default(),
+            };
+            let from = rule
+                .source_group_id
+                .clone()
+                .or_else(|| rule.source_cidr.as_ref().map(|c| c.as_str().to_string()))
+                .unwrap_or_default();
+            plan.findings.warning(Problem::at(
+                |s| &s.existing_rule_ids,
+                format!("Port {port} from {from} is already open in security group {sg}"),
+                format!(
+                    "Rule {} (\"{}\") admits what this attachment would add (the same content, \
+                     or more: a wider range, every protocol), so it is used as it is and no twin \
+                     is added. It stays its maker's: listed in `existing_rule_ids`, never \
+                     changed, and left in place when this attachment is destroyed.",
+                    rule.security_group_rule_id, rule.description
+                ),
+            ));
+        }
+    }
+
+    /// The source group exists and is in the VPC of the cluster's group: ECS refuses a rule naming
+    /// a group it cannot find (`InvalidSourceGroupId.NotFound`) or one of another VPC
+    /// (`InvalidSourceGroupId.Mismatch`) — AuthorizeSecurityGroup API reference, error table.
+    pub(super) async fn check_source(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>) {
+        let Some(source) = known(&plan.planned.source_security_group_id)
+            .and_then(|g| SecurityGroupId::parse(g).ok())
+        else {
+            return;
+        };
+        let found = match ctx.facts.security_group(ctx.client, &source).await {
+            Ok(found) => found,
+            Err(e) => {
+                let what = format!("looking up security group {source}");
+                return plan.findings.error(
+                    Problem::client(ctx.client, &what, &e).on(|s| &s.source_security_group_id),
+                );
+            }
+        };
+        let Some(found) = found else {
+            return plan.findings.error(Problem::at(
+                |s| &s.source_security_group_id,
+                "Security group not found",
+                format!(
+                    "Security group `{source}` does not exist in region {}. Use the network \
+                     link's group (`maxcompute_network_link.<name>.security_group_id`).",
+                    ctx.client.region()
+                ),
+            ));
+        };
+        // The cluster's group (planned by the cluster check, or kept from the prior state): its VPC
+        // from the run's shared facts. The cluster check's DescribeSecurityGroupAttribute carries
+        // the VPC too; it is not handed over (one extra cached read per plan).
+        let cluster_sg = match known(&plan.planned.security_group_id) {
+            Some(sg) => SecurityGroupId::parse(sg).ok(),
+            None => None,
+        };
+        let Some(cluster_sg) = cluster_sg else {
+            return;
+        };
+        let Ok(Some(cluster_group)) = ctx.facts.security_group(ctx.client, &cluster_sg).await
+        else {
+            return;
+        };
+        if !cluster_group.vpc_id.is_empty() && found.vpc_id != cluster_group.vpc_id {
+            plan.findings.error(Problem::at(
+                |s| &s.source_security_group_id,
+                format!("Security group {source} is in another VPC"),
+                format!(
+                    "`{source}` is in VPC {}, the cluster's nodes (group {cluster_sg}) in {}. A \
+                     security group can only admit a group of its own VPC: use the network link \
+                     made in {}, or `cidrs` with its vSwitch CIDR.",
+                    found.vpc_id, cluster_group.vpc_id, cluster_group.vpc_id
+                ),
+            ));
+        }
+    }
+
+    /// At plan: the cluster exists, the rules are free (or ours), the group's rule limit holds,
+    /// the DataNode port matches the cluster's Hadoop version.
+    pub(super) async fn check_cluster(
+        ctx: &Ctx<'_>,
+        plan: &mut Planning<'_, State>,
+        cluster_id: &str,
+    ) {
+        let (sg, cluster) = match Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return plan.findings.error(Self::not_found(ctx.client, cluster_id)),
+            Err(e) => {
+                let what = format!("looking up EMR cluster {cluster_id}");
+                return plan
+                    .findings
+                    .error(Problem::client(ctx.client, &what, &e).on(|s| &s.cluster_id));
+            }
+        };
+        plan.planned.security_group_id = Value::Value(sg.to_string());
+        let ports = plan.planned.port_list();
+        if plan.changes(|s| &s.ports)
+            && cluster.is_hadoop3()
+            && ports.contains(&50010)
+            && !ports.contains(&9866)
+        {
+            plan.findings.warning(Problem::at(
+                |s| &s.ports,
+                format!(
+                    "EMR cluster {cluster_id} runs Hadoop 3 ({})",
+                    cluster.release_version
+                ),
+                "On Hadoop 3 the HDFS DataNode listens on 9866, not 50010. Add 9866 to `ports`.",
+            ));
+        }
+        if !plan.planned.ports.is_known() {
+            return;
+        }
+        let attr = match Self::group_rules(ctx.client, &sg).await {
+            Ok(a) => a,
+            Err(e) => {
+                let what = format!("reading security group {sg} of EMR cluster {cluster_id}");
+                return plan.findings.error(Problem::client(ctx.client, &what, &e));
+            }
+        };
+        let sources = plan.planned.sources();
+        Self::warn_beaten(plan, cluster_id, &sg, &attr.permissions, &sources);
+        let want = plan.planned.rules(cluster_id);
+        let theirs = existing(&attr.permissions, cluster_id, &want);
+        Self::note_existing(plan, &sg, &theirs);
+        let mine = owned(&attr.permissions, cluster_id, &sources).len();
+        if plan.prior.is_none() && mine > 0 {
+            let key = Self::identity(&plan.planned).unwrap_or_default();
+            if Self::claimed_elsewhere(ctx, &key, &plan.planned) {
+                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
+                plan.findings
+                    .error(Problem::at(|s| &s.cluster_id, summary, detail));
+            } else if !ctx.journal.ours(&key) {
+                plan.findings.error(Self::exists(cluster_id, &plan.planned));
+            }
+        }
+        let others = attr.permissions.len() - mine;
+        // The rules to add: those no rule of someone else's already satisfies.
+        let wanted = want
+            .iter()
+            .filter(|w| !theirs.iter().any(|p| w.matches(p) || w.covered_by(p)))
+            .count();
+        if others + wanted > MAX_RULES_PER_GROUP {
+            plan.findings.error(Problem::at(
+                |s| &s.ports,
+                format!("Too many rules for security group {sg} of EMR cluster {cluster_id}"),
+                format!(
+                    "The group holds {others} other rules; these {} ports × {} sources add \
+                     {wanted}, past the {MAX_RULES_PER_GROUP} rules a security group may hold. \
+                     Open fewer ports, or admit the link's security group \
+                     (`source_security_group_id`) instead of many CIDR blocks.",
+                    ports.len(),
+                    sources.len()
+                ),
+            ));
+        }
+    }
+}

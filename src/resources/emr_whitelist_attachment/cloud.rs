@@ -1,0 +1,144 @@
+//! The attachment's cloud calls: the cluster's group, its rules read back into the state, and
+//! the writes that make the owned rules what is wanted (under the group's lock).
+
+use tf_provider::value::Value;
+
+use crate::client::ecs::{IngressRule, SecurityGroupAttribute};
+use crate::client::ids::SecurityGroupId;
+use crate::client::{Client, Error};
+use crate::framework::busy::until_not_busy;
+use crate::framework::resource::Ctx;
+use crate::validate::cloud::Facts;
+
+use super::rules::{covers, existing, from_source, owned, rule_ids};
+use super::state::{id_of, known};
+use super::{EmrWhitelistAttachment, State};
+
+impl EmrWhitelistAttachment {
+    /// The cluster's node security group; `Ok(None)` when the cluster is gone.
+    pub(super) async fn cluster_group(
+        client: &Client,
+        facts: &Facts,
+        cluster_id: &str,
+    ) -> Result<Option<(SecurityGroupId, crate::client::emr::Cluster)>, Error> {
+        let Some(cluster) = facts.emr_cluster(client, cluster_id).await? else {
+            return Ok(None);
+        };
+        let id = SecurityGroupId::parse(&cluster.security_group_id).map_err(|e| Error::Decode {
+            action: "GetCluster",
+            status: 200,
+            reason: e.to_string(),
+        })?;
+        Ok(Some((id, cluster)))
+    }
+
+    pub(super) async fn group_rules(
+        client: &Client,
+        sg: &SecurityGroupId,
+    ) -> Result<SecurityGroupAttribute, Error> {
+        Ok(client
+            .ecs()
+            .describe_security_group_attribute(sg)
+            .await?
+            .unwrap_or_else(|| SecurityGroupAttribute {
+                id: sg.clone(),
+                name: String::new(),
+                description: String::new(),
+                vpc_id: String::new(),
+                permissions: Vec::new(),
+            }))
+    }
+
+    /// The state from the cluster group's rules; `Ok(None)` when the cluster, its group or every
+    /// owned rule is gone.
+    pub(super) async fn read_state(
+        client: &Client,
+        facts: &Facts,
+        mut s: State,
+    ) -> Result<Option<State>, Error> {
+        let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
+        let Some((sg, _)) = Self::cluster_group(client, facts, &cluster_id).await? else {
+            return Ok(None);
+        };
+        let Some(attr) = client.ecs().describe_security_group_attribute(&sg).await? else {
+            return Ok(None);
+        };
+        let sources = s.sources();
+        let found = existing(&attr.permissions, &cluster_id, &s.rules(&cluster_id));
+        let mut rules = owned(&attr.permissions, &cluster_id, &sources);
+        if rules.is_empty() && found.is_empty() {
+            return Ok(None);
+        }
+        s.existing_rule_ids = rule_ids(&found);
+        rules.extend(found);
+        // A port counts as present when every source has its rule: a rule removed by hand drops
+        // the port from the state, so the plan shows (and the apply makes) the repair.
+        let present: Vec<i64> = s
+            .port_list()
+            .into_iter()
+            .filter(|port| {
+                sources.iter().all(|src| {
+                    rules
+                        .iter()
+                        .any(|r| covers(r, *port) && from_source(r, src))
+                })
+            })
+            .collect();
+        s.ports = Value::Value(present.into_iter().map(Value::Value).collect());
+        s.security_group_id = Value::Value(sg.to_string());
+        s.id = Value::Value(id_of(&s));
+        Ok(Some(s))
+    }
+
+    /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones), from
+    /// the group's rules as `read` (made under the lock) found them, or as read now. The caller
+    /// holds the group's lock.
+    pub(super) async fn converge(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+        s: &State,
+        want: &[IngressRule],
+        read: Option<SecurityGroupAttribute>,
+    ) -> Result<(), Error> {
+        let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
+        let attr = match read {
+            Some(attr) => attr,
+            None => Self::group_rules(ctx.client, sg).await?,
+        };
+        let mine = owned(&attr.permissions, &cluster_id, &s.sources());
+        let theirs = existing(&attr.permissions, &cluster_id, want);
+        let missing: Vec<IngressRule> = want
+            .iter()
+            .filter(|w| {
+                !mine.iter().any(|p| w.matches(p))
+                    && !theirs.iter().any(|p| w.matches(p) || w.covered_by(p))
+            })
+            .cloned()
+            .collect();
+        let extra: Vec<String> = mine
+            .iter()
+            .filter(|p| !want.iter().any(|w| w.matches(p)))
+            .map(|p| p.security_group_rule_id.clone())
+            .filter(|id| !id.is_empty())
+            .collect();
+        let ecs = ctx.client.ecs();
+        if !extra.is_empty() {
+            until_not_busy(
+                "revoking EMR access rules",
+                ctx.deadline,
+                ecs.revoke_security_group_rules(sg, &extra),
+            )
+            .await?;
+        }
+        if !missing.is_empty() {
+            let token = uuid::Uuid::new_v4().to_string();
+            until_not_busy(
+                "adding EMR access rules",
+                ctx.deadline,
+                ecs.authorize_security_group(sg, &missing, &token),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,452 @@
+//! The attachment on the resource core: its attributes and its operations.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use tf_provider::value::Value;
+
+use crate::client::ecs::RuleSource;
+use crate::client::ids::SecurityGroupId;
+use crate::client::Error;
+use crate::field;
+use crate::framework::attr::{AttrDecl, Getter, Slot as _};
+use crate::framework::journal::claimed_elsewhere_text;
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::schema::Attr;
+use crate::validate;
+
+use super::rules::{owned, port_of};
+use super::state::{id_of, known};
+use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
+
+impl EmrWhitelistAttachment {
+    fn cluster_id_attr() -> D {
+        D::new(
+            "cluster_id",
+            field!(cluster_id),
+            Attr::string("The EMR cluster (`c-…`). Changing it replaces the attachment.")
+                .required(),
+        )
+        .replace()
+        .rule(|s| match known(&s.cluster_id) {
+            Some(id)
+                if !id.starts_with("c-") || id.len() < 3 || id.contains(char::is_whitespace) =>
+            {
+                vec![format!(
+                    "`{id}` is not an EMR cluster ID (they start with `c-`)."
+                )]
+            }
+            _ => vec![],
+        })
+    }
+
+    fn source_attr() -> D {
+        D::new(
+            "source_security_group_id",
+            field!(source_security_group_id),
+            Attr::string(
+                "Admit the members of this security group — the network link's group (the \
+                 procedure's recommendation). Set this or `cidrs`. Changing it replaces the \
+                 attachment.",
+            )
+            .optional(),
+        )
+        .replace()
+        .rule(|s| {
+            known(&s.source_security_group_id)
+                .and_then(|g| SecurityGroupId::parse(g).err())
+                .map(|e| vec![e.to_string()])
+                .unwrap_or_default()
+        })
+    }
+
+    fn cidrs_attr() -> D {
+        D::new(
+            "cidrs",
+            field!(cidrs),
+            Attr::string_set(
+                "Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or \
+                 `source_security_group_id`. Changing it replaces the attachment.",
+            )
+            .optional(),
+        )
+        .replace()
+        .rule(|s| {
+            let list: Vec<&str> = s
+                .cidrs
+                .as_ref_option()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_ref_option().map(String::as_str))
+                .collect();
+            validate::whitelist::private_sources(list)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| format!("{e}."))
+                .collect()
+        })
+    }
+
+    fn ports_attr() -> D {
+        D::new(
+            "ports",
+            field!(ports),
+            Attr::number_set(
+                "TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS \
+                 DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan \
+                 warns if 50010 is listed without 9866. Updated in place.",
+            )
+            .optional_computed(),
+        )
+        .default(|s| {
+            s.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect())
+        })
+        .rule(|s| {
+            let list: Vec<i64> = s
+                .ports
+                .as_ref_option()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.as_ref_option().copied())
+                .collect();
+            validate::whitelist::ports(&list)
+                .into_iter()
+                .map(|e| format!("{e}."))
+                .collect()
+        })
+    }
+}
+
+#[async_trait]
+impl ManagedResource for EmrWhitelistAttachment {
+    type State = State;
+    const DESCRIPTION: &'static str = "Opens a Hadoop cluster on E-MapReduce to MaxCompute (step \
+        4 of the \"access VPC services\" procedure). EMR has no whitelist: this adds one inbound \
+        TCP rule per port and source to the security group of the cluster's nodes, and owns only \
+        those rules (recognised by their description). Rules added by others are never touched.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new(
+                "id",
+                field!(id),
+                Attr::string(
+                    "`<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>…`.",
+                )
+                .computed(),
+            ),
+            Self::cluster_id_attr(),
+            Self::source_attr(),
+            Self::cidrs_attr(),
+            Self::ports_attr(),
+            D::new(
+                "security_group_id",
+                field!(security_group_id),
+                Attr::string(
+                    "The security group of the cluster's nodes, where the rules are added.",
+                )
+                .computed(),
+            ),
+            D::new(
+                "existing_rule_ids",
+                field!(existing_rule_ids),
+                Attr::string_set(
+                    "Rules of the cluster's group that someone else made with the content of a \
+                     rule this attachment needs (the cloud keeps one rule per content), or that \
+                     admit all of it from the same source (an accept rule over a port range or \
+                     every protocol). They satisfy the attachment and stay their maker's: never \
+                     changed, and left in place on destroy.",
+                )
+                .computed(),
+            ),
+            D::timeouts(
+                field!(timeouts),
+                &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
+            ),
+        ]
+    }
+
+    fn check(c: &State, out: &mut Findings<State>) {
+        if c.source_security_group_id.is_null() == c.cidrs.is_null() {
+            out.error(Problem::new(
+                "Set exactly one of `source_security_group_id` and `cidrs`",
+                "The rules admit either the members of a security group (the MaxCompute group of \
+                 the network link — the procedure's recommendation) or CIDB blocks."
+                    .replace("CIDB", "CIDR"),
+            ));
+        }
+    }
+
+    fn describe(s: &State) -> String {
+        format!(
+            "the MaxCompute access rules of EMR cluster {}",
+            known(&s.cluster_id).unwrap_or_default()
+        )
+    }
+
+    fn identity(planned: &State) -> Option<String> {
+        Some(format!("emr:{}", id_of(planned)))
+    }
+
+    /// The rules from each source on one cluster: two attachments sharing a source (however the
+    /// CIDR is written) would each take the other's rules for their own and revoke them.
+    fn claims(planned: &State) -> Vec<(String, Getter<State>)> {
+        let Some(cluster) = known(&planned.cluster_id) else {
+            return Vec::new();
+        };
+        let sources_known = planned.source_security_group_id.is_value() || planned.cidrs.is_known();
+        if !sources_known {
+            return Vec::new();
+        }
+        // Clusters may share a security group: the rules land in the group, so the group (known
+        // once the plan has read the cluster) is claimed too.
+        let group = known(&planned.security_group_id).map(str::to_string);
+        let mut out = Vec::new();
+        for source in planned.sources() {
+            let from = match source {
+                RuleSource::Group(g) => g,
+                RuleSource::Cidr(c) => c.net().to_string(),
+            };
+            let at: Getter<State> = |s| &s.cluster_id;
+            if let Some(g) = &group {
+                out.push((format!("emr-group:{g}:{from}"), at));
+            }
+            out.push((format!("emr:{cluster}:{from}"), at));
+        }
+        out
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+        let p = &plan.planned;
+        plan.planned.id = if p.cluster_id.is_value()
+            && (p.source_security_group_id.is_value() || p.cidrs.is_known())
+        {
+            Value::Value(id_of(p))
+        } else {
+            Value::Unknown
+        };
+        let (Some(ctx), Some(cluster_id)) =
+            (ctx, known(&plan.planned.cluster_id).map(String::from))
+        else {
+            return;
+        };
+        let check_cluster = plan.prior.is_none() || plan.changes(|s| &s.ports);
+        let check_source = plan.prior.is_none() || plan.changes(|s| &s.source_security_group_id);
+        if !check_cluster && !check_source {
+            return;
+        }
+        // Which rules someone else made is known when the write reads the group under its lock:
+        // a rule added or removed between plan and apply must not make the plan inconsistent.
+        plan.planned.existing_rule_ids = Value::Unknown;
+        // Two rounds for both checks: the cluster and the source group at once, then the
+        // cluster group's rules (the cluster check) and its VPC (the source check) at once.
+        let source = known(&plan.planned.source_security_group_id)
+            .and_then(|g| SecurityGroupId::parse(g).ok())
+            .filter(|_| check_source);
+        let (cluster, _) = tokio::join!(ctx.facts.emr_cluster(ctx.client, &cluster_id), async {
+            match &source {
+                Some(g) => ctx.facts.security_group(ctx.client, g).await.map(|_| ()),
+                None => Ok(()),
+            }
+        });
+        let cluster_sg = match (&source, cluster) {
+            (Some(_), Ok(Some(c))) => SecurityGroupId::parse(&c.security_group_id).ok(),
+            _ => None,
+        };
+        let warm = async {
+            if let Some(sg) = &cluster_sg {
+                let _ = ctx.facts.security_group(ctx.client, sg).await;
+            }
+        };
+        if check_cluster {
+            tokio::join!(Self::check_cluster(ctx, plan, &cluster_id), warm);
+        } else {
+            warm.await;
+        }
+        if check_source {
+            Self::check_source(ctx, plan).await;
+        }
+    }
+
+    async fn refresh(&self, ctx: &Ctx<'_>, s: State) -> Result<Option<State>, P> {
+        Self::read_state(ctx.client, ctx.facts, s.clone())
+            .await
+            .map_err(|e| {
+                Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+            })
+    }
+
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
+        let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
+        let (sg, _) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
+            .await
+            .map_err(|e| fail(&format!("looking up EMR cluster {cluster_id}"), &e))?
+            .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
+        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        let attr = Self::group_rules(ctx.client, &sg)
+            .await
+            .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
+        if !owned(&attr.permissions, &cluster_id, &planned.sources()).is_empty() && !ctx.adopt {
+            let key = Self::identity(&planned).unwrap_or_default();
+            if Self::claimed_elsewhere(ctx, &key, &planned) {
+                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&planned));
+                return Err(P::at(|s| &s.cluster_id, summary, detail).into());
+            }
+            return Err(Self::exists(&cluster_id, &planned).into());
+        }
+        let want = planned.rules(&cluster_id);
+        if let Err(e) = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await {
+            let problem = fail(
+                &format!("adding access rules for EMR cluster {cluster_id}"),
+                &e,
+            );
+            // Part of the rules may be in the cluster's group: undo them, or record them.
+            return Err(match Self::converge(ctx, &sg, &planned, &[], None).await {
+                Ok(()) => Failed::nothing(problem),
+                Err(undo) => {
+                    tracing::warn!("undoing a failed EMR attachment failed: {undo}");
+                    let partial = Self::read_state(ctx.client, ctx.facts, planned.clone())
+                        .await
+                        .ok()
+                        .flatten();
+                    match partial {
+                        Some(s) => Failed::partial(problem, s),
+                        None => Failed::nothing(problem),
+                    }
+                }
+            });
+        }
+        tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
+        match Self::read_state(ctx.client, ctx.facts, planned.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            _ => {
+                let mut s = planned;
+                s.security_group_id = Value::Value(sg.to_string());
+                s.id = Value::Value(id_of(&s));
+                if !s.existing_rule_ids.is_known() {
+                    s.existing_rule_ids = Value::Value(BTreeSet::new());
+                }
+                Ok(s)
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: State,
+        planned: State,
+    ) -> Result<State, Failed<State>> {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
+        let fail = |e: &Error| {
+            Problem::client(
+                ctx.client,
+                &format!("updating access rules for EMR cluster {cluster_id}"),
+                e,
+            )
+        };
+        let (sg, _) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
+            .await
+            .map_err(|e| fail(&e))?
+            .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
+        let result = {
+            let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+            Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id), None).await
+        };
+        let now = Self::read_state(ctx.client, ctx.facts, planned.clone())
+            .await
+            .ok()
+            .flatten();
+        match result {
+            Ok(()) => Ok(now.unwrap_or(planned)),
+            Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
+        let cluster_id = known(&prior.cluster_id).unwrap_or_default().to_string();
+        let fail = |e: &Error| {
+            Problem::client(
+                ctx.client,
+                &format!("removing access rules for EMR cluster {cluster_id}"),
+                e,
+            )
+        };
+        let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        // Converging to no rules revokes exactly the rules this attachment owns.
+        match Self::converge(ctx, &sg, &prior, &[], None).await {
+            Err(e) if !e.is_not_found() => Err(fail(&e)),
+            _ => Ok(()),
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
+        let Some((cluster, source)) = id
+            .split_once(':')
+            .filter(|(c, s)| !c.is_empty() && !s.is_empty())
+        else {
+            return Err(Problem::new(
+                "Invalid import ID",
+                "Use `<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>`.",
+            ));
+        };
+        let mut s = State {
+            cluster_id: Value::Value(cluster.to_string()),
+            ..Default::default()
+        };
+        if source.starts_with("sg-") {
+            s.source_security_group_id = Value::Value(source.to_string());
+        } else {
+            s.cidrs = Value::Value(
+                source
+                    .split(',')
+                    .map(|c| Value::Value(c.to_string()))
+                    .collect(),
+            );
+        }
+        let fail =
+            |e: &Error| Problem::client(ctx.client, &format!("reading EMR cluster {cluster}"), e);
+        // Which ports: every owned rule's port for these sources.
+        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, ctx.facts, cluster)
+            .await
+            .map_err(|e| fail(&e))?
+        {
+            Some((sg, _)) => owned(
+                &Self::group_rules(ctx.client, &sg)
+                    .await
+                    .map_err(|e| fail(&e))?
+                    .permissions,
+                cluster,
+                &s.sources(),
+            )
+            .iter()
+            .filter_map(|r| port_of(r))
+            .collect(),
+            None => Vec::new(),
+        };
+        ports.sort();
+        ports.dedup();
+        let nothing = || {
+            Problem::new(
+            format!("No MaxCompute access rules for EMR cluster {cluster} from {source}"),
+            "Nothing to import: the cluster has no rules added by this provider for that source.",
+        )
+        };
+        if ports.is_empty() {
+            return Err(nothing());
+        }
+        s.ports = Value::Value(ports.into_iter().map(Value::Value).collect());
+        Self::read_state(ctx.client, ctx.facts, s)
+            .await
+            .map_err(|e| fail(&e))?
+            .ok_or_else(nothing)
+    }
+}

@@ -1,0 +1,110 @@
+//! Reading a security group's rules: which are this attachment's, which someone else made with
+//! the content it needs, which beat it.
+
+use std::collections::BTreeSet;
+
+use tf_provider::value::Value;
+
+use crate::client::ecs::{Direction, IngressRule, IpProtocol, Permission, Policy, RuleSource};
+use crate::client::net::{Cidr, PortRange};
+
+use super::rule_description;
+
+/// An ingress drop rule of the cluster's group that beats this attachment's accept rule for
+/// `port` from `source`: ours are at priority 1, the smallest, so only a drop at priority 1 can
+/// win — and it does, a drop wins a tie (ECS rule evaluation, reference cloud-api-2.md §1). A
+/// group source is beaten by a drop naming that group or covering every address.
+pub(super) fn beaten_by<'a>(
+    perms: &'a [Permission],
+    port: u16,
+    source: &RuleSource,
+) -> Option<&'a Permission> {
+    let covers = |r: PortRange| match r {
+        PortRange::All => true,
+        PortRange::Range(a, b) => (a..=b).contains(&port),
+    };
+    perms.iter().find(|p| {
+        p.direction == Some(Direction::Ingress)
+            && p.policy == Some(Policy::Drop)
+            && p.priority == Some(1)
+            && matches!(p.ip_protocol, Some(IpProtocol::Tcp | IpProtocol::All))
+            && p.port_range.is_some_and(covers)
+            && match source {
+                RuleSource::Cidr(c) => p.source_cidr.as_ref().is_some_and(|d| {
+                    d.net().contains(&c.net().network()) && d.net().contains(&c.net().broadcast())
+                }),
+                RuleSource::Group(g) => {
+                    p.source_group_id.as_ref() == Some(g)
+                        || p.source_cidr
+                            .as_ref()
+                            .is_some_and(|d| d.net().prefix_len() == 0)
+                }
+            }
+    })
+}
+
+/// Whether a rule admits traffic from `source`.
+pub(super) fn from_source(p: &Permission, source: &RuleSource) -> bool {
+    match source {
+        RuleSource::Group(g) => p.source_group_id.as_ref() == Some(g),
+        RuleSource::Cidr(c) => p.source_group_id.is_none() && p.source_cidr.as_ref() == Some(c),
+    }
+}
+
+/// Rules of the group owned by attachments to this cluster, from these sources.
+pub(super) fn owned<'a>(
+    perms: &'a [Permission],
+    cluster_id: &str,
+    sources: &[RuleSource],
+) -> Vec<&'a Permission> {
+    let marker = rule_description(cluster_id);
+    perms
+        .iter()
+        .filter(|p| p.description == marker && p.direction == Some(Direction::Ingress))
+        .filter(|p| sources.iter().any(|s| from_source(p, s)))
+        .collect()
+}
+
+/// Rules of the group that someone else made with the content of a rule this attachment wants,
+/// or that admit all it would (a wider port range, every protocol). ECS keeps one rule per
+/// content (a second identical AuthorizeSecurityGroup adds nothing), and a covering rule needs no
+/// twin: such a rule satisfies the attachment but stays its maker's — never claimed, never
+/// revoked.
+pub(super) fn existing<'a>(
+    perms: &'a [Permission],
+    cluster_id: &str,
+    want: &[IngressRule],
+) -> Vec<&'a Permission> {
+    let marker = rule_description(cluster_id);
+    perms
+        .iter()
+        .filter(|p| p.description != marker && want.iter().any(|w| w.matches(p) || w.covered_by(p)))
+        .collect()
+}
+
+pub(super) fn rule_ids(rules: &[&Permission]) -> Value<BTreeSet<Value<String>>> {
+    Value::Value(
+        rules
+            .iter()
+            .map(|r| Value::Value(r.security_group_rule_id.clone()))
+            .collect(),
+    )
+}
+
+/// Whether rule `p` admits `port` (its own port, or a range holding it).
+pub(super) fn covers(p: &Permission, port: i64) -> bool {
+    u16::try_from(port).is_ok_and(|port| p.port_range.is_some_and(|r| r.covers(port)))
+}
+
+pub(super) fn port_of(p: &Permission) -> Option<i64> {
+    p.port_range?.port().map(i64::from)
+}
+
+/// Whether a source of ours and one written in another claim's key name the same peer (a CIDR
+/// however it is written).
+pub(super) fn same_source(ours: &RuleSource, theirs: &str) -> bool {
+    match ours {
+        RuleSource::Group(g) => g == theirs,
+        RuleSource::Cidr(c) => Cidr::parse(theirs).is_some_and(|t| t.net() == c.net()),
+    }
+}

@@ -1,0 +1,106 @@
+//! The attachment's state, and the rules it asks for.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+
+use crate::client::ecs::{IngressRule, IpProtocol, Policy, RuleSource};
+use crate::client::net::{Cidr, PortRange};
+use crate::framework::timeouts::TimeoutsCud;
+
+use super::DEFAULT_PORTS;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub cluster_id: Value<String>,
+    #[serde(default)]
+    pub source_security_group_id: Value<String>,
+    #[serde(default)]
+    pub cidrs: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
+    pub ports: Value<BTreeSet<Value<i64>>>,
+    #[serde(default)]
+    pub security_group_id: Value<String>,
+    #[serde(default)]
+    pub existing_rule_ids: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
+    pub timeouts: Value<Vec<TimeoutsCud>>,
+}
+
+/// The description that marks the rules one attachment owns.
+pub fn rule_description(cluster_id: &str) -> String {
+    format!(
+        "MaxCompute access to EMR cluster {cluster_id} (managed by terraform-provider-maxcompute)"
+    )
+}
+
+pub(super) fn known(v: &Value<String>) -> Option<&str> {
+    v.as_ref_option().map(|s| s.as_str())
+}
+
+impl State {
+    pub(super) fn sources(&self) -> Vec<RuleSource> {
+        match (&self.source_security_group_id, &self.cidrs) {
+            (Value::Value(g), _) => vec![RuleSource::Group(g.clone())],
+            (_, Value::Value(set)) => set
+                .iter()
+                .filter_map(|c| c.as_ref_option().and_then(|c| Cidr::parse(c)))
+                .map(RuleSource::Cidr)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn port_list(&self) -> Vec<i64> {
+        self.ports
+            .as_ref_option()
+            .map(|p| {
+                p.iter()
+                    .filter_map(|v| v.as_ref_option().copied())
+                    .collect()
+            })
+            .unwrap_or_else(|| DEFAULT_PORTS.to_vec())
+    }
+
+    /// The rules this attachment wants.
+    pub(super) fn rules(&self, cluster_id: &str) -> Vec<IngressRule> {
+        let mut out = Vec::new();
+        // Ports outside 1..=65535 never get here: validation refuses them at plan.
+        for port in self
+            .port_list()
+            .into_iter()
+            .filter_map(|p| u16::try_from(p).ok())
+        {
+            for source in self.sources() {
+                out.push(IngressRule {
+                    ip_protocol: IpProtocol::Tcp,
+                    port_range: PortRange::single(port),
+                    source,
+                    policy: Policy::Accept,
+                    priority: 1,
+                    description: Some(rule_description(cluster_id)),
+                });
+            }
+        }
+        out
+    }
+}
+
+pub(super) fn id_of(s: &State) -> String {
+    let cluster = known(&s.cluster_id).unwrap_or_default();
+    match (&s.source_security_group_id, &s.cidrs) {
+        (Value::Value(g), _) => format!("{cluster}:{g}"),
+        (_, Value::Value(set)) => {
+            let list: Vec<&str> = set
+                .iter()
+                .filter_map(|c| c.as_ref_option().map(|s| s.as_str()))
+                .collect();
+            format!("{cluster}:{}", list.join(","))
+        }
+        _ => cluster.to_string(),
+    }
+}

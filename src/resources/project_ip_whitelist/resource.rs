@@ -1,0 +1,272 @@
+//! The resource on the resource core: its attributes and its operations.
+
+use async_trait::async_trait;
+use tf_provider::value::Value;
+
+use crate::client::outcome;
+use crate::client::project::IpWhitelist;
+use crate::field;
+use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::schema::Attr;
+use crate::validate::project_whitelist::{self, key};
+
+use super::checks::{check_against, destroy_problems, Check};
+use super::cloud::NOT_FOUND;
+use super::lists::{entries, get_list, list_problems, ours, project_of, set};
+use super::{List, ProjectIpWhitelist, State, D, LISTS, P};
+
+#[async_trait]
+impl ManagedResource for ProjectIpWhitelist {
+    type State = State;
+    const DESCRIPTION: &'static str = "Entries of a MaxCompute project's IP whitelist: who may \
+        reach the project over the internet or classic network (`ip_list`) and from VPCs \
+        (`vpc_ip_list`). The resource adds and removes **its own entries only**; entries others \
+        put in the lists (DataWorks' default servers, the console) are kept. Changes take effect \
+        after about 5 minutes.";
+
+    fn attributes() -> Vec<AttrDecl<State>> {
+        vec![
+            D::new("id", field!(id), Attr::string("The project name.").computed()),
+            D::new(
+                "project",
+                field!(project),
+                Attr::string(
+                    "The MaxCompute project, made anywhere (console, alicloud provider). Changing \
+                     it moves the entries to the new project.",
+                )
+                .required(),
+            )
+            .replace()
+            .rule(|s| {
+                s.project
+                    .as_ref_option()
+                    .and_then(|p| project_whitelist::project_name(p).err())
+                    .map(|e| vec![format!("{e}.")])
+                    .unwrap_or_default()
+            }),
+            D::new(
+                "ip_list",
+                field!(ip_list),
+                Attr::string_set(
+                    "Entries for internet and classic-network clients: addresses, `a-b` ranges or \
+                     CIDR blocks. Once any list of the project is set, only listed addresses get \
+                     in.",
+                )
+                .optional(),
+            )
+            .rule(|s| list_problems(&s.ip_list)),
+            D::new(
+                "vpc_ip_list",
+                field!(vpc_ip_list),
+                Attr::string_set(
+                    "Entries for VPC clients, in the same forms. Setting only one of the two lists \
+                     blocks the other network type; `[\"0.0.0.0/0\"]` keeps it open.",
+                )
+                .optional(),
+            )
+            .rule(|s| list_problems(&s.vpc_ip_list)),
+            D::new(
+                "allow_unsafe_destroy",
+                field!(allow_unsafe_destroy),
+                Attr::bool(
+                    "Let destroy go through when removing this resource's entries would lock a \
+                     network type out (one of the project's lists emptied while the other is not) \
+                     or leave both lists empty (the project open to every network). Default \
+                     `false`: such a destroy is refused, at plan and at apply. It is read from the \
+                     state, so set it and apply before destroying.",
+                )
+                .optional_computed(),
+            )
+            .default(|s| s.allow_unsafe_destroy = Value::Value(false)),
+        ]
+    }
+
+    fn check(config: &State, out: &mut Findings<State>) {
+        if config.ip_list.is_null() && config.vpc_ip_list.is_null() {
+            out.error(Problem::at(
+                |s| &s.ip_list,
+                "Nothing to add",
+                "Set `ip_list`, `vpc_ip_list` or both.",
+            ));
+        }
+    }
+
+    fn describe(s: &State) -> String {
+        format!("the IP whitelist of project {}", project_of(s))
+    }
+
+    /// Each entry, by the addresses it covers: two resources of one configuration listing one
+    /// entry of one project's list would each take it for its own (and the second create would
+    /// find it "put there by someone else").
+    fn claims(planned: &State) -> Vec<(String, Getter<State>)> {
+        let Some(project) = planned.project.as_ref_option() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, get) in LISTS {
+            for e in entries(get_list(planned, name)) {
+                out.push((format!("project {project} {name} {}", key(&e)), get));
+            }
+        }
+        out
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+        plan.planned.id = plan.planned.project.clone();
+        let changes = plan.changes(|s| &s.ip_list) || plan.changes(|s| &s.vpc_ip_list);
+        let Some(ctx) = ctx else { return };
+        let known = !plan.planned.project.is_unknown()
+            && !plan.planned.ip_list.is_unknown()
+            && !plan.planned.vpc_ip_list.is_unknown();
+        if !known || !changes {
+            return;
+        }
+        let project = project_of(&plan.planned);
+        let current = match Self::read(ctx.client, &project).await {
+            Ok(c) => c,
+            Err(p) => return plan.findings.error(p),
+        };
+        // A replacement (new project) starts from nothing there.
+        let prior = match plan.prior {
+            Some(p) if project_of(p) == project => ours(p),
+            _ => IpWhitelist::default(),
+        };
+        for p in check_against(&current, &prior, &ours(&plan.planned)) {
+            plan.findings.error(p);
+        }
+        plan.findings.warning(Problem::new(
+            format!("Whitelist changes to project {project} take effect after about 5 minutes"),
+            "MaxCompute applies a project's IP whitelist about 5 minutes after it is set; jobs and \
+             clients may be refused or admitted by the old lists until then.",
+        ));
+    }
+
+    async fn refresh(&self, ctx: &Ctx<'_>, mut s: State) -> Result<Option<State>, P> {
+        let project = project_of(&s);
+        let current = match ctx.client.projects().get_project(&project).await {
+            Ok(Some(p)) => p.whitelist,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                return Err(Problem::client(
+                    ctx.client,
+                    &format!("reading project {project}"),
+                    &e,
+                ))
+            }
+        };
+        // Ours is what the state holds and the project still has; the spelling stays the state's.
+        let keep = |mine: &List, theirs: &[String]| -> List {
+            match mine {
+                Value::Value(_) => set(entries(mine)
+                    .into_iter()
+                    .filter(|e| theirs.iter().any(|t| key(t) == key(e)))),
+                other => other.clone(),
+            }
+        };
+        s.ip_list = keep(&s.ip_list, &current.ip_list);
+        s.vpc_ip_list = keep(&s.vpc_ip_list, &current.vpc_ip_list);
+        s.id = Value::Value(project);
+        if s.allow_unsafe_destroy.is_null() {
+            s.allow_unsafe_destroy = Value::Value(false);
+        }
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+        let made = State {
+            id: planned.project.clone(),
+            ..planned
+        };
+        let project = project_of(&made);
+        Self::write(
+            ctx,
+            &project,
+            &IpWhitelist::default(),
+            &ours(&made),
+            Check::Change,
+        )
+        .await
+        // Once written — or sent with its answer lost: a request the cloud received still runs
+        // and may land later — entries of ours may be in the project: recorded (tainted), the
+        // next refresh keeps those there. Recording none would leave ours, landed later, looking
+        // like somebody else's to every later apply and destroy.
+        .map_err(|f| match f.wrote || outcome::any_lost() {
+            true => Failed::partial(f.problem, made.clone()),
+            false => Failed::nothing(f.problem),
+        })?;
+        Ok(made)
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: State,
+        planned: State,
+    ) -> Result<State, Failed<State>> {
+        let project = project_of(&planned);
+        Self::write(ctx, &project, &ours(&prior), &ours(&planned), Check::Change)
+            .await
+            .map_err(|f| match f.wrote {
+                true => Failed::partial(f.problem, planned.clone()),
+                false => Failed::partial(f.problem, prior),
+            })?;
+        Ok(planned)
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
+        let project = project_of(&prior);
+        let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
+        let check = Check::Destroy { allowed };
+        match Self::write(ctx, &project, &ours(&prior), &IpWhitelist::default(), check).await {
+            Ok(()) => Ok(()),
+            // The project is gone, and our entries with it.
+            Err(f) if f.problem.summary == NOT_FOUND => Ok(()),
+            Err(f) => Err(f.problem),
+        }
+    }
+
+    /// Removing this resource's entries must not lock a network type out or open the project to
+    /// every network (seed 002), unless the state allows it.
+    async fn check_destroy(&self, ctx: &Ctx<'_>, prior: &State) -> Findings<State> {
+        let mut out = Findings::default();
+        let project = project_of(prior);
+        let current = match ctx.client.projects().get_project(&project).await {
+            Ok(Some(p)) => p.whitelist,
+            Ok(None) => return out,
+            Err(e) => {
+                let what = format!("reading project {project}");
+                out.error(Problem::client(ctx.client, &what, &e));
+                return out;
+            }
+        };
+        let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
+        for p in destroy_problems(&project, &current, &ours(prior), allowed) {
+            match allowed {
+                true => out.warning(p),
+                false => out.error(p),
+            }
+        }
+        out
+    }
+
+    /// By project name: every entry the project's lists hold becomes this resource's (list them
+    /// all in the configuration, or the next plan removes those left out).
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
+        if let Err(e) = project_whitelist::project_name(id) {
+            return Err(Problem::new(
+                "Invalid import ID",
+                format!("{e}. Import by project name."),
+            ));
+        }
+        let current = Self::read(ctx.client, id).await?;
+        let list = |l: Vec<String>| if l.is_empty() { Value::Null } else { set(l) };
+        Ok(State {
+            id: Value::Value(id.to_string()),
+            project: Value::Value(id.to_string()),
+            ip_list: list(current.ip_list),
+            vpc_ip_list: list(current.vpc_ip_list),
+            allow_unsafe_destroy: Value::Value(false),
+        })
+    }
+}

@@ -1,0 +1,344 @@
+//! The attachment on the resource core: its attributes and its operations.
+
+use async_trait::async_trait;
+use tf_provider::value::Value;
+
+use crate::client::rds::DENY_ALL;
+use crate::client::Error;
+use crate::framework::attr::{AttrDecl, Getter, Slot as _};
+use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::schema::Attr;
+use crate::validate;
+
+use super::entries::{cidr_strings, id_shape, known, live, same_set};
+use super::{Target, WhitelistAttachment, WhitelistState as _, DEFAULT_GROUP, F};
+
+impl<T: Target> WhitelistAttachment<T> {
+    /// The target's ID attribute (`instance_id` / `cluster_id`).
+    fn target_attr() -> AttrDecl<T::State> {
+        let target_name: &'static str = T::State::TARGET_ATTR;
+        AttrDecl::new(
+            target_name,
+            T::State::field(F::Target),
+            Attr::string(&format!(
+                "The {} to open to MaxCompute (e.g. `{}`). Changing it replaces the attachment.",
+                T::TARGET_KIND,
+                T::EXAMPLE_ID
+            ))
+            .required(),
+        )
+        .replace()
+        .rule(|s| match known(s.target()) {
+            Some(id) if !id_shape(id) => vec![format!(
+                "`{id}` is not a {} ID: a lower-case prefix, `-`, then lower-case letters and \
+                 digits, e.g. `{}`",
+                T::TARGET_KIND,
+                T::EXAMPLE_ID
+            )],
+            _ => vec![],
+        })
+    }
+
+    fn group_name_attr() -> AttrDecl<T::State> {
+        AttrDecl::new(
+            "group_name",
+            T::State::field(F::GroupName),
+            Attr::string(&format!(
+                "The whitelist group this attachment owns (default `{DEFAULT_GROUP}`): 2–32 \
+                 characters, lower-case letters, digits and `_`, starting with a letter and \
+                 ending with a letter or digit. `default` and the groups other cloud services \
+                 own are refused. Changing it replaces the attachment."
+            ))
+            .optional_computed(),
+        )
+        .replace()
+        .default(|s| *s.group_name_mut() = Value::Value(DEFAULT_GROUP.into()))
+        .rule(|s| {
+            known(s.group_name())
+                .and_then(|g| validate::whitelist::group_name(g).err())
+                .map(|e| vec![format!("{e}.")])
+                .unwrap_or_default()
+        })
+    }
+}
+
+#[async_trait]
+impl<T: Target> ManagedResource for WhitelistAttachment<T> {
+    type State = T::State;
+    const DESCRIPTION: &'static str = T::DESCRIPTION;
+
+    fn attributes() -> Vec<AttrDecl<T::State>> {
+        let target_name: &'static str = T::State::TARGET_ATTR;
+        vec![
+            AttrDecl::new(
+                "id",
+                T::State::field(F::Id),
+                Attr::string(&format!("`<{target_name}>:<group_name>`.")).computed(),
+            ),
+            Self::target_attr(),
+            Self::group_name_attr(),
+            AttrDecl::new(
+                "cidrs",
+                T::State::field(F::Cidrs),
+                Attr::string_set(
+                    "The entries of the group: private IPs or CIDR blocks — the network link's \
+                     `vswitch_cidr`, never its ENI IPs. At most 1,000 across all groups of the \
+                     target. Updated in place.",
+                )
+                .required(),
+            )
+            .rule(|s| {
+                let list = cidr_strings(s.cidrs());
+                validate::whitelist::entries(list.iter().map(String::as_str), s.allow_public())
+                    .err()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| format!("{e}."))
+                    .collect()
+            }),
+            AttrDecl::new(
+                "allow_public",
+                T::State::field(F::AllowPublic),
+                Attr::bool(
+                    "Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default `false`.",
+                )
+                .optional_computed(),
+            )
+            .default(|s| *s.allow_public_mut() = Value::Value(false)),
+            AttrDecl::timeouts(
+                T::State::field(F::Timeouts),
+                &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
+            ),
+        ]
+    }
+
+    fn describe(s: &T::State) -> String {
+        let (target, group) = Self::target_and_group(s);
+        format!("whitelist group {group} of {} {target}", T::TARGET_KIND)
+    }
+
+    fn identity(planned: &T::State) -> Option<String> {
+        let (target, group) = Self::target_and_group(planned);
+        Some(format!("{}:{target}:{group}", T::LOCK))
+    }
+
+    /// One named group of one target: two attachments would overwrite each other's entries.
+    fn claims(planned: &T::State) -> Vec<(String, Getter<T::State>)> {
+        if !planned.target().is_value() || planned.group_name().is_unknown() {
+            return Vec::new();
+        }
+        Self::identity(planned)
+            .map(|key| (key, Self::at(F::GroupName)))
+            .into_iter()
+            .collect()
+    }
+
+    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
+        *plan.planned.id_mut() = match (
+            known(plan.planned.target()),
+            known(plan.planned.group_name()),
+        ) {
+            (Some(t), Some(g)) => Value::Value(format!("{t}:{g}")),
+            _ => Value::Unknown,
+        };
+        let Some(ctx) = ctx else { return };
+        let target_known = known(plan.planned.target()).is_some_and(id_shape)
+            && plan.planned.group_name().is_known();
+        let check = target_known && (plan.changes(Self::at(F::Cidrs)) || plan.prior.is_none());
+        // The check's reads first (the run's links among them), so the ENI warning below finds
+        // its one read made: one round trip for both.
+        let reads = match check {
+            true => Some(Self::target_reads(ctx, &plan.planned).await),
+            false => None,
+        };
+        if plan.changes(Self::at(F::Cidrs)) {
+            Self::warn_eni_ips(ctx, plan).await;
+        }
+        if let Some(reads) = reads {
+            Self::check_target(ctx, plan, reads).await;
+        }
+    }
+
+    async fn refresh(
+        &self,
+        ctx: &Ctx<'_>,
+        s: T::State,
+    ) -> Result<Option<T::State>, Problem<T::State>> {
+        // Every attachment on a target refreshes from one read of it per run.
+        let (target, _) = Self::target_and_group(&s);
+        let read = T::read_groups(ctx.client, &target);
+        match ctx
+            .facts
+            .whitelists
+            .for_plan(&Self::lock_key(&target), read)
+            .await
+        {
+            Ok(groups) => Ok(groups.and_then(|groups| Self::state_of(&groups, s))),
+            Err(e) => Err(Problem::client(
+                ctx.client,
+                &format!("reading {}", Self::describe(&s)),
+                &e,
+            )),
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx<'_>, planned: T::State) -> Result<T::State, Failed<T::State>> {
+        let (target, group) = Self::target_and_group(&planned);
+        let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
+        let key = Self::lock_key(&target);
+        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
+        let groups = ctx
+            .facts
+            .whitelists
+            .for_write(&key, handed, T::read_groups(ctx.client, &target))
+            .await
+            .map_err(|e| {
+                fail(
+                    &format!("reading the whitelist of {} {target}", T::TARGET_KIND),
+                    &e,
+                )
+            })?
+            .ok_or_else(|| Self::not_found(ctx.client, &target))?;
+        let wanted = cidr_strings(planned.cidrs());
+        if let Some(g) = groups.iter().find(|g| g.name == group) {
+            if g.protected {
+                return Err(Self::protected(&target, &group).into());
+            }
+        }
+        if let Some(existing) = live(&groups, &group) {
+            // Only this configuration's own group, written by a run that died before it could
+            // record it, is taken over: the journal says so, and the entries are exactly ours.
+            if !(ctx.adopt && same_set(&existing.entries, &wanted)) {
+                return Err(Self::exists(&target, existing).into());
+            }
+            tracing::info!(
+                "adopting {}: this configuration wrote it in an interrupted run",
+                Self::describe(&planned)
+            );
+        } else {
+            let wrote = Self::create_group(ctx, &planned, &wanted).await;
+            Self::saw_write(ctx, &key, &group, wrote.as_ref().ok().map(|_| &wanted[..]));
+            wrote?;
+            tracing::info!("{} set", Self::describe(&planned));
+        }
+        // The read-back, still under the lock: the next writer of this target starts from it.
+        let back = T::read_groups(ctx.client, &target).await;
+        if let Ok(groups) = &back {
+            ctx.facts.whitelists.settle(&key, groups.clone());
+        }
+        match back.map(|groups| groups.and_then(|g| Self::state_of(&g, planned.clone()))) {
+            Ok(Some(s)) => Ok(s),
+            // Written but not readable yet: record what was written.
+            _ => {
+                let mut s = planned;
+                *s.id_mut() = Value::Value(format!("{target}:{group}"));
+                Ok(s)
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        _prior: T::State,
+        planned: T::State,
+    ) -> Result<T::State, Failed<T::State>> {
+        let (target, _) = Self::target_and_group(&planned);
+        {
+            let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
+            let (key, group) = (Self::lock_key(&target), Self::target_and_group(&planned).1);
+            let wanted = cidr_strings(planned.cidrs());
+            let wrote = Self::write(ctx, &planned, &wanted).await;
+            Self::saw_write(ctx, &key, &group, wrote.as_ref().ok().map(|_| &wanted[..]));
+            wrote.map_err(|e| {
+                Problem::client(
+                    ctx.client,
+                    &format!("updating {}", Self::describe(&planned)),
+                    &e,
+                )
+            })?;
+        }
+        match Self::read_state(ctx.client, planned.clone()).await {
+            Ok(Some(s)) => Ok(s),
+            _ => Ok(planned),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_>, prior: T::State) -> Result<(), Problem<T::State>> {
+        let (target, group) = Self::target_and_group(&prior);
+        let what = Self::describe(&prior);
+        let key = Self::lock_key(&target);
+        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
+        // Already gone (target deleted, or the group emptied by hand): nothing to do.
+        // The groups, and meanwhile what the write needs (no plan in this process read it).
+        let read = T::read_groups(ctx.client, &target);
+        let (read, ()) = tokio::join!(
+            ctx.facts.whitelists.for_write(&key, handed, read),
+            T::warm(ctx.client, ctx.facts, &target)
+        );
+        match read {
+            Ok(Some(groups)) if live(&groups, &group).is_some() => {}
+            Ok(_) => return Ok(()),
+            Err(e) => return Err(Problem::client(ctx.client, &format!("reading {what}"), &e)),
+        }
+        // The services cannot leave a group empty: it keeps the deny-all placeholder.
+        let placeholder = [DENY_ALL.to_string()];
+        let wrote = Self::write(ctx, &prior, &placeholder).await;
+        Self::saw_write(
+            ctx,
+            &key,
+            &group,
+            wrote.as_ref().ok().map(|_| &placeholder[..]),
+        );
+        wrote.map_err(|e| Problem::client(ctx.client, &format!("emptying {what}"), &e))
+    }
+
+    async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<T::State, Problem<T::State>> {
+        let target_name = T::State::TARGET_ATTR;
+        let Some((target, group)) = id
+            .split_once(':')
+            .filter(|(t, g)| !t.is_empty() && !g.is_empty())
+        else {
+            return Err(Problem::new(
+                "Invalid import ID",
+                format!(
+                    "Use `<{target_name}>:<group_name>`, e.g. `{}:maxcompute`.",
+                    T::EXAMPLE_ID
+                ),
+            ));
+        };
+        if let Err(e) = validate::whitelist::group_name(group) {
+            return Err(Problem::new(
+                "Invalid import ID",
+                format!("The group part: {e}."),
+            ));
+        }
+        let mut s = T::State::default();
+        *s.target_mut() = Value::Value(target.to_string());
+        *s.group_name_mut() = Value::Value(group.to_string());
+        // The rule plan applies: a group another service owns is never managed, imported or not
+        // (its next apply would rewrite it, its destroy would empty it).
+        let groups = T::read_groups(ctx.client, target).await.map_err(|e| {
+            Problem::client(ctx.client, &format!("reading {}", Self::describe(&s)), &e)
+        })?;
+        if groups
+            .iter()
+            .flatten()
+            .any(|g| g.name == group && g.protected)
+        {
+            return Err(Self::protected(target, group));
+        }
+        groups
+            .and_then(|groups| Self::state_of(&groups, s))
+            .ok_or_else(|| {
+                Problem::new(
+                    format!(
+                        "Whitelist group {group} not found on {} {target}",
+                        T::TARGET_KIND
+                    ),
+                    "The target or the group does not exist (a group holding only 127.0.0.1 \
+                     counts as absent).",
+                )
+            })
+    }
+}
