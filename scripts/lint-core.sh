@@ -6,12 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
-if grep -rnE 'impl(<[^>]*>)? +(tf_provider::)?(Resource|DataSource) +for' src --include=*.rs | grep -v '^src/framework/'; then
-  echo "lint-core: the plugin traits are implemented outside src/framework/ (use ManagedResource / LookupSource)" >&2
+if grep -rnE 'impl(<[^>]*>)? +(tf_provider::)?(Resource|DataSource) +for' src --include=*.rs \
+  | grep -v '^src/framework/'; then
+  echo "lint-core: the plugin traits are implemented outside src/framework/" \
+    "(use ManagedResource / LookupSource)" >&2
   bad=1
 fi
 if grep -rnE 'Diagnostics|diags\.' src/resources src/data_sources; then
-  echo "lint-core: resources and data sources report problems as values, not through Diagnostics" >&2
+  echo "lint-core: resources and data sources report problems as values," \
+    "not through Diagnostics" >&2
   bad=1
 fi
 # A resource is its attribute list, its cloud calls and its checks: no function there grows past
@@ -19,8 +22,13 @@ fi
 # Modules split into directories are checked too; their tests.rs files are tests, not resources.
 long=$(for f in $(find src/resources src/data_sources -name '*.rs' ! -name tests.rs | sort); do
   awk -v F="$f" '
-    /^ *(pub(\([a-z]+\))? )?(async )?fn / { name=$0; start=NR; indent=match($0,/[^ ]/)-1; close_line=sprintf("%*s}", indent, "") }
-    name!="" && $0==close_line { if (NR-start+1 > 80) printf "%s:%d: %d lines:%s\n", F, start, NR-start+1, name; name="" }
+    /^ *(pub(\([a-z]+\))? )?(async )?fn / {
+      name=$0; start=NR; indent=match($0,/[^ ]/)-1; close_line=sprintf("%*s}", indent, "")
+    }
+    name!="" && $0==close_line {
+      if (NR-start+1 > 80) printf "%s:%d: %d lines:%s\n", F, start, NR-start+1, name
+      name=""
+    }
   ' "$f"
 done)
 if [ -n "$long" ]; then
