@@ -92,36 +92,10 @@ async fn attempt(
         }
     };
     let status = response.status().as_u16();
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > MAX_BODY {
-                    return (
-                        Err(Error::Decode {
-                            action,
-                            status,
-                            reason: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
-                        }),
-                        true,
-                    );
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return (
-                    Err(Error::Connection {
-                        action,
-                        endpoint: endpoint(),
-                        reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
-                        retries: Default::default(),
-                    }),
-                    true,
-                )
-            }
-        }
-    }
+    let body = match read_body(action, status, &mut response, &endpoint).await {
+        Ok(body) => body,
+        Err(e) => return (Err(e), true),
+    };
     let result = decode(action, status, &body).map_err(|e| scrub(e, credentials));
     match &result {
         Ok(v) => tracing::trace!(
@@ -137,6 +111,40 @@ async fn attempt(
         Err(e) => tracing::debug!(action, status, error = %e, "API call failed"),
     }
     (result, true)
+}
+
+/// The answer's body, at most `MAX_BODY` bytes; an answer cut off is a connection failure.
+async fn read_body(
+    action: &'static str,
+    status: u16,
+    response: &mut reqwest::Response,
+    endpoint: &(dyn Fn() -> String + Sync),
+) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY {
+                    let reason = format!("the answer is larger than {} MiB", MAX_BODY >> 20);
+                    return Err(Error::Decode {
+                        action,
+                        status,
+                        reason,
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(Error::Connection {
+                    action,
+                    endpoint: endpoint(),
+                    reason: format!("the answer was cut off: {}", describe_reqwest(&e)),
+                    retries: Default::default(),
+                })
+            }
+        }
+    }
 }
 
 /// Removes credentials from an error the cloud sent back. `SignatureDoesNotMatch` echoes the

@@ -68,56 +68,84 @@ impl Transport {
                 }
                 Next::Wait { kind, wait } => (kind, wait),
             };
-            if kind.closes_gate() {
-                self.close_gate(service, wait);
-            }
-            let retries = attempts.retries();
-            let may_have_run = maybe_executed(&error, sent);
-            let scope = attempts.busy_scope().filter(|_| kind == RetryKind::Busy);
-            match scope {
-                Some(scope) => tracing::info!(
-                    action,
-                    error = %error,
-                    "{}: the target is busy; retrying in {} ms",
-                    scope.what,
-                    wait.as_millis()
-                ),
-                None => tracing::warn!(
-                    action,
-                    error = %error,
-                    "retry {retries} of {} in {} ms",
-                    inner.retry.max_retries,
-                    wait.as_millis()
-                ),
-            }
-            let last = || {
-                with_retries(
-                    error,
-                    Retries {
-                        count: retries - 1,
-                        quota_exhausted: false,
-                    },
-                )
-            };
-            // After an interrupt, no more retries: the last failure is the answer. Except for a
-            // create that may have run: its outcome must be learned, or the object could exist
-            // with no state recording it.
-            if idempotency == Idempotency::Create && may_have_run {
-                tokio::time::sleep(wait).await;
-            } else {
-                let what = scope.map(|s| s.what.clone());
-                inner
-                    .stop
-                    .pause(wait, || match what {
-                        Some(what) => format!(
-                            "{what}: waiting for the target to be free. Last answer: {}",
-                            last()
-                        ),
-                        None => format!("waiting to retry. Last failure: {}", last()),
-                    })
-                    .await?;
-            }
+            self.pause_to_retry(
+                service,
+                action,
+                error,
+                (kind, wait),
+                idempotency,
+                sent,
+                &attempts,
+            )
+            .await?;
         }
+    }
+
+    /// Before the next attempt: the throttling gate, the log line, and the wait — which an
+    /// interrupt ends (the last failure is then the answer), except for a create that may have
+    /// run.
+    #[allow(clippy::too_many_arguments)]
+    async fn pause_to_retry(
+        &self,
+        service: Service,
+        action: &'static str,
+        error: Error,
+        (kind, wait): (RetryKind, std::time::Duration),
+        idempotency: Idempotency,
+        sent: bool,
+        attempts: &Attempts<'_>,
+    ) -> Result<(), Error> {
+        let inner = &self.inner;
+        if kind.closes_gate() {
+            self.close_gate(service, wait);
+        }
+        let retries = attempts.retries();
+        let may_have_run = maybe_executed(&error, sent);
+        let scope = attempts.busy_scope().filter(|_| kind == RetryKind::Busy);
+        match scope {
+            Some(scope) => tracing::info!(
+                action,
+                error = %error,
+                "{}: the target is busy; retrying in {} ms",
+                scope.what,
+                wait.as_millis()
+            ),
+            None => tracing::warn!(
+                action,
+                error = %error,
+                "retry {retries} of {} in {} ms",
+                inner.retry.max_retries,
+                wait.as_millis()
+            ),
+        }
+        let last = || {
+            with_retries(
+                error,
+                Retries {
+                    count: retries - 1,
+                    quota_exhausted: false,
+                },
+            )
+        };
+        // After an interrupt, no more retries: the last failure is the answer. Except for a
+        // create that may have run: its outcome must be learned, or the object could exist
+        // with no state recording it.
+        if idempotency == Idempotency::Create && may_have_run {
+            tokio::time::sleep(wait).await;
+        } else {
+            let what = scope.map(|s| s.what.clone());
+            inner
+                .stop
+                .pause(wait, || match what {
+                    Some(what) => format!(
+                        "{what}: waiting for the target to be free. Last answer: {}",
+                        last()
+                    ),
+                    None => format!("waiting to retry. Last failure: {}", last()),
+                })
+                .await?;
+        }
+        Ok(())
     }
 }
 
