@@ -68,6 +68,8 @@ pub struct Retries {
     pub count: u32,
     /// The client's retry quota could not pay for another retry (see `retry::RetryQuota`).
     pub quota_exhausted: bool,
+    /// The target stayed busy until the operation's time ran out.
+    pub busy_past_timeout: bool,
 }
 
 fn retries_suffix(retries: Retries) -> String {
@@ -76,6 +78,12 @@ fn retries_suffix(retries: Retries) -> String {
         1 => ", after 1 retry".into(),
         n => format!(", after {n} retries"),
     };
+    if retries.busy_past_timeout {
+        s.push_str(
+            "; the target stayed busy with other changes until this operation's timeout ran \
+             out (raise its `timeouts`)",
+        );
+    }
     if retries.quota_exhausted {
         s.push_str(
             "; retry quota exhausted: too many calls of this run failed at once, so no more \

@@ -421,3 +421,45 @@ async fn a_check_passed_in_this_runs_plan_is_not_repeated_by_its_apply_but_anoth
     assert_eq!(zones_checked(), ["bad", "bad"]);
     let _ = std::fs::remove_dir_all(dir.with_extension("checks"));
 }
+
+/// The wait for a target's lock behind this apply's other changes counts against the
+/// operation's time: it ends with a timeout that says what it waited for.
+#[tokio::test]
+async fn a_lock_held_past_the_operations_time_is_a_timeout_naming_the_target() {
+    let (probe, _) = adapter(Outcome::Made, true);
+    let client = probe.shared.client.get().unwrap();
+    let locks = super::locks::TargetLocks::default();
+    let held = locks.lock("rds:rm-1").await;
+    let ctx = Ctx {
+        client,
+        facts: &probe.shared.facts,
+        locks: &locks,
+        journal: &probe.shared.journal,
+        claims: &probe.shared.claims,
+        deadline: std::time::Duration::from_secs(5),
+        // Its time has run out waiting behind the others (no clock decides this test).
+        started: tokio::time::Instant::now() - std::time::Duration::from_secs(6),
+        token: None,
+        adopt: false,
+    };
+    assert_eq!(ctx.remaining(), std::time::Duration::ZERO);
+    let waited = ctx.lock_handed("rds:rm-1", "RDS instance rm-1").await;
+    let Err(e) = waited else {
+        panic!("the lock is held past the deadline");
+    };
+    assert!(
+        e.to_string().contains(
+            "timed out after 5 s waiting for this apply's other changes of RDS instance rm-1"
+        ),
+        "{e}"
+    );
+    drop(held);
+    let ctx = Ctx {
+        started: tokio::time::Instant::now(),
+        ..ctx
+    };
+    assert!(ctx
+        .lock_handed("rds:rm-1", "RDS instance rm-1")
+        .await
+        .is_ok());
+}

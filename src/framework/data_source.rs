@@ -115,6 +115,7 @@ impl<D: LookupSource> DataSource for Lookup<D> {
                     journal: &self.shared.journal,
                     claims: &self.shared.claims,
                     deadline: std::time::Duration::from_secs(300),
+                    started: tokio::time::Instant::now(),
                     token: None,
                     adopt: false,
                 };

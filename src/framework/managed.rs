@@ -157,6 +157,7 @@ impl<R: ManagedResource> Managed<R> {
             journal: &self.shared.journal,
             claims: &self.shared.claims,
             deadline,
+            started: tokio::time::Instant::now(),
             token,
             adopt: false,
         })
@@ -177,6 +178,7 @@ impl<R: ManagedResource> Managed<R> {
         let back = Ctx {
             client: &client,
             deadline: READ_BACK_BOUND,
+            started: tokio::time::Instant::now(),
             token: ctx.token.clone(),
             ..*ctx
         };
@@ -338,6 +340,7 @@ impl<R: ManagedResource> Managed<R> {
             journal: &self.shared.journal,
             claims: &self.shared.claims,
             deadline: READ_DEADLINE,
+            started: tokio::time::Instant::now(),
             token: None,
             adopt: false,
         })

@@ -40,8 +40,10 @@ pub struct Ctx<'a> {
     pub journal: &'a Journal,
     /// What each planned resource instance of this run manages.
     pub claims: &'a super::claims::Claims,
-    /// How long this operation may wait (its `timeouts` entry, or the declared default).
+    /// How long this operation may take (its `timeouts` entry, or the declared default), from
+    /// `started`: waits use [`Ctx::remaining`], so time spent waiting for a lock counts.
     pub deadline: Duration,
+    pub started: tokio::time::Instant,
     /// The create's idempotency token, fixed at plan time; `None` outside a create.
     pub token: Option<String>,
     /// A create of this object's identity was begun by this working directory and workspace and
@@ -50,6 +52,36 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// What is left of the operation's time.
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_sub(self.started.elapsed())
+    }
+
+    /// The edit lock of `key` (see `locks`), waited for within the operation's time: the wait
+    /// behind this apply's other changes of one target counts against its `timeouts`. `what`
+    /// names the target. The flag: whether the lock was handed straight over.
+    pub async fn lock_handed(
+        &self,
+        key: &str,
+        what: &str,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, bool), crate::client::Error> {
+        tokio::time::timeout(self.remaining(), self.locks.lock_handed(key))
+            .await
+            .map_err(|_| crate::client::Error::Timeout {
+                what: format!("waiting for this apply's other changes of {what} to finish"),
+                seconds: self.deadline.as_secs(),
+            })
+    }
+
+    /// [`Ctx::lock_handed`] without the flag.
+    pub async fn lock(
+        &self,
+        key: &str,
+        what: &str,
+    ) -> Result<tokio::sync::OwnedMutexGuard<()>, crate::client::Error> {
+        Ok(self.lock_handed(key, what).await?.0)
+    }
+
     /// The token for an idempotent call: the create's, or a fresh one outside a create (every
     /// such call is its own request).
     pub fn client_token(&self) -> String {

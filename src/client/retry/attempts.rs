@@ -88,6 +88,7 @@ impl<'a> Attempts<'a> {
             Next::GiveUp(Retries {
                 count: retries,
                 quota_exhausted,
+                busy_past_timeout: false,
             })
         };
         let kind = match classify(error, idempotency, sent) {
@@ -118,7 +119,11 @@ impl<'a> Attempts<'a> {
         };
         if let Some(scope) = self.busy_scope.as_ref().filter(|_| scoped) {
             if Instant::now() + wait >= scope.until {
-                return give_up(self.retries, false);
+                return Next::GiveUp(Retries {
+                    count: self.retries,
+                    quota_exhausted: false,
+                    busy_past_timeout: true,
+                });
             }
         }
         let cost = kind.cost(self.quota.config());

@@ -219,7 +219,8 @@ fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
         a.next(&api("Throttling.User", 400), Idempotency::Safe, true),
         Next::GiveUp(Retries {
             count: 0,
-            quota_exhausted: true
+            quota_exhausted: true,
+            ..Retries::default()
         })
     );
     // A busy target still waits: it costs nothing.
@@ -274,7 +275,8 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         a.next(&busy, Idempotency::Safe, true),
         Next::GiveUp(Retries {
             count: 2,
-            quota_exhausted: false
+            quota_exhausted: false,
+            ..Retries::default()
         })
     );
     // Inside one: until the resource's deadline. (No time passes here: the waits grow,
@@ -294,6 +296,10 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
     };
     assert_eq!(waits.len(), 10, "{waits:?}");
     assert_eq!(given_up.count, 10);
+    assert!(
+        given_up.busy_past_timeout,
+        "the error says the timeout ran out"
+    );
     assert_eq!(*waits.last().unwrap(), 3844);
     // A deadline already passed: the busy answer is the error at once.
     let gone = BusyScope {
@@ -359,7 +365,8 @@ fn credentials_are_refreshed_once_and_unreachable_endpoints_fail_fast() {
         a.next(&conn(), Idempotency::Unsafe, false),
         Next::GiveUp(Retries {
             count: 2,
-            quota_exhausted: false
+            quota_exhausted: false,
+            ..Retries::default()
         })
     );
 }

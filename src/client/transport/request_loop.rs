@@ -123,7 +123,7 @@ impl Transport {
                 error,
                 Retries {
                     count: retries - 1,
-                    quota_exhausted: false,
+                    ..Retries::default()
                 },
             )
         };

@@ -15,6 +15,17 @@ use super::state::{id_of, known};
 use super::{EmrWhitelistAttachment, State};
 
 impl EmrWhitelistAttachment {
+    /// The group's edit lock, waited for within the operation's time.
+    pub(super) async fn group_locked(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+    ) -> Result<tokio::sync::OwnedMutexGuard<()>, crate::framework::resource::Problem<State>> {
+        let what = format!("security group {sg}");
+        ctx.lock(&format!("sg:{sg}"), &what).await.map_err(|e| {
+            crate::framework::resource::Problem::client(ctx.client, &format!("changing {what}"), &e)
+        })
+    }
+
     /// The cluster's node security group; `Ok(None)` when the cluster is gone.
     pub(super) async fn cluster_group(
         client: &Client,
@@ -125,7 +136,7 @@ impl EmrWhitelistAttachment {
         if !extra.is_empty() {
             until_not_busy(
                 "revoking EMR access rules",
-                ctx.deadline,
+                ctx.remaining(),
                 ecs.revoke_security_group_rules(sg, &extra),
             )
             .await?;
@@ -134,7 +145,7 @@ impl EmrWhitelistAttachment {
             let token = uuid::Uuid::new_v4().to_string();
             until_not_busy(
                 "adding EMR access rules",
-                ctx.deadline,
+                ctx.remaining(),
                 ecs.authorize_security_group(sg, &missing, &token),
             )
             .await?;

@@ -284,7 +284,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             .await
             .map_err(|e| fail(&format!("looking up EMR cluster {cluster_id}"), &e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
-        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        let _guard = Self::group_locked(ctx, &sg).await?;
         let attr = Self::group_rules(ctx.client, &sg)
             .await
             .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
@@ -352,7 +352,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             .map_err(|e| fail(&e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
         let result = {
-            let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+            let _guard = Self::group_locked(ctx, &sg).await?;
             Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id), None).await
         };
         let now = Self::read_state(ctx.client, ctx.facts, planned.clone())
@@ -380,7 +380,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         else {
             return Ok(());
         };
-        let _guard = ctx.locks.lock(&format!("sg:{sg}")).await;
+        let _guard = Self::group_locked(ctx, &sg).await?;
         // Converging to no rules revokes exactly the rules this attachment owns.
         match Self::converge(ctx, &sg, &prior, &[], None).await {
             Err(e) if !e.is_not_found() => Err(fail(&e)),

@@ -352,7 +352,7 @@ impl ManagedResource for NetworkLinkResource {
         state.fill(&created);
         let ready = match created.status {
             LinkStatus::Available => Ok(created),
-            _ => wait_available(client, &name, ctx.deadline).await,
+            _ => wait_available(client, &name, ctx.remaining()).await,
         };
         match ready {
             Ok(link) => {
@@ -406,7 +406,7 @@ impl ManagedResource for NetworkLinkResource {
         until_gone(
             client,
             &format!("network link {name}"),
-            ctx.deadline,
+            ctx.remaining(),
             || async {
                 Ok(api
                     .get_network_link(&name)

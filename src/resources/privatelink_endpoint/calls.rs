@@ -85,9 +85,9 @@ where
     Fut: std::future::Future<Output = Result<(), Error>>,
 {
     let client = ctx.client;
-    until_not_busy(&format!("PrivateLink endpoint {id}"), ctx.deadline, op).await?;
+    until_not_busy(&format!("PrivateLink endpoint {id}"), ctx.remaining(), op).await?;
     // An endpoint that vanished meanwhile is reported by the update's read-back.
-    wait_active(client, id, ctx.deadline).await.map(|_| ())
+    wait_active(client, id, ctx.remaining()).await.map(|_| ())
 }
 
 /// Attach the new groups first, so one always stays attached; then detach the old ones.

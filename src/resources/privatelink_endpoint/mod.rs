@@ -368,7 +368,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         state.fixed_ips = planned.fixed_ips.clone();
         let waited = match created.endpoint_status {
             EndpointStatus::Active => Ok(Some(created.clone())),
-            _ => wait_active(client, &id, ctx.deadline).await,
+            _ => wait_active(client, &id, ctx.remaining()).await,
         };
         let reason = match waited {
             Ok(Some(e)) => Ok(e),
@@ -451,7 +451,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         let api = client.privatelink();
         until_not_busy(
             &format!("deleting PrivateLink endpoint {id}"),
-            ctx.deadline,
+            ctx.remaining(),
             api.delete(&id),
         )
         .await
@@ -459,7 +459,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         until_gone(
             client,
             &format!("PrivateLink endpoint {id}"),
-            ctx.deadline,
+            ctx.remaining(),
             || async { Ok(api.get(&id).await?.map(|e| e.endpoint_status.to_string())) },
         )
         .await

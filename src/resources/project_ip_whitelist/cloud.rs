@@ -70,9 +70,12 @@ impl ProjectIpWhitelist {
         after: &IpWhitelist,
         check: Check,
     ) -> Result<(bool, IpWhitelist), P> {
-        let _guard = ctx.locks.lock(&format!("project:{project}")).await;
         let what = || format!("writing the IP whitelist of project {project}");
         let failed = |e: &crate::client::Error| Problem::client(ctx.client, &what(), e);
+        let _guard = ctx
+            .lock(&format!("project:{project}"), &format!("project {project}"))
+            .await
+            .map_err(|e| failed(&e))?;
         let retry = ctx.client.retry_config();
         let mut backoff = Waiter::new(retry.policy, ctx.client.stop_signal());
         let mut current = Self::read(ctx.client, project).await?;

@@ -131,7 +131,12 @@ impl SecurityGroupResource {
         prior: &State,
         planned: &State,
     ) -> Result<State, Failed<State>> {
-        let _guard = ctx.locks.lock(&format!("sg:{id}")).await;
+        let _guard = ctx
+            .lock(&format!("sg:{id}"), &format!("security group {id}"))
+            .await
+            .map_err(|e| {
+                Problem::client(ctx.client, &format!("changing security group {id}"), &e)
+            })?;
         // What is true so far: the prior state (its ID, name, description), rules as they were.
         let mut done = prior.clone();
         let (old, new) = (prior.cidrs(), planned.cidrs());
@@ -439,7 +444,7 @@ impl ManagedResource for SecurityGroupResource {
         // A group still referenced (an ENI being released, a rule in another group) cannot be
         // deleted yet: wait for the reference to go, within the delete timeout.
         let mut waiter = Waiter::new(WaitPolicy::DEPENDENCY, ctx.client.stop_signal())
-            .with_deadline(ctx.deadline);
+            .with_deadline(ctx.remaining());
         loop {
             match ctx.client.ecs().delete_security_group(&id).await {
                 Ok(()) => return Ok(()),

@@ -14,6 +14,20 @@ use super::entries::{cidr_strings, entry, live, same_set, Entry};
 use super::{Group, Target, WhitelistAttachment, WhitelistState as _};
 
 impl<T: Target> WhitelistAttachment<T> {
+    /// The target's edit lock, waited for within the operation's time (the wait behind this
+    /// apply's other changes of the target counts against its `timeouts`). The flag: whether it
+    /// was handed straight over.
+    pub(super) async fn locked(
+        ctx: &Ctx<'_>,
+        key: &str,
+        target: &str,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, bool), Problem<T::State>> {
+        let what = format!("{} {target}", T::TARGET_KIND);
+        ctx.lock_handed(key, &what).await.map_err(|e| {
+            Problem::client(ctx.client, &format!("changing the whitelist of {what}"), &e)
+        })
+    }
+
     /// Creates the group on condition that it is absent (the services have no conditional
     /// write). Each attempt is one request, not retried inside the transport: after a busy,
     /// throttled or lost answer the group is read again before anything is resent, since another
@@ -28,7 +42,7 @@ impl<T: Target> WhitelistAttachment<T> {
         let what = format!("creating {}", Self::describe(planned));
         let failed = |e: &Error| Problem::client(ctx.client, &what, e);
         let mut waiter =
-            Waiter::new(WaitPolicy::BUSY, ctx.client.stop_signal()).with_deadline(ctx.deadline);
+            Waiter::new(WaitPolicy::BUSY, ctx.client.stop_signal()).with_deadline(ctx.remaining());
         let mut sent = false;
         loop {
             if sent {
@@ -96,7 +110,7 @@ impl<T: Target> WhitelistAttachment<T> {
             entries,
             Idempotency::Safe,
         );
-        until_not_busy(&what, ctx.deadline, write).await
+        until_not_busy(&what, ctx.remaining(), write).await
     }
 
     /// The state from the target's groups; `Ok(None)` when the target or the group is gone.

@@ -186,7 +186,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(&planned);
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
         let key = Self::lock_key(&target);
-        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
+        let (_guard, handed) = Self::locked(ctx, &key, &target).await?;
         let groups = ctx
             .facts
             .whitelists
@@ -245,7 +245,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     ) -> Result<T::State, Failed<T::State>> {
         let (target, _) = Self::target_and_group(&planned);
         {
-            let _guard = ctx.locks.lock(&Self::lock_key(&target)).await;
+            let _guard = Self::locked(ctx, &Self::lock_key(&target), &target).await?;
             let (key, group) = (Self::lock_key(&target), Self::target_and_group(&planned).1);
             let wanted = cidr_strings(planned.cidrs());
             let wrote = Self::write(ctx, &planned, &wanted).await;
@@ -268,7 +268,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         let (target, group) = Self::target_and_group(&prior);
         let what = Self::describe(&prior);
         let key = Self::lock_key(&target);
-        let (_guard, handed) = ctx.locks.lock_handed(&key).await;
+        let (_guard, handed) = Self::locked(ctx, &key, &target).await?;
         // Already gone (target deleted, or the group emptied by hand): nothing to do.
         // The groups, and meanwhile what the write needs (no plan in this process read it).
         let read = T::read_groups(ctx.client, &target);
