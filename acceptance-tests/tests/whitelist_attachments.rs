@@ -957,3 +957,23 @@ fn a_target_answer_without_its_group_list_is_an_error_not_every_attachment_delet
         ws.assert_plan_empty();
     }
 }
+
+/// The target check that passed in the plan of a `terraform apply` is not repeated when terraform
+/// plans the attachment again during that apply: the instance's whitelist is read by the plan,
+/// then only by the write (under the lock) and its read-back.
+#[test]
+fn the_apply_does_not_read_the_target_again_for_a_check_its_plan_passed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&rds_attachment(
+        &emulator,
+        "  group_name  = \"maxcompute\"\n  cidrs       = [\"192.168.1.0/24\"]",
+    ));
+    emulator.reset_calls();
+    ws.apply().ok();
+    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 3);
+    assert_eq!(
+        rds_group(&emulator, "maxcompute"),
+        Some(vec!["192.168.1.0/24".to_string()])
+    );
+}

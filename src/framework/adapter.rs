@@ -198,7 +198,12 @@ impl<R: ManagedResource> Resource for Managed<R> {
                 let what = R::describe(&planned);
                 let mut findings = Findings::default();
                 let (summary, detail) = super::journal::claimed_elsewhere_text(&what);
-                findings.error(Problem::new(summary, detail));
+                // On the attribute that names the object, as the plan would have put it.
+                let mut problem = Problem::new(summary, detail);
+                if let Some((_, at)) = R::claims(&planned).into_iter().next() {
+                    problem = problem.on(at);
+                }
+                findings.error(problem);
                 self.emit(diags, &planned, findings);
                 return guard(diags, "create", None);
             }

@@ -33,8 +33,11 @@ pub enum Run<S> {
 pub struct CheckDecl<S> {
     /// What it looks at, in words ("the link's VPC, vSwitch and security group").
     pub what: &'static str,
-    /// The attributes it reads.
+    /// The attributes it reads; it waits until they are known.
     pub reads: Vec<Getter<S>>,
+    /// Attributes it reads whatever they are, unknown included (it judges what is known of
+    /// them): a change of one makes it due, but an unknown one does not hold it back.
+    pub reads_as_is: Vec<Getter<S>>,
     /// Where findings about each subject land; any other subject lands on the resource.
     pub on: Vec<(Subject, Getter<S>)>,
     pub run: Run<S>,
@@ -55,6 +58,7 @@ impl<S: 'static> CheckDecl<S> {
         Self {
             what,
             reads: Vec::new(),
+            reads_as_is: Vec::new(),
             on: Vec::new(),
             run: Run::Cloud(run),
         }
@@ -81,14 +85,20 @@ impl<S: 'static> CheckDecl<S> {
         self
     }
 
+    /// An attribute the check reads even while it is unknown (see [`CheckDecl::reads_as_is`]).
+    pub fn reads_as_is(mut self, get: Getter<S>) -> Self {
+        self.reads_as_is.push(get);
+        self
+    }
+
     pub fn due(&self, plan: &Planning<'_, S>) -> Due {
-        if plan.prior.is_some() && !self.reads.iter().any(|get| plan.changes(*get)) {
+        let mut all = self.reads.iter().chain(&self.reads_as_is);
+        if plan.prior.is_some() && !all.any(|get| plan.changes(*get)) {
             Due::Unchanged
-        } else if self
-            .reads
-            .iter()
-            .any(|get| !get(&plan.planned).is_known() && !get(&plan.planned).is_null())
-        {
+        } else if self.reads.iter().any(|get| {
+            let v = get(&plan.planned);
+            !v.is_known() && !v.is_null()
+        }) {
             Due::Later
         } else {
             Due::Now
@@ -97,7 +107,9 @@ impl<S: 'static> CheckDecl<S> {
 
     /// The values it reads, in one string: what makes "the same check" in [`CheckRecord`].
     fn inputs(&self, s: &S) -> String {
-        let values: Vec<String> = self.reads.iter().map(|get| get(s).fingerprint()).collect();
+        let values: Vec<String> = (self.reads.iter().chain(&self.reads_as_is))
+            .map(|get| get(s).fingerprint())
+            .collect();
         format!("{}\n{}", self.what, values.join("\n"))
     }
 

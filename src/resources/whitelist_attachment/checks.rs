@@ -4,9 +4,9 @@
 use crate::client::Error;
 use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
-use crate::framework::resource::{Ctx, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
 
-use super::entries::{cidr_strings, entry, is_placeholder, known, Entry};
+use super::entries::{cidr_strings, entry, id_shape, is_placeholder, known, Entry};
 use super::{Group, Target, WhitelistAttachment, WhitelistState as _, F};
 
 /// The target check's reads.
@@ -190,6 +190,30 @@ impl<T: Target> WhitelistAttachment<T> {
             groups,
             vpc: vpc.ok().flatten(),
         }
+    }
+
+    /// The plan's checks of the target (see `checks`): its reads at once (the run's links among
+    /// them, so the ENI warning finds its one read made), then what they say.
+    pub(super) async fn plan_checks(
+        ctx: &Ctx<'_>,
+        plan: &Planning<'_, T::State>,
+    ) -> Findings<T::State> {
+        let mut p = Planning {
+            planned: plan.planned.clone(),
+            prior: plan.prior,
+            config: plan.config,
+            findings: Findings::default(),
+        };
+        // A target that is no ID is the attribute's own error.
+        if !known(p.planned.target()).is_some_and(id_shape) {
+            return p.findings;
+        }
+        let reads = Self::target_reads(ctx, &p.planned).await;
+        if p.changes(Self::at(F::Cidrs)) {
+            Self::warn_eni_ips(ctx, &mut p).await;
+        }
+        Self::check_target(ctx, &mut p, reads).await;
+        p.findings
     }
 
     /// At plan: the target exists, the group is free (or ours), the target's limit holds.

@@ -5,7 +5,8 @@ use tf_provider::value::Value;
 
 use crate::client::rds::DENY_ALL;
 use crate::client::Error;
-use crate::framework::attr::{AttrDecl, Getter, Slot as _};
+use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::check::CheckDecl;
 use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::validate;
@@ -133,7 +134,8 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
             .collect()
     }
 
-    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
+    /// The ID, `<target>:<group>`; the checks are declared (`checks`).
+    async fn plan(&self, _: Option<&Ctx<'_>>, plan: &mut Planning<'_, T::State>) {
         *plan.planned.id_mut() = match (
             known(plan.planned.target()),
             known(plan.planned.group_name()),
@@ -141,22 +143,20 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
             (Some(t), Some(g)) => Value::Value(format!("{t}:{g}")),
             _ => Value::Unknown,
         };
-        let Some(ctx) = ctx else { return };
-        let target_known = known(plan.planned.target()).is_some_and(id_shape)
-            && plan.planned.group_name().is_known();
-        let check = target_known && (plan.changes(Self::at(F::Cidrs)) || plan.prior.is_none());
-        // The check's reads first (the run's links among them), so the ENI warning below finds
-        // its one read made: one round trip for both.
-        let reads = match check {
-            true => Some(Self::target_reads(ctx, &plan.planned).await),
-            false => None,
-        };
-        if plan.changes(Self::at(F::Cidrs)) {
-            Self::warn_eni_ips(ctx, plan).await;
-        }
-        if let Some(reads) = reads {
-            Self::check_target(ctx, plan, reads).await;
-        }
+    }
+
+    /// The target and its groups, at once, on a create or a change of the entries — the entries
+    /// may still be unknown (a link made in the same apply): the target is checked now, the
+    /// entries once known.
+    fn checks() -> Vec<CheckDecl<T::State>> {
+        vec![
+            CheckDecl::own("the target and its whitelist groups", |ctx, plan| {
+                Box::pin(Self::plan_checks(ctx, plan))
+            })
+            .also_reads(Self::at(F::Target))
+            .also_reads(Self::at(F::GroupName))
+            .reads_as_is(Self::at(F::Cidrs)),
+        ]
     }
 
     async fn refresh(
