@@ -752,26 +752,31 @@ resource "maxcompute_network_link" "two" {{
 /// between), never take the first run's passes for its own.
 #[test]
 fn a_later_terraform_with_the_same_pid_checks_again() {
-    let container = ["unshare", "--pid", "--fork", "--mount-proc"];
-    let probe = std::process::Command::new(container[0])
-        .args(&container[1..])
-        .arg("true")
-        .status();
-    if !probe.is_ok_and(|s| s.success()) {
-        println!("skipped: this machine cannot start a process in a PID namespace of its own");
-        return;
+    // A container with a /proc of its own, and one that shows the host's.
+    for container in [
+        &["unshare", "--pid", "--fork", "--mount-proc"][..],
+        &["unshare", "--pid", "--fork"][..],
+    ] {
+        let probe = std::process::Command::new(container[0])
+            .args(&container[1..])
+            .arg("true")
+            .status();
+        if !probe.is_ok_and(|s| s.success()) {
+            println!("skipped: this machine cannot start a process in a PID namespace of its own");
+            return;
+        }
+        let emulator = emulator();
+        seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
+        let ws = Workspace::new();
+        ws.write_config(&link_only(&emulator, VSWITCH_H, "sg-emubasic0001"));
+        let first = ws.terraform_via(container, &["plan"]);
+        assert_eq!(first.code, 0, "{container:?}: {}", first.output());
+        emulator.edit_state(|s| {
+            s["security_groups"]["sg-emubasic0001"]["security_group_type"] = json!("enterprise")
+        });
+        let second = ws.terraform_via(container, &["plan"]);
+        second.fails_saying(&["is an advanced (enterprise) group"]);
     }
-    let emulator = emulator();
-    seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
-    let ws = Workspace::new();
-    ws.write_config(&link_only(&emulator, VSWITCH_H, "sg-emubasic0001"));
-    let first = ws.terraform_via(&container, &["plan"]);
-    assert_eq!(first.code, 0, "{}", first.output());
-    emulator.edit_state(|s| {
-        s["security_groups"]["sg-emubasic0001"]["security_group_type"] = json!("enterprise")
-    });
-    let second = ws.terraform_via(&container, &["plan"]);
-    second.fails_saying(&["is an advanced (enterprise) group"]);
 }
 
 /// The terraform block and two provider configurations, `maxcompute.one` and `maxcompute.two`,

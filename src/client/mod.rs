@@ -78,7 +78,7 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Which cloud (region, endpoints, credential source) this client speaks to, hashed: two
+    /// Which cloud (region, endpoints, whose credentials) this client speaks to, hashed: two
     /// provider configurations of one run (aliases) never share what one learned of its cloud.
     pub fn scope(&self) -> &str {
         &self.scope
@@ -261,7 +261,7 @@ impl ClientBuilder {
             fnv1a(&format!(
                 "{region}\n{:?}\n{}",
                 self.endpoints,
-                credentials.describe()
+                credentials.identity()
             ))
         );
         let transport = Transport::new(
@@ -279,6 +279,36 @@ impl ClientBuilder {
 
 #[cfg(test)]
 mod tests {
+    use super::{Client, Credentials, Secret, Service};
+
+    fn client(key: &str, region: &str, url: &str) -> Client {
+        Client::builder()
+            .region(region)
+            .credentials(Credentials::new(key, Secret::new("s"), None, "the test"))
+            .endpoint(Service::Ecs, url)
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
+    /// Two provider configurations differing in the account alone (one endpoint, one region,
+    /// another access key) are two clouds; the same settings are one.
+    #[test]
+    fn the_scope_tells_accounts_regions_and_endpoints_apart() {
+        let base = client("LTAIdev", "cn-hangzhou", "http://127.0.0.1:9");
+        assert_eq!(
+            base.scope(),
+            client("LTAIdev", "cn-hangzhou", "http://127.0.0.1:9").scope()
+        );
+        for other in [
+            client("LTAIprod", "cn-hangzhou", "http://127.0.0.1:9"),
+            client("LTAIdev", "cn-shanghai", "http://127.0.0.1:9"),
+            client("LTAIdev", "cn-hangzhou", "http://127.0.0.1:10"),
+        ] {
+            assert_ne!(base.scope(), other.scope());
+        }
+    }
+
     #[test]
     fn user_agent_names_the_provider_and_terraform() {
         let v = env!("CARGO_PKG_VERSION");

@@ -302,21 +302,21 @@ fn this_run() -> String {
         let ppid = std::os::unix::process::parent_id();
         // A PID alone is not a run: a container starts terraform as PID 1 every time, and PIDs
         // are reused. With the parent's start time (clock ticks since boot, field 22 of
-        // /proc/<pid>/stat) and the boot's ID it is one terraform process, ever.
-        let started = std::fs::read_to_string(format!("/proc/{ppid}/stat"))
-            .ok()
-            .and_then(|s| {
-                Some(
-                    s.rsplit_once(')')?
-                        .1
-                        .split_whitespace()
-                        .nth(19)?
-                        .to_string(),
-                )
-            });
+        // /proc/<pid>/stat) and the boot's ID it is one terraform process, ever. The parent is
+        // taken from /proc itself (field 4 of /proc/self/stat): in a PID namespace whose /proc
+        // is the host's, processes are numbered as the host numbers them, not as getppid() says.
+        let field = |pid: &str, n: usize| -> Option<String> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after_name = stat.rsplit_once(')')?.1;
+            Some(after_name.split_whitespace().nth(n - 3)?.to_string())
+        };
+        let parent = field("self", 4);
+        let started = parent.as_deref().and_then(|p| field(p, 22));
         let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok();
-        match (started, boot) {
-            (Some(started), Some(boot)) => format!("{ppid}-{started}-{}", boot.trim()),
+        match (parent, started, boot) {
+            (Some(parent), Some(started), Some(boot)) => {
+                format!("{parent}-{started}-{}", boot.trim())
+            }
             // No /proc (macOS): the PID, with records honoured for a short while only
             // (`check_record::FRESH`).
             _ => ppid.to_string(),

@@ -110,6 +110,21 @@ impl CredentialsProvider {
         }
     }
 
+    /// Whose credentials these are, for telling two provider configurations apart (never a
+    /// secret): the access key ID of fixed credentials, the source's description otherwise (an
+    /// assumed role's ARN, an OIDC role…).
+    pub fn identity(&self) -> String {
+        match &self.fetch {
+            Some(f) => f.describe(),
+            None => self
+                .last
+                .lock()
+                .ok()
+                .and_then(|l| l.as_ref().map(|c| c.access_key_id().to_string()))
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn refreshable(&self) -> bool {
         self.fetch.is_some()
     }
