@@ -752,10 +752,12 @@ resource "maxcompute_network_link" "two" {{
 /// between), never take the first run's passes for its own.
 #[test]
 fn a_later_terraform_with_the_same_pid_checks_again() {
-    // A container with a /proc of its own, and one that shows the host's.
+    // A container with a /proc of its own, one that shows the host's, and one with none.
+    let no_proc = "mount -t tmpfs none /proc && exec \"$0\" \"$@\"";
     for container in [
         &["unshare", "--pid", "--fork", "--mount-proc"][..],
         &["unshare", "--pid", "--fork"][..],
+        &["unshare", "--pid", "--mount", "--fork", "sh", "-c", no_proc][..],
     ] {
         let probe = std::process::Command::new(container[0])
             .args(&container[1..])
@@ -768,6 +770,11 @@ fn a_later_terraform_with_the_same_pid_checks_again() {
         let emulator = emulator();
         seed_group(&emulator, "sg-emubasic0001", "basic", VPC, "normal");
         let ws = Workspace::new();
+        if ws.terraform_via(container, &["version"]).code != 0 {
+            // Terraform 1.0's launcher needs /proc/self/exe.
+            println!("skipped {container:?}: this terraform does not start there");
+            continue;
+        }
         ws.write_config(&link_only(&emulator, VSWITCH_H, "sg-emubasic0001"));
         let first = ws.terraform_via(container, &["plan"]);
         assert_eq!(first.code, 0, "{container:?}: {}", first.output());

@@ -977,3 +977,33 @@ fn the_apply_does_not_read_the_target_again_for_a_check_its_plan_passed() {
         Some(vec!["192.168.1.0/24".to_string()])
     );
 }
+
+/// A target that stays busy past an attachment's timeout: the attachment tries once more just
+/// before the deadline, then says the timeout ran out and how to raise it.
+#[test]
+fn a_target_busy_past_the_timeout_says_the_timeout_ran_out() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| s["settings"]["rds_busy_ms"] = json!(60_000));
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n  count       = 2\n  \
+         instance_id = \"{RDS}\"\n  group_name  = \"mc${{count.index}}\"\n  cidrs       = \
+         [\"192.168.1.0/24\"]\n  timeouts {{\n    create = \"3s\"\n  }}\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.apply();
+    run.fails_saying(&[
+        "until this operation's timeout ran out (3 s)",
+        "timeouts.create",
+    ]);
+    let made = ["mc0", "mc1"]
+        .iter()
+        .filter(|g| rds_group(&emulator, g).is_some())
+        .count();
+    assert_eq!(
+        made,
+        1,
+        "one group is made, the other timed out: {}",
+        run.output()
+    );
+}

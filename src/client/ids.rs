@@ -128,10 +128,20 @@ id_type!(
 );
 
 /// IDs whose prefix tells the engine or edition (`rm-`, `pgm-`, `pgc-` for RDS; `ld-`, `hb-` for
-/// HBase): a lower-case prefix, `-`, then lower-case letters, digits and `-`.
+/// HBase): a lower-case prefix, `-`, then lower-case letters, digits and `-`; or the older shape
+/// without one (`rdsaiiabnaiiabn`, the RDS API reference's own example): lower-case letters and
+/// digits, starting with a letter.
 fn shaped(id: &str) -> Result<(), String> {
     let Some((prefix, rest)) = id.split_once('-') else {
-        return Err("it has no `<kind>-` prefix".into());
+        let legacy = (1..=64).contains(&id.len())
+            && id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        return match legacy {
+            true => Ok(()),
+            false => Err("it is neither `<kind>-…` nor lower-case letters and digits".into()),
+        };
     };
     if !(1..=8).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_lowercase()) {
         return Err("its prefix must be 1 to 8 lower-case letters".into());
@@ -194,6 +204,10 @@ mod tests {
         for ok in ["rm-bp1abc", "pgm-bp1abc", "ld-bp1abc", "hb-bp-1"] {
             assert!(RdsInstanceId::parse(ok).is_ok(), "{ok}");
         }
+        assert!(
+            RdsInstanceId::parse("rdsaiiabnaiiabn").is_ok(),
+            "the API reference's example"
+        );
         for bad in [
             "",
             "rm-",
@@ -201,7 +215,8 @@ mod tests {
             "rm abc",
             "toolongprefix-abc",
             "rm-ABC",
-            "noprefix",
+            "No_Prefix",
+            "1abc",
         ] {
             assert!(HbaseClusterId::parse(bad).is_err(), "{bad}");
         }

@@ -104,8 +104,15 @@ impl Journal {
     }
 
     /// The record of this run's passed plan checks, in the same working directory and workspace.
+    /// Nothing is recorded where the run cannot be told from the next one (no /proc: only a
+    /// PID, which a sandbox gives terraform again every time).
     pub fn check_record(&self) -> super::check_record::CheckRecord {
-        super::check_record::CheckRecord::new(self.checks.clone(), &self.run)
+        let run = if distinct_run() {
+            self.run.as_str()
+        } else {
+            ""
+        };
+        super::check_record::CheckRecord::new(self.checks.clone(), run)
     }
 
     /// The provider configuration's cloud (a second call keeps the first).
@@ -296,6 +303,12 @@ enum Entry {
 }
 
 /// The terraform process that started this provider (see [`Journal::run`]).
+/// Whether this run's identity tells it from any other terraform process (/proc gave the
+/// parent's start time and the boot), not a PID alone.
+fn distinct_run() -> bool {
+    this_run().contains('-') && cfg!(unix)
+}
+
 fn this_run() -> String {
     #[cfg(unix)]
     {
@@ -317,8 +330,8 @@ fn this_run() -> String {
             (Some(parent), Some(started), Some(boot)) => {
                 format!("{parent}-{started}-{}", boot.trim())
             }
-            // No /proc (macOS): the PID, with records honoured for a short while only
-            // (`check_record::FRESH`).
+            // No /proc (macOS, a sandbox): the PID alone, good enough for the create journal's
+            // "this run" (no object is taken over on it); no check is skipped on it.
             _ => ppid.to_string(),
         }
     }

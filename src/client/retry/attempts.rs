@@ -39,7 +39,12 @@ pub struct Attempts<'a> {
     refreshed: bool,
     /// What the last retry that paid took from the quota.
     last_cost: Option<u32>,
+    /// The last busy retry, just before the scope's deadline, was made.
+    last_busy_chance: bool,
 }
+
+/// How long before a busy scope's deadline its last attempt starts (the time a call takes).
+const LAST_ATTEMPT_MARGIN: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl<'a> Attempts<'a> {
     /// `refreshable`: the credentials are temporary ones the client can fetch again.
@@ -62,6 +67,7 @@ impl<'a> Attempts<'a> {
             unreachable: 0,
             refreshed: false,
             last_cost: None,
+            last_busy_chance: false,
         }
     }
 
@@ -113,17 +119,25 @@ impl<'a> Attempts<'a> {
         {
             return give_up(self.retries, false);
         }
-        let wait = match kind {
+        let mut wait = match kind {
             RetryKind::Busy => self.busy.next_interval(),
             _ => self.backoff.next_interval(),
         };
         if let Some(scope) = self.busy_scope.as_ref().filter(|_| scoped) {
             if Instant::now() + wait >= scope.until {
-                return Next::GiveUp(Retries {
-                    count: self.retries,
-                    quota_exhausted: false,
-                    busy_past_timeout: true,
-                });
+                // One last attempt just before the deadline, rather than giving up while there
+                // is time left; after it, the busy answer is the error.
+                let left = scope.until.saturating_duration_since(Instant::now());
+                let left = left.saturating_sub(LAST_ATTEMPT_MARGIN);
+                if self.last_busy_chance || left.is_zero() {
+                    return Next::GiveUp(Retries {
+                        count: self.retries,
+                        quota_exhausted: false,
+                        busy_past_timeout: true,
+                    });
+                }
+                self.last_busy_chance = true;
+                wait = left;
             }
         }
         let cost = kind.cost(self.quota.config());

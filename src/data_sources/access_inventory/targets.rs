@@ -35,7 +35,15 @@ where
         }
         _ => strings(listed),
     };
-    Ok(found.iter().filter_map(|id| parse(id).ok()).collect())
+    // A listed ID was judged by its validator; one the cloud gave that this provider cannot read
+    // is said, never skipped (the inventory would silently miss its grants).
+    found
+        .iter()
+        .map(|id| {
+            parse(id)
+                .map_err(|e| Problem::new(format!("Cannot read the {what} listed"), e.to_string()))
+        })
+        .collect()
 }
 
 /// `rds_instance_ids`; left out with `vpc_id` set, every RDS instance of the VPC

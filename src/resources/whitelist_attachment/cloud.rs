@@ -13,6 +13,18 @@ use crate::framework::resource::{Ctx, ManagedResource, Problem};
 use super::entries::{cidr_strings, entry, live, same_set, Entry};
 use super::{Group, Target, WhitelistAttachment, WhitelistState as _};
 
+/// How long before the operation's deadline its last attempt starts (the time a write takes).
+const LAST_ATTEMPT_MARGIN: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The end of a busy target's error when the operation's time ran out.
+fn out_of_time(ctx: &Ctx<'_>) -> String {
+    format!(
+        "\n\nThe target stayed busy with other changes until this operation's timeout ran out \
+         ({} s). Raise `timeouts.create` (or `update` / `delete`) if its changes take longer.",
+        ctx.deadline.as_secs()
+    )
+}
+
 impl<T: Target> WhitelistAttachment<T> {
     /// The target's edit lock, waited for within the operation's time (the wait behind this
     /// apply's other changes of the target counts against its `timeouts`). The flag: whether it
@@ -43,7 +55,7 @@ impl<T: Target> WhitelistAttachment<T> {
         let failed = |e: &Error| Problem::client(ctx.client, &what, e);
         let mut waiter =
             Waiter::new(WaitPolicy::BUSY, ctx.client.stop_signal()).with_deadline(ctx.remaining());
-        let mut sent = false;
+        let (mut sent, mut last_chance) = (false, false);
         loop {
             if sent {
                 let groups = T::read_groups(ctx.client, &target)
@@ -61,9 +73,17 @@ impl<T: Target> WhitelistAttachment<T> {
                 Ok(()) => return Ok(()),
                 Err(e) if retryable(&e) => {
                     sent = true;
-                    let interval = waiter.next_interval();
+                    let mut interval = waiter.next_interval();
                     if !waiter.fits(interval) {
-                        return Err(failed(&e));
+                        // One last attempt just before the operation's time runs out, rather
+                        // than giving up while there is time left.
+                        let left = ctx.remaining().saturating_sub(LAST_ATTEMPT_MARGIN);
+                        if last_chance || left.is_zero() {
+                            let mut problem = failed(&e);
+                            problem.detail.push_str(&out_of_time(ctx));
+                            return Err(problem);
+                        }
+                        (last_chance, interval) = (true, left);
                     }
                     tracing::info!("{what}: {e}; reading the group again before resending");
                     waiter
