@@ -599,14 +599,7 @@ fn without_a_network_link_api_the_real_checks_still_run_and_nothing_changes() {
 fn an_egress_drop_rule_in_the_links_group_is_a_plan_warning_naming_it() {
     // Issue example: "link group sg-link: egress drop rule priority 1 to 0.0.0.0/0".
     let emulator = emulator();
-    let sg = "sg-emulinkdrop00000001";
-    seed_group(&emulator, sg, "maxcompute-link", VPC, "normal");
-    emulator.edit_state(|s| {
-        s["security_groups"][sg]["rules"] = json!([{
-            "security_group_rule_id": "sgr-emudropout", "direction": "egress", "ip_protocol": "TCP",
-            "port_range": "1/9999", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
-        }]);
-    });
+    let sg = seed_dropping_group(&emulator);
     let ws = Workspace::new();
     ws.write_config(&link_only(&emulator, VSWITCH_H, sg));
     let run = ws.plan();
@@ -845,14 +838,7 @@ resource "maxcompute_network_link" "{alias}" {{
 #[test]
 fn a_warning_is_said_on_every_link_it_concerns() {
     let emulator = emulator();
-    let sg = "sg-emulinkdrop00000001";
-    seed_group(&emulator, sg, "maxcompute-link", VPC, "normal");
-    emulator.edit_state(|s| {
-        s["security_groups"][sg]["rules"] = json!([{
-            "security_group_rule_id": "sgr-emudropout", "direction": "egress", "ip_protocol": "TCP",
-            "port_range": "1/9999", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
-        }]);
-    });
+    let sg = seed_dropping_group(&emulator);
     let one = link_only(&emulator, VSWITCH_H, sg);
     let second = one[one.find("resource \"maxcompute_network_link\"").unwrap()..]
         .replace("\"link\"", "\"second\"")
@@ -890,4 +876,17 @@ fn a_warning_is_said_on_every_link_it_concerns() {
         .to_vec(),
         "{out}"
     );
+}
+
+/// A basic group of the VPC whose egress drop rule (priority 1) blocks ports 1-9999 everywhere.
+fn seed_dropping_group(emulator: &Emulator) -> &'static str {
+    let sg = "sg-emulinkdrop00000001";
+    seed_group(emulator, sg, "maxcompute-link", VPC, "normal");
+    emulator.edit_state(|s| {
+        s["security_groups"][sg]["rules"] = json!([{
+            "security_group_rule_id": "sgr-emudropout", "direction": "egress", "ip_protocol": "TCP",
+            "port_range": "1/9999", "dest_cidr_ip": "0.0.0.0/0", "policy": "Drop", "priority": 1
+        }]);
+    });
+    sg
 }

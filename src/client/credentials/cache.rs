@@ -99,13 +99,18 @@ impl CredentialsProvider {
     }
 
     pub fn describe(&self) -> String {
+        self.of_source_or_last(|c| c.source().to_string())
+    }
+
+    /// The source's description when it fetches credentials, else `of` the fixed ones.
+    fn of_source_or_last(&self, of: impl Fn(&Credentials) -> String) -> String {
         match &self.fetch {
             Some(f) => f.describe(),
             None => self
                 .last
                 .lock()
                 .ok()
-                .and_then(|l| l.as_ref().map(|c| c.source().to_string()))
+                .and_then(|l| l.as_ref().map(&of))
                 .unwrap_or_default(),
         }
     }
@@ -114,15 +119,7 @@ impl CredentialsProvider {
     /// secret): the access key ID of fixed credentials, the source's description otherwise (an
     /// assumed role's ARN, an OIDC role…).
     pub fn identity(&self) -> String {
-        match &self.fetch {
-            Some(f) => f.describe(),
-            None => self
-                .last
-                .lock()
-                .ok()
-                .and_then(|l| l.as_ref().map(|c| c.access_key_id().to_string()))
-                .unwrap_or_default(),
-        }
+        self.of_source_or_last(|c| c.access_key_id().to_string())
     }
 
     pub fn refreshable(&self) -> bool {
