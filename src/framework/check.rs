@@ -55,20 +55,21 @@ pub enum Due {
 
 impl<S: 'static> CheckDecl<S> {
     pub fn new(what: &'static str, run: CheckFn<S>) -> Self {
+        Self::running(what, Run::Cloud(run))
+    }
+
+    /// A check of the resource's own; declare what it reads with [`Self::also_reads`].
+    pub fn own(what: &'static str, run: OwnCheckFn<S>) -> Self {
+        Self::running(what, Run::Own(run))
+    }
+
+    fn running(what: &'static str, run: Run<S>) -> Self {
         Self {
             what,
             reads: Vec::new(),
             reads_as_is: Vec::new(),
             on: Vec::new(),
-            run: Run::Cloud(run),
-        }
-    }
-
-    /// A check of the resource's own; declare what it reads with [`Self::also_reads`].
-    pub fn own(what: &'static str, run: OwnCheckFn<S>) -> Self {
-        Self {
-            run: Run::Own(run),
-            ..Self::new(what, |_, _| Box::pin(async { Ok(Vec::new()) }))
+            run,
         }
     }
 
@@ -114,12 +115,11 @@ impl<S: 'static> CheckDecl<S> {
     }
 
     /// What the check found, placed on the attributes.
-    async fn answer<'a>(
-        &self,
-        ctx: &'a Ctx<'a>,
-        cx: Cx<'a>,
-        plan: &'a Planning<'a, S>,
-    ) -> Findings<S> {
+    async fn answer<'a>(&self, ctx: &'a Ctx<'a>, plan: &'a Planning<'a, S>) -> Findings<S> {
+        let cx = Cx {
+            client: ctx.client,
+            facts: ctx.facts,
+        };
         let found = match self.run {
             Run::Own(run) => return run(ctx, plan).await,
             Run::Cloud(run) => run(cx, &plan.planned).await,
@@ -170,10 +170,6 @@ pub async fn run_due<S: Sync + 'static>(
     record: &CheckRecord,
     plan: &Planning<'_, S>,
 ) -> Findings<S> {
-    let cx = Cx {
-        client: ctx.client,
-        facts: ctx.facts,
-    };
     let planned = &plan.planned;
     // Two provider configurations of one run (aliases: another region, another account, other
     // endpoints) never share a pass.
@@ -190,7 +186,7 @@ pub async fn run_due<S: Sync + 'static>(
             !passed
         })
         .collect();
-    let answers = join_all(due.iter().map(|(c, _)| c.answer(ctx, cx, plan))).await;
+    let answers = join_all(due.iter().map(|(c, _)| c.answer(ctx, plan))).await;
     let mut out = Findings::default();
     for ((_, key), found) in due.iter().zip(answers) {
         // Only a check that found nothing is not repeated: a warning must reach every resource
@@ -198,8 +194,7 @@ pub async fn run_due<S: Sync + 'static>(
         if found.errors.is_empty() && found.warnings.is_empty() {
             record.note(key);
         }
-        out.errors.extend(found.errors);
-        out.warnings.extend(found.warnings);
+        out.extend(found);
     }
     out
 }

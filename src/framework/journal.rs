@@ -107,11 +107,9 @@ impl Journal {
     /// Nothing is recorded where the run cannot be told from the next one (no /proc: only a
     /// PID, which a sandbox gives terraform again every time).
     pub fn check_record(&self) -> super::check_record::CheckRecord {
-        let run = if distinct_run() {
-            self.run.as_str()
-        } else {
-            ""
-        };
+        // A distinct run is `<parent>-<start>-<boot>` (`this_run`); a PID alone has no `-`.
+        let distinct = cfg!(unix) && self.run.contains('-');
+        let run = if distinct { self.run.as_str() } else { "" };
         super::check_record::CheckRecord::new(self.checks.clone(), run)
     }
 
@@ -303,12 +301,6 @@ enum Entry {
 }
 
 /// The terraform process that started this provider (see [`Journal::run`]).
-/// Whether this run's identity tells it from any other terraform process (/proc gave the
-/// parent's start time and the boot), not a PID alone.
-fn distinct_run() -> bool {
-    this_run().contains('-') && cfg!(unix)
-}
-
 fn this_run() -> String {
     #[cfg(unix)]
     {

@@ -141,6 +141,11 @@ impl<S> Findings<S> {
     pub fn warning(&mut self, p: Problem<S>) {
         self.warnings.push(p);
     }
+    /// Everything `other` found, after what this holds.
+    pub fn extend(&mut self, other: Findings<S>) {
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
 }
 
 /// The attribute path of a finding: a field resolves to the name it is declared under.

@@ -314,7 +314,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
             }
         };
         tokio::join!(plan_service(ctx, plan), name_free);
-        plan.findings.errors.extend(named.errors);
+        plan.findings.extend(named);
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
