@@ -267,11 +267,17 @@ pub async fn vpc_found(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
     })
 }
 
-/// The link's VPC exists (where the region has VPC access at all).
+/// Whether the provider's region has VPC access at all: where it has none, only `link_region`
+/// speaks (the other link checks would add nothing the user can act on).
+fn vpc_access(cx: Cx<'_>) -> bool {
+    super::zones::check_region(cx.client.region()).is_ok()
+}
+
+/// The link's VPC exists.
 pub async fn link_vpc(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
-    match super::zones::check_region(cx.client.region()) {
-        Ok(()) => vpc_found(cx, vpc).await,
-        Err(_) => Ok(Vec::new()),
+    match vpc_access(cx) {
+        true => vpc_found(cx, vpc).await,
+        false => Ok(Vec::new()),
     }
 }
 
@@ -279,7 +285,7 @@ pub async fn link_vpc(cx: Cx<'_>, vpc: Option<VpcId>) -> Checked {
 /// with VPC access.
 pub async fn link_vswitch(cx: Cx<'_>, vpc: Option<VpcId>, vsw: Option<VSwitchId>) -> Checked {
     let region = cx.client.region();
-    let Some(id) = vsw.filter(|_| super::zones::check_region(region).is_ok()) else {
+    let Some(id) = vsw.filter(|_| vpc_access(cx)) else {
         return Ok(Vec::new());
     };
     Ok(match cx.facts.vswitch(cx.client, &id).await? {
@@ -296,7 +302,7 @@ pub async fn link_vswitch(cx: Cx<'_>, vpc: Option<VpcId>, vsw: Option<VSwitchId>
 /// The link's group exists, in its VPC (or its own), and is a basic group of the user's.
 pub async fn link_group(cx: Cx<'_>, vpc: Option<VpcId>, sg: Option<SecurityGroupId>) -> Checked {
     let region = cx.client.region();
-    let Some(id) = sg.filter(|_| super::zones::check_region(region).is_ok()) else {
+    let Some(id) = sg.filter(|_| vpc_access(cx)) else {
         return Ok(Vec::new());
     };
     Ok(match cx.facts.security_group(cx.client, &id).await? {

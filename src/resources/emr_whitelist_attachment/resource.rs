@@ -11,7 +11,9 @@ use crate::client::Error;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter, Slot as _};
 use crate::framework::journal::claimed_elsewhere_text;
-use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{
+    Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
+};
 use crate::framework::schema::Attr;
 use crate::validate;
 
@@ -277,7 +279,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             })
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Applied<State> {
         let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
         let (sg, _) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
@@ -333,12 +335,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<'_>,
-        prior: State,
-        planned: State,
-    ) -> Result<State, Failed<State>> {
+    async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let cluster_id = known(&planned.cluster_id).unwrap_or_default().to_string();
         let fail = |e: &Error| {
             Problem::client(

@@ -7,7 +7,9 @@ use crate::client::outcome;
 use crate::client::project::IpWhitelist;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
-use crate::framework::resource::{Ctx, Failed, Findings, ManagedResource, Planning, Problem};
+use crate::framework::resource::{
+    Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
+};
 use crate::framework::schema::Attr;
 use crate::validate::project_whitelist::{self, key};
 
@@ -173,7 +175,7 @@ impl ManagedResource for ProjectIpWhitelist {
         Ok(Some(s))
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Result<State, Failed<State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: State) -> Applied<State> {
         let made = State {
             id: planned.project.clone(),
             ..planned
@@ -198,12 +200,7 @@ impl ManagedResource for ProjectIpWhitelist {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<'_>,
-        prior: State,
-        planned: State,
-    ) -> Result<State, Failed<State>> {
+    async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
         let project = project_of(&planned);
         Self::write(ctx, &project, &ours(&prior), &ours(&planned), Check::Change)
             .await

@@ -130,7 +130,7 @@ impl SecurityGroupResource {
         id: &SecurityGroupId,
         prior: &State,
         planned: &State,
-    ) -> Result<State, Failed<State>> {
+    ) -> Applied<State> {
         let _guard = ctx
             .lock(&format!("sg:{id}"), &format!("security group {id}"))
             .await

@@ -7,7 +7,7 @@ use crate::client::rds::DENY_ALL;
 use crate::client::Error;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
-use crate::framework::resource::{Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Applied, Ctx, ManagedResource, Planning, Problem};
 use crate::framework::schema::Attr;
 use crate::validate;
 
@@ -182,7 +182,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         }
     }
 
-    async fn create(&self, ctx: &Ctx<'_>, planned: T::State) -> Result<T::State, Failed<T::State>> {
+    async fn create(&self, ctx: &Ctx<'_>, planned: T::State) -> Applied<T::State> {
         let (target, group) = Self::target_and_group(&planned);
         let fail = |what: &str, e: &Error| Problem::client(ctx.client, what, e);
         let key = Self::lock_key(&target);
@@ -242,7 +242,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
         ctx: &Ctx<'_>,
         _prior: T::State,
         planned: T::State,
-    ) -> Result<T::State, Failed<T::State>> {
+    ) -> Applied<T::State> {
         let (target, _) = Self::target_and_group(&planned);
         {
             let _guard = Self::locked(ctx, &Self::lock_key(&target), &target).await?;
