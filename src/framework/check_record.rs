@@ -17,12 +17,9 @@ use std::path::PathBuf;
 
 use crate::client::fnv1a;
 
-/// Records older than this, of any run, are removed when a run first writes one.
-const KEEP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
 /// A pass older than this is not trusted, even by its own run: the cloud may have changed since
-/// (an apply waiting an hour for its approval is checked again), and where the run's identity is
-/// only a process ID (no /proc), a reused one cannot reach back far.
+/// (an apply waiting an hour for its approval is checked again). Older records, of any run, are
+/// removed when a run first writes one.
 pub const FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
@@ -49,8 +46,9 @@ impl CheckRecord {
 
     /// Whether the check `key` passed earlier in this run.
     pub fn passed(&self, key: &str) -> bool {
-        let age = |p: PathBuf| std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok();
-        self.path(key).and_then(age).is_some_and(|age| age < FRESH)
+        self.path(key)
+            .and_then(|p| age(&p))
+            .is_some_and(|age| age < FRESH)
     }
 
     /// The check `key` passed.
@@ -66,20 +64,24 @@ impl CheckRecord {
     }
 }
 
-/// Removes the records of runs long over.
+/// How long ago a record was written.
+fn age(path: &std::path::Path) -> Option<std::time::Duration> {
+    std::fs::metadata(path)
+        .ok()?
+        .modified()
+        .ok()?
+        .elapsed()
+        .ok()
+}
+
+/// Removes the records no run trusts any more.
 fn sweep(dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.flatten() {
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > KEEP);
-        if old {
-            let _ = std::fs::remove_file(entry.path());
+    for path in entries.flatten().map(|e| e.path()) {
+        if age(&path).is_some_and(|age| age >= FRESH) {
+            let _ = std::fs::remove_file(path);
         }
     }
 }
