@@ -621,3 +621,26 @@ fn a_console_entry_covering_ours_in_another_spelling_survives_our_destroy() {
         )
     );
 }
+
+/// The plan's check of the project's lists is not repeated by the apply's re-plan (a new provider
+/// process) when it passed on the same values: one apply reads the project once for the plan's
+/// check, twice for the write (a read, and again right before the write) and four times while it
+/// watches for a stale writer — not an eighth time.
+#[test]
+fn the_apply_does_not_read_the_project_again_for_a_check_its_plan_passed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&config(
+        &emulator,
+        OPEN,
+        "  ip_list     = [\"203.0.113.7\"]\n  vpc_ip_list = [\"192.168.1.0/24\"]",
+    ));
+    emulator.reset_calls();
+    ws.apply().ok();
+    let (ip, vpc) = lists(&emulator.state(), OPEN);
+    assert!(
+        has(&ip, "203.0.113.7") && has(&vpc, "192.168.1.0/24"),
+        "{ip} / {vpc}"
+    );
+    assert_eq!(emulator.calls_of("GetProject"), 1 + 2 + 4);
+}

@@ -1007,3 +1007,25 @@ fn a_target_busy_past_the_timeout_says_the_timeout_ran_out() {
         run.output()
     );
 }
+
+/// The EMR attachment's checks that passed in the plan of a `terraform apply` are not repeated by
+/// its re-plan: the cluster's group is read for the plan's check, under the write's lock and
+/// after it — not a fourth time.
+#[test]
+fn the_apply_does_not_read_the_emr_group_again_for_a_check_its_plan_passed() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
+         cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
+        provider_block(&emulator)
+    ));
+    emulator.reset_calls();
+    ws.apply().ok();
+    let ours: Vec<Value> = emr_rules(&emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert_eq!(emulator.calls_of("DescribeSecurityGroupAttribute"), 3);
+}

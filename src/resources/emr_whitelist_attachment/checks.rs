@@ -1,14 +1,12 @@
 //! The attachment's plan-time checks (the cluster, the source group, the rules already there,
 //! the group's limit) and the problems they and the create report.
 
-use tf_provider::value::Value;
-
 use crate::client::ecs::{Permission, RuleSource};
 use crate::client::ids::SecurityGroupId;
 use crate::client::Client;
 use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
-use crate::framework::resource::{Ctx, ManagedResource, Planning, Problem};
+use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
 
 use super::rules::{beaten_by, existing, owned, port_of, same_source};
 use super::state::{id_of, known};
@@ -61,13 +59,14 @@ impl EmrWhitelistAttachment {
     /// As planned, a port stays closed when a drop rule of the cluster's group wins over the
     /// accept rule this attachment adds: say which rule, on `ports`.
     fn warn_beaten(
-        plan: &mut Planning<'_, State>,
+        out: &mut Findings<State>,
+        planned: &State,
         cluster_id: &str,
         sg: &SecurityGroupId,
         perms: &[Permission],
         sources: &[RuleSource],
     ) {
-        let ports = plan.planned.port_list();
+        let ports = planned.port_list();
         for port in ports.into_iter().filter_map(|p| u16::try_from(p).ok()) {
             for source in sources {
                 let Some(rule) = beaten_by(perms, port, source) else {
@@ -77,7 +76,7 @@ impl EmrWhitelistAttachment {
                     RuleSource::Cidr(c) => c.as_str().to_string(),
                     RuleSource::Group(g) => g.clone(),
                 };
-                plan.findings.warning(Problem::at(
+                out.warning(Problem::at(
                     |s| &s.ports,
                     format!("EMR cluster {cluster_id}: port {port} stays closed to {from}"),
                     format!(
@@ -94,7 +93,7 @@ impl EmrWhitelistAttachment {
 
     /// Rules someone else already made with the content this attachment needs: kept, not owned
     /// (`existing_rule_ids`), and said in the plan, since destroy will leave them open.
-    fn note_existing(plan: &mut Planning<'_, State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
+    fn note_existing(out: &mut Findings<State>, sg: &SecurityGroupId, theirs: &[&Permission]) {
         for rule in theirs {
             let port = match rule.port_range {
                 Some(r) if r.port().is_none() => format!("range {r}"),
@@ -105,7 +104,7 @@ impl EmrWhitelistAttachment {
                 .clone()
                 .or_else(|| rule.source_cidr.as_ref().map(|c| c.as_str().to_string()))
                 .unwrap_or_default();
-            plan.findings.warning(Problem::at(
+            out.warning(Problem::at(
                 |s| &s.existing_rule_ids,
                 format!("Port {port} from {from} is already open in security group {sg}"),
                 format!(
@@ -122,23 +121,32 @@ impl EmrWhitelistAttachment {
     /// The source group exists and is in the VPC of the cluster's group: ECS refuses a rule naming
     /// a group it cannot find (`InvalidSourceGroupId.NotFound`) or one of another VPC
     /// (`InvalidSourceGroupId.Mismatch`) — AuthorizeSecurityGroup API reference, error table.
-    pub(super) async fn check_source(ctx: &Ctx<'_>, plan: &mut Planning<'_, State>) {
-        let Some(source) = known(&plan.planned.source_security_group_id)
-            .and_then(|g| SecurityGroupId::parse(g).ok())
+    pub(super) async fn check_source(ctx: &Ctx<'_>, plan: &Planning<'_, State>) -> Findings<State> {
+        let mut out = Findings::default();
+        let planned = &plan.planned;
+        let Some(source) =
+            known(&planned.source_security_group_id).and_then(|g| SecurityGroupId::parse(g).ok())
         else {
-            return;
+            return out;
         };
-        let found = match ctx.facts.security_group(ctx.client, &source).await {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default();
+        // The cluster's group is read once per run (the cluster check reads it too).
+        let (found, cluster) = tokio::join!(
+            ctx.facts.security_group(ctx.client, &source),
+            Self::cluster_group(ctx.client, ctx.facts, cluster_id)
+        );
+        let found = match found {
             Ok(found) => found,
             Err(e) => {
                 let what = format!("looking up security group {source}");
-                return plan.findings.error(
+                out.error(
                     Problem::client(ctx.client, &what, &e).on(|s| &s.source_security_group_id),
                 );
+                return out;
             }
         };
         let Some(found) = found else {
-            return plan.findings.error(Problem::at(
+            out.error(Problem::at(
                 |s| &s.source_security_group_id,
                 "Security group not found",
                 format!(
@@ -147,23 +155,18 @@ impl EmrWhitelistAttachment {
                     ctx.client.region()
                 ),
             ));
+            return out;
         };
-        // The cluster's group (planned by the cluster check, or kept from the prior state): its VPC
-        // from the run's shared facts. The cluster check's DescribeSecurityGroupAttribute carries
-        // the VPC too; it is not handed over (one extra cached read per plan).
-        let cluster_sg = match known(&plan.planned.security_group_id) {
-            Some(sg) => SecurityGroupId::parse(sg).ok(),
-            None => None,
-        };
-        let Some(cluster_sg) = cluster_sg else {
-            return;
+        // A cluster that cannot be read is the cluster check's to report.
+        let Ok(Some((cluster_sg, _))) = cluster else {
+            return out;
         };
         let Ok(Some(cluster_group)) = ctx.facts.security_group(ctx.client, &cluster_sg).await
         else {
-            return;
+            return out;
         };
         if !cluster_group.vpc_id.is_empty() && found.vpc_id != cluster_group.vpc_id {
-            plan.findings.error(Problem::at(
+            out.error(Problem::at(
                 |s| &s.source_security_group_id,
                 format!("Security group {source} is in another VPC"),
                 format!(
@@ -174,33 +177,38 @@ impl EmrWhitelistAttachment {
                 ),
             ));
         }
+        out
     }
 
     /// At plan: the cluster exists, the rules are free (or ours), the group's rule limit holds,
     /// the DataNode port matches the cluster's Hadoop version.
     pub(super) async fn check_cluster(
         ctx: &Ctx<'_>,
-        plan: &mut Planning<'_, State>,
-        cluster_id: &str,
-    ) {
+        plan: &Planning<'_, State>,
+    ) -> Findings<State> {
+        let mut out = Findings::default();
+        let Some(cluster_id) = known(&plan.planned.cluster_id) else {
+            return out;
+        };
         let (sg, cluster) = match Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
             Ok(Some(found)) => found,
-            Ok(None) => return plan.findings.error(Self::not_found(ctx.client, cluster_id)),
+            Ok(None) => {
+                out.error(Self::not_found(ctx.client, cluster_id));
+                return out;
+            }
             Err(e) => {
                 let what = format!("looking up EMR cluster {cluster_id}");
-                return plan
-                    .findings
-                    .error(Problem::client(ctx.client, &what, &e).on(|s| &s.cluster_id));
+                out.error(Problem::client(ctx.client, &what, &e).on(|s| &s.cluster_id));
+                return out;
             }
         };
-        plan.planned.security_group_id = Value::Value(sg.to_string());
         let ports = plan.planned.port_list();
         if plan.changes(|s| &s.ports)
             && cluster.is_hadoop3()
             && ports.contains(&50010)
             && !ports.contains(&9866)
         {
-            plan.findings.warning(Problem::at(
+            out.warning(Problem::at(
                 |s| &s.ports,
                 format!(
                     "EMR cluster {cluster_id} runs Hadoop 3 ({})",
@@ -210,39 +218,53 @@ impl EmrWhitelistAttachment {
             ));
         }
         if !plan.planned.ports.is_known() {
-            return;
+            return out;
         }
         let attr = match Self::group_rules(ctx.client, &sg).await {
             Ok(a) => a,
             Err(e) => {
                 let what = format!("reading security group {sg} of EMR cluster {cluster_id}");
-                return plan.findings.error(Problem::client(ctx.client, &what, &e));
+                out.error(Problem::client(ctx.client, &what, &e));
+                return out;
             }
         };
+        Self::check_rules(ctx, plan, cluster_id, &sg, &attr.permissions, &mut out);
+        out
+    }
+
+    /// The rules the cluster's group holds against the ones this attachment needs: drop rules
+    /// that beat ours, rules someone else made, ours made elsewhere, the group's rule limit.
+    fn check_rules(
+        ctx: &Ctx<'_>,
+        plan: &Planning<'_, State>,
+        cluster_id: &str,
+        sg: &SecurityGroupId,
+        perms: &[Permission],
+        out: &mut Findings<State>,
+    ) {
         let sources = plan.planned.sources();
-        Self::warn_beaten(plan, cluster_id, &sg, &attr.permissions, &sources);
+        Self::warn_beaten(out, &plan.planned, cluster_id, sg, perms, &sources);
         let want = plan.planned.rules(cluster_id);
-        let theirs = existing(&attr.permissions, cluster_id, &want);
-        Self::note_existing(plan, &sg, &theirs);
-        let mine = owned(&attr.permissions, cluster_id, &sources).len();
+        let theirs = existing(perms, cluster_id, &want);
+        Self::note_existing(out, sg, &theirs);
+        let mine = owned(perms, cluster_id, &sources).len();
         if plan.prior.is_none() && mine > 0 {
             let key = Self::identity(&plan.planned).unwrap_or_default();
             if Self::claimed_elsewhere(ctx, &key, &plan.planned) {
                 let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
-                plan.findings
-                    .error(Problem::at(|s| &s.cluster_id, summary, detail));
+                out.error(Problem::at(|s| &s.cluster_id, summary, detail));
             } else if !ctx.journal.ours(&key) {
-                plan.findings.error(Self::exists(cluster_id, &plan.planned));
+                out.error(Self::exists(cluster_id, &plan.planned));
             }
         }
-        let others = attr.permissions.len() - mine;
+        let others = perms.len() - mine;
         // The rules to add: those no rule of someone else's already satisfies.
         let wanted = want
             .iter()
             .filter(|w| !theirs.iter().any(|p| w.matches(p) || w.covered_by(p)))
             .count();
         if others + wanted > MAX_RULES_PER_GROUP {
-            plan.findings.error(Problem::at(
+            out.error(Problem::at(
                 |s| &s.ports,
                 format!("Too many rules for security group {sg} of EMR cluster {cluster_id}"),
                 format!(
@@ -250,7 +272,7 @@ impl EmrWhitelistAttachment {
                      {wanted}, past the {MAX_RULES_PER_GROUP} rules a security group may hold. \
                      Open fewer ports, or admit the link's security group \
                      (`source_security_group_id`) instead of many CIDR blocks.",
-                    ports.len(),
+                    plan.planned.port_list().len(),
                     sources.len()
                 ),
             ));

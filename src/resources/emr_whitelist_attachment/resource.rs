@@ -10,6 +10,7 @@ use crate::client::ids::SecurityGroupId;
 use crate::client::Error;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter, Slot as _};
+use crate::framework::check::CheckDecl;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
@@ -161,7 +162,15 @@ impl ManagedResource for EmrWhitelistAttachment {
                      changed, and left in place on destroy.",
                 )
                 .computed(),
-            ),
+            )
+            // Which rules someone else made is known when the write reads the group under its
+            // lock: a rule added or removed between plan and apply must not make the plan
+            // inconsistent.
+            .unknown_when_changed(vec![
+                |s| &s.ports,
+                |s| &s.source_security_group_id,
+                |s| &s.cidrs,
+            ]),
             D::timeouts(
                 field!(timeouts),
                 &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
@@ -219,6 +228,27 @@ impl ManagedResource for EmrWhitelistAttachment {
         out
     }
 
+    /// The cluster (its group's rules, their limit, its Hadoop version) and the source group, at
+    /// once, on a create or a change of the ports. Sources may still be unknown (a link made in
+    /// the same apply): the cluster is checked now, the rules for them once they are known.
+    fn checks() -> Vec<CheckDecl<State>> {
+        vec![
+            CheckDecl::own("the EMR cluster and its group's rules", |ctx, plan| {
+                Box::pin(Self::check_cluster(ctx, plan))
+            })
+            .also_reads(|s| &s.cluster_id)
+            .reads_as_is(|s| &s.ports)
+            .reads_as_is(|s| &s.source_security_group_id)
+            .reads_as_is(|s| &s.cidrs),
+            CheckDecl::own("the source security group", |ctx, plan| {
+                Box::pin(Self::check_source(ctx, plan))
+            })
+            .also_reads(|s| &s.cluster_id)
+            .also_reads(|s| &s.source_security_group_id),
+        ]
+    }
+
+    /// The cluster's group, where the rules go, is known at plan (a cluster change replaces).
     async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
         let p = &plan.planned;
         plan.planned.id = if p.cluster_id.is_value()
@@ -228,46 +258,15 @@ impl ManagedResource for EmrWhitelistAttachment {
         } else {
             Value::Unknown
         };
-        let (Some(ctx), Some(cluster_id)) =
-            (ctx, known(&plan.planned.cluster_id).map(String::from))
+        let (Some(ctx), Some(cluster_id), None) =
+            (ctx, known(&plan.planned.cluster_id), plan.prior)
         else {
             return;
         };
-        let check_cluster = plan.prior.is_none() || plan.changes(|s| &s.ports);
-        let check_source = plan.prior.is_none() || plan.changes(|s| &s.source_security_group_id);
-        if !check_cluster && !check_source {
-            return;
-        }
-        // Which rules someone else made is known when the write reads the group under its lock:
-        // a rule added or removed between plan and apply must not make the plan inconsistent.
-        plan.planned.existing_rule_ids = Value::Unknown;
-        // Two rounds for both checks: the cluster and the source group at once, then the
-        // cluster group's rules (the cluster check) and its VPC (the source check) at once.
-        let source = known(&plan.planned.source_security_group_id)
-            .and_then(|g| SecurityGroupId::parse(g).ok())
-            .filter(|_| check_source);
-        let (cluster, _) = tokio::join!(ctx.facts.emr_cluster(ctx.client, &cluster_id), async {
-            match &source {
-                Some(g) => ctx.facts.security_group(ctx.client, g).await.map(|_| ()),
-                None => Ok(()),
-            }
-        });
-        let cluster_sg = match (&source, cluster) {
-            (Some(_), Ok(Some(c))) => SecurityGroupId::parse(&c.security_group_id).ok(),
-            _ => None,
-        };
-        let warm = async {
-            if let Some(sg) = &cluster_sg {
-                let _ = ctx.facts.security_group(ctx.client, sg).await;
-            }
-        };
-        if check_cluster {
-            tokio::join!(Self::check_cluster(ctx, plan, &cluster_id), warm);
-        } else {
-            warm.await;
-        }
-        if check_source {
-            Self::check_source(ctx, plan).await;
+        // The check reads the cluster through the same facts: one request for both. A failure is
+        // the check's to report.
+        if let Ok(Some((sg, _))) = Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
+            plan.planned.security_group_id = Value::Value(sg.to_string());
         }
     }
 

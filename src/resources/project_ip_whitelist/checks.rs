@@ -2,10 +2,10 @@
 //! no one else's entry taken over, and a destroy that neither locks out nor opens up.
 
 use crate::client::project::IpWhitelist;
-use crate::framework::resource::Problem;
+use crate::framework::resource::{Ctx, Findings, Planning, Problem};
 
-use super::lists::{described, merged, taken};
-use super::{ProjectIpWhitelist, LISTS, P};
+use super::lists::{described, merged, ours, project_of, taken};
+use super::{ProjectIpWhitelist, State, LISTS, P};
 
 /// Which network type a whitelist blocks: a list set while the other is empty.
 fn blocks(w: &IpWhitelist) -> [bool; 2] {
@@ -135,6 +135,28 @@ pub(super) fn destroy_problems(
 }
 
 impl ProjectIpWhitelist {
+    /// At plan: the change against the project's lists as they are.
+    pub(super) async fn plan_check(ctx: &Ctx<'_>, plan: &Planning<'_, State>) -> Findings<State> {
+        let mut out = Findings::default();
+        let project = project_of(&plan.planned);
+        let current = match Self::read(ctx.client, &project).await {
+            Ok(c) => c,
+            Err(p) => {
+                out.error(p);
+                return out;
+            }
+        };
+        // A replacement (new project) starts from nothing there.
+        let prior = match plan.prior {
+            Some(p) if project_of(p) == project => ours(p),
+            _ => IpWhitelist::default(),
+        };
+        for p in check_against(&current, &prior, &ours(&plan.planned)) {
+            out.error(p);
+        }
+        out
+    }
+
     /// The problems `check` finds in a write of `before` → `after` to the project as it is.
     pub(super) fn checked(
         project: &str,

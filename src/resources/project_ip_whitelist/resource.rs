@@ -7,13 +7,14 @@ use crate::client::outcome;
 use crate::client::project::IpWhitelist;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
+use crate::framework::check::CheckDecl;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
 use crate::framework::schema::Attr;
 use crate::validate::project_whitelist::{self, key};
 
-use super::checks::{check_against, destroy_problems, Check};
+use super::checks::{destroy_problems, Check};
 use super::cloud::NOT_FOUND;
 use super::lists::{entries, get_list, list_problems, ours, project_of, set};
 use super::{List, ProjectIpWhitelist, State, D, LISTS, P};
@@ -114,34 +115,33 @@ impl ManagedResource for ProjectIpWhitelist {
         out
     }
 
-    async fn plan(&self, ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
+    /// The project's lists as they are, on a create or a change of the lists: seed 002's lock-out
+    /// rule and someone else's entries (`checks::check_against`).
+    fn checks() -> Vec<CheckDecl<State>> {
+        vec![
+            CheckDecl::own("the project's lists as they are", |ctx, plan| {
+                Box::pin(Self::plan_check(ctx, plan))
+            })
+            .also_reads(|s| &s.project)
+            .also_reads(|s| &s.ip_list)
+            .also_reads(|s| &s.vpc_ip_list),
+        ]
+    }
+
+    async fn plan(&self, _ctx: Option<&Ctx<'_>>, plan: &mut Planning<'_, State>) {
         plan.planned.id = plan.planned.project.clone();
         let changes = plan.changes(|s| &s.ip_list) || plan.changes(|s| &s.vpc_ip_list);
-        let Some(ctx) = ctx else { return };
-        let known = !plan.planned.project.is_unknown()
-            && !plan.planned.ip_list.is_unknown()
-            && !plan.planned.vpc_ip_list.is_unknown();
-        if !known || !changes {
-            return;
+        // Said on every change, whatever the checks find: no cloud read needed for it.
+        if changes && plan.planned.project.is_value() {
+            plan.findings.warning(Problem::new(
+                format!(
+                    "Whitelist changes to project {} take effect after about 5 minutes",
+                    project_of(&plan.planned)
+                ),
+                "MaxCompute applies a project's IP whitelist about 5 minutes after it is set; jobs \
+                 and clients may be refused or admitted by the old lists until then.",
+            ));
         }
-        let project = project_of(&plan.planned);
-        let current = match Self::read(ctx.client, &project).await {
-            Ok(c) => c,
-            Err(p) => return plan.findings.error(p),
-        };
-        // A replacement (new project) starts from nothing there.
-        let prior = match plan.prior {
-            Some(p) if project_of(p) == project => ours(p),
-            _ => IpWhitelist::default(),
-        };
-        for p in check_against(&current, &prior, &ours(&plan.planned)) {
-            plan.findings.error(p);
-        }
-        plan.findings.warning(Problem::new(
-            format!("Whitelist changes to project {project} take effect after about 5 minutes"),
-            "MaxCompute applies a project's IP whitelist about 5 minutes after it is set; jobs and \
-             clients may be refused or admitted by the old lists until then.",
-        ));
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, mut s: State) -> Result<Option<State>, P> {
