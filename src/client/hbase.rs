@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 
-use super::found::found;
 use super::ids::{HbaseClusterId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -115,13 +114,10 @@ impl<'a> HbaseApi<'a> {
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Vec<IpGroup>>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
-        let found = found(self.t.rpc::<DescribeResponse>(
-            Service::Hbase,
-            "DescribeIpWhitelist",
-            params,
-            Idempotency::Safe,
-        ))
-        .await?;
+        let found = self
+            .t
+            .rpc_found::<DescribeResponse>(Service::Hbase, "DescribeIpWhitelist", params)
+            .await?;
         Ok(found.map(|r| r.groups.group))
     }
 
@@ -131,13 +127,9 @@ impl<'a> HbaseApi<'a> {
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Instance>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
-        found(self.t.rpc::<Instance>(
-            Service::Hbase,
-            "DescribeInstance",
-            params,
-            Idempotency::Safe,
-        ))
-        .await
+        self.t
+            .rpc_found::<Instance>(Service::Hbase, "DescribeInstance", params)
+            .await
     }
 
     /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the

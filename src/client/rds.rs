@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 
-use super::found::found;
 use super::ids::{RdsInstanceId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -173,13 +172,10 @@ impl<'a> RdsApi<'a> {
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<IpArray>>, Error> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        let found = found(self.t.rpc::<ListResponse>(
-            Service::Rds,
-            "DescribeDBInstanceIPArrayList",
-            params,
-            Idempotency::Safe,
-        ))
-        .await?;
+        let found = self
+            .t
+            .rpc_found::<ListResponse>(Service::Rds, "DescribeDBInstanceIPArrayList", params)
+            .await?;
         Ok(found.map(|r| r.items.arrays))
     }
 
@@ -222,13 +218,10 @@ impl<'a> RdsApi<'a> {
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<NetInfo>>, Error> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        let found = found(self.t.rpc::<NetInfoResponse>(
-            Service::Rds,
-            "DescribeDBInstanceNetInfo",
-            params,
-            Idempotency::Safe,
-        ))
-        .await?;
+        let found = self
+            .t
+            .rpc_found::<NetInfoResponse>(Service::Rds, "DescribeDBInstanceNetInfo", params)
+            .await?;
         Ok(found.map(|r| r.infos.list))
     }
 

@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 
-use super::found::found;
 use super::ids::{VSwitchId, VpcId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
@@ -90,11 +89,9 @@ impl<'a> VpcApi<'a> {
         let params = Params::new()
             .set("VpcId", id.as_str())
             .set("PageSize", "10");
-        let r: Option<VpcsResponse> =
-            found(
-                self.t
-                    .rpc(Service::Vpc, "DescribeVpcs", params, Idempotency::Safe),
-            )
+        let r: Option<VpcsResponse> = self
+            .t
+            .rpc_found(Service::Vpc, "DescribeVpcs", params)
             .await?;
         Ok(r.and_then(|r| r.vpcs.vpc.into_iter().find(|v| v.vpc_id == id.as_str())))
     }

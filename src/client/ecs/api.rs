@@ -3,7 +3,6 @@
 use super::model::*;
 use super::wire::*;
 use super::EcsApi;
-use crate::client::found::found;
 use crate::client::ids::{PortRangeListId, PrefixListId, SecurityGroupId, VpcId};
 use crate::client::net::PortRange;
 use crate::client::retry::Idempotency;
@@ -206,13 +205,10 @@ impl EcsApi<'_> {
     /// not exist.
     pub async fn prefix_list_cidrs(&self, id: &PrefixListId) -> Result<Option<Vec<String>>, Error> {
         let params = Params::new().set("PrefixListId", id.as_str());
-        let found = found(self.t.rpc::<PrefixListResponse>(
-            Service::Ecs,
-            "DescribePrefixListAttributes",
-            params,
-            Idempotency::Safe,
-        ))
-        .await?;
+        let found = self
+            .t
+            .rpc_found::<PrefixListResponse>(Service::Ecs, "DescribePrefixListAttributes", params)
+            .await?;
         Ok(found.map(|r| r.entries.entry.into_iter().map(|e| e.cidr).collect()))
     }
 
@@ -223,13 +219,14 @@ impl EcsApi<'_> {
         id: &PortRangeListId,
     ) -> Result<Option<Vec<PortRange>>, Error> {
         let params = Params::new().set("PortRangeListId", id.as_str());
-        let found = found(self.t.rpc::<PortRangeListResponse>(
-            Service::Ecs,
-            "DescribePortRangeListEntries",
-            params,
-            Idempotency::Safe,
-        ))
-        .await?;
+        let found = self
+            .t
+            .rpc_found::<PortRangeListResponse>(
+                Service::Ecs,
+                "DescribePortRangeListEntries",
+                params,
+            )
+            .await?;
         Ok(found.map(|r| {
             r.entries
                 .iter()

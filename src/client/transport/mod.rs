@@ -136,6 +136,16 @@ impl Transport {
         }
     }
 
+    /// A read (safe to retry) whose "does not exist" answer is an answer: `Ok(None)`.
+    pub async fn rpc_found<T: DeserializeOwned>(
+        &self,
+        service: Service,
+        action: &'static str,
+        params: Params,
+    ) -> Result<Option<T>, Error> {
+        crate::client::found::found(self.rpc(service, action, params, Idempotency::Safe)).await
+    }
+
     /// Calls an RPC action and decodes the JSON answer into `T`.
     pub async fn rpc<T: DeserializeOwned>(
         &self,
