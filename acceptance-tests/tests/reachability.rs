@@ -853,3 +853,45 @@ fn an_rds_instance_with_no_vpc_address_is_unreachable() {
     assert_eq!(rds["reachable"], false, "{rds}");
     assert!(reason(&rds).contains("no VPC address"), "{rds}");
 }
+
+/// The run's shared read of a security group is made fresh by our own writes to it. The EMR
+/// attachment's check runs again in the apply walk (it warns about a rule someone else made, and
+/// a check that warns is never skipped as passed), reading the cluster's group before the
+/// attachment adds its rule; the verdicts, read after that write in the same provider process,
+/// must see the new rule.
+#[test]
+fn verdicts_read_in_the_apply_that_opened_a_port_see_the_new_rule() {
+    let emulator = quick_emulator();
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "security_group_rule_id": "sgr-emuopsnamenode", "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": "8020/8020", "source_cidr_ip": "192.168.1.0/24",
+                "policy": "Accept", "priority": 1, "description": "namenode for the ops team"
+            }));
+    });
+    let hcl = config(&emulator, "8020, 9083").replace(
+        "  source_security_group_id = maxcompute_security_group.link.id\n",
+        "  cidrs                    = [\"192.168.1.0/24\"]\n",
+    );
+    let ws = Workspace::new();
+    ws.write_config(&hcl);
+    let run = ws.apply();
+    let out = run.output();
+    assert!(
+        out.contains("already open in security group"),
+        "the check warns, so it runs in the apply walk too: {out}"
+    );
+    run.ok();
+    let rs = results(&ws);
+    let emr = format!("emr:{EMR}");
+    assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
+    assert_eq!(find(&rs, &emr, Some(8020))["reachable"], true, "{rs:#?}");
+    // A plan reads each group's rules once: the link's group (its refresh, the link's and the
+    // verdicts' reads) and the cluster's (the attachment's refresh, the verdicts).
+    emulator.reset_calls();
+    ws.plan();
+    assert_eq!(emulator.calls_of("DescribeSecurityGroupAttribute"), 2);
+}

@@ -73,6 +73,15 @@ pub struct Facts {
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
+/// See [`Facts::writing_group`].
+pub struct GroupWrites<'a>(&'a Facts, &'a SecurityGroupId);
+
+impl Drop for GroupWrites<'_> {
+    fn drop(&mut self) {
+        self.0.group_attributes.0.remove(self.1.as_str());
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LinkEni {
     pub ip: String,
@@ -125,6 +134,13 @@ impl Facts {
 
     /// The PrivateLink services the account may use, read once per run (a failed read is made
     /// again next time).
+    /// Held over our own writes to a group's rules (or its delete): when it is dropped — the
+    /// writes answered, failed or were cut short — the run's next read of the group reads the
+    /// cloud again.
+    pub fn writing_group<'a>(&'a self, id: &'a SecurityGroupId) -> GroupWrites<'a> {
+        GroupWrites(self, id)
+    }
+
     pub async fn endpoint_services(
         &self,
         client: &Client,

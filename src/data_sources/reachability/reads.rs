@@ -16,10 +16,9 @@ async fn group(ctx: &Ctx<'_>, id: &SecurityGroupId) -> Result<Group, P> {
     let fail = |e: crate::client::Error| {
         Problem::client(ctx.client, &format!("reading security group {id}"), &e)
     };
-    let ecs = ctx.client.ecs();
     let (kind, attr) = tokio::try_join!(
         ctx.facts.security_group(ctx.client, id),
-        ecs.describe_security_group_attribute(id),
+        ctx.facts.security_group_attribute(ctx.client, id),
     )
     .map_err(fail)?;
     match (kind, attr) {

@@ -220,8 +220,8 @@ impl EmrWhitelistAttachment {
         if !plan.planned.ports.is_known() {
             return out;
         }
-        let attr = match Self::group_rules(ctx.client, &sg).await {
-            Ok(a) => a,
+        let attr = match ctx.facts.security_group_attribute(ctx.client, &sg).await {
+            Ok(a) => a.unwrap_or_else(|| Self::no_rules(&sg)),
             Err(e) => {
                 let what = format!("reading security group {sg} of EMR cluster {cluster_id}");
                 out.error(Problem::client(ctx.client, &what, &e));

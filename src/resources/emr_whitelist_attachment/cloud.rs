@@ -47,17 +47,19 @@ impl EmrWhitelistAttachment {
         client: &Client,
         sg: &SecurityGroupId,
     ) -> Result<SecurityGroupAttribute, Error> {
-        Ok(client
-            .ecs()
-            .describe_security_group_attribute(sg)
-            .await?
-            .unwrap_or_else(|| SecurityGroupAttribute {
-                id: sg.clone(),
-                name: String::new(),
-                description: String::new(),
-                vpc_id: String::new(),
-                permissions: Vec::new(),
-            }))
+        let read = client.ecs().describe_security_group_attribute(sg).await?;
+        Ok(read.unwrap_or_else(|| Self::no_rules(sg)))
+    }
+
+    /// A group that is gone holds no rules.
+    pub(super) fn no_rules(sg: &SecurityGroupId) -> SecurityGroupAttribute {
+        SecurityGroupAttribute {
+            id: sg.clone(),
+            name: String::new(),
+            description: String::new(),
+            vpc_id: String::new(),
+            permissions: Vec::new(),
+        }
     }
 
     /// The state from the cluster group's rules; `Ok(None)` when the cluster, its group or every
@@ -71,7 +73,9 @@ impl EmrWhitelistAttachment {
         let Some((sg, _)) = Self::cluster_group(client, facts, &cluster_id).await? else {
             return Ok(None);
         };
-        let Some(attr) = client.ecs().describe_security_group_attribute(&sg).await? else {
+        // Through the run's facts: a refresh shares the read with the plan's checks and the other
+        // attachments on the group; our writes to it make the next read fresh.
+        let Some(attr) = facts.security_group_attribute(client, &sg).await? else {
             return Ok(None);
         };
         let sources = s.sources();
@@ -133,6 +137,8 @@ impl EmrWhitelistAttachment {
             .filter(|id| !id.is_empty())
             .collect();
         let ecs = ctx.client.ecs();
+        // Whatever the writes answer, the group's rules are read afresh from now on.
+        let _writes = ctx.facts.writing_group(sg);
         if !extra.is_empty() {
             until_not_busy(
                 "revoking EMR access rules",

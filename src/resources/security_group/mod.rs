@@ -9,7 +9,7 @@ mod state;
 
 pub use state::{step2_rule, State, RULE_DESCRIPTION};
 
-use state::{refresh, rule_ids_for};
+use state::{from_cloud, refresh, rule_ids_for};
 
 use std::collections::BTreeSet;
 
@@ -188,6 +188,7 @@ impl SecurityGroupResource {
         if rule_ids.is_empty() {
             return Ok(());
         }
+        let _writes = ctx.facts.writing_group(id);
         client
             .ecs()
             .revoke_security_group_rules(id, &rule_ids)
@@ -202,6 +203,7 @@ impl SecurityGroupResource {
     async fn authorize(ctx: &Ctx<'_>, id: &SecurityGroupId, cidrs: &[Cidr]) -> Result<(), P> {
         let rules: Vec<IngressRule> = cidrs.iter().map(step2_rule).collect();
         let token = format!("{}-rules", ctx.client_token());
+        let _writes = ctx.facts.writing_group(id);
         ctx.client
             .ecs()
             .authorize_security_group(id, &rules, &token)
@@ -315,8 +317,13 @@ impl ManagedResource for SecurityGroupResource {
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
         let id = Self::id(&state)?;
-        refresh(ctx.client, state, &id)
-            .await
+        // Through the run's facts: the checks and data sources of this plan that read the group
+        // share the read (our writes make the next read fresh).
+        let read = async {
+            let attr = ctx.facts.security_group_attribute(ctx.client, &id).await?;
+            from_cloud(ctx.client, state, &id, attr).await
+        };
+        read.await
             .map_err(|e| Problem::client(ctx.client, &format!("reading security group {id}"), &e))
     }
 
@@ -446,7 +453,11 @@ impl ManagedResource for SecurityGroupResource {
         let mut waiter = Waiter::new(WaitPolicy::DEPENDENCY, ctx.client.stop_signal())
             .with_deadline(ctx.remaining());
         loop {
-            match ctx.client.ecs().delete_security_group(&id).await {
+            let deleted = {
+                let _writes = ctx.facts.writing_group(&id);
+                ctx.client.ecs().delete_security_group(&id).await
+            };
+            match deleted {
                 Ok(()) => return Ok(()),
                 Err(e) if e.is_not_found() => return Ok(()),
                 Err(e) if e.code() == Some("DependencyViolation") => {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::client::ecs::{IngressRule, IpProtocol, Policy, RuleSource};
+use crate::client::ecs::{IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupAttribute};
 use crate::client::ids::SecurityGroupId;
 use crate::client::net::{Cidr, PortRange};
 use crate::client::Client;
@@ -71,10 +71,21 @@ pub(super) fn rule_ids_for(
 /// Refreshes `state` from the cloud; `Ok(None)` when the group is gone.
 pub(super) async fn refresh(
     client: &Client,
-    mut state: State,
+    state: State,
     id: &SecurityGroupId,
 ) -> Result<Option<State>, crate::client::Error> {
-    let Some(attr) = client.ecs().describe_security_group_attribute(id).await? else {
+    let attr = client.ecs().describe_security_group_attribute(id).await?;
+    from_cloud(client, state, id, attr).await
+}
+
+/// `state` as the group's attributes (`None`: the group is gone) show it.
+pub(super) async fn from_cloud(
+    client: &Client,
+    mut state: State,
+    id: &SecurityGroupId,
+    attr: Option<SecurityGroupAttribute>,
+) -> Result<Option<State>, crate::client::Error> {
+    let Some(attr) = attr else {
         return Ok(None);
     };
     let step2: Vec<&Cidr> = attr
