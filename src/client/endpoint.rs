@@ -35,17 +35,15 @@ impl Service {
     ];
 
     /// Every service with an endpoint setting: [`Service::ALL`] and STS.
-    pub const CONFIGURABLE: [Service; 9] = [
-        Service::Ecs,
-        Service::Vpc,
-        Service::Rds,
-        Service::Hbase,
-        Service::Emr,
-        Service::MaxCompute,
-        Service::DataWorks,
-        Service::PrivateLink,
-        Service::Sts,
-    ];
+    pub const CONFIGURABLE: [Service; 9] = {
+        let mut all = [Service::Sts; 9];
+        let mut i = 0;
+        while i < Self::ALL.len() {
+            all[i] = Self::ALL[i];
+            i += 1;
+        }
+        all
+    };
 
     /// The name used in the provider's `endpoints` block and in the host name.
     pub fn key(self) -> &'static str {

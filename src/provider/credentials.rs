@@ -123,12 +123,7 @@ pub(super) fn configure_credentials(
             }
             Ok(Some(provider)) => {
                 if region_missing {
-                    missing(
-                        diags,
-                        "region",
-                        &ENV_REGION,
-                        "the region to work in, e.g. `cn-hangzhou`",
-                    );
+                    missing_region(diags);
                 }
                 return Some(provider);
             }
@@ -136,6 +131,11 @@ pub(super) fn configure_credentials(
         }
     }
     static_credentials(diags, config, region_missing).map(CredentialsProvider::fixed)
+}
+
+fn missing_region(diags: &mut Diagnostics) {
+    let what = "the region to work in, e.g. `cn-hangzhou`";
+    missing(diags, "region", &ENV_REGION, what);
 }
 
 pub(super) fn missing(diags: &mut Diagnostics, attr: &'static str, env: &[&str], what: &str) {
@@ -177,12 +177,7 @@ fn static_credentials(
         &ENV_SECURITY_TOKEN,
     );
     if region_missing {
-        missing(
-            diags,
-            "region",
-            &ENV_REGION,
-            "the region to work in, e.g. `cn-hangzhou`",
-        );
+        missing_region(diags);
     }
     if access_key.is_none() {
         missing(diags, "access_key", &ENV_ACCESS_KEY, "the access key ID");

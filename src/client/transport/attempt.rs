@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::client::retry::Idempotency;
 use crate::client::{Credentials, Error};
 
-use super::{decode, Transport};
+use super::{decode, Call, MakeRequest, Transport};
 
 /// Largest response body read; anything bigger is refused rather than buffered.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -16,25 +16,23 @@ impl Transport {
     /// (a connection that hangs would otherwise hold Ctrl-C up for the HTTP timeout).
     pub(super) async fn attempt_or_stop(
         &self,
-        action: &'static str,
-        url: &reqwest::Url,
-        idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+        call: &Call<'_>,
     ) -> (Result<serde_json::Value, Error>, bool, Option<Credentials>) {
+        let action = call.action;
         // A source that cannot supply credentials is one clear error, never retried: retrying
         // would only repeat the same failing STS or metadata call.
         let credentials = match self.inner.credentials.current().await {
             Ok(c) => c,
             Err(e) => return (Err(e), false, None),
         };
-        let call = attempt(action, url, &credentials, make);
-        if idempotency == Idempotency::Create {
-            let (r, sent) = call.await;
+        let one = attempt(action, call.url, &credentials, call.make);
+        if call.idempotency == Idempotency::Create {
+            let (r, sent) = one.await;
             return (r, sent, Some(credentials));
         }
         let stop = self.inner.stop.clone();
         let (r, sent) = tokio::select! {
-            r = call => r,
+            r = one => r,
             Err(_) = stop.sleep(Duration::from_secs(24 * 3600)) => (
                 Err(Error::Interrupted { what: format!("calling {action}") }),
                 // The request may have left: a write's outcome is then unknown.
@@ -50,7 +48,7 @@ async fn attempt(
     action: &'static str,
     url: &reqwest::Url,
     credentials: &Credentials,
-    make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+    make: &MakeRequest<'_>,
 ) -> (Result<serde_json::Value, Error>, bool) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

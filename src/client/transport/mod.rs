@@ -63,6 +63,18 @@ struct Inner {
     stop: StopSignal,
 }
 
+/// Builds one attempt's request, signed at that attempt's time with that attempt's nonce.
+type MakeRequest<'a> = dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync + 'a;
+
+/// One logical call, as its attempts are made.
+struct Call<'a> {
+    service: Service,
+    action: &'static str,
+    url: &'a reqwest::Url,
+    idempotency: Idempotency,
+    make: &'a MakeRequest<'a>,
+}
+
 /// The shared transport of one configured client.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -173,9 +185,14 @@ impl Transport {
                 .header("Accept", "application/json")
                 .body(body)
         };
-        let value = self
-            .call_value(service, action, &url, idempotency, &make)
-            .await?;
+        let call = Call {
+            service,
+            action,
+            url: &url,
+            idempotency,
+            make: &make,
+        };
+        let value = self.call_value(&call).await?;
         decode_into(action, value)
     }
 
@@ -221,9 +238,14 @@ impl Transport {
             }
             builder
         };
-        let value = self
-            .call_value(service, action, &url, idempotency, &make)
-            .await?;
+        let call = Call {
+            service,
+            action,
+            url: &url,
+            idempotency,
+            make: &make,
+        };
+        let value = self.call_value(&call).await?;
         decode_into(action, value)
     }
 }

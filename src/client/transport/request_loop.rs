@@ -2,27 +2,18 @@
 
 use crate::client::error::Retries;
 use crate::client::retry::{busy_scope, maybe_executed, Attempts, Idempotency, Next, RetryKind};
-use crate::client::{Credentials, Error, Service};
+use crate::client::Error;
 
-use super::Transport;
+use super::{Call, Transport};
 
 impl Transport {
     /// One logical call; a write that ends in failure after an attempt whose answer was lost is
     /// noted for the operation's read-back (`outcome`).
-    pub(super) async fn call_value(
-        &self,
-        service: Service,
-        action: &'static str,
-        url: &reqwest::Url,
-        idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
-    ) -> Result<serde_json::Value, Error> {
+    pub(super) async fn call_value(&self, call: &Call<'_>) -> Result<serde_json::Value, Error> {
         let mut lost = false;
-        let result = self
-            .retry_loop(service, action, url, idempotency, make, &mut lost)
-            .await;
+        let result = self.retry_loop(call, &mut lost).await;
         if result.is_err() && lost {
-            crate::client::outcome::note(action);
+            crate::client::outcome::note(call.action);
         }
         result
     }
@@ -31,11 +22,7 @@ impl Transport {
     /// `lost`: an attempt of a write was sent and no answer said what it did.
     async fn retry_loop(
         &self,
-        service: Service,
-        action: &'static str,
-        url: &reqwest::Url,
-        idempotency: Idempotency,
-        make: &(dyn Fn(i64, &str, &Credentials) -> reqwest::RequestBuilder + Sync),
+        call: &Call<'_>,
         lost: &mut bool,
     ) -> Result<serde_json::Value, Error> {
         let inner = &self.inner;
@@ -46,10 +33,10 @@ impl Transport {
             busy_scope(),
             inner.credentials.refreshable(),
         );
-        let write = !crate::client::outcome::is_read(action);
+        let write = !crate::client::outcome::is_read(call.action);
         loop {
-            self.wait_for_gate(service).await;
-            let (result, sent, used) = self.attempt_or_stop(action, url, idempotency, make).await;
+            self.wait_for_gate(call.service).await;
+            let (result, sent, used) = self.attempt_or_stop(call).await;
             let error = match result {
                 Ok(value) => {
                     attempts.succeeded();
@@ -58,7 +45,7 @@ impl Transport {
                 Err(e) => e,
             };
             *lost |= write && crate::client::outcome::answer_lost(&error, sent);
-            let (kind, wait) = match attempts.next(&error, idempotency, sent) {
+            let (kind, wait) = match attempts.next(&error, call.idempotency, sent) {
                 Next::GiveUp(retries) => return Err(with_retries(error, retries)),
                 Next::Refresh => {
                     if let Some(used) = used {
@@ -68,36 +55,25 @@ impl Transport {
                 }
                 Next::Wait { kind, wait } => (kind, wait),
             };
-            self.pause_to_retry(
-                service,
-                action,
-                error,
-                (kind, wait),
-                idempotency,
-                sent,
-                &attempts,
-            )
-            .await?;
+            self.pause_to_retry(call, error, (kind, wait), sent, &attempts)
+                .await?;
         }
     }
 
     /// Before the next attempt: the throttling gate, the log line, and the wait — which an
     /// interrupt ends (the last failure is then the answer), except for a create that may have
     /// run.
-    #[allow(clippy::too_many_arguments)]
     async fn pause_to_retry(
         &self,
-        service: Service,
-        action: &'static str,
+        call: &Call<'_>,
         error: Error,
         (kind, wait): (RetryKind, std::time::Duration),
-        idempotency: Idempotency,
         sent: bool,
         attempts: &Attempts<'_>,
     ) -> Result<(), Error> {
-        let inner = &self.inner;
+        let (inner, action) = (&self.inner, call.action);
         if kind.closes_gate() {
-            self.close_gate(service, wait);
+            self.close_gate(call.service, wait);
         }
         let retries = attempts.retries();
         let may_have_run = maybe_executed(&error, sent);
@@ -130,7 +106,7 @@ impl Transport {
         // After an interrupt, no more retries: the last failure is the answer. Except for a
         // create that may have run: its outcome must be learned, or the object could exist
         // with no state recording it.
-        if idempotency == Idempotency::Create && may_have_run {
+        if call.idempotency == Idempotency::Create && may_have_run {
             tokio::time::sleep(wait).await;
         } else {
             let what = scope.map(|s| s.what.clone());
