@@ -1029,3 +1029,27 @@ fn the_apply_does_not_read_the_emr_group_again_for_a_check_its_plan_passed() {
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(emulator.calls_of("DescribeSecurityGroupAttribute"), 3);
 }
+
+/// The attachment takes every instance ID its ID type takes — the older hyphen-less shape too
+/// (the RDS API reference's own example): such an ID is judged by the cloud (here: not found), not
+/// refused for its shape; an ID of no shape is refused on `instance_id` before any call.
+#[test]
+fn an_rds_instance_id_of_the_older_shape_is_judged_by_the_cloud_not_refused() {
+    let emulator = Emulator::start();
+    for (id, expected) in [
+        ("rdsaiiabnaiiabn", "RDS instance rdsaiiabnaiiabn not found"),
+        ("RDS_1", "is not a valid RDS instance ID"),
+    ] {
+        let ws = Workspace::new();
+        ws.write_config(&format!(
+            "{}\nresource \"maxcompute_rds_whitelist_attachment\" \"a\" {{\n  instance_id = \
+             \"{id}\"\n  cidrs       = [\"192.168.1.0/24\"]\n}}\n",
+            provider_block(&emulator)
+        ));
+        let run = ws.plan();
+        let out = run.output();
+        assert_eq!(run.code, 1, "{out}");
+        assert!(diagnostic_on(&out, "instance_id"), "{out}");
+        assert!(contains_text(&out, expected), "{id}: {out}");
+    }
+}

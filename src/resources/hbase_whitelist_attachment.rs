@@ -30,6 +30,10 @@ impl Target for Hbase {
         resource, holding the network link's vSwitch CIDR. Other groups of the cluster are never \
         written.";
 
+    fn check_id(id: &str) -> Result<(), String> {
+        HbaseClusterId::check(id)
+    }
+
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .hbase()

@@ -33,6 +33,10 @@ impl Target for Rds {
         the network link's vSwitch CIDR. Other groups of the instance — `default`, the hidden \
         groups of other cloud services, groups of other tools — are never written.";
 
+    fn check_id(id: &str) -> Result<(), String> {
+        RdsInstanceId::check(id)
+    }
+
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
         Ok(client
             .rds()

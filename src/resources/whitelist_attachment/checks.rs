@@ -6,7 +6,7 @@ use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
 
-use super::entries::{cidr_strings, entry, id_shape, is_placeholder, known, Entry};
+use super::entries::{cidr_strings, entry, is_placeholder, known, Entry};
 use super::{Group, Target, WhitelistAttachment, WhitelistState as _, F};
 
 /// The target check's reads.
@@ -205,7 +205,7 @@ impl<T: Target> WhitelistAttachment<T> {
             findings: Findings::default(),
         };
         // A target that is no ID is the attribute's own error.
-        if !known(p.planned.target()).is_some_and(id_shape) {
+        if !known(p.planned.target()).is_some_and(|id| T::check_id(id).is_ok()) {
             return p.findings;
         }
         let reads = Self::target_reads(ctx, &p.planned).await;

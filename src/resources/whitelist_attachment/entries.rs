@@ -54,17 +54,3 @@ pub(super) fn live<'a>(groups: &'a [Group], name: &str) -> Option<&'a Group> {
         .find(|g| g.name == name)
         .filter(|g| !is_placeholder(&g.entries))
 }
-
-/// An ID's shape (`rm-…`, `pgm-…`, `hb-…`, `ld-…`): a lower-case prefix, `-`, lower-case letters
-/// and digits. Existence is checked at plan; no prefix list can keep up with the cloud's.
-pub(super) fn id_shape(id: &str) -> bool {
-    id.split_once('-').is_some_and(|(prefix, rest)| {
-        (1..=8).contains(&prefix.len())
-            && prefix.bytes().all(|b| b.is_ascii_lowercase())
-            && !rest.is_empty()
-            && rest.len() <= 64
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    })
-}

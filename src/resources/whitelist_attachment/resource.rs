@@ -11,7 +11,7 @@ use crate::framework::resource::{Applied, Ctx, ManagedResource, Planning, Proble
 use crate::framework::schema::Attr;
 use crate::validate;
 
-use super::entries::{cidr_strings, id_shape, known, live, same_set};
+use super::entries::{cidr_strings, known, live, same_set};
 use super::{Target, WhitelistAttachment, WhitelistState as _, DEFAULT_GROUP, F};
 
 impl<T: Target> WhitelistAttachment<T> {
@@ -29,15 +29,7 @@ impl<T: Target> WhitelistAttachment<T> {
             .required(),
         )
         .replace()
-        .rule(|s| match known(s.target()) {
-            Some(id) if !id_shape(id) => vec![format!(
-                "`{id}` is not a {} ID: a lower-case prefix, `-`, then lower-case letters and \
-                 digits, e.g. `{}`",
-                T::TARGET_KIND,
-                T::EXAMPLE_ID
-            )],
-            _ => vec![],
-        })
+        .valid(T::check_id)
     }
 
     fn group_name_attr() -> AttrDecl<T::State> {
