@@ -450,6 +450,48 @@ impl Workspace {
     /// [`Workspace::terraform`] started by `wrapper` (e.g. `unshare` for a process of its own
     /// PID namespace, as a container runs it).
     pub fn terraform_via(&self, wrapper: &[&str], args: &[&str]) -> Run {
+        let out = self.command(wrapper, args).output().expect("run terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `terraform apply` as a person runs it: the plan, the approval prompt, and `meanwhile` run
+    /// while the prompt waits — the cloud changing between the plan and the apply of one run.
+    pub fn apply_approving_after(&self, meanwhile: impl FnOnce()) -> Run {
+        use std::io::{Read, Write};
+        let mut cmd = self.command(&[], &["apply"]);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("run terraform");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("Enter a value:") {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        meanwhile();
+        if let Some(mut stdin) = child.stdin.take() {
+            // No prompt (nothing to do, or an error at plan): nobody reads the answer.
+            let _ = stdin.write_all(b"yes\n");
+        }
+        let _ = stdout.read_to_end(&mut seen);
+        let out = child.wait_with_output().expect("wait for terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&seen).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The terraform command: `-no-color`, without the developer's credentials or region.
+    fn command(&self, wrapper: &[&str], args: &[&str]) -> Command {
         let mut cmd = match wrapper.split_first() {
             Some((program, rest)) => {
                 let mut c = Command::new(program);
@@ -476,12 +518,7 @@ impl Workspace {
             cmd.env_remove(var);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
-        let out = cmd.output().expect("run terraform");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd
     }
 
     pub fn apply(&self) -> Run {

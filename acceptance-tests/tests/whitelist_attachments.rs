@@ -1053,3 +1053,33 @@ fn an_rds_instance_id_of_the_older_shape_is_judged_by_the_cloud_not_refused() {
         assert!(contains_text(&out, expected), "{id}: {out}");
     }
 }
+
+/// An EMR cluster released between the plan and the apply of one `terraform apply` (while the
+/// approval prompt waits): the apply's re-plan skips the check its plan passed, but the cluster's
+/// group it plans cannot be read — the apply says the cluster is gone, on `cluster_id`, and writes
+/// nothing (not terraform's "inconsistent final plan … a bug in the provider").
+#[test]
+fn an_emr_cluster_released_between_plan_and_apply_is_said_on_cluster_id() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
+         cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let before = emr_rules(&emulator);
+    let run = ws.apply_approving_after(|| {
+        emulator.edit_state(|s| {
+            s["emr_clusters"].as_object_mut().unwrap().remove(EMR);
+        })
+    });
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "EMR cluster not found"), "{out}");
+    assert!(diagnostic_on(&out, "cluster_id"), "{out}");
+    assert!(!out.contains("inconsistent"), "{out}");
+    assert_eq!(emr_rules(&emulator), before);
+    // At plan both the resource's plan and its check meet the missing cluster: said once.
+    let out = ws.plan().output();
+    assert_eq!(out.matches("EMR cluster not found").count(), 1, "{out}");
+}

@@ -165,17 +165,23 @@ fn path_of<S>(decls: &[AttrDecl<S>], state: &S, at: &At<S>) -> Option<AttributeP
 }
 
 /// Turns findings into diagnostics on their attributes (shared by both adapters).
+/// Every finding, as a diagnostic on its attribute; a finding said twice on one attribute (a
+/// resource's plan and one of its checks may both meet a missing object) is said once.
 pub fn emit<S>(decls: &[AttrDecl<S>], diags: &mut Diagnostics, state: &S, findings: Findings<S>) {
-    for p in findings.errors {
-        match path_of(decls, state, &p.at) {
-            Some(path) => diags.error(p.summary, p.detail, path),
-            None => diags.root_error(p.summary, p.detail),
+    let mut said: Vec<(bool, Option<AttributePath>, String, String)> = Vec::new();
+    let errors = findings.errors.into_iter().map(|p| (true, p));
+    for (error, p) in errors.chain(findings.warnings.into_iter().map(|p| (false, p))) {
+        let key = (error, path_of(decls, state, &p.at), p.summary, p.detail);
+        if said.contains(&key) {
+            continue;
         }
-    }
-    for p in findings.warnings {
-        match path_of(decls, state, &p.at) {
-            Some(path) => diags.warning(p.summary, p.detail, path),
-            None => diags.root_warning(p.summary, p.detail),
+        said.push(key.clone());
+        let (_, path, summary, detail) = key;
+        match (error, path) {
+            (true, Some(path)) => diags.error(summary, detail, path),
+            (true, None) => diags.root_error(summary, detail),
+            (false, Some(path)) => diags.warning(summary, detail, path),
+            (false, None) => diags.root_warning(summary, detail),
         }
     }
 }

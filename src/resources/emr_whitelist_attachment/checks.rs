@@ -3,7 +3,7 @@
 
 use crate::client::ecs::{Permission, RuleSource};
 use crate::client::ids::SecurityGroupId;
-use crate::client::Client;
+use crate::client::{Client, Error};
 use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
@@ -22,6 +22,11 @@ impl EmrWhitelistAttachment {
                 client.region()
             ),
         )
+    }
+
+    pub(super) fn lookup_failed(client: &Client, cluster_id: &str, e: &Error) -> P {
+        let what = format!("looking up EMR cluster {cluster_id}");
+        Problem::client(client, &what, e).on(|s| &s.cluster_id)
     }
 
     /// Whether another provider process of this run (another alias) claims these rules, or rules
@@ -197,8 +202,7 @@ impl EmrWhitelistAttachment {
                 return out;
             }
             Err(e) => {
-                let what = format!("looking up EMR cluster {cluster_id}");
-                out.error(Problem::client(ctx.client, &what, &e).on(|s| &s.cluster_id));
+                out.error(Self::lookup_failed(ctx.client, cluster_id, &e));
                 return out;
             }
         };

@@ -263,10 +263,15 @@ impl ManagedResource for EmrWhitelistAttachment {
         else {
             return;
         };
-        // The check reads the cluster through the same facts: one request for both. A failure is
-        // the check's to report.
-        if let Ok(Some((sg, _))) = Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
-            plan.planned.security_group_id = Value::Value(sg.to_string());
+        // The check reads the cluster through the same facts: one request for both. A cluster
+        // that cannot be read leaves the group unknown, so it is an error here too — the apply's
+        // re-plan may skip the check its plan passed, and the cluster may have gone since.
+        match Self::cluster_group(ctx.client, ctx.facts, cluster_id).await {
+            Ok(Some((sg, _))) => plan.planned.security_group_id = Value::Value(sg.to_string()),
+            Ok(None) => plan.findings.error(Self::not_found(ctx.client, cluster_id)),
+            Err(e) => plan
+                .findings
+                .error(Self::lookup_failed(ctx.client, cluster_id, &e)),
         }
     }
 
