@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
-use crate::client::ids::{EmrClusterId, HbaseClusterId, RdsInstanceId, SecurityGroupId, VpcId};
+use crate::client::ids::{
+    EmrClusterId, HbaseClusterId, ProjectName, RdsInstanceId, SecurityGroupId, VpcId,
+};
 use crate::client::net::Cidr;
 use crate::data_sources::dataworks_resource_group::footprint;
 use crate::field;
@@ -160,7 +162,9 @@ impl LookupSource for AccessInventoryDataSource {
         for id in emr_targets(ctx.client, &config).await? {
             grants.extend(emr_grants(ctx.client, &id, &seek, sg.as_deref()).await?);
         }
-        for name in strings(&config.projects) {
+        // Each project name is checked by its attribute's validator before the read.
+        let projects = strings(&config.projects);
+        for name in projects.iter().filter_map(|p| ProjectName::parse(p).ok()) {
             grants.extend(project_grants(ctx.client, &name, &seek).await?);
         }
         // `vpc_id` is checked by its validator; a value that is no VPC ID reads no endpoints.
@@ -227,7 +231,8 @@ fn target_attributes() -> Vec<D> {
             "projects",
             field!(projects),
             ids("MaxCompute projects whose IP whitelist to look at."),
-        ),
+        )
+        .valid(ProjectName::check),
         D::new(
             "vpc_id",
             field!(vpc_id),
