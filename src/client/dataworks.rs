@@ -13,6 +13,7 @@
 
 use serde::Deserialize;
 
+use super::ids::ResourceGroupId;
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -111,8 +112,11 @@ impl<'a> DataWorksApi<'a> {
     }
 
     /// `GetResourceGroup`; `Ok(None)` when there is no such group.
-    pub async fn get_resource_group(&self, id: &str) -> Result<Option<ResourceGroup>, Error> {
-        let params = Params::new().set("Id", id);
+    pub async fn get_resource_group(
+        &self,
+        id: &ResourceGroupId,
+    ) -> Result<Option<ResourceGroup>, Error> {
+        let params = Params::new().set("Id", id.as_str());
         let r: GetResponse = self
             .t
             .rpc(
@@ -135,11 +139,14 @@ impl<'a> DataWorksApi<'a> {
     }
 
     /// `ListNetworks` of one resource group, all pages.
-    pub async fn list_networks(&self, resource_group_id: &str) -> Result<Vec<Network>, Error> {
+    pub async fn list_networks(
+        &self,
+        resource_group_id: &ResourceGroupId,
+    ) -> Result<Vec<Network>, Error> {
         let mut out = Vec::new();
         for page in 1u64.. {
             let params = Params::new()
-                .set("ResourceGroupId", resource_group_id)
+                .set("ResourceGroupId", resource_group_id.as_str())
                 .set("PageNumber", page.to_string())
                 .set("PageSize", PAGE_SIZE.to_string());
             let r: ListResponse = self

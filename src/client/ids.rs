@@ -12,22 +12,32 @@ pub struct IdError {
     pub example: &'static str,
 }
 
-/// An ID type: `$rule` judges a text (`Err`: why it is not one).
+/// Why a string is not a valid name (or an ID with no documented shape) of some kind: the rule's
+/// own sentence is the whole message, the words users see on the attribute today.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct NameError {
+    pub kind: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+/// An ID type: `$rule` judges a text (`Err`: why it is not one). IDs say what is wrong in an
+/// [`IdError`]; names (`name "kind"`, no example) say it in their rule's own sentence, a
+/// [`NameError`].
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal, $rule:expr) => {
+    (@type $(#[$doc:meta])* $name:ident, $err:ty, $rule:expr, $make:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(value: &str) -> Result<Self, IdError> {
+            pub fn parse(value: &str) -> Result<Self, $err> {
                 let rule: fn(&str) -> Result<(), String> = $rule;
-                rule(value).map(|()| Self(value.to_string())).map_err(|reason| IdError {
-                    kind: $kind,
-                    value: value.to_string(),
-                    reason,
-                    example: $example,
-                })
+                let make: fn(&str, String) -> $err = $make;
+                rule(value)
+                    .map(|()| Self(value.to_string()))
+                    .map_err(|reason| make(value, reason))
             }
 
             pub fn as_str(&self) -> &str {
@@ -47,8 +57,8 @@ macro_rules! id_type {
         }
 
         impl std::str::FromStr for $name {
-            type Err = IdError;
-            fn from_str(value: &str) -> Result<Self, IdError> {
+            type Err = $err;
+            fn from_str(value: &str) -> Result<Self, $err> {
                 Self::parse(value)
             }
         }
@@ -58,6 +68,21 @@ macro_rules! id_type {
                 &self.0
             }
         }
+    };
+    ($(#[$doc:meta])* $name:ident, name $kind:literal, $rule:expr) => {
+        id_type!(@type $(#[$doc])* $name, NameError, $rule, |value, reason| NameError {
+            kind: $kind,
+            value: value.to_string(),
+            reason,
+        });
+    };
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal, $rule:expr) => {
+        id_type!(@type $(#[$doc])* $name, IdError, $rule, |value, reason| IdError {
+            kind: $kind,
+            value: value.to_string(),
+            reason,
+            example: $example,
+        });
     };
 }
 
@@ -126,6 +151,80 @@ id_type!(
     "ld-bp1example0000000000",
     shaped
 );
+
+id_type!(
+    /// `cn-hangzhou-h`, `ap-southeast-1a`: a zone, as the supported-zone table spells zone IDs
+    /// (`validate::zones`). No API reference at hand documents a zone ID's shape
+    /// (cloud-api.md, cloud-api-2.md only name the `ZoneId` fields).
+    ZoneId,
+    "zone",
+    "cn-hangzhou-h",
+    zone_shaped
+);
+
+id_type!(
+    /// A MaxCompute network link's name (this provider's provisional contract, see
+    /// `client::maxcompute`): the rule `validate::network_link::link_name`, whose text the
+    /// attribute has always shown.
+    LinkName,
+    name "network link",
+    |v| sentence(crate::validate::network_link::link_name(v))
+);
+id_type!(
+    /// A MaxCompute project's name: the console's rule (`project_name` in
+    /// `validate::project_whitelist`). The API reference documents none (cloud-api.md §6.1:
+    /// `projectName`, in the path).
+    ProjectName,
+    name "MaxCompute project",
+    |v| sentence(crate::validate::project_whitelist::project_name(v))
+);
+id_type!(
+    /// A PrivateLink endpoint's name: the CreateVpcEndpoint docs' rule,
+    /// `validate::privatelink::endpoint_name` (cloud-api-2.md §5 lists `EndpointName` only).
+    EndpointName,
+    name "PrivateLink endpoint",
+    crate::validate::privatelink::endpoint_name
+);
+id_type!(
+    /// A DataWorks resource group's ID (`Serverless_res_group_…` in the GetResourceGroup model's
+    /// example). Neither the API (cloud-api-2.md §6) nor the SDK model documents a shape, so the
+    /// rule is the weakest honest one: [`resource_group_id`].
+    ResourceGroupId,
+    name "DataWorks resource group",
+    resource_group_id
+);
+
+/// A rule's clause as the sentence the attribute shows (with its full stop).
+fn sentence(rule: Result<(), String>) -> Result<(), String> {
+    rule.map_err(|e| format!("{e}."))
+}
+
+/// A zone ID: a region ID (`validate::name::region_id`), then the zone's letter — after a `-`, or
+/// straight after a region ID ending in a digit (`validate::zones::zone_id` builds them so).
+fn zone_shaped(id: &str) -> Result<(), String> {
+    let Some(region) = id.strip_suffix(|c: char| c.is_ascii_lowercase()) else {
+        return Err("it must end in the zone's letter (a-z)".into());
+    };
+    let region = match region.strip_suffix('-') {
+        Some(r) => r,
+        None if region.ends_with(|c: char| c.is_ascii_digit()) => region,
+        None => return Err("a `-` must come before the zone's letter".into()),
+    };
+    crate::validate::name::region_id(region)
+        .map_err(|_| format!("`{region}` before the zone's letter is not a region ID"))
+}
+
+/// Not empty, at most 128 bytes (the bound the data source has always had), no whitespace or
+/// control characters: the API documents no shape for the ID, and a value with a space or a
+/// control character is no ID of anything. The message is the one the attribute has always shown.
+pub fn resource_group_id(id: &str) -> Result<(), String> {
+    let bad =
+        id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_whitespace() || c.is_control());
+    match bad {
+        true => Err("Not a DataWorks resource group ID.".into()),
+        false => Ok(()),
+    }
+}
 
 /// IDs whose prefix tells the engine or edition (`rm-`, `pgm-`, `pgc-` for RDS; `ld-`, `hb-` for
 /// HBase): a lower-case prefix, `-`, then lower-case letters, digits and `-`; or the older shape
@@ -220,6 +319,96 @@ mod tests {
         ] {
             assert!(HbaseClusterId::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn zone_ids() {
+        for ok in ["cn-hangzhou-h", "ap-southeast-1a", "cn-shanghai-finance-1f"] {
+            assert_eq!(ZoneId::parse(ok).map(|z| z.to_string()), Ok(ok.to_string()));
+        }
+        for (bad, why) in [
+            ("", "must end in the zone's letter"),
+            ("cn-hangzhou-", "must end in the zone's letter"),
+            ("cn-hangzhou-H", "must end in the zone's letter"),
+            ("cn-hangzhouh", "a `-` must come before"),
+            ("Hangzhou-h", "is not a region ID"),
+            ("hangzhou-h", "is not a region ID"),
+            ("cn-hangzhou--h", "is not a region ID"),
+        ] {
+            let e = ZoneId::parse(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+            assert!(e.contains("is not a valid zone ID"), "{e}");
+        }
+    }
+
+    #[test]
+    fn link_names_say_what_the_attribute_said() {
+        assert_eq!(
+            LinkName::parse("lakehouse_link1").unwrap().as_str(),
+            "lakehouse_link1"
+        );
+        for (bad, said) in [
+            (
+                "ab",
+                "the name must be 3 to 64 characters long, `ab` has 2.",
+            ),
+            (
+                "1link",
+                "the name must start with a letter (a-z, A-Z), `1link` does not.",
+            ),
+            (
+                "my-link",
+                "the name may contain letters, digits and `_` only; `-` is not allowed.",
+            ),
+        ] {
+            assert_eq!(LinkName::check(bad), Err(said.to_string()));
+        }
+        assert!(LinkName::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn project_names_say_what_the_attribute_said() {
+        assert!(ProjectName::parse("lakehouse_prod").is_ok());
+        for bad in ["ab", "1abc", "has-dash", "has space", &"a".repeat(29)] {
+            let e = ProjectName::parse(bad).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "`{bad}` is not a MaxCompute project name: 3 to 28 letters, digits and `_`, \
+                     starting with a letter."
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn endpoint_names_say_what_the_attribute_said() {
+        assert!(EndpointName::parse("mc-endpoint_1").is_ok());
+        assert!(EndpointName::parse("端点").is_ok());
+        for bad in ["m", "1mc", "mc.endpoint", "", &"a".repeat(129)] {
+            let e = EndpointName::parse(bad).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "`{bad}` is not a valid endpoint name: 2–128 characters, starting with a \
+                     letter, then letters, digits, `-` and `_`."
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn resource_group_ids_refuse_only_what_is_no_id() {
+        let id = "Serverless_res_group_524257424564736_6831777003XXXXX";
+        assert_eq!(ResourceGroupId::parse(id).unwrap().as_str(), id);
+        for bad in ["", " ", "a b", "a\tb", "ab\n", "a\u{7}b", &"a".repeat(129)] {
+            assert_eq!(
+                ResourceGroupId::check(bad),
+                Err("Not a DataWorks resource group ID.".to_string()),
+                "{bad:?}"
+            );
+        }
+        assert!(ResourceGroupId::parse(&"a".repeat(128)).is_ok());
     }
 
     proptest::proptest! {

@@ -27,6 +27,7 @@
 use serde::Deserialize;
 
 use super::found::found;
+use super::ids::LinkName;
 use super::retry::Idempotency;
 use super::transport::{RoaRequest, Transport};
 use super::{Error, Service};
@@ -142,7 +143,7 @@ impl From<RawLink> for NetworkLink {
 /// What to create.
 #[derive(Debug, Clone)]
 pub struct CreateNetworkLink<'a> {
-    pub name: &'a str,
+    pub name: &'a LinkName,
     pub link_type: &'a str,
     pub vpc_id: &'a str,
     pub vswitch_id: &'a str,
@@ -178,8 +179,8 @@ pub struct MaxComputeApi<'a> {
     t: &'a Transport,
 }
 
-fn path(name: &str) -> String {
-    // Names are letters, digits and `_`: nothing to escape in a path segment.
+fn path(name: &LinkName) -> String {
+    // Names are letters, digits and `_` (`LinkName`): nothing to escape in a path segment.
     format!("/api/v1/networkLinks/{name}")
 }
 
@@ -193,7 +194,7 @@ impl<'a> MaxComputeApi<'a> {
         req: &CreateNetworkLink<'_>,
     ) -> Result<NetworkLink, Error> {
         let mut body = serde_json::json!({
-            "name": req.name,
+            "name": req.name.as_str(),
             "type": req.link_type,
             "vpcId": req.vpc_id,
             "vswitchId": req.vswitch_id,
@@ -221,7 +222,7 @@ impl<'a> MaxComputeApi<'a> {
     }
 
     /// The link, or `None` when there is no link of that name.
-    pub async fn get_network_link(&self, name: &str) -> Result<Option<NetworkLink>, Error> {
+    pub async fn get_network_link(&self, name: &LinkName) -> Result<Option<NetworkLink>, Error> {
         let p = path(name);
         let r: Option<Envelope<RawLink>> = found(self.t.roa(
             Service::MaxCompute,
@@ -277,7 +278,7 @@ impl<'a> MaxComputeApi<'a> {
 
     pub async fn update_network_link_description(
         &self,
-        name: &str,
+        name: &LinkName,
         description: &str,
     ) -> Result<NetworkLink, Error> {
         let p = path(name);
@@ -299,7 +300,7 @@ impl<'a> MaxComputeApi<'a> {
     }
 
     /// Starts deleting a link; `Ok(false)` when it was already gone.
-    pub async fn delete_network_link(&self, name: &str) -> Result<bool, Error> {
+    pub async fn delete_network_link(&self, name: &LinkName) -> Result<bool, Error> {
         let p = path(name);
         let r: Result<Envelope<RawLink>, Error> = self
             .t

@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use super::ids::{EndpointId, SecurityGroupId, VpcId};
+use super::ids::{EndpointId, EndpointName, SecurityGroupId, VpcId, ZoneId};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -142,6 +142,13 @@ pub struct EndpointZone {
     pub zone_domain: String,
     #[serde(default)]
     pub zone_status: ZoneStatus,
+}
+
+impl EndpointZone {
+    /// The zone's ID as a type; an answer with a malformed one is an answer of the wrong shape.
+    pub fn zone(&self) -> Result<ZoneId, Error> {
+        ZoneId::parse(&self.zone_id).map_err(|e| Error::Config(e.to_string()))
+    }
 }
 
 /// A zone to create an endpoint in (or add to one).
@@ -317,17 +324,21 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `ListVpcEndpoints` of one VPC with one name, every page.
-    pub async fn find_by_name(&self, vpc_id: &VpcId, name: &str) -> Result<Vec<Endpoint>, Error> {
+    pub async fn find_by_name(
+        &self,
+        vpc_id: &VpcId,
+        name: &EndpointName,
+    ) -> Result<Vec<Endpoint>, Error> {
         let params = Params::new()
             .set("VpcId", vpc_id.as_str())
-            .set("EndpointName", name);
+            .set("EndpointName", name.as_str());
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         // The filter is the service's; keep exact matches only.
         Ok(found
             .into_iter()
-            .filter(|e| e.endpoint_name == name && e.vpc_id == vpc_id.as_str())
+            .filter(|e| e.endpoint_name == name.as_str() && e.vpc_id == vpc_id.as_str())
             .collect())
     }
 
@@ -405,10 +416,10 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// `RemoveZoneFromVpcEndpoint`.
-    pub async fn remove_zone(&self, id: &EndpointId, zone_id: &str) -> Result<(), Error> {
+    pub async fn remove_zone(&self, id: &EndpointId, zone_id: &ZoneId) -> Result<(), Error> {
         let params = Params::new()
             .set("EndpointId", id.as_str())
-            .set("ZoneId", zone_id);
+            .set("ZoneId", zone_id.as_str());
         match self
             .call::<Empty>("RemoveZoneFromVpcEndpoint", params, Idempotency::Safe)
             .await

@@ -13,6 +13,7 @@
 
 use serde::Deserialize;
 
+use super::ids::ProjectName;
 use super::retry::Idempotency;
 use super::transport::{RoaRequest, Transport};
 use super::{Error, Service};
@@ -84,8 +85,8 @@ impl<'a> ProjectApi<'a> {
     }
 
     /// `GetProject`; `Ok(None)` when there is no such project.
-    pub async fn get_project(&self, name: &str) -> Result<Option<Project>, Error> {
-        // Project names are letters, digits and `_` (validated): nothing to escape.
+    pub async fn get_project(&self, name: &ProjectName) -> Result<Option<Project>, Error> {
+        // Project names are letters, digits and `_` (`ProjectName`): nothing to escape.
         let path = format!("/api/v1/projects/{name}");
         let r: Result<Envelope<RawProject>, Error> = self
             .t
@@ -121,7 +122,11 @@ impl<'a> ProjectApi<'a> {
     /// `UpdateProjectIpWhiteList`: sets both lists. Sent once: the lists were merged from a read,
     /// and resending them after a backoff could drop an entry written meanwhile, so the caller
     /// reads and merges again ([`super::retry::retryable`]).
-    pub async fn update_ip_whitelist(&self, name: &str, w: &IpWhitelist) -> Result<(), Error> {
+    pub async fn update_ip_whitelist(
+        &self,
+        name: &ProjectName,
+        w: &IpWhitelist,
+    ) -> Result<(), Error> {
         let path = format!("/api/v1/projects/{name}/ipWhiteList");
         let body = serde_json::json!({
             "ipWhiteList": {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::dataworks::{GroupStatus, NetworkStatus, ResourceGroup};
-use crate::client::ids::VSwitchId;
+use crate::client::ids::{ResourceGroupId, VSwitchId};
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::data_source::LookupSource;
@@ -40,7 +40,7 @@ pub struct Footprint {
 /// that names the group).
 pub async fn footprint<S>(
     ctx: &Ctx<'_>,
-    id: &str,
+    id: &ResourceGroupId,
     at: Getter<S>,
     attr: &str,
 ) -> Result<Footprint, Problem<S>> {
@@ -140,12 +140,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
                 field!(id),
                 Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required(),
             )
-            .rule(|s| match s.id.as_ref_option() {
-                Some(id) if id.trim().is_empty() || id.len() > 128 => {
-                    vec!["Not a DataWorks resource group ID.".into()]
-                }
-                _ => vec![],
-            }),
+            .valid(ResourceGroupId::check),
             D::new(
                 "name",
                 field!(name),
@@ -195,7 +190,9 @@ impl LookupSource for DataWorksResourceGroupDataSource {
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
-        let id = config.id.as_ref_option().cloned().unwrap_or_default();
+        // Checked by `id`'s validator before the read.
+        let id = ResourceGroupId::parse(config.id.as_ref_option().map_or("", |i| i.as_str()))
+            .map_err(|e| P::at(|s| &s.id, "Invalid id", e.to_string()))?;
         let Footprint {
             group,
             vswitch_ids: ids,

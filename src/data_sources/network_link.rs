@@ -3,13 +3,13 @@
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
+use crate::client::ids::LinkName;
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::resources::network_link::{computed_attributes, State as LinkState};
-use crate::validate;
 
 /// The resource's state; the schema below leaves out `timeouts`, and the read leaves it null.
 pub type State = LinkState;
@@ -37,7 +37,7 @@ impl LookupSource for NetworkLinkDataSource {
                 field!(name),
                 Attr::string("The name of the network link to read.").required(),
             )
-            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
+            .valid(LinkName::check),
             D::new(
                 "type",
                 field!(link_type),
@@ -73,7 +73,9 @@ impl LookupSource for NetworkLinkDataSource {
         ctx: &Ctx<'_>,
         config: State,
     ) -> Result<(State, Findings<State>), Problem<State>> {
-        let name = config.name.as_ref_option().cloned().unwrap_or_default();
+        // Checked by `name`'s validator before the read.
+        let name = LinkName::parse(config.name.as_ref_option().map_or("", |n| n.as_str()))
+            .map_err(|e| Problem::at(|s: &State| &s.name, "Invalid name", e.to_string()))?;
         match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {
                 let mut s = LinkState {

@@ -13,7 +13,7 @@ use tf_provider::value::Value;
 
 use crate::client::ecs::SecurityGroupFilter;
 use crate::client::footprint::{self, Footprint};
-use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{LinkName, SecurityGroupId, VSwitchId, VpcId};
 use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
@@ -180,7 +180,7 @@ impl LookupSource for VpcAccessDataSource {
                 )
                 .optional(),
             )
-            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
+            .valid(LinkName::check),
         ]
         .into_iter()
         .chain(footprint_attributes())

@@ -19,7 +19,10 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
-use crate::client::ids::{EmrClusterId, HbaseClusterId, RdsInstanceId, SecurityGroupId, VpcId};
+use crate::client::ids::{
+    EmrClusterId, HbaseClusterId, ProjectName, RdsInstanceId, ResourceGroupId, SecurityGroupId,
+    VpcId,
+};
 use crate::client::net::Cidr;
 use crate::data_sources::dataworks_resource_group::footprint;
 use crate::field;
@@ -137,7 +140,12 @@ impl LookupSource for AccessInventoryDataSource {
             strings(&config.cidrs).iter().filter_map(|c| Cidr::parse(c)),
         );
         let mut dataworks = Vec::new();
-        for id in strings(&config.dataworks_resource_group_ids) {
+        // Each ID and project name is checked by its attribute's validator before the read.
+        let dataworks_groups = strings(&config.dataworks_resource_group_ids);
+        for id in dataworks_groups
+            .iter()
+            .filter_map(|i| ResourceGroupId::parse(i).ok())
+        {
             let found = footprint(ctx, &id, dataworks_ids, "dataworks_resource_group_ids").await?;
             seek.add(
                 &format!("dataworks:{id}"),
@@ -160,7 +168,8 @@ impl LookupSource for AccessInventoryDataSource {
         for id in emr_targets(ctx.client, &config).await? {
             grants.extend(emr_grants(ctx.client, &id, &seek, sg.as_deref()).await?);
         }
-        for name in strings(&config.projects) {
+        let projects = strings(&config.projects);
+        for name in projects.iter().filter_map(|p| ProjectName::parse(p).ok()) {
             grants.extend(project_grants(ctx.client, &name, &seek).await?);
         }
         // `vpc_id` is checked by its validator; a value that is no VPC ID reads no endpoints.
@@ -227,7 +236,8 @@ fn target_attributes() -> Vec<D> {
             "projects",
             field!(projects),
             ids("MaxCompute projects whose IP whitelist to look at."),
-        ),
+        )
+        .valid(ProjectName::check),
         D::new(
             "vpc_id",
             field!(vpc_id),
@@ -246,7 +256,8 @@ fn target_attributes() -> Vec<D> {
                 "DataWorks resource groups whose vSwitch CIDR blocks to look for as well \
                  (entries admitting them are reported, with `dataworks:<id>` in `grantees`).",
             ),
-        ),
+        )
+        .valid(ResourceGroupId::check),
     ]
 }
 

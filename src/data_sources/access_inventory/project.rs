@@ -2,6 +2,7 @@
 
 use tf_provider::value::Value;
 
+use crate::client::ids::ProjectName;
 use crate::client::Client;
 use crate::framework::resource::Problem;
 
@@ -10,7 +11,7 @@ use super::{list, Grant, P};
 
 pub(super) async fn project_grants(
     client: &Client,
-    name: &str,
+    name: &ProjectName,
     seek: &Seek,
 ) -> Result<Vec<Grant>, P> {
     let project = client
@@ -39,12 +40,12 @@ pub(super) async fn project_grants(
         out.push(Grant {
             key: Value::Value(format!("{name}:{list_name}")),
             kind: Value::Value("project_ip_whitelist".into()),
-            target: Value::Value(name.into()),
+            target: Value::Value(name.to_string()),
             name: Value::Value(list_name.into()),
             entries: list(&mine),
             other_entries: list(&others),
             resource_type: Value::Value("maxcompute_project_ip_whitelist".into()),
-            import_id: Value::Value(name.into()),
+            import_id: Value::Value(name.to_string()),
             importable: Value::Value(false),
             reason: Value::Value(format!(
                 "An import of project {name} would take every entry of both lists as the \

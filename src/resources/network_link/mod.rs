@@ -15,7 +15,7 @@ pub use state::{
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
-use crate::client::ids::{SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{LinkName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::maxcompute::{self, CreateNetworkLink, LinkStatus, NetworkLink};
 use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, WaitPolicy, Waiter};
@@ -79,6 +79,14 @@ fn vpc(s: &State) -> Option<VpcId> {
     known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok())
 }
 
+/// The link's name as a type: from `id` (the state's), else `name` (the plan's). Both are checked
+/// where they come from (`name`'s validator, the import ID, the service's answer), so a state
+/// whose name is not one says so instead of calling the service with it.
+fn link_name(s: &State) -> Result<LinkName, P> {
+    let name = known(&s.id).or(known(&s.name)).unwrap_or_default();
+    LinkName::parse(name).map_err(|e| P::at(|s| &s.name, "Invalid name", e.to_string()))
+}
+
 /// The planned state of a new link: what is known now is filled, the rest unknown.
 async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State) {
     s.id = s.name.clone();
@@ -114,7 +122,7 @@ async fn adoptable(client: &Client, req: &CreateNetworkLink<'_>) -> Option<Netwo
 /// Polls until the link leaves `CREATING`, logging progress; the link at the end, or why not.
 async fn wait_available(
     client: &Client,
-    name: &str,
+    name: &LinkName,
     timeout: std::time::Duration,
 ) -> Result<NetworkLink, String> {
     let waiter = Waiter::new(WaitPolicy::STATUS, client.stop_signal()).with_deadline(timeout);
@@ -190,7 +198,7 @@ impl ManagedResource for NetworkLinkResource {
                 .required(),
             )
             .replace()
-            .valid(|n| validate::network_link::link_name(n).map_err(|e| format!("{e}."))),
+            .valid(LinkName::check),
             D::new(
                 "type",
                 field!(link_type),
@@ -280,10 +288,7 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {
-        let name = known(&state.id)
-            .or(known(&state.name))
-            .unwrap_or_default()
-            .to_string();
+        let name = link_name(&state)?;
         match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {
                 let mut s = state;
@@ -303,7 +308,8 @@ impl ManagedResource for NetworkLinkResource {
         // The declared checks ran when terraform planned this create during the apply, with
         // every value known (`framework::check`).
         let client = ctx.client;
-        let name = known(&planned.name).unwrap_or_default().to_string();
+        let name = LinkName::parse(known(&planned.name).unwrap_or_default())
+            .map_err(|e| P::at(|s| &s.name, "Invalid name", e.to_string()))?;
         let token = ctx.client_token();
         let request = CreateNetworkLink {
             name: &name,
@@ -373,7 +379,7 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
-        let name = known(&prior.id).unwrap_or_default().to_string();
+        let name = link_name(&prior)?;
         let mut state = planned.clone();
         if planned.description != prior.description {
             if let Some(d) = known(&planned.description) {
@@ -393,7 +399,7 @@ impl ManagedResource for NetworkLinkResource {
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
         let client = ctx.client;
-        let name = known(&prior.id).unwrap_or_default().to_string();
+        let name = link_name(&prior)?;
         let gone = client
             .maxcompute()
             .delete_network_link(&name)
@@ -418,18 +424,18 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
-        if let Err(e) = validate::network_link::link_name(id) {
-            return Err(P::new(
+        let name = LinkName::parse(id).map_err(|e| {
+            P::new(
                 "Invalid import ID",
                 format!(
-                    "{e}. Import a network link by its name: `terraform import \
+                    "{e} Import a network link by its name: `terraform import \
                         maxcompute_network_link.NAME <link name>`."
                 ),
-            ));
-        }
+            )
+        })?;
         let link = P::found(
             ctx.client,
-            ctx.client.maxcompute().get_network_link(id).await,
+            ctx.client.maxcompute().get_network_link(&name).await,
             &format!("network link {id}"),
             format!(
                 "No network link of that name in region {}.",
@@ -449,7 +455,7 @@ impl ManagedResource for NetworkLinkResource {
 }
 
 impl NetworkLinkResource {
-    fn exists(name: &str, e: &crate::client::Error) -> P {
+    fn exists(name: &LinkName, e: &crate::client::Error) -> P {
         Problem::at(
             |s| &s.name,
             format!("A network link named {name} already exists"),

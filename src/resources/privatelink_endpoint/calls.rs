@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::state::{groups_of, zones_of, State};
 use super::{known, rules, text};
-use crate::client::ids::{EndpointId, SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{EndpointId, EndpointName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{
     Endpoint, EndpointService, EndpointStatus, EndpointZone, NewEndpoint, ZoneSpec,
 };
@@ -132,7 +132,8 @@ pub(super) async fn update_zones(
             .any(|(v, ip)| *v == z.vswitch_id && ip.as_ref().is_none_or(|ip| *ip == z.eni_ip))
     };
     for z in current.iter().filter(|z| !fits(z)) {
-        change(ctx, id, api.remove_zone(id, &z.zone_id)).await?;
+        let zone = z.zone()?;
+        change(ctx, id, api.remove_zone(id, &zone)).await?;
     }
     for (vswitch, ip) in &wanted {
         if current.iter().any(|z| &z.vswitch_id == vswitch && fits(z)) {
@@ -195,9 +196,9 @@ pub(super) async fn new_endpoint(
 
 /// This configuration's own endpoint from an interrupted run: same VPC, name and service.
 pub(super) async fn adoptable(client: &Client, req: &NewEndpoint) -> Option<Endpoint> {
-    let name = req.name.as_deref()?;
+    let name = EndpointName::parse(req.name.as_deref()?).ok()?;
     let vpc = VpcId::parse(&req.vpc_id).ok()?;
-    let found = client.privatelink().find_by_name(&vpc, name).await.ok()?;
+    let found = client.privatelink().find_by_name(&vpc, &name).await.ok()?;
     match found.as_slice() {
         [one]
             if one.service_name == req.service_name
@@ -240,10 +241,12 @@ pub(super) async fn check_name_free(
     key: &str,
     out: &mut Findings<State>,
 ) {
-    let (Some(vpc), Some(name)) = (super::state::vpc(s), known(&s.name)) else {
+    // A name that is not one is said by `name`'s validator.
+    let name = known(&s.name).and_then(|n| EndpointName::parse(n).ok());
+    let (Some(vpc), Some(name)) = (super::state::vpc(s), name) else {
         return;
     };
-    match ctx.client.privatelink().find_by_name(&vpc, name).await {
+    match ctx.client.privatelink().find_by_name(&vpc, &name).await {
         Ok(found) if !found.is_empty() && ctx.journal.claimed_elsewhere(key) => {
             let (summary, detail) = claimed_elsewhere_text(&format!("PrivateLink endpoint {name}"));
             out.error(Problem::at(|s| &s.name, summary, detail));

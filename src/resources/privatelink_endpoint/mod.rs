@@ -25,7 +25,7 @@ use state::{groups_of, vpc, zones};
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
-use crate::client::ids::{EndpointId, SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{EndpointId, EndpointName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{EndpointStatus, EndpointType};
 use crate::client::Error;
 use crate::field;
@@ -230,7 +230,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
                 )
                 .required(),
             )
-            .valid(rules::endpoint_name),
+            .valid(EndpointName::check),
             D::new(
                 "description",
                 field!(description),

@@ -4,7 +4,7 @@
 use crate::client::project::IpWhitelist;
 use crate::framework::resource::{Ctx, Findings, Planning, Problem};
 
-use super::lists::{described, merged, ours, project_of, taken};
+use super::lists::{described, merged, ours, project_name, project_of, taken};
 use super::{ProjectIpWhitelist, State, LISTS, P};
 
 /// Which network type a whitelist blocks: a list set while the other is empty.
@@ -138,7 +138,13 @@ impl ProjectIpWhitelist {
     /// At plan: the change against the project's lists as they are.
     pub(super) async fn plan_check(ctx: &Ctx<'_>, plan: &Planning<'_, State>) -> Findings<State> {
         let mut out = Findings::default();
-        let project = project_of(&plan.planned);
+        let project = match project_name(&plan.planned) {
+            Ok(p) => p,
+            Err(p) => {
+                out.error(p);
+                return out;
+            }
+        };
         let current = match Self::read(ctx.client, &project).await {
             Ok(c) => c,
             Err(p) => {
@@ -148,7 +154,7 @@ impl ProjectIpWhitelist {
         };
         // A replacement (new project) starts from nothing there.
         let prior = match plan.prior {
-            Some(p) if project_of(p) == project => ours(p),
+            Some(p) if project_of(p) == project.as_str() => ours(p),
             _ => IpWhitelist::default(),
         };
         for p in check_against(&current, &prior, &ours(&plan.planned)) {

@@ -1,6 +1,7 @@
 //! The project's lists read and written: one read–check–merge–write under the project's lock,
 //! then watched for another writer's stale write, and written again if it dropped ours.
 
+use crate::client::ids::ProjectName;
 use crate::client::project::IpWhitelist;
 use crate::client::retry::retryable;
 use crate::client::{Client, Waiter};
@@ -32,7 +33,7 @@ pub(super) struct WriteFailed {
 }
 
 impl ProjectIpWhitelist {
-    pub(super) async fn read(client: &Client, project: &str) -> Result<IpWhitelist, P> {
+    pub(super) async fn read(client: &Client, project: &ProjectName) -> Result<IpWhitelist, P> {
         match client.projects().get_project(project).await {
             Ok(Some(p)) => Ok(p.whitelist),
             Ok(None) => Err(Self::missing(client, project)),
@@ -44,7 +45,7 @@ impl ProjectIpWhitelist {
         }
     }
 
-    fn missing(client: &Client, project: &str) -> P {
+    fn missing(client: &Client, project: &ProjectName) -> P {
         Problem::at(
             |s| &s.project,
             NOT_FOUND,
@@ -65,7 +66,7 @@ impl ProjectIpWhitelist {
     /// holds the result).
     async fn write_once(
         ctx: &Ctx<'_>,
-        project: &str,
+        project: &ProjectName,
         before: &IpWhitelist,
         after: &IpWhitelist,
         check: Check,
@@ -81,7 +82,7 @@ impl ProjectIpWhitelist {
         let mut current = Self::read(ctx.client, project).await?;
         let mut changed = 0;
         loop {
-            if let Some(p) = Self::checked(project, &current, before, after, check) {
+            if let Some(p) = Self::checked(project.as_str(), &current, before, after, check) {
                 return Err(p);
             }
             let next = merged(&current, before, after);
@@ -125,7 +126,7 @@ impl ProjectIpWhitelist {
         }
     }
 
-    fn keeps_changing(project: &str) -> P {
+    fn keeps_changing(project: &ProjectName) -> P {
         Problem::new(
             format!("The IP whitelist of project {project} keeps changing"),
             format!(
@@ -139,7 +140,7 @@ impl ProjectIpWhitelist {
     /// no longer holds (our entries missing, or the ones we removed back).
     async fn watch(
         ctx: &Ctx<'_>,
-        project: &str,
+        project: &ProjectName,
         written: &IpWhitelist,
         before: &IpWhitelist,
         after: &IpWhitelist,
@@ -163,7 +164,7 @@ impl ProjectIpWhitelist {
     /// with a loss.
     pub(super) async fn write(
         ctx: &Ctx<'_>,
-        project: &str,
+        project: &ProjectName,
         before: &IpWhitelist,
         after: &IpWhitelist,
         check: Check,
@@ -200,7 +201,7 @@ impl ProjectIpWhitelist {
         Ok(())
     }
 
-    fn lost(project: &str, missing: &IpWhitelist, back: &IpWhitelist) -> P {
+    fn lost(project: &ProjectName, missing: &IpWhitelist, back: &IpWhitelist) -> P {
         let mut what = Vec::new();
         if *missing != IpWhitelist::default() {
             what.push(format!("missing: {}", described(missing)));

@@ -3,10 +3,11 @@
 
 use tf_provider::value::Value;
 
+use crate::client::ids::ProjectName;
 use crate::client::project::IpWhitelist;
 use crate::validate::project_whitelist::{self, key, Key};
 
-use super::{List, State};
+use super::{List, State, P};
 
 pub(super) fn get_list<'a>(s: &'a State, name: &str) -> &'a List {
     match name {
@@ -39,6 +40,13 @@ pub(super) fn set(entries: impl IntoIterator<Item = String>) -> List {
 
 pub(super) fn project_of(s: &State) -> String {
     s.project.as_ref_option().cloned().unwrap_or_default()
+}
+
+/// The project as a type, for the calls: `project` is checked by its validator at plan and by
+/// the import, so a state whose project is not a name says so instead of calling the service.
+pub(super) fn project_name(s: &State) -> Result<ProjectName, P> {
+    ProjectName::parse(&project_of(s))
+        .map_err(|e| P::at(|s| &s.project, "Invalid project", e.to_string()))
 }
 
 /// This resource's entries of both lists, as the state holds them.

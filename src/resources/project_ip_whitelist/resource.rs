@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
+use crate::client::ids::ProjectName;
 use crate::client::outcome;
 use crate::client::project::IpWhitelist;
 use crate::field;
@@ -12,11 +13,11 @@ use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
 use crate::framework::schema::Attr;
-use crate::validate::project_whitelist::{self, key};
+use crate::validate::project_whitelist::key;
 
 use super::checks::{destroy_problems, Check};
 use super::cloud::NOT_FOUND;
-use super::lists::{entries, get_list, list_problems, ours, project_of, set};
+use super::lists::{entries, get_list, list_problems, ours, project_name, project_of, set};
 use super::{List, ProjectIpWhitelist, State, D, LISTS, P};
 
 #[async_trait]
@@ -41,13 +42,7 @@ impl ManagedResource for ProjectIpWhitelist {
                 .required(),
             )
             .replace()
-            .rule(|s| {
-                s.project
-                    .as_ref_option()
-                    .and_then(|p| project_whitelist::project_name(p).err())
-                    .map(|e| vec![format!("{e}.")])
-                    .unwrap_or_default()
-            }),
+            .valid(ProjectName::check),
             D::new(
                 "ip_list",
                 field!(ip_list),
@@ -145,7 +140,7 @@ impl ManagedResource for ProjectIpWhitelist {
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, mut s: State) -> Result<Option<State>, P> {
-        let project = project_of(&s);
+        let project = project_name(&s)?;
         let current = match ctx.client.projects().get_project(&project).await {
             Ok(Some(p)) => p.whitelist,
             Ok(None) => return Ok(None),
@@ -168,7 +163,7 @@ impl ManagedResource for ProjectIpWhitelist {
         };
         s.ip_list = keep(&s.ip_list, &current.ip_list);
         s.vpc_ip_list = keep(&s.vpc_ip_list, &current.vpc_ip_list);
-        s.id = Value::Value(project);
+        s.id = Value::Value(project.to_string());
         if s.allow_unsafe_destroy.is_null() {
             s.allow_unsafe_destroy = Value::Value(false);
         }
@@ -180,7 +175,7 @@ impl ManagedResource for ProjectIpWhitelist {
             id: planned.project.clone(),
             ..planned
         };
-        let project = project_of(&made);
+        let project = project_name(&made)?;
         Self::write(
             ctx,
             &project,
@@ -201,7 +196,7 @@ impl ManagedResource for ProjectIpWhitelist {
     }
 
     async fn update(&self, ctx: &Ctx<'_>, prior: State, planned: State) -> Applied<State> {
-        let project = project_of(&planned);
+        let project = project_name(&planned)?;
         Self::write(ctx, &project, &ours(&prior), &ours(&planned), Check::Change)
             .await
             .map_err(|f| match f.wrote {
@@ -212,7 +207,7 @@ impl ManagedResource for ProjectIpWhitelist {
     }
 
     async fn delete(&self, ctx: &Ctx<'_>, prior: State) -> Result<(), P> {
-        let project = project_of(&prior);
+        let project = project_name(&prior)?;
         let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
         let check = Check::Destroy { allowed };
         match Self::write(ctx, &project, &ours(&prior), &IpWhitelist::default(), check).await {
@@ -227,7 +222,13 @@ impl ManagedResource for ProjectIpWhitelist {
     /// every network (seed 002), unless the state allows it.
     async fn check_destroy(&self, ctx: &Ctx<'_>, prior: &State) -> Findings<State> {
         let mut out = Findings::default();
-        let project = project_of(prior);
+        let project = match project_name(prior) {
+            Ok(p) => p,
+            Err(p) => {
+                out.error(p);
+                return out;
+            }
+        };
         let current = match ctx.client.projects().get_project(&project).await {
             Ok(Some(p)) => p.whitelist,
             Ok(None) => return out,
@@ -238,7 +239,7 @@ impl ManagedResource for ProjectIpWhitelist {
             }
         };
         let allowed = matches!(prior.allow_unsafe_destroy, Value::Value(true));
-        for p in destroy_problems(&project, &current, &ours(prior), allowed) {
+        for p in destroy_problems(project.as_str(), &current, &ours(prior), allowed) {
             match allowed {
                 true => out.warning(p),
                 false => out.error(p),
@@ -250,13 +251,10 @@ impl ManagedResource for ProjectIpWhitelist {
     /// By project name: every entry the project's lists hold becomes this resource's (list them
     /// all in the configuration, or the next plan removes those left out).
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
-        if let Err(e) = project_whitelist::project_name(id) {
-            return Err(Problem::new(
-                "Invalid import ID",
-                format!("{e}. Import by project name."),
-            ));
-        }
-        let current = Self::read(ctx.client, id).await?;
+        let project = ProjectName::parse(id).map_err(|e| {
+            Problem::new("Invalid import ID", format!("{e} Import by project name."))
+        })?;
+        let current = Self::read(ctx.client, &project).await?;
         let list = |l: Vec<String>| if l.is_empty() { Value::Null } else { set(l) };
         Ok(State {
             id: Value::Value(id.to_string()),
