@@ -1015,11 +1015,7 @@ fn a_target_busy_past_the_timeout_says_the_timeout_ran_out() {
 fn the_apply_does_not_read_the_emr_group_again_for_a_check_its_plan_passed() {
     let emulator = Emulator::start();
     let ws = Workspace::new();
-    ws.write_config(&format!(
-        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
-         cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
-        provider_block(&emulator)
-    ));
+    ws.write_config(&emr_one_port(&emulator));
     emulator.reset_calls();
     ws.apply().ok();
     let ours: Vec<Value> = emr_rules(&emulator)
@@ -1062,11 +1058,7 @@ fn an_rds_instance_id_of_the_older_shape_is_judged_by_the_cloud_not_refused() {
 fn an_emr_cluster_released_between_plan_and_apply_is_said_on_cluster_id() {
     let emulator = Emulator::start();
     let ws = Workspace::new();
-    ws.write_config(&format!(
-        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
-         cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
-        provider_block(&emulator)
-    ));
+    ws.write_config(&emr_one_port(&emulator));
     let before = emr_rules(&emulator);
     let run = ws.apply_approving_after(|| {
         emulator.edit_state(|s| {
@@ -1082,4 +1074,13 @@ fn an_emr_cluster_released_between_plan_and_apply_is_said_on_cluster_id() {
     // At plan both the resource's plan and its check meet the missing cluster: said once.
     let out = ws.plan().output();
     assert_eq!(out.matches("EMR cluster not found").count(), 1, "{out}");
+}
+
+/// One EMR attachment opening 9083 to a CIDR block.
+fn emr_one_port(emulator: &Emulator) -> String {
+    format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
+         cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
+        provider_block(emulator)
+    )
 }

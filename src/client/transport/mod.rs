@@ -75,6 +75,24 @@ struct Call<'a> {
     make: &'a MakeRequest<'a>,
 }
 
+impl<'a> Call<'a> {
+    fn new(
+        service: Service,
+        action: &'static str,
+        url: &'a reqwest::Url,
+        idempotency: Idempotency,
+        make: &'a MakeRequest<'a>,
+    ) -> Self {
+        Self {
+            service,
+            action,
+            url,
+            idempotency,
+            make,
+        }
+    }
+}
+
 /// The shared transport of one configured client.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -185,15 +203,8 @@ impl Transport {
                 .header("Accept", "application/json")
                 .body(body)
         };
-        let call = Call {
-            service,
-            action,
-            url: &url,
-            idempotency,
-            make: &make,
-        };
-        let value = self.call_value(&call).await?;
-        decode_into(action, value)
+        let call = Call::new(service, action, &url, idempotency, &make);
+        decode_into(action, self.call_value(&call).await?)
     }
 
     /// Calls a ROA operation (MaxCompute style: a method, a path, JSON in and out).
@@ -238,15 +249,8 @@ impl Transport {
             }
             builder
         };
-        let call = Call {
-            service,
-            action,
-            url: &url,
-            idempotency,
-            make: &make,
-        };
-        let value = self.call_value(&call).await?;
-        decode_into(action, value)
+        let call = Call::new(service, action, &url, idempotency, &make);
+        decode_into(action, self.call_value(&call).await?)
     }
 }
 
