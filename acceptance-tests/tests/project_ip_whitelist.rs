@@ -644,3 +644,44 @@ fn the_apply_does_not_read_the_project_again_for_a_check_its_plan_passed() {
     );
     assert_eq!(emulator.calls_of("GetProject"), 1 + 2 + 4);
 }
+
+/// H3's family (adversary): an in-place removal of an entry whose write fails every time. The
+/// entry is still in the project, so the state must still hold it — the next plan removes it
+/// again — never say it is gone while the project still admits it with an empty plan.
+#[test]
+fn an_entry_whose_removal_fails_stays_in_the_state_and_the_plan_removes_it_again() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let body = |ip: &str| format!("  ip_list     = [{ip}]\n  vpc_ip_list = [\"192.168.1.0/24\"]");
+    ws.write_config(&config(
+        &emulator,
+        OPEN,
+        &body("\"203.0.113.7\", \"203.0.113.8\""),
+    ));
+    ws.apply().ok();
+    emulator
+        .set_faults(json!({ "actions": ["UpdateProjectIpWhiteList"], "server_error_rate": 1.0 }));
+    // One retry: the failure, not the backoff, is what this is about.
+    ws.write_config(&config(&emulator, OPEN, &body("\"203.0.113.7\"")).replace(
+        "  region = \"cn-hangzhou\"\n",
+        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
+    ));
+    let run = ws.apply();
+    assert_eq!(run.code, 1, "{}", run.output());
+    emulator.set_faults(json!({}));
+    let (ip, _) = lists(&emulator.state(), OPEN);
+    assert!(has(&ip, "203.0.113.8"), "{ip}");
+    let v = ws.resource("maxcompute_project_ip_whitelist.p");
+    assert_eq!(v["ip_list"], json!(["203.0.113.7", "203.0.113.8"]), "{v}");
+    let plan = ws.plan();
+    assert_eq!(
+        plan.code,
+        2,
+        "the removal is planned again:\n{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    let (ip, _) = lists(&emulator.state(), OPEN);
+    assert!(!has(&ip, "203.0.113.8") && has(&ip, "203.0.113.7"), "{ip}");
+    ws.assert_plan_empty();
+}

@@ -575,3 +575,53 @@ fn a_state_of_a_version_this_release_cannot_read_is_refused_not_guessed() {
     assert!(out.contains("cannot read a state of version 0"), "{out}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
 }
+
+/// H3 (adversary): an in-place removal of a CIDR whose revoke fails every time. The rule is still
+/// in the group, so the state must still hold its CIDR — the next plan removes it again — never
+/// say it is gone while the access stays open with an empty plan.
+#[test]
+fn a_revoke_that_fails_keeps_the_cidr_in_the_state_and_the_plan_removes_it_again() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let both = ["192.168.1.0/24", "192.168.2.0/24"];
+    ws.write_config(&group_config(&emulator, "revoke-fails", &both));
+    ws.apply().ok();
+    let id = ws.resource("maxcompute_security_group.mc")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emulator.set_faults(json!({ "actions": ["RevokeSecurityGroup"], "server_error_rate": 1.0 }));
+    // One retry: the failure, not the backoff, is what this is about.
+    let fewer_retries = |hcl: String| {
+        hcl.replace(
+            "  region = \"cn-hangzhou\"\n",
+            "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
+        )
+    };
+    ws.write_config(&fewer_retries(group_config(
+        &emulator,
+        "revoke-fails",
+        &both[..1],
+    )));
+    let run = ws.apply();
+    assert_eq!(run.code, 1, "{}", run.output());
+    emulator.set_faults(json!({}));
+    assert_eq!(step2_cidrs(group(&emulator.state(), &id).unwrap()), both);
+    assert_eq!(
+        ws.resource("maxcompute_security_group.mc")["ingress_cidrs"],
+        json!(both)
+    );
+    let plan = ws.plan();
+    assert_eq!(
+        plan.code,
+        2,
+        "the removal is planned again:\n{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    assert_eq!(
+        step2_cidrs(group(&emulator.state(), &id).unwrap()),
+        both[..1]
+    );
+    ws.assert_plan_empty();
+}

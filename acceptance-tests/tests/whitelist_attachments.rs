@@ -1034,7 +1034,7 @@ fn an_rds_instance_id_of_the_older_shape_is_judged_by_the_cloud_not_refused() {
     let emulator = Emulator::start();
     for (id, expected) in [
         ("rdsaiiabnaiiabn", "RDS instance rdsaiiabnaiiabn not found"),
-        ("RDS_1", "is not a valid RDS instance ID"),
+        ("RDS_1", "is not a RDS instance ID"),
     ] {
         let ws = Workspace::new();
         ws.write_config(&format!(
@@ -1083,4 +1083,43 @@ fn emr_one_port(emulator: &Emulator) -> String {
          cidrs      = [\"192.168.1.0/24\"]\n  ports      = [9083]\n}}\n",
         provider_block(emulator)
     )
+}
+
+/// H3b (adversary): an in-place `ports` change whose revoke fails every time. The port's rule is
+/// still in the group, so the state must still list the port — the next plan closes it again.
+#[test]
+fn an_emr_port_whose_revoke_fails_stays_in_the_state_and_the_plan_closes_it_again() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let config = |ports: &str| {
+        emr_one_port(&emulator).replace("ports      = [9083]", &format!("ports = [{ports}]"))
+    };
+    ws.write_config(&config("8020, 9083"));
+    ws.apply().ok();
+    let ports_open = || {
+        let mut p: Vec<String> = emr_rules(&emulator)
+            .into_iter()
+            .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
+            .map(|r| r["port_range"].as_str().unwrap().to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    emulator.set_faults(json!({ "actions": ["RevokeSecurityGroup"], "server_error_rate": 1.0 }));
+    // One retry: the failure, not the backoff, is what this is about.
+    ws.write_config(&config("8020").replace(
+        "  region = \"cn-hangzhou\"\n",
+        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
+    ));
+    let run = ws.apply();
+    assert_eq!(run.code, 1, "{}", run.output());
+    emulator.set_faults(json!({}));
+    assert_eq!(ports_open(), ["8020/8020", "9083/9083"]);
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["ports"], json!([8020, 9083]), "{v}");
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "the port is closed again:\n{}", plan.output());
+    ws.apply().ok();
+    assert_eq!(ports_open(), ["8020/8020"]);
+    ws.assert_plan_empty();
 }

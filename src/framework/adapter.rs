@@ -266,7 +266,8 @@ impl<R: ManagedResource> Resource for Managed<R> {
             outcome::watch(self.resource.update(&ctx, prior.clone(), planned.clone())).await;
         let result = match result {
             Err(Failed { problem, .. }) if !lost.is_empty() => {
-                let (back, _) = self.read_back(&ctx, &planned, problem, &lost).await;
+                let basis = R::may_hold(&prior, &planned);
+                let (back, _) = self.read_back(&ctx, &basis, problem, &lost).await;
                 // Gone after an update: keep the prior object (its refresh says so next run).
                 Err(Failed {
                     state: back.state.or(Some(prior.clone())),

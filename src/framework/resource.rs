@@ -149,6 +149,16 @@ pub trait ManagedResource: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// What the read-back after an update that failed midway starts from: the planned state,
+    /// holding everything the resource may own whether or not the failed write landed. A
+    /// resource that owns a *subset* of an object (some rules, some entries) and refreshes only
+    /// the members its state names keeps the prior's members too: a removal that did not land
+    /// then stays in the state (the next plan removes it again) instead of being dropped from
+    /// it while the cloud still holds it.
+    fn may_hold(_prior: &Self::State, planned: &Self::State) -> Self::State {
+        planned.clone()
+    }
+
     /// Plan-time work: computed values that can be known now, cloud-aware checks.
     async fn plan(&self, _ctx: Option<&Ctx<'_>>, _plan: &mut Planning<'_, Self::State>) {}
 

@@ -17,3 +17,16 @@ pub fn strings_of(list: &Value<Vec<Value<String>>>) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The known members of two sets, together (unknown when neither is known): what either of a
+/// prior and a planned state names.
+pub fn union<T: Ord + Clone>(
+    a: &Value<std::collections::BTreeSet<Value<T>>>,
+    b: &Value<std::collections::BTreeSet<Value<T>>>,
+) -> Value<std::collections::BTreeSet<Value<T>>> {
+    match (a, b) {
+        (Value::Value(a), Value::Value(b)) => Value::Value(a.union(b).cloned().collect()),
+        (Value::Value(one), _) | (_, Value::Value(one)) => Value::Value(one.clone()),
+        _ => b.clone(),
+    }
+}

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
-use crate::client::ids::HbaseClusterId;
+use crate::client::ids::{HbaseClusterId, IdError};
 use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
@@ -30,8 +30,8 @@ impl Target for Hbase {
         resource, holding the network link's vSwitch CIDR. Other groups of the cluster are never \
         written.";
 
-    fn check_id(id: &str) -> Result<(), String> {
-        HbaseClusterId::check(id)
+    fn parse_id(id: &str) -> Result<(), IdError> {
+        HbaseClusterId::parse(id).map(|_| ())
     }
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {

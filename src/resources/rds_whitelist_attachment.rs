@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
-use crate::client::ids::RdsInstanceId;
+use crate::client::ids::{IdError, RdsInstanceId};
 use crate::client::rds::WhitelistMode;
 use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
@@ -33,8 +33,8 @@ impl Target for Rds {
         the network link's vSwitch CIDR. Other groups of the instance — `default`, the hidden \
         groups of other cloud services, groups of other tools — are never written.";
 
-    fn check_id(id: &str) -> Result<(), String> {
-        RdsInstanceId::check(id)
+    fn parse_id(id: &str) -> Result<(), IdError> {
+        RdsInstanceId::parse(id).map(|_| ())
     }
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {

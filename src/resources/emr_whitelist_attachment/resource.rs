@@ -16,6 +16,7 @@ use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
 use crate::framework::schema::Attr;
+use crate::framework::values::union;
 use crate::validate;
 
 use super::rules::{owned, port_of};
@@ -189,6 +190,15 @@ impl ManagedResource for EmrWhitelistAttachment {
         }
     }
 
+    /// The rules of the prior ports and the planned ones: a revoke that did not land stays
+    /// tracked (the next plan closes the port again).
+    fn may_hold(prior: &State, planned: &State) -> State {
+        State {
+            ports: union(&prior.ports, &planned.ports),
+            ..planned.clone()
+        }
+    }
+
     fn describe(s: &State) -> String {
         format!(
             "the MaxCompute access rules of EMR cluster {}",
@@ -356,7 +366,12 @@ impl ManagedResource for EmrWhitelistAttachment {
             let _guard = Self::group_locked(ctx, &sg).await?;
             Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id), None).await
         };
-        let now = Self::read_state(ctx.client, ctx.facts, planned.clone())
+        // After a failure, what was there before may still be: read from every port either names.
+        let basis = match result {
+            Ok(()) => planned.clone(),
+            Err(_) => Self::may_hold(&prior, &planned),
+        };
+        let now = Self::read_state(ctx.client, ctx.facts, basis)
             .await
             .ok()
             .flatten();

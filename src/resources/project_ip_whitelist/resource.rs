@@ -13,6 +13,7 @@ use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
 use crate::framework::schema::Attr;
+use crate::framework::values::union;
 use crate::validate::project_whitelist::key;
 
 use super::checks::{destroy_problems, Check};
@@ -87,6 +88,15 @@ impl ManagedResource for ProjectIpWhitelist {
                 "Nothing to add",
                 "Set `ip_list`, `vpc_ip_list` or both.",
             ));
+        }
+    }
+
+    /// The prior entries and the planned ones: a removal that did not land stays tracked.
+    fn may_hold(prior: &State, planned: &State) -> State {
+        State {
+            ip_list: union(&prior.ip_list, &planned.ip_list),
+            vpc_ip_list: union(&prior.vpc_ip_list, &planned.vpc_ip_list),
+            ..planned.clone()
         }
     }
 

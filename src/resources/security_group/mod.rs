@@ -25,6 +25,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::check::CheckDecl;
 use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Problem};
 use crate::framework::schema::Attr;
+use crate::framework::values::union;
 use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
 use crate::validate::finding::Subject;
@@ -286,6 +287,15 @@ impl ManagedResource for SecurityGroupResource {
             )
             .default(|s| s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())),
         ]
+    }
+
+    /// The step-2 rules of the prior CIDRs and the planned ones: a revoke that did not land
+    /// stays tracked.
+    fn may_hold(prior: &State, planned: &State) -> State {
+        State {
+            ingress_cidrs: union(&prior.ingress_cidrs, &planned.ingress_cidrs),
+            ..planned.clone()
+        }
     }
 
     fn describe(s: &State) -> String {

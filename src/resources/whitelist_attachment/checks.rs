@@ -205,7 +205,7 @@ impl<T: Target> WhitelistAttachment<T> {
             findings: Findings::default(),
         };
         // A target that is no ID is the attribute's own error.
-        if known(p.planned.target()).is_none_or(|id| T::check_id(id).is_err()) {
+        if known(p.planned.target()).is_none_or(|id| T::parse_id(id).is_err()) {
             return p.findings;
         }
         let reads = Self::target_reads(ctx, &p.planned).await;

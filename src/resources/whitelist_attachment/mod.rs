@@ -51,8 +51,8 @@ pub trait Target: Send + Sync + 'static {
     const MAX_GROUPS: usize;
 
     /// The target's groups; `Ok(None)` when the target does not exist.
-    /// The target ID's shape, as its ID type has it (the attribute's validator).
-    fn check_id(id: &str) -> Result<(), String>;
+    /// The target ID's shape, as its ID type has it.
+    fn parse_id(id: &str) -> Result<(), crate::client::ids::IdError>;
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
     /// The VPC the target serves, when it says (feeds a warning only, so best effort).
     async fn vpc_of(client: &Client, target: &str) -> Option<String>;

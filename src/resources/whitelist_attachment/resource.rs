@@ -29,7 +29,19 @@ impl<T: Target> WhitelistAttachment<T> {
             .required(),
         )
         .replace()
-        .valid(T::check_id)
+        .valid(Self::target_id)
+    }
+
+    /// The target ID's validator: the ID type's rule, in the words this attribute has always used.
+    fn target_id(id: &str) -> Result<(), String> {
+        T::parse_id(id).map_err(|e| {
+            format!(
+                "`{id}` is not a {} ID: {} (e.g. `{}`)",
+                T::TARGET_KIND,
+                e.reason,
+                T::EXAMPLE_ID
+            )
+        })
     }
 
     fn group_name_attr() -> AttrDecl<T::State> {

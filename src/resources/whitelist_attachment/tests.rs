@@ -11,10 +11,10 @@ fn id_shapes_of_every_kind_the_cloud_issues() {
         "rm-emu0000000000000001",
         "rdsaiiabnaiiabn",
     ] {
-        assert!(Rds::check_id(ok).is_ok(), "{ok}");
+        assert!(Rds::parse_id(ok).is_ok(), "{ok}");
     }
     for ok in ["hb-bp1abc", "ld-bp1abc"] {
-        assert!(Hbase::check_id(ok).is_ok(), "{ok}");
+        assert!(Hbase::parse_id(ok).is_ok(), "{ok}");
     }
     for bad in [
         "",
@@ -26,7 +26,7 @@ fn id_shapes_of_every_kind_the_cloud_issues() {
         "rm-ABC",
         "toolongprefix-abc",
     ] {
-        assert!(Rds::check_id(bad).is_err(), "{bad}");
-        assert!(Hbase::check_id(bad).is_err(), "{bad}");
+        assert!(Rds::parse_id(bad).is_err(), "{bad}");
+        assert!(Hbase::parse_id(bad).is_err(), "{bad}");
     }
 }
