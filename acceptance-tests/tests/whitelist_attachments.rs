@@ -1123,3 +1123,60 @@ fn an_emr_port_whose_revoke_fails_stays_in_the_state_and_the_plan_closes_it_agai
     assert_eq!(ports_open(), ["8020/8020"]);
     ws.assert_plan_empty();
 }
+
+/// H2 (adversary): two attachments of one plan that together pass the group's 200-rule limit —
+/// each would pass alone, and the apply would add one and fail the other. Refused at plan.
+#[test]
+fn emr_attachments_that_pass_the_groups_rule_limit_together_fail_in_plan() {
+    let emulator = Emulator::start();
+    emulator.edit_state(|s| {
+        let mut group = s["security_groups"][EMR_SG].clone();
+        group["security_group_id"] = json!("sg-emufill000000000001");
+        group["rules"] = json!((0..197)
+            .map(|i| json!({
+                "security_group_rule_id": format!("sgr-emufill{i:03}"), "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": format!("{}/{}", 20000 + i, 20000 + i),
+                "source_cidr_ip": "10.0.0.0/8", "policy": "Accept", "priority": 1,
+                "description": "filler"
+            }))
+            .collect::<Vec<_>>());
+        s["security_groups"]["sg-emufill000000000001"] = group;
+        let mut cluster = s["emr_clusters"][EMR].clone();
+        cluster["cluster_id"] = json!("c-emu0000000000000003");
+        cluster["security_group_id"] = json!("sg-emufill000000000001");
+        s["emr_clusters"]["c-emu0000000000000003"] = cluster;
+    });
+    let attachment = |name: &str, cidr: &str| {
+        format!(
+            "resource \"maxcompute_emr_whitelist_attachment\" \"{name}\" {{\n  cluster_id = \
+             \"c-emu0000000000000003\"\n  cidrs      = [\"{cidr}\"]\n  ports      = [9083, \
+             8020]\n}}\n"
+        )
+    };
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\n{}{}",
+        provider_block(&emulator),
+        attachment("a", "192.168.1.0/24"),
+        attachment("b", "192.168.2.0/24")
+    ));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        contains_text(&out, "Too many rules for security group"),
+        "{out}"
+    );
+    assert!(
+        contains_text(&out, "other attachments on it add 2"),
+        "{out}"
+    );
+    assert!(diagnostic_on(&out, "ports"), "{out}");
+    // Alone, one fits (197 + 2).
+    ws.write_config(&format!(
+        "{}\n{}",
+        provider_block(&emulator),
+        attachment("a", "192.168.1.0/24")
+    ));
+    ws.apply().ok();
+}

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 pub struct Claims {
     planned: Mutex<HashMap<String, String>>,
     created: Mutex<HashSet<String>>,
+    adds: Mutex<HashMap<String, i64>>,
 }
 
 impl Claims {
@@ -28,6 +29,22 @@ impl Claims {
                 true
             }
         }
+    }
+
+    /// What the planned instance `key` adds to a limit it shares with others (rules to one security
+    /// group), net of what it removes; the last word of an instance planned twice counts.
+    pub fn adds(&self, key: &str, n: i64) {
+        let mut adds = self.adds.lock().unwrap_or_else(|e| e.into_inner());
+        adds.insert(key.to_string(), n);
+    }
+
+    /// What the planned instances under `prefix` other than `mine` add, together.
+    pub fn added_by_others(&self, prefix: &str, mine: &str) -> i64 {
+        let adds = self.adds.lock().unwrap_or_else(|e| e.into_inner());
+        adds.iter()
+            .filter(|(k, _)| k.starts_with(prefix) && k.as_str() != mine)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// The keys starting with `prefix` that planned resource instances of this run hold.

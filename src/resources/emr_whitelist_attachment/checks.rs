@@ -267,14 +267,26 @@ impl EmrWhitelistAttachment {
             .iter()
             .filter(|w| !theirs.iter().any(|p| w.matches(p) || w.covered_by(p)))
             .count();
-        if others + wanted > MAX_RULES_PER_GROUP {
+        // This plan's other attachments on the group (of this cluster or another sharing it) add
+        // theirs too: each would pass alone and the last fail at apply (`RulesPerGroup`).
+        let key = format!("emr-rules:{sg}:{}", id_of(&plan.planned));
+        ctx.claims.adds(&key, wanted as i64 - mine as i64);
+        let siblings = ctx
+            .claims
+            .added_by_others(&format!("emr-rules:{sg}:"), &key);
+        let siblings = usize::try_from(siblings).unwrap_or(0);
+        if others + wanted + siblings > MAX_RULES_PER_GROUP {
+            let and_siblings = match siblings {
+                0 => String::new(),
+                n => format!(" and this configuration's other attachments on it add {n}"),
+            };
             out.error(Problem::at(
                 |s| &s.ports,
                 format!("Too many rules for security group {sg} of EMR cluster {cluster_id}"),
                 format!(
                     "The group holds {others} other rules; these {} ports × {} sources add \
-                     {wanted}, past the {MAX_RULES_PER_GROUP} rules a security group may hold. \
-                     Open fewer ports, or admit the link's security group \
+                     {wanted}{and_siblings}, past the {MAX_RULES_PER_GROUP} rules a security \
+                     group may hold. Open fewer ports, or admit the link's security group \
                      (`source_security_group_id`) instead of many CIDR blocks.",
                     plan.planned.port_list().len(),
                     sources.len()
