@@ -14,7 +14,6 @@
 use serde::Deserialize;
 
 use super::ids::ResourceGroupId;
-use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
 
@@ -119,12 +118,7 @@ impl<'a> DataWorksApi<'a> {
         let params = Params::new().set("Id", id.as_str());
         let r: GetResponse = self
             .t
-            .rpc(
-                Service::DataWorks,
-                "GetResourceGroup",
-                params,
-                Idempotency::Safe,
-            )
+            .read(Service::DataWorks, "GetResourceGroup", params)
             .await?;
         match r.resource_group {
             Some(v) if v.get("Id").is_some_and(|i| !i.is_null()) => serde_json::from_value(v)
@@ -151,12 +145,7 @@ impl<'a> DataWorksApi<'a> {
                 .set("PageSize", PAGE_SIZE.to_string());
             let r: ListResponse = self
                 .t
-                .rpc(
-                    Service::DataWorks,
-                    "ListNetworks",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::DataWorks, "ListNetworks", params)
                 .await?;
             let n = r.paging_info.network_list.len() as u64;
             out.extend(r.paging_info.network_list);

@@ -4,7 +4,6 @@
 use serde::Deserialize;
 
 use super::ids::EmrClusterId;
-use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
 
@@ -131,7 +130,7 @@ impl<'a> EmrApi<'a> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
         match self
             .t
-            .rpc::<GetClusterResponse>(Service::Emr, "GetCluster", params, Idempotency::Safe)
+            .read::<GetClusterResponse>(Service::Emr, "GetCluster", params)
             .await
         {
             // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
@@ -156,7 +155,7 @@ impl<'a> EmrApi<'a> {
             .set("MaxResults", "100");
         match self
             .t
-            .rpc::<ListNodesResponse>(Service::Emr, "ListNodes", params, Idempotency::Safe)
+            .read::<ListNodesResponse>(Service::Emr, "ListNodes", params)
             .await
         {
             Ok(r) => Ok(r.nodes),
@@ -176,10 +175,7 @@ impl EmrApi<'_> {
             let params = Params::new()
                 .set("MaxResults", "100")
                 .set_opt("NextToken", token.take());
-            let r: ListClustersResponse = self
-                .t
-                .rpc(Service::Emr, "ListClusters", params, Idempotency::Safe)
-                .await?;
+            let r: ListClustersResponse = self.t.read(Service::Emr, "ListClusters", params).await?;
             out.extend(
                 r.clusters
                     .into_iter()
@@ -199,12 +195,7 @@ impl EmrApi<'_> {
             .set("MaxResults", "100");
         match self
             .t
-            .rpc::<ListNodeGroupsResponse>(
-                Service::Emr,
-                "ListNodeGroups",
-                params,
-                Idempotency::Safe,
-            )
+            .read::<ListNodeGroupsResponse>(Service::Emr, "ListNodeGroups", params)
             .await
         {
             Ok(r) => Ok(r.node_groups),

@@ -116,7 +116,7 @@ impl<'a> HbaseApi<'a> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
         let found = self
             .t
-            .rpc_found::<DescribeResponse>(Service::Hbase, "DescribeIpWhitelist", params)
+            .read_found::<DescribeResponse>(Service::Hbase, "DescribeIpWhitelist", params)
             .await?;
         Ok(found.map(|r| r.groups.group))
     }
@@ -128,7 +128,7 @@ impl<'a> HbaseApi<'a> {
     ) -> Result<Option<Instance>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
         self.t
-            .rpc_found::<Instance>(Service::Hbase, "DescribeInstance", params)
+            .read_found::<Instance>(Service::Hbase, "DescribeInstance", params)
             .await
     }
 
@@ -141,12 +141,7 @@ impl<'a> HbaseApi<'a> {
             let params = Params::new().set("PageNumber", page.to_string());
             let r: InstancesResponse = self
                 .t
-                .rpc(
-                    Service::Hbase,
-                    "DescribeInstances",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Hbase, "DescribeInstances", params)
                 .await?;
             let got = r.instances.instance.len() as u64;
             seen += got;

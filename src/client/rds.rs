@@ -174,7 +174,7 @@ impl<'a> RdsApi<'a> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
         let found = self
             .t
-            .rpc_found::<ListResponse>(Service::Rds, "DescribeDBInstanceIPArrayList", params)
+            .read_found::<ListResponse>(Service::Rds, "DescribeDBInstanceIPArrayList", params)
             .await?;
         Ok(found.map(|r| r.items.arrays))
     }
@@ -190,12 +190,7 @@ impl<'a> RdsApi<'a> {
                 .set("PageNumber", page.to_string());
             let r: InstancesResponse = self
                 .t
-                .rpc(
-                    Service::Rds,
-                    "DescribeDBInstances",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Rds, "DescribeDBInstances", params)
                 .await?;
             let got = r.items.list.len();
             out.extend(
@@ -220,7 +215,7 @@ impl<'a> RdsApi<'a> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
         let found = self
             .t
-            .rpc_found::<NetInfoResponse>(Service::Rds, "DescribeDBInstanceNetInfo", params)
+            .read_found::<NetInfoResponse>(Service::Rds, "DescribeDBInstanceNetInfo", params)
             .await?;
         Ok(found.map(|r| r.infos.list))
     }
@@ -234,12 +229,7 @@ impl<'a> RdsApi<'a> {
         let params = Params::new().set("DBInstanceId", instance_id.as_str());
         let r: AttributeResponse = match self
             .t
-            .rpc(
-                Service::Rds,
-                "DescribeDBInstanceAttribute",
-                params,
-                Idempotency::Safe,
-            )
+            .read(Service::Rds, "DescribeDBInstanceAttribute", params)
             .await
         {
             Ok(r) => r,

@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use super::ids::{VSwitchId, VpcId};
-use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
 
@@ -91,7 +90,7 @@ impl<'a> VpcApi<'a> {
             .set("PageSize", "10");
         let r: Option<VpcsResponse> = self
             .t
-            .rpc_found(Service::Vpc, "DescribeVpcs", params)
+            .read_found(Service::Vpc, "DescribeVpcs", params)
             .await?;
         Ok(r.and_then(|r| r.vpcs.vpc.into_iter().find(|v| v.vpc_id == id.as_str())))
     }
@@ -110,15 +109,12 @@ impl<'a> VpcApi<'a> {
                 .set_opt("VSwitchId", vswitch_id.map(|v| v.as_str()))
                 .set("PageNumber", page.to_string())
                 .set("PageSize", PAGE_SIZE.to_string());
-            let r: VSwitchesResponse = match self
-                .t
-                .rpc(Service::Vpc, "DescribeVSwitches", params, Idempotency::Safe)
-                .await
-            {
-                Ok(r) => r,
-                Err(e) if e.is_not_found() => return Ok(out),
-                Err(e) => return Err(e),
-            };
+            let r: VSwitchesResponse =
+                match self.t.read(Service::Vpc, "DescribeVSwitches", params).await {
+                    Ok(r) => r,
+                    Err(e) if e.is_not_found() => return Ok(out),
+                    Err(e) => return Err(e),
+                };
             let n = r.vswitches.vswitch.len() as u64;
             out.extend(r.vswitches.vswitch);
             if n < PAGE_SIZE || out.len() as u64 >= r.total_count {

@@ -60,12 +60,7 @@ impl EcsApi<'_> {
             }
             let r: DescribeGroupsResponse = self
                 .t
-                .rpc(
-                    Service::Ecs,
-                    "DescribeSecurityGroups",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Ecs, "DescribeSecurityGroups", params)
                 .await?;
             for g in r.security_groups.security_group {
                 let Ok(id) = SecurityGroupId::parse(&g.security_group_id) else {
@@ -107,12 +102,7 @@ impl EcsApi<'_> {
     pub async fn describe_regions(&self) -> Result<Vec<Region>, Error> {
         let r: RegionsResponse = self
             .t
-            .rpc(
-                Service::Ecs,
-                "DescribeRegions",
-                Params::new(),
-                Idempotency::Safe,
-            )
+            .read(Service::Ecs, "DescribeRegions", Params::new())
             .await?;
         Ok(r.regions.region)
     }
@@ -133,12 +123,7 @@ impl EcsApi<'_> {
                 .set_opt("NextToken", next_token.as_deref());
             let r: EnisResponse = self
                 .t
-                .rpc(
-                    Service::Ecs,
-                    "DescribeNetworkInterfaces",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Ecs, "DescribeNetworkInterfaces", params)
                 .await?;
             out.extend(r.network_interface_sets.network_interface_set);
             match r.next_token.filter(|t| !t.is_empty()) {
@@ -163,12 +148,7 @@ impl EcsApi<'_> {
                 .set_opt("NextToken", next_token.as_deref());
             let r: AttributeResponse = match self
                 .t
-                .rpc(
-                    Service::Ecs,
-                    "DescribeSecurityGroupAttribute",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Ecs, "DescribeSecurityGroupAttribute", params)
                 .await
             {
                 Ok(r) => r,
@@ -207,7 +187,7 @@ impl EcsApi<'_> {
         let params = Params::new().set("PrefixListId", id.as_str());
         let found = self
             .t
-            .rpc_found::<PrefixListResponse>(Service::Ecs, "DescribePrefixListAttributes", params)
+            .read_found::<PrefixListResponse>(Service::Ecs, "DescribePrefixListAttributes", params)
             .await?;
         Ok(found.map(|r| r.entries.entry.into_iter().map(|e| e.cidr).collect()))
     }
@@ -221,7 +201,7 @@ impl EcsApi<'_> {
         let params = Params::new().set("PortRangeListId", id.as_str());
         let found = self
             .t
-            .rpc_found::<PortRangeListResponse>(
+            .read_found::<PortRangeListResponse>(
                 Service::Ecs,
                 "DescribePortRangeListEntries",
                 params,
@@ -264,12 +244,7 @@ impl EcsApi<'_> {
             }
             let _: Empty = self
                 .t
-                .rpc(
-                    Service::Ecs,
-                    "AuthorizeSecurityGroup",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Ecs, "AuthorizeSecurityGroup", params)
                 .await?;
         }
         Ok(())
@@ -288,12 +263,7 @@ impl EcsApi<'_> {
             }
             let _: Empty = self
                 .t
-                .rpc(
-                    Service::Ecs,
-                    "RevokeSecurityGroup",
-                    params,
-                    Idempotency::Safe,
-                )
+                .read(Service::Ecs, "RevokeSecurityGroup", params)
                 .await?;
         }
         Ok(())
@@ -312,12 +282,7 @@ impl EcsApi<'_> {
             .set_opt("Description", description);
         let _: Empty = self
             .t
-            .rpc(
-                Service::Ecs,
-                "ModifySecurityGroupAttribute",
-                params,
-                Idempotency::Safe,
-            )
+            .read(Service::Ecs, "ModifySecurityGroupAttribute", params)
             .await?;
         Ok(())
     }
@@ -327,12 +292,7 @@ impl EcsApi<'_> {
         let params = Params::new().set("SecurityGroupId", id.as_str());
         let _: Empty = self
             .t
-            .rpc(
-                Service::Ecs,
-                "DeleteSecurityGroup",
-                params,
-                Idempotency::Safe,
-            )
+            .read(Service::Ecs, "DeleteSecurityGroup", params)
             .await?;
         Ok(())
     }

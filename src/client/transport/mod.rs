@@ -166,14 +166,24 @@ impl Transport {
         }
     }
 
-    /// A read (safe to retry) whose "does not exist" answer is an answer: `Ok(None)`.
-    pub async fn rpc_found<T: DeserializeOwned>(
+    /// An RPC read: safe to retry, whatever became of an attempt.
+    pub async fn read<T: DeserializeOwned>(
+        &self,
+        service: Service,
+        action: &'static str,
+        params: Params,
+    ) -> Result<T, Error> {
+        self.rpc(service, action, params, Idempotency::Safe).await
+    }
+
+    /// [`Transport::read`] of an object whose "does not exist" answer is an answer: `Ok(None)`.
+    pub async fn read_found<T: DeserializeOwned>(
         &self,
         service: Service,
         action: &'static str,
         params: Params,
     ) -> Result<Option<T>, Error> {
-        crate::client::found::found(self.rpc(service, action, params, Idempotency::Safe)).await
+        crate::client::found::found(self.read(service, action, params)).await
     }
 
     /// Calls an RPC action and decodes the JSON answer into `T`.
