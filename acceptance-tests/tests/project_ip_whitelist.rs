@@ -685,3 +685,34 @@ fn an_entry_whose_removal_fails_stays_in_the_state_and_the_plan_removes_it_again
     assert!(!has(&ip, "203.0.113.8") && has(&ip, "203.0.113.7"), "{ip}");
     ws.assert_plan_empty();
 }
+
+/// I3 (adversary): a write whose answer is lost after the project applied it. The lists are read
+/// again before anything is resent: the entries that write added are this resource's own, not
+/// "put there by someone else" — the apply completes, on a create and on an in-place update.
+#[test]
+fn a_write_whose_answer_was_lost_finds_its_own_entries_not_someone_elses() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let body = |ip: &str| format!("  ip_list     = [{ip}]\n  vpc_ip_list = [\"192.168.40.0/24\"]");
+    let lose_one_answer = || {
+        emulator.set_faults(
+            json!({ "actions": ["UpdateProjectIpWhiteList"], "reset_rate": 1.0, "limit": 1 }),
+        )
+    };
+    lose_one_answer();
+    ws.write_config(&config(&emulator, DATAWORKS, &body("\"203.0.113.40\"")));
+    ws.apply().ok();
+    ws.assert_plan_empty();
+    lose_one_answer();
+    ws.write_config(&config(
+        &emulator,
+        DATAWORKS,
+        &body("\"203.0.113.40\", \"203.0.113.41\""),
+    ));
+    ws.apply().ok();
+    emulator.set_faults(json!({}));
+    let (ip, vpc) = lists(&emulator.state(), DATAWORKS);
+    assert!(has(&ip, "203.0.113.40") && has(&ip, "203.0.113.41"), "{ip}");
+    assert!(has(&vpc, "192.168.40.0/24"), "{vpc}");
+    ws.assert_plan_empty();
+}

@@ -1180,3 +1180,90 @@ fn emr_attachments_that_pass_the_groups_rule_limit_together_fail_in_plan() {
     ));
     ws.apply().ok();
 }
+
+/// I1 (adversary): adding a block to `cidrs` (a second link vSwitch) was a replacement whose create
+/// found the replaced attachment's own rules and refused them as another's. It is an in-place
+/// change: the kept block's rules stay (no moment without access), the added one gets its rules,
+/// a removed one loses them — and a block whose rules another state owns is still refused.
+#[test]
+fn emr_cidrs_change_in_place_and_never_take_another_states_rules() {
+    let emulator = Emulator::start();
+    let config = |cidrs: &str| {
+        emr_one_port(&emulator).replace(
+            "cidrs      = [\"192.168.1.0/24\"]",
+            &format!("cidrs      = [{cidrs}]"),
+        )
+    };
+    let from = |cidr: &str| {
+        emr_rules(&emulator)
+            .into_iter()
+            .filter(|r| r["source_cidr_ip"] == cidr)
+            .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let ws = Workspace::new();
+    ws.write_config(&config("\"192.168.1.0/24\""));
+    ws.apply().ok();
+    let kept = from("192.168.1.0/24");
+    assert_eq!(kept.len(), 1);
+    ws.write_config(&config("\"192.168.1.0/24\", \"192.168.2.0/24\""));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    assert!(
+        plan.output().contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    assert_eq!(
+        from("192.168.1.0/24"),
+        kept,
+        "the kept block's rule is the same rule"
+    );
+    assert_eq!(from("192.168.2.0/24").len(), 1);
+    ws.assert_plan_empty();
+    ws.write_config(&config("\"192.168.2.0/24\""));
+    ws.apply().ok();
+    assert!(from("192.168.1.0/24").is_empty());
+    assert_eq!(from("192.168.2.0/24").len(), 1);
+    ws.assert_plan_empty();
+    // Another state's attachment owns 192.168.3.0/24's rules: adding that block here is refused.
+    let other = Workspace::new();
+    other.write_config(&config("\"192.168.3.0/24\""));
+    other.apply().ok();
+    ws.write_config(&config("\"192.168.2.0/24\", \"192.168.3.0/24\""));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "already exist"), "{out}");
+    other.destroy().ok();
+    // The same, made between this apply's plan and its approval: refused under the group's lock,
+    // nothing written.
+    ws.write_config(&config("\"192.168.2.0/24\", \"192.168.4.0/24\""));
+    let run = ws.apply_approving_after(|| {
+        emulator.add_rule(
+            EMR_SG,
+            json!({
+                "security_group_rule_id": "sgr-emuotherstate", "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": "9083/9083", "source_cidr_ip": "192.168.4.0/24",
+                "policy": "Accept", "priority": 1,
+                "description": format!(
+                    "MaxCompute access to EMR cluster {EMR} (managed by terraform-provider-maxcompute)"
+                )
+            }),
+        )
+    });
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "already exist"), "{out}");
+    assert_eq!(from("192.168.4.0/24"), ["sgr-emuotherstate"]);
+    assert_eq!(from("192.168.2.0/24").len(), 1);
+    ws.write_config(&config("\"192.168.2.0/24\""));
+    ws.destroy().ok();
+    assert!(from("192.168.2.0/24").is_empty() && from("192.168.3.0/24").is_empty());
+    assert_eq!(
+        from("192.168.4.0/24"),
+        ["sgr-emuotherstate"],
+        "someone else's rule stays"
+    );
+}

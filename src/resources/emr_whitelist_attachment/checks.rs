@@ -61,6 +61,32 @@ impl EmrWhitelistAttachment {
         )
     }
 
+    /// Rules this provider made from a source the attachment newly names (every source, for a
+    /// create) belong to another attachment: of another provider process of this run, or of
+    /// another state — never taken over.
+    /// `earlier_attempt`: the journal says this create's own earlier attempt made them.
+    pub(super) fn refuse_taken(
+        ctx: &Ctx<'_>,
+        perms: &[Permission],
+        planned: &State,
+        prior: Option<&State>,
+        earlier_attempt: bool,
+    ) -> Result<(), P> {
+        let cluster_id = known(&planned.cluster_id).unwrap_or_default();
+        if owned(perms, cluster_id, &planned.sources_beyond(prior)).is_empty() {
+            return Ok(());
+        }
+        let key = Self::identity(planned).unwrap_or_default();
+        if Self::claimed_elsewhere(ctx, &key, planned) {
+            let (summary, detail) = claimed_elsewhere_text(&Self::describe(planned));
+            return Err(Problem::at(|s| &s.cluster_id, summary, detail));
+        }
+        match earlier_attempt {
+            true => Ok(()),
+            false => Err(Self::exists(cluster_id, planned)),
+        }
+    }
+
     /// As planned, a port stays closed when a drop rule of the cluster's group wins over the
     /// accept rule this attachment adds: say which rule, on `ports`.
     fn warn_beaten(
@@ -252,14 +278,11 @@ impl EmrWhitelistAttachment {
         let theirs = existing(perms, cluster_id, &want);
         Self::note_existing(out, sg, &theirs);
         let mine = owned(perms, cluster_id, &sources).len();
-        if plan.prior.is_none() && mine > 0 {
-            let key = Self::identity(&plan.planned).unwrap_or_default();
-            if Self::claimed_elsewhere(ctx, &key, &plan.planned) {
-                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&plan.planned));
-                out.error(Problem::at(|s| &s.cluster_id, summary, detail));
-            } else if !ctx.journal.ours(&key) {
-                out.error(Self::exists(cluster_id, &plan.planned));
-            }
+        let key = Self::identity(&plan.planned).unwrap_or_default();
+        // A create's own earlier attempt (the journal) made them: its own.
+        let earlier_attempt = plan.prior.is_none() && ctx.journal.ours(&key);
+        if let Err(p) = Self::refuse_taken(ctx, perms, &plan.planned, plan.prior, earlier_attempt) {
+            out.error(p);
         }
         let others = perms.len() - mine;
         // The rules to add: those no rule of someone else's already satisfies.

@@ -11,7 +11,6 @@ use crate::client::Error;
 use crate::field;
 use crate::framework::attr::{AttrDecl, Getter, Slot as _};
 use crate::framework::check::CheckDecl;
-use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
@@ -70,11 +69,11 @@ impl EmrWhitelistAttachment {
             field!(cidrs),
             Attr::string_set(
                 "Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or \
-                 `source_security_group_id`. Changing it replaces the attachment.",
+                 `source_security_group_id`. Updated in place: a block added gets its rules, a \
+                 block removed loses them.",
             )
             .optional(),
         )
-        .replace()
         .rule(|s| {
             let list: Vec<&str> = s
                 .cidrs
@@ -190,11 +189,12 @@ impl ManagedResource for EmrWhitelistAttachment {
         }
     }
 
-    /// The rules of the prior ports and the planned ones: a revoke that did not land stays
-    /// tracked (the next plan closes the port again).
+    /// The rules of the prior ports and blocks and the planned ones: a revoke that did not land
+    /// stays tracked (the next plan closes the port again).
     fn may_hold(prior: &State, planned: &State) -> State {
         State {
             ports: union(&prior.ports, &planned.ports),
+            cidrs: union(&prior.cidrs, &planned.cidrs),
             ..planned.clone()
         }
     }
@@ -304,13 +304,8 @@ impl ManagedResource for EmrWhitelistAttachment {
         let attr = Self::group_rules(ctx.client, &sg)
             .await
             .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
-        if !owned(&attr.permissions, &cluster_id, &planned.sources()).is_empty() && !ctx.adopt {
-            let key = Self::identity(&planned).unwrap_or_default();
-            if Self::claimed_elsewhere(ctx, &key, &planned) {
-                let (summary, detail) = claimed_elsewhere_text(&Self::describe(&planned));
-                return Err(P::at(|s| &s.cluster_id, summary, detail).into());
-            }
-            return Err(Self::exists(&cluster_id, &planned).into());
+        if !ctx.adopt {
+            Self::refuse_taken(ctx, &attr.permissions, &planned, None, false)?;
         }
         let want = planned.rules(&cluster_id);
         if let Err(e) = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await {
@@ -364,7 +359,16 @@ impl ManagedResource for EmrWhitelistAttachment {
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
         let result = {
             let _guard = Self::group_locked(ctx, &sg).await?;
-            Self::converge(ctx, &sg, &planned, &planned.rules(&cluster_id), None).await
+            let attr = Self::group_rules(ctx.client, &sg)
+                .await
+                .map_err(|e| fail(&e))?;
+            // A block added in place: rules from it that exist are someone else's.
+            Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), false)?;
+            // Owned: the rules of every source either state names (a block removed loses its
+            // rules); wanted: the planned ones.
+            let holds = Self::may_hold(&prior, &planned);
+            let want = planned.rules(&cluster_id);
+            Self::converge(ctx, &sg, &holds, &want, Some(attr)).await
         };
         // After a failure, what was there before may still be: read from every port either names.
         let basis = match result {

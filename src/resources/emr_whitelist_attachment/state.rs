@@ -55,6 +55,20 @@ impl State {
         }
     }
 
+    /// The sources this state names that `prior` does not (every one, for a create): rules from
+    /// them that already exist are someone else's.
+    pub(super) fn sources_beyond(&self, prior: Option<&State>) -> Vec<RuleSource> {
+        let before = prior.map(State::sources).unwrap_or_default();
+        let same = |a: &RuleSource, b: &RuleSource| match (a, b) {
+            (RuleSource::Cidr(a), RuleSource::Cidr(b)) => a.net() == b.net(),
+            _ => a == b,
+        };
+        self.sources()
+            .into_iter()
+            .filter(|s| !before.iter().any(|b| same(b, s)))
+            .collect()
+    }
+
     pub(super) fn port_list(&self) -> Vec<i64> {
         self.ports
             .as_ref_option()

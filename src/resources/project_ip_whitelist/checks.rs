@@ -35,7 +35,9 @@ pub(super) fn check_against(
                     "{} {} already in the project's `{name}`, put there by someone else (DataWorks \
                      adds its default servers itself; the console; another configuration). This \
                      resource never takes over entries it did not add: leave {} out (the entry \
-                     stays), or remove it from the project first.",
+                     stays), or remove it from the project first. (If this resource's own create \
+                     failed after writing them — the state then marks it tainted — run \
+                     `terraform untaint` on it instead: the next apply keeps them.)",
                     t.join(", "),
                     if t.len() == 1 { "is" } else { "are" },
                     if t.len() == 1 { "it" } else { "them" },

@@ -9,7 +9,7 @@ use crate::framework::attr::Getter;
 use crate::framework::resource::{Ctx, Problem};
 
 use super::checks::Check;
-use super::lists::{described, diverged, merged};
+use super::lists::{described, diverged, joined, merged};
 use super::{ProjectIpWhitelist, State, P};
 
 /// How long after a write the provider watches the project for a write of another process
@@ -81,11 +81,15 @@ impl ProjectIpWhitelist {
         let mut backoff = Waiter::new(retry.policy, ctx.client.stop_signal());
         let mut current = Self::read(ctx.client, project).await?;
         let mut changed = 0;
+        // What this resource holds in the project: `before`, and after a write that may have
+        // landed (its answer lost), what that write added too — found there, it is ours, not
+        // someone else's.
+        let mut ours = before.clone();
         loop {
-            if let Some(p) = Self::checked(project.as_str(), &current, before, after, check) {
+            if let Some(p) = Self::checked(project.as_str(), &current, &ours, after, check) {
                 return Err(p);
             }
-            let next = merged(&current, before, after);
+            let next = merged(&current, &ours, after);
             if next == current {
                 return Ok((false, current));
             }
@@ -119,6 +123,7 @@ impl ProjectIpWhitelist {
                         "writing the IP whitelist again from a fresh read"
                     );
                     backoff.pause(what).await.map_err(|e| failed(&e))?;
+                    ours = joined(&ours, after);
                     current = Self::read(ctx.client, project).await?;
                 }
                 Err(e) => return Err(failed(&e)),

@@ -99,6 +99,14 @@ pub(super) fn merged(
     }
 }
 
+/// The entries of `a` and those of `b` it lacks (compared by the addresses they cover).
+pub(super) fn joined(a: &IpWhitelist, b: &IpWhitelist) -> IpWhitelist {
+    IpWhitelist {
+        ip_list: apply(&a.ip_list, &[], &b.ip_list),
+        vpc_ip_list: apply(&a.vpc_ip_list, &[], &b.vpc_ip_list),
+    }
+}
+
 /// Entries `planned` adds that the project already holds: someone else's, never to be taken over.
 pub(super) fn taken(current: &[String], prior: &[String], planned: &[String]) -> Vec<String> {
     planned
