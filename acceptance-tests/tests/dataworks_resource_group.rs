@@ -108,3 +108,27 @@ fn a_missing_group_is_an_error_on_id_and_nothing_is_changed() {
     assert!(diagnostic_on(&out, "id"), "{out}");
     assert_eq!(emulator.mutating_calls(), 0);
 }
+
+/// I6 (adversary): a value that is no resource group ID (a path, a query, a separator, another
+/// script) is refused on `id` before any call; the shapes the API shows pass.
+#[test]
+fn what_is_no_resource_group_id_never_reaches_the_cloud() {
+    let emulator = Emulator::start();
+    for id in ["../x?y=1", "x;y", "%2e%2e", "数据"] {
+        let ws = Workspace::new();
+        ws.write_config(&format!(
+            "{}\ndata \"maxcompute_dataworks_resource_group\" \"d\" {{\n  id = \"{id}\"\n}}\n",
+            provider_block(&emulator)
+        ));
+        emulator.reset_calls();
+        let run = ws.plan();
+        let out = run.output();
+        assert_eq!(run.code, 1, "{id}: {out}");
+        assert!(diagnostic_on(&out, "id"), "{id}: {out}");
+        assert!(
+            contains_text(&out, "Not a DataWorks resource group ID"),
+            "{id}: {out}"
+        );
+        assert_eq!(emulator.calls_of("GetResourceGroup"), 0, "{id}");
+    }
+}

@@ -1129,23 +1129,7 @@ fn an_emr_port_whose_revoke_fails_stays_in_the_state_and_the_plan_closes_it_agai
 #[test]
 fn emr_attachments_that_pass_the_groups_rule_limit_together_fail_in_plan() {
     let emulator = Emulator::start();
-    emulator.edit_state(|s| {
-        let mut group = s["security_groups"][EMR_SG].clone();
-        group["security_group_id"] = json!("sg-emufill000000000001");
-        group["rules"] = json!((0..197)
-            .map(|i| json!({
-                "security_group_rule_id": format!("sgr-emufill{i:03}"), "direction": "ingress",
-                "ip_protocol": "TCP", "port_range": format!("{}/{}", 20000 + i, 20000 + i),
-                "source_cidr_ip": "10.0.0.0/8", "policy": "Accept", "priority": 1,
-                "description": "filler"
-            }))
-            .collect::<Vec<_>>());
-        s["security_groups"]["sg-emufill000000000001"] = group;
-        let mut cluster = s["emr_clusters"][EMR].clone();
-        cluster["cluster_id"] = json!("c-emu0000000000000003");
-        cluster["security_group_id"] = json!("sg-emufill000000000001");
-        s["emr_clusters"]["c-emu0000000000000003"] = cluster;
-    });
+    cluster_with_rules(&emulator, 197);
     let attachment = |name: &str, cidr: &str| {
         format!(
             "resource \"maxcompute_emr_whitelist_attachment\" \"{name}\" {{\n  cluster_id = \
@@ -1266,4 +1250,54 @@ fn emr_cidrs_change_in_place_and_never_take_another_states_rules() {
         ["sgr-emuotherstate"],
         "someone else's rule stays"
     );
+}
+
+/// A cluster `c-emu0000000000000003` whose node group `sg-emufill000000000001` holds `n` rules of
+/// someone else's.
+fn cluster_with_rules(emulator: &Emulator, n: usize) {
+    emulator.edit_state(|s| {
+        let mut group = s["security_groups"][EMR_SG].clone();
+        group["security_group_id"] = json!("sg-emufill000000000001");
+        group["rules"] = json!((0..n)
+            .map(|i| json!({
+                "security_group_rule_id": format!("sgr-emufill{i:03}"), "direction": "ingress",
+                "ip_protocol": "TCP", "port_range": format!("{}/{}", 20000 + i, 20000 + i),
+                "source_cidr_ip": "10.0.0.0/8", "policy": "Accept", "priority": 1,
+                "description": "filler"
+            }))
+            .collect::<Vec<_>>());
+        s["security_groups"]["sg-emufill000000000001"] = group;
+        let mut cluster = s["emr_clusters"][EMR].clone();
+        cluster["cluster_id"] = json!("c-emu0000000000000003");
+        cluster["security_group_id"] = json!("sg-emufill000000000001");
+        s["emr_clusters"]["c-emu0000000000000003"] = cluster;
+    });
+}
+
+/// I5 (adversary): the same when one attachment admits a security group made in the same apply
+/// (the link's group, the recommended setup): its source is unknown at plan, its rules are not.
+#[test]
+fn an_attachment_of_a_group_made_in_the_same_apply_counts_toward_the_rule_limit_at_plan() {
+    let emulator = Emulator::start();
+    cluster_with_rules(&emulator, 195);
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_security_group\" \"src\" {{\n  vpc_id        = \"{VPC}\"\n  \
+         name          = \"src3\"\n  ingress_cidrs = [\"192.168.9.0/24\"]\n}}\n\
+         resource \"maxcompute_emr_whitelist_attachment\" \"a\" {{\n  cluster_id               = \
+         \"c-emu0000000000000003\"\n  source_security_group_id = \
+         maxcompute_security_group.src.id\n  ports                    = [9083, 8020, 50010]\n}}\n\
+         resource \"maxcompute_emr_whitelist_attachment\" \"b\" {{\n  cluster_id = \
+         \"c-emu0000000000000003\"\n  cidrs      = [\"192.168.2.0/24\"]\n  ports      = [9083, \
+         8020, 50010]\n}}\n",
+        provider_block(&emulator)
+    ));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        contains_text(&out, "Too many rules for security group"),
+        "{out}"
+    );
+    assert_eq!(emulator.mutating_calls(), 0);
 }

@@ -214,16 +214,24 @@ fn zone_shaped(id: &str) -> Result<(), String> {
         .map_err(|_| format!("`{region}` before the zone's letter is not a region ID"))
 }
 
-/// Not empty, at most 128 bytes (the bound the data source has always had), no whitespace or
-/// control characters: the API documents no shape for the ID, and a value with a space or a
-/// control character is no ID of anything. The message is the one the attribute has always shown.
+/// 1 to 128 characters (the bound the data source has always had) of ASCII letters, digits, `_`
+/// and `-`: the API documents no shape for the ID; every ID it shows (`Serverless_res_group_…`,
+/// `S_res_group_…`, `rg-…`) is of those, and anything else (a path, a query, a space) is no ID.
 pub fn resource_group_id(id: &str) -> Result<(), String> {
-    let bad =
-        id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_whitespace() || c.is_control());
-    match bad {
-        true => Err("Not a DataWorks resource group ID.".into()),
-        false => Ok(()),
-    }
+    let why = if id.is_empty() || id.len() > 128 {
+        "it must be 1 to 128 characters long"
+    } else if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+    {
+        return Err(format!(
+            "Not a DataWorks resource group ID: `{}` is not a letter, digit, `_` or `-`.",
+            c.escape_default()
+        ));
+    } else {
+        return Ok(());
+    };
+    Err(format!("Not a DataWorks resource group ID: {why}."))
 }
 
 /// IDs whose prefix tells the engine or edition (`rm-`, `pgm-`, `pgc-` for RDS; `ld-`, `hb-` for
@@ -399,13 +407,30 @@ mod tests {
 
     #[test]
     fn resource_group_ids_refuse_only_what_is_no_id() {
-        let id = "Serverless_res_group_524257424564736_6831777003XXXXX";
-        assert_eq!(ResourceGroupId::parse(id).unwrap().as_str(), id);
-        for bad in ["", " ", "a b", "a\tb", "ab\n", "a\u{7}b", &"a".repeat(129)] {
-            assert_eq!(
-                ResourceGroupId::check(bad),
-                Err("Not a DataWorks resource group ID.".to_string()),
-                "{bad:?}"
+        for id in [
+            "Serverless_res_group_524257424564736_6831777003XXXXX",
+            "S_res_group_524257424564736_1718000000000",
+            "rg-acfmzbn7pti3zfa",
+        ] {
+            assert_eq!(ResourceGroupId::parse(id).unwrap().as_str(), id);
+        }
+        for bad in [
+            "",
+            " ",
+            "a b",
+            "a\tb",
+            "ab\n",
+            "a\u{7}b",
+            "../x?y=1",
+            "x;y",
+            "%2e%2e",
+            "数据",
+            &"a".repeat(129),
+        ] {
+            let e = ResourceGroupId::check(bad).unwrap_err();
+            assert!(
+                e.starts_with("Not a DataWorks resource group ID: "),
+                "{bad:?}: {e}"
             );
         }
         assert!(ResourceGroupId::parse(&"a".repeat(128)).is_ok());

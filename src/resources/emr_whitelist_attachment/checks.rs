@@ -290,6 +290,10 @@ impl EmrWhitelistAttachment {
             .iter()
             .filter(|w| !theirs.iter().any(|p| w.matches(p) || w.covered_by(p)))
             .count();
+        // A source not known yet (a group made in the same apply) adds a rule per port too:
+        // counted now, so this plan's other attachments on the group count it as well.
+        let ports = plan.planned.port_list().len();
+        let wanted = wanted + plan.planned.unknown_sources() * ports;
         // This plan's other attachments on the group (of this cluster or another sharing it) add
         // theirs too: each would pass alone and the last fail at apply (`RulesPerGroup`).
         let key = format!("emr-rules:{sg}:{}", id_of(&plan.planned));
@@ -311,8 +315,8 @@ impl EmrWhitelistAttachment {
                      {wanted}{and_siblings}, past the {MAX_RULES_PER_GROUP} rules a security \
                      group may hold. Open fewer ports, or admit the link's security group \
                      (`source_security_group_id`) instead of many CIDR blocks.",
-                    plan.planned.port_list().len(),
-                    sources.len()
+                    ports,
+                    sources.len() + plan.planned.unknown_sources()
                 ),
             ));
         }

@@ -55,6 +55,19 @@ impl State {
         }
     }
 
+    /// Sources not known yet (a group or a block made in the same apply): each will have its
+    /// rules too.
+    pub(super) fn unknown_sources(&self) -> usize {
+        if self.source_security_group_id.is_unknown() {
+            return 1;
+        }
+        match &self.cidrs {
+            Value::Unknown => 1,
+            Value::Value(set) => set.iter().filter(|c| c.is_unknown()).count(),
+            Value::Null => 0,
+        }
+    }
+
     /// The sources this state names that `prior` does not (every one, for a create): rules from
     /// them that already exist are someone else's.
     pub(super) fn sources_beyond(&self, prior: Option<&State>) -> Vec<RuleSource> {
