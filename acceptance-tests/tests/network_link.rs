@@ -890,3 +890,25 @@ fn seed_dropping_group(emulator: &Emulator) -> &'static str {
     });
     sg
 }
+
+/// I8 (adversary): the link's vSwitch deleted between the plan and the approval of one `terraform
+/// apply`. The check passed in the plan and is not repeated, but the zone and block the plan took
+/// from the vSwitch cannot be had: the apply says the vSwitch is gone, on `vswitch_id` — not
+/// terraform's "inconsistent final plan … a bug in the provider" — and makes no link.
+#[test]
+fn a_vswitch_deleted_between_plan_and_apply_is_said_on_vswitch_id() {
+    let emulator = emulator();
+    let ws = Workspace::new();
+    ws.write_config(&group_and_link(&emulator, ""));
+    let run = ws.apply_approving_after(|| {
+        emulator.edit_state(|s| {
+            s["vswitches"].as_object_mut().unwrap().remove(VSWITCH_H);
+        })
+    });
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "vSwitch not found"), "{out}");
+    assert!(diagnostic_on(&out, "vswitch_id"), "{out}");
+    assert!(!out.contains("inconsistent"), "{out}");
+    assert_eq!(emulator.calls_of("CreateNetworkLink"), 0, "{out}");
+}

@@ -439,3 +439,66 @@ fn every_bad_fixed_ip_is_reported_on_its_own_entry_of_fixed_ips() {
     assert!(contains_text(&out, "`fixed_ips`"), "{out}");
     assert!(endpoints(&emulator.state()).is_empty());
 }
+
+/// I7 (adversary): a vSwitch deleted between the plan and the approval of one `terraform apply`
+/// (its check passed in the plan and is not repeated): its zone cannot be looked up, so the apply
+/// says the vSwitch is gone, on `vswitch_ids`, before anything is written — never a request with
+/// an empty zone. On an update (a zone added) and on a create.
+#[test]
+fn a_vswitch_deleted_between_plan_and_apply_is_refused_before_any_write() {
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let gone = || {
+        emulator.edit_state(|s| {
+            s["vswitches"].as_object_mut().unwrap().remove(VSW_I);
+        })
+    };
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &zone(VSW_H), ""));
+    ws.apply().ok();
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    let before = emulator.mutating_calls();
+    let run = ws.apply_approving_after(gone);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "vSwitch not found"), "{out}");
+    assert!(out.contains("vswitch_ids"), "{out}");
+    assert_eq!(emulator.mutating_calls(), before, "{out}");
+    // A create: no endpoint is made.
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    let run = ws.apply_approving_after(|| {
+        emulator.edit_state(|s| {
+            s["vswitches"].as_object_mut().unwrap().remove(VSW_I);
+        })
+    });
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "vSwitch not found"), "{out}");
+    assert_eq!(emulator.calls_of("CreateVpcEndpoint"), 0, "{out}");
+}
+
+/// A zone added in place whose answer is lost (the cloud added it): the retry carries the same
+/// ClientToken, so the cloud adds nothing twice (AddZoneToVpcEndpoint is idempotent by token, as
+/// the emulator now is) and the endpoint has exactly the zones planned.
+#[test]
+fn a_zone_add_whose_answer_was_lost_is_not_added_twice() {
+    let emulator = Emulator::start();
+    quick(&emulator);
+    let ws = Workspace::new();
+    ws.write_config(&config(&emulator, &zone(VSW_H), ""));
+    ws.apply().ok();
+    emulator
+        .set_faults(json!({ "actions": ["AddZoneToVpcEndpoint"], "reset_rate": 1.0, "limit": 1 }));
+    ws.write_config(&config(&emulator, &two_zones(), ""));
+    ws.apply().ok();
+    emulator.set_faults(json!({}));
+    let zones = endpoints(&emulator.state())[0]["zones"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(zones, 2);
+    ws.assert_plan_empty();
+}

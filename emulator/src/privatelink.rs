@@ -270,6 +270,7 @@ fn create(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiE
     for (_, z) in p.repeated("Zone") {
         let zone_id = z
             .get("ZoneId")
+            .filter(|v| !v.is_empty())
             .cloned()
             .ok_or_else(|| ApiError::missing("Zone.N.ZoneId"))?;
         let vswitch_id = z
@@ -356,9 +357,19 @@ fn new_zone(
     })
 }
 
+/// `ClientToken` makes the call idempotent (AddZoneToVpcEndpoint API reference: "ensure the
+/// idempotence of the request"): a retry of a call that landed changes nothing.
 fn add_zone(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, ApiError> {
     let id = p.require("EndpointId")?.to_string();
-    let zone_id = p.require("ZoneId")?.to_string();
+    let key = p
+        .get("ClientToken")
+        .map(|t| format!("AddZoneToVpcEndpoint:{t}"));
+    if let Some(key) = &key {
+        if replay(state, key, p)?.is_some() {
+            return Ok(json!({}));
+        }
+    }
+    let zone_id = nonempty(p, "ZoneId")?;
     let vswitch_id = p.require("VSwitchId")?.to_string();
     let service_id = endpoint(state, p)?.service_id.clone();
     if endpoint(state, p)?.endpoint_status != "Active" {
@@ -372,10 +383,23 @@ fn add_zone(state: &mut CloudState, p: &Params, now_ms: u64) -> Result<Value, Ap
         vswitch_id,
         p.get("ip").map(str::to_string),
     )?;
-    change(state, p, now_ms, move |e| {
+    let out = change(state, p, now_ms, move |e| {
         e.zones.push(zone);
         Ok(())
-    })
+    })?;
+    if let Some(key) = key {
+        remember(state, key, id, p);
+    }
+    Ok(out)
+}
+
+/// A required parameter: absent or empty is `MissingParameter` (the API reference marks it
+/// required; an empty value supplies nothing).
+fn nonempty(p: &Params, name: &str) -> Result<String, ApiError> {
+    match p.get(name) {
+        Some(v) if !v.is_empty() => Ok(v.to_string()),
+        _ => Err(ApiError::missing(name)),
+    }
 }
 
 fn created_json(e: &VpcEndpoint) -> Value {

@@ -27,6 +27,7 @@ use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Planning
 use crate::framework::schema::Attr;
 use crate::validate;
 use crate::validate::finding::Subject;
+use crate::validate::in_vpc::{not_found, Kind};
 
 /// What the link is made of: the VPC, the vSwitch and the security group.
 fn target_attributes() -> Vec<AttrDecl<State>> {
@@ -88,13 +89,27 @@ fn link_name(s: &State) -> Result<LinkName, P> {
 }
 
 /// The planned state of a new link: what is known now is filled, the rest unknown.
-async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State) {
+/// The values a new link's plan knows; `Some`: why its vSwitch's cannot be known — the check's
+/// own error, said here too since the apply's re-plan may skip the check its plan passed while
+/// the vSwitch has gone since.
+async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State) -> Option<P> {
     s.id = s.name.clone();
     s.region = Value::Value(client.region().to_string());
+    let mut problem = None;
     if let Some(vsw) = known(&s.vswitch_id).and_then(|v| VSwitchId::parse(v).ok()) {
-        if let Ok(Some(v)) = facts.vswitch(client, &vsw).await {
-            s.zone_id = Value::Value(v.zone_id);
-            s.vswitch_cidr = Value::Value(v.cidr_block);
+        match facts.vswitch(client, &vsw).await {
+            Ok(Some(v)) => {
+                s.zone_id = Value::Value(v.zone_id);
+                s.vswitch_cidr = Value::Value(v.cidr_block);
+            }
+            Ok(None) => {
+                let f = not_found(Kind::VSwitch, vsw.as_str(), client.region());
+                problem = Some(P::at(|s| &s.vswitch_id, f.summary, f.detail));
+            }
+            Err(e) => {
+                let what = format!("looking up vSwitch {vsw}");
+                problem = Some(Problem::client(client, &what, &e).on(|s| &s.vswitch_id));
+            }
         }
     }
     s.sql_setting = s.name.as_ref().map(|n| sql_setting(n));
@@ -103,6 +118,7 @@ async fn plan_new(facts: &validate::cloud::Facts, client: &Client, s: &mut State
         (Value::Value(r), Value::Value(v)) => Value::Value(spark_conf(r, v)),
         _ => Value::Unknown,
     };
+    problem
 }
 
 /// The existing link of that name, if it is exactly the one requested (same VPC, vSwitch, group).
@@ -284,7 +300,9 @@ impl ManagedResource for NetworkLinkResource {
         if plan.prior.is_some() {
             return; // in place: only the description changes
         }
-        plan_new(ctx.facts, ctx.client, &mut plan.planned).await;
+        if let Some(p) = plan_new(ctx.facts, ctx.client, &mut plan.planned).await {
+            plan.findings.error(p);
+        }
     }
 
     async fn refresh(&self, ctx: &Ctx<'_>, state: State) -> Result<Option<State>, P> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::state::{groups_of, zones_of, State};
-use super::{known, rules, text};
+use super::{known, rules, text, P};
 use crate::client::ids::{EndpointId, EndpointName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{
     Endpoint, EndpointService, EndpointStatus, EndpointZone, NewEndpoint, ZoneSpec,
@@ -15,6 +15,7 @@ use crate::framework::busy::until_not_busy;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Findings, Planning, Problem};
 use crate::validate::cloud::Facts;
+use crate::validate::in_vpc::{not_found, Kind};
 
 /// Finds MaxCompute's interface service among those the account may use: the configured name, or
 /// the one MaxCompute service listed. The error is a sentence for the user.
@@ -122,50 +123,70 @@ pub(super) async fn update_zones(
     id: &EndpointId,
     _prior: &State,
     planned: &State,
-) -> Result<(), Error> {
+) -> Result<(), P> {
+    let fail = |e: Error| {
+        let what = format!("changing the zones of PrivateLink endpoint {id}");
+        Problem::client(ctx.client, &what, &e)
+    };
     let wanted = zones_of(planned);
     let api = ctx.client.privatelink();
-    let current = api.zones(id).await?;
+    let current = api.zones(id).await.map_err(fail)?;
     let fits = |z: &EndpointZone| {
         wanted
             .iter()
             .any(|(v, ip)| *v == z.vswitch_id && ip.as_ref().is_none_or(|ip| *ip == z.eni_ip))
     };
-    for z in current.iter().filter(|z| !fits(z)) {
-        let zone = z.zone()?;
-        change(ctx, id, api.remove_zone(id, &zone)).await?;
-    }
+    // Every zone to add, read before anything is written: a vSwitch gone since the plan is an
+    // error on `vswitch_ids`, never a removal followed by a zone-less request.
+    let mut adds = Vec::new();
     for (vswitch, ip) in &wanted {
         if current.iter().any(|z| &z.vswitch_id == vswitch && fits(z)) {
             continue;
         }
-        let zone_id = vswitch_zone(ctx.facts, ctx.client, vswitch).await?;
-        let spec = ZoneSpec {
-            zone_id,
+        adds.push(ZoneSpec {
+            zone_id: vswitch_zone(ctx.facts, ctx.client, vswitch).await?,
             vswitch_id: vswitch.clone(),
             ip: ip.clone(),
-        };
-        let token = format!("{}-{vswitch}", uuid::Uuid::new_v4());
-        change(ctx, id, api.add_zone(id, &spec, &token)).await?;
+        });
+    }
+    for z in current.iter().filter(|z| !fits(z)) {
+        let zone = z.zone().map_err(fail)?;
+        change(ctx, id, api.remove_zone(id, &zone))
+            .await
+            .map_err(fail)?;
+    }
+    for spec in &adds {
+        let token = format!("{}-{}", uuid::Uuid::new_v4(), spec.vswitch_id);
+        change(ctx, id, api.add_zone(id, spec, &token))
+            .await
+            .map_err(fail)?;
     }
     Ok(())
 }
 
-/// The zone of a vSwitch (empty when it is not found; the API then refuses the call). Read
-/// through the run's shared facts: the plan's checks looked it up already.
+/// The zone of a vSwitch, through the run's shared facts (the plan's checks looked it up
+/// already). A vSwitch that is no longer there (deleted since the plan, whose check passed then)
+/// is the check's error, on `vswitch_ids`.
 pub(super) async fn vswitch_zone(
     facts: &Facts,
     client: &Client,
     vswitch: &str,
-) -> Result<String, Error> {
-    let Ok(id) = VSwitchId::parse(vswitch) else {
-        return Ok(String::new());
+) -> Result<String, P> {
+    let missing = || {
+        let f = not_found(Kind::VSwitch, vswitch, client.region());
+        P::at(|s| &s.vswitch_ids, f.summary, f.detail)
     };
-    Ok(facts
-        .vswitch(client, &id)
-        .await?
-        .map(|v| v.zone_id)
-        .unwrap_or_default())
+    let Ok(id) = VSwitchId::parse(vswitch) else {
+        return Err(missing());
+    };
+    match facts.vswitch(client, &id).await {
+        Ok(Some(v)) => Ok(v.zone_id),
+        Ok(None) => Err(missing()),
+        Err(e) => {
+            let what = format!("reading vSwitch {vswitch}");
+            Err(Problem::client(client, &what, &e).on(|s| &s.vswitch_ids))
+        }
+    }
 }
 
 /// The create request, with each vSwitch's zone looked up.
@@ -173,10 +194,10 @@ pub(super) async fn new_endpoint(
     facts: &Facts,
     client: &Client,
     s: &State,
-) -> Result<NewEndpoint, Error> {
+) -> Result<NewEndpoint, P> {
     // Every vSwitch at once (the plan's checks may have read them in this process already).
     let zones = crate::client::fanout::all(zones_of(s), |(vswitch, ip)| async move {
-        Ok::<_, Error>(ZoneSpec {
+        Ok::<_, P>(ZoneSpec {
             zone_id: vswitch_zone(facts, client, &vswitch).await?,
             vswitch_id: vswitch,
             ip,

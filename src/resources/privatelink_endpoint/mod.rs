@@ -332,9 +332,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         let client = ctx.client;
         let fail =
             |what: &str, e: &Error| -> Failed<State> { Problem::client(client, what, e).into() };
-        let request = new_endpoint(ctx.facts, client, &planned)
-            .await
-            .map_err(|e| fail("reading the vSwitches' zones", &e))?;
+        let request = new_endpoint(ctx.facts, client, &planned).await?;
         let adopted = match ctx.adopt {
             true => adoptable(client, &request).await,
             false => None,
@@ -408,9 +406,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         update_groups(ctx, &id, &prior, &planned)
             .await
             .map_err(|e| fail("changing the security groups", e))?;
-        update_zones(ctx, &id, &prior, &planned)
-            .await
-            .map_err(|e| fail("changing the zones", e))?;
+        update_zones(ctx, &id, &prior, &planned).await?;
         let attrs_changed = prior.name != planned.name
             || prior.description != planned.description
             || prior.zone_affinity != planned.zone_affinity;
