@@ -1301,3 +1301,141 @@ fn an_attachment_of_a_group_made_in_the_same_apply_counts_toward_the_rule_limit_
     );
     assert_eq!(emulator.mutating_calls(), 0);
 }
+
+/// J1/J2 (adversary): a block that no rule admits any more — its rules removed by hand, or an
+/// in-place add that failed — leaves the state, so the next plan shows it as added and adding it
+/// checks again for another state's rules. Kept, it took another state's rules from that block
+/// for its own (and the failed add recorded no port at all).
+#[test]
+fn a_block_no_rule_admits_leaves_the_state_and_is_never_taken_from_another_state() {
+    let emulator = Emulator::start();
+    let config = |cidrs: &str| {
+        emr_one_port(&emulator).replace(
+            "cidrs      = [\"192.168.1.0/24\"]",
+            &format!("cidrs      = [{cidrs}]"),
+        )
+    };
+    let from = |cidr: &str| {
+        emr_rules(&emulator)
+            .into_iter()
+            .filter(|r| r["source_cidr_ip"] == cidr)
+            .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let both = "\"192.168.120.0/24\", \"192.168.121.0/24\"";
+    // A failed add: the block is not recorded, the kept block's port is.
+    let a = Workspace::new();
+    a.write_config(&config("\"192.168.120.0/24\""));
+    a.apply().ok();
+    emulator.set_faults(json!({ "actions": ["AuthorizeSecurityGroup"], "server_error_rate": 1.0 }));
+    a.write_config(&config(both).replace(
+        "  region = \"cn-hangzhou\"\n",
+        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
+    ));
+    assert_eq!(a.apply().code, 1);
+    emulator.set_faults(json!({}));
+    let v = a.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["cidrs"], json!(["192.168.120.0/24"]), "{v}");
+    assert_eq!(v["ports"], json!([9083]), "{v}");
+    // Another state opens that block meanwhile: this one's next apply refuses it, never owns it.
+    let b = Workspace::new();
+    b.write_config(&config("\"192.168.121.0/24\""));
+    b.apply().ok();
+    let theirs = from("192.168.121.0/24");
+    a.write_config(&config(both));
+    let run = a.apply();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(contains_text(&out, "already exist"), "{out}");
+    assert_eq!(from("192.168.121.0/24"), theirs);
+    // The same when this state's own rules of a block are removed by hand and this state sees
+    // it (a refresh) before another state opens the block. (Opened before this state refreshes,
+    // the other state's rules carry the same description as this one's: not told apart yet.)
+    b.destroy().ok();
+    a.apply().ok();
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["source_cidr_ip"] != "192.168.121.0/24");
+    });
+    a.terraform(&["apply", "-refresh-only", "-auto-approve", "-input=false"])
+        .ok();
+    b.apply().ok();
+    let theirs = from("192.168.121.0/24");
+    let run = a.apply();
+    assert_eq!(run.code, 1, "{}", run.output());
+    a.write_config(&config("\"192.168.120.0/24\""));
+    a.apply().ok();
+    assert_eq!(
+        from("192.168.121.0/24"),
+        theirs,
+        "the other state's rule stays"
+    );
+    a.assert_plan_empty();
+}
+
+/// J4 (adversary): a source from a variable that may be null (a module offering either source)
+/// is judged once known, not refused while terraform validates with the variable unknown.
+#[test]
+fn either_source_may_come_from_a_variable_that_is_null() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nvariable \"sg\" {{\n  type    = string\n  default = null\n}}\n\
+         resource \"maxcompute_emr_whitelist_attachment\" \"s\" {{\n  cluster_id               = \
+         \"{EMR}\"\n  source_security_group_id = var.sg\n  cidrs                    = \
+         [\"192.168.1.0/24\"]\n  ports                    = [9083]\n}}\n",
+        provider_block(&emulator)
+    ));
+    assert_eq!(ws.terraform(&["validate"]).code, 0);
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    // Both set, through the variable: still refused, once known.
+    let run = ws.terraform(&[
+        "plan",
+        "-input=false",
+        "-var",
+        "sg=sg-emuemrcluster00000002",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        contains_text(&run.output(), "Set exactly one of"),
+        "{}",
+        run.output()
+    );
+}
+
+/// J5 (adversary): an in-place change whose rules were added but whose read-back fails: the
+/// apply completes with what it wrote (the next refresh lists what others made), never
+/// terraform's "invalid result object … a bug in the provider".
+#[test]
+fn an_emr_update_whose_read_back_fails_still_records_what_it_wrote() {
+    let emulator = Emulator::start();
+    let config = |cidrs: &str| {
+        emr_one_port(&emulator)
+            .replace(
+                "cidrs      = [\"192.168.1.0/24\"]",
+                &format!("cidrs      = [{cidrs}]"),
+            )
+            .replace(
+                "  region = \"cn-hangzhou\"\n",
+                "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
+            )
+    };
+    let ws = Workspace::new();
+    ws.write_config(&config("\"192.168.100.0/24\""));
+    ws.apply().ok();
+    ws.write_config(&config("\"192.168.100.0/24\", \"192.168.103.0/24\""));
+    ws.terraform(&["plan", "-out=p.bin", "-input=false"]).ok();
+    // The lock's read and the write pass; every later read of the group fails.
+    emulator.set_faults(json!({
+        "actions": ["DescribeSecurityGroupAttribute"], "server_error_rate": 1.0, "after": 2
+    }));
+    let run = ws.terraform(&["apply", "-input=false", "p.bin"]);
+    let out = run.output();
+    emulator.set_faults(json!({}));
+    assert!(!out.contains("invalid result object"), "{out}");
+    assert_eq!(emulator.calls_of("AuthorizeSecurityGroup"), 2, "{out}");
+    ws.assert_plan_empty();
+}

@@ -3,8 +3,9 @@
 
 use tf_provider::value::Value;
 
-use crate::client::ecs::{IngressRule, SecurityGroupAttribute};
+use crate::client::ecs::{IngressRule, RuleSource, SecurityGroupAttribute};
 use crate::client::ids::SecurityGroupId;
+use crate::client::net::Cidr;
 use crate::client::{Client, Error};
 use crate::framework::busy::until_not_busy;
 use crate::framework::resource::Ctx;
@@ -86,6 +87,19 @@ impl EmrWhitelistAttachment {
         }
         s.existing_rule_ids = rule_ids(&found);
         rules.extend(found);
+        // A block no rule admits any more (all removed by hand; an add that failed) leaves the
+        // state: the plan shows it as added, and adding it checks again that no other state's
+        // rules from it exist — a block kept in the state would take such rules for its own.
+        if let Value::Value(blocks) = &mut s.cidrs {
+            blocks.retain(|b| {
+                let Some(block) = b.as_ref_option().and_then(|b| Cidr::parse(b)) else {
+                    return true;
+                };
+                let source = RuleSource::Cidr(block);
+                rules.iter().any(|r| from_source(r, &source))
+            });
+        }
+        let sources = s.sources();
         // A port counts as present when every source has its rule: a rule removed by hand drops
         // the port from the state, so the plan shows (and the apply makes) the repair.
         let present: Vec<i64> = s

@@ -179,7 +179,9 @@ impl ManagedResource for EmrWhitelistAttachment {
     }
 
     fn check(c: &State, out: &mut Findings<State>) {
-        if c.source_security_group_id.is_null() == c.cidrs.is_null() {
+        // A value from a variable is unknown while terraform validates: judged once known.
+        let unknown = c.source_security_group_id.is_unknown() || c.cidrs.is_unknown();
+        if !unknown && c.source_security_group_id.is_null() == c.cidrs.is_null() {
             out.error(Problem::new(
                 "Set exactly one of `source_security_group_id` and `cidrs`",
                 "The rules admit either the members of a security group (the MaxCompute group of \
@@ -380,7 +382,14 @@ impl ManagedResource for EmrWhitelistAttachment {
             .ok()
             .flatten();
         match result {
-            Ok(()) => Ok(now.unwrap_or(planned)),
+            Ok(()) => Ok(now.unwrap_or_else(|| {
+                // The read-back failed: the next refresh lists what others made.
+                let mut s = planned;
+                if !s.existing_rule_ids.is_known() {
+                    s.existing_rule_ids = Value::Value(BTreeSet::new());
+                }
+                s
+            })),
             Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
         }
     }
