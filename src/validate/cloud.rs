@@ -54,8 +54,14 @@ impl<V: Clone> Memo<V> {
     }
 }
 
+/// Groups whose rules the run keeps at once, the newest: every group of an ordinary
+/// configuration (their reads are shared by refreshes, checks and verdicts), while a run
+/// refreshing a thousand groups does not hold a thousand rule lists (the plan's peak memory,
+/// `BENCHMARKS.md`).
+const GROUP_ATTRIBUTES_KEPT: usize = 64;
+
 /// Positive lookups, shared by every resource of one provider process.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Facts {
     vpcs: Memo<Vpc>,
     vswitches: Memo<VSwitch>,
@@ -70,6 +76,24 @@ pub struct Facts {
     pub whitelists: super::seen::Seen<Vec<super::whitelist::Group>>,
     /// The VPC each whitelist target serves (best effort: `None` when it does not say).
     pub target_vpcs: super::seen::Seen<String>,
+}
+
+impl Default for Facts {
+    fn default() -> Self {
+        Self {
+            vpcs: Memo::default(),
+            vswitches: Memo::default(),
+            groups: Memo::default(),
+            eni_authorized: Default::default(),
+            link_enis: Default::default(),
+            rds_modes: Memo::default(),
+            emr_clusters: Memo::default(),
+            group_attributes: Memo(OnceMap::bounded(GROUP_ATTRIBUTES_KEPT)),
+            endpoint_services: Default::default(),
+            whitelists: Default::default(),
+            target_vpcs: Default::default(),
+        }
+    }
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
