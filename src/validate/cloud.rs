@@ -58,7 +58,7 @@ impl<V: Clone> Memo<V> {
 /// configuration (their reads are shared by refreshes, checks and verdicts), while a run
 /// refreshing a thousand groups does not hold a thousand rule lists (the plan's peak memory,
 /// `BENCHMARKS.md`).
-const GROUP_ATTRIBUTES_KEPT: usize = 64;
+const GROUP_ATTRIBUTES_KEPT: usize = 32;
 
 /// Positive lookups, shared by every resource of one provider process.
 #[derive(Debug)]
