@@ -872,10 +872,17 @@ fn verdicts_read_in_the_apply_that_opened_a_port_see_the_new_rule() {
                 "policy": "Accept", "priority": 1, "description": "namenode for the ops team"
             }));
     });
-    let hcl = config(&emulator, "8020, 9083").replace(
-        "  source_security_group_id = maxcompute_security_group.link.id\n",
-        "  cidrs                    = [\"192.168.1.0/24\"]\n",
-    );
+    // The RDS attachment's entries are known only in the apply (its check runs there again,
+    // reading the instance before the write); the verdicts read it after.
+    let hcl = config(&emulator, "8020, 9083")
+        .replace(
+            "  source_security_group_id = maxcompute_security_group.link.id\n",
+            "  cidrs                    = [\"192.168.1.0/24\"]\n",
+        )
+        .replace(
+            "  cidrs       = [maxcompute_network_link.link.vswitch_cidr]",
+            "  cidrs       = [replace(maxcompute_security_group.link.id, \"/.+/\", \"192.168.1.0/24\")]",
+        );
     let ws = Workspace::new();
     ws.write_config(&hcl);
     let run = ws.apply();
@@ -889,9 +896,14 @@ fn verdicts_read_in_the_apply_that_opened_a_port_see_the_new_rule() {
     let emr = format!("emr:{EMR}");
     assert_eq!(find(&rs, &emr, Some(9083))["reachable"], true, "{rs:#?}");
     assert_eq!(find(&rs, &emr, Some(8020))["reachable"], true, "{rs:#?}");
+    // The RDS attachment wrote its group before the verdicts read the instance, in this apply.
+    let rds = find(&rs, &format!("rds:{RDS}"), None);
+    assert_eq!(rds["reachable"], true, "{rds}");
     // A plan reads each group's rules once: the link's group (its refresh, the link's and the
-    // verdicts' reads) and the cluster's (the attachment's refresh, the verdicts).
+    // verdicts' reads) and the cluster's (the attachment's refresh, the verdicts); and the RDS
+    // instance's whitelist once (the attachment's refresh, the verdicts).
     emulator.reset_calls();
     ws.plan();
     assert_eq!(emulator.calls_of("DescribeSecurityGroupAttribute"), 2);
+    assert_eq!(emulator.calls_of("DescribeDBInstanceIPArrayList"), 1);
 }

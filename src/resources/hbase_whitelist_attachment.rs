@@ -35,21 +35,20 @@ impl Target for Hbase {
     }
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
-        Ok(client
+        let groups = client
             .hbase()
             .describe_ip_whitelist(&cluster(target)?)
-            .await?
-            .map(|groups| {
-                groups
-                    .into_iter()
-                    .filter(|g| g.ip_version == 4 || g.ip_version == 0)
-                    .map(|g| Group {
-                        name: g.group_name,
-                        entries: g.ip_list.ip,
-                        protected: false,
-                    })
-                    .collect()
-            }))
+            .await?;
+        Ok(groups.map(groups_of))
+    }
+
+    async fn read_groups_shared(
+        client: &Client,
+        facts: &Facts,
+        target: &str,
+    ) -> Result<Option<Vec<Group>>, Error> {
+        let groups = facts.hbase_ip_whitelist(client, &cluster(target)?).await?;
+        Ok(groups.map(groups_of))
     }
 
     /// `DescribeInstance` → `VpcId`.
@@ -78,6 +77,19 @@ impl Target for Hbase {
 }
 
 /// The cluster's ID as the client takes it (`cluster_id`'s validator has judged the text).
+/// The IPv4 groups (HBase keeps IPv6 ones apart).
+fn groups_of(groups: Vec<crate::client::hbase::IpGroup>) -> Vec<Group> {
+    groups
+        .into_iter()
+        .filter(|g| g.ip_version == 4 || g.ip_version == 0)
+        .map(|g| Group {
+            name: g.group_name,
+            entries: g.ip_list.ip,
+            protected: false,
+        })
+        .collect()
+}
+
 fn cluster(target: &str) -> Result<HbaseClusterId, Error> {
     HbaseClusterId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }

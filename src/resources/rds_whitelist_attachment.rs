@@ -38,20 +38,17 @@ impl Target for Rds {
     }
 
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error> {
-        Ok(client
-            .rds()
-            .describe_ip_arrays(&instance(target)?)
-            .await?
-            .map(|arrays| {
-                arrays
-                    .into_iter()
-                    .map(|a| Group {
-                        entries: a.entries(),
-                        protected: a.is_hidden(),
-                        name: a.name,
-                    })
-                    .collect()
-            }))
+        let arrays = client.rds().describe_ip_arrays(&instance(target)?).await?;
+        Ok(arrays.map(groups_of))
+    }
+
+    async fn read_groups_shared(
+        client: &Client,
+        facts: &Facts,
+        target: &str,
+    ) -> Result<Option<Vec<Group>>, Error> {
+        let arrays = facts.rds_ip_arrays(client, &instance(target)?).await?;
+        Ok(arrays.map(groups_of))
     }
 
     /// The VPC of its `Private` address (`DescribeDBInstanceNetInfo`).
@@ -97,6 +94,17 @@ impl Target for Rds {
 }
 
 /// The instance's ID as the client takes it (`instance_id`'s validator has judged the text).
+fn groups_of(arrays: Vec<crate::client::rds::IpArray>) -> Vec<Group> {
+    arrays
+        .into_iter()
+        .map(|a| Group {
+            entries: a.entries(),
+            protected: a.is_hidden(),
+            name: a.name,
+        })
+        .collect()
+}
+
 fn instance(target: &str) -> Result<RdsInstanceId, Error> {
     RdsInstanceId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }

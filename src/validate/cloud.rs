@@ -8,7 +8,9 @@ use super::in_vpc::{not_found, Kind};
 use super::once_map::OnceMap;
 
 use crate::client::ecs::SecurityGroup;
-use crate::client::ids::{EmrClusterId, RdsInstanceId, SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{
+    EmrClusterId, HbaseClusterId, RdsInstanceId, SecurityGroupId, VSwitchId, VpcId,
+};
 use crate::client::vpc::{VSwitch, Vpc};
 use crate::client::{Client, Error};
 
@@ -71,6 +73,8 @@ pub struct Facts {
     rds_modes: Memo<crate::client::rds::WhitelistMode>,
     emr_clusters: Memo<crate::client::emr::Cluster>,
     group_attributes: Memo<crate::client::ecs::SecurityGroupAttribute>,
+    rds_arrays: Memo<Vec<crate::client::rds::IpArray>>,
+    hbase_whitelists: Memo<Vec<crate::client::hbase::IpGroup>>,
     endpoint_services: tokio::sync::OnceCell<Vec<crate::client::privatelink::EndpointService>>,
     /// RDS instances' and HBase clusters' whitelist groups, by `<kind>:<id>`.
     pub whitelists: super::seen::Seen<Vec<super::whitelist::Group>>,
@@ -89,6 +93,8 @@ impl Default for Facts {
             rds_modes: Memo::default(),
             emr_clusters: Memo::default(),
             group_attributes: Memo(OnceMap::bounded(GROUP_ATTRIBUTES_KEPT)),
+            rds_arrays: Memo::default(),
+            hbase_whitelists: Memo::default(),
             endpoint_services: Default::default(),
             whitelists: Default::default(),
             target_vpcs: Default::default(),
@@ -163,6 +169,41 @@ impl Facts {
     /// cloud again.
     pub fn writing_group<'a>(&'a self, id: &'a SecurityGroupId) -> GroupWrites<'a> {
         GroupWrites(self, id)
+    }
+
+    /// An RDS instance's whitelist groups (`DescribeDBInstanceIPArrayList`), read once per run
+    /// for the attachments' plans and refreshes and the reachability verdicts; keyed as the
+    /// attachments lock it, so their writes make it fresh ([`Facts::whitelist_written`]).
+    pub async fn rds_ip_arrays(
+        &self,
+        client: &Client,
+        id: &RdsInstanceId,
+    ) -> Result<Option<Vec<crate::client::rds::IpArray>>, Error> {
+        let rds = client.rds();
+        let read = rds.describe_ip_arrays(id);
+        self.rds_arrays
+            .get_or_fetch(&format!("rds:{id}"), read)
+            .await
+    }
+
+    /// An HBase cluster's whitelist groups (`DescribeIpWhitelist`), as [`Facts::rds_ip_arrays`].
+    pub async fn hbase_ip_whitelist(
+        &self,
+        client: &Client,
+        id: &HbaseClusterId,
+    ) -> Result<Option<Vec<crate::client::hbase::IpGroup>>, Error> {
+        let hbase = client.hbase();
+        let read = hbase.describe_ip_whitelist(id);
+        self.hbase_whitelists
+            .get_or_fetch(&format!("hbase:{id}"), read)
+            .await
+    }
+
+    /// This process wrote the whitelist locked as `key` (answered or not): its shared read is
+    /// made afresh.
+    pub fn whitelist_written(&self, key: &str) {
+        self.rds_arrays.0.remove(key);
+        self.hbase_whitelists.0.remove(key);
     }
 
     pub async fn endpoint_services(

@@ -252,7 +252,7 @@ pub(super) async fn rds_reads(ctx: &Ctx<'_>, id: RdsInstanceId) -> Result<RdsFac
         reading(
             ctx,
             format!("reading RDS instance {id}"),
-            rds.describe_ip_arrays(id)
+            ctx.facts.rds_ip_arrays(ctx.client, id)
         ),
         reading(
             ctx,
@@ -287,7 +287,11 @@ pub(super) async fn hbase_reads(ctx: &Ctx<'_>, id: HbaseClusterId) -> Result<Hba
     let hbase = ctx.client.hbase();
     let what = format!("reading HBase cluster {id}");
     let (whitelist, inst) = tokio::try_join!(
-        reading(ctx, what.clone(), hbase.describe_ip_whitelist(id)),
+        reading(
+            ctx,
+            what.clone(),
+            ctx.facts.hbase_ip_whitelist(ctx.client, id)
+        ),
         reading(ctx, what, hbase.describe_instance(id)),
     )?;
     let vpc = inst

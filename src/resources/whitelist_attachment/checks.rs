@@ -179,7 +179,7 @@ impl<T: Target> WhitelistAttachment<T> {
         let (groups, vpc, _, ()) = tokio::join!(
             facts
                 .whitelists
-                .for_plan(&key, T::read_groups(ctx.client, &target)),
+                .for_plan(&key, T::read_groups_shared(ctx.client, facts, &target)),
             facts
                 .target_vpcs
                 .for_plan(&key, async { Ok(T::vpc_of(ctx.client, &target).await) }),

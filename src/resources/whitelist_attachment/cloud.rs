@@ -99,6 +99,8 @@ impl<T: Target> WhitelistAttachment<T> {
     /// What this process saw of the target after writing `group`: the entries written (the
     /// write answered), or nothing known (it failed, or its answer was lost).
     pub(super) fn saw_write(ctx: &Ctx<'_>, key: &str, group: &str, wrote: Option<&[String]>) {
+        // The shared read of the target (the verdicts') is made afresh from now on.
+        ctx.facts.whitelist_written(key);
         let Some(entries) = wrote else {
             return ctx.facts.whitelists.forget(key);
         };

@@ -53,7 +53,15 @@ pub trait Target: Send + Sync + 'static {
     /// The target's groups; `Ok(None)` when the target does not exist.
     /// The target ID's shape, as its ID type has it.
     fn parse_id(id: &str) -> Result<(), crate::client::ids::IdError>;
+    /// The target's groups, read now (what a write starts from).
     async fn read_groups(client: &Client, target: &str) -> Result<Option<Vec<Group>>, Error>;
+    /// The target's groups through the run's shared read of it (the reachability verdicts read
+    /// it too): for plans and refreshes, never for a write.
+    async fn read_groups_shared(
+        client: &Client,
+        facts: &Facts,
+        target: &str,
+    ) -> Result<Option<Vec<Group>>, Error>;
     /// The VPC the target serves, when it says (feeds a warning only, so best effort).
     async fn vpc_of(client: &Client, target: &str) -> Option<String>;
     /// Reads into the run's facts what a write to the target will need, during the plan's own

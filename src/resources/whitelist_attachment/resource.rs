@@ -170,7 +170,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     ) -> Result<Option<T::State>, Problem<T::State>> {
         // Every attachment on a target refreshes from one read of it per run.
         let (target, _) = Self::target_and_group(&s);
-        let read = T::read_groups(ctx.client, &target);
+        let read = T::read_groups_shared(ctx.client, ctx.facts, &target);
         match ctx
             .facts
             .whitelists
