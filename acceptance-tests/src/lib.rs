@@ -534,6 +534,12 @@ impl Workspace {
         self.terraform(&["plan", "-detailed-exitcode", "-input=false"])
     }
 
+    /// Asserts the plan has changes, saying `why` it should.
+    pub fn assert_plan_changes(&self, why: &str) {
+        let plan = self.plan();
+        assert_eq!(plan.code, 2, "{why}:\n{}", plan.output());
+    }
+
     /// Asserts the plan is empty.
     pub fn assert_plan_empty(&self) {
         let run = self.plan();
@@ -614,6 +620,14 @@ pub fn provider_block_with(emulator: &Emulator, extra: &str) -> String {
     provider_block(emulator).replace(
         "  region = \"cn-hangzhou\"\n",
         &format!("  region = \"cn-hangzhou\"\n{extra}\n"),
+    )
+}
+
+/// `hcl` with the provider retrying a call once: a test about a failure, not about the backoff.
+pub fn one_retry(hcl: &str) -> String {
+    hcl.replace(
+        "  region = \"cn-hangzhou\"\n",
+        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
     )
 }
 

@@ -3,7 +3,7 @@
 
 use acceptance_tests::jobs::wait_until;
 use acceptance_tests::steps::{step, Story};
-use acceptance_tests::{provider_block, terraform_version, Emulator, Workspace};
+use acceptance_tests::{one_retry, provider_block, terraform_version, Emulator, Workspace};
 use serde_json::{json, Value};
 
 /// A project the fixtures have with no whitelist at all (open to every network).
@@ -661,11 +661,11 @@ fn an_entry_whose_removal_fails_stays_in_the_state_and_the_plan_removes_it_again
     ws.apply().ok();
     emulator
         .set_faults(json!({ "actions": ["UpdateProjectIpWhiteList"], "server_error_rate": 1.0 }));
-    // One retry: the failure, not the backoff, is what this is about.
-    ws.write_config(&config(&emulator, OPEN, &body("\"203.0.113.7\"")).replace(
-        "  region = \"cn-hangzhou\"\n",
-        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
-    ));
+    ws.write_config(&one_retry(&config(
+        &emulator,
+        OPEN,
+        &body("\"203.0.113.7\""),
+    )));
     let run = ws.apply();
     assert_eq!(run.code, 1, "{}", run.output());
     emulator.set_faults(json!({}));
@@ -673,13 +673,7 @@ fn an_entry_whose_removal_fails_stays_in_the_state_and_the_plan_removes_it_again
     assert!(has(&ip, "203.0.113.8"), "{ip}");
     let v = ws.resource("maxcompute_project_ip_whitelist.p");
     assert_eq!(v["ip_list"], json!(["203.0.113.7", "203.0.113.8"]), "{v}");
-    let plan = ws.plan();
-    assert_eq!(
-        plan.code,
-        2,
-        "the removal is planned again:\n{}",
-        plan.output()
-    );
+    ws.assert_plan_changes("the removal is planned again");
     ws.apply().ok();
     let (ip, _) = lists(&emulator.state(), OPEN);
     assert!(!has(&ip, "203.0.113.8") && has(&ip, "203.0.113.7"), "{ip}");

@@ -1,7 +1,7 @@
 //! `maxcompute_security_group`: the step-2 basic group, told as a user's story.
 
 use acceptance_tests::{
-    diagnostic_on, provider_block, Emulator, Workspace, ENTERPRISE_SG, OTHER_VPC, VPC,
+    diagnostic_on, one_retry, provider_block, Emulator, Workspace, ENTERPRISE_SG, OTHER_VPC, VPC,
 };
 use serde_json::{json, Value};
 
@@ -591,14 +591,7 @@ fn a_revoke_that_fails_keeps_the_cidr_in_the_state_and_the_plan_removes_it_again
         .unwrap()
         .to_string();
     emulator.set_faults(json!({ "actions": ["RevokeSecurityGroup"], "server_error_rate": 1.0 }));
-    // One retry: the failure, not the backoff, is what this is about.
-    let fewer_retries = |hcl: String| {
-        hcl.replace(
-            "  region = \"cn-hangzhou\"\n",
-            "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
-        )
-    };
-    ws.write_config(&fewer_retries(group_config(
+    ws.write_config(&one_retry(&group_config(
         &emulator,
         "revoke-fails",
         &both[..1],
@@ -611,13 +604,7 @@ fn a_revoke_that_fails_keeps_the_cidr_in_the_state_and_the_plan_removes_it_again
         ws.resource("maxcompute_security_group.mc")["ingress_cidrs"],
         json!(both)
     );
-    let plan = ws.plan();
-    assert_eq!(
-        plan.code,
-        2,
-        "the removal is planned again:\n{}",
-        plan.output()
-    );
+    ws.assert_plan_changes("the removal is planned again");
     ws.apply().ok();
     assert_eq!(
         step2_cidrs(group(&emulator.state(), &id).unwrap()),

@@ -3,8 +3,8 @@
 
 use acceptance_tests::steps::{step, Story};
 use acceptance_tests::{
-    contains_text, diagnostic_on, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG,
-    HBASE, RDS, VPC, VSWITCH_H,
+    contains_text, diagnostic_on, one_retry, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3,
+    EMR_SG, HBASE, RDS, VPC, VSWITCH_H,
 };
 use serde_json::{json, Value};
 
@@ -1106,11 +1106,7 @@ fn an_emr_port_whose_revoke_fails_stays_in_the_state_and_the_plan_closes_it_agai
         p
     };
     emulator.set_faults(json!({ "actions": ["RevokeSecurityGroup"], "server_error_rate": 1.0 }));
-    // One retry: the failure, not the backoff, is what this is about.
-    ws.write_config(&config("8020").replace(
-        "  region = \"cn-hangzhou\"\n",
-        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
-    ));
+    ws.write_config(&one_retry(&config("8020")));
     let run = ws.apply();
     assert_eq!(run.code, 1, "{}", run.output());
     emulator.set_faults(json!({}));
@@ -1145,12 +1141,8 @@ fn emr_attachments_that_pass_the_groups_rule_limit_together_fail_in_plan() {
         attachment("b", "192.168.2.0/24")
     ));
     let run = ws.plan();
+    run.fails_saying(&["Too many rules for security group"]);
     let out = run.output();
-    assert_eq!(run.code, 1, "{out}");
-    assert!(
-        contains_text(&out, "Too many rules for security group"),
-        "{out}"
-    );
     assert!(
         contains_text(&out, "other attachments on it add 2"),
         "{out}"
@@ -1172,19 +1164,8 @@ fn emr_attachments_that_pass_the_groups_rule_limit_together_fail_in_plan() {
 #[test]
 fn emr_cidrs_change_in_place_and_never_take_another_states_rules() {
     let emulator = Emulator::start();
-    let config = |cidrs: &str| {
-        emr_one_port(&emulator).replace(
-            "cidrs      = [\"192.168.1.0/24\"]",
-            &format!("cidrs      = [{cidrs}]"),
-        )
-    };
-    let from = |cidr: &str| {
-        emr_rules(&emulator)
-            .into_iter()
-            .filter(|r| r["source_cidr_ip"] == cidr)
-            .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
+    let config = |cidrs: &str| emr_blocks(&emulator, cidrs);
+    let from = |cidr: &str| emr_rule_ids_from(&emulator, cidr);
     let ws = Workspace::new();
     ws.write_config(&config("\"192.168.1.0/24\""));
     ws.apply().ok();
@@ -1217,9 +1198,7 @@ fn emr_cidrs_change_in_place_and_never_take_another_states_rules() {
     other.apply().ok();
     ws.write_config(&config("\"192.168.2.0/24\", \"192.168.3.0/24\""));
     let run = ws.plan();
-    let out = run.output();
-    assert_eq!(run.code, 1, "{out}");
-    assert!(contains_text(&out, "already exist"), "{out}");
+    run.fails_saying(&["already exist"]);
     other.destroy().ok();
     // The same, made between this apply's plan and its approval: refused under the group's lock,
     // nothing written.
@@ -1293,12 +1272,7 @@ fn an_attachment_of_a_group_made_in_the_same_apply_counts_toward_the_rule_limit_
         provider_block(&emulator)
     ));
     let run = ws.plan();
-    let out = run.output();
-    assert_eq!(run.code, 1, "{out}");
-    assert!(
-        contains_text(&out, "Too many rules for security group"),
-        "{out}"
-    );
+    run.fails_saying(&["Too many rules for security group"]);
     assert_eq!(emulator.mutating_calls(), 0);
 }
 
@@ -1309,29 +1283,15 @@ fn an_attachment_of_a_group_made_in_the_same_apply_counts_toward_the_rule_limit_
 #[test]
 fn a_block_no_rule_admits_leaves_the_state_and_is_never_taken_from_another_state() {
     let emulator = Emulator::start();
-    let config = |cidrs: &str| {
-        emr_one_port(&emulator).replace(
-            "cidrs      = [\"192.168.1.0/24\"]",
-            &format!("cidrs      = [{cidrs}]"),
-        )
-    };
-    let from = |cidr: &str| {
-        emr_rules(&emulator)
-            .into_iter()
-            .filter(|r| r["source_cidr_ip"] == cidr)
-            .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
+    let config = |cidrs: &str| emr_blocks(&emulator, cidrs);
+    let from = |cidr: &str| emr_rule_ids_from(&emulator, cidr);
     let both = "\"192.168.120.0/24\", \"192.168.121.0/24\"";
     // A failed add: the block is not recorded, the kept block's port is.
     let a = Workspace::new();
     a.write_config(&config("\"192.168.120.0/24\""));
     a.apply().ok();
     emulator.set_faults(json!({ "actions": ["AuthorizeSecurityGroup"], "server_error_rate": 1.0 }));
-    a.write_config(&config(both).replace(
-        "  region = \"cn-hangzhou\"\n",
-        "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
-    ));
+    a.write_config(&one_retry(&config(both)));
     assert_eq!(a.apply().code, 1);
     emulator.set_faults(json!({}));
     let v = a.resource("maxcompute_emr_whitelist_attachment.h");
@@ -1344,9 +1304,7 @@ fn a_block_no_rule_admits_leaves_the_state_and_is_never_taken_from_another_state
     let theirs = from("192.168.121.0/24");
     a.write_config(&config(both));
     let run = a.apply();
-    let out = run.output();
-    assert_eq!(run.code, 1, "{out}");
-    assert!(contains_text(&out, "already exist"), "{out}");
+    run.fails_saying(&["already exist"]);
     assert_eq!(from("192.168.121.0/24"), theirs);
     // The same when this state's own rules of a block are removed by hand and this state sees
     // it (a refresh) before another state opens the block. (Opened before this state refreshes,
@@ -1392,18 +1350,13 @@ fn either_source_may_come_from_a_variable_that_is_null() {
     let plan = ws.plan();
     assert_eq!(plan.code, 2, "{}", plan.output());
     // Both set, through the variable: still refused, once known.
-    let run = ws.terraform(&[
+    ws.terraform(&[
         "plan",
         "-input=false",
         "-var",
         "sg=sg-emuemrcluster00000002",
-    ]);
-    assert_eq!(run.code, 1, "{}", run.output());
-    assert!(
-        contains_text(&run.output(), "Set exactly one of"),
-        "{}",
-        run.output()
-    );
+    ])
+    .fails_saying(&["Set exactly one of"]);
 }
 
 /// J5 (adversary): an in-place change whose rules were added but whose read-back fails: the
@@ -1412,17 +1365,7 @@ fn either_source_may_come_from_a_variable_that_is_null() {
 #[test]
 fn an_emr_update_whose_read_back_fails_still_records_what_it_wrote() {
     let emulator = Emulator::start();
-    let config = |cidrs: &str| {
-        emr_one_port(&emulator)
-            .replace(
-                "cidrs      = [\"192.168.1.0/24\"]",
-                &format!("cidrs      = [{cidrs}]"),
-            )
-            .replace(
-                "  region = \"cn-hangzhou\"\n",
-                "  region = \"cn-hangzhou\"\n  max_retries = 1\n",
-            )
-    };
+    let config = |cidrs: &str| one_retry(&emr_blocks(&emulator, cidrs));
     let ws = Workspace::new();
     ws.write_config(&config("\"192.168.100.0/24\""));
     ws.apply().ok();
@@ -1438,4 +1381,21 @@ fn an_emr_update_whose_read_back_fails_still_records_what_it_wrote() {
     assert!(!out.contains("invalid result object"), "{out}");
     assert_eq!(emulator.calls_of("AuthorizeSecurityGroup"), 2, "{out}");
     ws.assert_plan_empty();
+}
+
+/// [`emr_one_port`] admitting these blocks (`"a", "b"`).
+fn emr_blocks(emulator: &Emulator, cidrs: &str) -> String {
+    emr_one_port(emulator).replace(
+        "cidrs      = [\"192.168.1.0/24\"]",
+        &format!("cidrs      = [{cidrs}]"),
+    )
+}
+
+/// The IDs of the EMR group's rules from `cidr`.
+fn emr_rule_ids_from(emulator: &Emulator, cidr: &str) -> Vec<String> {
+    emr_rules(emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == cidr)
+        .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
+        .collect()
 }
