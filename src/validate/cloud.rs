@@ -17,11 +17,12 @@ use crate::client::{Client, Error};
 /// One map of positive lookups. Concurrent lookups of one key share one read (a plan's
 /// resources checking the same VPC at once make one call).
 #[derive(Debug)]
-struct Memo<V>(OnceMap<V>);
+/// Lookups remembered for the run: every key, or the newest `KEPT`.
+struct Memo<V, const KEPT: usize = { usize::MAX }>(OnceMap<V>);
 
-impl<V> Default for Memo<V> {
+impl<V, const KEPT: usize> Default for Memo<V, KEPT> {
     fn default() -> Self {
-        Self(OnceMap::default())
+        Self(OnceMap::bounded(KEPT))
     }
 }
 
@@ -31,7 +32,7 @@ enum Miss {
     Failed(Error),
 }
 
-impl<V: Clone> Memo<V> {
+impl<V: Clone, const KEPT: usize> Memo<V, KEPT> {
     /// The remembered value, or `fetch`'s answer, remembered when something was found (a lookup
     /// that found nothing or failed is made again next time).
     async fn get_or_fetch<F>(&self, key: &str, fetch: F) -> Result<Option<V>, Error>
@@ -63,7 +64,7 @@ impl<V: Clone> Memo<V> {
 const GROUP_ATTRIBUTES_KEPT: usize = 32;
 
 /// Positive lookups, shared by every resource of one provider process.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Facts {
     vpcs: Memo<Vpc>,
     vswitches: Memo<VSwitch>,
@@ -72,7 +73,7 @@ pub struct Facts {
     link_enis: tokio::sync::OnceCell<Vec<LinkEni>>,
     rds_modes: Memo<crate::client::rds::WhitelistMode>,
     emr_clusters: Memo<crate::client::emr::Cluster>,
-    group_attributes: Memo<crate::client::ecs::SecurityGroupAttribute>,
+    group_attributes: Memo<crate::client::ecs::SecurityGroupAttribute, GROUP_ATTRIBUTES_KEPT>,
     rds_arrays: Memo<Vec<crate::client::rds::IpArray>>,
     hbase_whitelists: Memo<Vec<crate::client::hbase::IpGroup>>,
     endpoint_services: tokio::sync::OnceCell<Vec<crate::client::privatelink::EndpointService>>,
@@ -80,26 +81,6 @@ pub struct Facts {
     pub whitelists: super::seen::Seen<Vec<super::whitelist::Group>>,
     /// The VPC each whitelist target serves (best effort: `None` when it does not say).
     pub target_vpcs: super::seen::Seen<String>,
-}
-
-impl Default for Facts {
-    fn default() -> Self {
-        Self {
-            vpcs: Memo::default(),
-            vswitches: Memo::default(),
-            groups: Memo::default(),
-            eni_authorized: Default::default(),
-            link_enis: Default::default(),
-            rds_modes: Memo::default(),
-            emr_clusters: Memo::default(),
-            group_attributes: Memo(OnceMap::bounded(GROUP_ATTRIBUTES_KEPT)),
-            rds_arrays: Memo::default(),
-            hbase_whitelists: Memo::default(),
-            endpoint_services: Default::default(),
-            whitelists: Default::default(),
-            target_vpcs: Default::default(),
-        }
-    }
 }
 
 /// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.

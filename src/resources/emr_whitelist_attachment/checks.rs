@@ -192,7 +192,11 @@ impl EmrWhitelistAttachment {
         let Ok(Some((cluster_sg, _))) = cluster else {
             return out;
         };
-        let Ok(Some(cluster_group)) = ctx.facts.security_group(ctx.client, &cluster_sg).await
+        // Its VPC from the read of its rules the cluster check makes too (one request for both).
+        let Ok(Some(cluster_group)) = ctx
+            .facts
+            .security_group_attribute(ctx.client, &cluster_sg)
+            .await
         else {
             return out;
         };
@@ -296,11 +300,11 @@ impl EmrWhitelistAttachment {
         let wanted = wanted + plan.planned.unknown_sources() * ports;
         // This plan's other attachments on the group (of this cluster or another sharing it) add
         // theirs too: each would pass alone and the last fail at apply (`RulesPerGroup`).
-        let key = format!("emr-rules:{sg}:{}", id_of(&plan.planned));
-        ctx.claims.adds(&key, wanted as i64 - mine as i64);
+        let adds_key = format!("emr-rules:{sg}:{}", id_of(&plan.planned));
+        ctx.claims.adds(&adds_key, wanted as i64 - mine as i64);
         let siblings = ctx
             .claims
-            .added_by_others(&format!("emr-rules:{sg}:"), &key);
+            .added_by_others(&format!("emr-rules:{sg}:"), &adds_key);
         let siblings = usize::try_from(siblings).unwrap_or(0);
         if others + wanted + siblings > MAX_RULES_PER_GROUP {
             let and_siblings = match siblings {

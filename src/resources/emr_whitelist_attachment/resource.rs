@@ -23,6 +23,15 @@ use super::state::{id_of, known};
 use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
 
 impl EmrWhitelistAttachment {
+    /// What a write made, when its read-back failed: as planned, with no rule of anyone else's
+    /// known yet (the next refresh lists them).
+    fn written_unread(mut s: State) -> State {
+        if !s.existing_rule_ids.is_known() {
+            s.existing_rule_ids = Value::Value(BTreeSet::new());
+        }
+        s
+    }
+
     fn cluster_id_attr() -> D {
         D::new(
             "cluster_id",
@@ -338,10 +347,7 @@ impl ManagedResource for EmrWhitelistAttachment {
                 let mut s = planned;
                 s.security_group_id = Value::Value(sg.to_string());
                 s.id = Value::Value(id_of(&s));
-                if !s.existing_rule_ids.is_known() {
-                    s.existing_rule_ids = Value::Value(BTreeSet::new());
-                }
-                Ok(s)
+                Ok(Self::written_unread(s))
             }
         }
     }
@@ -382,14 +388,7 @@ impl ManagedResource for EmrWhitelistAttachment {
             .ok()
             .flatten();
         match result {
-            Ok(()) => Ok(now.unwrap_or_else(|| {
-                // The read-back failed: the next refresh lists what others made.
-                let mut s = planned;
-                if !s.existing_rule_ids.is_known() {
-                    s.existing_rule_ids = Value::Value(BTreeSet::new());
-                }
-                s
-            })),
+            Ok(()) => Ok(now.unwrap_or_else(|| Self::written_unread(planned))),
             Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
         }
     }

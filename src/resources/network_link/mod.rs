@@ -326,8 +326,7 @@ impl ManagedResource for NetworkLinkResource {
         // The declared checks ran when terraform planned this create during the apply, with
         // every value known (`framework::check`).
         let client = ctx.client;
-        let name = LinkName::parse(known(&planned.name).unwrap_or_default())
-            .map_err(|e| P::at(|s| &s.name, "Invalid name", e.to_string()))?;
+        let name = link_name(&planned)?;
         let token = ctx.client_token();
         let request = CreateNetworkLink {
             name: &name,
