@@ -4,7 +4,8 @@
 
 use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, interrupt_in_flight, wait_until};
 use acceptance_tests::{
-    contains_text, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, RDS,
+    contains_text, one_retry, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE,
+    RDS,
 };
 use serde_json::{json, Value};
 
@@ -432,4 +433,115 @@ fn attachments_of_two_clusters_sharing_a_group_from_one_source_are_claimed_twice
         run.output()
     );
     assert_eq!(emulator.mutating_calls(), before);
+}
+
+/// An attachment opening 9083 of the EMR cluster to these blocks.
+fn emr_9083_from(emulator: &Emulator, cidrs: &[&str]) -> String {
+    let list: Vec<String> = cidrs.iter().map(|c| format!("\"{c}\"")).collect();
+    format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
+         cidrs      = [{}]\n  ports      = [9083]\n}}\n",
+        provider_block(emulator),
+        list.join(", ")
+    )
+}
+
+/// The IDs of the EMR group's rules from `cidr`.
+fn rule_ids_from(emulator: &Emulator, cidr: &str) -> Vec<String> {
+    emr_rules(emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == cidr)
+        .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// J3 (adversary): the description names the cluster, not the attachment. A's rule from a block
+/// is removed by hand; another state opens the same block. A's refresh must not take that rule
+/// for its own — it satisfies A, and stays its maker's — and A's destroy must leave it.
+#[test]
+fn a_rule_another_state_made_from_a_shared_block_is_never_taken_for_ours() {
+    let emulator = Emulator::start();
+    let a = Workspace::new();
+    a.write_config(&emr_9083_from(
+        &emulator,
+        &["192.168.120.0/24", "192.168.121.0/24"],
+    ));
+    a.apply().ok();
+    let a_120 = rule_ids_from(&emulator, "192.168.120.0/24");
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["source_cidr_ip"] != "192.168.121.0/24")
+    });
+    let b = Workspace::new();
+    b.write_config(&emr_9083_from(&emulator, &["192.168.121.0/24"]));
+    b.apply().ok();
+    let b_121 = rule_ids_from(&emulator, "192.168.121.0/24");
+    assert_eq!(b_121.len(), 1);
+    a.apply().ok();
+    a.assert_plan_empty();
+    let v = a.resource("maxcompute_emr_whitelist_attachment.h");
+    let run = a.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(rule_ids_from(&emulator, "192.168.120.0/24").is_empty());
+    assert_eq!(
+        rule_ids_from(&emulator, "192.168.121.0/24"),
+        b_121,
+        "B keeps its access"
+    );
+    b.assert_plan_empty();
+    // A owned its own rule; B's satisfied it and stayed B's.
+    assert_eq!(v["rule_ids"], json!(a_120), "{v}");
+    assert_eq!(v["existing_rule_ids"], json!(b_121), "{v}");
+    let v = b.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(b_121), "{v}");
+}
+
+/// A state written before `rule_ids` existed: its next refresh recognises its rules by their
+/// description, records their IDs, and plans nothing.
+#[test]
+fn a_state_without_rule_ids_takes_its_rules_by_description_once() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_9083_from(&emulator, &["192.168.1.0/24"]));
+    ws.apply().ok();
+    let ids = rule_ids_from(&emulator, "192.168.1.0/24");
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let attrs = &mut state["resources"][0]["instances"][0]["attributes"];
+    assert_eq!(attrs["rule_ids"], json!(ids), "{attrs}");
+    attrs.as_object_mut().unwrap().remove("rule_ids");
+    std::fs::write(&path, state.to_string()).unwrap();
+    ws.assert_plan_empty();
+    ws.terraform(&["apply", "-refresh-only", "-auto-approve"])
+        .ok();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(ids), "{v}");
+}
+
+/// A port added in place whose answer is lost after the rule landed: the apply fails, and the
+/// rule is recorded as this attachment's (read back by what the add made), so destroy removes it.
+#[test]
+fn an_emr_rule_added_in_place_whose_answer_was_lost_is_recorded_as_ours() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let config = emr_9083_from(&emulator, &["192.168.1.0/24"]);
+    ws.write_config(&config);
+    ws.apply().ok();
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["AuthorizeSecurityGroup"] }));
+    ws.write_config(&one_retry(&config.replace("[9083]", "[8020, 9083]")));
+    let run = ws.apply();
+    emulator.set_faults(json!({}));
+    assert_eq!(run.code, 1, "{}", run.output());
+    let mut ids = rule_ids_from(&emulator, "192.168.1.0/24");
+    ids.sort();
+    assert_eq!(ids.len(), 2, "the add landed");
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(ids), "{v} {}", run.output());
+    ws.apply().ok();
+    ws.assert_plan_empty();
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(rule_ids_from(&emulator, "192.168.1.0/24").is_empty());
 }

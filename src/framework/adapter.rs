@@ -265,8 +265,13 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let (result, lost) =
             outcome::watch(self.resource.update(&ctx, prior.clone(), planned.clone())).await;
         let result = match result {
-            Err(Failed { problem, .. }) if !lost.is_empty() => {
+            Err(Failed { problem, state }) if !lost.is_empty() => {
                 let basis = R::may_hold(&prior, &planned);
+                // What the update read back itself may name more (what it made): held too.
+                let basis = match &state {
+                    Some(s) => R::may_hold(&basis, s),
+                    None => basis,
+                };
                 let (back, _) = self.read_back(&ctx, &basis, problem, &lost).await;
                 // Gone after an update: keep the prior object (its refresh says so next run).
                 Err(Failed {

@@ -8,8 +8,8 @@ use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
 
-use super::rules::{beaten_by, existing, owned, port_of, same_source};
-use super::state::{id_of, known};
+use super::rules::{beaten_by, described, existing, owned, port_of, same_source};
+use super::state::{id_of, known, Ownership};
 use super::{EmrWhitelistAttachment, State, MAX_RULES_PER_GROUP, P};
 
 impl EmrWhitelistAttachment {
@@ -73,7 +73,7 @@ impl EmrWhitelistAttachment {
         earlier_attempt: bool,
     ) -> Result<(), P> {
         let cluster_id = known(&planned.cluster_id).unwrap_or_default();
-        if owned(perms, cluster_id, &planned.sources_beyond(prior)).is_empty() {
+        if described(perms, cluster_id, &planned.sources_beyond(prior)).is_empty() {
             return Ok(());
         }
         let key = Self::identity(planned).unwrap_or_default();
@@ -279,9 +279,11 @@ impl EmrWhitelistAttachment {
         let sources = plan.planned.sources();
         Self::warn_beaten(out, &plan.planned, cluster_id, sg, perms, &sources);
         let want = plan.planned.rules(cluster_id);
-        let theirs = existing(perms, cluster_id, &want);
+        // A create owns nothing yet (its own earlier attempt's rules are described ones).
+        let ownership = plan.prior.map_or(Ownership::Described, State::ownership);
+        let theirs = existing(perms, cluster_id, &want, &ownership);
         Self::note_existing(out, sg, &theirs);
-        let mine = owned(perms, cluster_id, &sources).len();
+        let mine = owned(perms, cluster_id, &sources, &ownership).len();
         let key = Self::identity(&plan.planned).unwrap_or_default();
         // A create's own earlier attempt (the journal) made them: its own.
         let earlier_attempt = plan.prior.is_none() && ctx.journal.ours(&key);

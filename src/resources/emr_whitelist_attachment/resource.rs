@@ -18,7 +18,7 @@ use crate::framework::schema::Attr;
 use crate::framework::values::union;
 use crate::validate;
 
-use super::rules::{owned, port_of};
+use super::rules::{described, port_of};
 use super::state::{id_of, known};
 use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
 
@@ -26,6 +26,9 @@ impl EmrWhitelistAttachment {
     /// What a write made, when its read-back failed: as planned, with no rule of anyone else's
     /// known yet (the next refresh lists them).
     fn written_unread(mut s: State) -> State {
+        if !s.rule_ids.is_known() {
+            s.rule_ids = Value::Null;
+        }
         if !s.existing_rule_ids.is_known() {
             s.existing_rule_ids = Value::Value(BTreeSet::new());
         }
@@ -136,7 +139,8 @@ impl ManagedResource for EmrWhitelistAttachment {
     const DESCRIPTION: &'static str = "Opens a Hadoop cluster on E-MapReduce to MaxCompute (step \
         4 of the \"access VPC services\" procedure). EMR has no whitelist: this adds one inbound \
         TCP rule per port and source to the security group of the cluster's nodes, and owns only \
-        those rules (recognised by their description). Rules added by others are never touched.";
+        those rules (recognised by their IDs, recorded in `rule_ids`). Rules added by others are \
+        never touched.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
@@ -160,6 +164,25 @@ impl ManagedResource for EmrWhitelistAttachment {
                 )
                 .computed(),
             ),
+            D::new(
+                "rule_ids",
+                field!(rule_ids),
+                Attr::string_set(
+                    "The rules this attachment added to the cluster's group, by ID: the only \
+                     rules it changes or revokes. Read from the group under its lock after each \
+                     write. Another attachment's rules of the same content — of this state or \
+                     another — are someone else's (`existing_rule_ids`). Empty or null in a state \
+                     written before this attribute existed, or after a write whose added rules \
+                     could not be read back: the next refresh then takes the rules of this \
+                     provider's description for this cluster and these sources.",
+                )
+                .computed(),
+            )
+            .unknown_when_changed(vec![
+                |s| &s.ports,
+                |s| &s.source_security_group_id,
+                |s| &s.cidrs,
+            ]),
             D::new(
                 "existing_rule_ids",
                 field!(existing_rule_ids),
@@ -206,6 +229,11 @@ impl ManagedResource for EmrWhitelistAttachment {
         State {
             ports: union(&prior.ports, &planned.ports),
             cidrs: union(&prior.cidrs, &planned.cidrs),
+            // Rules added whose IDs are unknown (null) are recognised by description.
+            rule_ids: match (&prior.rule_ids, &planned.rule_ids) {
+                (Value::Null, _) | (_, Value::Null) => Value::Null,
+                (a, b) => union(a, b),
+            },
             ..planned.clone()
         }
     }
@@ -319,13 +347,18 @@ impl ManagedResource for EmrWhitelistAttachment {
             Self::refuse_taken(ctx, &attr.permissions, &planned, None, false)?;
         }
         let want = planned.rules(&cluster_id);
-        if let Err(e) = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await {
+        let written = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await;
+        let mut planned = planned;
+        planned.record_owned(written.owned);
+        if let Err(e) = written.result {
             let problem = fail(
                 &format!("adding access rules for EMR cluster {cluster_id}"),
                 &e,
             );
             // Part of the rules may be in the cluster's group: undo them, or record them.
-            return Err(match Self::converge(ctx, &sg, &planned, &[], None).await {
+            let undone = Self::converge(ctx, &sg, &planned, &[], None).await;
+            planned.record_owned(undone.owned);
+            return Err(match undone.result {
                 Ok(()) => Failed::nothing(problem),
                 Err(undo) => {
                     tracing::warn!("undoing a failed EMR attachment failed: {undo}");
@@ -365,31 +398,41 @@ impl ManagedResource for EmrWhitelistAttachment {
             .await
             .map_err(|e| fail(&e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
-        let result = {
+        let written = {
             let _guard = Self::group_locked(ctx, &sg).await?;
             let attr = Self::group_rules(ctx.client, &sg)
                 .await
                 .map_err(|e| fail(&e))?;
             // A block added in place: rules from it that exist are someone else's.
             Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), false)?;
-            // Owned: the rules of every source either state names (a block removed loses its
-            // rules); wanted: the planned ones.
+            // Owned: the prior state's rules (of every source either state names: a block
+            // removed loses its rules); wanted: the planned ones.
             let holds = Self::may_hold(&prior, &planned);
             let want = planned.rules(&cluster_id);
             Self::converge(ctx, &sg, &holds, &want, Some(attr)).await
         };
+        let result = written.result;
         // After a failure, what was there before may still be: read from every port either names.
-        let basis = match result {
+        let mut basis = match result {
             Ok(()) => planned.clone(),
             Err(_) => Self::may_hold(&prior, &planned),
         };
+        basis.record_owned(written.owned);
+        let mut planned = planned;
+        planned.rule_ids = basis.rule_ids.clone();
         let now = Self::read_state(ctx.client, ctx.facts, basis)
             .await
             .ok()
             .flatten();
         match result {
             Ok(()) => Ok(now.unwrap_or_else(|| Self::written_unread(planned))),
-            Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
+            Err(e) => Err(Failed::partial(
+                fail(&e),
+                now.unwrap_or(State {
+                    rule_ids: planned.rule_ids,
+                    ..prior
+                }),
+            )),
         }
     }
 
@@ -410,7 +453,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         };
         let _guard = Self::group_locked(ctx, &sg).await?;
         // Converging to no rules revokes exactly the rules this attachment owns.
-        match Self::converge(ctx, &sg, &prior, &[], None).await {
+        match Self::converge(ctx, &sg, &prior, &[], None).await.result {
             Err(e) if !e.is_not_found() => Err(fail(&e)),
             _ => Ok(()),
         }
@@ -447,7 +490,9 @@ impl ManagedResource for EmrWhitelistAttachment {
             .await
             .map_err(|e| fail(&e))?
         {
-            Some((sg, _)) => owned(
+            // Import takes the rules of this provider's description for the cluster and these
+            // sources: the user names what to adopt.
+            Some((sg, _)) => described(
                 &Self::group_rules(ctx.client, &sg)
                     .await
                     .map_err(|e| fail(&e))?

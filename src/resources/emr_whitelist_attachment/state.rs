@@ -26,6 +26,8 @@ pub struct State {
     #[serde(default)]
     pub security_group_id: Value<String>,
     #[serde(default)]
+    pub rule_ids: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
     pub existing_rule_ids: Value<BTreeSet<Value<String>>>,
     #[serde(default)]
     pub timeouts: Value<Vec<TimeoutsCud>>,
@@ -42,7 +44,39 @@ pub(super) fn known(v: &Value<String>) -> Option<&str> {
     v.as_ref_option().map(|s| s.as_str())
 }
 
+/// Which rules of the group an attachment owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Ownership {
+    /// The rules with these IDs: the ones it added, recorded from the group under its lock.
+    Ids(BTreeSet<String>),
+    /// Every rule of the cluster's description from its sources: before anything is recorded
+    /// (a create, an import, a state written before `rule_ids` existed, a write whose added rules
+    /// could not be read back). Another state's rules for the same cluster and source look the
+    /// same, so this is only the fallback.
+    Described,
+}
+
 impl State {
+    /// What this state owns: its recorded rule IDs, or the description when none are recorded.
+    pub(super) fn ownership(&self) -> Ownership {
+        match &self.rule_ids {
+            Value::Value(ids) => Ownership::Ids(
+                ids.iter()
+                    .filter_map(|i| i.as_ref_option().cloned())
+                    .collect(),
+            ),
+            _ => Ownership::Described,
+        }
+    }
+
+    /// Records what a write left this attachment owning (`None`: rules were added whose IDs
+    /// could not be read; the next refresh recognises them by their description).
+    pub(super) fn record_owned(&mut self, owned: Option<BTreeSet<String>>) {
+        self.rule_ids = match owned {
+            Some(ids) => Value::Value(ids.into_iter().map(Value::Value).collect()),
+            None => Value::Null,
+        };
+    }
     pub(super) fn sources(&self) -> Vec<RuleSource> {
         match (&self.source_security_group_id, &self.cidrs) {
             (Value::Value(g), _) => vec![RuleSource::Group(g.clone())],
