@@ -24,6 +24,32 @@ impl EmrWhitelistAttachment {
         )
     }
 
+    /// The attachment's cluster is gone but its group still holds the attachment's rules (the
+    /// refresh kept it for them): say how to revoke them.
+    pub(super) async fn warn_cluster_gone(
+        ctx: &Ctx<'_>,
+        cluster_id: &str,
+        prior: &State,
+        out: &mut Findings<State>,
+    ) {
+        if !matches!(
+            Self::cluster_group(ctx.client, ctx.facts, cluster_id).await,
+            Ok(None)
+        ) {
+            return;
+        }
+        let sg = known(&prior.security_group_id).unwrap_or_default();
+        out.warning(Problem::at(
+            |s| &s.cluster_id,
+            format!("EMR cluster {cluster_id} is gone; its security group still holds this attachment's rules"),
+            format!(
+                "The cluster was released or terminated, but security group {sg} still holds \
+                 the rules this attachment added. Remove this resource from the configuration \
+                 (or run `terraform destroy`) to revoke them."
+            ),
+        ));
+    }
+
     pub(super) fn lookup_failed(client: &Client, cluster_id: &str, e: &Error) -> P {
         let what = format!("looking up EMR cluster {cluster_id}");
         Problem::client(client, &what, e).on(|s| &s.cluster_id)

@@ -54,6 +54,22 @@ impl EmrWhitelistAttachment {
         Ok(read.unwrap_or_else(|| Self::no_rules(sg)))
     }
 
+    /// Where the rules are: the cluster's group, or, the cluster gone, the group the state
+    /// recorded (it may outlive the cluster). `Ok(None)`: neither is known.
+    pub(super) async fn rules_group(
+        client: &Client,
+        facts: &Facts,
+        s: &State,
+    ) -> Result<Option<SecurityGroupId>, Error> {
+        let cluster_id = known(&s.cluster_id).unwrap_or_default();
+        Ok(
+            match Self::cluster_group(client, facts, cluster_id).await? {
+                Some((sg, _)) => Some(sg),
+                None => recorded_group(s),
+            },
+        )
+    }
+
     /// A group that is gone holds no rules.
     pub(super) fn no_rules(sg: &SecurityGroupId) -> SecurityGroupAttribute {
         SecurityGroupAttribute {
@@ -73,8 +89,13 @@ impl EmrWhitelistAttachment {
         mut s: State,
     ) -> Result<Option<State>, Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
-        let Some((sg, _)) = Self::cluster_group(client, facts, &cluster_id).await? else {
-            return Ok(None);
+        let (sg, cluster_gone) = match Self::cluster_group(client, facts, &cluster_id).await? {
+            Some((sg, _)) => (sg, false),
+            // The group may outlive its cluster, with our rules in it: tracked until revoked.
+            None => match recorded_group(&s) {
+                Some(sg) => (sg, true),
+                None => return Ok(None),
+            },
         };
         // Through the run's facts: a refresh shares the read with the plan's checks and the other
         // attachments on the group; our writes to it make the next read fresh.
@@ -90,7 +111,7 @@ impl EmrWhitelistAttachment {
             &ownership,
         );
         let mut rules = owned(&attr.permissions, &cluster_id, &sources, &ownership);
-        if rules.is_empty() && found.is_empty() {
+        if (rules.is_empty() && found.is_empty()) || (cluster_gone && rules.is_empty()) {
             return Ok(None);
         }
         // Ours are the recorded rules still there (or, nothing recorded yet, the described ones).
@@ -251,6 +272,11 @@ impl EmrWhitelistAttachment {
         }
         Ok(())
     }
+}
+
+/// The group a state recorded its rules in.
+fn recorded_group(s: &State) -> Option<SecurityGroupId> {
+    known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok())
 }
 
 /// Which of `converge`'s writes failed.

@@ -307,11 +307,12 @@ impl ManagedResource for EmrWhitelistAttachment {
         } else {
             Value::Unknown
         };
-        let (Some(ctx), Some(cluster_id), None) =
-            (ctx, known(&plan.planned.cluster_id), plan.prior)
-        else {
+        let (Some(ctx), Some(cluster_id)) = (ctx, known(&plan.planned.cluster_id)) else {
             return;
         };
+        if let Some(prior) = plan.prior {
+            return Self::warn_cluster_gone(ctx, cluster_id, prior, &mut plan.findings).await;
+        }
         // The check reads the cluster through the same facts: one request for both. A cluster
         // that cannot be read leaves the group unknown, so it is an error here too — the apply's
         // re-plan may skip the check its plan passed, and the cluster may have gone since.
@@ -445,7 +446,8 @@ impl ManagedResource for EmrWhitelistAttachment {
                 e,
             )
         };
-        let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
+        // A cluster that is gone may leave its group, and our rules in it, behind.
+        let Some(sg) = Self::rules_group(ctx.client, ctx.facts, &prior)
             .await
             .map_err(|e| fail(&e))?
         else {
