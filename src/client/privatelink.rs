@@ -61,34 +61,34 @@ impl EndpointType {
 crate::status! {
     /// `EndpointStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum EndpointStatus {
-        Creating = "Creating",
-        Active = "Active",
+        Creating,
+        Active,
         /// A change is being applied.
-        Pending = "Pending",
-        Deleting = "Deleting",
+        Pending,
+        Deleting,
     }
 }
 
 crate::status! {
     /// `ConnectionStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum ConnectionStatus {
-        Pending = "Pending",
-        Connecting = "Connecting",
-        Connected = "Connected",
-        Disconnecting = "Disconnecting",
-        Disconnected = "Disconnected",
-        Deleting = "Deleting",
-        ServiceDeleted = "ServiceDeleted",
+        Pending,
+        Connecting,
+        Connected,
+        Disconnecting,
+        Disconnected,
+        Deleting,
+        ServiceDeleted,
     }
 }
 
 crate::status! {
     /// `ZoneStatus` (ListVpcEndpointZones model): `Creating`, `Wait`, `Connected`, `Deleting`, …
     pub enum ZoneStatus {
-        Creating = "Creating",
-        Wait = "Wait",
-        Connected = "Connected",
-        Deleting = "Deleting",
+        Creating,
+        Wait,
+        Connected,
+        Deleting,
     }
 }
 
