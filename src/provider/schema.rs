@@ -106,72 +106,70 @@ fn attributes() -> HashMap<String, Attribute> {
     }
 }
 
-/// `assume_role { … }`.
-fn assume_role_block() -> Block {
+/// A nested block of the provider block: at most one, with its description.
+fn block(description: &str, attributes: HashMap<String, Attribute>) -> Block {
     Block {
         version: 1,
-        description: Description::markdown(
-            "Assume a RAM role (STS `AssumeRole`) with the identity the other settings give.",
-        ),
-        attributes: map! {
-            "role_arn" => Attr::string(
-                "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
-            )
-            .optional(),
-            "session_name" => Attr::string("Role session name (default `terraform`).").optional(),
-            "policy" => Attr::string(
-                "A policy that narrows the session's permissions (JSON).",
-            )
-            .optional(),
-            "external_id" => Attr::string(
-                "External ID the role's trust policy requires.",
-            )
-            .optional(),
-            "session_expiration" => Attr::number(
-                "Session length in seconds, 900 up to the role's maximum (default 3600).",
-            )
-            .optional()
-        },
+        description: Description::markdown(description),
+        attributes,
         ..Default::default()
     }
 }
 
+/// What both role blocks have: the role, the session's name (`session_name` in `assume_role`,
+/// `role_session_name` in `assume_role_with_oidc`, as the alicloud provider names them), the
+/// session's policy and its length.
+fn role_attributes(session_name: &str) -> HashMap<String, Attribute> {
+    map! {
+        "role_arn" => Attr::string(
+            "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
+        )
+        .optional(),
+        session_name => Attr::string("Role session name (default `terraform`).").optional(),
+        "policy" => Attr::string("A policy that narrows the session's permissions (JSON).")
+            .optional(),
+        "session_expiration" => Attr::number(
+            "Session length in seconds, 900 up to the role's maximum (default 3600).",
+        )
+        .optional()
+    }
+}
+
+/// `assume_role { … }`.
+fn assume_role_block() -> Block {
+    let mut attributes = role_attributes("session_name");
+    attributes.insert(
+        "external_id".into(),
+        Attr::string("External ID the role's trust policy requires.")
+            .optional()
+            .into(),
+    );
+    block(
+        "Assume a RAM role (STS `AssumeRole`) with the identity the other settings give.",
+        attributes,
+    )
+}
+
 /// `assume_role_with_oidc { … }`.
 fn oidc_block() -> Block {
-    Block {
-        version: 1,
-        description: Description::markdown(
-            "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI \
-             system or ACK RRSA; the token file is read again at each refresh.",
-        ),
-        attributes: map! {
-            "role_arn" => Attr::string(
-                "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
-            )
-            .optional(),
-            "oidc_provider_arn" => Attr::string(
-                "ARN of the OIDC identity provider in RAM.",
-            )
-            .optional(),
-            "oidc_token_file" => Attr::string(
-                "Path of the file holding the OIDC token.",
-            )
-            .optional(),
-            "role_session_name" => Attr::string(
-                "Role session name (default `terraform`).",
-            )
-            .optional(),
-            "policy" => Attr::string(
-                "A policy that narrows the session's permissions (JSON).",
-            )
-            .optional(),
-            "session_expiration" => Attr::number(
-                "Session length in seconds, 900 up to the role's maximum (default 3600).",
-            )
+    let mut attributes = role_attributes("role_session_name");
+    attributes.insert(
+        "oidc_provider_arn".into(),
+        Attr::string("ARN of the OIDC identity provider in RAM.")
             .optional()
-        },
-        ..Default::default()
-    }
+            .into(),
+    );
+    attributes.insert(
+        "oidc_token_file".into(),
+        Attr::string("Path of the file holding the OIDC token.")
+            .optional()
+            .into(),
+    );
+    block(
+        "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI system \
+         or ACK RRSA; the token file is read again at each refresh.",
+        attributes,
+    )
 }
 
 /// `endpoints { ecs = "…" … }`: one URL per service.
@@ -185,13 +183,9 @@ fn endpoints_block() -> Block {
         ))
         .optional()
     };
-    Block {
-        version: 1,
-        description: Description::markdown("Per-service endpoint overrides."),
-        attributes: Service::CONFIGURABLE
-            .iter()
-            .map(|s| (s.key().to_string(), endpoint(*s).into()))
-            .collect(),
-        ..Default::default()
-    }
+    let attributes = Service::CONFIGURABLE
+        .iter()
+        .map(|s| (s.key().to_string(), endpoint(*s).into()))
+        .collect();
+    block("Per-service endpoint overrides.", attributes)
 }
