@@ -329,30 +329,34 @@ impl<'a> PrivateLinkApi<'a> {
         vpc_id: &VpcId,
         name: &EndpointName,
     ) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointName", name.as_str());
-        let found = self
-            .all::<EndpointsPage>("ListVpcEndpoints", params)
-            .await?;
-        // The filter is the service's; keep exact matches only.
-        Ok(found
-            .into_iter()
-            .filter(|e| e.endpoint_name == name.as_str() && e.vpc_id == vpc_id.as_str())
-            .collect())
+        let filter = ("EndpointName", name.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_name == name.as_str())
+            .await
     }
 
     /// `ListVpcEndpoints` of one VPC and one type, every page.
     pub async fn in_vpc(&self, vpc_id: &VpcId, kind: EndpointType) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointType", kind.as_str());
+        let filter = ("EndpointType", kind.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_type == kind)
+            .await
+    }
+
+    /// `ListVpcEndpoints` of one VPC and one more filter (a parameter and its value), every page.
+    /// The filters are the service's: what it answers is checked again (`keep`, and the VPC), so
+    /// only exact matches are kept.
+    async fn list_in_vpc(
+        &self,
+        vpc_id: &VpcId,
+        (name, value): (&'static str, &str),
+        keep: impl Fn(&Endpoint) -> bool,
+    ) -> Result<Vec<Endpoint>, Error> {
+        let params = Params::new().set("VpcId", vpc_id.as_str()).set(name, value);
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         Ok(found
             .into_iter()
-            .filter(|e| e.vpc_id == vpc_id.as_str() && e.endpoint_type == kind)
+            .filter(|e| e.vpc_id == vpc_id.as_str() && keep(e))
             .collect())
     }
 

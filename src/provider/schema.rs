@@ -137,39 +137,42 @@ fn role_attributes(session_name: &str) -> HashMap<String, Attribute> {
 
 /// `assume_role { … }`.
 fn assume_role_block() -> Block {
-    let mut attributes = role_attributes("session_name");
-    attributes.insert(
-        "external_id".into(),
-        Attr::string("External ID the role's trust policy requires.")
-            .optional()
-            .into(),
-    );
-    block(
+    role_block(
         "Assume a RAM role (STS `AssumeRole`) with the identity the other settings give.",
-        attributes,
+        "session_name",
+        &[(
+            "external_id",
+            "External ID the role's trust policy requires.",
+        )],
     )
 }
 
 /// `assume_role_with_oidc { … }`.
 fn oidc_block() -> Block {
-    let mut attributes = role_attributes("role_session_name");
-    attributes.insert(
-        "oidc_provider_arn".into(),
-        Attr::string("ARN of the OIDC identity provider in RAM.")
-            .optional()
-            .into(),
-    );
-    attributes.insert(
-        "oidc_token_file".into(),
-        Attr::string("Path of the file holding the OIDC token.")
-            .optional()
-            .into(),
-    );
-    block(
+    role_block(
         "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI system \
          or ACK RRSA; the token file is read again at each refresh.",
-        attributes,
+        "role_session_name",
+        &[
+            (
+                "oidc_provider_arn",
+                "ARN of the OIDC identity provider in RAM.",
+            ),
+            (
+                "oidc_token_file",
+                "Path of the file holding the OIDC token.",
+            ),
+        ],
     )
+}
+
+/// A role block: [`role_attributes`], then its own optional strings (name, description).
+fn role_block(description: &str, session_name: &str, own: &[(&str, &str)]) -> Block {
+    let mut attributes = role_attributes(session_name);
+    for (name, about) in own {
+        attributes.insert(name.to_string(), Attr::string(about).optional().into());
+    }
+    block(description, attributes)
 }
 
 /// `endpoints { ecs = "…" … }`: one URL per service.

@@ -191,24 +191,7 @@ fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
     };
     assert_eq!(retried + given_up.count, 100, "500 tokens, 5 a retry");
     assert_eq!(quota.available(), 0);
-    let error = match throttled {
-        Error::Api {
-            action,
-            code,
-            message,
-            request_id,
-            status,
-            ..
-        } => Error::Api {
-            action,
-            code,
-            message,
-            request_id,
-            status,
-            retries: given_up,
-        },
-        _ => unreachable!(),
-    };
+    let error = throttled.with_retries(given_up);
     assert!(
         error.to_string().contains("retry quota exhausted"),
         "{error}"
