@@ -18,80 +18,50 @@ fn api(code: &str, status: u16) -> Error {
 #[test]
 fn classification() {
     use Idempotency::*;
-    assert_eq!(
-        classify(&api("Throttling.User", 400), Unsafe, true),
-        Retry::After(RetryKind::Throttling)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Unsafe, true),
-        Retry::No
-    );
-    assert_eq!(
-        classify(&api("SignatureDoesNotMatch", 400), Safe, true),
-        Retry::No
-    );
-    assert_eq!(
-        classify(&api("InvalidParameter", 400), Safe, true),
-        Retry::No
-    );
-    assert_eq!(classify(&api("Forbidden.RAM", 403), Safe, true), Retry::No);
-    assert_eq!(
-        classify(&api("Whatever", 502), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("SignatureNonceUsed", 400), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("OperationConflict", 409), Unsafe, true),
-        Retry::After(RetryKind::Busy)
-    );
-    let conn = conn();
-    assert_eq!(
-        classify(&conn, Unsafe, false),
-        Retry::After(RetryKind::Connection)
-    );
-    assert_eq!(classify(&conn, Unsafe, true), Retry::No);
-    // A token-protected create is as repeatable as a read.
-    assert_eq!(
-        classify(&conn, Create, true),
-        Retry::After(RetryKind::Connection)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Create, true),
-        Retry::After(RetryKind::Transient)
-    );
-    let html = Error::Decode {
-        action: "X",
-        status: 502,
-        reason: String::new(),
-    };
-    assert_eq!(
-        classify(&html, Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(classify(&html, Unsafe, true), Retry::No);
-    // An expired token is refreshed whatever the request: it was refused, not run.
-    for i in [Safe, Create, Unsafe, Derived] {
+    use Retry::{After, No};
+    use RetryKind::*;
+    let expired = api("InvalidSecurityToken.Expired", 400);
+    // (the failure, the request's idempotency, whether it was sent, the verdict)
+    let cases = [
+        (api("Throttling.User", 400), Unsafe, true, After(Throttling)),
+        (api("ServiceUnavailable", 503), Safe, true, After(Transient)),
+        (api("ServiceUnavailable", 503), Unsafe, true, No),
+        (api("SignatureDoesNotMatch", 400), Safe, true, No),
+        (api("InvalidParameter", 400), Safe, true, No),
+        (api("Forbidden.RAM", 403), Safe, true, No),
+        (api("Whatever", 502), Safe, true, After(Transient)),
+        (api("SignatureNonceUsed", 400), Safe, true, After(Transient)),
+        (api("OperationConflict", 409), Unsafe, true, After(Busy)),
+        (conn(), Unsafe, false, After(Connection)),
+        (conn(), Unsafe, true, No),
+        // A token-protected create is as repeatable as a read.
+        (conn(), Create, true, After(Connection)),
+        (
+            api("ServiceUnavailable", 503),
+            Create,
+            true,
+            After(Transient),
+        ),
+        (html(), Safe, true, After(Transient)),
+        (html(), Unsafe, true, No),
+        // A write made from a read is never resent as it was; its caller reads again.
+        (api("Throttling.User", 400), Derived, false, No),
+        (conn(), Derived, false, No),
+    ];
+    for (error, idempotency, sent, verdict) in cases {
         assert_eq!(
-            classify(&api("InvalidSecurityToken.Expired", 400), i, true),
-            Retry::Refresh
+            classify(&error, idempotency, sent),
+            verdict,
+            "{error} ({idempotency:?}, sent: {sent})"
         );
     }
-    assert!(!retryable(&api("InvalidSecurityToken.Expired", 400)));
-    // A write made from a read is never resent as it was; its caller reads again.
-    assert_eq!(
-        classify(&api("Throttling.User", 400), Derived, false),
-        Retry::No
-    );
-    assert_eq!(classify(&conn, Derived, false), Retry::No);
+    // An expired token is refreshed whatever the request: it was refused, not run.
+    for i in [Safe, Create, Unsafe, Derived] {
+        assert_eq!(classify(&expired, i, true), Retry::Refresh);
+    }
+    assert!(!retryable(&expired));
     assert!(retryable(&api("Throttling.User", 400)));
-    assert!(retryable(&conn));
+    assert!(retryable(&conn()));
     assert!(!retryable(&api("InvalidParameter", 400)));
 }
 
@@ -106,6 +76,15 @@ fn retry_intervals_are_bounded_and_grow() {
         RetryConfig::default().busy_policy.bound(0),
         Duration::from_millis(100)
     );
+}
+
+/// An HTML page where JSON was due (a gateway's 502).
+fn html() -> Error {
+    Error::Decode {
+        action: "X",
+        status: 502,
+        reason: String::new(),
+    }
 }
 
 fn conn() -> Error {
