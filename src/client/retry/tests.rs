@@ -104,10 +104,19 @@ fn attempts<'a>(
     Attempts::new(config, quota, &StopSignal::new(), scope, true)
 }
 
+/// The default configuration but for `max_retries`, and a full retry quota of its size.
+fn budget(max_retries: u32) -> (RetryConfig, RetryQuota) {
+    let config = RetryConfig {
+        max_retries,
+        ..RetryConfig::default()
+    };
+    let quota = RetryQuota::new(config.quota);
+    (config, quota)
+}
+
 #[test]
 fn each_kind_picks_its_wait_and_gate() {
-    let config = RetryConfig::default();
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(RetryConfig::default().max_retries);
     let mut a = attempts(&config, &quota, None);
     let busy = api("OperationDenied.DBInstanceStatus", 403);
     let throttled = api("Throttling.User", 400);
@@ -150,11 +159,7 @@ fn each_kind_picks_its_wait_and_gate() {
 
 #[test]
 fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
-    let config = RetryConfig {
-        max_retries: 50,
-        ..RetryConfig::default()
-    };
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(50);
     let throttled = api("Throttling.User", 400);
     // Calls that are throttled at every attempt: each retry takes 5 tokens.
     let mut retried = 0;
@@ -217,11 +222,7 @@ fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
 
 #[test]
 fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
-    let config = RetryConfig {
-        max_retries: 2,
-        ..RetryConfig::default()
-    };
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(2);
     let busy = api("Instance.InvalidStatus", 409);
     // Outside a scope (a read): the call's retry budget.
     let mut a = attempts(&config, &quota, None);
@@ -302,8 +303,7 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
 
 #[test]
 fn credentials_are_refreshed_once_and_unreachable_endpoints_fail_fast() {
-    let config = RetryConfig::default();
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(RetryConfig::default().max_retries);
     let expired = api("InvalidSecurityToken.Expired", 400);
     let mut a = attempts(&config, &quota, None);
     assert_eq!(a.next(&expired, Idempotency::Derived, true), Next::Refresh);
