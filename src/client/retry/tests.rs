@@ -226,21 +226,15 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
     let busy = api("Instance.InvalidStatus", 409);
     // Outside a scope (a read): the call's retry budget.
     let mut a = attempts(&config, &quota, None);
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
+    let (waits, given_up) = until_given_up(&mut a, &busy, Idempotency::Safe);
+    assert_eq!(waits.len(), 2);
     assert_eq!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::GiveUp(Retries {
+        given_up,
+        Retries {
             count: 2,
             quota_exhausted: false,
             ..Retries::default()
-        })
+        }
     );
     // Inside one: until the resource's deadline. (No time passes here: the waits grow,
     // 100 ms, 150 ms, … 3.8 s, and the one of 5.8 s would end after the 5 s deadline.)
@@ -249,14 +243,8 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         until: Instant::now() + Duration::from_secs(5),
     };
     let mut a = attempts(&config, &quota, Some(scope));
-    let mut waits = Vec::new();
-    let given_up = loop {
-        match a.next(&busy, Idempotency::Unsafe, true) {
-            Next::Wait { wait, .. } => waits.push(wait.as_millis()),
-            Next::GiveUp(r) => break r,
-            Next::Refresh => unreachable!(),
-        }
-    };
+    let (waits, given_up) = until_given_up(&mut a, &busy, Idempotency::Unsafe);
+    let waits: Vec<u128> = waits.iter().map(Duration::as_millis).collect();
     // Ten growing waits, then one last attempt just before the deadline (not a give-up while
     // time is left), then the busy answer is the error, saying the timeout ran out.
     assert_eq!(waits.len(), 11, "{waits:?}");
@@ -273,10 +261,9 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         until: Instant::now(),
     };
     let mut a = attempts(&config, &quota, Some(gone));
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::GiveUp(_)
-    ));
+    assert!(until_given_up(&mut a, &busy, Idempotency::Safe)
+        .0
+        .is_empty());
     // The retry budget still bounds the other kinds there.
     let mut a = attempts(
         &config,
@@ -287,18 +274,26 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         }),
     );
     let throttled = api("Throttling.User", 400);
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::GiveUp(_)
-    ));
+    let (waits, _) = until_given_up(&mut a, &throttled, Idempotency::Safe);
+    assert_eq!(waits.len(), 2);
+}
+
+/// What `a` says of `error` (each time sent), again and again until it gives up: the waits, then
+/// the retries it gave up with.
+fn until_given_up(
+    a: &mut Attempts<'_>,
+    error: &Error,
+    idempotency: Idempotency,
+) -> (Vec<Duration>, Retries) {
+    let mut waits = Vec::new();
+    for _ in 0..1000 {
+        match a.next(error, idempotency, true) {
+            Next::Wait { wait, .. } => waits.push(wait),
+            Next::GiveUp(r) => return (waits, r),
+            Next::Refresh => panic!("a refresh for {error}"),
+        }
+    }
+    panic!("no give-up after {} waits for {error}", waits.len())
 }
 
 #[test]
