@@ -1,6 +1,7 @@
 //! EMR (2021-03-20): the one call needed — which security group a cluster's nodes are in.
 //! EMR has no whitelist API; access is granted with ECS rules on that group.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ids::EmrClusterId;
@@ -125,43 +126,53 @@ impl<'a> EmrApi<'a> {
         Self { t }
     }
 
-    /// `GetCluster`; `Ok(None)` when the cluster does not exist.
-    pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id.as_str());
-        match self
-            .t
-            .read::<GetClusterResponse>(Service::Emr, "GetCluster", params)
-            .await
-        {
-            // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
-            // the `ClusterState` docstring of alibabacloud_emr20210320's GetCluster model).
-            Ok(r) if GONE_STATES.contains(&r.cluster.cluster_state.as_str()) => Ok(None),
-            Ok(r) => Ok(Some(Cluster {
-                cluster_id: r.cluster.cluster_id,
-                cluster_state: r.cluster.cluster_state,
-                release_version: r.cluster.release_version,
-                security_group_id: r.cluster.node_attributes.security_group_id,
-                vpc_id: r.cluster.node_attributes.vpc_id,
-            })),
+    /// A read about one cluster; `Ok(None)` when EMR says there is no such cluster.
+    async fn read_cluster<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        params: Params,
+    ) -> Result<Option<T>, Error> {
+        match self.t.read(Service::Emr, action, params).await {
+            Ok(r) => Ok(Some(r)),
             Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
-    pub async fn nodes(&self, cluster_id: &EmrClusterId) -> Result<Vec<Node>, Error> {
+    /// The first page of 100 of a list of one cluster's parts (`ListNodes`, `ListNodeGroups`);
+    /// `Ok(None)` when there is no such cluster.
+    async fn first_100<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        cluster_id: &EmrClusterId,
+    ) -> Result<Option<T>, Error> {
         let params = Params::new()
             .set("ClusterId", cluster_id.as_str())
             .set("MaxResults", "100");
-        match self
-            .t
-            .read::<ListNodesResponse>(Service::Emr, "ListNodes", params)
-            .await
-        {
-            Ok(r) => Ok(r.nodes),
-            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        self.read_cluster(action, params).await
+    }
+
+    /// `GetCluster`; `Ok(None)` when the cluster does not exist.
+    pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
+        let found: Option<GetClusterResponse> = self.read_cluster("GetCluster", params).await?;
+        Ok(found
+            // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
+            // the `ClusterState` docstring of alibabacloud_emr20210320's GetCluster model).
+            .filter(|r| !GONE_STATES.contains(&r.cluster.cluster_state.as_str()))
+            .map(|r| Cluster {
+                cluster_id: r.cluster.cluster_id,
+                cluster_state: r.cluster.cluster_state,
+                release_version: r.cluster.release_version,
+                security_group_id: r.cluster.node_attributes.security_group_id,
+                vpc_id: r.cluster.node_attributes.vpc_id,
+            }))
+    }
+
+    /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
+    pub async fn nodes(&self, cluster_id: &EmrClusterId) -> Result<Vec<Node>, Error> {
+        let found: Option<ListNodesResponse> = self.first_100("ListNodes", cluster_id).await?;
+        Ok(found.map(|r| r.nodes).unwrap_or_default())
     }
 }
 
@@ -190,18 +201,9 @@ impl EmrApi<'_> {
 
     /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).
     pub async fn node_groups(&self, cluster_id: &EmrClusterId) -> Result<Vec<NodeGroup>, Error> {
-        let params = Params::new()
-            .set("ClusterId", cluster_id.as_str())
-            .set("MaxResults", "100");
-        match self
-            .t
-            .read::<ListNodeGroupsResponse>(Service::Emr, "ListNodeGroups", params)
-            .await
-        {
-            Ok(r) => Ok(r.node_groups),
-            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        let found: Option<ListNodeGroupsResponse> =
+            self.first_100("ListNodeGroups", cluster_id).await?;
+        Ok(found.map(|r| r.node_groups).unwrap_or_default())
     }
 }
 

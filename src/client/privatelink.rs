@@ -61,34 +61,34 @@ impl EndpointType {
 crate::status! {
     /// `EndpointStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum EndpointStatus {
-        Creating = "Creating",
-        Active = "Active",
+        Creating,
+        Active,
         /// A change is being applied.
-        Pending = "Pending",
-        Deleting = "Deleting",
+        Pending,
+        Deleting,
     }
 }
 
 crate::status! {
     /// `ConnectionStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum ConnectionStatus {
-        Pending = "Pending",
-        Connecting = "Connecting",
-        Connected = "Connected",
-        Disconnecting = "Disconnecting",
-        Disconnected = "Disconnected",
-        Deleting = "Deleting",
-        ServiceDeleted = "ServiceDeleted",
+        Pending,
+        Connecting,
+        Connected,
+        Disconnecting,
+        Disconnected,
+        Deleting,
+        ServiceDeleted,
     }
 }
 
 crate::status! {
     /// `ZoneStatus` (ListVpcEndpointZones model): `Creating`, `Wait`, `Connected`, `Deleting`, …
     pub enum ZoneStatus {
-        Creating = "Creating",
-        Wait = "Wait",
-        Connected = "Connected",
-        Deleting = "Deleting",
+        Creating,
+        Wait,
+        Connected,
+        Deleting,
     }
 }
 
@@ -329,30 +329,34 @@ impl<'a> PrivateLinkApi<'a> {
         vpc_id: &VpcId,
         name: &EndpointName,
     ) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointName", name.as_str());
-        let found = self
-            .all::<EndpointsPage>("ListVpcEndpoints", params)
-            .await?;
-        // The filter is the service's; keep exact matches only.
-        Ok(found
-            .into_iter()
-            .filter(|e| e.endpoint_name == name.as_str() && e.vpc_id == vpc_id.as_str())
-            .collect())
+        let filter = ("EndpointName", name.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_name == name.as_str())
+            .await
     }
 
     /// `ListVpcEndpoints` of one VPC and one type, every page.
     pub async fn in_vpc(&self, vpc_id: &VpcId, kind: EndpointType) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointType", kind.as_str());
+        let filter = ("EndpointType", kind.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_type == kind)
+            .await
+    }
+
+    /// `ListVpcEndpoints` of one VPC and one more filter (a parameter and its value), every page.
+    /// The filters are the service's: what it answers is checked again (`keep`, and the VPC), so
+    /// only exact matches are kept.
+    async fn list_in_vpc(
+        &self,
+        vpc_id: &VpcId,
+        (name, value): (&'static str, &str),
+        keep: impl Fn(&Endpoint) -> bool,
+    ) -> Result<Vec<Endpoint>, Error> {
+        let params = Params::new().set("VpcId", vpc_id.as_str()).set(name, value);
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         Ok(found
             .into_iter()
-            .filter(|e| e.vpc_id == vpc_id.as_str() && e.endpoint_type == kind)
+            .filter(|e| e.vpc_id == vpc_id.as_str() && keep(e))
             .collect())
     }
 
