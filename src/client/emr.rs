@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ids::EmrClusterId;
+use super::paging::paged;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
 
@@ -112,6 +113,8 @@ struct ListClustersResponse {
     next_token: Option<String>,
 }
 
+paged!(ListClustersResponse, clusters => Summary);
+
 /// Cluster states that mean the cluster no longer serves anything.
 pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
 
@@ -180,23 +183,14 @@ impl EmrApi<'_> {
     /// `ListClusters`, every page: the region's clusters that still serve (their VPC is only in
     /// `GetCluster`).
     pub async fn live_clusters(&self) -> Result<Vec<Summary>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("MaxResults", "100")
-                .set_opt("NextToken", token.take());
-            let r: ListClustersResponse = self.t.read(Service::Emr, "ListClusters", params).await?;
-            out.extend(
-                r.clusters
-                    .into_iter()
-                    .filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str())),
-            );
-            match r.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let clusters = self
+            .t
+            .read_all::<ListClustersResponse>(Service::Emr, "ListClusters", Params::new(), "100")
+            .await?;
+        Ok(clusters
+            .into_iter()
+            .filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str()))
+            .collect())
     }
 
     /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).

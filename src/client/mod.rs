@@ -42,6 +42,7 @@ pub mod ids;
 pub mod maxcompute;
 pub mod net;
 pub mod outcome;
+pub mod paging;
 pub mod privatelink;
 pub mod project;
 pub mod rds;

@@ -12,6 +12,7 @@
 use serde::Deserialize;
 
 use super::ids::{EndpointId, EndpointName, SecurityGroupId, VpcId, ZoneId};
+use super::paging::{paged, Paged};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -213,27 +214,10 @@ struct GroupEntry {
     security_group_id: String,
 }
 
-/// One page of a `NextToken` list: its items and the token of the next page.
-trait Page: serde::de::DeserializeOwned {
-    type Item;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
-}
-
-macro_rules! page {
-    ($page:ty, $field:ident, $item:ty) => {
-        impl Page for $page {
-            type Item = $item;
-            fn into_parts(self) -> (Vec<$item>, Option<String>) {
-                (self.$field, self.next_token)
-            }
-        }
-    };
-}
-
-page!(ServicesPage, services, EndpointService);
-page!(EndpointsPage, endpoints, Endpoint);
-page!(ZonesPage, zones, EndpointZone);
-page!(GroupsPage, security_groups, GroupEntry);
+paged!(ServicesPage, services => EndpointService);
+paged!(EndpointsPage, endpoints => Endpoint);
+paged!(ZonesPage, zones => EndpointZone);
+paged!(GroupsPage, security_groups => GroupEntry);
 
 /// A change's answer: nothing but the request id.
 #[derive(Deserialize)]
@@ -267,28 +251,14 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// Every page of a `NextToken` list action.
-    async fn all<P: Page>(
+    async fn all<P: Paged>(
         &self,
         action: &'static str,
         params: Params,
     ) -> Result<Vec<P::Item>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = params
-                .clone()
-                .set("MaxResults", "50")
-                .set_opt("NextToken", token.take());
-            let (items, next) = self
-                .call::<P>(action, params, Idempotency::Safe)
-                .await?
-                .into_parts();
-            out.extend(items);
-            match next.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        self.t
+            .read_all::<P>(Service::PrivateLink, action, params, "50")
+            .await
     }
 
     /// `ListVpcEndpointServicesByEndUser` for interface services, every page.
