@@ -16,17 +16,11 @@ use crate::client::emr::{Cluster, Node, NodeGroup};
 use crate::client::hbase::{IpGroup, IpList};
 use crate::client::net::PortRange;
 use crate::client::rds::{IpArray, NetInfo, WhitelistMode};
+use crate::reachability::fixtures::{self, ep, group};
 use crate::reachability::{Direction, Endpoint, Group, Link, Peer, Rule};
 
 const LINK_VPC: &str = "vpc-link";
 const LINK_SG: &str = "sg-link";
-
-fn ep(a: [u8; 4], groups: &[&str]) -> Endpoint {
-    Endpoint {
-        address: Ipv4Addr::from(a),
-        groups: groups.iter().map(|g| g.to_string()).collect(),
-    }
-}
 
 /// The link: one ENI at 10.0.1.5 in its group, in vSwitch block 10.0.1.0/24.
 fn view() -> View {
@@ -44,30 +38,21 @@ fn vpc_host() -> Endpoint {
     ep([10, 0, 0, 1], &[])
 }
 
-fn group(id: &str, advanced: bool, rules: Vec<Rule>) -> Group {
-    Group {
-        id: id.into(),
-        advanced,
-        rules,
-    }
-}
-
 /// The groups read when only the link's own group is in play: a basic group, no rule.
 fn link_only() -> Vec<Group> {
     vec![group(LINK_SG, false, vec![])]
 }
 
+/// The groups read when the link's own basic group drops its egress toward `block` on `ports`.
+fn link_dropping(block: &str, ports: PortRange) -> Vec<Group> {
+    let peer = Peer::Cidr(block.parse().unwrap());
+    let drop = rule(Direction::Egress, peer, ports, Policy::Drop);
+    vec![group(LINK_SG, false, vec![drop])]
+}
+
+/// A TCP rule at priority 1 (`sgr-1`, the name the reasons quote).
 fn rule(direction: Direction, peer: Peer, ports: PortRange, policy: Policy) -> Rule {
-    Rule {
-        id: "sgr-1".into(),
-        direction,
-        protocol: IpProtocol::Tcp,
-        ports,
-        peer,
-        policy,
-        priority: 1,
-        local: None,
-    }
+    fixtures::rule(direction, IpProtocol::Tcp, ports, peer, policy, 1)
 }
 
 fn reason(v: &Verdict) -> &str {
@@ -402,13 +387,7 @@ fn an_rds_instance_elsewhere_or_without_a_vpc_address_is_unreachable() {
 
 #[test]
 fn the_links_egress_is_judged_before_an_rds_whitelist() {
-    let drop_all = rule(
-        Direction::Egress,
-        Peer::Cidr("0.0.0.0/0".parse().unwrap()),
-        PortRange::All,
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_all])];
+    let groups = link_dropping("0.0.0.0/0", PortRange::All);
     let facts = rds(
         vec![array("maxcompute", "10.0.1.0/24", "MIX")],
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
@@ -474,13 +453,7 @@ fn an_hbase_whitelist_covering_the_link_admits_it() {
 #[test]
 fn an_hbase_cluster_blocked_after_zookeeper_says_which_port() {
     // The link may reach ZooKeeper (2181) but not the RegionServers (16020).
-    let drop_16020 = rule(
-        Direction::Egress,
-        Peer::Cidr("10.0.4.0/24".parse().unwrap()),
-        PortRange::single(16020),
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_16020])];
+    let groups = link_dropping("10.0.4.0/24", PortRange::single(16020));
     let facts = hbase(&["10.0.1.0/24"], Some("10.0.4.0/24"));
     let v = hbase_verdict(&facts, &groups, &view(), &vpc_host());
     assert!(!reachable(&v));
@@ -512,13 +485,7 @@ fn an_hbase_cluster_blocked_after_zookeeper_says_which_port() {
 
 #[test]
 fn address_targets_judge_the_links_egress_only() {
-    let drop_db = rule(
-        Direction::Egress,
-        Peer::Cidr("192.168.5.0/24".parse().unwrap()),
-        PortRange::single(5432),
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_db])];
+    let groups = link_dropping("192.168.5.0/24", PortRange::single(5432));
     let config = State {
         address_targets: strings(&["tcp:192.168.5.10:5432", "tcp:192.168.6.0/24:5432"]),
         ..State::default()
