@@ -50,6 +50,12 @@ fn link_dropping(block: &str, ports: PortRange) -> Vec<Group> {
     vec![group(LINK_SG, false, vec![drop])]
 }
 
+/// A target's ingress rule admitting the link's group on every port.
+fn admitting_the_link() -> Rule {
+    let peer = Peer::Group(LINK_SG.into());
+    rule(Direction::Ingress, peer, PortRange::All, Policy::Accept)
+}
+
 /// A TCP rule at priority 1 (`sgr-1`, the name the reasons quote).
 fn rule(direction: Direction, peer: Peer, ports: PortRange, policy: Policy) -> Rule {
     fixtures::rule(direction, IpProtocol::Tcp, ports, peer, policy, 1)
@@ -171,12 +177,7 @@ fn a_node_is_in_the_clusters_group_and_its_node_groups_additional_ones() {
 
 #[test]
 fn an_emr_cluster_admitting_the_links_group_is_reachable_on_each_port() {
-    let admit = rule(
-        Direction::Ingress,
-        Peer::Group(LINK_SG.into()),
-        PortRange::All,
-        Policy::Accept,
-    );
+    let admit = admitting_the_link();
     let groups = [
         group(LINK_SG, false, vec![]),
         group("sg-emr", false, vec![admit]),
@@ -515,12 +516,7 @@ fn address_targets_judge_the_links_egress_only() {
 
 #[test]
 fn all_verdicts_come_in_order_and_all_reachable_needs_an_eni() {
-    let admit = rule(
-        Direction::Ingress,
-        Peer::Group(LINK_SG.into()),
-        PortRange::All,
-        Policy::Accept,
-    );
+    let admit = admitting_the_link();
     let read = Read {
         groups: vec![
             group(LINK_SG, false, vec![]),
