@@ -12,6 +12,7 @@ use tf_provider::value::Value;
 
 use super::schema::Attr;
 use super::timeouts::{self, TimeoutValues, Timeouts, TimeoutsCud};
+use super::values::known;
 
 /// Whether a value is wholly known (a set with one unknown element is not).
 pub trait Known {
@@ -169,9 +170,6 @@ pub type TextRule = fn(&str) -> Result<(), String>;
 
 /// The known texts of a slot: its value, or its known elements (a list or set of strings).
 pub fn texts(slot: &dyn Slot) -> Vec<&str> {
-    fn known(v: &Value<String>) -> Option<&str> {
-        v.as_ref_option().map(String::as_str)
-    }
     let any = slot.as_any();
     if let Some(Value::Value(v)) = any.downcast_ref::<Value<String>>() {
         return vec![v.as_str()];
