@@ -453,16 +453,22 @@ impl ManagedResource for NetworkLinkResource {
                 ctx.client.region()
             ),
         )?;
-        let mut s = State {
-            description: Value::Unknown,
-            ..Default::default()
-        };
-        s.fill(&link);
-        if s.description.is_unknown() {
-            s.description = Value::Null;
-        }
-        Ok(s)
+        Ok(whole_state(&link, Value::Null))
     }
+}
+
+/// All the service says of a link, as import and the data source record it: with its
+/// description, or `no_description` where it has none.
+pub fn whole_state(link: &NetworkLink, no_description: Value<String>) -> State {
+    let mut s = State {
+        description: Value::Unknown,
+        ..Default::default()
+    };
+    s.fill(link);
+    if s.description.is_unknown() {
+        s.description = no_description;
+    }
+    s
 }
 
 impl NetworkLinkResource {
