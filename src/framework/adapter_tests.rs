@@ -416,16 +416,12 @@ async fn a_lock_held_past_the_operations_time_is_a_timeout_naming_the_target() {
     let locks = super::locks::TargetLocks::default();
     let held = locks.lock("rds:rm-1").await;
     let ctx = Ctx {
-        client,
-        facts: &probe.shared.facts,
         locks: &locks,
-        journal: &probe.shared.journal,
-        claims: &probe.shared.claims,
-        deadline: std::time::Duration::from_secs(5),
         // Its time has run out waiting behind the others (no clock decides this test).
         started: tokio::time::Instant::now() - std::time::Duration::from_secs(6),
-        token: None,
-        adopt: false,
+        ..probe
+            .shared
+            .ctx(client, std::time::Duration::from_secs(5), None)
     };
     assert_eq!(ctx.remaining(), std::time::Duration::ZERO);
     let waited = ctx.lock_handed("rds:rm-1", "RDS instance rm-1").await;

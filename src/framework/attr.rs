@@ -215,17 +215,7 @@ impl<S> AttrDecl<S> {
         } else {
             Change::InPlace
         };
-        Self {
-            name,
-            get,
-            set,
-            kind: Kind::Attribute(attr),
-            change,
-            default: None,
-            rules: Vec::new(),
-            valid: Vec::new(),
-            recompute: Recompute::Never,
-        }
+        Self::declared(name, (get, set), Kind::Attribute(attr), change)
     }
 
     /// The `timeouts` block: `(operation, default)` pairs. Its values are checked here.
@@ -233,12 +223,22 @@ impl<S> AttrDecl<S> {
         (get, set): (Getter<S>, Setter<S>),
         ops: &'static [(&'static str, &'static str)],
     ) -> Self {
+        Self::declared("timeouts", (get, set), Kind::Timeouts(ops), Change::InPlace)
+    }
+
+    /// A declaration with no default, rule or validator yet (the builders below add them).
+    fn declared(
+        name: &'static str,
+        (get, set): (Getter<S>, Setter<S>),
+        kind: Kind,
+        change: Change,
+    ) -> Self {
         Self {
-            name: "timeouts",
+            name,
             get,
             set,
-            kind: Kind::Timeouts(ops),
-            change: Change::InPlace,
+            kind,
+            change,
             default: None,
             rules: Vec::new(),
             valid: Vec::new(),

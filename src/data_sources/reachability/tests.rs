@@ -61,6 +61,11 @@ fn rule(direction: Direction, peer: Peer, ports: PortRange, policy: Policy) -> R
     fixtures::rule(direction, IpProtocol::Tcp, ports, peer, policy, 1)
 }
 
+/// The verdict on an RDS instance when only the link's own group is in play.
+fn rds_alone(facts: &RdsFacts) -> Verdict {
+    rds_verdict(facts, &link_only(), &view(), &vpc_host())
+}
+
 fn reason(v: &Verdict) -> &str {
     v.reason.as_ref_option().map(String::as_str).unwrap_or("")
 }
@@ -312,7 +317,7 @@ fn an_rds_group_covering_the_link_admits_it_and_is_named() {
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
         WhitelistMode::Standard,
     );
-    let v = rds_verdict(&facts, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&facts);
     assert!(reachable(&v), "{v:?}");
     assert_eq!(v.target, Value::Value("rds:rm-1".to_string()));
     assert_eq!(v.port, Value::Null, "whitelist targets have no port");
@@ -329,7 +334,7 @@ fn an_rds_classic_group_of_the_enhanced_mode_does_not_count() {
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
         WhitelistMode::Enhanced,
     );
-    let v = rds_verdict(&facts, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&facts);
     assert!(!reachable(&v));
     assert_eq!(
         reason(&v),
@@ -343,7 +348,7 @@ fn an_rds_classic_group_of_the_enhanced_mode_does_not_count() {
         mode: Some(WhitelistMode::Standard),
         ..facts
     };
-    let v = rds_verdict(&standard, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&standard);
     assert!(reachable(&v), "{v:?}");
 }
 
@@ -355,7 +360,7 @@ fn an_rds_instance_elsewhere_or_without_a_vpc_address_is_unreachable() {
         vec![net_info("10.9.0.7", "Private", "3306", "vpc-other")],
         WhitelistMode::Standard,
     );
-    let v = rds_verdict(&other_vpc, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&other_vpc);
     assert!(!reachable(&v));
     assert!(
         reason(&v).starts_with("RDS rm-1: it is in VPC vpc-other, the link in vpc-link"),
@@ -366,23 +371,18 @@ fn an_rds_instance_elsewhere_or_without_a_vpc_address_is_unreachable() {
         vec![net_info("47.1.1.1", "Public", "3306", "")],
         WhitelistMode::Standard,
     );
-    let v = rds_verdict(&public_only, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&public_only);
     assert!(!reachable(&v));
     assert!(reason(&v).starts_with("RDS rm-1: no VPC address"), "{v:?}");
     // Nothing said about its addresses: judged at the VPC's first host, and admitted there.
     let unsaid = rds(wl(), vec![], WhitelistMode::Standard);
-    assert!(reachable(&rds_verdict(
-        &unsaid,
-        &link_only(),
-        &view(),
-        &vpc_host()
-    )));
+    assert!(reachable(&rds_alone(&unsaid)));
     // No whitelist read at all: not found.
     let missing = RdsFacts {
         arrays: None,
         ..unsaid
     };
-    let v = rds_verdict(&missing, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&missing);
     assert_eq!(reason(&v), "RDS rm-1: not found");
 }
 
