@@ -267,6 +267,11 @@ fn link_in(groups: &[&str]) -> Link {
     }
 }
 
+/// The link in its own basic group, with no rule: the only group in play.
+fn link_alone() -> ([Group; 1], Link) {
+    ([basic("sg-link", vec![])], link_in(&["sg-link"]))
+}
+
 /// Whether the link reaches the target on MySQL's port (every rule of these tests is about it).
 fn mysql(groups: &[Group], link: &Link, target: &Target) -> Result<Admitted, Blocked> {
     reach(groups, link, target, IpProtocol::Tcp, 3306)
@@ -287,6 +292,15 @@ fn rule(direction: Direction, peer: &str, policy: Policy) -> Rule {
         policy,
         1,
     )
+}
+
+/// A target at 10.0.9.9 (no group of its own), guarded by `whitelist`, in `vpc`.
+fn guarded(vpc: Option<&str>, whitelist: Option<Whitelist>) -> Target {
+    Target {
+        vpc: vpc.map(str::to_string),
+        at: vec![ep([10, 0, 9, 9], &[])],
+        whitelist,
+    }
 }
 
 fn whitelist(enhanced: bool, kind: &str, entry: &str) -> Option<Whitelist> {
@@ -310,11 +324,7 @@ fn a_drop_rule_of_an_enis_second_group_blocks() {
         ),
     ];
     let link = link_in(&["sg-link", "sg-ops"]);
-    let target = Target {
-        vpc: None,
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(false, "MIX", "10.0.1.0/24"),
-    };
+    let target = guarded(None, whitelist(false, "MIX", "10.0.1.0/24"));
     let got = mysql(&groups, &link, &target);
     assert!(
         matches!(
@@ -351,26 +361,16 @@ fn a_drop_rule_of_a_targets_second_group_blocks() {
 
 #[test]
 fn a_target_in_another_vpc_is_unreachable_whatever_its_rules() {
-    let groups = [basic("sg-link", vec![])];
-    let link = link_in(&["sg-link"]);
-    let target = Target {
-        vpc: Some("vpc-b".into()),
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(false, "MIX", "0.0.0.0/0"),
-    };
+    let (groups, link) = link_alone();
+    let target = guarded(Some("vpc-b"), whitelist(false, "MIX", "0.0.0.0/0"));
     let got = mysql(&groups, &link, &target);
     assert!(matches!(got, Err(Blocked::OtherVpc { .. })), "{got:?}");
 }
 
 #[test]
 fn a_classic_group_of_the_enhanced_mode_admits_no_vpc_client() {
-    let groups = [basic("sg-link", vec![])];
-    let link = link_in(&["sg-link"]);
-    let mut target = Target {
-        vpc: None,
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(true, "Classic", "10.0.1.0/24"),
-    };
+    let (groups, link) = link_alone();
+    let mut target = guarded(None, whitelist(true, "Classic", "10.0.1.0/24"));
     let got = mysql(&groups, &link, &target);
     assert!(matches!(got, Err(Blocked::Whitelist { .. })), "{got:?}");
     // The same group in the standard mode admits it.

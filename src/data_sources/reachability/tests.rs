@@ -354,28 +354,24 @@ fn an_rds_classic_group_of_the_enhanced_mode_does_not_count() {
 
 #[test]
 fn an_rds_instance_elsewhere_or_without_a_vpc_address_is_unreachable() {
-    let wl = || vec![array("maxcompute", "0.0.0.0/0", "MIX")];
-    let other_vpc = rds(
-        wl(),
-        vec![net_info("10.9.0.7", "Private", "3306", "vpc-other")],
-        WhitelistMode::Standard,
-    );
+    // An instance whose whitelist admits every address, at `infos`.
+    let open_at = |infos| {
+        let wl = vec![array("maxcompute", "0.0.0.0/0", "MIX")];
+        rds(wl, infos, WhitelistMode::Standard)
+    };
+    let other_vpc = open_at(vec![net_info("10.9.0.7", "Private", "3306", "vpc-other")]);
     let v = rds_alone(&other_vpc);
     assert!(!reachable(&v));
     assert!(
         reason(&v).starts_with("RDS rm-1: it is in VPC vpc-other, the link in vpc-link"),
         "{v:?}"
     );
-    let public_only = rds(
-        wl(),
-        vec![net_info("47.1.1.1", "Public", "3306", "")],
-        WhitelistMode::Standard,
-    );
+    let public_only = open_at(vec![net_info("47.1.1.1", "Public", "3306", "")]);
     let v = rds_alone(&public_only);
     assert!(!reachable(&v));
     assert!(reason(&v).starts_with("RDS rm-1: no VPC address"), "{v:?}");
     // Nothing said about its addresses: judged at the VPC's first host, and admitted there.
-    let unsaid = rds(wl(), vec![], WhitelistMode::Standard);
+    let unsaid = open_at(vec![]);
     assert!(reachable(&rds_alone(&unsaid)));
     // No whitelist read at all: not found.
     let missing = RdsFacts {
