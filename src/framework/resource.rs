@@ -201,3 +201,25 @@ pub struct Shared {
     /// What each planned resource instance manages (see `claims`).
     pub claims: std::sync::Arc<super::claims::Claims>,
 }
+
+impl Shared {
+    /// An operation's context over what the process shares, its time counted from now.
+    pub fn ctx<'a>(
+        &'a self,
+        client: &'a Client,
+        deadline: Duration,
+        token: Option<String>,
+    ) -> Ctx<'a> {
+        Ctx {
+            client,
+            facts: &self.facts,
+            locks: &self.locks,
+            journal: &self.journal,
+            claims: &self.claims,
+            deadline,
+            started: tokio::time::Instant::now(),
+            token,
+            adopt: false,
+        }
+    }
+}

@@ -37,16 +37,13 @@ use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
 use crate::framework::schema::Attr;
+use crate::framework::values::{id_or_name, known};
 use crate::validate::finding::Subject;
 use crate::validate::privatelink as rules;
 pub struct PrivateLinkEndpointResource;
 
 type P = Problem<State>;
 type D = AttrDecl<State>;
-
-fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
-}
 
 fn text(v: &str) -> Value<String> {
     Value::Value(v.to_string())
@@ -288,10 +285,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
     }
 
     fn describe(s: &State) -> String {
-        format!(
-            "PrivateLink endpoint {}",
-            known(&s.id).or(known(&s.name)).unwrap_or_default()
-        )
+        format!("PrivateLink endpoint {}", id_or_name(&s.id, &s.name))
     }
 
     fn identity(planned: &State) -> Option<String> {
