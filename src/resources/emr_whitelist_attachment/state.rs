@@ -40,9 +40,7 @@ pub fn rule_description(cluster_id: &str) -> String {
     )
 }
 
-pub(super) fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
-}
+pub(super) use crate::framework::values::known;
 
 /// Which rules of the group an attachment owns.
 #[derive(Debug, Clone, PartialEq, Eq)]
