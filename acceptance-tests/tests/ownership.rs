@@ -9,9 +9,45 @@ use acceptance_tests::{
 };
 use serde_json::{json, Value};
 
-/// The description that marks the rules an EMR attachment made (the provider's own marker).
+/// The rules an EMR attachment made, as [`rules_from`] shows them (an older release's exact
+/// description; a write's own adds its tag).
 fn marker(cluster: &str) -> String {
     format!("MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute)")
+}
+
+/// The description of the rules one write of an EMR attachment adds: the marker and the write's
+/// tag.
+fn tagged(cluster: &str, tag: &str) -> String {
+    format!("MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute; {tag})")
+}
+
+/// Whether `description` is the provider's for `cluster` (any write's tag).
+fn is_marked(description: &str, cluster: &str) -> bool {
+    description.starts_with(&format!(
+        "MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute; "
+    ))
+}
+
+/// The idempotency token an unfinished create of `key` recorded in the create journal.
+fn journal_token(ws: &Workspace, key: &str) -> String {
+    fn walk(dir: &std::path::Path, key: &str) -> Option<String> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(t) = walk(&path, key) {
+                    return Some(t);
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let lines: Vec<&str> = text.split('\n').collect();
+                if lines.first() == Some(&key) && lines.len() > 2 {
+                    return Some(lines[2].to_string());
+                }
+            }
+        }
+        None
+    }
+    let dir = ws.path().join(".terraform").join("maxcompute-creates");
+    walk(&dir, key).unwrap_or_else(|| panic!("no journal entry for {key} in {}", dir.display()))
 }
 
 fn emr_rules(emulator: &Emulator) -> Vec<Value> {
@@ -21,7 +57,8 @@ fn emr_rules(emulator: &Emulator) -> Vec<Value> {
         .clone()
 }
 
-/// The rules of the EMR cluster's group from `cidr`, as (port range, description).
+/// The rules of the EMR cluster's group from `cidr`, as (port range, description); the
+/// provider's descriptions (whatever write's tag) as [`marker`].
 fn rules_from(emulator: &Emulator, cidr: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = emr_rules(emulator)
         .iter()
@@ -29,7 +66,10 @@ fn rules_from(emulator: &Emulator, cidr: &str) -> Vec<(String, String)> {
         .map(|r| {
             (
                 r["port_range"].as_str().unwrap_or_default().to_string(),
-                r["description"].as_str().unwrap_or_default().to_string(),
+                match r["description"].as_str().unwrap_or_default() {
+                    d if is_marked(d, EMR) => marker(EMR),
+                    d => d.to_string(),
+                },
             )
         })
         .collect();
@@ -340,7 +380,12 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
     ws.write_config(&emr_attachment(&emulator, 3));
     let output = interrupt_in_flight(&emulator, &ws, "AuthorizeSecurityGroup");
     assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
-    // The request the cloud received lands now: the three rules, with the provider's marker.
+    // The request the cloud received lands now: the three rules, with the description it sent
+    // (tagged with the create's token, which the create journal recorded).
+    let tag: String = journal_token(&ws, &format!("emr:{EMR}:192.168.1.0/24"))
+        .chars()
+        .take(8)
+        .collect();
     for (i, port) in [9083, 8020, 50010].iter().enumerate() {
         emulator.add_rule(
             EMR_SG,
@@ -348,7 +393,7 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
                 "security_group_rule_id": format!("sgr-emulate{i}"), "direction": "ingress",
                 "ip_protocol": "TCP", "port_range": format!("{port}/{port}"),
                 "source_cidr_ip": "192.168.1.0/24", "policy": "Accept", "priority": 1,
-                "description": marker(EMR)
+                "description": tagged(EMR, &tag)
             }),
         );
     }
@@ -544,4 +589,29 @@ fn an_emr_rule_added_in_place_whose_answer_was_lost_is_recorded_as_ours() {
     let run = ws.destroy();
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(rule_ids_from(&emulator, "192.168.1.0/24").is_empty());
+}
+
+/// K1 (adversary): a create that failed keeps its journal entry (what it sent may still land),
+/// and another state then opens the same block. The first configuration's next create takes over
+/// only what its own create made — its tag — never the other state's rules: refused as another's.
+#[test]
+fn a_failed_create_never_takes_over_another_states_rules_of_the_same_block() {
+    let emulator = Emulator::start();
+    let config = emr_9083_from(&emulator, &["192.168.95.0/24"]);
+    let b = Workspace::new();
+    b.write_config(&one_retry(&config));
+    emulator.set_faults(json!({ "actions": ["AuthorizeSecurityGroup"], "server_error_rate": 1.0 }));
+    let run = b.apply();
+    emulator.set_faults(json!({}));
+    assert_eq!(run.code, 1, "{}", run.output());
+    let c = Workspace::new();
+    c.write_config(&config);
+    c.apply().ok();
+    let c_rules = rule_ids_from(&emulator, "192.168.95.0/24");
+    assert_eq!(c_rules.len(), 1);
+    let before = emulator.mutating_calls();
+    b.apply().fails_saying(&["already exist"]);
+    assert_eq!(emulator.mutating_calls(), before, "nothing written");
+    assert_eq!(rule_ids_from(&emulator, "192.168.95.0/24"), c_rules);
+    c.assert_plan_empty();
 }

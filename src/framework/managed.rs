@@ -170,6 +170,7 @@ impl<R: ManagedResource> Managed<R> {
             deadline: READ_BACK_BOUND,
             started: tokio::time::Instant::now(),
             token: ctx.token.clone(),
+            earlier_token: ctx.earlier_token.clone(),
             ..*ctx
         };
         let calls = lost.join(", ");

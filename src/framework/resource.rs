@@ -49,6 +49,8 @@ pub struct Ctx<'a> {
     /// A create of this object's identity was begun by this working directory and workspace and
     /// never finished: an identical existing object is this configuration's own.
     pub adopt: bool,
+    /// The idempotency token of that interrupted create, when its journal entry recorded one.
+    pub earlier_token: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -220,6 +222,7 @@ impl Shared {
             started: tokio::time::Instant::now(),
             token,
             adopt: false,
+            earlier_token: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::framework::resource::Ctx;
 use crate::validate::cloud::Facts;
 
 use super::rules::{covers, existing, from_source, owned, rule_ids};
-use super::state::{id_of, known, Ownership};
+use super::state::{id_of, known, write_tag, Ownership};
 use super::{rule_description, EmrWhitelistAttachment, State};
 
 impl EmrWhitelistAttachment {
@@ -104,12 +104,7 @@ impl EmrWhitelistAttachment {
         };
         let sources = s.sources();
         let ownership = s.ownership();
-        let found = existing(
-            &attr.permissions,
-            &cluster_id,
-            &s.rules(&cluster_id),
-            &ownership,
-        );
+        let found = existing(&attr.permissions, &cluster_id, &s.rules(), &ownership);
         let mut rules = owned(&attr.permissions, &cluster_id, &sources, &ownership);
         if (rules.is_empty() && found.is_empty()) || (cluster_gone && rules.is_empty()) {
             return Ok(None);
@@ -157,7 +152,7 @@ impl EmrWhitelistAttachment {
     pub(super) async fn converge(
         ctx: &Ctx<'_>,
         sg: &SecurityGroupId,
-        s: &State,
+        (s, ownership): (&State, Ownership),
         want: &[IngressRule],
         read: Option<SecurityGroupAttribute>,
     ) -> Converged {
@@ -166,10 +161,15 @@ impl EmrWhitelistAttachment {
             Some(attr) => attr,
             None => match Self::group_rules(ctx.client, sg).await {
                 Ok(attr) => attr,
-                Err(e) => return Converged::unwritten(s, e),
+                Err(e) => return Converged::unwritten(ownership, e),
             },
         };
-        let ownership = s.ownership();
+        // A create's rules carry its token's tag; another write's, a tag of its own.
+        let tag = write_tag(
+            &ctx.token
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        );
         let mine = owned(&attr.permissions, &cluster_id, &s.sources(), &ownership);
         let theirs = existing(&attr.permissions, &cluster_id, want, &ownership);
         let missing: Vec<IngressRule> = want
@@ -178,7 +178,10 @@ impl EmrWhitelistAttachment {
                 !mine.iter().any(|p| w.matches(p))
                     && !theirs.iter().any(|p| w.matches(p) || w.covered_by(p))
             })
-            .cloned()
+            .map(|w| IngressRule {
+                description: Some(rule_description(&cluster_id, &tag)),
+                ..w.clone()
+            })
             .collect();
         let extra: BTreeSet<String> = mine
             .iter()
@@ -198,7 +201,7 @@ impl EmrWhitelistAttachment {
         }
         let owned = match missing.is_empty() || revoke_failed {
             true => Some(kept),
-            false => Self::added(ctx, sg, &cluster_id, &attr, &missing)
+            false => Self::added(ctx, sg, &attr, &missing)
                 .await
                 .map(|added| kept.into_iter().chain(added).collect()),
         };
@@ -213,7 +216,6 @@ impl EmrWhitelistAttachment {
     async fn added(
         ctx: &Ctx<'_>,
         sg: &SecurityGroupId,
-        cluster_id: &str,
         before: &SecurityGroupAttribute,
         missing: &[IngressRule],
     ) -> Option<BTreeSet<String>> {
@@ -227,15 +229,17 @@ impl EmrWhitelistAttachment {
             .security_group_attribute(ctx.client, sg)
             .await
             .ok()?;
-        let marker = rule_description(cluster_id);
         Some(
             after
                 .map(|a| a.permissions)
                 .unwrap_or_default()
                 .iter()
                 .filter(|p| !before.contains(p.security_group_rule_id.as_str()))
-                .filter(|p| p.description == marker)
-                .filter(|p| missing.iter().any(|w| w.matches(p)))
+                .filter(|p| {
+                    missing
+                        .iter()
+                        .any(|w| w.matches(p) && w.description.as_ref() == Some(&p.description))
+                })
                 .map(|p| p.security_group_rule_id.clone())
                 .collect(),
         )
@@ -302,10 +306,10 @@ pub(super) struct Converged {
 
 impl Converged {
     /// Nothing written: the state owns what it did.
-    fn unwritten(s: &State, e: Error) -> Converged {
-        let owned = match s.ownership() {
+    fn unwritten(ownership: Ownership, e: Error) -> Converged {
+        let owned = match ownership {
             Ownership::Ids(ids) => Some(ids),
-            Ownership::Described => None,
+            Ownership::Described | Ownership::Tagged(_) => None,
         };
         Converged {
             owned,

@@ -16,7 +16,7 @@ mod state;
 use crate::framework::attr::AttrDecl;
 use crate::framework::resource::Problem;
 
-pub use state::{rule_description, State};
+pub use state::{provider_made, rule_description, State};
 
 /// Hive Metastore, HDFS NameNode, HDFS DataNode (Hadoop 2).
 pub const DEFAULT_PORTS: [i64; 3] = [9083, 8020, 50010];

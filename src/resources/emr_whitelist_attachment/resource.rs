@@ -19,7 +19,7 @@ use crate::framework::values::union;
 use crate::validate;
 
 use super::rules::{described, port_of};
-use super::state::{id_of, known};
+use super::state::{id_of, known, write_tag, Ownership};
 use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
 
 impl EmrWhitelistAttachment {
@@ -33,6 +33,46 @@ impl EmrWhitelistAttachment {
             s.existing_rule_ids = Value::Value(BTreeSet::new());
         }
         s
+    }
+
+    /// Who owns what an interrupted create of this configuration made: the rules with its tag
+    /// (an entry of an older release recorded no token: every rule of the description).
+    pub(super) fn earlier_attempt(token: Option<&str>) -> Ownership {
+        match token {
+            Some(t) => Ownership::Tagged(write_tag(t)),
+            None => Ownership::Described,
+        }
+    }
+
+    /// A create that failed part-way: undo what it added (the rules it read back, or, unread,
+    /// those with its tag), or record them.
+    async fn undo_create(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+        mut planned: State,
+        problem: P,
+    ) -> Failed<State> {
+        let tag = write_tag(ctx.token.as_deref().unwrap_or_default());
+        let owner = match planned.ownership() {
+            Ownership::Ids(ids) => Ownership::Ids(ids),
+            _ => Ownership::Tagged(tag),
+        };
+        let undone = Self::converge(ctx, sg, (&planned, owner), &[], None).await;
+        planned.record_owned(undone.owned);
+        match undone.result {
+            Ok(()) => Failed::nothing(problem),
+            Err(undo) => {
+                tracing::warn!("undoing a failed EMR attachment failed: {undo}");
+                let partial = Self::read_state(ctx.client, ctx.facts, planned)
+                    .await
+                    .ok()
+                    .flatten();
+                match partial {
+                    Some(s) => Failed::partial(problem, s),
+                    None => Failed::nothing(problem),
+                }
+            }
+        }
     }
 
     fn cluster_id_attr() -> D {
@@ -344,35 +384,20 @@ impl ManagedResource for EmrWhitelistAttachment {
         let attr = Self::group_rules(ctx.client, &sg)
             .await
             .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
-        if !ctx.adopt {
-            Self::refuse_taken(ctx, &attr.permissions, &planned, None, false)?;
-        }
-        let want = planned.rules(&cluster_id);
-        let written = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await;
+        // What this create owns before it writes: nothing — or, run again after its own create
+        // was interrupted, the rules that create made (by their tag).
+        let adopting = ctx
+            .adopt
+            .then(|| Self::earlier_attempt(ctx.earlier_token.as_deref()));
+        Self::refuse_taken(ctx, &attr.permissions, &planned, None, adopting.as_ref())?;
+        let owner = adopting.unwrap_or(Ownership::Ids(BTreeSet::new()));
+        let want = planned.rules();
+        let written = Self::converge(ctx, &sg, (&planned, owner), &want, Some(attr)).await;
         let mut planned = planned;
         planned.record_owned(written.owned);
         if let Err(e) = written.result {
-            let problem = fail(
-                &format!("adding access rules for EMR cluster {cluster_id}"),
-                &e,
-            );
-            // Part of the rules may be in the cluster's group: undo them, or record them.
-            let undone = Self::converge(ctx, &sg, &planned, &[], None).await;
-            planned.record_owned(undone.owned);
-            return Err(match undone.result {
-                Ok(()) => Failed::nothing(problem),
-                Err(undo) => {
-                    tracing::warn!("undoing a failed EMR attachment failed: {undo}");
-                    let partial = Self::read_state(ctx.client, ctx.facts, planned.clone())
-                        .await
-                        .ok()
-                        .flatten();
-                    match partial {
-                        Some(s) => Failed::partial(problem, s),
-                        None => Failed::nothing(problem),
-                    }
-                }
-            });
+            let what = format!("adding access rules for EMR cluster {cluster_id}");
+            return Err(Self::undo_create(ctx, &sg, planned, fail(&what, &e)).await);
         }
         tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
         match Self::read_state(ctx.client, ctx.facts, planned.clone()).await {
@@ -405,12 +430,12 @@ impl ManagedResource for EmrWhitelistAttachment {
                 .await
                 .map_err(|e| fail(&e))?;
             // A block added in place: rules from it that exist are someone else's.
-            Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), false)?;
+            Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), None)?;
             // Owned: the prior state's rules (of every source either state names: a block
             // removed loses its rules); wanted: the planned ones.
             let holds = Self::may_hold(&prior, &planned);
-            let want = planned.rules(&cluster_id);
-            Self::converge(ctx, &sg, &holds, &want, Some(attr)).await
+            let want = planned.rules();
+            Self::converge(ctx, &sg, (&holds, holds.ownership()), &want, Some(attr)).await
         };
         let result = written.result;
         // After a failure, what was there before may still be: read from every port either names.
@@ -455,7 +480,10 @@ impl ManagedResource for EmrWhitelistAttachment {
         };
         let _guard = Self::group_locked(ctx, &sg).await?;
         // Converging to no rules revokes exactly the rules this attachment owns.
-        match Self::converge(ctx, &sg, &prior, &[], None).await.result {
+        match Self::converge(ctx, &sg, (&prior, prior.ownership()), &[], None)
+            .await
+            .result
+        {
             Err(e) if !e.is_not_found() => Err(fail(&e)),
             _ => Ok(()),
         }

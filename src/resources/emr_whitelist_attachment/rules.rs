@@ -8,8 +8,8 @@ use tf_provider::value::Value;
 use crate::client::ecs::{Direction, IngressRule, IpProtocol, Permission, Policy, RuleSource};
 use crate::client::net::{Cidr, PortRange};
 
-use super::rule_description;
 use super::state::Ownership;
+use super::state::{provider_made, rule_description};
 
 /// An ingress drop rule of the cluster's group that beats this attachment's accept rule for
 /// `port` from `source`: ours are at priority 1, the smallest, so only a drop at priority 1 can
@@ -66,6 +66,13 @@ pub(super) fn owned<'a>(
             .filter(|p| ids.contains(&p.security_group_rule_id))
             .collect(),
         Ownership::Described => described(perms, cluster_id, sources),
+        Ownership::Tagged(tag) => {
+            let description = rule_description(cluster_id, tag);
+            described(perms, cluster_id, sources)
+                .into_iter()
+                .filter(|p| p.description == description)
+                .collect()
+        }
     }
 }
 
@@ -76,10 +83,10 @@ pub(super) fn described<'a>(
     cluster_id: &str,
     sources: &[RuleSource],
 ) -> Vec<&'a Permission> {
-    let marker = rule_description(cluster_id);
     perms
         .iter()
-        .filter(|p| p.description == marker && p.direction == Some(Direction::Ingress))
+        .filter(|p| provider_made(&p.description, cluster_id))
+        .filter(|p| p.direction == Some(Direction::Ingress))
         .filter(|p| sources.iter().any(|s| from_source(p, s)))
         .collect()
 }
@@ -95,10 +102,10 @@ pub(super) fn existing<'a>(
     want: &[IngressRule],
     ownership: &Ownership,
 ) -> Vec<&'a Permission> {
-    let marker = rule_description(cluster_id);
     let someone_elses = |p: &Permission| match ownership {
         Ownership::Ids(ids) => !ids.contains(&p.security_group_rule_id),
-        Ownership::Described => p.description != marker,
+        Ownership::Described => !provider_made(&p.description, cluster_id),
+        Ownership::Tagged(tag) => p.description != rule_description(cluster_id, tag),
     };
     perms
         .iter()
