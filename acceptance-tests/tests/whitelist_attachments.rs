@@ -726,6 +726,32 @@ fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
     links.destroy().ok();
 }
 
+/// K2 (adversary): a state that lost the attachment of a cluster since terminated can import it
+/// back — the group the cluster left behind still holds its rules — and then revoke them.
+#[test]
+fn the_rules_of_a_terminated_cluster_can_be_imported_and_revoked() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"x\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    ));
+    ws.apply().ok();
+    emulator.edit_state(|s| s["emr_clusters"][EMR]["cluster_state"] = json!("TERMINATED"));
+    ws.terraform(&["state", "rm", "maxcompute_emr_whitelist_attachment.x"]).ok();
+    let id = format!("{EMR}:192.168.1.0/24");
+    ws.terraform(&["import", "maxcompute_emr_whitelist_attachment.x", &id]).ok();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.x");
+    assert_eq!(v["ports"], json!([8020, 9083, 50010]), "{v}");
+    ws.write_config(&provider_block(&emulator));
+    ws.apply().ok();
+    let left = emr_rules(&emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
+        .count();
+    assert_eq!(left, 0, "the imported attachment's removal revokes its rules");
+}
+
 #[test]
 fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
     // GetCluster still answers for a terminated cluster (ClusterState TERMINATED). Its group may

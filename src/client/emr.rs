@@ -155,21 +155,29 @@ impl<'a> EmrApi<'a> {
         self.read_cluster(action, params).await
     }
 
-    /// `GetCluster`; `Ok(None)` when the cluster does not exist.
+    /// `GetCluster`; `Ok(None)` when the cluster does not exist or no longer serves (terminated
+    /// or released: reference cloud-api-2.md §3; states from the `ClusterState` docstring of
+    /// alibabacloud_emr20210320's GetCluster model).
     pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
+        let found = self.get_cluster_any(cluster_id).await?;
+        Ok(found.filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str())))
+    }
+
+    /// `GetCluster` in whatever state EMR still answers for it (a terminated cluster's security
+    /// group may outlive it); `Ok(None)` when EMR does not know it.
+    pub async fn get_cluster_any(
+        &self,
+        cluster_id: &EmrClusterId,
+    ) -> Result<Option<Cluster>, Error> {
         let params = Params::new().set("ClusterId", cluster_id.as_str());
         let found: Option<GetClusterResponse> = self.read_cluster("GetCluster", params).await?;
-        Ok(found
-            // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
-            // the `ClusterState` docstring of alibabacloud_emr20210320's GetCluster model).
-            .filter(|r| !GONE_STATES.contains(&r.cluster.cluster_state.as_str()))
-            .map(|r| Cluster {
-                cluster_id: r.cluster.cluster_id,
-                cluster_state: r.cluster.cluster_state,
-                release_version: r.cluster.release_version,
-                security_group_id: r.cluster.node_attributes.security_group_id,
-                vpc_id: r.cluster.node_attributes.vpc_id,
-            }))
+        Ok(found.map(|r| Cluster {
+            cluster_id: r.cluster.cluster_id,
+            cluster_state: r.cluster.cluster_state,
+            release_version: r.cluster.release_version,
+            security_group_id: r.cluster.node_attributes.security_group_id,
+            vpc_id: r.cluster.node_attributes.vpc_id,
+        }))
     }
 
     /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).

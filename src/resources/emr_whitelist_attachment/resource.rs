@@ -75,6 +75,22 @@ impl EmrWhitelistAttachment {
         }
     }
 
+    /// The group whose rules an import takes: the cluster's, also when the cluster was
+    /// terminated and EMR still answers for it (its group, and our rules in it, may outlive it).
+    async fn group_to_import(
+        ctx: &Ctx<'_>,
+        cluster: &str,
+    ) -> Result<Option<SecurityGroupId>, Error> {
+        if let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, cluster).await? {
+            return Ok(Some(sg));
+        }
+        let Ok(id) = crate::client::ids::EmrClusterId::parse(cluster) else {
+            return Ok(None);
+        };
+        let found = ctx.client.emr().get_cluster_any(&id).await?;
+        Ok(found.and_then(|c| SecurityGroupId::parse(&c.security_group_id).ok()))
+    }
+
     fn cluster_id_attr() -> D {
         D::new(
             "cluster_id",
@@ -516,13 +532,16 @@ impl ManagedResource for EmrWhitelistAttachment {
         let fail =
             |e: &Error| Problem::client(ctx.client, &format!("reading EMR cluster {cluster}"), e);
         // Which ports: every owned rule's port for these sources.
-        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, ctx.facts, cluster)
+        let group = Self::group_to_import(ctx, cluster)
             .await
-            .map_err(|e| fail(&e))?
-        {
+            .map_err(|e| fail(&e))?;
+        s.security_group_id = group
+            .as_ref()
+            .map_or(Value::Null, |g| Value::Value(g.to_string()));
+        let mut ports: Vec<i64> = match group {
             // Import takes the rules of this provider's description for the cluster and these
             // sources: the user names what to adopt.
-            Some((sg, _)) => described(
+            Some(sg) => described(
                 &Self::group_rules(ctx.client, &sg)
                     .await
                     .map_err(|e| fail(&e))?
