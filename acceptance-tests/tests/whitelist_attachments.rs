@@ -738,9 +738,11 @@ fn the_rules_of_a_terminated_cluster_can_be_imported_and_revoked() {
     ));
     ws.apply().ok();
     emulator.edit_state(|s| s["emr_clusters"][EMR]["cluster_state"] = json!("TERMINATED"));
-    ws.terraform(&["state", "rm", "maxcompute_emr_whitelist_attachment.x"]).ok();
+    ws.terraform(&["state", "rm", "maxcompute_emr_whitelist_attachment.x"])
+        .ok();
     let id = format!("{EMR}:192.168.1.0/24");
-    ws.terraform(&["import", "maxcompute_emr_whitelist_attachment.x", &id]).ok();
+    ws.terraform(&["import", "maxcompute_emr_whitelist_attachment.x", &id])
+        .ok();
     let v = ws.resource("maxcompute_emr_whitelist_attachment.x");
     assert_eq!(v["ports"], json!([8020, 9083, 50010]), "{v}");
     ws.write_config(&provider_block(&emulator));
@@ -749,7 +751,10 @@ fn the_rules_of_a_terminated_cluster_can_be_imported_and_revoked() {
         .into_iter()
         .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
         .count();
-    assert_eq!(left, 0, "the imported attachment's removal revokes its rules");
+    assert_eq!(
+        left, 0,
+        "the imported attachment's removal revokes its rules"
+    );
 }
 
 #[test]

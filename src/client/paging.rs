@@ -31,6 +31,32 @@ macro_rules! paged {
 }
 pub(crate) use paged;
 
+/// `listing!(Page, outer: Envelope { inner: Item })`: the answer of a `NextToken` list action
+/// whose items Alibaba's RPC JSON wraps in an object named for them (`"SecurityGroups":
+/// {"SecurityGroup": [...]}`): the answer, its envelope, and [`Paged`] for the answer.
+macro_rules! listing {
+    ($(#[$m:meta])* $page:ident, $outer:ident: $envelope:ident { $inner:ident: $item:ty }) => {
+        $(#[$m])*
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        pub(super) struct $page {
+            #[serde(default)]
+            pub(super) $outer: $envelope,
+            #[serde(default)]
+            pub(super) next_token: Option<String>,
+        }
+
+        #[derive(serde::Deserialize, Default)]
+        #[serde(rename_all = "PascalCase", default)]
+        pub(super) struct $envelope {
+            pub(super) $inner: Vec<$item>,
+        }
+
+        $crate::client::paging::paged!($page, $outer.$inner => $item);
+    };
+}
+pub(crate) use listing;
+
 impl Transport {
     /// Every page of the read `action` (`MaxResults` = `page_size`), in order. A token the
     /// service hands back twice also ends the list: asking for it again would never end.

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::model::{Direction, IpProtocol, NetworkInterface, Permission, Policy, Region};
 use crate::client::net::{Cidr, PortRange};
-use crate::client::paging::paged;
+use crate::client::paging::{listing, paged};
 
 /// `DescribePrefixListAttributes` (alibabacloud_ecs20140526: `Entries.Entry[].Cidr`).
 #[derive(Deserialize)]
@@ -112,21 +112,7 @@ pub(super) struct CreateResponse {
     pub(super) security_group_id: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct DescribeGroupsResponse {
-    #[serde(default)]
-    pub(super) security_groups: GroupList,
-    #[serde(default)]
-    pub(super) next_token: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-#[serde(default)]
-pub(super) struct GroupList {
-    pub(super) security_group: Vec<RawGroup>,
-}
+listing!(DescribeGroupsResponse, security_groups: GroupList { security_group: RawGroup });
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -165,30 +151,17 @@ pub(super) struct PermissionList {
     pub(super) permission: Vec<RawPermission>,
 }
 
-paged!(DescribeGroupsResponse, security_groups.security_group => RawGroup);
 paged!(AttributeResponse, permissions.permission => RawPermission);
-paged!(EnisResponse, network_interface_sets.network_interface_set => NetworkInterface);
 
 #[derive(Deserialize)]
 pub(super) struct Empty {}
 
-/// `DescribeNetworkInterfaces` (alibabacloud_ecs20140526 7.11.8,
-/// models/_describe_network_interfaces_response_body.py): the fields the provider reads.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct EnisResponse {
-    #[serde(default)]
-    pub(super) network_interface_sets: EniSets,
-    #[serde(default)]
-    pub(super) next_token: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-#[serde(default)]
-pub(super) struct EniSets {
-    pub(super) network_interface_set: Vec<NetworkInterface>,
-}
+listing!(
+    /// `DescribeNetworkInterfaces` (alibabacloud_ecs20140526 7.11.8,
+    /// models/_describe_network_interfaces_response_body.py): the fields the provider reads.
+    EnisResponse,
+    network_interface_sets: EniSets { network_interface_set: NetworkInterface }
+);
 
 /// `DescribeRegions`: `Regions.Region[]` (alibabacloud_ecs20140526 7.11.8,
 /// models/_describe_regions_response_body.py: LocalName, RegionEndpoint, RegionId, Status).
