@@ -10,6 +10,7 @@ pub mod check;
 pub mod check_record;
 pub mod claims;
 pub mod data_source;
+pub mod declare;
 pub mod deletion;
 pub mod diag;
 pub mod journal;
