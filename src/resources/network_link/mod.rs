@@ -3,8 +3,8 @@
 //!
 //! The cloud contract is provisional (see `client::maxcompute`).
 //!
-//! The resource is its attributes and checks and its cloud calls (`mod.rs`); its state, shared
-//! with the data source, is `state.rs`.
+//! The resource is its checks and its cloud calls (`mod.rs`); its state, each attribute declared
+//! once and shared with the data source, is `state.rs`.
 
 mod state;
 
