@@ -27,6 +27,9 @@
 //! `state!(@list State { ... })` declares a second attribute list over an existing struct (a data
 //! source that shares a resource's state): the same entries without the types.
 
+use tf_provider::schema::AttributeType;
+use tf_provider::value::Value;
+
 use super::attr::{AttrDecl, Getter, Setter};
 use super::schema::Attr;
 
@@ -54,6 +57,77 @@ impl<S> Declare<S> for TimeoutsBlock {
     }
 }
 
+/// The terraform type of a field of an [`object!`] (an element of a list of objects).
+pub trait TfType {
+    fn tf_type() -> AttributeType;
+}
+
+impl TfType for Value<String> {
+    fn tf_type() -> AttributeType {
+        AttributeType::String
+    }
+}
+
+impl TfType for Value<i64> {
+    fn tf_type() -> AttributeType {
+        AttributeType::Number
+    }
+}
+
+impl TfType for Value<bool> {
+    fn tf_type() -> AttributeType {
+        AttributeType::Bool
+    }
+}
+
+impl<T> TfType for Value<Vec<T>>
+where
+    T: TfType,
+{
+    fn tf_type() -> AttributeType {
+        AttributeType::List(Box::new(T::tf_type()))
+    }
+}
+
+/// An element of a list of objects (`Attr::object_list(doc, &Element::fields())`): the struct
+/// (deriving `Debug, Clone, Default, PartialEq, Serialize, Deserialize`; other attributes kept)
+/// and `Element::fields()`, each field's terraform name and type, from one list of fields.
+///
+/// ```ignore
+/// object! {
+///     /// One verdict.
+///     pub struct Verdict {
+///         target: Value<String>,
+///         port: Value<i64>,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! object {
+    (
+        $(#[$smeta:meta])*
+        $svis:vis struct $name:ident {
+            $($f:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        $(#[$smeta])*
+        $svis struct $name {
+            $(pub $f: $ty,)*
+        }
+
+        impl $name {
+            /// Each field's terraform name and type, in the order of the fields.
+            pub fn fields() -> Vec<(&'static str, tf_provider::schema::AttributeType)> {
+                vec![$((
+                    stringify!($f),
+                    <$ty as $crate::framework::declare::TfType>::tf_type(),
+                )),*]
+            }
+        }
+    };
+}
+
 /// The state struct and its attribute list; see the module documentation.
 #[macro_export]
 macro_rules! state {
@@ -67,9 +141,9 @@ macro_rules! state {
             ),* $(,)?
         }
     ) => {
-        $(#[$smeta])*
         #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
         #[serde(default)]
+        $(#[$smeta])*
         $svis struct $name {
             $(
                 $(#[$fmeta])*
@@ -149,6 +223,34 @@ mod tests {
         (decls[2].default.expect("a default"))(&mut s);
         assert_eq!(s.cidrs, Value::Value(BTreeSet::new()));
         assert!(decls[1].is(&s, |s| &s.kind));
+    }
+
+    crate::object! {
+        /// An element for the test.
+        pub struct Element {
+            name: Value<String>,
+            port: Value<i64>,
+            open: Value<bool>,
+            tags: Value<Vec<Value<String>>>,
+        }
+    }
+
+    #[test]
+    fn an_object_declares_its_fields_and_their_terraform_types_once() {
+        use tf_provider::schema::AttributeType as T;
+        let fields = Element::fields();
+        assert_eq!(
+            fields,
+            [
+                ("name", T::String),
+                ("port", T::Number),
+                ("open", T::Bool),
+                ("tags", T::List(Box::new(T::String))),
+            ]
+        );
+        let e: Element = serde_json::from_str(r#"{"name":"a","port":1,"open":true,"tags":[]}"#)
+            .expect("decodes");
+        assert_eq!(e.port, Value::Value(1));
     }
 
     #[test]

@@ -15,8 +15,6 @@ mod targets;
 mod whitelist;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
 use crate::client::ids::{
@@ -39,20 +37,21 @@ use seek::Seek;
 use targets::{emr_targets, hbase_targets, rds_targets};
 use whitelist::{read_groups, whitelist_grants, WhitelistKind};
 
-/// One grant found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Grant {
-    pub key: Value<String>,
-    pub kind: Value<String>,
-    pub target: Value<String>,
-    pub name: Value<String>,
-    pub entries: Value<Vec<Value<String>>>,
-    pub other_entries: Value<Vec<Value<String>>>,
-    pub resource_type: Value<String>,
-    pub import_id: Value<String>,
-    pub importable: Value<bool>,
-    pub reason: Value<String>,
-    pub grantees: Value<Vec<Value<String>>>,
+crate::object! {
+    /// One grant found.
+    pub struct Grant {
+        key: Value<String>,
+        kind: Value<String>,
+        target: Value<String>,
+        name: Value<String>,
+        entries: Value<Vec<Value<String>>>,
+        other_entries: Value<Vec<Value<String>>>,
+        resource_type: Value<String>,
+        import_id: Value<String>,
+        importable: Value<bool>,
+        reason: Value<String>,
+        grantees: Value<Vec<Value<String>>>,
+    }
 }
 
 crate::state! {
@@ -118,19 +117,7 @@ crate::state! {
              provider's resource and the ID its import takes), `importable`, `reason` (why \
              not, and the safe path), and `grantees` (`link`, `dataworks:<id>`, `vpc`: \
              whom the grant serves).",
-            &[
-                ("key", T::String),
-                ("kind", T::String),
-                ("target", T::String),
-                ("name", T::String),
-                ("entries", T::List(Box::new(T::String))),
-                ("other_entries", T::List(Box::new(T::String))),
-                ("resource_type", T::String),
-                ("import_id", T::String),
-                ("importable", T::Bool),
-                ("reason", T::String),
-                ("grantees", T::List(Box::new(T::String))),
-            ],
+            &Grant::fields(),
         )
         .computed(),
     }

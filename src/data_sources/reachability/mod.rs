@@ -14,7 +14,6 @@ mod verdicts;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
 use crate::client::fanout;
@@ -31,13 +30,14 @@ use explain::warn_each_unreachable;
 use reads::{emr_reads, hbase_reads, link_view, rds_reads, vpc_host, Groups};
 use verdicts::{all_reachable, verdicts, Read};
 
-/// One verdict.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Verdict {
-    pub target: Value<String>,
-    pub port: Value<i64>,
-    pub reachable: Value<bool>,
-    pub reason: Value<String>,
+crate::object! {
+    /// One verdict.
+    pub struct Verdict {
+        target: Value<String>,
+        port: Value<i64>,
+        reachable: Value<bool>,
+        reason: Value<String>,
+    }
 }
 
 crate::state! {
@@ -94,12 +94,7 @@ crate::state! {
             "One verdict per target (and port): `target`, `port` (null for whitelist \
              targets), `reachable`, and `reason` — the rule or whitelist group that \
              decided.",
-            &[
-                ("target", T::String),
-                ("port", T::Number),
-                ("reachable", T::Bool),
-                ("reason", T::String),
-            ],
+            &Verdict::fields(),
         )
         .computed(),
         all_reachable: Value<bool> = Attr::bool(

@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType;
 use tf_provider::value::Value;
 
 use super::{known, text};
@@ -17,16 +15,17 @@ use crate::framework::timeouts::TimeoutsCud;
 use crate::validate::endpoint::Zones;
 use crate::validate::privatelink as rules;
 
-/// One zone as the service reports it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ZoneDetail {
-    pub zone_id: Value<String>,
-    pub vswitch_id: Value<String>,
-    pub eni_id: Value<String>,
-    pub eni_ip: Value<String>,
-    pub domain: Value<String>,
-    pub status: Value<String>,
+crate::object! {
+    /// One zone as the service reports it.
+    #[serde(default)]
+    pub struct ZoneDetail {
+        zone_id: Value<String>,
+        vswitch_id: Value<String>,
+        eni_id: Value<String>,
+        eni_ip: Value<String>,
+        domain: Value<String>,
+        status: Value<String>,
+    }
 }
 
 crate::state! {
@@ -107,26 +106,13 @@ crate::state! {
         zone_details: Value<Vec<Value<ZoneDetail>>> = Attr::object_list(
             "One entry per zone as the service reports it: `zone_id`, `vswitch_id`, \
              `eni_id`, `eni_ip`, `domain` (the zone's own domain name) and `status`.",
-            &zone_fields(),
+            &ZoneDetail::fields(),
         )
         .computed()
             => .unknown_when_changed(vec![|s| &s.vswitch_ids, |s| &s.fixed_ips]),
         timeouts: Value<Vec<TimeoutsCud>> =
             TimeoutsBlock(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
     }
-}
-
-/// The fields of a [`ZoneDetail`], as terraform types them.
-fn zone_fields() -> [(&'static str, AttributeType); 6] {
-    use AttributeType::String as Str;
-    [
-        ("zone_id", Str),
-        ("vswitch_id", Str),
-        ("eni_id", Str),
-        ("eni_ip", Str),
-        ("domain", Str),
-        ("status", Str),
-    ]
 }
 
 /// The configured zones whose vSwitch is known: the vSwitch and its fixed ENI address, if any.
