@@ -13,7 +13,6 @@ mod tests;
 mod verdicts;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::fanout;
