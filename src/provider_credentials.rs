@@ -52,13 +52,9 @@ pub struct SourceAttrs<'a> {
     pub assume_role_with_oidc: &'a Value<Vec<OidcConfig>>,
 }
 
-/// A known string attribute; an unknown one (depends on a resource) is an error on it.
-fn known(
-    diags: &mut Diagnostics,
-    v: &Value<String>,
-    path: AttributePath,
-    name: &str,
-) -> Option<String> {
+/// A known string attribute; an unknown one (depends on a resource) is an error on it. `name` is
+/// as messages say it (`assume_role.role_arn`); its path is [`attribute_path`]'s.
+fn known(diags: &mut Diagnostics, v: &Value<String>, name: &str) -> Option<String> {
     match v {
         Value::Value(s) if !s.is_empty() => Some(s.clone()),
         Value::Unknown => {
@@ -68,7 +64,7 @@ fn known(
                     "The provider needs `{name}` to choose its credentials, but its value depends \
                      on a resource that is not created yet. Set it from a variable."
                 ),
-                path,
+                attribute_path(name),
             );
             None
         }
@@ -87,34 +83,17 @@ impl SourceAttrs<'_> {
     /// The attributes as the chain reads them; unknown values are errors here.
     pub fn explicit(&self, diags: &mut Diagnostics) -> Explicit {
         let mut e = Explicit {
-            profile: known(
-                diags,
-                self.profile,
-                AttributePath::new("profile"),
-                "profile",
-            ),
+            profile: known(diags, self.profile, "profile"),
             shared_credentials_file: known(
                 diags,
                 self.shared_credentials_file,
-                AttributePath::new("shared_credentials_file"),
                 "shared_credentials_file",
             ),
-            ecs_role_name: known(
-                diags,
-                self.ecs_role_name,
-                AttributePath::new("ecs_role_name"),
-                "ecs_role_name",
-            ),
-            credentials_uri: known(
-                diags,
-                self.credentials_uri,
-                AttributePath::new("credentials_uri"),
-                "credentials_uri",
-            ),
+            ecs_role_name: known(diags, self.ecs_role_name, "ecs_role_name"),
+            credentials_uri: known(diags, self.credentials_uri, "credentials_uri"),
             ecs_metadata_endpoint: known(
                 diags,
                 self.ecs_metadata_endpoint,
-                AttributePath::new("ecs_metadata_endpoint"),
                 "ecs_metadata_endpoint",
             ),
             ..Default::default()
@@ -135,22 +114,11 @@ impl SourceAttrs<'_> {
 
 /// `assume_role { … }` as the chain reads it; unknown values are errors on their attribute.
 fn assume_role_block(diags: &mut Diagnostics, b: &AssumeRoleConfig) -> AssumeRoleBlock {
-    let p = |n: &'static str| AttributePath::new("assume_role").index(0).attribute(n);
     AssumeRoleBlock {
-        role_arn: known(diags, &b.role_arn, p("role_arn"), "assume_role.role_arn"),
-        session_name: known(
-            diags,
-            &b.session_name,
-            p("session_name"),
-            "assume_role.session_name",
-        ),
-        policy: known(diags, &b.policy, p("policy"), "assume_role.policy"),
-        external_id: known(
-            diags,
-            &b.external_id,
-            p("external_id"),
-            "assume_role.external_id",
-        ),
+        role_arn: known(diags, &b.role_arn, "assume_role.role_arn"),
+        session_name: known(diags, &b.session_name, "assume_role.session_name"),
+        policy: known(diags, &b.policy, "assume_role.policy"),
+        external_id: known(diags, &b.external_id, "assume_role.external_id"),
         session_expiration: number(&b.session_expiration),
     }
 }
@@ -158,33 +126,21 @@ fn assume_role_block(diags: &mut Diagnostics, b: &AssumeRoleConfig) -> AssumeRol
 /// `assume_role_with_oidc { … }` as the chain reads it; unknown values are errors on their
 /// attribute.
 fn oidc_block(diags: &mut Diagnostics, b: &OidcConfig) -> OidcBlock {
-    let p = |n: &'static str| {
-        AttributePath::new("assume_role_with_oidc")
-            .index(0)
-            .attribute(n)
-    };
     let a = "assume_role_with_oidc.";
     OidcBlock {
-        role_arn: known(diags, &b.role_arn, p("role_arn"), &format!("{a}role_arn")),
+        role_arn: known(diags, &b.role_arn, &format!("{a}role_arn")),
         oidc_provider_arn: known(
             diags,
             &b.oidc_provider_arn,
-            p("oidc_provider_arn"),
             &format!("{a}oidc_provider_arn"),
         ),
-        oidc_token_file: known(
-            diags,
-            &b.oidc_token_file,
-            p("oidc_token_file"),
-            &format!("{a}oidc_token_file"),
-        ),
+        oidc_token_file: known(diags, &b.oidc_token_file, &format!("{a}oidc_token_file")),
         role_session_name: known(
             diags,
             &b.role_session_name,
-            p("role_session_name"),
             &format!("{a}role_session_name"),
         ),
-        policy: known(diags, &b.policy, p("policy"), &format!("{a}policy")),
+        policy: known(diags, &b.policy, &format!("{a}policy")),
         session_expiration: number(&b.session_expiration),
     }
 }
@@ -204,12 +160,18 @@ pub fn error_path(attribute: &str) -> Option<AttributePath> {
     if attribute.chars().any(|c| c.is_ascii_uppercase()) {
         return None;
     }
-    Some(match attribute.split_once('.') {
+    Some(attribute_path(attribute))
+}
+
+/// `assume_role.role_arn` → `assume_role[0].role_arn` (each block is a list of at most one);
+/// `profile` → `profile`.
+fn attribute_path(attribute: &str) -> AttributePath {
+    match attribute.split_once('.') {
         Some((block, attr)) => AttributePath::new(block.to_string())
             .index(0)
             .attribute(attr.to_string()),
         None => AttributePath::new(attribute.to_string()),
-    })
+    }
 }
 
 /// Reports a chain error on its attribute (or the block, for a variable).
@@ -318,5 +280,57 @@ mod tests {
         );
         assert_eq!(error_path("profile"), Some(AttributePath::new("profile")));
         assert_eq!(error_path("ALIBABA_CLOUD_OIDC_TOKEN_FILE"), None);
+    }
+
+    #[test]
+    fn an_unknown_attribute_is_an_error_on_its_path() {
+        let unknown = || Value::Unknown;
+        let none = Value::Null;
+        let roles = Value::Value(vec![AssumeRoleConfig {
+            session_name: unknown(),
+            ..Default::default()
+        }]);
+        let oidc = Value::Value(vec![OidcConfig {
+            role_session_name: unknown(),
+            ..Default::default()
+        }]);
+        let attrs = SourceAttrs {
+            profile: &unknown(),
+            shared_credentials_file: &none,
+            ecs_role_name: &none,
+            credentials_uri: &none,
+            ecs_metadata_endpoint: &none,
+            assume_role: &roles,
+            assume_role_with_oidc: &oidc,
+        };
+        let mut diags = Diagnostics::default();
+        let e = attrs.explicit(&mut diags);
+        assert!(e.profile.is_none() && e.assume_role.is_some());
+        let said: Vec<_> = diags
+            .errors
+            .iter()
+            .map(|d| (d.summary.to_string(), d.attribute.clone()))
+            .collect();
+        let block = |b: &'static str, a: &'static str| AttributePath::new(b).index(0).attribute(a);
+        assert_eq!(
+            said,
+            vec![
+                (
+                    "`profile` is not known yet".to_string(),
+                    AttributePath::new("profile")
+                ),
+                (
+                    "`assume_role.session_name` is not known yet".to_string(),
+                    block("assume_role", "session_name")
+                ),
+                (
+                    "`assume_role_with_oidc.role_session_name` is not known yet".to_string(),
+                    block("assume_role_with_oidc", "role_session_name")
+                ),
+            ]
+        );
+        assert!(diags.errors[0]
+            .detail
+            .contains("The provider needs `profile` to choose its credentials"));
     }
 }

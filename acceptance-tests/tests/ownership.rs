@@ -4,13 +4,50 @@
 
 use acceptance_tests::jobs::{apply_in_own_group, ctrl_c, interrupt_in_flight, wait_until};
 use acceptance_tests::{
-    contains_text, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE, RDS,
+    contains_text, one_retry, provider_block, Emulator, Workspace, EMR, EMR_HADOOP3, EMR_SG, HBASE,
+    RDS,
 };
 use serde_json::{json, Value};
 
-/// The description that marks the rules an EMR attachment made (the provider's own marker).
+/// The rules an EMR attachment made, as [`rules_from`] shows them (an older release's exact
+/// description; a write's own adds its tag).
 fn marker(cluster: &str) -> String {
     format!("MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute)")
+}
+
+/// The description of the rules one write of an EMR attachment adds: the marker and the write's
+/// tag.
+fn tagged(cluster: &str, tag: &str) -> String {
+    format!("MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute; {tag})")
+}
+
+/// Whether `description` is the provider's for `cluster` (any write's tag).
+fn is_marked(description: &str, cluster: &str) -> bool {
+    description.starts_with(&format!(
+        "MaxCompute access to EMR cluster {cluster} (managed by terraform-provider-maxcompute; "
+    ))
+}
+
+/// The idempotency token an unfinished create of `key` recorded in the create journal.
+fn journal_token(ws: &Workspace, key: &str) -> String {
+    fn walk(dir: &std::path::Path, key: &str) -> Option<String> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(t) = walk(&path, key) {
+                    return Some(t);
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let lines: Vec<&str> = text.split('\n').collect();
+                if lines.first() == Some(&key) && lines.len() > 2 {
+                    return Some(lines[2].to_string());
+                }
+            }
+        }
+        None
+    }
+    let dir = ws.path().join(".terraform").join("maxcompute-creates");
+    walk(&dir, key).unwrap_or_else(|| panic!("no journal entry for {key} in {}", dir.display()))
 }
 
 fn emr_rules(emulator: &Emulator) -> Vec<Value> {
@@ -20,7 +57,8 @@ fn emr_rules(emulator: &Emulator) -> Vec<Value> {
         .clone()
 }
 
-/// The rules of the EMR cluster's group from `cidr`, as (port range, description).
+/// The rules of the EMR cluster's group from `cidr`, as (port range, description); the
+/// provider's descriptions (whatever write's tag) as [`marker`].
 fn rules_from(emulator: &Emulator, cidr: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = emr_rules(emulator)
         .iter()
@@ -28,7 +66,10 @@ fn rules_from(emulator: &Emulator, cidr: &str) -> Vec<(String, String)> {
         .map(|r| {
             (
                 r["port_range"].as_str().unwrap_or_default().to_string(),
-                r["description"].as_str().unwrap_or_default().to_string(),
+                match r["description"].as_str().unwrap_or_default() {
+                    d if is_marked(d, EMR) => marker(EMR),
+                    d => d.to_string(),
+                },
             )
         })
         .collect();
@@ -339,7 +380,12 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
     ws.write_config(&emr_attachment(&emulator, 3));
     let output = interrupt_in_flight(&emulator, &ws, "AuthorizeSecurityGroup");
     assert!(rules_from(&emulator, "192.168.1.0/24").is_empty());
-    // The request the cloud received lands now: the three rules, with the provider's marker.
+    // The request the cloud received lands now: the three rules, with the description it sent
+    // (tagged with the create's token, which the create journal recorded).
+    let tag: String = journal_token(&ws, &format!("emr:{EMR}:192.168.1.0/24"))
+        .chars()
+        .take(8)
+        .collect();
     for (i, port) in [9083, 8020, 50010].iter().enumerate() {
         emulator.add_rule(
             EMR_SG,
@@ -347,7 +393,7 @@ fn emr_rules_interrupted_in_flight_that_land_later_are_taken_over_by_the_next_ap
                 "security_group_rule_id": format!("sgr-emulate{i}"), "direction": "ingress",
                 "ip_protocol": "TCP", "port_range": format!("{port}/{port}"),
                 "source_cidr_ip": "192.168.1.0/24", "policy": "Accept", "priority": 1,
-                "description": marker(EMR)
+                "description": tagged(EMR, &tag)
             }),
         );
     }
@@ -432,4 +478,140 @@ fn attachments_of_two_clusters_sharing_a_group_from_one_source_are_claimed_twice
         run.output()
     );
     assert_eq!(emulator.mutating_calls(), before);
+}
+
+/// An attachment opening 9083 of the EMR cluster to these blocks.
+fn emr_9083_from(emulator: &Emulator, cidrs: &[&str]) -> String {
+    let list: Vec<String> = cidrs.iter().map(|c| format!("\"{c}\"")).collect();
+    format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"h\" {{\n  cluster_id = \"{EMR}\"\n  \
+         cidrs      = [{}]\n  ports      = [9083]\n}}\n",
+        provider_block(emulator),
+        list.join(", ")
+    )
+}
+
+/// The IDs of the EMR group's rules from `cidr`.
+fn rule_ids_from(emulator: &Emulator, cidr: &str) -> Vec<String> {
+    emr_rules(emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == cidr)
+        .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// J3 (adversary): the description names the cluster, not the attachment. A's rule from a block
+/// is removed by hand; another state opens the same block. A's refresh must not take that rule
+/// for its own — it satisfies A, and stays its maker's — and A's destroy must leave it.
+#[test]
+fn a_rule_another_state_made_from_a_shared_block_is_never_taken_for_ours() {
+    let emulator = Emulator::start();
+    let a = Workspace::new();
+    a.write_config(&emr_9083_from(
+        &emulator,
+        &["192.168.120.0/24", "192.168.121.0/24"],
+    ));
+    a.apply().ok();
+    let a_120 = rule_ids_from(&emulator, "192.168.120.0/24");
+    emulator.edit_state(|s| {
+        s["security_groups"][EMR_SG]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["source_cidr_ip"] != "192.168.121.0/24")
+    });
+    let b = Workspace::new();
+    b.write_config(&emr_9083_from(&emulator, &["192.168.121.0/24"]));
+    b.apply().ok();
+    let b_121 = rule_ids_from(&emulator, "192.168.121.0/24");
+    assert_eq!(b_121.len(), 1);
+    a.apply().ok();
+    a.assert_plan_empty();
+    let v = a.resource("maxcompute_emr_whitelist_attachment.h");
+    let run = a.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(rule_ids_from(&emulator, "192.168.120.0/24").is_empty());
+    assert_eq!(
+        rule_ids_from(&emulator, "192.168.121.0/24"),
+        b_121,
+        "B keeps its access"
+    );
+    b.assert_plan_empty();
+    // A owned its own rule; B's satisfied it and stayed B's.
+    assert_eq!(v["rule_ids"], json!(a_120), "{v}");
+    assert_eq!(v["existing_rule_ids"], json!(b_121), "{v}");
+    let v = b.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(b_121), "{v}");
+}
+
+/// A state written before `rule_ids` existed: its next refresh recognises its rules by their
+/// description, records their IDs, and plans nothing.
+#[test]
+fn a_state_without_rule_ids_takes_its_rules_by_description_once() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    ws.write_config(&emr_9083_from(&emulator, &["192.168.1.0/24"]));
+    ws.apply().ok();
+    let ids = rule_ids_from(&emulator, "192.168.1.0/24");
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let attrs = &mut state["resources"][0]["instances"][0]["attributes"];
+    assert_eq!(attrs["rule_ids"], json!(ids), "{attrs}");
+    attrs.as_object_mut().unwrap().remove("rule_ids");
+    std::fs::write(&path, state.to_string()).unwrap();
+    ws.assert_plan_empty();
+    ws.terraform(&["apply", "-refresh-only", "-auto-approve"])
+        .ok();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(ids), "{v}");
+}
+
+/// A port added in place whose answer is lost after the rule landed: the apply fails, and the
+/// rule is recorded as this attachment's (read back by what the add made), so destroy removes it.
+#[test]
+fn an_emr_rule_added_in_place_whose_answer_was_lost_is_recorded_as_ours() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let config = emr_9083_from(&emulator, &["192.168.1.0/24"]);
+    ws.write_config(&config);
+    ws.apply().ok();
+    emulator.set_faults(json!({ "reset_rate": 1.0, "actions": ["AuthorizeSecurityGroup"] }));
+    ws.write_config(&one_retry(&config.replace("[9083]", "[8020, 9083]")));
+    let run = ws.apply();
+    emulator.set_faults(json!({}));
+    assert_eq!(run.code, 1, "{}", run.output());
+    let mut ids = rule_ids_from(&emulator, "192.168.1.0/24");
+    ids.sort();
+    assert_eq!(ids.len(), 2, "the add landed");
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.h");
+    assert_eq!(v["rule_ids"], json!(ids), "{v} {}", run.output());
+    ws.apply().ok();
+    ws.assert_plan_empty();
+    let run = ws.destroy();
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(rule_ids_from(&emulator, "192.168.1.0/24").is_empty());
+}
+
+/// K1 (adversary): a create that failed keeps its journal entry (what it sent may still land),
+/// and another state then opens the same block. The first configuration's next create takes over
+/// only what its own create made — its tag — never the other state's rules: refused as another's.
+#[test]
+fn a_failed_create_never_takes_over_another_states_rules_of_the_same_block() {
+    let emulator = Emulator::start();
+    let config = emr_9083_from(&emulator, &["192.168.95.0/24"]);
+    let b = Workspace::new();
+    b.write_config(&one_retry(&config));
+    emulator.set_faults(json!({ "actions": ["AuthorizeSecurityGroup"], "server_error_rate": 1.0 }));
+    let run = b.apply();
+    emulator.set_faults(json!({}));
+    assert_eq!(run.code, 1, "{}", run.output());
+    let c = Workspace::new();
+    c.write_config(&config);
+    c.apply().ok();
+    let c_rules = rule_ids_from(&emulator, "192.168.95.0/24");
+    assert_eq!(c_rules.len(), 1);
+    let before = emulator.mutating_calls();
+    b.apply().fails_saying(&["already exist"]);
+    assert_eq!(emulator.mutating_calls(), before, "nothing written");
+    assert_eq!(rule_ids_from(&emulator, "192.168.95.0/24"), c_rules);
+    c.assert_plan_empty();
 }

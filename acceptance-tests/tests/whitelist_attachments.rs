@@ -726,10 +726,10 @@ fn a_whitelist_that_admits_no_network_link_is_warned_about_at_plan() {
     links.destroy().ok();
 }
 
+/// K2 (adversary): a state that lost the attachment of a cluster since terminated can import it
+/// back — the group the cluster left behind still holds its rules — and then revoke them.
 #[test]
-fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
-    // GetCluster still answers for a terminated cluster (ClusterState TERMINATED): its attachment
-    // leaves the state at refresh, and a new one is refused at plan on `cluster_id`.
+fn the_rules_of_a_terminated_cluster_can_be_imported_and_revoked() {
     let emulator = Emulator::start();
     let ws = Workspace::new();
     ws.write_config(&format!(
@@ -738,14 +738,65 @@ fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
     ));
     ws.apply().ok();
     emulator.edit_state(|s| s["emr_clusters"][EMR]["cluster_state"] = json!("TERMINATED"));
-    let run = ws.terraform(&["apply", "-auto-approve", "-input=false", "-refresh-only"]);
-    assert_eq!(run.code, 0, "{}", run.output());
+    ws.terraform(&["state", "rm", "maxcompute_emr_whitelist_attachment.x"])
+        .ok();
+    let id = format!("{EMR}:192.168.1.0/24");
+    ws.terraform(&["import", "maxcompute_emr_whitelist_attachment.x", &id])
+        .ok();
+    let v = ws.resource("maxcompute_emr_whitelist_attachment.x");
+    assert_eq!(v["ports"], json!([8020, 9083, 50010]), "{v}");
+    ws.write_config(&provider_block(&emulator));
+    ws.apply().ok();
+    let left = emr_rules(&emulator)
+        .into_iter()
+        .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
+        .count();
+    assert_eq!(
+        left, 0,
+        "the imported attachment's removal revokes its rules"
+    );
+}
+
+#[test]
+fn a_terminated_or_unknown_emr_cluster_counts_as_gone() {
+    // GetCluster still answers for a terminated cluster (ClusterState TERMINATED). Its group may
+    // outlive it: while the group holds this attachment's rules, the attachment stays in the state
+    // (the plan warns on `cluster_id`) so that removing it revokes them (I2: the rules were left
+    // open, owned by no state). A new attachment is refused at plan on `cluster_id`.
+    let emulator = Emulator::start();
+    let ws = Workspace::new();
+    let config = format!(
+        "{}\nresource \"maxcompute_emr_whitelist_attachment\" \"x\" {{\n  cluster_id = \"{EMR}\"\n  cidrs      = [\"192.168.1.0/24\"]\n}}\n",
+        provider_block(&emulator)
+    );
+    ws.write_config(&config);
+    ws.apply().ok();
+    emulator.edit_state(|s| s["emr_clusters"][EMR]["cluster_state"] = json!("TERMINATED"));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "{}", plan.output());
+    assert!(plan.output().contains("is gone"), "{}", plan.output());
+    assert!(
+        diagnostic_on(&plan.output(), "cluster_id"),
+        "{}",
+        plan.output()
+    );
     let list = ws.terraform(&["state", "list"]).ok();
     assert!(
-        !list.stdout.contains("emr_whitelist_attachment"),
+        list.stdout.contains("emr_whitelist_attachment"),
         "{}",
         list.stdout
     );
+    // Removing the attachment revokes its rules from the group the cluster left behind.
+    ws.write_config(&provider_block(&emulator));
+    ws.apply().ok();
+    let from_block = emulator.state()["security_groups"][EMR_SG]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["source_cidr_ip"] == "192.168.1.0/24")
+        .count();
+    assert_eq!(from_block, 0, "the attachment's rules are revoked");
+    ws.write_config(&config);
     let before = emulator.mutating_calls();
     let run = ws.apply();
     run.fails_saying(&["EMR cluster not found", "was released"]);

@@ -38,23 +38,23 @@ pub struct ResourceGroup {
 crate::status! {
     /// A resource group's `Status` (GetResourceGroup model).
     pub enum GroupStatus {
-        Normal = "Normal",
-        Stop = "Stop",
-        Deleted = "Deleted",
-        Creating = "Creating",
-        CreateFailed = "CreateFailed",
-        Updating = "Updating",
+        Normal,
+        Stop,
+        Deleted,
+        Creating,
+        CreateFailed,
+        Updating,
     }
 }
 
 crate::status! {
     /// A network's `Status` (ListNetworks model).
     pub enum NetworkStatus {
-        Pending = "Pending",
-        Creating = "Creating",
-        Running = "Running",
-        Deleting = "Deleting",
-        Deleted = "Deleted",
+        Pending,
+        Creating,
+        Running,
+        Deleting,
+        Deleted,
     }
 }
 

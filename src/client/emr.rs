@@ -1,9 +1,11 @@
 //! EMR (2021-03-20): the one call needed — which security group a cluster's nodes are in.
 //! EMR has no whitelist API; access is granted with ECS rules on that group.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ids::EmrClusterId;
+use super::paging::paged;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
 
@@ -111,6 +113,8 @@ struct ListClustersResponse {
     next_token: Option<String>,
 }
 
+paged!(ListClustersResponse, clusters => Summary);
+
 /// Cluster states that mean the cluster no longer serves anything.
 pub const GONE_STATES: &[&str] = &["TERMINATED", "TERMINATED_WITH_ERRORS", "START_FAILED"];
 
@@ -125,43 +129,61 @@ impl<'a> EmrApi<'a> {
         Self { t }
     }
 
-    /// `GetCluster`; `Ok(None)` when the cluster does not exist.
-    pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id.as_str());
-        match self
-            .t
-            .read::<GetClusterResponse>(Service::Emr, "GetCluster", params)
-            .await
-        {
-            // A terminated or released cluster is gone (reference cloud-api-2.md §3; states from
-            // the `ClusterState` docstring of alibabacloud_emr20210320's GetCluster model).
-            Ok(r) if GONE_STATES.contains(&r.cluster.cluster_state.as_str()) => Ok(None),
-            Ok(r) => Ok(Some(Cluster {
-                cluster_id: r.cluster.cluster_id,
-                cluster_state: r.cluster.cluster_state,
-                release_version: r.cluster.release_version,
-                security_group_id: r.cluster.node_attributes.security_group_id,
-                vpc_id: r.cluster.node_attributes.vpc_id,
-            })),
+    /// A read about one cluster; `Ok(None)` when EMR says there is no such cluster.
+    async fn read_cluster<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        params: Params,
+    ) -> Result<Option<T>, Error> {
+        match self.t.read(Service::Emr, action, params).await {
+            Ok(r) => Ok(Some(r)),
             Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
-    pub async fn nodes(&self, cluster_id: &EmrClusterId) -> Result<Vec<Node>, Error> {
+    /// The first page of 100 of a list of one cluster's parts (`ListNodes`, `ListNodeGroups`);
+    /// `Ok(None)` when there is no such cluster.
+    async fn first_100<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        cluster_id: &EmrClusterId,
+    ) -> Result<Option<T>, Error> {
         let params = Params::new()
             .set("ClusterId", cluster_id.as_str())
             .set("MaxResults", "100");
-        match self
-            .t
-            .read::<ListNodesResponse>(Service::Emr, "ListNodes", params)
-            .await
-        {
-            Ok(r) => Ok(r.nodes),
-            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        self.read_cluster(action, params).await
+    }
+
+    /// `GetCluster`; `Ok(None)` when the cluster does not exist or no longer serves (terminated
+    /// or released: reference cloud-api-2.md §3; states from the `ClusterState` docstring of
+    /// alibabacloud_emr20210320's GetCluster model).
+    pub async fn get_cluster(&self, cluster_id: &EmrClusterId) -> Result<Option<Cluster>, Error> {
+        let found = self.get_cluster_any(cluster_id).await?;
+        Ok(found.filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str())))
+    }
+
+    /// `GetCluster` in whatever state EMR still answers for it (a terminated cluster's security
+    /// group may outlive it); `Ok(None)` when EMR does not know it.
+    pub async fn get_cluster_any(
+        &self,
+        cluster_id: &EmrClusterId,
+    ) -> Result<Option<Cluster>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
+        let found: Option<GetClusterResponse> = self.read_cluster("GetCluster", params).await?;
+        Ok(found.map(|r| Cluster {
+            cluster_id: r.cluster.cluster_id,
+            cluster_state: r.cluster.cluster_state,
+            release_version: r.cluster.release_version,
+            security_group_id: r.cluster.node_attributes.security_group_id,
+            vpc_id: r.cluster.node_attributes.vpc_id,
+        }))
+    }
+
+    /// `ListNodes`: the cluster's nodes (the first 100, plenty to find a master and a core node).
+    pub async fn nodes(&self, cluster_id: &EmrClusterId) -> Result<Vec<Node>, Error> {
+        let found: Option<ListNodesResponse> = self.first_100("ListNodes", cluster_id).await?;
+        Ok(found.map(|r| r.nodes).unwrap_or_default())
     }
 }
 
@@ -169,39 +191,21 @@ impl EmrApi<'_> {
     /// `ListClusters`, every page: the region's clusters that still serve (their VPC is only in
     /// `GetCluster`).
     pub async fn live_clusters(&self) -> Result<Vec<Summary>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("MaxResults", "100")
-                .set_opt("NextToken", token.take());
-            let r: ListClustersResponse = self.t.read(Service::Emr, "ListClusters", params).await?;
-            out.extend(
-                r.clusters
-                    .into_iter()
-                    .filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str())),
-            );
-            match r.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let clusters = self
+            .t
+            .read_all::<ListClustersResponse>(Service::Emr, "ListClusters", Params::new(), "100")
+            .await?;
+        Ok(clusters
+            .into_iter()
+            .filter(|c| !GONE_STATES.contains(&c.cluster_state.as_str()))
+            .collect())
     }
 
     /// `ListNodeGroups`: the cluster's node groups (the first 100: a cluster has a handful).
     pub async fn node_groups(&self, cluster_id: &EmrClusterId) -> Result<Vec<NodeGroup>, Error> {
-        let params = Params::new()
-            .set("ClusterId", cluster_id.as_str())
-            .set("MaxResults", "100");
-        match self
-            .t
-            .read::<ListNodeGroupsResponse>(Service::Emr, "ListNodeGroups", params)
-            .await
-        {
-            Ok(r) => Ok(r.node_groups),
-            Err(e) if e.is_not_found() || names_a_bad_cluster_id(&e) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        let found: Option<ListNodeGroupsResponse> =
+            self.first_100("ListNodeGroups", cluster_id).await?;
+        Ok(found.map(|r| r.node_groups).unwrap_or_default())
     }
 }
 

@@ -111,6 +111,16 @@ impl Error {
         )
     }
 
+    /// The error with the retries made before it; only an API answer and a failed connection say
+    /// them (the other variants are returned unchanged, as the transport always did).
+    pub(crate) fn with_retries(mut self, n: Retries) -> Self {
+        match &mut self {
+            Error::Api { retries, .. } | Error::Connection { retries, .. } => *retries = n,
+            _ => {}
+        }
+        self
+    }
+
     /// The object the call addressed does not exist.
     pub fn is_not_found(&self) -> bool {
         self.code().is_some_and(|c| {

@@ -5,6 +5,8 @@
 //! `EndpointType=Reverse`, their groups and zones). Which endpoints MaxCompute makes is not
 //! confirmed on the real cloud: the link's group is the mark.
 
+use std::future::Future;
+
 use super::ecs::NetworkInterface;
 use super::ids::{EndpointId, SecurityGroupId, VpcId};
 use super::privatelink::{Endpoint, EndpointStatus, EndpointType, ZoneStatus};
@@ -88,15 +90,8 @@ pub async fn read(
         ..Footprint::default()
     };
     let api = client.privatelink();
-    let ids: Vec<Result<EndpointId, Error>> = reverse.iter().map(|(e, _)| e.id()).collect();
-    let zones = fanout::all(ids, |id| async move {
-        let id = id.map_err(failure("reading a reverse endpoint's ID".into()))?;
-        let zones = api.zones(&id).await;
-        zones.map_err(failure(format!(
-            "reading the zones of PrivateLink endpoint {id}"
-        )))
-    })
-    .await?;
+    let endpoints = reverse.iter().map(|(e, _)| e);
+    let zones = of_each(endpoints, "zones", |id| async move { api.zones(&id).await }).await?;
     for ((e, groups), zones) in reverse.into_iter().zip(zones) {
         let active = e.endpoint_status == EndpointStatus::Active;
         for z in zones {
@@ -130,13 +125,8 @@ pub async fn reverse_endpoints(
         .map_err(failure(format!(
             "listing the reverse PrivateLink endpoints of {vpc}"
         )))?;
-    let ids: Vec<Result<EndpointId, Error>> = listed.iter().map(Endpoint::id).collect();
-    let groups = fanout::all(ids, |id| async move {
-        let id = id.map_err(failure("reading a reverse endpoint's ID".into()))?;
-        let groups = api.security_groups(&id).await;
-        groups.map_err(failure(format!(
-            "reading the groups of PrivateLink endpoint {id}"
-        )))
+    let groups = of_each(&listed, "groups", |id| async move {
+        api.security_groups(&id).await
     })
     .await?;
     Ok(listed
@@ -144,4 +134,25 @@ pub async fn reverse_endpoints(
         .zip(groups)
         .filter(|(_, groups)| groups.iter().any(|g| g == sg.as_str()))
         .collect())
+}
+
+/// `read` of each reverse endpoint, at once across them ([`fanout::all`]); a failure says which
+/// endpoint's `what` (`zones`, `groups`) was being read.
+async fn of_each<'e, T, F, Fut>(
+    endpoints: impl IntoIterator<Item = &'e Endpoint>,
+    what: &str,
+    read: F,
+) -> Result<Vec<T>, Failure>
+where
+    F: Fn(EndpointId) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let ids: Vec<Result<EndpointId, Error>> = endpoints.into_iter().map(Endpoint::id).collect();
+    let read = &read;
+    fanout::all(ids, |id| async move {
+        let id = id.map_err(failure("reading a reverse endpoint's ID".into()))?;
+        let said = format!("reading the {what} of PrivateLink endpoint {id}");
+        read(id).await.map_err(failure(said))
+    })
+    .await
 }

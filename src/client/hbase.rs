@@ -1,5 +1,6 @@
 //! HBase (2019-01-01): IP whitelist groups of a cluster.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ids::{HbaseClusterId, VpcId};
@@ -108,16 +109,23 @@ impl<'a> HbaseApi<'a> {
         Self { t }
     }
 
+    /// A read of one cluster by `ClusterId`; `Ok(None)` when it does not exist.
+    async fn read_cluster<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        cluster_id: &HbaseClusterId,
+    ) -> Result<Option<T>, Error> {
+        let params = Params::new().set("ClusterId", cluster_id.as_str());
+        self.t.read_found(Service::Hbase, action, params).await
+    }
+
     /// `DescribeIpWhitelist`; `Ok(None)` when the cluster does not exist.
     pub async fn describe_ip_whitelist(
         &self,
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Vec<IpGroup>>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id.as_str());
-        let found = self
-            .t
-            .read_found::<DescribeResponse>(Service::Hbase, "DescribeIpWhitelist", params)
-            .await?;
+        let found: Option<DescribeResponse> =
+            self.read_cluster("DescribeIpWhitelist", cluster_id).await?;
         Ok(found.map(|r| r.groups.group))
     }
 
@@ -126,10 +134,7 @@ impl<'a> HbaseApi<'a> {
         &self,
         cluster_id: &HbaseClusterId,
     ) -> Result<Option<Instance>, Error> {
-        let params = Params::new().set("ClusterId", cluster_id.as_str());
-        self.t
-            .read_found::<Instance>(Service::Hbase, "DescribeInstance", params)
-            .await
+        self.read_cluster("DescribeInstance", cluster_id).await
     }
 
     /// `DescribeInstances`: every cluster of the region, page by page (its default page size: the

@@ -86,56 +86,36 @@ macro_rules! id_type {
     };
 }
 
-id_type!(
-    /// `vpc-…`
-    VpcId,
-    "VPC",
-    "vpc-bp1example0000000000",
-    |v| prefixed(v, "vpc-")
-);
-id_type!(
-    /// `vsw-…`
-    VSwitchId,
-    "vSwitch",
-    "vsw-bp1example0000000000",
-    |v| prefixed(v, "vsw-")
-);
-id_type!(
-    /// `sg-…`
-    SecurityGroupId,
-    "security group",
-    "sg-bp1example0000000000",
-    |v| prefixed(v, "sg-")
-);
+/// IDs that are a prefix, then 1 to 64 lower-case letters and digits ([`prefixed`]), one row each:
+/// the type, the kind messages name, the prefix, an example.
+macro_rules! prefixed_ids {
+    ($($(#[$doc:meta])* $name:ident: $kind:literal, $prefix:literal, $example:literal;)+) => {
+        $(
+            id_type!(
+                #[doc = concat!("`", $prefix, "…`")]
+                $(#[$doc])*
+                $name,
+                $kind,
+                $example,
+                |v| prefixed(v, $prefix)
+            );
+        )+
+    };
+}
 
-id_type!(
-    /// `ep-…`: a PrivateLink endpoint.
-    EndpointId,
-    "PrivateLink endpoint",
-    "ep-bp1example0000000000",
-    |v| prefixed(v, "ep-")
-);
-id_type!(
-    /// `c-…`: an EMR cluster.
-    EmrClusterId,
-    "EMR cluster",
-    "c-b933c5aac8fe4a3e",
-    |v| prefixed(v, "c-")
-);
-id_type!(
-    /// `pl-…`: an ECS prefix list.
-    PrefixListId,
-    "prefix list",
-    "pl-bp1example0000000000",
-    |v| prefixed(v, "pl-")
-);
-id_type!(
-    /// `prl-…`: an ECS port range list.
-    PortRangeListId,
-    "port range list",
-    "prl-bp1example0000000000",
-    |v| prefixed(v, "prl-")
-);
+prefixed_ids! {
+    VpcId: "VPC", "vpc-", "vpc-bp1example0000000000";
+    VSwitchId: "vSwitch", "vsw-", "vsw-bp1example0000000000";
+    SecurityGroupId: "security group", "sg-", "sg-bp1example0000000000";
+    /// A PrivateLink endpoint.
+    EndpointId: "PrivateLink endpoint", "ep-", "ep-bp1example0000000000";
+    /// An EMR cluster.
+    EmrClusterId: "EMR cluster", "c-", "c-b933c5aac8fe4a3e";
+    /// An ECS prefix list.
+    PrefixListId: "prefix list", "pl-", "pl-bp1example0000000000";
+    /// An ECS port range list.
+    PortRangeListId: "port range list", "prl-", "prl-bp1example0000000000";
+}
 
 id_type!(
     /// An RDS instance (`rm-…`, `pgm-…`, …).
@@ -326,6 +306,37 @@ mod tests {
             "1abc",
         ] {
             assert!(HbaseClusterId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn prefixed_ids_name_their_kind_prefix_and_example() {
+        let said = [
+            VpcId::check("x"),
+            VSwitchId::check("x"),
+            SecurityGroupId::check("x"),
+            EndpointId::check("x"),
+            EmrClusterId::check("x"),
+            PrefixListId::check("x"),
+            PortRangeListId::check("x"),
+        ];
+        let expected = [
+            ("VPC", "vpc-", "vpc-bp1example0000000000"),
+            ("vSwitch", "vsw-", "vsw-bp1example0000000000"),
+            ("security group", "sg-", "sg-bp1example0000000000"),
+            ("PrivateLink endpoint", "ep-", "ep-bp1example0000000000"),
+            ("EMR cluster", "c-", "c-b933c5aac8fe4a3e"),
+            ("prefix list", "pl-", "pl-bp1example0000000000"),
+            ("port range list", "prl-", "prl-bp1example0000000000"),
+        ];
+        for (said, (kind, prefix, example)) in said.into_iter().zip(expected) {
+            assert_eq!(
+                said,
+                Err(format!(
+                    "`x` is not a valid {kind} ID: it must start with `{prefix}` (expected \
+                     something like `{example}`)"
+                ))
+            );
         }
     }
 

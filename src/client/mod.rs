@@ -42,6 +42,7 @@ pub mod ids;
 pub mod maxcompute;
 pub mod net;
 pub mod outcome;
+pub mod paging;
 pub mod privatelink;
 pub mod project;
 pub mod rds;
@@ -65,6 +66,32 @@ pub use wait::{WaitPolicy, Waiter};
 
 use transport::Transport;
 
+/// One accessor a service: each API handle borrows the client's one transport.
+macro_rules! service_apis {
+    ($($name:ident => $module:ident::$api:ident,)+) => {
+        impl Client {
+            $(
+                pub fn $name(&self) -> $module::$api<'_> {
+                    $module::$api::new(&self.transport)
+                }
+            )+
+        }
+    };
+}
+
+service_apis! {
+    ecs => ecs::EcsApi,
+    rds => rds::RdsApi,
+    hbase => hbase::HbaseApi,
+    emr => emr::EmrApi,
+    maxcompute => maxcompute::MaxComputeApi,
+    dataworks => dataworks::DataWorksApi,
+    sts => sts::StsApi,
+    privatelink => privatelink::PrivateLinkApi,
+    projects => project::ProjectApi,
+    vpc => vpc::VpcApi,
+}
+
 /// A configured client for one region and one set of credentials.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -86,46 +113,6 @@ impl Client {
 
     pub fn region(&self) -> &str {
         self.transport.region()
-    }
-
-    pub fn ecs(&self) -> ecs::EcsApi<'_> {
-        ecs::EcsApi::new(&self.transport)
-    }
-
-    pub fn rds(&self) -> rds::RdsApi<'_> {
-        rds::RdsApi::new(&self.transport)
-    }
-
-    pub fn hbase(&self) -> hbase::HbaseApi<'_> {
-        hbase::HbaseApi::new(&self.transport)
-    }
-
-    pub fn emr(&self) -> emr::EmrApi<'_> {
-        emr::EmrApi::new(&self.transport)
-    }
-
-    pub fn maxcompute(&self) -> maxcompute::MaxComputeApi<'_> {
-        maxcompute::MaxComputeApi::new(&self.transport)
-    }
-
-    pub fn dataworks(&self) -> dataworks::DataWorksApi<'_> {
-        dataworks::DataWorksApi::new(&self.transport)
-    }
-
-    pub fn sts(&self) -> sts::StsApi<'_> {
-        sts::StsApi::new(&self.transport)
-    }
-
-    pub fn privatelink(&self) -> privatelink::PrivateLinkApi<'_> {
-        privatelink::PrivateLinkApi::new(&self.transport)
-    }
-
-    pub fn projects(&self) -> project::ProjectApi<'_> {
-        project::ProjectApi::new(&self.transport)
-    }
-
-    pub fn vpc(&self) -> vpc::VpcApi<'_> {
-        vpc::VpcApi::new(&self.transport)
     }
 
     /// Where credentials came from ("provider block", an environment variable…), for messages

@@ -12,6 +12,7 @@
 use serde::Deserialize;
 
 use super::ids::{EndpointId, EndpointName, SecurityGroupId, VpcId, ZoneId};
+use super::paging::{paged, Paged};
 use super::retry::Idempotency;
 use super::transport::{Params, Transport};
 use super::{Error, Service};
@@ -61,34 +62,34 @@ impl EndpointType {
 crate::status! {
     /// `EndpointStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum EndpointStatus {
-        Creating = "Creating",
-        Active = "Active",
+        Creating,
+        Active,
         /// A change is being applied.
-        Pending = "Pending",
-        Deleting = "Deleting",
+        Pending,
+        Deleting,
     }
 }
 
 crate::status! {
     /// `ConnectionStatus` (GetVpcEndpointAttribute; reference cloud-api-2.md §5).
     pub enum ConnectionStatus {
-        Pending = "Pending",
-        Connecting = "Connecting",
-        Connected = "Connected",
-        Disconnecting = "Disconnecting",
-        Disconnected = "Disconnected",
-        Deleting = "Deleting",
-        ServiceDeleted = "ServiceDeleted",
+        Pending,
+        Connecting,
+        Connected,
+        Disconnecting,
+        Disconnected,
+        Deleting,
+        ServiceDeleted,
     }
 }
 
 crate::status! {
     /// `ZoneStatus` (ListVpcEndpointZones model): `Creating`, `Wait`, `Connected`, `Deleting`, …
     pub enum ZoneStatus {
-        Creating = "Creating",
-        Wait = "Wait",
-        Connected = "Connected",
-        Deleting = "Deleting",
+        Creating,
+        Wait,
+        Connected,
+        Deleting,
     }
 }
 
@@ -213,27 +214,10 @@ struct GroupEntry {
     security_group_id: String,
 }
 
-/// One page of a `NextToken` list: its items and the token of the next page.
-trait Page: serde::de::DeserializeOwned {
-    type Item;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
-}
-
-macro_rules! page {
-    ($page:ty, $field:ident, $item:ty) => {
-        impl Page for $page {
-            type Item = $item;
-            fn into_parts(self) -> (Vec<$item>, Option<String>) {
-                (self.$field, self.next_token)
-            }
-        }
-    };
-}
-
-page!(ServicesPage, services, EndpointService);
-page!(EndpointsPage, endpoints, Endpoint);
-page!(ZonesPage, zones, EndpointZone);
-page!(GroupsPage, security_groups, GroupEntry);
+paged!(ServicesPage, services => EndpointService);
+paged!(EndpointsPage, endpoints => Endpoint);
+paged!(ZonesPage, zones => EndpointZone);
+paged!(GroupsPage, security_groups => GroupEntry);
 
 /// A change's answer: nothing but the request id.
 #[derive(Deserialize)]
@@ -267,28 +251,14 @@ impl<'a> PrivateLinkApi<'a> {
     }
 
     /// Every page of a `NextToken` list action.
-    async fn all<P: Page>(
+    async fn all<P: Paged>(
         &self,
         action: &'static str,
         params: Params,
     ) -> Result<Vec<P::Item>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let params = params
-                .clone()
-                .set("MaxResults", "50")
-                .set_opt("NextToken", token.take());
-            let (items, next) = self
-                .call::<P>(action, params, Idempotency::Safe)
-                .await?
-                .into_parts();
-            out.extend(items);
-            match next.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        self.t
+            .read_all::<P>(Service::PrivateLink, action, params, "50")
+            .await
     }
 
     /// `ListVpcEndpointServicesByEndUser` for interface services, every page.
@@ -329,30 +299,34 @@ impl<'a> PrivateLinkApi<'a> {
         vpc_id: &VpcId,
         name: &EndpointName,
     ) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointName", name.as_str());
-        let found = self
-            .all::<EndpointsPage>("ListVpcEndpoints", params)
-            .await?;
-        // The filter is the service's; keep exact matches only.
-        Ok(found
-            .into_iter()
-            .filter(|e| e.endpoint_name == name.as_str() && e.vpc_id == vpc_id.as_str())
-            .collect())
+        let filter = ("EndpointName", name.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_name == name.as_str())
+            .await
     }
 
     /// `ListVpcEndpoints` of one VPC and one type, every page.
     pub async fn in_vpc(&self, vpc_id: &VpcId, kind: EndpointType) -> Result<Vec<Endpoint>, Error> {
-        let params = Params::new()
-            .set("VpcId", vpc_id.as_str())
-            .set("EndpointType", kind.as_str());
+        let filter = ("EndpointType", kind.as_str());
+        self.list_in_vpc(vpc_id, filter, |e| e.endpoint_type == kind)
+            .await
+    }
+
+    /// `ListVpcEndpoints` of one VPC and one more filter (a parameter and its value), every page.
+    /// The filters are the service's: what it answers is checked again (`keep`, and the VPC), so
+    /// only exact matches are kept.
+    async fn list_in_vpc(
+        &self,
+        vpc_id: &VpcId,
+        (name, value): (&'static str, &str),
+        keep: impl Fn(&Endpoint) -> bool,
+    ) -> Result<Vec<Endpoint>, Error> {
+        let params = Params::new().set("VpcId", vpc_id.as_str()).set(name, value);
         let found = self
             .all::<EndpointsPage>("ListVpcEndpoints", params)
             .await?;
         Ok(found
             .into_iter()
-            .filter(|e| e.vpc_id == vpc_id.as_str() && e.endpoint_type == kind)
+            .filter(|e| e.vpc_id == vpc_id.as_str() && keep(e))
             .collect())
     }
 

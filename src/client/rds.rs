@@ -1,5 +1,6 @@
 //! RDS (2014-08-15): IP whitelist groups of an instance.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ids::{RdsInstanceId, VpcId};
@@ -166,15 +167,23 @@ impl<'a> RdsApi<'a> {
         Self { t }
     }
 
+    /// A read of one instance by `DBInstanceId`; `Ok(None)` when it does not exist.
+    async fn read_instance<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        instance_id: &RdsInstanceId,
+    ) -> Result<Option<T>, Error> {
+        let params = Params::new().set("DBInstanceId", instance_id.as_str());
+        self.t.read_found(Service::Rds, action, params).await
+    }
+
     /// `DescribeDBInstanceIPArrayList`; `Ok(None)` when the instance does not exist.
     pub async fn describe_ip_arrays(
         &self,
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<IpArray>>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        let found = self
-            .t
-            .read_found::<ListResponse>(Service::Rds, "DescribeDBInstanceIPArrayList", params)
+        let found: Option<ListResponse> = self
+            .read_instance("DescribeDBInstanceIPArrayList", instance_id)
             .await?;
         Ok(found.map(|r| r.items.arrays))
     }
@@ -212,10 +221,8 @@ impl<'a> RdsApi<'a> {
         &self,
         instance_id: &RdsInstanceId,
     ) -> Result<Option<Vec<NetInfo>>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        let found = self
-            .t
-            .read_found::<NetInfoResponse>(Service::Rds, "DescribeDBInstanceNetInfo", params)
+        let found: Option<NetInfoResponse> = self
+            .read_instance("DescribeDBInstanceNetInfo", instance_id)
             .await?;
         Ok(found.map(|r| r.infos.list))
     }
@@ -226,15 +233,11 @@ impl<'a> RdsApi<'a> {
         &self,
         instance_id: &RdsInstanceId,
     ) -> Result<Option<WhitelistMode>, Error> {
-        let params = Params::new().set("DBInstanceId", instance_id.as_str());
-        let r: AttributeResponse = match self
-            .t
-            .read(Service::Rds, "DescribeDBInstanceAttribute", params)
-            .await
-        {
-            Ok(r) => r,
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
+        let found: Option<AttributeResponse> = self
+            .read_instance("DescribeDBInstanceAttribute", instance_id)
+            .await?;
+        let Some(r) = found else {
+            return Ok(None);
         };
         Ok(r.items.attributes.first().and_then(|a| {
             match a.security_ip_mode.to_ascii_lowercase().as_str() {

@@ -1,13 +1,14 @@
 //! Statuses as types: each a closed list of the values its API documents, plus `Other` for one
 //! it does not (kept as said, so messages show it). Callers match on variants, never on strings.
 
-/// `status! { /// doc  pub enum Name { Variant = "Wire", … } }`: the enum, `as_str`, `Display`,
+/// `status! { /// doc  pub enum Name { Variant, Other = "OTHER", … } }`: the enum, `as_str`, `Display`,
 /// `From<&str>`, and `Deserialize` from the wire string (an empty or missing one is `Other("")`).
+/// A variant's wire string is its name unless `= "…"` gives another, so each value is said once.
 #[macro_export]
 macro_rules! status {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)+ }
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident $(= $wire:literal)?,)+ }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,7 @@ macro_rules! status {
         impl $name {
             pub fn as_str(&self) -> &str {
                 match self {
-                    $(Self::$variant => $wire,)+
+                    $(Self::$variant => $crate::status!(@wire $variant $($wire)?),)+
                     Self::Other(s) => s,
                 }
             }
@@ -29,7 +30,7 @@ macro_rules! status {
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
                 match s {
-                    $($wire => Self::$variant,)+
+                    $($crate::status!(@wire $variant $($wire)?) => Self::$variant,)+
                     other => Self::Other(other.to_string()),
                 }
             }
@@ -54,22 +55,34 @@ macro_rules! status {
             }
         }
     };
+    (@wire $variant:ident $wire:literal) => {
+        $wire
+    };
+    (@wire $variant:ident) => {
+        stringify!($variant)
+    };
 }
 
 #[cfg(test)]
 mod tests {
     crate::status! {
         /// A test status.
-        pub enum Light { Green = "GREEN", Red = "RED", }
+        pub enum Light { Green = "GREEN", Red = "RED", Amber, }
     }
 
     #[test]
     fn wire_values_round_trip_and_unknown_ones_are_kept() {
         assert_eq!(Light::from("GREEN"), Light::Green);
         assert_eq!(Light::Red.as_str(), "RED");
-        let other: Light = serde_json::from_str("\"AMBER\"").unwrap();
-        assert_eq!(other, Light::Other("AMBER".into()));
-        assert_eq!(other.to_string(), "AMBER");
+        assert_eq!(
+            Light::from("Amber"),
+            Light::Amber,
+            "a variant without `= …` is its name"
+        );
+        assert_eq!(Light::Amber.to_string(), "Amber");
+        let other: Light = serde_json::from_str("\"BLUE\"").unwrap();
+        assert_eq!(other, Light::Other("BLUE".into()));
+        assert_eq!(other.to_string(), "BLUE");
         assert_eq!(Light::default().as_str(), "");
     }
 }

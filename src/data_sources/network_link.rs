@@ -8,7 +8,7 @@ use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
-use crate::resources::network_link::State as LinkState;
+use crate::resources::network_link::{whole_state, State as LinkState};
 
 /// The resource's state; the schema below leaves out `timeouts`, and the read leaves it null.
 pub type State = LinkState;
@@ -53,14 +53,8 @@ impl LookupSource for NetworkLinkDataSource {
             .map_err(|e| Problem::at(|s: &State| &s.name, "Invalid name", e.to_string()))?;
         match ctx.client.maxcompute().get_network_link(&name).await {
             Ok(Some(link)) => {
-                let mut s = LinkState {
-                    description: Value::Unknown,
-                    ..Default::default()
-                };
-                s.fill(&link);
-                if s.description.is_unknown() {
-                    s.description = Value::Value(String::new());
-                }
+                let mut s = whole_state(&link, Value::Value(String::new()));
+                // The data source has no `timeouts`: left null, it is left out of the state.
                 s.timeouts = Value::Null;
                 Ok((s, Findings::default()))
             }

@@ -207,21 +207,7 @@ impl LookupSource for VpcAccessDataSource {
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
         let client = ctx.client;
-        let (Some(vpc), Some(sg)) = (
-            config
-                .vpc_id
-                .as_ref_option()
-                .and_then(|v| VpcId::parse(v).ok()),
-            config
-                .security_group_id
-                .as_ref_option()
-                .and_then(|v| SecurityGroupId::parse(v).ok()),
-        ) else {
-            return Err(P::new(
-                "Invalid arguments",
-                "`vpc_id` and `security_group_id` must be IDs.",
-            ));
-        };
+        let (vpc, sg) = super::link_ids(&config.vpc_id, &config.security_group_id)?;
         let found = check_group_and_read_footprint(ctx, &vpc, &sg).await?;
         let seen = &found.addresses;
         let vswitch_ids = distinct(seen.iter().map(|e| e.vswitch_id.clone()));

@@ -190,11 +190,12 @@ impl<R: ManagedResource> Resource for Managed<R> {
             .and_then(|p| p.client_token)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let deadline = self.deadline(&planned, "create");
-        let mut ctx = self.ctx(diags, deadline, Some(token))?;
+        let mut ctx = self.ctx(diags, deadline, Some(token.clone()))?;
         let identity = R::identity(&planned);
         if let Some(key) = &identity {
             ctx.adopt = self.shared.journal.unfinished(key);
-            if !self.shared.journal.begin(key) {
+            ctx.earlier_token = self.shared.journal.earlier_token(key);
+            if !self.shared.journal.begin(key, &token) {
                 let what = R::describe(&planned);
                 let mut findings = Findings::default();
                 let (summary, detail) = super::journal::claimed_elsewhere_text(&what);
@@ -265,8 +266,13 @@ impl<R: ManagedResource> Resource for Managed<R> {
         let (result, lost) =
             outcome::watch(self.resource.update(&ctx, prior.clone(), planned.clone())).await;
         let result = match result {
-            Err(Failed { problem, .. }) if !lost.is_empty() => {
+            Err(Failed { problem, state }) if !lost.is_empty() => {
                 let basis = R::may_hold(&prior, &planned);
+                // What the update read back itself may name more (what it made): held too.
+                let basis = match &state {
+                    Some(s) => R::may_hold(&basis, s),
+                    None => basis,
+                };
                 let (back, _) = self.read_back(&ctx, &basis, problem, &lost).await;
                 // Gone after an update: keep the prior object (its refresh says so next run).
                 Err(Failed {

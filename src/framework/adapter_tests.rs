@@ -184,15 +184,24 @@ fn meta() -> Value<StructEmpty> {
     Value::Null
 }
 
+/// The plan of a create of `cfg` (terraform proposes the configuration itself).
+async fn plan_create(
+    probe: &Managed<ProbeResource>,
+    diags: &mut Diagnostics,
+    cfg: Probe,
+) -> (Probe, Option<super::Private>) {
+    probe
+        .plan_create(diags, cfg.clone(), cfg, meta())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_create_plan_fills_defaults_leaves_computed_unknown_and_fixes_a_token() {
     let (probe, _) = adapter(Outcome::Made, true);
     let mut diags = Diagnostics::default();
     let cfg = config(Value::Value("a".into()), "z1");
-    let (planned, private) = probe
-        .plan_create(&mut diags, cfg.clone(), cfg, meta())
-        .await
-        .unwrap();
+    let (planned, private) = plan_create(&probe, &mut diags, cfg).await;
     assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     assert_eq!(planned.size, Value::Value(3), "the declared default");
     assert_eq!(planned.id, Value::Unknown);
@@ -248,18 +257,12 @@ async fn a_check_waits_for_known_inputs_and_runs_again_when_they_are() {
     let (probe, checked) = adapter(Outcome::Made, true);
     let mut diags = Diagnostics::default();
     let unknown = config(Value::Unknown, "z1");
-    probe
-        .plan_create(&mut diags, unknown.clone(), unknown, meta())
-        .await
-        .unwrap();
+    plan_create(&probe, &mut diags, unknown).await;
     assert!(checked.lock().unwrap().is_empty(), "nothing to check yet");
     assert!(diags.errors.is_empty());
     // Apply's plan: the name is known now (made by another resource), and taken.
     let known = config(Value::Value("taken".into()), "z1");
-    probe
-        .plan_create(&mut diags, known.clone(), known, meta())
-        .await
-        .unwrap();
+    plan_create(&probe, &mut diags, known).await;
     assert_eq!(*checked.lock().unwrap(), vec!["taken".to_string()]);
     assert_eq!(diags.errors.len(), 1, "the finding, on its attribute");
 }
@@ -269,10 +272,7 @@ async fn a_create_that_failed_after_the_object_exists_keeps_it_and_says_why() {
     let (probe, _) = adapter(Outcome::Partial, true);
     let mut diags = Diagnostics::default();
     let cfg = config(Value::Value("a".into()), "z1");
-    let (planned, private) = probe
-        .plan_create(&mut diags, cfg.clone(), cfg.clone(), meta())
-        .await
-        .unwrap();
+    let (planned, private) = plan_create(&probe, &mut diags, cfg.clone()).await;
     let kept = probe
         .create(&mut diags, planned, cfg, private, meta())
         .await;
@@ -304,20 +304,14 @@ async fn a_declared_check_runs_on_a_create_with_its_findings_on_the_attribute_it
     let (probe, _) = adapter(Outcome::Made, true);
     let mut diags = Diagnostics::default();
     let cfg = config(Value::Value("a".into()), "bad");
-    probe
-        .plan_create(&mut diags, cfg.clone(), cfg, meta())
-        .await
-        .unwrap();
+    plan_create(&probe, &mut diags, cfg).await;
     assert_eq!(zones_checked(), ["bad"]);
     assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
     assert_eq!(diags.errors[0].summary, "Bad zone");
     assert_eq!(diags.errors[0].attribute, AttributePath::new("zone"));
     let mut diags = Diagnostics::default();
     let cfg = config(Value::Value("a".into()), "far");
-    probe
-        .plan_create(&mut diags, cfg.clone(), cfg, meta())
-        .await
-        .unwrap();
+    plan_create(&probe, &mut diags, cfg).await;
     assert!(diags.errors.is_empty());
     assert_eq!(
         diags.warnings.len(),
@@ -335,10 +329,7 @@ async fn a_declared_check_waits_for_its_inputs_and_skips_an_update_that_does_not
         zone: Value::Unknown,
         ..config(Value::Value("a".into()), "")
     };
-    probe
-        .plan_create(&mut diags, unknown.clone(), unknown, meta())
-        .await
-        .unwrap();
+    plan_create(&probe, &mut diags, unknown).await;
     assert!(
         zones_checked().is_empty(),
         "its zone is known only at apply's plan"
@@ -370,10 +361,7 @@ async fn a_check_passed_in_this_runs_plan_is_not_repeated_by_its_apply_but_anoth
             // Each walk is a new provider process: a new adapter on the same directory.
             let (probe, _) = adapter_with(Outcome::Made, true, Journal::at(dir, run));
             let mut diags = Diagnostics::default();
-            probe
-                .plan_create(&mut diags, cfg.clone(), cfg, meta())
-                .await
-                .unwrap();
+            plan_create(&probe, &mut diags, cfg).await;
             assert!(diags.errors.is_empty(), "{:?}", diags.errors);
         }
     };
@@ -395,10 +383,7 @@ async fn a_check_passed_in_this_runs_plan_is_not_repeated_by_its_apply_but_anoth
     for _ in 0..2 {
         let (probe, _) = adapter_with(Outcome::Made, true, Journal::at(dir.clone(), "run-3"));
         let mut diags = Diagnostics::default();
-        probe
-            .plan_create(&mut diags, bad.clone(), bad.clone(), meta())
-            .await
-            .unwrap();
+        plan_create(&probe, &mut diags, bad.clone()).await;
     }
     assert_eq!(zones_checked(), ["bad", "bad"]);
     let _ = std::fs::remove_dir_all(dir.with_extension("checks"));
@@ -413,16 +398,12 @@ async fn a_lock_held_past_the_operations_time_is_a_timeout_naming_the_target() {
     let locks = super::locks::TargetLocks::default();
     let held = locks.lock("rds:rm-1").await;
     let ctx = Ctx {
-        client,
-        facts: &probe.shared.facts,
         locks: &locks,
-        journal: &probe.shared.journal,
-        claims: &probe.shared.claims,
-        deadline: std::time::Duration::from_secs(5),
         // Its time has run out waiting behind the others (no clock decides this test).
         started: tokio::time::Instant::now() - std::time::Duration::from_secs(6),
-        token: None,
-        adopt: false,
+        ..probe
+            .shared
+            .ctx(client, std::time::Duration::from_secs(5), None)
     };
     assert_eq!(ctx.remaining(), std::time::Duration::ZERO);
     let waited = ctx.lock_handed("rds:rm-1", "RDS instance rm-1").await;

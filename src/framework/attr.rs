@@ -12,6 +12,7 @@ use tf_provider::value::Value;
 
 use super::schema::Attr;
 use super::timeouts::{self, TimeoutValues, Timeouts, TimeoutsCud};
+use super::values::known;
 
 /// Whether a value is wholly known (a set with one unknown element is not).
 pub trait Known {
@@ -169,9 +170,6 @@ pub type TextRule = fn(&str) -> Result<(), String>;
 
 /// The known texts of a slot: its value, or its known elements (a list or set of strings).
 pub fn texts(slot: &dyn Slot) -> Vec<&str> {
-    fn known(v: &Value<String>) -> Option<&str> {
-        v.as_ref_option().map(String::as_str)
-    }
     let any = slot.as_any();
     if let Some(Value::Value(v)) = any.downcast_ref::<Value<String>>() {
         return vec![v.as_str()];
@@ -217,17 +215,7 @@ impl<S> AttrDecl<S> {
         } else {
             Change::InPlace
         };
-        Self {
-            name,
-            get,
-            set,
-            kind: Kind::Attribute(attr),
-            change,
-            default: None,
-            rules: Vec::new(),
-            valid: Vec::new(),
-            recompute: Recompute::Never,
-        }
+        Self::declared(name, (get, set), Kind::Attribute(attr), change)
     }
 
     /// The `timeouts` block: `(operation, default)` pairs. Its values are checked here.
@@ -235,12 +223,22 @@ impl<S> AttrDecl<S> {
         (get, set): (Getter<S>, Setter<S>),
         ops: &'static [(&'static str, &'static str)],
     ) -> Self {
+        Self::declared("timeouts", (get, set), Kind::Timeouts(ops), Change::InPlace)
+    }
+
+    /// A declaration with no default, rule or validator yet (the builders below add them).
+    fn declared(
+        name: &'static str,
+        (get, set): (Getter<S>, Setter<S>),
+        kind: Kind,
+        change: Change,
+    ) -> Self {
         Self {
-            name: "timeouts",
+            name,
             get,
             set,
-            kind: Kind::Timeouts(ops),
-            change: Change::InPlace,
+            kind,
+            change,
             default: None,
             rules: Vec::new(),
             valid: Vec::new(),

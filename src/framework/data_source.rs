@@ -109,17 +109,8 @@ impl<D: LookupSource> DataSource for Lookup<D> {
                     super::client(&self.shared.client, diags);
                     return None;
                 };
-                let ctx = Ctx {
-                    client,
-                    facts: &self.shared.facts,
-                    locks: &self.shared.locks,
-                    journal: &self.shared.journal,
-                    claims: &self.shared.claims,
-                    deadline: std::time::Duration::from_secs(300),
-                    started: tokio::time::Instant::now(),
-                    token: None,
-                    adopt: false,
-                };
+                let deadline = std::time::Duration::from_secs(300);
+                let ctx = self.shared.ctx(client, deadline, None);
                 self.source.read(&ctx, config.clone()).await
             }
         };

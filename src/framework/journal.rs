@@ -154,10 +154,23 @@ impl Journal {
         let _ = file.read_to_string(&mut text);
         // A provider process of this run that has exited already (terraform closes a provider
         // once its last resource is done) made it: not an earlier run's.
-        match text.split_once('\n') {
-            Some((_, run)) if run == self.run => Entry::ThisRun,
+        match text.split('\n').nth(1) {
+            Some(run) if run == self.run => Entry::ThisRun,
             _ => Entry::Earlier,
         }
+    }
+
+    /// The idempotency token the unfinished create of `key` ([`Journal::unfinished`]) recorded
+    /// (entries of older releases have none): what it wrote may carry it.
+    pub fn earlier_token(&self, key: &str) -> Option<String> {
+        if !self.unfinished(key) {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.path(key)?).ok()?;
+        text.split('\n')
+            .nth(2)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
     }
 
     /// Whether another provider process of this terraform run (a block under another provider
@@ -195,11 +208,11 @@ impl Journal {
     /// Records that a create of `key` begins; `false` when another provider process of this
     /// terraform run (another provider alias) creates it or has created it, and this create
     /// must not go on.
-    pub fn begin(&self, key: &str) -> bool {
+    pub fn begin(&self, key: &str, token: &str) -> bool {
         if self.claimed_elsewhere(key) {
             return false;
         }
-        let file = match self.path(key).map(|p| self.lock(&p, key)) {
+        let file = match self.path(key).map(|p| self.lock(&p, key, token)) {
             Some(Err(Busy)) => return false,
             Some(Ok(file)) => file,
             None => None,
@@ -211,9 +224,9 @@ impl Journal {
         true
     }
 
-    /// Opens and locks the entry at `path` and writes `key` in it; `Ok(None)` when the journal
-    /// cannot be written (best effort: nothing will be adopted).
-    fn lock(&self, path: &std::path::Path, key: &str) -> Result<Option<File>, Busy> {
+    /// Opens and locks the entry at `path` and writes `key`, the run and the create's `token` in
+    /// it; `Ok(None)` when the journal cannot be written (best effort: nothing will be adopted).
+    fn lock(&self, path: &std::path::Path, key: &str, token: &str) -> Result<Option<File>, Busy> {
         let opened = path
             .parent()
             .map(std::fs::create_dir_all)
@@ -241,7 +254,7 @@ impl Journal {
         }
         let written = file
             .set_len(0)
-            .and_then(|()| write!(file, "{key}\n{}", self.run));
+            .and_then(|()| write!(file, "{key}\n{}\n{token}", self.run));
         if let Err(e) = written {
             tracing::debug!("create journal: could not record {key}: {e}");
         }
@@ -387,7 +400,7 @@ mod tests {
         let dir = tempfile_dir();
         let j = Journal::at(dir.clone(), "run-1");
         assert!(!j.unfinished("network_link:a"));
-        assert!(j.begin("network_link:a"));
+        assert!(j.begin("network_link:a", "t"));
         // Not for this process, which is making it right now …
         assert!(!j.unfinished("network_link:a"));
         assert!(!j.unfinished("network_link:b"));
@@ -395,18 +408,20 @@ mod tests {
         // exited, which may not create it either …
         let sibling = Journal::at(dir.clone(), "run-1");
         assert!(!sibling.unfinished("network_link:a"));
-        assert!(!sibling.begin("network_link:a"));
+        assert!(!sibling.begin("network_link:a", "t"));
         drop(j);
         assert!(!sibling.unfinished("network_link:a"));
-        assert!(!sibling.begin("network_link:a"));
-        // … but for the next run.
+        assert!(!sibling.begin("network_link:a", "t"));
+        // … but for the next run, with the token the create recorded.
         let next = Journal::at(dir.clone(), "run-2");
         assert!(next.unfinished("network_link:a"));
+        assert_eq!(next.earlier_token("network_link:a").as_deref(), Some("t"));
+        assert_eq!(sibling.earlier_token("network_link:a"), None);
         next.finish("network_link:a");
         assert!(!Journal::at(dir.clone(), "run-3").unfinished("network_link:a"));
         // A create that succeeded keeps its entry until terraform is seen holding the object.
         let j = Journal::at(dir.clone(), "run-3");
-        assert!(j.begin("network_link:a"));
+        assert!(j.begin("network_link:a", "t"));
         j.handed("network_link:a");
         assert!(
             !j.unfinished("network_link:a"),
@@ -421,7 +436,7 @@ mod tests {
         next.settle("network_link:a");
         assert!(!Journal::at(dir.clone(), "run-5").unfinished("network_link:a"));
         assert!(!Journal::disabled().unfinished("network_link:a"));
-        assert!(Journal::disabled().begin("network_link:a"));
+        assert!(Journal::disabled().begin("network_link:a", "t"));
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -13,7 +13,6 @@ use super::check_record::CheckRecord;
 use super::problem::{attribute_rules, capitalized, emit, At, Failed, Findings, Problem};
 use super::resource::{Ctx, ManagedResource, Planning, Shared};
 use super::timeouts::parse_duration;
-use crate::client::Client;
 
 /// The adapter: `tf_provider::Resource` for any [`ManagedResource`].
 pub struct Managed<R: ManagedResource> {
@@ -151,27 +150,7 @@ impl<R: ManagedResource> Managed<R> {
         token: Option<String>,
     ) -> Option<Ctx<'a>> {
         let client = super::client(&self.shared.client, diags)?;
-        Some(self.ctx_of(client, deadline, token))
-    }
-
-    /// An operation's context, its time counted from now.
-    fn ctx_of<'a>(
-        &'a self,
-        client: &'a Client,
-        deadline: Duration,
-        token: Option<String>,
-    ) -> Ctx<'a> {
-        Ctx {
-            client,
-            facts: &self.shared.facts,
-            locks: &self.shared.locks,
-            journal: &self.shared.journal,
-            claims: &self.shared.claims,
-            deadline,
-            started: tokio::time::Instant::now(),
-            token,
-            adopt: false,
-        }
+        Some(self.shared.ctx(client, deadline, token))
     }
 
     /// A create or update failed after a write whose answer was lost: what does the cloud hold?
@@ -191,6 +170,7 @@ impl<R: ManagedResource> Managed<R> {
             deadline: READ_BACK_BOUND,
             started: tokio::time::Instant::now(),
             token: ctx.token.clone(),
+            earlier_token: ctx.earlier_token.clone(),
             ..*ctx
         };
         let calls = lost.join(", ");
@@ -345,7 +325,7 @@ impl<R: ManagedResource> Managed<R> {
     /// What plans run with: `None` while the provider is not configured (values unknown at plan).
     pub(super) fn plan_ctx(&self) -> Option<Ctx<'_>> {
         let client = self.shared.client.get()?;
-        Some(self.ctx_of(client, READ_DEADLINE, None))
+        Some(self.shared.ctx(client, READ_DEADLINE, None))
     }
 
     pub(super) async fn plan_with(

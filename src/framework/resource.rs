@@ -49,6 +49,8 @@ pub struct Ctx<'a> {
     /// A create of this object's identity was begun by this working directory and workspace and
     /// never finished: an identical existing object is this configuration's own.
     pub adopt: bool,
+    /// The idempotency token of that interrupted create, when its journal entry recorded one.
+    pub earlier_token: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -201,4 +203,27 @@ pub struct Shared {
     pub journal: Journal,
     /// What each planned resource instance manages (see `claims`).
     pub claims: std::sync::Arc<super::claims::Claims>,
+}
+
+impl Shared {
+    /// An operation's context over what the process shares, its time counted from now.
+    pub fn ctx<'a>(
+        &'a self,
+        client: &'a Client,
+        deadline: Duration,
+        token: Option<String>,
+    ) -> Ctx<'a> {
+        Ctx {
+            client,
+            facts: &self.facts,
+            locks: &self.locks,
+            journal: &self.journal,
+            claims: &self.claims,
+            deadline,
+            started: tokio::time::Instant::now(),
+            token,
+            adopt: false,
+            earlier_token: None,
+        }
+    }
 }

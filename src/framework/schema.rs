@@ -30,31 +30,27 @@ impl Attr {
     }
 
     pub fn string_set(description: &str) -> Self {
-        Self::new(
-            AttributeType::Set(Box::new(AttributeType::String)),
-            description,
-        )
+        Self::set_of(AttributeType::String, description)
     }
 
     pub fn string_list(description: &str) -> Self {
-        Self::new(
-            AttributeType::List(Box::new(AttributeType::String)),
-            description,
-        )
+        Self::list_of(AttributeType::String, description)
     }
 
     pub fn number_set(description: &str) -> Self {
-        Self::new(
-            AttributeType::Set(Box::new(AttributeType::Number)),
-            description,
-        )
+        Self::set_of(AttributeType::Number, description)
     }
 
     pub fn number_list(description: &str) -> Self {
-        Self::new(
-            AttributeType::List(Box::new(AttributeType::Number)),
-            description,
-        )
+        Self::list_of(AttributeType::Number, description)
+    }
+
+    fn set_of(element: AttributeType, description: &str) -> Self {
+        Self::new(AttributeType::Set(Box::new(element)), description)
+    }
+
+    fn list_of(element: AttributeType, description: &str) -> Self {
+        Self::new(AttributeType::List(Box::new(element)), description)
     }
 
     /// A list of objects with these fields (computed results, e.g. one verdict per target).
@@ -63,10 +59,7 @@ impl Attr {
             .iter()
             .map(|(k, t)| (k.to_string(), t.clone()))
             .collect();
-        Self::new(
-            AttributeType::List(Box::new(AttributeType::Object(object))),
-            description,
-        )
+        Self::list_of(AttributeType::Object(object), description)
     }
 
     pub fn string_map(description: &str) -> Self {

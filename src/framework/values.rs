@@ -2,6 +2,17 @@
 
 use tf_provider::value::Value;
 
+/// A known string (none while it is null or unknown).
+pub fn known(v: &Value<String>) -> Option<&str> {
+    v.as_ref_option().map(String::as_str)
+}
+
+/// How an object addressed by ID or name is named in messages: its ID once it has one (the
+/// state's), else the name it is planned with, else nothing.
+pub fn id_or_name<'a>(id: &'a Value<String>, name: &'a Value<String>) -> &'a str {
+    known(id).or(known(name)).unwrap_or_default()
+}
+
 /// A known list of known strings.
 pub fn string_list(items: impl IntoIterator<Item = String>) -> Value<Vec<Value<String>>> {
     Value::Value(items.into_iter().map(Value::Value).collect())

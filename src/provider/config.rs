@@ -103,6 +103,29 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Each URL given in `endpoints`, with its service (blocks, then services, in order).
+    fn endpoint_entries(&self) -> impl Iterator<Item = (Service, &String)> {
+        let blocks = match &self.endpoints {
+            Value::Value(blocks) => blocks.as_slice(),
+            _ => &[],
+        };
+        blocks.iter().flat_map(|block| {
+            Service::CONFIGURABLE
+                .into_iter()
+                .filter_map(move |service| match block.get(service) {
+                    Value::Value(url) => Some((service, url)),
+                    _ => None,
+                })
+        })
+    }
+}
+
+/// The summary of an error on a service's entry in `endpoints`.
+fn entry_summary(service: Service) -> String {
+    format!("Invalid endpoint for {}", service.key())
+}
+
 impl EndpointsBlock {
     pub(super) fn get(&self, service: Service) -> &Value<String> {
         match service {
@@ -169,19 +192,13 @@ pub(super) fn endpoint_settings(config: &Config) -> Vec<EndpointSetting> {
             });
         }
     }
-    if let Value::Value(blocks) = &config.endpoints {
-        for block in blocks {
-            for service in Service::CONFIGURABLE {
-                if let Value::Value(url) = block.get(service) {
-                    out.push(EndpointSetting {
-                        service,
-                        url: url.clone(),
-                        summary: format!("Invalid endpoint for {}", service.key()),
-                        path: endpoints_path(service),
-                    });
-                }
-            }
-        }
+    for (service, url) in config.endpoint_entries() {
+        out.push(EndpointSetting {
+            service,
+            url: url.clone(),
+            summary: entry_summary(service),
+            path: endpoints_path(service),
+        });
     }
     out
 }
@@ -198,19 +215,13 @@ pub(super) fn validate(diags: &mut Diagnostics, config: &Config) {
             );
         }
     }
-    if let Value::Value(blocks) = &config.endpoints {
-        for block in blocks {
-            for service in Service::CONFIGURABLE {
-                if let Value::Value(url) = block.get(service) {
-                    if let Err(reason) = endpoint::parse_endpoint(url) {
-                        diags.error(
-                            format!("Invalid endpoint for {}", service.key()),
-                            format!("`{url}`: {reason}."),
-                            endpoints_path(service),
-                        );
-                    }
-                }
-            }
+    for (service, url) in config.endpoint_entries() {
+        if let Err(reason) = endpoint::parse_endpoint(url) {
+            diags.error(
+                entry_summary(service),
+                format!("`{url}`: {reason}."),
+                endpoints_path(service),
+            );
         }
     }
     if let Value::Value(url) = &config.endpoint {

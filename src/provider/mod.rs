@@ -22,12 +22,19 @@ use crate::framework::data_source::Lookup;
 use crate::framework::journal::Journal;
 use crate::framework::resource::{Managed, Shared};
 use crate::framework::ClientCell;
-use crate::{data_sources, resources};
 use config::{check_region, endpoint_settings, retry_config};
 use credentials::{configure_credentials, resolve};
 
 pub use config::{Config, EndpointsBlock};
 pub use credentials::{ENV_ACCESS_KEY, ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN};
+
+/// What the provider serves, by name after `maxcompute_`: one row each, each wrapped
+/// (`Managed`, `Lookup`) with what they all share.
+macro_rules! served {
+    ($wrap:ident, $shared:expr, { $($name:literal => $kind:expr,)+ }) => {
+        map! { $($name => $wrap::new($kind, $shared.clone())),+ }
+    };
+}
 
 /// The provider.
 pub struct MaxComputeProvider {
@@ -139,81 +146,36 @@ impl Provider for MaxComputeProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
-        let shared = &self.shared;
-        Some(map! {
-            "security_group" => Managed::new(
-                resources::security_group::SecurityGroupResource,
-                shared.clone(),
-            ),
-            "network_link" => Managed::new(
-                resources::network_link::NetworkLinkResource,
-                shared.clone(),
-            ),
-            "privatelink_endpoint" => Managed::new(
-                resources::privatelink_endpoint::PrivateLinkEndpointResource,
-                shared.clone(),
-            ),
-            "rds_whitelist_attachment" => Managed::new(
-                resources::rds_whitelist_attachment::RdsWhitelistAttachment::default(),
-                shared.clone(),
-            ),
-            "hbase_whitelist_attachment" => Managed::new(
-                resources::hbase_whitelist_attachment::HbaseWhitelistAttachment::default(),
-                shared.clone(),
-            ),
-            "emr_whitelist_attachment" => Managed::new(
-                resources::emr_whitelist_attachment::EmrWhitelistAttachment,
-                shared.clone(),
-            ),
-            "project_ip_whitelist" => Managed::new(
-                resources::project_ip_whitelist::ProjectIpWhitelist,
-                shared.clone(),
-            )
-        })
+        use crate::resources::*;
+        Some(served!(Managed, self.shared, {
+            "security_group" => security_group::SecurityGroupResource,
+            "network_link" => network_link::NetworkLinkResource,
+            "privatelink_endpoint" => privatelink_endpoint::PrivateLinkEndpointResource,
+            "rds_whitelist_attachment" =>
+                rds_whitelist_attachment::RdsWhitelistAttachment::default(),
+            "hbase_whitelist_attachment" =>
+                hbase_whitelist_attachment::HbaseWhitelistAttachment::default(),
+            "emr_whitelist_attachment" => emr_whitelist_attachment::EmrWhitelistAttachment,
+            "project_ip_whitelist" => project_ip_whitelist::ProjectIpWhitelist,
+        }))
     }
 
     fn get_data_sources(
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        let shared = &self.shared;
-        Some(map! {
-            "access_inventory" => Lookup::new(
-                data_sources::access_inventory::AccessInventoryDataSource,
-                shared.clone(),
-            ),
-            "caller_identity" => Lookup::new(
-                data_sources::caller_identity::CallerIdentityDataSource,
-                shared.clone(),
-            ),
-            "security_group" => Lookup::new(
-                data_sources::security_group::SecurityGroupDataSource,
-                shared.clone(),
-            ),
-            "network_link" => Lookup::new(
-                data_sources::network_link::NetworkLinkDataSource,
-                shared.clone(),
-            ),
-            "vpc_access_zones" => Lookup::new(
-                data_sources::vpc_access_zones::VpcAccessZonesDataSource,
-                shared.clone(),
-            ),
-            "reachability" => Lookup::new(
-                data_sources::reachability::ReachabilityDataSource,
-                shared.clone(),
-            ),
-            "vpc_access" => Lookup::new(
-                data_sources::vpc_access::VpcAccessDataSource,
-                shared.clone(),
-            ),
-            "privatelink_service" => Lookup::new(
-                data_sources::privatelink_service::PrivateLinkServiceDataSource,
-                shared.clone(),
-            ),
-            "dataworks_resource_group" => Lookup::new(
-                data_sources::dataworks_resource_group::DataWorksResourceGroupDataSource,
-                shared.clone(),
-            )
-        })
+        use crate::data_sources::*;
+        Some(served!(Lookup, self.shared, {
+            "access_inventory" => access_inventory::AccessInventoryDataSource,
+            "caller_identity" => caller_identity::CallerIdentityDataSource,
+            "security_group" => security_group::SecurityGroupDataSource,
+            "network_link" => network_link::NetworkLinkDataSource,
+            "vpc_access_zones" => vpc_access_zones::VpcAccessZonesDataSource,
+            "reachability" => reachability::ReachabilityDataSource,
+            "vpc_access" => vpc_access::VpcAccessDataSource,
+            "privatelink_service" => privatelink_service::PrivateLinkServiceDataSource,
+            "dataworks_resource_group" =>
+                dataworks_resource_group::DataWorksResourceGroupDataSource,
+        }))
     }
 }

@@ -106,72 +106,73 @@ fn attributes() -> HashMap<String, Attribute> {
     }
 }
 
-/// `assume_role { … }`.
-fn assume_role_block() -> Block {
+/// A nested block of the provider block: at most one, with its description.
+fn block(description: &str, attributes: HashMap<String, Attribute>) -> Block {
     Block {
         version: 1,
-        description: Description::markdown(
-            "Assume a RAM role (STS `AssumeRole`) with the identity the other settings give.",
-        ),
-        attributes: map! {
-            "role_arn" => Attr::string(
-                "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
-            )
-            .optional(),
-            "session_name" => Attr::string("Role session name (default `terraform`).").optional(),
-            "policy" => Attr::string(
-                "A policy that narrows the session's permissions (JSON).",
-            )
-            .optional(),
-            "external_id" => Attr::string(
-                "External ID the role's trust policy requires.",
-            )
-            .optional(),
-            "session_expiration" => Attr::number(
-                "Session length in seconds, 900 up to the role's maximum (default 3600).",
-            )
-            .optional()
-        },
+        description: Description::markdown(description),
+        attributes,
         ..Default::default()
     }
 }
 
+/// What both role blocks have: the role, the session's name (`session_name` in `assume_role`,
+/// `role_session_name` in `assume_role_with_oidc`, as the alicloud provider names them), the
+/// session's policy and its length.
+fn role_attributes(session_name: &str) -> HashMap<String, Attribute> {
+    map! {
+        "role_arn" => Attr::string(
+            "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
+        )
+        .optional(),
+        session_name => Attr::string("Role session name (default `terraform`).").optional(),
+        "policy" => Attr::string("A policy that narrows the session's permissions (JSON).")
+            .optional(),
+        "session_expiration" => Attr::number(
+            "Session length in seconds, 900 up to the role's maximum (default 3600).",
+        )
+        .optional()
+    }
+}
+
+/// `assume_role { … }`.
+fn assume_role_block() -> Block {
+    role_block(
+        "Assume a RAM role (STS `AssumeRole`) with the identity the other settings give.",
+        "session_name",
+        &[(
+            "external_id",
+            "External ID the role's trust policy requires.",
+        )],
+    )
+}
+
 /// `assume_role_with_oidc { … }`.
 fn oidc_block() -> Block {
-    Block {
-        version: 1,
-        description: Description::markdown(
-            "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI \
-             system or ACK RRSA; the token file is read again at each refresh.",
-        ),
-        attributes: map! {
-            "role_arn" => Attr::string(
-                "ARN of the role to assume, e.g. `acs:ram::123456789012****:role/terraform`.",
-            )
-            .optional(),
-            "oidc_provider_arn" => Attr::string(
+    role_block(
+        "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), e.g. from a CI system \
+         or ACK RRSA; the token file is read again at each refresh.",
+        "role_session_name",
+        &[
+            (
+                "oidc_provider_arn",
                 "ARN of the OIDC identity provider in RAM.",
-            )
-            .optional(),
-            "oidc_token_file" => Attr::string(
+            ),
+            (
+                "oidc_token_file",
                 "Path of the file holding the OIDC token.",
-            )
-            .optional(),
-            "role_session_name" => Attr::string(
-                "Role session name (default `terraform`).",
-            )
-            .optional(),
-            "policy" => Attr::string(
-                "A policy that narrows the session's permissions (JSON).",
-            )
-            .optional(),
-            "session_expiration" => Attr::number(
-                "Session length in seconds, 900 up to the role's maximum (default 3600).",
-            )
-            .optional()
-        },
-        ..Default::default()
+            ),
+        ],
+    )
+}
+
+/// A role block: [`role_attributes`], then its own optional strings (name, description).
+fn role_block(description: &str, session_name: &str, own: &[(&str, &str)]) -> Block {
+    let mut attributes = role_attributes(session_name);
+    for (name, about) in own {
+        attributes.insert(name.to_string(), Attr::string(about).optional().into());
     }
+    block(description, attributes)
 }
 
 /// `endpoints { ecs = "…" … }`: one URL per service.
@@ -185,13 +186,9 @@ fn endpoints_block() -> Block {
         ))
         .optional()
     };
-    Block {
-        version: 1,
-        description: Description::markdown("Per-service endpoint overrides."),
-        attributes: Service::CONFIGURABLE
-            .iter()
-            .map(|s| (s.key().to_string(), endpoint(*s).into()))
-            .collect(),
-        ..Default::default()
-    }
+    let attributes = Service::CONFIGURABLE
+        .iter()
+        .map(|s| (s.key().to_string(), endpoint(*s).into()))
+        .collect();
+    block("Per-service endpoint overrides.", attributes)
 }

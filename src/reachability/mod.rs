@@ -9,6 +9,8 @@
 
 mod address;
 mod explain;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod records;
 mod rules;
 mod topology;

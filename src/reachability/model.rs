@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use super::fixtures::{self, ep, group};
 use super::*;
 use crate::client::ecs::IpProtocol;
 use crate::client::ecs::Policy;
@@ -258,38 +259,47 @@ fn evaluator_reaches(w: &World, enis: &[Eni], t: &Tgt, protocol: IpProtocol, por
 // The topologies the model found the data source wrong on (each a false "reachable"),
 // spelled out on `reach`.
 
-fn ep(a: [u8; 4], groups: &[&str]) -> Endpoint {
-    Endpoint {
-        address: Ipv4Addr::from(a),
-        groups: groups.iter().map(|g| g.to_string()).collect(),
+/// The link of these tests: one ENI at 10.0.1.5, in `groups`.
+fn link_in(groups: &[&str]) -> Link {
+    Link {
+        vpc: LINK_VPC.into(),
+        enis: vec![ep([10, 0, 1, 5], groups)],
     }
 }
 
-fn link_of(enis: Vec<Endpoint>) -> Link {
-    Link {
-        vpc: LINK_VPC.into(),
-        enis,
-    }
+/// The link in its own basic group, with no rule: the only group in play.
+fn link_alone() -> ([Group; 1], Link) {
+    ([basic("sg-link", vec![])], link_in(&["sg-link"]))
+}
+
+/// Whether the link reaches the target on MySQL's port (every rule of these tests is about it).
+fn mysql(groups: &[Group], link: &Link, target: &Target) -> Result<Admitted, Blocked> {
+    reach(groups, link, target, IpProtocol::Tcp, 3306)
 }
 
 fn basic(id: &str, rules: Vec<Rule>) -> Group {
-    Group {
-        id: id.into(),
-        advanced: false,
-        rules,
-    }
+    group(id, false, rules)
 }
 
+/// A MySQL rule (TCP 3306, priority 1) about the block `peer`.
 fn rule(direction: Direction, peer: &str, policy: Policy) -> Rule {
-    Rule {
-        id: format!("sgr-{peer}"),
+    let peer = Peer::Cidr(peer.parse().unwrap());
+    fixtures::rule(
         direction,
-        protocol: IpProtocol::Tcp,
-        ports: PortRange::single(3306),
-        peer: Peer::Cidr(peer.parse().unwrap()),
+        IpProtocol::Tcp,
+        PortRange::single(3306),
+        peer,
         policy,
-        priority: 1,
-        local: None,
+        1,
+    )
+}
+
+/// A target at 10.0.9.9 (no group of its own), guarded by `whitelist`, in `vpc`.
+fn guarded(vpc: Option<&str>, whitelist: Option<Whitelist>) -> Target {
+    Target {
+        vpc: vpc.map(str::to_string),
+        at: vec![ep([10, 0, 9, 9], &[])],
+        whitelist,
     }
 }
 
@@ -313,13 +323,9 @@ fn a_drop_rule_of_an_enis_second_group_blocks() {
             vec![rule(Direction::Egress, "0.0.0.0/0", Policy::Drop)],
         ),
     ];
-    let link = link_of(vec![ep([10, 0, 1, 5], &["sg-link", "sg-ops"])]);
-    let target = Target {
-        vpc: None,
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(false, "MIX", "10.0.1.0/24"),
-    };
-    let got = reach(&groups, &link, &target, IpProtocol::Tcp, 3306);
+    let link = link_in(&["sg-link", "sg-ops"]);
+    let target = guarded(None, whitelist(false, "MIX", "10.0.1.0/24"));
+    let got = mysql(&groups, &link, &target);
     assert!(
         matches!(
             &got,
@@ -343,43 +349,33 @@ fn a_drop_rule_of_a_targets_second_group_blocks() {
             vec![rule(Direction::Ingress, "10.0.0.0/8", Policy::Drop)],
         ),
     ];
-    let link = link_of(vec![ep([10, 0, 1, 5], &["sg-link"])]);
+    let link = link_in(&["sg-link"]);
     let target = Target {
         vpc: Some(LINK_VPC.into()),
         at: vec![ep([10, 0, 9, 9], &["sg-emr", "sg-core"])],
         whitelist: None,
     };
-    let got = reach(&groups, &link, &target, IpProtocol::Tcp, 3306);
+    let got = mysql(&groups, &link, &target);
     assert!(matches!(got, Err(Blocked::Ingress { .. })), "{got:?}");
 }
 
 #[test]
 fn a_target_in_another_vpc_is_unreachable_whatever_its_rules() {
-    let groups = [basic("sg-link", vec![])];
-    let link = link_of(vec![ep([10, 0, 1, 5], &["sg-link"])]);
-    let target = Target {
-        vpc: Some("vpc-b".into()),
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(false, "MIX", "0.0.0.0/0"),
-    };
-    let got = reach(&groups, &link, &target, IpProtocol::Tcp, 3306);
+    let (groups, link) = link_alone();
+    let target = guarded(Some("vpc-b"), whitelist(false, "MIX", "0.0.0.0/0"));
+    let got = mysql(&groups, &link, &target);
     assert!(matches!(got, Err(Blocked::OtherVpc { .. })), "{got:?}");
 }
 
 #[test]
 fn a_classic_group_of_the_enhanced_mode_admits_no_vpc_client() {
-    let groups = [basic("sg-link", vec![])];
-    let link = link_of(vec![ep([10, 0, 1, 5], &["sg-link"])]);
-    let mut target = Target {
-        vpc: None,
-        at: vec![ep([10, 0, 9, 9], &[])],
-        whitelist: whitelist(true, "Classic", "10.0.1.0/24"),
-    };
-    let got = reach(&groups, &link, &target, IpProtocol::Tcp, 3306);
+    let (groups, link) = link_alone();
+    let mut target = guarded(None, whitelist(true, "Classic", "10.0.1.0/24"));
+    let got = mysql(&groups, &link, &target);
     assert!(matches!(got, Err(Blocked::Whitelist { .. })), "{got:?}");
     // The same group in the standard mode admits it.
     target.whitelist = whitelist(false, "Classic", "10.0.1.0/24");
-    assert!(reach(&groups, &link, &target, IpProtocol::Tcp, 3306).is_ok());
+    assert!(mysql(&groups, &link, &target).is_ok());
 }
 
 const GROUPS: usize = 4;

@@ -207,42 +207,16 @@ pub fn connect(
 mod tests {
     use super::*;
     use crate::reachability::describe;
+    use crate::reachability::fixtures::{ep, group, rule};
     use proptest::prelude::*;
-
-    fn rule(
-        direction: Direction,
-        protocol: IpProtocol,
-        ports: PortRange,
-        peer: Peer,
-        policy: Policy,
-        priority: u8,
-    ) -> Rule {
-        Rule {
-            id: format!("r{priority}"),
-            direction,
-            protocol,
-            ports,
-            peer,
-            policy,
-            priority,
-            local: None,
-        }
-    }
-
-    fn ep(a: [u8; 4], groups: &[&str]) -> Endpoint {
-        Endpoint {
-            address: Ipv4Addr::from(a),
-            groups: groups.iter().map(|g| g.to_string()).collect(),
-        }
-    }
 
     #[test]
     fn drop_wins_at_equal_priority_and_smaller_priority_wins() {
         let net: Ipv4Net = "10.0.0.0/8".parse().unwrap();
-        let target = Group {
-            id: "sg-t".into(),
-            advanced: false,
-            rules: vec![
+        let target = group(
+            "sg-t",
+            false,
+            vec![
                 rule(
                     Direction::Ingress,
                     IpProtocol::Tcp,
@@ -268,12 +242,8 @@ mod tests {
                     1,
                 ),
             ],
-        };
-        let link = Group {
-            id: "sg-l".into(),
-            advanced: false,
-            rules: vec![],
-        };
+        );
+        let link = group("sg-l", false, vec![]);
         let groups = [target, link];
         let (from, to) = (
             ep([10, 1, 1, 1], &["sg-l"]),
@@ -301,16 +271,8 @@ mod tests {
                 1,
             )
         };
-        let target = |rules| Group {
-            id: "sg-t".into(),
-            advanced: false,
-            rules,
-        };
-        let link = Group {
-            id: "sg-l".into(),
-            advanced: false,
-            rules: vec![],
-        };
+        let target = |rules| group("sg-t", false, rules);
+        let link = group("sg-l", false, vec![]);
         let from = ep([192, 168, 1, 5], &["sg-l"]);
         let (master, core) = (
             ep([192, 168, 20, 10], &["sg-t"]),
@@ -357,16 +319,8 @@ mod tests {
 
     #[test]
     fn defaults_of_basic_and_advanced_groups() {
-        let basic = Group {
-            id: "sg-b".into(),
-            advanced: false,
-            rules: vec![],
-        };
-        let advanced = Group {
-            id: "sg-a".into(),
-            advanced: true,
-            rules: vec![],
-        };
+        let basic = group("sg-b", false, vec![]);
+        let advanced = group("sg-a", true, vec![]);
         let groups = [basic, advanced];
         let same = (ep([10, 0, 0, 1], &["sg-b"]), ep([10, 0, 0, 2], &["sg-b"]));
         let (out, inn) = connect(&groups, &same.0, &same.1, IpProtocol::Tcp, 22);
@@ -455,18 +409,9 @@ mod tests {
             prop_oneof![Just(Policy::Accept), Just(Policy::Drop)],
             1u8..6,
         )
-            .prop_map(
-                |(direction, protocol, ports, peer, policy, priority)| Rule {
-                    id: "r".into(),
-                    direction,
-                    protocol,
-                    ports,
-                    peer,
-                    policy,
-                    priority,
-                    local: None,
-                },
-            )
+            .prop_map(|(direction, protocol, ports, peer, policy, priority)| {
+                rule(direction, protocol, ports, peer, policy, priority)
+            })
     }
 
     fn arb_endpoint() -> impl Strategy<Value = Endpoint> {

@@ -81,27 +81,10 @@ pub fn reach(
     let mut admitted = None;
     for to in &target.at {
         for from in &link.enis {
-            let out = decide(groups, from, Direction::Egress, to, protocol, port);
-            if !out.allowed() {
-                return Err(Blocked::Egress {
-                    from: from.address,
-                    to: to.address,
-                    groups: from.groups.clone(),
-                    decision: out,
-                });
-            }
+            pass(groups, from, to, Direction::Egress, protocol, port)?;
             let ok = match &target.whitelist {
                 None => {
-                    let inn = decide(groups, to, Direction::Ingress, from, protocol, port);
-                    if !inn.allowed() {
-                        return Err(Blocked::Ingress {
-                            from: from.address,
-                            to: to.address,
-                            groups: to.groups.clone(),
-                            decision: inn,
-                        });
-                    }
-                    Admitted::Ingress(inn)
+                    Admitted::Ingress(pass(groups, from, to, Direction::Ingress, protocol, port)?)
                 }
                 Some(w) => match w.admits(from.address) {
                     Some((group, entry)) => Admitted::Whitelist {
@@ -116,4 +99,39 @@ pub fn reach(
     }
     // A target with no address to judge at is not shown reachable.
     admitted.ok_or(Blocked::NoAddress)
+}
+
+/// One direction of the connection from `from` to `to`, decided at the sender (egress) or the
+/// receiver (ingress): the decision that lets it through, or what stops it there.
+fn pass(
+    groups: &[Group],
+    from: &Endpoint,
+    to: &Endpoint,
+    direction: Direction,
+    protocol: IpProtocol,
+    port: u16,
+) -> Result<Decision, Blocked> {
+    let (at, other) = match direction {
+        Direction::Egress => (from, to),
+        Direction::Ingress => (to, from),
+    };
+    let decision = decide(groups, at, direction, other, protocol, port);
+    if decision.allowed() {
+        return Ok(decision);
+    }
+    let (from, to, groups) = (from.address, to.address, at.groups.clone());
+    Err(match direction {
+        Direction::Egress => Blocked::Egress {
+            from,
+            to,
+            groups,
+            decision,
+        },
+        Direction::Ingress => Blocked::Ingress {
+            from,
+            to,
+            groups,
+            decision,
+        },
+    })
 }

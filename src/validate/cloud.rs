@@ -83,7 +83,6 @@ pub struct Facts {
     pub target_vpcs: super::seen::Seen<String>,
 }
 
-/// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
 /// See [`Facts::writing_group`].
 pub struct GroupWrites<'a>(&'a Facts, &'a SecurityGroupId);
 
@@ -93,6 +92,7 @@ impl Drop for GroupWrites<'_> {
     }
 }
 
+/// An ENI address of a network link, for the "whitelist the CIDR, not the ENI" warning.
 #[derive(Debug, Clone)]
 pub struct LinkEni {
     pub ip: String,
@@ -143,8 +143,6 @@ impl Facts {
             .await
     }
 
-    /// The PrivateLink services the account may use, read once per run (a failed read is made
-    /// again next time).
     /// Held over our own writes to a group's rules (or its delete): when it is dropped — the
     /// writes answered, failed or were cut short — the run's next read of the group reads the
     /// cloud again.
@@ -187,6 +185,8 @@ impl Facts {
         self.hbase_whitelists.0.remove(key);
     }
 
+    /// The PrivateLink services the account may use, read once per run (a failed read is made
+    /// again next time).
     pub async fn endpoint_services(
         &self,
         client: &Client,

@@ -3,44 +3,83 @@
 /// `SecurityGroupName`: 2–128 characters, starts with a letter (any script), then letters,
 /// digits, `:` `_` `.` `-`; must not start with `http://` or `https://`.
 pub fn security_group_name(name: &str) -> Result<(), String> {
-    let len = name.chars().count();
-    if !(2..=128).contains(&len) {
-        return Err(format!(
-            "the name must be 2 to 128 characters long, `{name}` has {len}"
-        ));
+    length("name", name, 2, 128, Shown::Quoted)?;
+    not_a_url("name", name)?;
+    first(name, char::is_alphabetic, "a letter")?;
+    only(
+        name,
+        |c| c.is_alphanumeric() || matches!(c, ':' | '_' | '.' | '-'),
+        "letters, digits, `:`, `_`, `.` and `-`",
+    )
+}
+
+/// `Description`: 2–256 characters, must not start with `http://` or `https://`.
+pub fn security_group_description(description: &str) -> Result<(), String> {
+    length("description", description, 2, 256, Shown::It)?;
+    not_a_url("description", description)
+}
+
+// The parts of the cloud's rules for names and descriptions, each in the same words wherever
+// they apply (security groups here, network links in `network_link.rs`).
+
+/// How a length error shows the text: a name is quoted, a description (up to 256 characters)
+/// is "it".
+pub(crate) enum Shown {
+    Quoted,
+    It,
+}
+
+/// `text` is `min` to `max` characters (not bytes) long.
+pub(crate) fn length(
+    what: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+    shown: Shown,
+) -> Result<(), String> {
+    let len = text.chars().count();
+    if (min..=max).contains(&len) {
+        return Ok(());
     }
-    if name.starts_with("http://") || name.starts_with("https://") {
-        return Err("the name must not start with `http://` or `https://`".into());
-    }
-    if !name.chars().next().is_some_and(char::is_alphabetic) {
+    let who = match shown {
+        Shown::Quoted => format!("`{text}`"),
+        Shown::It => "it".into(),
+    };
+    Err(format!(
+        "the {what} must be {min} to {max} characters long, {who} has {len}"
+    ))
+}
+
+/// The APIs refuse a name or description that starts like a web address.
+pub(crate) fn starts_like_a_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
+fn not_a_url(what: &str, text: &str) -> Result<(), String> {
+    if starts_like_a_url(text) {
         return Err(format!(
-            "the name must start with a letter, `{name}` does not"
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, ':' | '_' | '.' | '-')))
-    {
-        return Err(format!(
-            "the name may contain letters, digits, `:`, `_`, `.` and `-` only; `{bad}` is not \
-                allowed"
+            "the {what} must not start with `http://` or `https://`"
         ));
     }
     Ok(())
 }
 
-/// `Description`: 2–256 characters, must not start with `http://` or `https://`.
-pub fn security_group_description(description: &str) -> Result<(), String> {
-    let len = description.chars().count();
-    if !(2..=256).contains(&len) {
-        return Err(format!(
-            "the description must be 2 to 256 characters long, it has {len}"
-        ));
+/// The name's first character passes `ok` (`a` says which characters do).
+pub(crate) fn first(name: &str, ok: fn(char) -> bool, a: &str) -> Result<(), String> {
+    if name.chars().next().is_some_and(ok) {
+        return Ok(());
     }
-    if description.starts_with("http://") || description.starts_with("https://") {
-        return Err("the description must not start with `http://` or `https://`".into());
+    Err(format!("the name must start with {a}, `{name}` does not"))
+}
+
+/// Every character of the name passes `ok` (`listed` says which do).
+pub(crate) fn only(name: &str, ok: fn(char) -> bool, listed: &str) -> Result<(), String> {
+    match name.chars().find(|c| !ok(*c)) {
+        None => Ok(()),
+        Some(bad) => Err(format!(
+            "the name may contain {listed} only; `{bad}` is not allowed"
+        )),
     }
-    Ok(())
 }
 
 /// A region ID: lower-case letters, digits and `-`, like `cn-hangzhou` or `ap-southeast-1`.
@@ -66,17 +105,63 @@ pub fn region_id(region: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    // What each rule refuses, in its words, is in `the_words_of_each_error`.
     #[test]
     fn names() {
         assert!(security_group_name("maxcompute-link_1.a:b").is_ok());
         assert!(security_group_name("安全组").is_ok());
-        assert!(security_group_name("a").is_err());
-        assert!(security_group_name("1abc").is_err());
-        assert!(security_group_name("http://x").is_err());
         assert!(security_group_name("has space")
             .unwrap_err()
             .contains("` `"));
         assert!(security_group_name(&"a".repeat(129)).is_err());
+    }
+
+    /// The words of every name and description error, pinned: the rules share their parts.
+    #[test]
+    fn the_words_of_each_error() {
+        use crate::validate::network_link::link_name;
+        let cases = [
+            (
+                security_group_name("a"),
+                "the name must be 2 to 128 characters long, `a` has 1",
+            ),
+            (
+                security_group_name("http://x"),
+                "the name must not start with `http://` or `https://`",
+            ),
+            (
+                security_group_name("1abc"),
+                "the name must start with a letter, `1abc` does not",
+            ),
+            (
+                security_group_name("a/b"),
+                "the name may contain letters, digits, `:`, `_`, `.` and `-` only; `/` is not \
+                 allowed",
+            ),
+            (
+                security_group_description("x"),
+                "the description must be 2 to 256 characters long, it has 1",
+            ),
+            (
+                security_group_description("https://evil"),
+                "the description must not start with `http://` or `https://`",
+            ),
+            (
+                link_name("ab"),
+                "the name must be 3 to 64 characters long, `ab` has 2",
+            ),
+            (
+                link_name("_ab"),
+                "the name must start with a letter (a-z, A-Z), `_ab` does not",
+            ),
+            (
+                link_name("ab-c"),
+                "the name may contain letters, digits and `_` only; `-` is not allowed",
+            ),
+        ];
+        for (got, words) in cases {
+            assert_eq!(got.unwrap_err(), words);
+        }
     }
 
     #[test]
@@ -90,7 +175,5 @@ mod tests {
     #[test]
     fn descriptions() {
         assert!(security_group_description("Return traffic for MaxCompute").is_ok());
-        assert!(security_group_description("x").is_err());
-        assert!(security_group_description("https://evil").is_err());
     }
 }

@@ -7,6 +7,7 @@ use crate::client::vpc::VSwitch;
 
 use super::finding::{Finding, Subject};
 use super::in_vpc::{in_vpc, Kind};
+use super::name::{first, length, only, Shown};
 
 /// Prefixes of the two return-traffic groups MaxCompute creates in each VPC.
 pub const AUTO_CREATED_PREFIXES: [&str; 2] = ["MaxCompute-vpc-", "MaxCompute-backup-vpc-"];
@@ -14,26 +15,13 @@ pub const AUTO_CREATED_PREFIXES: [&str; 2] = ["MaxCompute-vpc-", "MaxCompute-bac
 /// `name`: 3–64 characters, letters, digits and `_`, starting with a letter — it is used verbatim
 /// in `SET odps.session.networklink=<name>;` and table properties.
 pub fn link_name(name: &str) -> Result<(), String> {
-    let len = name.chars().count();
-    if !(3..=64).contains(&len) {
-        return Err(format!(
-            "the name must be 3 to 64 characters long, `{name}` has {len}"
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!(
-            "the name must start with a letter (a-z, A-Z), `{name}` does not"
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        return Err(format!(
-            "the name may contain letters, digits and `_` only; `{bad}` is not allowed"
-        ));
-    }
-    Ok(())
+    length("name", name, 3, 64, Shown::Quoted)?;
+    first(name, |c| c.is_ascii_alphabetic(), "a letter (a-z, A-Z)")?;
+    only(
+        name,
+        |c| c.is_ascii_alphanumeric() || c == '_',
+        "letters, digits and `_`",
+    )
 }
 
 /// The only link type there is today.

@@ -150,7 +150,7 @@ pub fn endpoint_description(d: &str) -> Result<(), String> {
     if !(2..=256).contains(&d.chars().count()) {
         return Err("The description must be 2–256 characters (CreateVpcEndpoint docs).".into());
     }
-    if d.starts_with("http://") || d.starts_with("https://") {
+    if super::name::starts_like_a_url(d) {
         return Err("The description cannot start with `http://` or `https://` \
                     (CreateVpcEndpoint docs)."
             .into());

@@ -128,6 +128,17 @@ mod tests {
         }
     }
 
+    impl FakeSts {
+        /// The refusal set, if any; else `seen` noted and credentials `id` issued.
+        fn answer(&self, seen: String, id: &str) -> Result<Issued, Error> {
+            if let Some(code) = *self.refuse.lock().unwrap() {
+                return Err(refusal(code));
+            }
+            self.seen.lock().unwrap().push(seen);
+            Ok(issued(id))
+        }
+    }
+
     #[async_trait]
     impl Sts for FakeSts {
         async fn assume_role(
@@ -135,29 +146,15 @@ mod tests {
             base: &Credentials,
             role: &AssumeRole,
         ) -> Result<Issued, Error> {
-            if let Some(code) = *self.refuse.lock().unwrap() {
-                return Err(refusal(code));
-            }
-            self.seen.lock().unwrap().push(format!(
-                "{} as {}",
-                role.role_arn,
-                base.access_key_id()
-            ));
-            Ok(issued("STS.assumed"))
+            let seen = format!("{} as {}", role.role_arn, base.access_key_id());
+            self.answer(seen, "STS.assumed")
         }
         async fn assume_role_with_oidc(
             &self,
             _: &OidcSpec,
             token: &Secret,
         ) -> Result<Issued, Error> {
-            if let Some(code) = *self.refuse.lock().unwrap() {
-                return Err(refusal(code));
-            }
-            self.seen
-                .lock()
-                .unwrap()
-                .push(format!("oidc {}", token.expose()));
-            Ok(issued("STS.oidc"))
+            self.answer(format!("oidc {}", token.expose()), "STS.oidc")
         }
     }
 

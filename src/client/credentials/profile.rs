@@ -287,6 +287,11 @@ mod tests {
             pairs.extend_from_slice(extra);
             Env::from_pairs(&pairs)
         }
+        /// [`load`] of profile `name` of this file, named by the `profile` attribute.
+        fn load(&self, name: &str) -> Result<SourceSpec, ChainError> {
+            let path = self.0.join(".aliyun").join("config.json");
+            load(&path, name, "profile", &self.env(&[]), &Explicit::default())
+        }
     }
     impl Drop for Temp {
         fn drop(&mut self) {
@@ -342,19 +347,17 @@ mod tests {
     #[test]
     fn missing_fields_are_named() {
         let t = Temp::new("fields", FILE);
-        let path = t.0.join(".aliyun/config.json");
-        let e = load(&path, "half", "profile", &t.env(&[]), &Explicit::default()).unwrap_err();
+        let e = t.load("half").unwrap_err();
         assert_eq!(e.attribute, "profile");
         assert!(e.message.contains("no ram_role_arn"), "{}", e.message);
-        let e = load(&path, "oidc", "profile", &t.env(&[]), &Explicit::default()).unwrap_err();
+        let e = t.load("oidc").unwrap_err();
         assert!(e.message.contains("no oidc_token_file"), "{}", e.message);
     }
 
     #[test]
     fn chainable_profile_assumes_on_top_of_its_source_and_loops_stop() {
         let t = Temp::new("chain", FILE);
-        let path = t.0.join(".aliyun/config.json");
-        let spec = load(&path, "chain", "profile", &t.env(&[]), &Explicit::default()).unwrap();
+        let spec = t.load("chain").unwrap();
         let SourceSpec::AssumeRole { base, role } = spec else {
             panic!()
         };
@@ -363,15 +366,14 @@ mod tests {
             ("ci", 900)
         );
         assert!(matches!(*base, SourceSpec::Static(_)));
-        let e = load(&path, "loop", "profile", &t.env(&[]), &Explicit::default()).unwrap_err();
+        let e = t.load("loop").unwrap_err();
         assert!(e.message.contains("loops"), "{}", e.message);
     }
 
     #[test]
     fn modes_map_to_sources() {
         let t = Temp::new("modes", FILE);
-        let path = t.0.join(".aliyun/config.json");
-        let load = |n| load(&path, n, "profile", &t.env(&[]), &Explicit::default()).unwrap();
+        let load = |n| t.load(n).unwrap();
         assert!(matches!(
             load("sts"),
             SourceSpec::Static(StaticAk { token: Some(_), .. })

@@ -46,39 +46,34 @@ impl EcsApi<'_> {
         &self,
         filter: &SecurityGroupFilter,
     ) -> Result<Vec<SecurityGroup>, Error> {
-        let mut out = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let mut params = Params::new()
-                .set("MaxResults", "100")
-                .set_opt("VpcId", filter.vpc_id.as_ref().map(|v| v.as_str()))
-                .set_opt("SecurityGroupName", filter.name.as_deref())
-                .set_opt("NextToken", next_token.as_deref());
-            if !filter.ids.is_empty() {
-                let ids: Vec<&str> = filter.ids.iter().map(|i| i.as_str()).collect();
-                params.push("SecurityGroupIds", serde_json::Value::from(ids).to_string());
-            }
-            let r: DescribeGroupsResponse = self
-                .t
-                .read(Service::Ecs, "DescribeSecurityGroups", params)
-                .await?;
-            for g in r.security_groups.security_group {
-                let Ok(id) = SecurityGroupId::parse(&g.security_group_id) else {
-                    continue;
-                };
-                out.push(SecurityGroup {
-                    id,
+        let mut params = Params::new()
+            .set_opt("VpcId", filter.vpc_id.as_ref().map(|v| v.as_str()))
+            .set_opt("SecurityGroupName", filter.name.as_deref());
+        if !filter.ids.is_empty() {
+            let ids: Vec<&str> = filter.ids.iter().map(|i| i.as_str()).collect();
+            params.push("SecurityGroupIds", serde_json::Value::from(ids).to_string());
+        }
+        let groups = self
+            .t
+            .read_all::<DescribeGroupsResponse>(
+                Service::Ecs,
+                "DescribeSecurityGroups",
+                params,
+                "100",
+            )
+            .await?;
+        Ok(groups
+            .into_iter()
+            .filter_map(|g| {
+                Some(SecurityGroup {
+                    id: SecurityGroupId::parse(&g.security_group_id).ok()?,
                     name: g.security_group_name,
                     description: g.description,
                     group_type: SecurityGroupType::parse(&g.security_group_type),
                     vpc_id: g.vpc_id,
-                });
-            }
-            match r.next_token.filter(|t| !t.is_empty()) {
-                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
-                _ => return Ok(out),
-            }
-        }
+                })
+            })
+            .collect())
     }
 
     /// One group by ID, or `None` when it does not exist.
@@ -113,24 +108,12 @@ impl EcsApi<'_> {
         vpc_id: &VpcId,
         security_group_id: &SecurityGroupId,
     ) -> Result<Vec<NetworkInterface>, Error> {
-        let mut out = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let params = Params::new()
-                .set("VpcId", vpc_id.as_str())
-                .set("SecurityGroupId", security_group_id.as_str())
-                .set("MaxResults", "100")
-                .set_opt("NextToken", next_token.as_deref());
-            let r: EnisResponse = self
-                .t
-                .read(Service::Ecs, "DescribeNetworkInterfaces", params)
-                .await?;
-            out.extend(r.network_interface_sets.network_interface_set);
-            match r.next_token.filter(|t| !t.is_empty()) {
-                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
-                _ => return Ok(out),
-            }
-        }
+        let params = Params::new()
+            .set("VpcId", vpc_id.as_str())
+            .set("SecurityGroupId", security_group_id.as_str());
+        self.t
+            .read_all::<EnisResponse>(Service::Ecs, "DescribeNetworkInterfaces", params, "100")
+            .await
     }
 
     /// `DescribeSecurityGroupAttribute` (all rules, all pages); `Ok(None)` when the group is gone.
@@ -138,47 +121,40 @@ impl EcsApi<'_> {
         &self,
         id: &SecurityGroupId,
     ) -> Result<Option<SecurityGroupAttribute>, Error> {
-        let mut next_token: Option<String> = None;
-        let mut out: Option<SecurityGroupAttribute> = None;
-        loop {
-            let params = Params::new()
-                .set("SecurityGroupId", id.as_str())
-                .set("Direction", "all")
-                .set("MaxResults", "1000")
-                .set_opt("NextToken", next_token.as_deref());
-            let r: AttributeResponse = match self
-                .t
-                .read(Service::Ecs, "DescribeSecurityGroupAttribute", params)
-                .await
-            {
-                Ok(r) => r,
-                Err(e) if e.is_not_found() => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            let page: Vec<Permission> = r
-                .permissions
-                .permission
-                .into_iter()
-                .map(Permission::from)
-                .collect();
-            match &mut out {
-                Some(attr) => attr.permissions.extend(page),
-                None => {
-                    out = Some(SecurityGroupAttribute {
-                        id: SecurityGroupId::parse(&r.security_group_id)
-                            .unwrap_or_else(|_| id.clone()),
-                        name: r.security_group_name,
-                        description: r.description,
-                        vpc_id: r.vpc_id,
-                        permissions: page,
-                    })
-                }
-            }
-            match r.next_token.filter(|t| !t.is_empty()) {
-                Some(t) if Some(&t) != next_token.as_ref() => next_token = Some(t),
-                _ => return Ok(out),
-            }
+        let params = Params::new()
+            .set("SecurityGroupId", id.as_str())
+            .set("Direction", "all");
+        let action = "DescribeSecurityGroupAttribute";
+        let pages = match self
+            .t
+            .read_pages::<AttributeResponse>(Service::Ecs, action, params, "1000")
+            .await
+        {
+            Ok(pages) => pages,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        // The group's own fields from the first page; the rules of every page.
+        let mut pages = pages.into_iter();
+        let Some(first) = pages.next() else {
+            return Ok(None);
+        };
+        let mut attr = SecurityGroupAttribute {
+            id: SecurityGroupId::parse(&first.security_group_id).unwrap_or_else(|_| id.clone()),
+            name: first.security_group_name.clone(),
+            description: first.description.clone(),
+            vpc_id: first.vpc_id.clone(),
+            permissions: Vec::new(),
+        };
+        for page in std::iter::once(first).chain(pages) {
+            attr.permissions.extend(
+                page.permissions
+                    .permission
+                    .into_iter()
+                    .map(Permission::from),
+            );
         }
+        Ok(Some(attr))
     }
 
     /// `DescribePrefixListAttributes`: the CIDR blocks of a prefix list; `Ok(None)` when it does

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::model::{Direction, IpProtocol, NetworkInterface, Permission, Policy, Region};
 use crate::client::net::{Cidr, PortRange};
+use crate::client::paging::paged;
 
 /// `DescribePrefixListAttributes` (alibabacloud_ecs20140526: `Entries.Entry[].Cidr`).
 #[derive(Deserialize)]
@@ -163,6 +164,10 @@ pub(super) struct AttributeResponse {
 pub(super) struct PermissionList {
     pub(super) permission: Vec<RawPermission>,
 }
+
+paged!(DescribeGroupsResponse, security_groups.security_group => RawGroup);
+paged!(AttributeResponse, permissions.permission => RawPermission);
+paged!(EnisResponse, network_interface_sets.network_interface_set => NetworkInterface);
 
 #[derive(Deserialize)]
 pub(super) struct Empty {}

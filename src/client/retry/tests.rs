@@ -18,80 +18,50 @@ fn api(code: &str, status: u16) -> Error {
 #[test]
 fn classification() {
     use Idempotency::*;
-    assert_eq!(
-        classify(&api("Throttling.User", 400), Unsafe, true),
-        Retry::After(RetryKind::Throttling)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Unsafe, true),
-        Retry::No
-    );
-    assert_eq!(
-        classify(&api("SignatureDoesNotMatch", 400), Safe, true),
-        Retry::No
-    );
-    assert_eq!(
-        classify(&api("InvalidParameter", 400), Safe, true),
-        Retry::No
-    );
-    assert_eq!(classify(&api("Forbidden.RAM", 403), Safe, true), Retry::No);
-    assert_eq!(
-        classify(&api("Whatever", 502), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("SignatureNonceUsed", 400), Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(
-        classify(&api("OperationConflict", 409), Unsafe, true),
-        Retry::After(RetryKind::Busy)
-    );
-    let conn = conn();
-    assert_eq!(
-        classify(&conn, Unsafe, false),
-        Retry::After(RetryKind::Connection)
-    );
-    assert_eq!(classify(&conn, Unsafe, true), Retry::No);
-    // A token-protected create is as repeatable as a read.
-    assert_eq!(
-        classify(&conn, Create, true),
-        Retry::After(RetryKind::Connection)
-    );
-    assert_eq!(
-        classify(&api("ServiceUnavailable", 503), Create, true),
-        Retry::After(RetryKind::Transient)
-    );
-    let html = Error::Decode {
-        action: "X",
-        status: 502,
-        reason: String::new(),
-    };
-    assert_eq!(
-        classify(&html, Safe, true),
-        Retry::After(RetryKind::Transient)
-    );
-    assert_eq!(classify(&html, Unsafe, true), Retry::No);
-    // An expired token is refreshed whatever the request: it was refused, not run.
-    for i in [Safe, Create, Unsafe, Derived] {
+    use Retry::{After, No};
+    use RetryKind::*;
+    let expired = api("InvalidSecurityToken.Expired", 400);
+    // (the failure, the request's idempotency, whether it was sent, the verdict)
+    let cases = [
+        (api("Throttling.User", 400), Unsafe, true, After(Throttling)),
+        (api("ServiceUnavailable", 503), Safe, true, After(Transient)),
+        (api("ServiceUnavailable", 503), Unsafe, true, No),
+        (api("SignatureDoesNotMatch", 400), Safe, true, No),
+        (api("InvalidParameter", 400), Safe, true, No),
+        (api("Forbidden.RAM", 403), Safe, true, No),
+        (api("Whatever", 502), Safe, true, After(Transient)),
+        (api("SignatureNonceUsed", 400), Safe, true, After(Transient)),
+        (api("OperationConflict", 409), Unsafe, true, After(Busy)),
+        (conn(), Unsafe, false, After(Connection)),
+        (conn(), Unsafe, true, No),
+        // A token-protected create is as repeatable as a read.
+        (conn(), Create, true, After(Connection)),
+        (
+            api("ServiceUnavailable", 503),
+            Create,
+            true,
+            After(Transient),
+        ),
+        (html(), Safe, true, After(Transient)),
+        (html(), Unsafe, true, No),
+        // A write made from a read is never resent as it was; its caller reads again.
+        (api("Throttling.User", 400), Derived, false, No),
+        (conn(), Derived, false, No),
+    ];
+    for (error, idempotency, sent, verdict) in cases {
         assert_eq!(
-            classify(&api("InvalidSecurityToken.Expired", 400), i, true),
-            Retry::Refresh
+            classify(&error, idempotency, sent),
+            verdict,
+            "{error} ({idempotency:?}, sent: {sent})"
         );
     }
-    assert!(!retryable(&api("InvalidSecurityToken.Expired", 400)));
-    // A write made from a read is never resent as it was; its caller reads again.
-    assert_eq!(
-        classify(&api("Throttling.User", 400), Derived, false),
-        Retry::No
-    );
-    assert_eq!(classify(&conn, Derived, false), Retry::No);
+    // An expired token is refreshed whatever the request: it was refused, not run.
+    for i in [Safe, Create, Unsafe, Derived] {
+        assert_eq!(classify(&expired, i, true), Retry::Refresh);
+    }
+    assert!(!retryable(&expired));
     assert!(retryable(&api("Throttling.User", 400)));
-    assert!(retryable(&conn));
+    assert!(retryable(&conn()));
     assert!(!retryable(&api("InvalidParameter", 400)));
 }
 
@@ -106,6 +76,15 @@ fn retry_intervals_are_bounded_and_grow() {
         RetryConfig::default().busy_policy.bound(0),
         Duration::from_millis(100)
     );
+}
+
+/// An HTML page where JSON was due (a gateway's 502).
+fn html() -> Error {
+    Error::Decode {
+        action: "X",
+        status: 502,
+        reason: String::new(),
+    }
 }
 
 fn conn() -> Error {
@@ -125,10 +104,19 @@ fn attempts<'a>(
     Attempts::new(config, quota, &StopSignal::new(), scope, true)
 }
 
+/// The default configuration but for `max_retries`, and a full retry quota of its size.
+fn budget(max_retries: u32) -> (RetryConfig, RetryQuota) {
+    let config = RetryConfig {
+        max_retries,
+        ..RetryConfig::default()
+    };
+    let quota = RetryQuota::new(config.quota);
+    (config, quota)
+}
+
 #[test]
 fn each_kind_picks_its_wait_and_gate() {
-    let config = RetryConfig::default();
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(RetryConfig::default().max_retries);
     let mut a = attempts(&config, &quota, None);
     let busy = api("OperationDenied.DBInstanceStatus", 403);
     let throttled = api("Throttling.User", 400);
@@ -171,11 +159,7 @@ fn each_kind_picks_its_wait_and_gate() {
 
 #[test]
 fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
-    let config = RetryConfig {
-        max_retries: 50,
-        ..RetryConfig::default()
-    };
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(50);
     let throttled = api("Throttling.User", 400);
     // Calls that are throttled at every attempt: each retry takes 5 tokens.
     let mut retried = 0;
@@ -191,24 +175,7 @@ fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
     };
     assert_eq!(retried + given_up.count, 100, "500 tokens, 5 a retry");
     assert_eq!(quota.available(), 0);
-    let error = match throttled {
-        Error::Api {
-            action,
-            code,
-            message,
-            request_id,
-            status,
-            ..
-        } => Error::Api {
-            action,
-            code,
-            message,
-            request_id,
-            status,
-            retries: given_up,
-        },
-        _ => unreachable!(),
-    };
+    let error = throttled.with_retries(given_up);
     assert!(
         error.to_string().contains("retry quota exhausted"),
         "{error}"
@@ -255,29 +222,19 @@ fn the_quota_drains_under_a_storm_of_throttling_and_refills_on_success() {
 
 #[test]
 fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
-    let config = RetryConfig {
-        max_retries: 2,
-        ..RetryConfig::default()
-    };
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(2);
     let busy = api("Instance.InvalidStatus", 409);
     // Outside a scope (a read): the call's retry budget.
     let mut a = attempts(&config, &quota, None);
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
+    let (waits, given_up) = until_given_up(&mut a, &busy, Idempotency::Safe);
+    assert_eq!(waits.len(), 2);
     assert_eq!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::GiveUp(Retries {
+        given_up,
+        Retries {
             count: 2,
             quota_exhausted: false,
             ..Retries::default()
-        })
+        }
     );
     // Inside one: until the resource's deadline. (No time passes here: the waits grow,
     // 100 ms, 150 ms, … 3.8 s, and the one of 5.8 s would end after the 5 s deadline.)
@@ -286,14 +243,8 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         until: Instant::now() + Duration::from_secs(5),
     };
     let mut a = attempts(&config, &quota, Some(scope));
-    let mut waits = Vec::new();
-    let given_up = loop {
-        match a.next(&busy, Idempotency::Unsafe, true) {
-            Next::Wait { wait, .. } => waits.push(wait.as_millis()),
-            Next::GiveUp(r) => break r,
-            Next::Refresh => unreachable!(),
-        }
-    };
+    let (waits, given_up) = until_given_up(&mut a, &busy, Idempotency::Unsafe);
+    let waits: Vec<u128> = waits.iter().map(Duration::as_millis).collect();
     // Ten growing waits, then one last attempt just before the deadline (not a give-up while
     // time is left), then the busy answer is the error, saying the timeout ran out.
     assert_eq!(waits.len(), 11, "{waits:?}");
@@ -310,10 +261,9 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         until: Instant::now(),
     };
     let mut a = attempts(&config, &quota, Some(gone));
-    assert!(matches!(
-        a.next(&busy, Idempotency::Safe, true),
-        Next::GiveUp(_)
-    ));
+    assert!(until_given_up(&mut a, &busy, Idempotency::Safe)
+        .0
+        .is_empty());
     // The retry budget still bounds the other kinds there.
     let mut a = attempts(
         &config,
@@ -324,24 +274,31 @@ fn busy_answers_wait_until_the_scope_deadline_not_the_retry_budget() {
         }),
     );
     let throttled = api("Throttling.User", 400);
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::Wait { .. }
-    ));
-    assert!(matches!(
-        a.next(&throttled, Idempotency::Safe, true),
-        Next::GiveUp(_)
-    ));
+    let (waits, _) = until_given_up(&mut a, &throttled, Idempotency::Safe);
+    assert_eq!(waits.len(), 2);
+}
+
+/// What `a` says of `error` (each time sent), again and again until it gives up: the waits, then
+/// the retries it gave up with.
+fn until_given_up(
+    a: &mut Attempts<'_>,
+    error: &Error,
+    idempotency: Idempotency,
+) -> (Vec<Duration>, Retries) {
+    let mut waits = Vec::new();
+    for _ in 0..1000 {
+        match a.next(error, idempotency, true) {
+            Next::Wait { wait, .. } => waits.push(wait),
+            Next::GiveUp(r) => return (waits, r),
+            Next::Refresh => panic!("a refresh for {error}"),
+        }
+    }
+    panic!("no give-up after {} waits for {error}", waits.len())
 }
 
 #[test]
 fn credentials_are_refreshed_once_and_unreachable_endpoints_fail_fast() {
-    let config = RetryConfig::default();
-    let quota = RetryQuota::new(config.quota);
+    let (config, quota) = budget(RetryConfig::default().max_retries);
     let expired = api("InvalidSecurityToken.Expired", 400);
     let mut a = attempts(&config, &quota, None);
     assert_eq!(a.next(&expired, Idempotency::Derived, true), Next::Refresh);

@@ -276,4 +276,4 @@ pub struct RoaRequest<'a> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -46,7 +46,7 @@ impl Transport {
             };
             *lost |= write && crate::client::outcome::answer_lost(&error, sent);
             let (kind, wait) = match attempts.next(&error, call.idempotency, sent) {
-                Next::GiveUp(retries) => return Err(with_retries(error, retries)),
+                Next::GiveUp(retries) => return Err(error.with_retries(retries)),
                 Next::Refresh => {
                     if let Some(used) = used {
                         inner.credentials.expired(&used).await;
@@ -95,13 +95,10 @@ impl Transport {
             ),
         }
         let last = || {
-            with_retries(
-                error,
-                Retries {
-                    count: retries - 1,
-                    ..Retries::default()
-                },
-            )
+            error.with_retries(Retries {
+                count: retries - 1,
+                ..Retries::default()
+            })
         };
         // After an interrupt, no more retries: the last failure is the answer. Except for a
         // create that may have run: its outcome must be learned, or the object could exist
@@ -123,12 +120,4 @@ impl Transport {
         }
         Ok(())
     }
-}
-
-fn with_retries(mut error: Error, n: Retries) -> Error {
-    match &mut error {
-        Error::Api { retries, .. } | Error::Connection { retries, .. } => *retries = n,
-        _ => {}
-    }
-    error
 }

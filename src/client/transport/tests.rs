@@ -68,15 +68,25 @@ async fn busy_target(
         }
     })
     .await;
+    (loopback(&url, Service::MaxCompute, retry, stop), log)
+}
+
+/// A transport that sends `service`'s calls to a loopback server at `url`.
+pub(crate) fn loopback(
+    url: &str,
+    service: Service,
+    retry: RetryConfig,
+    stop: StopSignal,
+) -> Transport {
     let mut endpoints = Endpoints::default();
-    endpoints.set(Service::MaxCompute, &url).unwrap();
+    endpoints.set(service, url).unwrap();
     let credentials = crate::client::CredentialsProvider::fixed(Credentials::new(
         "ak",
         crate::client::Secret::new("secret"),
         None,
         "test",
     ));
-    let t = Transport::new(
+    Transport::new(
         "cn-hangzhou".into(),
         credentials,
         endpoints,
@@ -85,8 +95,7 @@ async fn busy_target(
         stop,
         "test".into(),
     )
-    .unwrap();
-    (t, log)
+    .unwrap()
 }
 
 async fn update(t: &Transport) -> Result<serde_json::Value, Error> {

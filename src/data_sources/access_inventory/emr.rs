@@ -6,7 +6,7 @@ use crate::client::ids::{EmrClusterId, SecurityGroupId};
 use crate::client::net::PortRange;
 use crate::client::Client;
 use crate::framework::resource::Problem;
-use crate::resources::emr_whitelist_attachment::rule_description;
+use crate::resources::emr_whitelist_attachment::provider_made;
 
 use super::seek::Seek;
 use super::{list, Grant, P};
@@ -44,7 +44,6 @@ pub(super) async fn emr_grants(
         .describe_security_group_attribute(&group)
         .await
         .map_err(|e| fail(&e))?;
-    let marker = rule_description(cluster.as_str());
     // Per source: the Hadoop ports it is admitted on, and whether every such rule is ours.
     let mut by_source: std::collections::BTreeMap<String, (Vec<String>, bool)> = Default::default();
     for p in rules.map(|r| r.permissions).unwrap_or_default() {
@@ -67,7 +66,7 @@ pub(super) async fn emr_grants(
         }
         let entry = by_source.entry(source).or_insert((Vec::new(), true));
         entry.0.extend(ports);
-        entry.1 &= p.description == marker;
+        entry.1 &= provider_made(&p.description, cluster.as_str());
     }
     Ok(by_source
         .into_iter()

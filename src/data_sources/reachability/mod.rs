@@ -16,9 +16,7 @@ use async_trait::async_trait;
 use tf_provider::value::Value;
 
 use crate::client::fanout;
-use crate::client::ids::{
-    EmrClusterId, HbaseClusterId, IdError, RdsInstanceId, SecurityGroupId, VpcId,
-};
+use crate::client::ids::{EmrClusterId, HbaseClusterId, IdError, RdsInstanceId};
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -124,21 +122,7 @@ impl LookupSource for ReachabilityDataSource {
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
-        let (Some(vpc), Some(sg)) = (
-            config
-                .vpc_id
-                .as_ref_option()
-                .and_then(|v| VpcId::parse(v).ok()),
-            config
-                .security_group_id
-                .as_ref_option()
-                .and_then(|v| SecurityGroupId::parse(v).ok()),
-        ) else {
-            return Err(P::new(
-                "Invalid arguments",
-                "`vpc_id` and `security_group_id` must be IDs.",
-            ));
-        };
+        let (vpc, sg) = super::link_ids(&config.vpc_id, &config.security_group_id)?;
         // Everything whose identity the configuration gives is read at once; each group is read
         // as soon as some answer names it, once for every target.
         let groups = Groups::default();

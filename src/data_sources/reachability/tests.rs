@@ -16,17 +16,11 @@ use crate::client::emr::{Cluster, Node, NodeGroup};
 use crate::client::hbase::{IpGroup, IpList};
 use crate::client::net::PortRange;
 use crate::client::rds::{IpArray, NetInfo, WhitelistMode};
+use crate::reachability::fixtures::{self, ep, group};
 use crate::reachability::{Direction, Endpoint, Group, Link, Peer, Rule};
 
 const LINK_VPC: &str = "vpc-link";
 const LINK_SG: &str = "sg-link";
-
-fn ep(a: [u8; 4], groups: &[&str]) -> Endpoint {
-    Endpoint {
-        address: Ipv4Addr::from(a),
-        groups: groups.iter().map(|g| g.to_string()).collect(),
-    }
-}
 
 /// The link: one ENI at 10.0.1.5 in its group, in vSwitch block 10.0.1.0/24.
 fn view() -> View {
@@ -44,30 +38,32 @@ fn vpc_host() -> Endpoint {
     ep([10, 0, 0, 1], &[])
 }
 
-fn group(id: &str, advanced: bool, rules: Vec<Rule>) -> Group {
-    Group {
-        id: id.into(),
-        advanced,
-        rules,
-    }
-}
-
 /// The groups read when only the link's own group is in play: a basic group, no rule.
 fn link_only() -> Vec<Group> {
     vec![group(LINK_SG, false, vec![])]
 }
 
+/// The groups read when the link's own basic group drops its egress toward `block` on `ports`.
+fn link_dropping(block: &str, ports: PortRange) -> Vec<Group> {
+    let peer = Peer::Cidr(block.parse().unwrap());
+    let drop = rule(Direction::Egress, peer, ports, Policy::Drop);
+    vec![group(LINK_SG, false, vec![drop])]
+}
+
+/// A target's ingress rule admitting the link's group on every port.
+fn admitting_the_link() -> Rule {
+    let peer = Peer::Group(LINK_SG.into());
+    rule(Direction::Ingress, peer, PortRange::All, Policy::Accept)
+}
+
+/// A TCP rule at priority 1 (`sgr-1`, the name the reasons quote).
 fn rule(direction: Direction, peer: Peer, ports: PortRange, policy: Policy) -> Rule {
-    Rule {
-        id: "sgr-1".into(),
-        direction,
-        protocol: IpProtocol::Tcp,
-        ports,
-        peer,
-        policy,
-        priority: 1,
-        local: None,
-    }
+    fixtures::rule(direction, IpProtocol::Tcp, ports, peer, policy, 1)
+}
+
+/// The verdict on an RDS instance when only the link's own group is in play.
+fn rds_alone(facts: &RdsFacts) -> Verdict {
+    rds_verdict(facts, &link_only(), &view(), &vpc_host())
 }
 
 fn reason(v: &Verdict) -> &str {
@@ -186,12 +182,7 @@ fn a_node_is_in_the_clusters_group_and_its_node_groups_additional_ones() {
 
 #[test]
 fn an_emr_cluster_admitting_the_links_group_is_reachable_on_each_port() {
-    let admit = rule(
-        Direction::Ingress,
-        Peer::Group(LINK_SG.into()),
-        PortRange::All,
-        Policy::Accept,
-    );
+    let admit = admitting_the_link();
     let groups = [
         group(LINK_SG, false, vec![]),
         group("sg-emr", false, vec![admit]),
@@ -326,7 +317,7 @@ fn an_rds_group_covering_the_link_admits_it_and_is_named() {
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
         WhitelistMode::Standard,
     );
-    let v = rds_verdict(&facts, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&facts);
     assert!(reachable(&v), "{v:?}");
     assert_eq!(v.target, Value::Value("rds:rm-1".to_string()));
     assert_eq!(v.port, Value::Null, "whitelist targets have no port");
@@ -343,7 +334,7 @@ fn an_rds_classic_group_of_the_enhanced_mode_does_not_count() {
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
         WhitelistMode::Enhanced,
     );
-    let v = rds_verdict(&facts, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&facts);
     assert!(!reachable(&v));
     assert_eq!(
         reason(&v),
@@ -357,58 +348,43 @@ fn an_rds_classic_group_of_the_enhanced_mode_does_not_count() {
         mode: Some(WhitelistMode::Standard),
         ..facts
     };
-    let v = rds_verdict(&standard, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&standard);
     assert!(reachable(&v), "{v:?}");
 }
 
 #[test]
 fn an_rds_instance_elsewhere_or_without_a_vpc_address_is_unreachable() {
-    let wl = || vec![array("maxcompute", "0.0.0.0/0", "MIX")];
-    let other_vpc = rds(
-        wl(),
-        vec![net_info("10.9.0.7", "Private", "3306", "vpc-other")],
-        WhitelistMode::Standard,
-    );
-    let v = rds_verdict(&other_vpc, &link_only(), &view(), &vpc_host());
+    // An instance whose whitelist admits every address, at `infos`.
+    let open_at = |infos| {
+        let wl = vec![array("maxcompute", "0.0.0.0/0", "MIX")];
+        rds(wl, infos, WhitelistMode::Standard)
+    };
+    let other_vpc = open_at(vec![net_info("10.9.0.7", "Private", "3306", "vpc-other")]);
+    let v = rds_alone(&other_vpc);
     assert!(!reachable(&v));
     assert!(
         reason(&v).starts_with("RDS rm-1: it is in VPC vpc-other, the link in vpc-link"),
         "{v:?}"
     );
-    let public_only = rds(
-        wl(),
-        vec![net_info("47.1.1.1", "Public", "3306", "")],
-        WhitelistMode::Standard,
-    );
-    let v = rds_verdict(&public_only, &link_only(), &view(), &vpc_host());
+    let public_only = open_at(vec![net_info("47.1.1.1", "Public", "3306", "")]);
+    let v = rds_alone(&public_only);
     assert!(!reachable(&v));
     assert!(reason(&v).starts_with("RDS rm-1: no VPC address"), "{v:?}");
     // Nothing said about its addresses: judged at the VPC's first host, and admitted there.
-    let unsaid = rds(wl(), vec![], WhitelistMode::Standard);
-    assert!(reachable(&rds_verdict(
-        &unsaid,
-        &link_only(),
-        &view(),
-        &vpc_host()
-    )));
+    let unsaid = open_at(vec![]);
+    assert!(reachable(&rds_alone(&unsaid)));
     // No whitelist read at all: not found.
     let missing = RdsFacts {
         arrays: None,
         ..unsaid
     };
-    let v = rds_verdict(&missing, &link_only(), &view(), &vpc_host());
+    let v = rds_alone(&missing);
     assert_eq!(reason(&v), "RDS rm-1: not found");
 }
 
 #[test]
 fn the_links_egress_is_judged_before_an_rds_whitelist() {
-    let drop_all = rule(
-        Direction::Egress,
-        Peer::Cidr("0.0.0.0/0".parse().unwrap()),
-        PortRange::All,
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_all])];
+    let groups = link_dropping("0.0.0.0/0", PortRange::All);
     let facts = rds(
         vec![array("maxcompute", "10.0.1.0/24", "MIX")],
         vec![net_info("10.0.3.7", "Private", "3306", LINK_VPC)],
@@ -474,13 +450,7 @@ fn an_hbase_whitelist_covering_the_link_admits_it() {
 #[test]
 fn an_hbase_cluster_blocked_after_zookeeper_says_which_port() {
     // The link may reach ZooKeeper (2181) but not the RegionServers (16020).
-    let drop_16020 = rule(
-        Direction::Egress,
-        Peer::Cidr("10.0.4.0/24".parse().unwrap()),
-        PortRange::single(16020),
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_16020])];
+    let groups = link_dropping("10.0.4.0/24", PortRange::single(16020));
     let facts = hbase(&["10.0.1.0/24"], Some("10.0.4.0/24"));
     let v = hbase_verdict(&facts, &groups, &view(), &vpc_host());
     assert!(!reachable(&v));
@@ -512,13 +482,7 @@ fn an_hbase_cluster_blocked_after_zookeeper_says_which_port() {
 
 #[test]
 fn address_targets_judge_the_links_egress_only() {
-    let drop_db = rule(
-        Direction::Egress,
-        Peer::Cidr("192.168.5.0/24".parse().unwrap()),
-        PortRange::single(5432),
-        Policy::Drop,
-    );
-    let groups = [group(LINK_SG, false, vec![drop_db])];
+    let groups = link_dropping("192.168.5.0/24", PortRange::single(5432));
     let config = State {
         address_targets: strings(&["tcp:192.168.5.10:5432", "tcp:192.168.6.0/24:5432"]),
         ..State::default()
@@ -548,12 +512,7 @@ fn address_targets_judge_the_links_egress_only() {
 
 #[test]
 fn all_verdicts_come_in_order_and_all_reachable_needs_an_eni() {
-    let admit = rule(
-        Direction::Ingress,
-        Peer::Group(LINK_SG.into()),
-        PortRange::All,
-        Policy::Accept,
-    );
+    let admit = admitting_the_link();
     let read = Read {
         groups: vec![
             group(LINK_SG, false, vec![]),

@@ -8,8 +8,8 @@ use crate::framework::attr::Slot as _;
 use crate::framework::journal::claimed_elsewhere_text;
 use crate::framework::resource::{Ctx, Findings, ManagedResource, Planning, Problem};
 
-use super::rules::{beaten_by, existing, owned, port_of, same_source};
-use super::state::{id_of, known};
+use super::rules::{beaten_by, described, existing, owned, port_of, same_source};
+use super::state::{id_of, known, Ownership};
 use super::{EmrWhitelistAttachment, State, MAX_RULES_PER_GROUP, P};
 
 impl EmrWhitelistAttachment {
@@ -22,6 +22,32 @@ impl EmrWhitelistAttachment {
                 client.region()
             ),
         )
+    }
+
+    /// The attachment's cluster is gone but its group still holds the attachment's rules (the
+    /// refresh kept it for them): say how to revoke them.
+    pub(super) async fn warn_cluster_gone(
+        ctx: &Ctx<'_>,
+        cluster_id: &str,
+        prior: &State,
+        out: &mut Findings<State>,
+    ) {
+        if !matches!(
+            Self::cluster_group(ctx.client, ctx.facts, cluster_id).await,
+            Ok(None)
+        ) {
+            return;
+        }
+        let sg = known(&prior.security_group_id).unwrap_or_default();
+        out.warning(Problem::at(
+            |s| &s.cluster_id,
+            format!("EMR cluster {cluster_id} is gone; its security group still holds this attachment's rules"),
+            format!(
+                "The cluster was released or terminated, but security group {sg} still holds \
+                 the rules this attachment added. Remove this resource from the configuration \
+                 (or run `terraform destroy`) to revoke them."
+            ),
+        ));
     }
 
     pub(super) fn lookup_failed(client: &Client, cluster_id: &str, e: &Error) -> P {
@@ -70,10 +96,17 @@ impl EmrWhitelistAttachment {
         perms: &[Permission],
         planned: &State,
         prior: Option<&State>,
-        earlier_attempt: bool,
+        adopting: Option<&Ownership>,
     ) -> Result<(), P> {
         let cluster_id = known(&planned.cluster_id).unwrap_or_default();
-        if owned(perms, cluster_id, &planned.sources_beyond(prior)).is_empty() {
+        let sources = planned.sources_beyond(prior);
+        // Rules of this configuration's own interrupted create are its to take over.
+        let ours = adopting.map(|o| owned(perms, cluster_id, &sources, o));
+        let taken = described(perms, cluster_id, &sources)
+            .into_iter()
+            .filter(|p| !ours.as_ref().is_some_and(|o| o.contains(p)))
+            .count();
+        if taken == 0 {
             return Ok(());
         }
         let key = Self::identity(planned).unwrap_or_default();
@@ -81,10 +114,7 @@ impl EmrWhitelistAttachment {
             let (summary, detail) = claimed_elsewhere_text(&Self::describe(planned));
             return Err(Problem::at(|s| &s.cluster_id, summary, detail));
         }
-        match earlier_attempt {
-            true => Ok(()),
-            false => Err(Self::exists(cluster_id, planned)),
-        }
+        Err(Self::exists(cluster_id, planned))
     }
 
     /// As planned, a port stays closed when a drop rule of the cluster's group wins over the
@@ -278,14 +308,18 @@ impl EmrWhitelistAttachment {
     ) {
         let sources = plan.planned.sources();
         Self::warn_beaten(out, &plan.planned, cluster_id, sg, perms, &sources);
-        let want = plan.planned.rules(cluster_id);
-        let theirs = existing(perms, cluster_id, &want);
+        let want = plan.planned.rules();
+        // A create owns nothing yet (its own earlier attempt's rules are described ones).
+        let ownership = plan.prior.map_or(Ownership::Described, State::ownership);
+        let theirs = existing(perms, cluster_id, &want, &ownership);
         Self::note_existing(out, sg, &theirs);
-        let mine = owned(perms, cluster_id, &sources).len();
+        let mine = owned(perms, cluster_id, &sources, &ownership).len();
         let key = Self::identity(&plan.planned).unwrap_or_default();
         // A create's own earlier attempt (the journal) made them: its own.
-        let earlier_attempt = plan.prior.is_none() && ctx.journal.ours(&key);
-        if let Err(p) = Self::refuse_taken(ctx, perms, &plan.planned, plan.prior, earlier_attempt) {
+        let adopting = (plan.prior.is_none() && ctx.journal.ours(&key))
+            .then(|| Self::earlier_attempt(ctx.journal.earlier_token(&key).as_deref()));
+        if let Err(p) = Self::refuse_taken(ctx, perms, &plan.planned, plan.prior, adopting.as_ref())
+        {
             out.error(p);
         }
         let others = perms.len() - mine;

@@ -1,6 +1,8 @@
 //! The attachment's cloud calls: the cluster's group, its rules read back into the state, and
 //! the writes that make the owned rules what is wanted (under the group's lock).
 
+use std::collections::BTreeSet;
+
 use tf_provider::value::Value;
 
 use crate::client::ecs::{IngressRule, RuleSource, SecurityGroupAttribute};
@@ -12,8 +14,8 @@ use crate::framework::resource::Ctx;
 use crate::validate::cloud::Facts;
 
 use super::rules::{covers, existing, from_source, owned, rule_ids};
-use super::state::{id_of, known};
-use super::{EmrWhitelistAttachment, State};
+use super::state::{id_of, known, write_tag, Ownership};
+use super::{rule_description, EmrWhitelistAttachment, State};
 
 impl EmrWhitelistAttachment {
     /// The group's edit lock, waited for within the operation's time.
@@ -52,6 +54,22 @@ impl EmrWhitelistAttachment {
         Ok(read.unwrap_or_else(|| Self::no_rules(sg)))
     }
 
+    /// Where the rules are: the cluster's group, or, the cluster gone, the group the state
+    /// recorded (it may outlive the cluster). `Ok(None)`: neither is known.
+    pub(super) async fn rules_group(
+        client: &Client,
+        facts: &Facts,
+        s: &State,
+    ) -> Result<Option<SecurityGroupId>, Error> {
+        let cluster_id = known(&s.cluster_id).unwrap_or_default();
+        Ok(
+            match Self::cluster_group(client, facts, cluster_id).await? {
+                Some((sg, _)) => Some(sg),
+                None => recorded_group(s),
+            },
+        )
+    }
+
     /// A group that is gone holds no rules.
     pub(super) fn no_rules(sg: &SecurityGroupId) -> SecurityGroupAttribute {
         SecurityGroupAttribute {
@@ -71,8 +89,13 @@ impl EmrWhitelistAttachment {
         mut s: State,
     ) -> Result<Option<State>, Error> {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
-        let Some((sg, _)) = Self::cluster_group(client, facts, &cluster_id).await? else {
-            return Ok(None);
+        let (sg, cluster_gone) = match Self::cluster_group(client, facts, &cluster_id).await? {
+            Some((sg, _)) => (sg, false),
+            // The group may outlive its cluster, with our rules in it: tracked until revoked.
+            None => match recorded_group(&s) {
+                Some(sg) => (sg, true),
+                None => return Ok(None),
+            },
         };
         // Through the run's facts: a refresh shares the read with the plan's checks and the other
         // attachments on the group; our writes to it make the next read fresh.
@@ -80,11 +103,14 @@ impl EmrWhitelistAttachment {
             return Ok(None);
         };
         let sources = s.sources();
-        let found = existing(&attr.permissions, &cluster_id, &s.rules(&cluster_id));
-        let mut rules = owned(&attr.permissions, &cluster_id, &sources);
-        if rules.is_empty() && found.is_empty() {
+        let ownership = s.ownership();
+        let found = existing(&attr.permissions, &cluster_id, &s.rules(), &ownership);
+        let mut rules = owned(&attr.permissions, &cluster_id, &sources, &ownership);
+        if (rules.is_empty() && found.is_empty()) || (cluster_gone && rules.is_empty()) {
             return Ok(None);
         }
+        // Ours are the recorded rules still there (or, nothing recorded yet, the described ones).
+        s.rule_ids = rule_ids(&rules);
         s.existing_rule_ids = rule_ids(&found);
         rules.extend(found);
         // A block no rule admits any more (all removed by hand; an add that failed) leaves the
@@ -121,55 +147,173 @@ impl EmrWhitelistAttachment {
 
     /// Makes the owned rules exactly `want` (adds missing ones, revokes extra owned ones), from
     /// the group's rules as `read` (made under the lock) found them, or as read now. The caller
-    /// holds the group's lock.
+    /// holds the group's lock. Says what this attachment owns afterwards, whatever the writes
+    /// answered: an add whose answer was lost may have landed, so the group is read again.
     pub(super) async fn converge(
         ctx: &Ctx<'_>,
         sg: &SecurityGroupId,
-        s: &State,
+        (s, ownership): (&State, Ownership),
         want: &[IngressRule],
         read: Option<SecurityGroupAttribute>,
-    ) -> Result<(), Error> {
+    ) -> Converged {
         let cluster_id = known(&s.cluster_id).unwrap_or_default().to_string();
         let attr = match read {
             Some(attr) => attr,
-            None => Self::group_rules(ctx.client, sg).await?,
+            None => match Self::group_rules(ctx.client, sg).await {
+                Ok(attr) => attr,
+                Err(e) => return Converged::unwritten(ownership, e),
+            },
         };
-        let mine = owned(&attr.permissions, &cluster_id, &s.sources());
-        let theirs = existing(&attr.permissions, &cluster_id, want);
+        // A create's rules carry its token's tag; another write's, a tag of its own.
+        let tag = write_tag(
+            &ctx.token
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        );
+        let mine = owned(&attr.permissions, &cluster_id, &s.sources(), &ownership);
+        let theirs = existing(&attr.permissions, &cluster_id, want, &ownership);
         let missing: Vec<IngressRule> = want
             .iter()
             .filter(|w| {
                 !mine.iter().any(|p| w.matches(p))
                     && !theirs.iter().any(|p| w.matches(p) || w.covered_by(p))
             })
-            .cloned()
+            .map(|w| IngressRule {
+                description: Some(rule_description(&cluster_id, &tag)),
+                ..w.clone()
+            })
             .collect();
-        let extra: Vec<String> = mine
+        let extra: BTreeSet<String> = mine
             .iter()
             .filter(|p| !want.iter().any(|w| w.matches(p)))
             .map(|p| p.security_group_rule_id.clone())
             .filter(|id| !id.is_empty())
             .collect();
+        let mut kept: BTreeSet<String> = mine
+            .iter()
+            .map(|p| p.security_group_rule_id.clone())
+            .collect();
+        let result = Self::write_rules(ctx, sg, &extra, &missing).await;
+        // A failed revoke stops before the add: the rules it names are gone or still ours.
+        let revoke_failed = matches!(result, Err(WriteError::Revoke(_)));
+        if !revoke_failed {
+            kept.retain(|id| !extra.contains(id));
+        }
+        let owned = match missing.is_empty() || revoke_failed {
+            true => Some(kept),
+            false => Self::added(ctx, sg, &attr, &missing)
+                .await
+                .map(|added| kept.into_iter().chain(added).collect()),
+        };
+        Converged {
+            owned,
+            result: result.map_err(Error::from),
+        }
+    }
+
+    /// The rules an add made, answered or not: in the group now (read afresh), not before, of our
+    /// description and of the content added. `None` when the group cannot be read.
+    async fn added(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+        before: &SecurityGroupAttribute,
+        missing: &[IngressRule],
+    ) -> Option<BTreeSet<String>> {
+        let before: BTreeSet<&str> = before
+            .permissions
+            .iter()
+            .map(|p| p.security_group_rule_id.as_str())
+            .collect();
+        let after = ctx
+            .facts
+            .security_group_attribute(ctx.client, sg)
+            .await
+            .ok()?;
+        Some(
+            after
+                .map(|a| a.permissions)
+                .unwrap_or_default()
+                .iter()
+                .filter(|p| !before.contains(p.security_group_rule_id.as_str()))
+                .filter(|p| {
+                    missing
+                        .iter()
+                        .any(|w| w.matches(p) && w.description.as_ref() == Some(&p.description))
+                })
+                .map(|p| p.security_group_rule_id.clone())
+                .collect(),
+        )
+    }
+
+    /// The revoke, then the add; a guard makes the run's next read of the group fresh.
+    async fn write_rules(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+        extra: &BTreeSet<String>,
+        missing: &[IngressRule],
+    ) -> Result<(), WriteError> {
         let ecs = ctx.client.ecs();
-        // Whatever the writes answer, the group's rules are read afresh from now on.
         let _writes = ctx.facts.writing_group(sg);
         if !extra.is_empty() {
+            let extra: Vec<String> = extra.iter().cloned().collect();
             until_not_busy(
                 "revoking EMR access rules",
                 ctx.remaining(),
                 ecs.revoke_security_group_rules(sg, &extra),
             )
-            .await?;
+            .await
+            .map_err(WriteError::Revoke)?;
         }
         if !missing.is_empty() {
             let token = uuid::Uuid::new_v4().to_string();
             until_not_busy(
                 "adding EMR access rules",
                 ctx.remaining(),
-                ecs.authorize_security_group(sg, &missing, &token),
+                ecs.authorize_security_group(sg, missing, &token),
             )
-            .await?;
+            .await
+            .map_err(WriteError::Add)?;
         }
         Ok(())
+    }
+}
+
+/// The group a state recorded its rules in.
+fn recorded_group(s: &State) -> Option<SecurityGroupId> {
+    known(&s.security_group_id).and_then(|g| SecurityGroupId::parse(g).ok())
+}
+
+/// Which of `converge`'s writes failed.
+enum WriteError {
+    Revoke(Error),
+    Add(Error),
+}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Error {
+        match e {
+            WriteError::Revoke(e) | WriteError::Add(e) => e,
+        }
+    }
+}
+
+/// What `converge` did: the IDs of the rules the attachment owns afterwards (`None`: rules were
+/// added whose IDs could not be read back), and whether every write answered.
+pub(super) struct Converged {
+    pub owned: Option<BTreeSet<String>>,
+    pub result: Result<(), Error>,
+}
+
+impl Converged {
+    /// Nothing written: the state owns what it did.
+    fn unwritten(ownership: Ownership, e: Error) -> Converged {
+        let owned = match ownership {
+            Ownership::Ids(ids) => Some(ids),
+            Ownership::Described | Ownership::Tagged(_) => None,
+        };
+        Converged {
+            owned,
+            result: Err(e),
+        }
     }
 }

@@ -18,18 +18,77 @@ use crate::framework::schema::Attr;
 use crate::framework::values::union;
 use crate::validate;
 
-use super::rules::{owned, port_of};
-use super::state::{id_of, known};
+use super::rules::{described, port_of};
+use super::state::{id_of, known, write_tag, Ownership};
 use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
 
 impl EmrWhitelistAttachment {
     /// What a write made, when its read-back failed: as planned, with no rule of anyone else's
     /// known yet (the next refresh lists them).
     fn written_unread(mut s: State) -> State {
+        if !s.rule_ids.is_known() {
+            s.rule_ids = Value::Null;
+        }
         if !s.existing_rule_ids.is_known() {
             s.existing_rule_ids = Value::Value(BTreeSet::new());
         }
         s
+    }
+
+    /// Who owns what an interrupted create of this configuration made: the rules with its tag
+    /// (an entry of an older release recorded no token: every rule of the description).
+    pub(super) fn earlier_attempt(token: Option<&str>) -> Ownership {
+        match token {
+            Some(t) => Ownership::Tagged(write_tag(t)),
+            None => Ownership::Described,
+        }
+    }
+
+    /// A create that failed part-way: undo what it added (the rules it read back, or, unread,
+    /// those with its tag), or record them.
+    async fn undo_create(
+        ctx: &Ctx<'_>,
+        sg: &SecurityGroupId,
+        mut planned: State,
+        problem: P,
+    ) -> Failed<State> {
+        let tag = write_tag(ctx.token.as_deref().unwrap_or_default());
+        let owner = match planned.ownership() {
+            Ownership::Ids(ids) => Ownership::Ids(ids),
+            _ => Ownership::Tagged(tag),
+        };
+        let undone = Self::converge(ctx, sg, (&planned, owner), &[], None).await;
+        planned.record_owned(undone.owned);
+        match undone.result {
+            Ok(()) => Failed::nothing(problem),
+            Err(undo) => {
+                tracing::warn!("undoing a failed EMR attachment failed: {undo}");
+                let partial = Self::read_state(ctx.client, ctx.facts, planned)
+                    .await
+                    .ok()
+                    .flatten();
+                match partial {
+                    Some(s) => Failed::partial(problem, s),
+                    None => Failed::nothing(problem),
+                }
+            }
+        }
+    }
+
+    /// The group whose rules an import takes: the cluster's, also when the cluster was
+    /// terminated and EMR still answers for it (its group, and our rules in it, may outlive it).
+    async fn group_to_import(
+        ctx: &Ctx<'_>,
+        cluster: &str,
+    ) -> Result<Option<SecurityGroupId>, Error> {
+        if let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, cluster).await? {
+            return Ok(Some(sg));
+        }
+        let Ok(id) = crate::client::ids::EmrClusterId::parse(cluster) else {
+            return Ok(None);
+        };
+        let found = ctx.client.emr().get_cluster_any(&id).await?;
+        Ok(found.and_then(|c| SecurityGroupId::parse(&c.security_group_id).ok()))
     }
 
     fn cluster_id_attr() -> D {
@@ -136,7 +195,8 @@ impl ManagedResource for EmrWhitelistAttachment {
     const DESCRIPTION: &'static str = "Opens a Hadoop cluster on E-MapReduce to MaxCompute (step \
         4 of the \"access VPC services\" procedure). EMR has no whitelist: this adds one inbound \
         TCP rule per port and source to the security group of the cluster's nodes, and owns only \
-        those rules (recognised by their description). Rules added by others are never touched.";
+        those rules (recognised by their IDs, recorded in `rule_ids`). Rules added by others are \
+        never touched.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
         vec![
@@ -160,6 +220,25 @@ impl ManagedResource for EmrWhitelistAttachment {
                 )
                 .computed(),
             ),
+            D::new(
+                "rule_ids",
+                field!(rule_ids),
+                Attr::string_set(
+                    "The rules this attachment added to the cluster's group, by ID: the only \
+                     rules it changes or revokes. Read from the group under its lock after each \
+                     write. Another attachment's rules of the same content — of this state or \
+                     another — are someone else's (`existing_rule_ids`). Empty or null in a state \
+                     written before this attribute existed, or after a write whose added rules \
+                     could not be read back: the next refresh then takes the rules of this \
+                     provider's description for this cluster and these sources.",
+                )
+                .computed(),
+            )
+            .unknown_when_changed(vec![
+                |s| &s.ports,
+                |s| &s.source_security_group_id,
+                |s| &s.cidrs,
+            ]),
             D::new(
                 "existing_rule_ids",
                 field!(existing_rule_ids),
@@ -206,6 +285,11 @@ impl ManagedResource for EmrWhitelistAttachment {
         State {
             ports: union(&prior.ports, &planned.ports),
             cidrs: union(&prior.cidrs, &planned.cidrs),
+            // Rules added whose IDs are unknown (null) are recognised by description.
+            rule_ids: match (&prior.rule_ids, &planned.rule_ids) {
+                (Value::Null, _) | (_, Value::Null) => Value::Null,
+                (a, b) => union(a, b),
+            },
             ..planned.clone()
         }
     }
@@ -279,11 +363,12 @@ impl ManagedResource for EmrWhitelistAttachment {
         } else {
             Value::Unknown
         };
-        let (Some(ctx), Some(cluster_id), None) =
-            (ctx, known(&plan.planned.cluster_id), plan.prior)
-        else {
+        let (Some(ctx), Some(cluster_id)) = (ctx, known(&plan.planned.cluster_id)) else {
             return;
         };
+        if let Some(prior) = plan.prior {
+            return Self::warn_cluster_gone(ctx, cluster_id, prior, &mut plan.findings).await;
+        }
         // The check reads the cluster through the same facts: one request for both. A cluster
         // that cannot be read leaves the group unknown, so it is an error here too — the apply's
         // re-plan may skip the check its plan passed, and the cluster may have gone since.
@@ -315,30 +400,20 @@ impl ManagedResource for EmrWhitelistAttachment {
         let attr = Self::group_rules(ctx.client, &sg)
             .await
             .map_err(|e| fail(&format!("reading security group {sg}"), &e))?;
-        if !ctx.adopt {
-            Self::refuse_taken(ctx, &attr.permissions, &planned, None, false)?;
-        }
-        let want = planned.rules(&cluster_id);
-        if let Err(e) = Self::converge(ctx, &sg, &planned, &want, Some(attr)).await {
-            let problem = fail(
-                &format!("adding access rules for EMR cluster {cluster_id}"),
-                &e,
-            );
-            // Part of the rules may be in the cluster's group: undo them, or record them.
-            return Err(match Self::converge(ctx, &sg, &planned, &[], None).await {
-                Ok(()) => Failed::nothing(problem),
-                Err(undo) => {
-                    tracing::warn!("undoing a failed EMR attachment failed: {undo}");
-                    let partial = Self::read_state(ctx.client, ctx.facts, planned.clone())
-                        .await
-                        .ok()
-                        .flatten();
-                    match partial {
-                        Some(s) => Failed::partial(problem, s),
-                        None => Failed::nothing(problem),
-                    }
-                }
-            });
+        // What this create owns before it writes: nothing — or, run again after its own create
+        // was interrupted, the rules that create made (by their tag).
+        let adopting = ctx
+            .adopt
+            .then(|| Self::earlier_attempt(ctx.earlier_token.as_deref()));
+        Self::refuse_taken(ctx, &attr.permissions, &planned, None, adopting.as_ref())?;
+        let owner = adopting.unwrap_or(Ownership::Ids(BTreeSet::new()));
+        let want = planned.rules();
+        let written = Self::converge(ctx, &sg, (&planned, owner), &want, Some(attr)).await;
+        let mut planned = planned;
+        planned.record_owned(written.owned);
+        if let Err(e) = written.result {
+            let what = format!("adding access rules for EMR cluster {cluster_id}");
+            return Err(Self::undo_create(ctx, &sg, planned, fail(&what, &e)).await);
         }
         tracing::info!("opened EMR cluster {cluster_id} (group {sg}) to MaxCompute");
         match Self::read_state(ctx.client, ctx.facts, planned.clone()).await {
@@ -365,31 +440,41 @@ impl ManagedResource for EmrWhitelistAttachment {
             .await
             .map_err(|e| fail(&e))?
             .ok_or_else(|| Self::not_found(ctx.client, &cluster_id))?;
-        let result = {
+        let written = {
             let _guard = Self::group_locked(ctx, &sg).await?;
             let attr = Self::group_rules(ctx.client, &sg)
                 .await
                 .map_err(|e| fail(&e))?;
             // A block added in place: rules from it that exist are someone else's.
-            Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), false)?;
-            // Owned: the rules of every source either state names (a block removed loses its
-            // rules); wanted: the planned ones.
+            Self::refuse_taken(ctx, &attr.permissions, &planned, Some(&prior), None)?;
+            // Owned: the prior state's rules (of every source either state names: a block
+            // removed loses its rules); wanted: the planned ones.
             let holds = Self::may_hold(&prior, &planned);
-            let want = planned.rules(&cluster_id);
-            Self::converge(ctx, &sg, &holds, &want, Some(attr)).await
+            let want = planned.rules();
+            Self::converge(ctx, &sg, (&holds, holds.ownership()), &want, Some(attr)).await
         };
+        let result = written.result;
         // After a failure, what was there before may still be: read from every port either names.
-        let basis = match result {
+        let mut basis = match result {
             Ok(()) => planned.clone(),
             Err(_) => Self::may_hold(&prior, &planned),
         };
+        basis.record_owned(written.owned);
+        let mut planned = planned;
+        planned.rule_ids = basis.rule_ids.clone();
         let now = Self::read_state(ctx.client, ctx.facts, basis)
             .await
             .ok()
             .flatten();
         match result {
             Ok(()) => Ok(now.unwrap_or_else(|| Self::written_unread(planned))),
-            Err(e) => Err(Failed::partial(fail(&e), now.unwrap_or(prior))),
+            Err(e) => Err(Failed::partial(
+                fail(&e),
+                now.unwrap_or(State {
+                    rule_ids: planned.rule_ids,
+                    ..prior
+                }),
+            )),
         }
     }
 
@@ -402,7 +487,8 @@ impl ManagedResource for EmrWhitelistAttachment {
                 e,
             )
         };
-        let Some((sg, _)) = Self::cluster_group(ctx.client, ctx.facts, &cluster_id)
+        // A cluster that is gone may leave its group, and our rules in it, behind.
+        let Some(sg) = Self::rules_group(ctx.client, ctx.facts, &prior)
             .await
             .map_err(|e| fail(&e))?
         else {
@@ -410,7 +496,10 @@ impl ManagedResource for EmrWhitelistAttachment {
         };
         let _guard = Self::group_locked(ctx, &sg).await?;
         // Converging to no rules revokes exactly the rules this attachment owns.
-        match Self::converge(ctx, &sg, &prior, &[], None).await {
+        match Self::converge(ctx, &sg, (&prior, prior.ownership()), &[], None)
+            .await
+            .result
+        {
             Err(e) if !e.is_not_found() => Err(fail(&e)),
             _ => Ok(()),
         }
@@ -443,11 +532,16 @@ impl ManagedResource for EmrWhitelistAttachment {
         let fail =
             |e: &Error| Problem::client(ctx.client, &format!("reading EMR cluster {cluster}"), e);
         // Which ports: every owned rule's port for these sources.
-        let mut ports: Vec<i64> = match Self::cluster_group(ctx.client, ctx.facts, cluster)
+        let group = Self::group_to_import(ctx, cluster)
             .await
-            .map_err(|e| fail(&e))?
-        {
-            Some((sg, _)) => owned(
+            .map_err(|e| fail(&e))?;
+        s.security_group_id = group
+            .as_ref()
+            .map_or(Value::Null, |g| Value::Value(g.to_string()));
+        let mut ports: Vec<i64> = match group {
+            // Import takes the rules of this provider's description for the cluster and these
+            // sources: the user names what to adopt.
+            Some(sg) => described(
                 &Self::group_rules(ctx.client, &sg)
                     .await
                     .map_err(|e| fail(&e))?

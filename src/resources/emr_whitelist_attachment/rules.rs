@@ -8,7 +8,8 @@ use tf_provider::value::Value;
 use crate::client::ecs::{Direction, IngressRule, IpProtocol, Permission, Policy, RuleSource};
 use crate::client::net::{Cidr, PortRange};
 
-use super::rule_description;
+use super::state::Ownership;
+use super::state::{provider_made, rule_description};
 
 /// An ingress drop rule of the cluster's group that beats this attachment's accept rule for
 /// `port` from `source`: ours are at priority 1, the smallest, so only a drop at priority 1 can
@@ -51,16 +52,41 @@ pub(super) fn from_source(p: &Permission, source: &RuleSource) -> bool {
     }
 }
 
-/// Rules of the group owned by attachments to this cluster, from these sources.
+/// Rules of the group this attachment owns: those whose IDs it recorded, or (nothing recorded)
+/// the rules of this cluster's description from these sources.
 pub(super) fn owned<'a>(
     perms: &'a [Permission],
     cluster_id: &str,
     sources: &[RuleSource],
+    ownership: &Ownership,
 ) -> Vec<&'a Permission> {
-    let marker = rule_description(cluster_id);
+    match ownership {
+        Ownership::Ids(ids) => perms
+            .iter()
+            .filter(|p| ids.contains(&p.security_group_rule_id))
+            .collect(),
+        Ownership::Described => described(perms, cluster_id, sources),
+        Ownership::Tagged(tag) => {
+            let description = rule_description(cluster_id, tag);
+            described(perms, cluster_id, sources)
+                .into_iter()
+                .filter(|p| p.description == description)
+                .collect()
+        }
+    }
+}
+
+/// Rules of this cluster's description from these sources: made by this provider, by this
+/// attachment or another one (of this state or another).
+pub(super) fn described<'a>(
+    perms: &'a [Permission],
+    cluster_id: &str,
+    sources: &[RuleSource],
+) -> Vec<&'a Permission> {
     perms
         .iter()
-        .filter(|p| p.description == marker && p.direction == Some(Direction::Ingress))
+        .filter(|p| provider_made(&p.description, cluster_id))
+        .filter(|p| p.direction == Some(Direction::Ingress))
         .filter(|p| sources.iter().any(|s| from_source(p, s)))
         .collect()
 }
@@ -69,16 +95,21 @@ pub(super) fn owned<'a>(
 /// or that admit all it would (a wider port range, every protocol). ECS keeps one rule per
 /// content (a second identical AuthorizeSecurityGroup adds nothing), and a covering rule needs no
 /// twin: such a rule satisfies the attachment but stays its maker's — never claimed, never
-/// revoked.
+/// revoked. Without recorded IDs, every rule of this cluster's description counts as ours.
 pub(super) fn existing<'a>(
     perms: &'a [Permission],
     cluster_id: &str,
     want: &[IngressRule],
+    ownership: &Ownership,
 ) -> Vec<&'a Permission> {
-    let marker = rule_description(cluster_id);
+    let someone_elses = |p: &Permission| match ownership {
+        Ownership::Ids(ids) => !ids.contains(&p.security_group_rule_id),
+        Ownership::Described => !provider_made(&p.description, cluster_id),
+        Ownership::Tagged(tag) => p.description != rule_description(cluster_id, tag),
+    };
     perms
         .iter()
-        .filter(|p| p.description != marker && want.iter().any(|w| w.matches(p) || w.covered_by(p)))
+        .filter(|p| someone_elses(p) && want.iter().any(|w| w.matches(p) || w.covered_by(p)))
         .collect()
 }
 

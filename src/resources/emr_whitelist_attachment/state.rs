@@ -26,23 +26,78 @@ pub struct State {
     #[serde(default)]
     pub security_group_id: Value<String>,
     #[serde(default)]
+    pub rule_ids: Value<BTreeSet<Value<String>>>,
+    #[serde(default)]
     pub existing_rule_ids: Value<BTreeSet<Value<String>>>,
     #[serde(default)]
     pub timeouts: Value<Vec<TimeoutsCud>>,
 }
 
-/// The description that marks the rules one attachment owns.
-pub fn rule_description(cluster_id: &str) -> String {
+/// The description of the rules one write of an attachment adds: it names the cluster and
+/// carries the write's tag (a create's: the start of its idempotency token), so that the next
+/// run of an interrupted create takes over the rules that create made, and only those.
+pub fn rule_description(cluster_id: &str, tag: &str) -> String {
+    format!("{} {tag})", marker_of(cluster_id))
+}
+
+/// What every description this provider puts on a cluster's rules starts with; an older
+/// release's ended there with `)` instead of `;`.
+fn marker_of(cluster_id: &str) -> String {
     format!(
-        "MaxCompute access to EMR cluster {cluster_id} (managed by terraform-provider-maxcompute)"
+        "MaxCompute access to EMR cluster {cluster_id} (managed by terraform-provider-maxcompute;"
     )
 }
 
-pub(super) fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
+/// Whether `description` is one this provider puts on the rules of `cluster_id` (any write's,
+/// or an older release's untagged one).
+pub fn provider_made(description: &str, cluster_id: &str) -> bool {
+    let marker = marker_of(cluster_id);
+    description.starts_with(&marker) || description.strip_suffix(')') == marker.strip_suffix(';')
+}
+
+/// The tag of a write, from its idempotency token (a UUID: its first 8 characters).
+pub fn write_tag(token: &str) -> String {
+    token.chars().take(8).collect()
+}
+
+pub(super) use crate::framework::values::known;
+
+/// Which rules of the group an attachment owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Ownership {
+    /// The rules with these IDs: the ones it added, recorded from the group under its lock.
+    Ids(BTreeSet<String>),
+    /// The rules an interrupted create made, found by its tag in their description (the next
+    /// run of that create takes them over, and only them).
+    Tagged(String),
+    /// Every rule of the cluster's description from its sources: before anything is recorded
+    /// (a create, an import, a state written before `rule_ids` existed, a write whose added rules
+    /// could not be read back). Another state's rules for the same cluster and source look the
+    /// same, so this is only the fallback.
+    Described,
 }
 
 impl State {
+    /// What this state owns: its recorded rule IDs, or the description when none are recorded.
+    pub(super) fn ownership(&self) -> Ownership {
+        match &self.rule_ids {
+            Value::Value(ids) => Ownership::Ids(
+                ids.iter()
+                    .filter_map(|i| i.as_ref_option().cloned())
+                    .collect(),
+            ),
+            _ => Ownership::Described,
+        }
+    }
+
+    /// Records what a write left this attachment owning (`None`: rules were added whose IDs
+    /// could not be read; the next refresh recognises them by their description).
+    pub(super) fn record_owned(&mut self, owned: Option<BTreeSet<String>>) {
+        self.rule_ids = match owned {
+            Some(ids) => Value::Value(ids.into_iter().map(Value::Value).collect()),
+            None => Value::Null,
+        };
+    }
     pub(super) fn sources(&self) -> Vec<RuleSource> {
         match (&self.source_security_group_id, &self.cidrs) {
             (Value::Value(g), _) => vec![RuleSource::Group(g.clone())],
@@ -94,7 +149,7 @@ impl State {
     }
 
     /// The rules this attachment wants.
-    pub(super) fn rules(&self, cluster_id: &str) -> Vec<IngressRule> {
+    pub(super) fn rules(&self) -> Vec<IngressRule> {
         let mut out = Vec::new();
         // Ports outside 1..=65535 never get here: validation refuses them at plan.
         for port in self
@@ -109,7 +164,8 @@ impl State {
                     source,
                     policy: Policy::Accept,
                     priority: 1,
-                    description: Some(rule_description(cluster_id)),
+                    // Set by the write that adds it (its tag).
+                    description: None,
                 });
             }
         }

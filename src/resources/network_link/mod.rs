@@ -21,6 +21,7 @@ use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
 use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Planning, Problem};
+use crate::framework::values::{id_or_name, known};
 use crate::validate;
 use crate::validate::finding::Subject;
 use crate::validate::in_vpc::{not_found, Kind};
@@ -28,10 +29,6 @@ use crate::validate::in_vpc::{not_found, Kind};
 pub struct NetworkLinkResource;
 
 type P = Problem<State>;
-
-fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
-}
 
 fn vpc(s: &State) -> Option<VpcId> {
     known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok())
@@ -41,7 +38,7 @@ fn vpc(s: &State) -> Option<VpcId> {
 /// where they come from (`name`'s validator, the import ID, the service's answer), so a state
 /// whose name is not one says so instead of calling the service with it.
 fn link_name(s: &State) -> Result<LinkName, P> {
-    let name = known(&s.id).or(known(&s.name)).unwrap_or_default();
+    let name = id_or_name(&s.id, &s.name);
     LinkName::parse(name).map_err(|e| P::at(|s| &s.name, "Invalid name", e.to_string()))
 }
 
@@ -190,10 +187,7 @@ impl ManagedResource for NetworkLinkResource {
     }
 
     fn describe(s: &State) -> String {
-        format!(
-            "network link {}",
-            known(&s.id).or(known(&s.name)).unwrap_or_default()
-        )
+        format!("network link {}", id_or_name(&s.id, &s.name))
     }
 
     fn identity(planned: &State) -> Option<String> {
@@ -373,16 +367,22 @@ impl ManagedResource for NetworkLinkResource {
                 ctx.client.region()
             ),
         )?;
-        let mut s = State {
-            description: Value::Unknown,
-            ..Default::default()
-        };
-        s.fill(&link);
-        if s.description.is_unknown() {
-            s.description = Value::Null;
-        }
-        Ok(s)
+        Ok(whole_state(&link, Value::Null))
     }
+}
+
+/// All the service says of a link, as import and the data source record it: with its
+/// description, or `no_description` where it has none.
+pub fn whole_state(link: &NetworkLink, no_description: Value<String>) -> State {
+    let mut s = State {
+        description: Value::Unknown,
+        ..Default::default()
+    };
+    s.fill(link);
+    if s.description.is_unknown() {
+        s.description = no_description;
+    }
+    s
 }
 
 impl NetworkLinkResource {

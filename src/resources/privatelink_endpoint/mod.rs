@@ -35,15 +35,12 @@ use crate::framework::deletion::until_gone;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
+use crate::framework::values::{id_or_name, known};
 use crate::validate::finding::Subject;
 use crate::validate::privatelink as rules;
 pub struct PrivateLinkEndpointResource;
 
 type P = Problem<State>;
-
-fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
-}
 
 fn text(v: &str) -> Value<String> {
     Value::Value(v.to_string())
@@ -124,10 +121,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
     }
 
     fn describe(s: &State) -> String {
-        format!(
-            "PrivateLink endpoint {}",
-            known(&s.id).or(known(&s.name)).unwrap_or_default()
-        )
+        format!("PrivateLink endpoint {}", id_or_name(&s.id, &s.name))
     }
 
     fn identity(planned: &State) -> Option<String> {

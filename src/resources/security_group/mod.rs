@@ -23,7 +23,7 @@ use crate::client::{Client, Error, WaitPolicy, Waiter};
 use crate::framework::attr::AttrDecl;
 use crate::framework::check::CheckDecl;
 use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Problem};
-use crate::framework::values::union;
+use crate::framework::values::{id_or_name, union};
 use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
 use crate::validate::finding::Subject;
@@ -236,13 +236,7 @@ impl ManagedResource for SecurityGroupResource {
     }
 
     fn describe(s: &State) -> String {
-        match s.id.as_ref_option() {
-            Some(id) => format!("security group {id}"),
-            None => format!(
-                "security group {}",
-                s.name.as_ref_option().cloned().unwrap_or_default()
-            ),
-        }
+        format!("security group {}", id_or_name(&s.id, &s.name))
     }
 
     fn identity(planned: &State) -> Option<String> {

@@ -9,9 +9,7 @@ use crate::client::rds::DENY_ALL;
 
 use super::Group;
 
-pub(super) fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(|s| s.as_str())
-}
+pub(super) use crate::framework::values::known;
 
 pub(super) fn cidr_strings(v: &Value<BTreeSet<Value<String>>>) -> Vec<String> {
     v.as_ref_option()

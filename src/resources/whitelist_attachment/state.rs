@@ -53,8 +53,10 @@ macro_rules! whitelist_state {
                 .computed(),
                 $target: tf_provider::value::Value<String> =
                     $crate::framework::schema::Attr::string(&format!(
-                        "The {} to open to MaxCompute (e.g. `{}`). Changing it replaces the \
-         attachment.",
+                        concat!(
+                            "The {} to open to MaxCompute (e.g. `{}`). ",
+                            "Changing it replaces the attachment.",
+                        ),
                         <$service as $crate::resources::whitelist_attachment::Target>::TARGET_KIND,
                         <$service as $crate::resources::whitelist_attachment::Target>::EXAMPLE_ID,
                     ))
@@ -65,10 +67,13 @@ macro_rules! whitelist_state {
                        >::target_id),
                 group_name: tf_provider::value::Value<String> =
                     $crate::framework::schema::Attr::string(&format!(
-                        "The whitelist group this attachment owns (default `{}`): 2–32 \
-         characters, lower-case letters, digits and `_`, starting with a letter \
-         and ending with a letter or digit. `default` and the groups other cloud \
-         services own are refused. Changing it replaces the attachment.",
+                        concat!(
+                            "The whitelist group this attachment owns (default `{}`): 2–32 ",
+                            "characters, lower-case letters, digits and `_`, starting with a ",
+                            "letter and ending with a letter or digit. `default` and the groups ",
+                            "other cloud services own are refused. Changing it replaces the ",
+                            "attachment.",
+                        ),
                         $crate::resources::whitelist_attachment::DEFAULT_GROUP,
                     ))
                     .optional_computed()
@@ -84,9 +89,11 @@ macro_rules! whitelist_state {
                 cidrs: tf_provider::value::Value<
                     std::collections::BTreeSet<tf_provider::value::Value<String>>,
                 > = $crate::framework::schema::Attr::string_set(
-                    "The entries of the group: private IPs or CIDR blocks — the network link's \
-     `vswitch_cidr`, never its ENI IPs. At most 1,000 across all groups of the \
-     target. Updated in place.",
+                    concat!(
+                        "The entries of the group: private IPs or CIDR blocks — the network ",
+                        "link's `vswitch_cidr`, never its ENI IPs. At most 1,000 across all ",
+                        "groups of the target. Updated in place.",
+                    ),
                 )
                 .required()
                     => .rule($crate::resources::whitelist_attachment::WhitelistAttachment::<
@@ -94,8 +101,7 @@ macro_rules! whitelist_state {
                        >::cidrs_rule),
                 allow_public: tf_provider::value::Value<bool> =
                     $crate::framework::schema::Attr::bool(
-                        "Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default \
-         `false`.",
+                        "Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default `false`.",
                     )
                     .optional_computed()
                     => .default(|s| s.allow_public = tf_provider::value::Value::Value(false)),
