@@ -4,29 +4,43 @@
 //! vSwitch CIDR, never a hand-copied IP (seed 003).
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::dataworks::{GroupStatus, NetworkStatus, ResourceGroup};
 use crate::client::ids::{ResourceGroupId, VSwitchId};
-use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 use crate::framework::values::string_list as list;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub name: Value<String>,
-    #[serde(rename = "type")]
-    pub group_type: Value<String>,
-    pub status: Value<String>,
-    pub vpc_id: Value<String>,
-    pub vswitch_ids: Value<Vec<Value<String>>>,
-    pub cidrs: Value<Vec<Value<String>>>,
+crate::state! {
+    pub struct State {
+        id: Value<String> =
+            Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required()
+            => .valid(ResourceGroupId::check),
+        name: Value<String> = Attr::string("The resource group's name.").computed(),
+        group_type as "type": Value<String> = Attr::string(
+            "`CommonV2` (serverless), `ExclusiveDataIntegration`, `ExclusiveScheduler` or \
+             `ExclusiveDataService`.",
+        )
+        .computed(),
+        status: Value<String> = Attr::string(
+            "`Normal` when usable (`Stop`, `Creating`, `Updating`, `CreateFailed`, \
+             `Deleted` otherwise).",
+        )
+        .computed(),
+        vpc_id: Value<String> = Attr::string("The group's default VPC.").computed(),
+        vswitch_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "The vSwitches its machines use: the default one and those of every network \
+             that is not being deleted.",
+        )
+        .computed(),
+        cidrs: Value<Vec<Value<String>>> = Attr::string_list(
+            "The CIDR blocks of those vSwitches, in the same order: what to whitelist.",
+        )
+        .computed(),
+    }
 }
 
 /// A resource group, the vSwitches its machines use and their CIDR blocks.
@@ -102,7 +116,6 @@ pub async fn footprint<S>(
 
 pub struct DataWorksResourceGroupDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 /// Networks that are gone or going carry no traffic.
@@ -134,59 +147,7 @@ impl LookupSource for DataWorksResourceGroupDataSource {
          Integration or Data Service.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The resource group ID, e.g. `Serverless_res_group_…`.").required(),
-            )
-            .valid(ResourceGroupId::check),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string("The resource group's name.").computed(),
-            ),
-            D::new(
-                "type",
-                field!(group_type),
-                Attr::string(
-                    "`CommonV2` (serverless), `ExclusiveDataIntegration`, `ExclusiveScheduler` or \
-                     `ExclusiveDataService`.",
-                )
-                .computed(),
-            ),
-            D::new(
-                "status",
-                field!(status),
-                Attr::string(
-                    "`Normal` when usable (`Stop`, `Creating`, `Updating`, `CreateFailed`, \
-                     `Deleted` otherwise).",
-                )
-                .computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string("The group's default VPC.").computed(),
-            ),
-            D::new(
-                "vswitch_ids",
-                field!(vswitch_ids),
-                Attr::string_list(
-                    "The vSwitches its machines use: the default one and those of every network \
-                     that is not being deleted.",
-                )
-                .computed(),
-            ),
-            D::new(
-                "cidrs",
-                field!(cidrs),
-                Attr::string_list(
-                    "The CIDR blocks of those vSwitches, in the same order: what to whitelist.",
-                )
-                .computed(),
-            ),
-        ]
+        State::attributes()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {

@@ -4,19 +4,16 @@ use async_trait::async_trait;
 use tf_provider::value::Value;
 
 use crate::client::ids::LinkName;
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
-use crate::resources::network_link::{computed_attributes, whole_state, State as LinkState};
+use crate::resources::network_link::{whole_state, State as LinkState};
 
 /// The resource's state; the schema below leaves out `timeouts`, and the read leaves it null.
 pub type State = LinkState;
 
 pub struct NetworkLinkDataSource;
-
-type D = AttrDecl<State>;
 
 #[async_trait]
 impl LookupSource for NetworkLinkDataSource {
@@ -25,46 +22,24 @@ impl LookupSource for NetworkLinkDataSource {
         "Reads a MaxCompute network link by name, with the settings jobs need (`sql_setting`, \
          `table_property`, `spark_conf`). **Provisional** API contract, as for the resource.";
 
+    /// Its own declarations of what it takes and of the link's settings, then what the service
+    /// reports, as the resource declares it.
     fn attributes() -> Vec<AttrDecl<State>> {
-        let mut decls = vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The link's name.").computed(),
-            ),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string("The name of the network link to read.").required(),
-            )
-            .valid(LinkName::check),
-            D::new(
-                "type",
-                field!(link_type),
-                Attr::string("The link type (`Passthrough`).").computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string("The VPC of the link.").computed(),
-            ),
-            D::new(
-                "vswitch_id",
-                field!(vswitch_id),
-                Attr::string("The vSwitch of the link's ENIs.").computed(),
-            ),
-            D::new(
-                "security_group_id",
-                field!(security_group_id),
-                Attr::string("The security group of the link's ENIs.").computed(),
-            ),
-            D::new(
-                "description",
-                field!(description),
-                Attr::string("The description.").computed(),
-            ),
-        ];
-        decls.extend(computed_attributes());
+        let mut decls = crate::state!(@list State {
+            id = Attr::string("The link's name.").computed(),
+            name = Attr::string("The name of the network link to read.").required()
+                => .valid(LinkName::check),
+            link_type as "type" = Attr::string("The link type (`Passthrough`).").computed(),
+            vpc_id = Attr::string("The VPC of the link.").computed(),
+            vswitch_id = Attr::string("The vSwitch of the link's ENIs.").computed(),
+            security_group_id = Attr::string("The security group of the link's ENIs.").computed(),
+            description = Attr::string("The description.").computed(),
+        });
+        let reported: Vec<_> = State::attributes()
+            .into_iter()
+            .filter(|d| d.is_computed_only() && !decls.iter().any(|own| own.name == d.name))
+            .collect();
+        decls.extend(reported);
         decls
     }
 

@@ -3,10 +3,8 @@
 //! name (none is published), and how the region offers it (seed 001 solution 4).
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -15,20 +13,32 @@ use crate::framework::values::string_list;
 use crate::resources::privatelink_endpoint::find_service;
 use crate::validate::privatelink::{offer, Offer};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub service_name: Value<String>,
-    pub service_domain: Value<String>,
-    pub zones: Value<Vec<Value<String>>>,
-    pub zone_affinity_supported: Value<bool>,
-    pub offered: Value<String>,
+crate::state! {
+    pub struct State {
+        id: Value<String> = Attr::string("The service ID (`epsrv-…`).").computed(),
+        service_name: Value<String> = Attr::string(
+            "The service name. Set it to pick a service by name; by default the one \
+             MaxCompute service offered to the account (its name or domain mentions \
+             MaxCompute or ODPS).",
+        )
+        .optional_computed(),
+        service_domain: Value<String> = Attr::string("The service's own domain name.").computed(),
+        zones: Value<Vec<Value<String>>> = Attr::string_list(
+            "The zones the service is offered in: an endpoint's vSwitches must be in them.",
+        )
+        .computed(),
+        zone_affinity_supported: Value<bool> =
+            Attr::bool("Whether the service supports zone affinity.").computed(),
+        offered: Value<String> = Attr::string(
+            "How the region offers MaxCompute over PrivateLink: `direct`, or `ticket` \
+             (MaxCompute's docs).",
+        )
+        .computed(),
+    }
 }
 
 pub struct PrivateLinkServiceDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 #[async_trait]
@@ -40,50 +50,7 @@ impl LookupSource for PrivateLinkServiceDataSource {
          `ListVpcEndpointServicesByEndUser`; the name is never hard-coded.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The service ID (`epsrv-…`).").computed(),
-            ),
-            D::new(
-                "service_name",
-                field!(service_name),
-                Attr::string(
-                    "The service name. Set it to pick a service by name; by default the one \
-                     MaxCompute service offered to the account (its name or domain mentions \
-                     MaxCompute or ODPS).",
-                )
-                .optional_computed(),
-            ),
-            D::new(
-                "service_domain",
-                field!(service_domain),
-                Attr::string("The service's own domain name.").computed(),
-            ),
-            D::new(
-                "zones",
-                field!(zones),
-                Attr::string_list(
-                    "The zones the service is offered in: an endpoint's vSwitches must be in them.",
-                )
-                .computed(),
-            ),
-            D::new(
-                "zone_affinity_supported",
-                field!(zone_affinity_supported),
-                Attr::bool("Whether the service supports zone affinity.").computed(),
-            ),
-            D::new(
-                "offered",
-                field!(offered),
-                Attr::string(
-                    "How the region offers MaxCompute over PrivateLink: `direct`, or `ticket` \
-                     (MaxCompute's docs).",
-                )
-                .computed(),
-            ),
-        ]
+        State::attributes()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {

@@ -2,31 +2,37 @@
 //! and exposes its type so a module can assert it is basic before building a link on it.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::ecs::SecurityGroupFilter;
 use crate::client::ids::{SecurityGroupId, VpcId};
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
 use crate::framework::schema::Attr;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub name: Value<String>,
-    pub vpc_id: Value<String>,
-    pub description: Value<String>,
-    #[serde(rename = "type")]
-    pub group_type: Value<String>,
+crate::state! {
+    pub struct State {
+        id: Value<String> =
+            Attr::string("The security group ID. Set this, or `name` with `vpc_id`.")
+                .optional_computed()
+            => .valid(SecurityGroupId::check),
+        name: Value<String> = Attr::string("The exact group name, looked up within `vpc_id`.")
+            .optional_computed(),
+        vpc_id: Value<String> =
+            Attr::string("The VPC of the group; required with `name`.").optional_computed()
+            => .valid(VpcId::check),
+        description: Value<String> = Attr::string("The group description.").computed(),
+        group_type as "type": Value<String> = Attr::string(
+            "`normal` (basic) or `enterprise` (advanced). MaxCompute network links need \
+             `normal`.",
+        )
+        .computed(),
+    }
 }
 
 pub struct SecurityGroupDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 #[async_trait]
@@ -37,41 +43,7 @@ impl LookupSource for SecurityGroupDataSource {
          `type` (`normal` = basic, `enterprise` = advanced).";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The security group ID. Set this, or `name` with `vpc_id`.")
-                    .optional_computed(),
-            )
-            .valid(SecurityGroupId::check),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string("The exact group name, looked up within `vpc_id`.")
-                    .optional_computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string("The VPC of the group; required with `name`.").optional_computed(),
-            )
-            .valid(VpcId::check),
-            D::new(
-                "description",
-                field!(description),
-                Attr::string("The group description.").computed(),
-            ),
-            D::new(
-                "type",
-                field!(group_type),
-                Attr::string(
-                    "`normal` (basic) or `enterprise` (advanced). MaxCompute network links need \
-                     `normal`.",
-                )
-                .computed(),
-            ),
-        ]
+        State::attributes()
     }
 
     fn check(config: &State, out: &mut Findings<State>) {

@@ -8,13 +8,11 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::ecs::SecurityGroupFilter;
 use crate::client::footprint::{self, Footprint};
 use crate::client::ids::{LinkName, SecurityGroupId, VSwitchId, VpcId};
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -23,26 +21,81 @@ use crate::framework::values::string_list as list;
 use crate::resources::network_link::{spark_conf, sql_setting, table_property};
 use crate::validate;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub vpc_id: Value<String>,
-    pub security_group_id: Value<String>,
-    pub link_name: Value<String>,
-    pub eni_ids: Value<Vec<Value<String>>>,
-    pub eni_ips: Value<Vec<Value<String>>>,
-    pub vswitch_ids: Value<Vec<Value<String>>>,
-    pub zone_ids: Value<Vec<Value<String>>>,
-    pub vswitch_cidrs: Value<Vec<Value<String>>>,
-    pub vswitch_cidr: Value<String>,
-    pub return_security_group_ids: Value<Vec<Value<String>>>,
-    pub footprint: Value<String>,
-    pub reverse_endpoint_ids: Value<Vec<Value<String>>>,
-    pub ready: Value<bool>,
-    pub sql_setting: Value<String>,
-    pub table_property: Value<String>,
-    pub spark_conf: Value<BTreeMap<String, Value<String>>>,
+crate::state! {
+    pub struct State {
+        id: Value<String> = Attr::string("The security group ID.").computed(),
+        vpc_id: Value<String> = Attr::string("The VPC the link reaches.").required()
+            => .valid(VpcId::check),
+        security_group_id: Value<String> = Attr::string(
+            "The basic security group chosen for the link's ENIs when the link was made.",
+        )
+        .required()
+            => .valid(SecurityGroupId::check),
+        link_name: Value<String> = Attr::string(
+            "The network link's name as made in the console; when set, the job settings \
+             are filled.",
+        )
+        .optional()
+            => .valid(LinkName::check),
+        eni_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "The ENIs in the group (MaxCompute's, for a link's group), then those of the \
+             reverse endpoints' zones.",
+        )
+        .computed(),
+        eni_ips: Value<Vec<Value<String>>> = Attr::string_list(
+            "Their private addresses. They can change; whitelist `vswitch_cidrs`.",
+        )
+        .computed(),
+        vswitch_ids: Value<Vec<Value<String>>> =
+            Attr::string_list("The vSwitches of those ENIs, each once.").computed(),
+        zone_ids: Value<Vec<Value<String>>> =
+            Attr::string_list("Their zones, in the same order.").computed(),
+        vswitch_cidrs: Value<Vec<Value<String>>> = Attr::string_list(
+            "Their CIDR blocks, in the same order: what target services whitelist.",
+        )
+        .computed(),
+        vswitch_cidr: Value<String> = Attr::string(
+            "The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is \
+             found.",
+        )
+        .computed(),
+        return_security_group_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "The return-traffic groups MaxCompute created in the VPC \
+             (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never \
+             modify or reuse them.",
+        )
+        .computed(),
+        footprint: Value<String> = Attr::string(
+            "How the link shows in the VPC: `eni` (ENIs in the group), `privatelink` \
+             (reverse PrivateLink endpoints carrying the group, which MaxCompute's \
+             service-linked role may make since 2025), `eni+privatelink`, or `none`.",
+        )
+        .computed(),
+        reverse_endpoint_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "The reverse PrivateLink endpoints in the VPC that carry the group; their \
+             zones' ENIs are in `eni_ids`. Never import, change or delete them: they are \
+             the link.",
+        )
+        .computed(),
+        ready: Value<bool> = Attr::bool(
+            "Whether the access looks usable: addresses found and all usable (ENIs in use \
+             or available; reverse endpoints `Active` with zones `Connected`), and, for \
+             ENIs, both return-traffic groups present.",
+        )
+        .computed(),
+        sql_setting: Value<String> = Attr::string(
+            "With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF \
+             jobs.",
+        )
+        .computed(),
+        table_property: Value<String> =
+            Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.")
+                .computed(),
+        spark_conf: Value<BTreeMap<String, Value<String>>> = Attr::string_map(
+            "The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).",
+        )
+        .computed(),
+    }
 }
 
 fn failed(ctx: &Ctx<'_>, what: String, e: &crate::client::Error) -> P {
@@ -125,7 +178,6 @@ async fn return_groups(ctx: &Ctx<'_>, vpc: &VpcId) -> Result<Vec<String>, P> {
 
 pub struct VpcAccessDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 /// Each value once, in first-seen order.
@@ -150,42 +202,7 @@ impl LookupSource for VpcAccessDataSource {
          (MaxCompute has no network-link API). Checks the group as the network-link resource does.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The security group ID.").computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string("The VPC the link reaches.").required(),
-            )
-            .valid(VpcId::check),
-            D::new(
-                "security_group_id",
-                field!(security_group_id),
-                Attr::string(
-                    "The basic security group chosen for the link's ENIs when the link was made.",
-                )
-                .required(),
-            )
-            .valid(SecurityGroupId::check),
-            D::new(
-                "link_name",
-                field!(link_name),
-                Attr::string(
-                    "The network link's name as made in the console; when set, the job settings \
-                     are filled.",
-                )
-                .optional(),
-            )
-            .valid(LinkName::check),
-        ]
-        .into_iter()
-        .chain(footprint_attributes())
-        .chain(settings_attributes())
-        .collect()
+        State::attributes()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
@@ -237,124 +254,4 @@ impl LookupSource for VpcAccessDataSource {
         };
         Ok((state, findings))
     }
-}
-
-/// What the link is made of: its ENIs or reverse endpoints, their vSwitches and zones, the
-/// return-traffic groups.
-fn footprint_attributes() -> Vec<D> {
-    vec![
-        D::new(
-            "eni_ids",
-            field!(eni_ids),
-            Attr::string_list(
-                "The ENIs in the group (MaxCompute's, for a link's group), then those of the \
-                 reverse endpoints' zones.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "eni_ips",
-            field!(eni_ips),
-            Attr::string_list(
-                "Their private addresses. They can change; whitelist `vswitch_cidrs`.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "vswitch_ids",
-            field!(vswitch_ids),
-            Attr::string_list("The vSwitches of those ENIs, each once.").computed(),
-        ),
-        D::new(
-            "zone_ids",
-            field!(zone_ids),
-            Attr::string_list("Their zones, in the same order.").computed(),
-        ),
-        D::new(
-            "vswitch_cidrs",
-            field!(vswitch_cidrs),
-            Attr::string_list(
-                "Their CIDR blocks, in the same order: what target services whitelist.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "vswitch_cidr",
-            field!(vswitch_cidr),
-            Attr::string(
-                "The first of `vswitch_cidrs` (a link has one vSwitch); empty when no ENI is \
-                 found.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "return_security_group_ids",
-            field!(return_security_group_ids),
-            Attr::string_list(
-                "The return-traffic groups MaxCompute created in the VPC \
-                 (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`) that exist. Never \
-                 modify or reuse them.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "footprint",
-            field!(footprint),
-            Attr::string(
-                "How the link shows in the VPC: `eni` (ENIs in the group), `privatelink` \
-                 (reverse PrivateLink endpoints carrying the group, which MaxCompute's \
-                 service-linked role may make since 2025), `eni+privatelink`, or `none`.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "reverse_endpoint_ids",
-            field!(reverse_endpoint_ids),
-            Attr::string_list(
-                "The reverse PrivateLink endpoints in the VPC that carry the group; their \
-                 zones' ENIs are in `eni_ids`. Never import, change or delete them: they are \
-                 the link.",
-            )
-            .computed(),
-        ),
-    ]
-}
-
-/// Whether the access looks usable, and the job settings that use the link.
-fn settings_attributes() -> Vec<D> {
-    vec![
-        D::new(
-            "ready",
-            field!(ready),
-            Attr::bool(
-                "Whether the access looks usable: addresses found and all usable (ENIs in use \
-                 or available; reverse endpoints `Active` with zones `Connected`), and, for \
-                 ENIs, both return-traffic groups present.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "sql_setting",
-            field!(sql_setting),
-            Attr::string(
-                "With `link_name`: `SET odps.session.networklink=<name>;` for SQL and UDF \
-                 jobs.",
-            )
-            .computed(),
-        ),
-        D::new(
-            "table_property",
-            field!(table_property),
-            Attr::string("With `link_name`: `'networklink'='<name>'` for foreign tables.")
-                .computed(),
-        ),
-        D::new(
-            "spark_conf",
-            field!(spark_conf),
-            Attr::string_map(
-                "The Spark settings for jobs using the link (`spark.hadoop.odps.cupid.eni.*`).",
-            )
-            .computed(),
-        ),
-    ]
 }

@@ -2,10 +2,8 @@
 //! table the network-link checks use.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::{Answer, LookupSource};
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -13,18 +11,21 @@ use crate::framework::schema::Attr;
 use crate::framework::values::string_list as list;
 use crate::validate::zones;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub region: Value<String>,
-    pub zone_ids: Value<Vec<Value<String>>>,
-    pub supported_regions: Value<Vec<Value<String>>>,
+crate::state! {
+    pub struct State {
+        id: Value<String> = Attr::string("The region.").computed(),
+        region: Value<String> =
+            Attr::string("The region to list zones for; defaults to the provider's region.")
+                .optional_computed(),
+        zone_ids: Value<Vec<Value<String>>> =
+            Attr::string_list("The supported zone IDs of the region, e.g. `cn-hangzhou-h`.")
+                .computed(),
+        supported_regions: Value<Vec<Value<String>>> =
+            Attr::string_list("Every region where VPC access is supported.").computed(),
+    }
 }
 
 pub struct VpcAccessZonesDataSource;
-
-type D = AttrDecl<State>;
 
 #[async_trait]
 impl LookupSource for VpcAccessZonesDataSource {
@@ -34,26 +35,7 @@ impl LookupSource for VpcAccessZonesDataSource {
          documentation. Put the link's vSwitch in one of them.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new("id", field!(id), Attr::string("The region.").computed()),
-            D::new(
-                "region",
-                field!(region),
-                Attr::string("The region to list zones for; defaults to the provider's region.")
-                    .optional_computed(),
-            ),
-            D::new(
-                "zone_ids",
-                field!(zone_ids),
-                Attr::string_list("The supported zone IDs of the region, e.g. `cn-hangzhou-h`.")
-                    .computed(),
-            ),
-            D::new(
-                "supported_regions",
-                field!(supported_regions),
-                Attr::string_list("Every region where VPC access is supported.").computed(),
-            ),
-        ]
+        State::attributes()
     }
 
     /// A table lookup: with `region` set it needs no client at all.

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::value::{StructEmpty, Value};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
@@ -15,21 +14,17 @@ use super::journal::Journal;
 use super::resource::{Ctx, Failed, Managed, ManagedResource, Planning, Problem, Shared};
 use super::schema::Attr;
 use crate::client::{Client, Credentials, Secret};
-use crate::field;
 use crate::validate::finding::{Finding, Subject};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Probe {
-    #[serde(default)]
-    id: Value<String>,
-    #[serde(default)]
-    name: Value<String>,
-    #[serde(default)]
-    zone: Value<String>,
-    #[serde(default)]
-    size: Value<i64>,
-    #[serde(default)]
-    made: Value<String>,
+crate::state! {
+    struct Probe {
+        id: Value<String> = Attr::string("id").computed(),
+        name: Value<String> = Attr::string("name").required(),
+        zone: Value<String> = Attr::string("zone").required() => .replace(),
+        size: Value<i64> = Attr::number("size").optional_computed()
+            => .default(|s| s.size = Value::Value(3)),
+        made: Value<String> = Attr::string("made").computed(),
+    }
 }
 
 thread_local! {
@@ -57,26 +52,13 @@ struct ProbeResource {
     checked: Arc<Mutex<Vec<String>>>,
 }
 
-type D = AttrDecl<Probe>;
-
 #[async_trait]
 impl ManagedResource for ProbeResource {
     type State = Probe;
     const DESCRIPTION: &'static str = "a probe";
 
-    fn attributes() -> Vec<D> {
-        vec![
-            D::new("id", field!(id), Attr::string("id").computed()),
-            D::new("name", field!(name), Attr::string("name").required()),
-            D::new("zone", field!(zone), Attr::string("zone").required()).replace(),
-            D::new(
-                "size",
-                field!(size),
-                Attr::number("size").optional_computed(),
-            )
-            .default(|s| s.size = Value::Value(3)),
-            D::new("made", field!(made), Attr::string("made").computed()),
-        ]
+    fn attributes() -> Vec<AttrDecl<Probe>> {
+        Probe::attributes()
     }
 
     fn describe(s: &Probe) -> String {

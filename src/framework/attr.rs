@@ -287,6 +287,11 @@ impl<S> AttrDecl<S> {
         self
     }
 
+    /// Set by the provider only (not settable in the configuration).
+    pub fn is_computed_only(&self) -> bool {
+        matches!(&self.kind, Kind::Attribute(a) if a.is_computed_only())
+    }
+
     /// Whether `get` reads this attribute (compared by the field's address).
     pub fn is(&self, state: &S, get: Getter<S>) -> bool {
         std::ptr::addr_eq((self.get)(state), get(state))

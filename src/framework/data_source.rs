@@ -19,6 +19,7 @@ pub trait LookupSource: Send + Sync + 'static {
     type State: Serialize + DeserializeOwned + Clone + Default + Debug + Send + Sync + 'static;
     const DESCRIPTION: &'static str;
 
+    /// The attributes: `State::attributes()` where `State` is declared with `state!`.
     fn attributes() -> Vec<AttrDecl<Self::State>>;
 
     /// Rules across attributes, run when the whole configuration is known.

@@ -1,7 +1,8 @@
-//! The resource core over `tf-provider`: attributes declared once (`attr`), one adapter for every
-//! resource (`resource`) and data source (`data_source`), the create journal, per-target locks,
-//! the busy-target loop, diagnostics and timeouts — so each resource file is its attribute list,
-//! its cloud calls and nothing else.
+//! The resource core over `tf-provider`: attributes declared once (`attr`; a state struct and its
+//! attributes from one list, `declare`), one adapter for every resource (`resource`) and data
+//! source (`data_source`), the create journal, per-target locks, the busy-target loop,
+//! diagnostics and timeouts — so each resource file is its attribute list, its cloud calls and
+//! nothing else.
 
 mod adapter;
 pub mod attr;
@@ -10,6 +11,7 @@ pub mod check;
 pub mod check_record;
 pub mod claims;
 pub mod data_source;
+pub mod declare;
 pub mod deletion;
 pub mod diag;
 pub mod journal;

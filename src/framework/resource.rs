@@ -125,6 +125,7 @@ pub trait ManagedResource: Send + Sync + 'static {
         Err(super::state_version::no_step(from))
     }
 
+    /// The attributes: `State::attributes()` where `State` is declared with `state!`.
     fn attributes() -> Vec<AttrDecl<Self::State>>;
 
     /// The cloud checks of a plan, each declared with the attributes it reads and where its

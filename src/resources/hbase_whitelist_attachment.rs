@@ -10,7 +10,7 @@ use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
-whitelist_state!(HbaseAttachmentState, cluster_id);
+whitelist_state!(HbaseAttachmentState, cluster_id, Hbase);
 
 pub struct Hbase;
 

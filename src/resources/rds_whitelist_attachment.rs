@@ -12,7 +12,7 @@ use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
-whitelist_state!(RdsAttachmentState, instance_id);
+whitelist_state!(RdsAttachmentState, instance_id, Rds);
 
 pub struct Rds;
 

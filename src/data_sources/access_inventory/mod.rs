@@ -15,8 +15,6 @@ mod targets;
 mod whitelist;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
 use crate::client::ids::{
@@ -25,7 +23,6 @@ use crate::client::ids::{
 };
 use crate::client::net::Cidr;
 use crate::data_sources::dataworks_resource_group::footprint;
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::{Answer, LookupSource};
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -40,41 +37,94 @@ use seek::Seek;
 use targets::{emr_targets, hbase_targets, rds_targets};
 use whitelist::{read_groups, whitelist_grants, WhitelistKind};
 
-/// One grant found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Grant {
-    pub key: Value<String>,
-    pub kind: Value<String>,
-    pub target: Value<String>,
-    pub name: Value<String>,
-    pub entries: Value<Vec<Value<String>>>,
-    pub other_entries: Value<Vec<Value<String>>>,
-    pub resource_type: Value<String>,
-    pub import_id: Value<String>,
-    pub importable: Value<bool>,
-    pub reason: Value<String>,
-    pub grantees: Value<Vec<Value<String>>>,
+crate::object! {
+    /// One grant found.
+    pub struct Grant {
+        key: Value<String>,
+        kind: Value<String>,
+        target: Value<String>,
+        name: Value<String>,
+        entries: Value<Vec<Value<String>>>,
+        other_entries: Value<Vec<Value<String>>>,
+        resource_type: Value<String>,
+        import_id: Value<String>,
+        importable: Value<bool>,
+        reason: Value<String>,
+        grantees: Value<Vec<Value<String>>>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub cidrs: Value<Vec<Value<String>>>,
-    pub security_group_id: Value<String>,
-    pub rds_instance_ids: Value<Vec<Value<String>>>,
-    pub hbase_cluster_ids: Value<Vec<Value<String>>>,
-    pub emr_cluster_ids: Value<Vec<Value<String>>>,
-    pub projects: Value<Vec<Value<String>>>,
-    pub vpc_id: Value<String>,
-    pub dataworks_resource_group_ids: Value<Vec<Value<String>>>,
-    pub dataworks_cidrs: Value<Vec<Value<String>>>,
-    pub grants: Value<Vec<Value<Grant>>>,
+crate::state! {
+    pub struct State {
+        id: Value<String> =
+            Attr::string("`inventory-<n>`, n the number of grants found.").computed(),
+        cidrs: Value<Vec<Value<String>>> = Attr::string_list(
+            "The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. \
+             `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule \
+             grants the link access when it admits one of them or an address inside one \
+             (an ENI's address in the vSwitch block).",
+        )
+        .required()
+            => .rule(bad_cidrs),
+        security_group_id: Value<String> = Attr::string(
+            "The link's security group: EMR rules naming it as their source grant access \
+             too, and reverse PrivateLink endpoints carrying it (with `vpc_id`) are the \
+             link itself.",
+        )
+        .optional()
+            => .valid(SecurityGroupId::check),
+        rds_instance_ids: Value<Vec<Value<String>>> = ids(
+            "RDS instances to look at. Left out with `vpc_id` set: every RDS instance of \
+             that VPC (`DescribeDBInstances`).",
+        )
+            => .valid(RdsInstanceId::check),
+        hbase_cluster_ids: Value<Vec<Value<String>>> = ids(
+            "HBase clusters to look at. Left out with `vpc_id` set: every HBase cluster of \
+             that VPC (`DescribeInstances`).",
+        )
+            => .valid(HbaseClusterId::check),
+        emr_cluster_ids: Value<Vec<Value<String>>> = ids(
+            "EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the \
+             cluster's security group). Left out with `vpc_id` set: every live EMR cluster \
+             of that VPC (`ListClusters`, then `GetCluster` of each for its VPC).",
+        )
+            => .valid(EmrClusterId::check),
+        projects: Value<Vec<Value<String>>> =
+            ids("MaxCompute projects whose IP whitelist to look at.")
+            => .valid(ProjectName::check),
+        vpc_id: Value<String> = Attr::string(
+            "The link's VPC: PrivateLink endpoints to MaxCompute in it are reported, and, \
+             with `security_group_id`, the reverse endpoints that make up a console-made \
+             link.",
+        )
+        .optional()
+            => .valid(VpcId::check),
+        dataworks_resource_group_ids: Value<Vec<Value<String>>> = ids(
+            "DataWorks resource groups whose vSwitch CIDR blocks to look for as well \
+             (entries admitting them are reported, with `dataworks:<id>` in `grantees`).",
+        )
+            => .valid(ResourceGroupId::check),
+        dataworks_cidrs: Value<Vec<Value<String>>> =
+            Attr::string_list("The CIDR blocks of those resource groups' vSwitches.").computed(),
+        grants: Value<Vec<Value<Grant>>> = Attr::object_list(
+            "One entry per grant and owner: `key` (stable, for `for_each`), `kind` \
+             (`rds_whitelist_group`, `hbase_whitelist_group`, `emr_rules`, \
+             `project_ip_whitelist`, `privatelink_endpoint`, `network_link_endpoint`), \
+             `target` (instance, cluster, project or VPC), `name` (group, rule source, \
+             list or endpoint), `entries` (what admits the link: entries, ports for EMR, \
+             the domain of an endpoint), `other_entries` (entries of the same group that \
+             are neither the link's nor DataWorks'), `resource_type` and `import_id` (this \
+             provider's resource and the ID its import takes), `importable`, `reason` (why \
+             not, and the safe path), and `grantees` (`link`, `dataworks:<id>`, `vpc`: \
+             whom the grant serves).",
+            &Grant::fields(),
+        )
+        .computed(),
+    }
 }
 
 pub struct AccessInventoryDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 fn list(items: &[String]) -> Value<Vec<Value<String>>> {
@@ -97,40 +147,7 @@ impl LookupSource for AccessInventoryDataSource {
          Read-only: for adopting a setup made in the console.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("`inventory-<n>`, n the number of grants found.").computed(),
-            ),
-            D::new(
-                "cidrs",
-                field!(cidrs),
-                Attr::string_list(
-                    "The link's addresses: its vSwitch CIDR blocks and ENI IPs (e.g. \
-                     `maxcompute_vpc_access`'s `vswitch_cidrs` and `eni_ips`). An entry or rule \
-                     grants the link access when it admits one of them or an address inside one \
-                     (an ENI's address in the vSwitch block).",
-                )
-                .required(),
-            )
-            .rule(bad_cidrs),
-            D::new(
-                "security_group_id",
-                field!(security_group_id),
-                Attr::string(
-                    "The link's security group: EMR rules naming it as their source grant access \
-                     too, and reverse PrivateLink endpoints carrying it (with `vpc_id`) are the \
-                     link itself.",
-                )
-                .optional(),
-            )
-            .valid(SecurityGroupId::check),
-        ]
-        .into_iter()
-        .chain(target_attributes())
-        .chain(found_attributes())
-        .collect()
+        State::attributes()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Answer<State> {
@@ -198,106 +215,4 @@ fn bad_cidrs(s: &State) -> Vec<String> {
         .filter(|c| Cidr::parse(c).is_none())
         .map(|c| format!("`{c}` is not an IPv4 address or CIDR block."))
         .collect()
-}
-
-/// What to look at: RDS instances, HBase clusters, EMR clusters, projects, the VPC and
-/// DataWorks resource groups.
-fn target_attributes() -> Vec<D> {
-    vec![
-        D::new(
-            "rds_instance_ids",
-            field!(rds_instance_ids),
-            ids(
-                "RDS instances to look at. Left out with `vpc_id` set: every RDS instance of \
-                 that VPC (`DescribeDBInstances`).",
-            ),
-        )
-        .valid(RdsInstanceId::check),
-        D::new(
-            "hbase_cluster_ids",
-            field!(hbase_cluster_ids),
-            ids(
-                "HBase clusters to look at. Left out with `vpc_id` set: every HBase cluster of \
-                 that VPC (`DescribeInstances`).",
-            ),
-        )
-        .valid(HbaseClusterId::check),
-        D::new(
-            "emr_cluster_ids",
-            field!(emr_cluster_ids),
-            ids(
-                "EMR clusters to look at (rules on ports 9083, 8020, 50010, 9866 of the \
-                 cluster's security group). Left out with `vpc_id` set: every live EMR cluster \
-                 of that VPC (`ListClusters`, then `GetCluster` of each for its VPC).",
-            ),
-        )
-        .valid(EmrClusterId::check),
-        D::new(
-            "projects",
-            field!(projects),
-            ids("MaxCompute projects whose IP whitelist to look at."),
-        )
-        .valid(ProjectName::check),
-        D::new(
-            "vpc_id",
-            field!(vpc_id),
-            Attr::string(
-                "The link's VPC: PrivateLink endpoints to MaxCompute in it are reported, and, \
-                 with `security_group_id`, the reverse endpoints that make up a console-made \
-                 link.",
-            )
-            .optional(),
-        )
-        .valid(VpcId::check),
-        D::new(
-            "dataworks_resource_group_ids",
-            field!(dataworks_resource_group_ids),
-            ids(
-                "DataWorks resource groups whose vSwitch CIDR blocks to look for as well \
-                 (entries admitting them are reported, with `dataworks:<id>` in `grantees`).",
-            ),
-        )
-        .valid(ResourceGroupId::check),
-    ]
-}
-
-/// What was found: the DataWorks blocks looked for, and the grants.
-fn found_attributes() -> Vec<D> {
-    vec![
-        D::new(
-            "dataworks_cidrs",
-            field!(dataworks_cidrs),
-            Attr::string_list("The CIDR blocks of those resource groups' vSwitches.").computed(),
-        ),
-        D::new(
-            "grants",
-            field!(grants),
-            Attr::object_list(
-                "One entry per grant and owner: `key` (stable, for `for_each`), `kind` \
-                 (`rds_whitelist_group`, `hbase_whitelist_group`, `emr_rules`, \
-                 `project_ip_whitelist`, `privatelink_endpoint`, `network_link_endpoint`), \
-                 `target` (instance, cluster, project or VPC), `name` (group, rule source, \
-                 list or endpoint), `entries` (what admits the link: entries, ports for EMR, \
-                 the domain of an endpoint), `other_entries` (entries of the same group that \
-                 are neither the link's nor DataWorks'), `resource_type` and `import_id` (this \
-                 provider's resource and the ID its import takes), `importable`, `reason` (why \
-                 not, and the safe path), and `grantees` (`link`, `dataworks:<id>`, `vpc`: \
-                 whom the grant serves).",
-                &[
-                    ("key", T::String),
-                    ("kind", T::String),
-                    ("target", T::String),
-                    ("name", T::String),
-                    ("entries", T::List(Box::new(T::String))),
-                    ("other_entries", T::List(Box::new(T::String))),
-                    ("resource_type", T::String),
-                    ("import_id", T::String),
-                    ("importable", T::Bool),
-                    ("reason", T::String),
-                    ("grantees", T::List(Box::new(T::String))),
-                ],
-            )
-            .computed(),
-        ),
-    ]
 }

@@ -13,13 +13,10 @@ mod tests;
 mod verdicts;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType as T;
 use tf_provider::value::Value;
 
 use crate::client::fanout;
 use crate::client::ids::{EmrClusterId, HbaseClusterId, IdError, RdsInstanceId};
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::data_source::LookupSource;
 use crate::framework::resource::{Ctx, Findings, Problem};
@@ -30,35 +27,82 @@ use explain::warn_each_unreachable;
 use reads::{emr_reads, hbase_reads, link_view, rds_reads, vpc_host, Groups};
 use verdicts::{all_reachable, verdicts, Read};
 
-/// One verdict.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Verdict {
-    pub target: Value<String>,
-    pub port: Value<i64>,
-    pub reachable: Value<bool>,
-    pub reason: Value<String>,
+crate::object! {
+    /// One verdict.
+    pub struct Verdict {
+        target: Value<String>,
+        port: Value<i64>,
+        reachable: Value<bool>,
+        reason: Value<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub vpc_id: Value<String>,
-    pub security_group_id: Value<String>,
-    pub rds_instance_ids: Value<Vec<Value<String>>>,
-    pub hbase_cluster_ids: Value<Vec<Value<String>>>,
-    pub emr_cluster_ids: Value<Vec<Value<String>>>,
-    pub emr_ports: Value<Vec<Value<i64>>>,
-    pub address_targets: Value<Vec<Value<String>>>,
-    pub warn_unreachable: Value<bool>,
-    pub source_ips: Value<Vec<Value<String>>>,
-    pub results: Value<Vec<Value<Verdict>>>,
-    pub all_reachable: Value<bool>,
+crate::state! {
+    pub struct State {
+        id: Value<String> = Attr::string("The link's security group ID.").computed(),
+        vpc_id: Value<String> = Attr::string("The VPC of the link.").required(),
+        security_group_id: Value<String> =
+            Attr::string("The link's security group (its ENIs are found there).").required(),
+        rds_instance_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "RDS instances to check (their whitelists, and the link's egress on 3306).",
+        )
+        .optional()
+            => .valid(RdsInstanceId::check),
+        hbase_cluster_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "HBase clusters to check (their whitelists, and the link's egress on 2181, \
+             16000 and 16020).",
+        )
+        .optional()
+            => .valid(HbaseClusterId::check),
+        emr_cluster_ids: Value<Vec<Value<String>>> = Attr::string_list(
+            "EMR clusters to check (their node group's ingress and the link's egress, on \
+             each of `emr_ports`; on a Hadoop 3 cluster (EMR 5.x) the DataNode is judged \
+             on 9866).",
+        )
+        .optional()
+            => .valid(EmrClusterId::check),
+        emr_ports: Value<Vec<Value<i64>>> = Attr::number_list(
+            "The EMR ports to check (default 9083, 8020, and the DataNode: 50010, or 9866 \
+             on Hadoop 3, where a listed 50010 is judged as 9866).",
+        )
+        .optional(),
+        address_targets: Value<Vec<Value<String>>> = Attr::string_list(
+            "Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. \
+             `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the \
+             link's side (its group's egress) is evaluated: the target's own groups and \
+             whitelists are not read. A block is judged at its first and last address.",
+        )
+        .optional()
+            => .rule(|s| {
+                strings(&s.address_targets)
+                    .iter()
+                    .filter_map(|t| AddressTarget::parse(t).err())
+                    .collect()
+            }),
+        warn_unreachable: Value<bool> = Attr::bool(
+            "Also report each unreachable target as a warning, so every plan that reads \
+             this data source shows it — for Terraform versions without `check {}` blocks \
+             (before 1.5), and for modules. Default false.",
+        )
+        .optional(),
+        source_ips: Value<Vec<Value<String>>> =
+            Attr::string_list("The link's ENI addresses the verdicts are for.").computed(),
+        results: Value<Vec<Value<Verdict>>> = Attr::object_list(
+            "One verdict per target (and port): `target`, `port` (null for whitelist \
+             targets), `reachable`, and `reason` — the rule or whitelist group that \
+             decided.",
+            &Verdict::fields(),
+        )
+        .computed(),
+        all_reachable: Value<bool> = Attr::bool(
+            "Whether every target is reachable: for `check {}` blocks and preconditions.",
+        )
+        .computed(),
+    }
 }
 
 pub struct ReachabilityDataSource;
 
-type D = AttrDecl<State>;
 type P = Problem<State>;
 
 #[async_trait]
@@ -74,68 +118,7 @@ impl LookupSource for ReachabilityDataSource {
          deny.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        let t = |s: &str| Attr::string(s);
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                t("The link's security group ID.").computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                t("The VPC of the link.").required(),
-            ),
-            D::new(
-                "security_group_id",
-                field!(security_group_id),
-                t("The link's security group (its ENIs are found there).").required(),
-            ),
-        ]
-        .into_iter()
-        .chain(target_attributes())
-        .chain(vec![
-            D::new(
-                "warn_unreachable",
-                field!(warn_unreachable),
-                Attr::bool(
-                    "Also report each unreachable target as a warning, so every plan that reads \
-                     this data source shows it — for Terraform versions without `check {}` blocks \
-                     (before 1.5), and for modules. Default false.",
-                )
-                .optional(),
-            ),
-            D::new(
-                "source_ips",
-                field!(source_ips),
-                Attr::string_list("The link's ENI addresses the verdicts are for.").computed(),
-            ),
-            D::new(
-                "results",
-                field!(results),
-                Attr::object_list(
-                    "One verdict per target (and port): `target`, `port` (null for whitelist \
-                     targets), `reachable`, and `reason` — the rule or whitelist group that \
-                     decided.",
-                    &[
-                        ("target", T::String),
-                        ("port", T::Number),
-                        ("reachable", T::Bool),
-                        ("reason", T::String),
-                    ],
-                )
-                .computed(),
-            ),
-            D::new(
-                "all_reachable",
-                field!(all_reachable),
-                Attr::bool(
-                    "Whether every target is reachable: for `check {}` blocks and preconditions.",
-                )
-                .computed(),
-            ),
-        ])
-        .collect()
+        State::attributes()
     }
 
     async fn read(&self, ctx: &Ctx<'_>, config: State) -> Result<(State, Findings<State>), P> {
@@ -200,67 +183,4 @@ impl LookupSource for ReachabilityDataSource {
         };
         Ok((state, findings))
     }
-}
-
-/// The targets to judge: RDS instances, HBase clusters, EMR clusters and their ports, and
-/// targets given by address.
-fn target_attributes() -> Vec<D> {
-    vec![
-        D::new(
-            "rds_instance_ids",
-            field!(rds_instance_ids),
-            Attr::string_list(
-                "RDS instances to check (their whitelists, and the link's egress on 3306).",
-            )
-            .optional(),
-        )
-        .valid(RdsInstanceId::check),
-        D::new(
-            "hbase_cluster_ids",
-            field!(hbase_cluster_ids),
-            Attr::string_list(
-                "HBase clusters to check (their whitelists, and the link's egress on 2181, \
-                 16000 and 16020).",
-            )
-            .optional(),
-        )
-        .valid(HbaseClusterId::check),
-        D::new(
-            "emr_cluster_ids",
-            field!(emr_cluster_ids),
-            Attr::string_list(
-                "EMR clusters to check (their node group's ingress and the link's egress, on \
-                 each of `emr_ports`; on a Hadoop 3 cluster (EMR 5.x) the DataNode is judged \
-                 on 9866).",
-            )
-            .optional(),
-        )
-        .valid(EmrClusterId::check),
-        D::new(
-            "emr_ports",
-            field!(emr_ports),
-            Attr::number_list(
-                "The EMR ports to check (default 9083, 8020, and the DataNode: 50010, or 9866 \
-                 on Hadoop 3, where a listed 50010 is judged as 9866).",
-            )
-            .optional(),
-        ),
-        D::new(
-            "address_targets",
-            field!(address_targets),
-            Attr::string_list(
-                "Any other target by address: `<protocol>:<address or CIDR>:<port>`, e.g. \
-                 `tcp:192.168.5.10:5432`, `udp:10.0.0.0/24:53`, `icmp:10.0.0.1`. Only the \
-                 link's side (its group's egress) is evaluated: the target's own groups and \
-                 whitelists are not read. A block is judged at its first and last address.",
-            )
-            .optional(),
-        )
-        .rule(|s| {
-            strings(&s.address_targets)
-                .iter()
-                .filter_map(|t| AddressTarget::parse(t).err())
-                .collect()
-        }),
-    ]
 }

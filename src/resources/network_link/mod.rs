@@ -3,14 +3,12 @@
 //!
 //! The cloud contract is provisional (see `client::maxcompute`).
 //!
-//! The resource is its attributes and checks and its cloud calls (`mod.rs`); its state, shared
-//! with the data source, is `state.rs`.
+//! The resource is its checks and its cloud calls (`mod.rs`); its state, each attribute declared
+//! once and shared with the data source, is `state.rs`.
 
 mod state;
 
-pub use state::{
-    computed_attributes, spark_conf, sql_setting, table_property, State, DEFAULT_TYPE,
-};
+pub use state::{spark_conf, sql_setting, table_property, State, DEFAULT_TYPE};
 
 use async_trait::async_trait;
 use tf_provider::value::Value;
@@ -19,59 +17,18 @@ use crate::client::ids::{LinkName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::maxcompute::{self, CreateNetworkLink, LinkStatus, NetworkLink};
 use crate::client::wait::{until_status, Ended, Look};
 use crate::client::{Client, WaitPolicy, Waiter};
-use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
 use crate::framework::deletion::until_gone;
 use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Planning, Problem};
-use crate::framework::schema::Attr;
 use crate::framework::values::{id_or_name, known};
 use crate::validate;
 use crate::validate::finding::Subject;
 use crate::validate::in_vpc::{not_found, Kind};
 
-/// What the link is made of: the VPC, the vSwitch and the security group.
-fn target_attributes() -> Vec<AttrDecl<State>> {
-    vec![
-        D::new(
-            "vpc_id",
-            field!(vpc_id),
-            Attr::string("The VPC holding the target services. Changing it replaces the link.")
-                .required(),
-        )
-        .replace()
-        .valid(VpcId::check),
-        D::new(
-            "vswitch_id",
-            field!(vswitch_id),
-            Attr::string(
-                "The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its \
-                    ENIs. Changing it replaces the link.",
-            )
-            .required(),
-        )
-        .replace()
-        .valid(VSwitchId::check),
-        D::new(
-            "security_group_id",
-            field!(security_group_id),
-            Attr::string(
-                "A **basic** security group of `vpc_id` for the ENIs, e.g. \
-                    `maxcompute_security_group.x.id`. Advanced groups and the auto-created \
-                    `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces \
-                    the link.",
-            )
-            .required(),
-        )
-        .replace()
-        .valid(SecurityGroupId::check),
-    ]
-}
-
 pub struct NetworkLinkResource;
 
 type P = Problem<State>;
-type D = AttrDecl<State>;
 
 fn vpc(s: &State) -> Option<VpcId> {
     known(&s.vpc_id).and_then(|v| VpcId::parse(v).ok())
@@ -194,50 +151,7 @@ impl ManagedResource for NetworkLinkResource {
         provider's own (MaxCompute's public OpenAPI has no network-link API yet).";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        let mut decls = vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The link's name (links are addressed by name).").computed(),
-            ),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string(
-                    "The link name: 3–64 characters, letters, digits and `_`, starting with a \
-                        letter. Jobs refer to the link by this name. Changing it replaces the \
-                        link.",
-                )
-                .required(),
-            )
-            .replace()
-            .valid(LinkName::check),
-            D::new(
-                "type",
-                field!(link_type),
-                Attr::string("The link type; `Passthrough` (the default) is the only one.")
-                    .optional_computed(),
-            )
-            .replace()
-            .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
-            .valid(|t| validate::network_link::link_type(t).map_err(|e| format!("{e}."))),
-            D::new(
-                "description",
-                field!(description),
-                Attr::string("A description, at most 256 characters. Updated in place.").optional(),
-            )
-            .valid(|d| match d.chars().count() {
-                0..=256 => Ok(()),
-                _ => Err("The description must be at most 256 characters.".into()),
-            }),
-        ];
-        decls.extend(target_attributes());
-        decls.extend(computed_attributes());
-        decls.push(D::timeouts(
-            field!(timeouts),
-            &[("create", "20m"), ("delete", "10m")],
-        ));
-        decls
+        State::attributes()
     }
 
     fn checks() -> Vec<CheckDecl<State>> {

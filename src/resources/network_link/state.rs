@@ -3,43 +3,100 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
+use crate::client::ids::{LinkName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::maxcompute::NetworkLink;
-use crate::field;
-use crate::framework::attr::AttrDecl;
+use crate::framework::declare::TimeoutsBlock;
 use crate::framework::schema::Attr;
 use crate::framework::timeouts::Timeouts;
 use crate::framework::values::string_list;
+use crate::validate;
 
 pub const DEFAULT_TYPE: &str = "Passthrough";
 
-/// The resource's state. Also the data source's, minus `timeouts`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub name: Value<String>,
-    #[serde(rename = "type")]
-    pub link_type: Value<String>,
-    pub vpc_id: Value<String>,
-    pub vswitch_id: Value<String>,
-    pub security_group_id: Value<String>,
-    pub description: Value<String>,
-    pub region: Value<String>,
-    pub zone_id: Value<String>,
-    pub vswitch_cidr: Value<String>,
-    pub status: Value<String>,
-    pub eni_ips: Value<Vec<Value<String>>>,
-    pub return_security_group_ids: Value<Vec<Value<String>>>,
-    pub sql_setting: Value<String>,
-    pub table_property: Value<String>,
-    pub spark_conf: Value<BTreeMap<String, Value<String>>>,
-    /// Left out when null: the data source shares this state and has no `timeouts` (terraform
-    /// reads an absent attribute as null, and refuses one its schema lacks).
-    #[serde(skip_serializing_if = "Value::is_null")]
-    pub timeouts: Value<Vec<Timeouts>>,
+crate::state! {
+    /// The resource's state. Also the data source's: its own declarations of the attributes it
+    /// takes, and those the service reports (computed here) as declared here.
+    pub struct State {
+        id: Value<String> =
+            Attr::string("The link's name (links are addressed by name).").computed(),
+        name: Value<String> = Attr::string(
+            "The link name: 3–64 characters, letters, digits and `_`, starting with a \
+                letter. Jobs refer to the link by this name. Changing it replaces the \
+                link.",
+        )
+        .required()
+            => .replace()
+               .valid(LinkName::check),
+        link_type as "type": Value<String> =
+            Attr::string("The link type; `Passthrough` (the default) is the only one.")
+                .optional_computed()
+            => .replace()
+               .default(|s| s.link_type = Value::Value(DEFAULT_TYPE.into()))
+               .valid(|t| validate::network_link::link_type(t).map_err(|e| format!("{e}."))),
+        description: Value<String> =
+            Attr::string("A description, at most 256 characters. Updated in place.").optional()
+            => .valid(|d| match d.chars().count() {
+                0..=256 => Ok(()),
+                _ => Err("The description must be at most 256 characters.".into()),
+            }),
+        vpc_id: Value<String> =
+            Attr::string("The VPC holding the target services. Changing it replaces the link.")
+                .required()
+            => .replace()
+               .valid(VpcId::check),
+        vswitch_id: Value<String> = Attr::string(
+            "The vSwitch (in `vpc_id`, in a supported zone) where MaxCompute places its \
+                ENIs. Changing it replaces the link.",
+        )
+        .required()
+            => .replace()
+               .valid(VSwitchId::check),
+        security_group_id: Value<String> = Attr::string(
+            "A **basic** security group of `vpc_id` for the ENIs, e.g. \
+                `maxcompute_security_group.x.id`. Advanced groups and the auto-created \
+                `MaxCompute-vpc-*` groups are refused at plan time. Changing it replaces \
+                the link.",
+        )
+        .required()
+            => .replace()
+               .valid(SecurityGroupId::check),
+        region: Value<String> = text("The region of the link (the provider's region)."),
+        zone_id: Value<String> = text("The zone of the vSwitch, where MaxCompute places its ENIs."),
+        vswitch_cidr: Value<String> = text(
+            "The CIDR block of the vSwitch. Whitelist this on target services, never the ENI \
+                IPs (they can change).",
+        ),
+        status: Value<String> = text(
+            "`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).",
+        ),
+        eni_ips: Value<Vec<Value<String>>> = texts(
+            "The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can \
+                change; whitelist `vswitch_cidr` instead.",
+        ),
+        return_security_group_ids: Value<Vec<Value<String>>> = texts(
+            "The two return-traffic groups MaxCompute created in the VPC \
+                (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse \
+                them.",
+        ),
+        sql_setting: Value<String> = text(
+            "The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.",
+        ),
+        table_property: Value<String> = text(
+            "The table property for foreign tables: `'networklink'='<name>'` (inside \
+                `TBLPROPERTIES(...)`).",
+        ),
+        spark_conf: Value<BTreeMap<String, Value<String>>> = Attr::string_map(
+            "The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = \
+                true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.",
+        )
+        .computed(),
+        /// Left out when null: the data source shares this state and has no `timeouts` (terraform
+        /// reads an absent attribute as null, and refuses one its schema lacks).
+        #[serde(skip_serializing_if = "Value::is_null")]
+        timeouts: Value<Vec<Timeouts>> = TimeoutsBlock(&[("create", "20m"), ("delete", "10m")]),
+    }
 }
 
 /// `SET odps.session.networklink=<name>;`
@@ -106,77 +163,12 @@ impl State {
     }
 }
 
-/// The computed attributes documented once, shared with the data source.
-pub fn computed_attributes() -> Vec<AttrDecl<State>> {
-    type D = AttrDecl<State>;
-    let text = |doc: &'static str| Attr::string(doc).computed();
-    let texts = |doc: &'static str| Attr::string_list(doc).computed();
-    vec![
-        D::new(
-            "region",
-            field!(region),
-            text("The region of the link (the provider's region)."),
-        ),
-        D::new(
-            "zone_id",
-            field!(zone_id),
-            text("The zone of the vSwitch, where MaxCompute places its ENIs."),
-        ),
-        D::new(
-            "vswitch_cidr",
-            field!(vswitch_cidr),
-            text(
-                "The CIDR block of the vSwitch. Whitelist this on target services, never the ENI \
-                    IPs (they can change).",
-            ),
-        ),
-        D::new(
-            "status",
-            field!(status),
-            text(
-                "`AVAILABLE` once the link is usable (`CREATING`, `FAILED`, `DELETING` otherwise).",
-            ),
-        ),
-        D::new(
-            "eni_ips",
-            field!(eni_ips),
-            texts(
-                "The private IPs of the two ENIs MaxCompute placed in the vSwitch. They can \
-                    change; whitelist `vswitch_cidr` instead.",
-            ),
-        ),
-        D::new(
-            "return_security_group_ids",
-            field!(return_security_group_ids),
-            texts(
-                "The two return-traffic groups MaxCompute created in the VPC \
-                    (`MaxCompute-vpc-<vpc>`, `MaxCompute-backup-vpc-<vpc>`). Never modify or reuse \
-                    them.",
-            ),
-        ),
-        D::new(
-            "sql_setting",
-            field!(sql_setting),
-            text(
-                "The session setting for SQL and UDF jobs: `SET odps.session.networklink=<name>;`.",
-            ),
-        ),
-        D::new(
-            "table_property",
-            field!(table_property),
-            text(
-                "The table property for foreign tables: `'networklink'='<name>'` (inside \
-                    `TBLPROPERTIES(...)`).",
-            ),
-        ),
-        D::new(
-            "spark_conf",
-            field!(spark_conf),
-            Attr::string_map(
-                "The Spark settings for jobs using the link: `spark.hadoop.odps.cupid.eni.enable = \
-                    true`, `spark.hadoop.odps.cupid.eni.info = <region>:<vpc>`.",
-            )
-            .computed(),
-        ),
-    ]
+/// An attribute the service reports: text.
+fn text(doc: &str) -> Attr {
+    Attr::string(doc).computed()
+}
+
+/// An attribute the service reports: a list of texts.
+fn texts(doc: &str) -> Attr {
+    Attr::string_list(doc).computed()
 }

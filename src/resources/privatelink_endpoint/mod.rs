@@ -7,8 +7,8 @@
 //! sharing a zone, a fixed IP (`fixed_ips`) outside its vSwitch, security groups of another VPC,
 //! none admitting HTTP/HTTPS, and an egress deny rule at priority 1.
 //!
-//! The resource is its attributes, rules and checks (`mod.rs`), its state as the service reports
-//! it (`state.rs`) and its cloud calls (`calls.rs`).
+//! The resource is its rules and checks (`mod.rs`), its state — each attribute declared once —
+//! and how the service reports it (`state.rs`), and its cloud calls (`calls.rs`).
 
 mod calls;
 mod state;
@@ -25,10 +25,9 @@ use state::{groups_of, vpc, zones};
 use async_trait::async_trait;
 use tf_provider::value::Value;
 
-use crate::client::ids::{EndpointId, EndpointName, SecurityGroupId, VSwitchId, VpcId};
+use crate::client::ids::{EndpointId, SecurityGroupId};
 use crate::client::privatelink::{EndpointStatus, EndpointType};
 use crate::client::Error;
-use crate::field;
 use crate::framework::attr::{AttrDecl, Slot};
 use crate::framework::busy::until_not_busy;
 use crate::framework::check::CheckDecl;
@@ -36,14 +35,12 @@ use crate::framework::deletion::until_gone;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
-use crate::framework::schema::Attr;
 use crate::framework::values::{id_or_name, known};
 use crate::validate::finding::Subject;
 use crate::validate::privatelink as rules;
 pub struct PrivateLinkEndpointResource;
 
 type P = Problem<State>;
-type D = AttrDecl<State>;
 
 fn text(v: &str) -> Value<String> {
     Value::Value(v.to_string())
@@ -73,121 +70,6 @@ fn groups_rule(s: &State) -> Vec<String> {
     out
 }
 
-/// Where the endpoint's ENIs go and who may reach them.
-fn placement_attributes() -> Vec<AttrDecl<State>> {
-    vec![
-        D::new(
-            "vswitch_ids",
-            field!(vswitch_ids),
-            Attr::string_set(
-                "vSwitches of `vpc_id`, one per zone, in zones the service offers: \
-                 PrivateLink places one ENI in each. Use two or more zones for failover. \
-                 Zones are added and removed in place.",
-            )
-            .required(),
-        )
-        .valid(VSwitchId::check)
-        .rule(zones_rule),
-        D::new(
-            "fixed_ips",
-            field!(fixed_ips),
-            Attr::string_map(
-                "Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. \
-                 Default: PrivateLink chooses. Changing one replaces that zone's ENI (in \
-                 place for the endpoint).",
-            )
-            .optional(),
-        ),
-        D::new(
-            "security_group_ids",
-            field!(security_group_ids),
-            Attr::string_set(
-                "Security groups of `vpc_id` for the endpoint's ENIs; they decide which \
-                 clients reach it (HTTP 80 / HTTPS 443). Attached and detached in place.",
-            )
-            .required(),
-        )
-        .valid(SecurityGroupId::check)
-        .rule(groups_rule),
-        D::new(
-            "zone_affinity",
-            field!(zone_affinity),
-            Attr::bool(
-                "Resolve the endpoint domain to the ENI in the client's own zone first. \
-                 Default `false`. Updated in place.",
-            )
-            .optional_computed(),
-        )
-        .default(|s| s.zone_affinity = Value::Value(false)),
-    ]
-}
-
-/// What the service reports, and the timeouts.
-fn computed_attributes() -> Vec<AttrDecl<State>> {
-    use tf_provider::schema::AttributeType::String as Str;
-    let zone_fields = [
-        ("zone_id", Str),
-        ("vswitch_id", Str),
-        ("eni_id", Str),
-        ("eni_ip", Str),
-        ("domain", Str),
-        ("status", Str),
-    ];
-    vec![
-        D::new(
-            "endpoint_domain",
-            field!(endpoint_domain),
-            Attr::string(
-                "The endpoint's domain name: resolves to the ENIs of all zones (with \
-                 failover).",
-            )
-            .computed(),
-        ),
-        D::new(
-            "maxcompute_endpoint",
-            field!(maxcompute_endpoint),
-            Attr::string(
-                "The MaxCompute endpoint URL for clients in the VPC: \
-                 `https://<endpoint_domain>/api`. **Provisional:** MaxCompute's documents do \
-                 not spell this form out.",
-            )
-            .computed(),
-        ),
-        // An update reads the endpoint back: its statuses are whatever they are then.
-        D::new(
-            "status",
-            field!(status),
-            Attr::string(
-                "`Active` once usable (`Creating`, `Pending` while a change is applied, \
-                 `Deleting`).",
-            )
-            .computed(),
-        )
-        .unknown_on_update(),
-        D::new(
-            "connection_status",
-            field!(connection_status),
-            Attr::string("`Connected` once the service accepted the endpoint.").computed(),
-        )
-        .unknown_on_update(),
-        D::new(
-            "zone_details",
-            field!(zone_details),
-            Attr::object_list(
-                "One entry per zone as the service reports it: `zone_id`, `vswitch_id`, \
-                 `eni_id`, `eni_ip`, `domain` (the zone's own domain name) and `status`.",
-                &zone_fields,
-            )
-            .computed(),
-        )
-        .unknown_when_changed(vec![|s| &s.vswitch_ids, |s| &s.fixed_ips]),
-        D::timeouts(
-            field!(timeouts),
-            &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
-        ),
-    ]
-}
-
 impl PrivateLinkEndpointResource {
     /// The endpoint's ID in a state this provider wrote.
     fn id(s: &State) -> Result<EndpointId, P> {
@@ -211,53 +93,7 @@ impl ManagedResource for PrivateLinkEndpointResource {
         admitting HTTP/HTTPS, no egress deny at priority 1.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        let mut decls = vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The endpoint ID (`ep-…`).").computed(),
-            ),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string(
-                    "The endpoint name: 2–128 characters, starting with a letter; letters, \
-                     digits, `-`, `_`. Unique per VPC for this provider (it tells this \
-                     configuration's endpoint from others). Updated in place.",
-                )
-                .required(),
-            )
-            .valid(EndpointName::check),
-            D::new(
-                "description",
-                field!(description),
-                Attr::string("A description, 2–256 characters. Updated in place.").optional(),
-            )
-            .valid(rules::endpoint_description),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string("The VPC the endpoint serves. Changing it replaces the endpoint.")
-                    .required(),
-            )
-            .replace()
-            .valid(VpcId::check),
-            D::new(
-                "service_name",
-                field!(service_name),
-                Attr::string(
-                    "The endpoint service. Default: MaxCompute's interface service in the \
-                     provider's region, found with `ListVpcEndpointServicesByEndUser` (see data \
-                     source `maxcompute_privatelink_service`). Changing it replaces the endpoint.",
-                )
-                .optional_computed(),
-            )
-            .replace()
-            .computed_when_unset(),
-        ];
-        decls.extend(placement_attributes());
-        decls.extend(computed_attributes());
-        decls
+        State::attributes()
     }
 
     fn checks() -> Vec<CheckDecl<State>> {

@@ -1,47 +1,118 @@
-//! The endpoint's state: what the configuration says, and what the service reports into it.
+//! The endpoint's state and its attributes: what the configuration says, and what the service
+//! reports into it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use super::{known, text};
-use crate::client::ids::VpcId;
+use crate::client::ids::{EndpointName, SecurityGroupId, VSwitchId, VpcId};
 use crate::client::privatelink::{Endpoint, EndpointZone, ZoneStatus};
 use crate::framework::attr::Slot;
+use crate::framework::declare::TimeoutsBlock;
+use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
 use crate::validate::endpoint::Zones;
+use crate::validate::privatelink as rules;
 
-/// One zone as the service reports it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ZoneDetail {
-    pub zone_id: Value<String>,
-    pub vswitch_id: Value<String>,
-    pub eni_id: Value<String>,
-    pub eni_ip: Value<String>,
-    pub domain: Value<String>,
-    pub status: Value<String>,
+crate::object! {
+    /// One zone as the service reports it.
+    #[serde(default)]
+    pub struct ZoneDetail {
+        zone_id: Value<String>,
+        vswitch_id: Value<String>,
+        eni_id: Value<String>,
+        eni_ip: Value<String>,
+        domain: Value<String>,
+        status: Value<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub name: Value<String>,
-    pub description: Value<String>,
-    pub vpc_id: Value<String>,
-    pub service_name: Value<String>,
-    pub vswitch_ids: Value<BTreeSet<Value<String>>>,
-    pub fixed_ips: Value<BTreeMap<String, Value<String>>>,
-    pub security_group_ids: Value<BTreeSet<Value<String>>>,
-    pub zone_affinity: Value<bool>,
-    pub endpoint_domain: Value<String>,
-    pub maxcompute_endpoint: Value<String>,
-    pub status: Value<String>,
-    pub connection_status: Value<String>,
-    pub zone_details: Value<Vec<Value<ZoneDetail>>>,
-    pub timeouts: Value<Vec<TimeoutsCud>>,
+crate::state! {
+    /// The resource's state, attribute for attribute.
+    pub struct State {
+        id: Value<String> = Attr::string("The endpoint ID (`ep-…`).").computed(),
+        name: Value<String> = Attr::string(
+            "The endpoint name: 2–128 characters, starting with a letter; letters, \
+             digits, `-`, `_`. Unique per VPC for this provider (it tells this \
+             configuration's endpoint from others). Updated in place.",
+        )
+        .required()
+            => .valid(EndpointName::check),
+        description: Value<String> =
+            Attr::string("A description, 2–256 characters. Updated in place.").optional()
+            => .valid(rules::endpoint_description),
+        vpc_id: Value<String> =
+            Attr::string("The VPC the endpoint serves. Changing it replaces the endpoint.")
+                .required()
+            => .replace()
+               .valid(VpcId::check),
+        service_name: Value<String> = Attr::string(
+            "The endpoint service. Default: MaxCompute's interface service in the \
+             provider's region, found with `ListVpcEndpointServicesByEndUser` (see data \
+             source `maxcompute_privatelink_service`). Changing it replaces the endpoint.",
+        )
+        .optional_computed()
+            => .replace()
+               .computed_when_unset(),
+        vswitch_ids: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "vSwitches of `vpc_id`, one per zone, in zones the service offers: \
+             PrivateLink places one ENI in each. Use two or more zones for failover. \
+             Zones are added and removed in place.",
+        )
+        .required()
+            => .valid(VSwitchId::check)
+               .rule(super::zones_rule),
+        fixed_ips: Value<BTreeMap<String, Value<String>>> = Attr::string_map(
+            "Optional fixed ENI addresses: vSwitch ID → an address inside that vSwitch. \
+             Default: PrivateLink chooses. Changing one replaces that zone's ENI (in \
+             place for the endpoint).",
+        )
+        .optional(),
+        security_group_ids: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "Security groups of `vpc_id` for the endpoint's ENIs; they decide which \
+             clients reach it (HTTP 80 / HTTPS 443). Attached and detached in place.",
+        )
+        .required()
+            => .valid(SecurityGroupId::check)
+               .rule(super::groups_rule),
+        zone_affinity: Value<bool> = Attr::bool(
+            "Resolve the endpoint domain to the ENI in the client's own zone first. \
+             Default `false`. Updated in place.",
+        )
+        .optional_computed()
+            => .default(|s| s.zone_affinity = Value::Value(false)),
+        endpoint_domain: Value<String> = Attr::string(
+            "The endpoint's domain name: resolves to the ENIs of all zones (with \
+             failover).",
+        )
+        .computed(),
+        maxcompute_endpoint: Value<String> = Attr::string(
+            "The MaxCompute endpoint URL for clients in the VPC: \
+             `https://<endpoint_domain>/api`. **Provisional:** MaxCompute's documents do \
+             not spell this form out.",
+        )
+        .computed(),
+        // An update reads the endpoint back: its statuses are whatever they are then.
+        status: Value<String> = Attr::string(
+            "`Active` once usable (`Creating`, `Pending` while a change is applied, \
+             `Deleting`).",
+        )
+        .computed()
+            => .unknown_on_update(),
+        connection_status: Value<String> =
+            Attr::string("`Connected` once the service accepted the endpoint.").computed()
+            => .unknown_on_update(),
+        zone_details: Value<Vec<Value<ZoneDetail>>> = Attr::object_list(
+            "One entry per zone as the service reports it: `zone_id`, `vswitch_id`, \
+             `eni_id`, `eni_ip`, `domain` (the zone's own domain name) and `status`.",
+            &ZoneDetail::fields(),
+        )
+        .computed()
+            => .unknown_when_changed(vec![|s| &s.vswitch_ids, |s| &s.fixed_ips]),
+        timeouts: Value<Vec<TimeoutsCud>> =
+            TimeoutsBlock(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
+    }
 }
 
 /// The configured zones whose vSwitch is known: the vSwitch and its fixed ENI address, if any.

@@ -20,29 +20,51 @@ mod tests;
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::framework::attr::{AttrDecl, Getter};
+use crate::client::ids::ProjectName;
+use crate::framework::attr::Getter;
 use crate::framework::resource::Problem;
+use crate::framework::schema::Attr;
+use lists::list_problems;
 
-/// The resource's state, attribute for attribute.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct State {
-    #[serde(default)]
-    pub id: Value<String>,
-    #[serde(default)]
-    pub project: Value<String>,
-    #[serde(default)]
-    pub ip_list: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
-    pub vpc_ip_list: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
-    pub allow_unsafe_destroy: Value<bool>,
+crate::state! {
+    /// The resource's state, attribute for attribute.
+    pub struct State {
+        id: Value<String> = Attr::string("The project name.").computed(),
+        project: Value<String> = Attr::string(
+            "The MaxCompute project, made anywhere (console, alicloud provider). Changing \
+             it moves the entries to the new project.",
+        )
+        .required()
+            => .replace()
+               .valid(ProjectName::check),
+        ip_list: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "Entries for internet and classic-network clients: addresses, `a-b` ranges or \
+             CIDR blocks. Once any list of the project is set, only listed addresses get \
+             in.",
+        )
+        .optional()
+            => .rule(|s| list_problems(&s.ip_list)),
+        vpc_ip_list: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "Entries for VPC clients, in the same forms. Setting only one of the two lists \
+             blocks the other network type; `[\"0.0.0.0/0\"]` keeps it open.",
+        )
+        .optional()
+            => .rule(|s| list_problems(&s.vpc_ip_list)),
+        allow_unsafe_destroy: Value<bool> = Attr::bool(
+            "Let destroy go through when removing this resource's entries would lock a \
+             network type out (one of the project's lists emptied while the other is not) \
+             or leave both lists empty (the project open to every network). Default \
+             `false`: such a destroy is refused, at plan and at apply. It is read from the \
+             state, so set it and apply before destroying.",
+        )
+        .optional_computed()
+            => .default(|s| s.allow_unsafe_destroy = Value::Value(false)),
+    }
 }
 
 type P = Problem<State>;
-type D = AttrDecl<State>;
 type List = Value<BTreeSet<Value<String>>>;
 
 /// The two lists, named as in the schema, with their getters.

@@ -1,4 +1,4 @@
-//! The resource on the resource core: its attributes and its operations.
+//! The resource on the resource core: its operations (its attributes are its `State`).
 
 use async_trait::async_trait;
 use tf_provider::value::Value;
@@ -6,20 +6,18 @@ use tf_provider::value::Value;
 use crate::client::ids::ProjectName;
 use crate::client::outcome;
 use crate::client::project::IpWhitelist;
-use crate::field;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
-use crate::framework::schema::Attr;
 use crate::framework::values::union;
 use crate::validate::project_whitelist::key;
 
 use super::checks::{destroy_problems, Check};
 use super::cloud::NOT_FOUND;
-use super::lists::{entries, get_list, list_problems, ours, project_name, project_of, set};
-use super::{List, ProjectIpWhitelist, State, D, LISTS, P};
+use super::lists::{entries, get_list, ours, project_name, project_of, set};
+use super::{List, ProjectIpWhitelist, State, LISTS, P};
 
 #[async_trait]
 impl ManagedResource for ProjectIpWhitelist {
@@ -31,54 +29,7 @@ impl ManagedResource for ProjectIpWhitelist {
         after about 5 minutes.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new("id", field!(id), Attr::string("The project name.").computed()),
-            D::new(
-                "project",
-                field!(project),
-                Attr::string(
-                    "The MaxCompute project, made anywhere (console, alicloud provider). Changing \
-                     it moves the entries to the new project.",
-                )
-                .required(),
-            )
-            .replace()
-            .valid(ProjectName::check),
-            D::new(
-                "ip_list",
-                field!(ip_list),
-                Attr::string_set(
-                    "Entries for internet and classic-network clients: addresses, `a-b` ranges or \
-                     CIDR blocks. Once any list of the project is set, only listed addresses get \
-                     in.",
-                )
-                .optional(),
-            )
-            .rule(|s| list_problems(&s.ip_list)),
-            D::new(
-                "vpc_ip_list",
-                field!(vpc_ip_list),
-                Attr::string_set(
-                    "Entries for VPC clients, in the same forms. Setting only one of the two lists \
-                     blocks the other network type; `[\"0.0.0.0/0\"]` keeps it open.",
-                )
-                .optional(),
-            )
-            .rule(|s| list_problems(&s.vpc_ip_list)),
-            D::new(
-                "allow_unsafe_destroy",
-                field!(allow_unsafe_destroy),
-                Attr::bool(
-                    "Let destroy go through when removing this resource's entries would lock a \
-                     network type out (one of the project's lists emptied while the other is not) \
-                     or leave both lists empty (the project open to every network). Default \
-                     `false`: such a destroy is refused, at plan and at apply. It is read from the \
-                     state, so set it and apply before destroying.",
-                )
-                .optional_computed(),
-            )
-            .default(|s| s.allow_unsafe_destroy = Value::Value(false)),
-        ]
+        State::attributes()
     }
 
     fn check(config: &State, out: &mut Findings<State>) {

@@ -20,11 +20,9 @@ use crate::client::ecs::{IngressRule, SecurityGroupFilter, SecurityGroupType};
 use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::net::Cidr;
 use crate::client::{Client, Error, WaitPolicy, Waiter};
-use crate::field;
 use crate::framework::attr::AttrDecl;
 use crate::framework::check::CheckDecl;
 use crate::framework::resource::{Applied, Ctx, Failed, ManagedResource, Problem};
-use crate::framework::schema::Attr;
 use crate::framework::values::{id_or_name, union};
 use crate::resources::emr_whitelist_attachment::MAX_RULES_PER_GROUP;
 use crate::validate;
@@ -33,7 +31,6 @@ use crate::validate::finding::Subject;
 pub struct SecurityGroupResource;
 
 type P = Problem<State>;
-type D = AttrDecl<State>;
 
 /// The config rules of `ingress_cidrs`: at least one, each a private CIDR, none twice, within
 /// the group's rule limit.
@@ -226,67 +223,7 @@ impl ManagedResource for SecurityGroupResource {
         used by MaxCompute, so this resource only ever creates basic groups.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string("The security group ID (`sg-…`).").computed(),
-            ),
-            D::new(
-                "vpc_id",
-                field!(vpc_id),
-                Attr::string(
-                    "The VPC the group belongs to. Changing \
-                it replaces the group.",
-                )
-                .required(),
-            )
-            .replace()
-            .valid(VpcId::check),
-            D::new(
-                "name",
-                field!(name),
-                Attr::string(
-                    "The group name: 2–128 characters, starting \
-                with a letter; letters, digits, `:`, `_`, `.`, `-`.",
-                )
-                .required(),
-            )
-            .valid(|n| validate::name::security_group_name(n).map_err(|e| format!("{e}."))),
-            D::new(
-                "description",
-                field!(description),
-                Attr::string(
-                    "The group description, 2–256 \
-                characters. Removing it from the configuration leaves the group's description as \
-                it is.",
-                )
-                .optional(),
-            )
-            .valid(|d| validate::name::security_group_description(d).map_err(|e| format!("{e}."))),
-            D::new(
-                "ingress_cidrs",
-                field!(ingress_cidrs),
-                Attr::string_set(
-                    "Private CIDR blocks \
-                (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: \
-                allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule \
-                limit). Rules added to the group by other means are left alone.",
-                )
-                .required(),
-            )
-            .rule(ingress_rule),
-            D::new(
-                "type",
-                field!(group_type),
-                Attr::string(
-                    "The group type as the cloud reports \
-                it; always `normal` (basic) for groups this resource creates.",
-                )
-                .computed(),
-            )
-            .default(|s| s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())),
-        ]
+        State::attributes()
     }
 
     /// The step-2 rules of the prior CIDRs and the planned ones: a revoke that did not land

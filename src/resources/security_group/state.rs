@@ -2,13 +2,16 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::client::ecs::{IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupAttribute};
-use crate::client::ids::SecurityGroupId;
+use crate::client::ecs::{
+    IngressRule, IpProtocol, Policy, RuleSource, SecurityGroupAttribute, SecurityGroupType,
+};
+use crate::client::ids::{SecurityGroupId, VpcId};
 use crate::client::net::{Cidr, PortRange};
 use crate::client::Client;
+use crate::framework::schema::Attr;
+use crate::validate;
 
 /// The description put on the rules this resource creates, so people reading the group in the
 /// console know where they come from.
@@ -27,17 +30,48 @@ pub fn step2_rule(cidr: &Cidr) -> IngressRule {
     }
 }
 
-/// The resource's state, attribute for attribute.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct State {
-    pub id: Value<String>,
-    pub vpc_id: Value<String>,
-    pub name: Value<String>,
-    pub description: Value<String>,
-    pub ingress_cidrs: Value<BTreeSet<Value<String>>>,
-    #[serde(rename = "type")]
-    pub group_type: Value<String>,
+crate::state! {
+    /// The resource's state, attribute for attribute.
+    pub struct State {
+        id: Value<String> = Attr::string("The security group ID (`sg-…`).").computed(),
+        vpc_id: Value<String> = Attr::string(
+            "The VPC the group belongs to. Changing \
+                it replaces the group.",
+        )
+        .required()
+            => .replace().valid(VpcId::check),
+        name: Value<String> = Attr::string(
+            "The group name: 2–128 characters, starting \
+                with a letter; letters, digits, `:`, `_`, `.`, `-`.",
+        )
+        .required()
+            => .valid(|n| validate::name::security_group_name(n).map_err(|e| format!("{e}."))),
+        description: Value<String> = Attr::string(
+            "The group description, 2–256 \
+                characters. Removing it from the configuration leaves the group's description as \
+                it is.",
+        )
+        .optional()
+            => .valid(|d| {
+                validate::name::security_group_description(d).map_err(|e| format!("{e}."))
+            }),
+        ingress_cidrs: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "Private CIDR blocks \
+                (the VPC or vSwitch CIDR of each target service). Each gets one inbound rule: \
+                allow, priority 1, all protocols, ports `-1/-1`. At most 200 (a group's rule \
+                limit). Rules added to the group by other means are left alone.",
+        )
+        .required()
+            => .rule(super::ingress_rule),
+        group_type as "type": Value<String> = Attr::string(
+            "The group type as the cloud reports \
+                it; always `normal` (basic) for groups this resource creates.",
+        )
+        .computed()
+            => .default(|s| {
+                s.group_type = Value::Value(SecurityGroupType::Normal.as_str().into())
+            }),
+    }
 }
 
 impl State {

@@ -1,4 +1,5 @@
-//! The attachment on the resource core: its attributes and its operations.
+//! The attachment on the resource core: its operations and its attributes' rules (the attributes
+//! are declared with the state, `state.rs`).
 
 use async_trait::async_trait;
 use tf_provider::value::Value;
@@ -8,32 +9,14 @@ use crate::client::Error;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
 use crate::framework::resource::{Applied, Ctx, ManagedResource, Planning, Problem};
-use crate::framework::schema::Attr;
 use crate::validate;
 
 use super::entries::{cidr_strings, known, live, same_set};
-use super::{Target, WhitelistAttachment, WhitelistState as _, DEFAULT_GROUP, F};
+use super::{Target, WhitelistAttachment, WhitelistState as _, F};
 
 impl<T: Target> WhitelistAttachment<T> {
-    /// The target's ID attribute (`instance_id` / `cluster_id`).
-    fn target_attr() -> AttrDecl<T::State> {
-        let target_name: &'static str = T::State::TARGET_ATTR;
-        AttrDecl::new(
-            target_name,
-            T::State::field(F::Target),
-            Attr::string(&format!(
-                "The {} to open to MaxCompute (e.g. `{}`). Changing it replaces the attachment.",
-                T::TARGET_KIND,
-                T::EXAMPLE_ID
-            ))
-            .required(),
-        )
-        .replace()
-        .valid(Self::target_id)
-    }
-
     /// The target ID's validator: the ID type's rule, in the words this attribute has always used.
-    fn target_id(id: &str) -> Result<(), String> {
+    pub(crate) fn target_id(id: &str) -> Result<(), String> {
         T::parse_id(id).map_err(|e| {
             format!(
                 "`{id}` is not a {} ID: {} (e.g. `{}`)",
@@ -44,26 +27,23 @@ impl<T: Target> WhitelistAttachment<T> {
         })
     }
 
-    fn group_name_attr() -> AttrDecl<T::State> {
-        AttrDecl::new(
-            "group_name",
-            T::State::field(F::GroupName),
-            Attr::string(&format!(
-                "The whitelist group this attachment owns (default `{DEFAULT_GROUP}`): 2–32 \
-                 characters, lower-case letters, digits and `_`, starting with a letter and \
-                 ending with a letter or digit. `default` and the groups other cloud services \
-                 own are refused. Changing it replaces the attachment."
-            ))
-            .optional_computed(),
-        )
-        .replace()
-        .default(|s| *s.group_name_mut() = Value::Value(DEFAULT_GROUP.into()))
-        .rule(|s| {
-            known(s.group_name())
-                .and_then(|g| validate::whitelist::group_name(g).err())
-                .map(|e| vec![format!("{e}.")])
-                .unwrap_or_default()
-        })
+    /// `group_name`'s rule.
+    pub(crate) fn group_name_rule(s: &T::State) -> Vec<String> {
+        known(s.group_name())
+            .and_then(|g| validate::whitelist::group_name(g).err())
+            .map(|e| vec![format!("{e}.")])
+            .unwrap_or_default()
+    }
+
+    /// `cidrs`' rule: the entries, public ones only with `allow_public`.
+    pub(crate) fn cidrs_rule(s: &T::State) -> Vec<String> {
+        let list = cidr_strings(s.cidrs());
+        validate::whitelist::entries(list.iter().map(String::as_str), s.allow_public())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| format!("{e}."))
+            .collect()
     }
 }
 
@@ -73,48 +53,7 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
     const DESCRIPTION: &'static str = T::DESCRIPTION;
 
     fn attributes() -> Vec<AttrDecl<T::State>> {
-        let target_name: &'static str = T::State::TARGET_ATTR;
-        vec![
-            AttrDecl::new(
-                "id",
-                T::State::field(F::Id),
-                Attr::string(&format!("`<{target_name}>:<group_name>`.")).computed(),
-            ),
-            Self::target_attr(),
-            Self::group_name_attr(),
-            AttrDecl::new(
-                "cidrs",
-                T::State::field(F::Cidrs),
-                Attr::string_set(
-                    "The entries of the group: private IPs or CIDR blocks — the network link's \
-                     `vswitch_cidr`, never its ENI IPs. At most 1,000 across all groups of the \
-                     target. Updated in place.",
-                )
-                .required(),
-            )
-            .rule(|s| {
-                let list = cidr_strings(s.cidrs());
-                validate::whitelist::entries(list.iter().map(String::as_str), s.allow_public())
-                    .err()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|e| format!("{e}."))
-                    .collect()
-            }),
-            AttrDecl::new(
-                "allow_public",
-                T::State::field(F::AllowPublic),
-                Attr::bool(
-                    "Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default `false`.",
-                )
-                .optional_computed(),
-            )
-            .default(|s| *s.allow_public_mut() = Value::Value(false)),
-            AttrDecl::timeouts(
-                T::State::field(F::Timeouts),
-                &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
-            ),
-        ]
+        T::State::attributes()
     }
 
     fn describe(s: &T::State) -> String {

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tf_provider::value::Value;
 
-use crate::framework::attr::{Getter, Setter};
+use crate::framework::attr::{AttrDecl, Getter, Setter};
 
 /// The fields of an attachment's state, for declarations and findings.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,8 @@ pub trait WhitelistState:
 {
     /// `instance_id` / `cluster_id`: the one place the target attribute is named.
     const TARGET_ATTR: &'static str;
+    /// The attributes, declared with the struct.
+    fn attributes() -> Vec<AttrDecl<Self>>;
     fn field(f: F) -> (Getter<Self>, Setter<Self>);
     fn target(&self) -> &Value<String>;
     fn target_mut(&mut self) -> &mut Value<String>;
@@ -38,29 +40,85 @@ pub trait WhitelistState:
     fn allow_public_mut(&mut self) -> &mut Value<bool>;
 }
 
-/// Declares the state struct of one attachment, with its target attribute's name.
+/// Declares the state struct of one attachment and its attributes, with its target attribute's
+/// name and the service (`Target`) it is for.
 macro_rules! whitelist_state {
-    ($name:ident, $target:ident) => {
-        #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-        pub struct $name {
-            #[serde(default)]
-            pub id: tf_provider::value::Value<String>,
-            #[serde(default)]
-            pub $target: tf_provider::value::Value<String>,
-            #[serde(default)]
-            pub group_name: tf_provider::value::Value<String>,
-            #[serde(default)]
-            pub cidrs: tf_provider::value::Value<
-                std::collections::BTreeSet<tf_provider::value::Value<String>>,
-            >,
-            #[serde(default)]
-            pub allow_public: tf_provider::value::Value<bool>,
-            #[serde(default)]
-            pub timeouts: tf_provider::value::Value<Vec<$crate::framework::timeouts::TimeoutsCud>>,
+    ($name:ident, $target:ident, $service:ty) => {
+        $crate::state! {
+            /// The attachment's state, attribute for attribute.
+            pub struct $name {
+                id: tf_provider::value::Value<String> = $crate::framework::schema::Attr::string(
+                    concat!("`<", stringify!($target), ">:<group_name>`."),
+                )
+                .computed(),
+                $target: tf_provider::value::Value<String> =
+                    $crate::framework::schema::Attr::string(&format!(
+                        concat!(
+                            "The {} to open to MaxCompute (e.g. `{}`). ",
+                            "Changing it replaces the attachment.",
+                        ),
+                        <$service as $crate::resources::whitelist_attachment::Target>::TARGET_KIND,
+                        <$service as $crate::resources::whitelist_attachment::Target>::EXAMPLE_ID,
+                    ))
+                    .required()
+                    => .replace()
+                       .valid($crate::resources::whitelist_attachment::WhitelistAttachment::<
+                           $service,
+                       >::target_id),
+                group_name: tf_provider::value::Value<String> =
+                    $crate::framework::schema::Attr::string(&format!(
+                        concat!(
+                            "The whitelist group this attachment owns (default `{}`): 2–32 ",
+                            "characters, lower-case letters, digits and `_`, starting with a ",
+                            "letter and ending with a letter or digit. `default` and the groups ",
+                            "other cloud services own are refused. Changing it replaces the ",
+                            "attachment.",
+                        ),
+                        $crate::resources::whitelist_attachment::DEFAULT_GROUP,
+                    ))
+                    .optional_computed()
+                    => .replace()
+                       .default(|s| {
+                           s.group_name = tf_provider::value::Value::Value(
+                               $crate::resources::whitelist_attachment::DEFAULT_GROUP.into(),
+                           )
+                       })
+                       .rule($crate::resources::whitelist_attachment::WhitelistAttachment::<
+                           $service,
+                       >::group_name_rule),
+                cidrs: tf_provider::value::Value<
+                    std::collections::BTreeSet<tf_provider::value::Value<String>>,
+                > = $crate::framework::schema::Attr::string_set(
+                    concat!(
+                        "The entries of the group: private IPs or CIDR blocks — the network ",
+                        "link's `vswitch_cidr`, never its ENI IPs. At most 1,000 across all ",
+                        "groups of the target. Updated in place.",
+                    ),
+                )
+                .required()
+                    => .rule($crate::resources::whitelist_attachment::WhitelistAttachment::<
+                           $service,
+                       >::cidrs_rule),
+                allow_public: tf_provider::value::Value<bool> =
+                    $crate::framework::schema::Attr::bool(
+                        "Allow public (non-RFC 1918) entries such as `0.0.0.0/0`. Default `false`.",
+                    )
+                    .optional_computed()
+                    => .default(|s| s.allow_public = tf_provider::value::Value::Value(false)),
+                timeouts: tf_provider::value::Value<Vec<$crate::framework::timeouts::TimeoutsCud>> =
+                    $crate::framework::declare::TimeoutsBlock(&[
+                        ("create", "10m"),
+                        ("update", "10m"),
+                        ("delete", "10m"),
+                    ]),
+            }
         }
 
         impl $crate::resources::whitelist_attachment::WhitelistState for $name {
             const TARGET_ATTR: &'static str = stringify!($target);
+            fn attributes() -> Vec<$crate::framework::attr::AttrDecl<Self>> {
+                $name::attributes()
+            }
             fn field(
                 f: $crate::resources::whitelist_attachment::F,
             ) -> (
