@@ -233,3 +233,14 @@ pub(super) fn capitalized(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// The two parts of an import ID `<a>:<b>`, neither empty; otherwise "Invalid import ID" saying
+/// the form to `use_instead`.
+pub fn import_id_parts<S>(
+    id: &str,
+    use_instead: impl FnOnce() -> String,
+) -> Result<(&str, &str), Problem<S>> {
+    id.split_once(':')
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| Problem::new("Invalid import ID", use_instead()))
+}

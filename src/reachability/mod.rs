@@ -19,7 +19,7 @@ mod whitelist;
 pub use address::AddressTarget;
 pub use explain::describe;
 pub use records::{prefix_list_of, prefix_list_rules, rule_of};
-pub use rules::{connect, decide, Decision, Direction, Endpoint, Group, Peer, Rule};
+pub use rules::{connect, decide, Decision, Direction, Endpoint, Group, Hop, Peer, Rule};
 pub use topology::{reach, Admitted, Blocked, Link, Target};
 pub use whitelist::{whitelist_admits, Whitelist, WhitelistGroup};
 

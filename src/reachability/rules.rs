@@ -100,16 +100,29 @@ fn peer_matches(peer: &Peer, other: &Endpoint) -> bool {
     }
 }
 
-/// The rules of `groups` (those the ENI at `at` is in) that apply to traffic in `direction` with
-/// `other`, on `protocol` / `port`.
+/// One direction of a connection, as the ENI `at` sees it: traffic in `direction` with `other`,
+/// on `protocol` / `port`.
+#[derive(Debug, Clone, Copy)]
+pub struct Hop<'a> {
+    pub at: &'a Endpoint,
+    pub direction: Direction,
+    pub other: &'a Endpoint,
+    pub protocol: IpProtocol,
+    pub port: u16,
+}
+
+/// The rules of `groups` (those the ENI at `hop.at` is in) that apply to `hop`.
 fn matching<'a>(
     groups: &'a [Group],
-    at: &Endpoint,
-    direction: Direction,
-    other: &'a Endpoint,
-    protocol: IpProtocol,
-    port: u16,
+    hop: Hop<'a>,
 ) -> impl Iterator<Item = (&'a Group, &'a Rule)> + 'a {
+    let Hop {
+        at,
+        direction,
+        other,
+        protocol,
+        port,
+    } = hop;
     let mine: Vec<&'a Group> = groups
         .iter()
         .filter(|g| at.groups.contains(&g.id))
@@ -129,27 +142,18 @@ fn matching<'a>(
     })
 }
 
-/// How one direction of a connection is decided at the ENI `at` (`direction` as seen from it):
-/// the winning rule, or the groups' default.
-pub fn decide(
-    groups: &[Group],
-    at: &Endpoint,
-    direction: Direction,
-    other: &Endpoint,
-    protocol: IpProtocol,
-    port: u16,
-) -> Decision {
+/// How one direction of a connection is decided at its ENI: the winning rule, or the groups'
+/// default.
+pub fn decide(groups: &[Group], hop: Hop<'_>) -> Decision {
     // Smallest priority first; at equal priority drop before accept.
     let rank = |r: &Rule| (r.priority, r.policy != Policy::Drop);
-    if let Some((g, r)) =
-        matching(groups, at, direction, other, protocol, port).min_by_key(|(_, r)| rank(r))
-    {
+    if let Some((g, r)) = matching(groups, hop).min_by_key(|(_, r)| rank(r)) {
         return Decision::Rule {
             group: g.id.clone(),
             rule: r.clone(),
         };
     }
-    default(groups, at, direction, other)
+    default(groups, hop.at, hop.direction, hop.other)
 }
 
 /// No rule matched: basic groups admit their own members inbound and everything outbound;
@@ -197,9 +201,16 @@ pub fn connect(
     protocol: IpProtocol,
     port: u16,
 ) -> (Decision, Decision) {
+    let hop = |at, direction, other| Hop {
+        at,
+        direction,
+        other,
+        protocol,
+        port,
+    };
     (
-        decide(groups, from, Direction::Egress, to, protocol, port),
-        decide(groups, to, Direction::Ingress, from, protocol, port),
+        decide(groups, hop(from, Direction::Egress, to)),
+        decide(groups, hop(to, Direction::Ingress, from)),
     )
 }
 
@@ -337,27 +348,20 @@ mod tests {
     }
 
     /// The brute-force model: every rule of every group of the ENI checked one by one, no sorting.
-    fn model(
-        groups: &[Group],
-        at: &Endpoint,
-        direction: Direction,
-        other: &Endpoint,
-        protocol: IpProtocol,
-        port: u16,
-    ) -> bool {
+    fn model(groups: &[Group], hop: Hop<'_>) -> bool {
         let mut best: Option<(u8, bool)> = None; // (priority, allowed)
-        for g in groups.iter().filter(|g| at.groups.contains(&g.id)) {
+        for g in groups.iter().filter(|g| hop.at.groups.contains(&g.id)) {
             for r in &g.rules {
-                let proto = r.protocol == IpProtocol::All || r.protocol == protocol;
+                let proto = r.protocol == IpProtocol::All || r.protocol == hop.protocol;
                 let ports = match r.ports {
                     PortRange::All => true,
-                    PortRange::Range(a, b) => a <= port && port <= b,
+                    PortRange::Range(a, b) => a <= hop.port && hop.port <= b,
                 };
                 let peer = match &r.peer {
-                    Peer::Cidr(n) => n.contains(&other.address),
-                    Peer::Group(x) => other.groups.contains(x),
+                    Peer::Cidr(n) => n.contains(&hop.other.address),
+                    Peer::Group(x) => hop.other.groups.contains(x),
                 };
-                if r.direction != direction || !proto || !ports || !peer {
+                if r.direction != hop.direction || !proto || !ports || !peer {
                     continue;
                 }
                 let allowed = r.policy == Policy::Accept;
@@ -374,13 +378,13 @@ mod tests {
             None => {
                 let mine: Vec<&Group> = groups
                     .iter()
-                    .filter(|g| at.groups.contains(&g.id))
+                    .filter(|g| hop.at.groups.contains(&g.id))
                     .collect();
-                match direction {
+                match hop.direction {
                     Direction::Egress => mine.iter().any(|g| !g.advanced),
                     Direction::Ingress => mine
                         .iter()
-                        .any(|g| !g.advanced && other.groups.contains(&g.id)),
+                        .any(|g| !g.advanced && hop.other.groups.contains(&g.id)),
                 }
             }
         }
@@ -442,8 +446,9 @@ mod tests {
                 .collect();
             let protocol = if tcp { IpProtocol::Tcp } else { IpProtocol::Udp };
             let (out, inn) = connect(&groups, &from, &to, protocol, port);
-            let egress = model(&groups, &from, Direction::Egress, &to, protocol, port);
-            let ingress = model(&groups, &to, Direction::Ingress, &from, protocol, port);
+            let hop = |at, direction, other| Hop { at, direction, other, protocol, port };
+            let egress = model(&groups, hop(&from, Direction::Egress, &to));
+            let ingress = model(&groups, hop(&to, Direction::Ingress, &from));
             prop_assert_eq!(out.allowed(), egress);
             prop_assert_eq!(inn.allowed(), ingress);
         }

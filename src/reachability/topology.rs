@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::rules::{decide, Decision, Direction, Endpoint, Group};
+use super::rules::{decide, Decision, Direction, Endpoint, Group, Hop};
 use super::whitelist::Whitelist;
 use crate::client::ecs::IpProtocol;
 
@@ -115,7 +115,14 @@ fn pass(
         Direction::Egress => (from, to),
         Direction::Ingress => (to, from),
     };
-    let decision = decide(groups, at, direction, other, protocol, port);
+    let hop = Hop {
+        at,
+        direction,
+        other,
+        protocol,
+        port,
+    };
+    let decision = decide(groups, hop);
     if decision.allowed() {
         return Ok(decision);
     }

@@ -4,9 +4,10 @@
 
 use async_trait::async_trait;
 
-use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use super::whitelist_attachment::{
+    whitelist_state, Group, GroupWrite, Target, WhitelistAttachment,
+};
 use crate::client::ids::{HbaseClusterId, IdError};
-use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
@@ -61,22 +62,14 @@ impl Target for Hbase {
         Some(inst.vpc_id).filter(|v| !v.is_empty())
     }
 
-    async fn write_group(
-        client: &Client,
-        _facts: &Facts,
-        target: &str,
-        group: &str,
-        entries: &[String],
-        idempotency: Idempotency,
-    ) -> Result<(), Error> {
+    async fn write_group(client: &Client, _facts: &Facts, w: GroupWrite<'_>) -> Result<(), Error> {
         client
             .hbase()
-            .set_group(&cluster(target)?, group, entries, idempotency)
+            .set_group(&cluster(w.target)?, w.group, w.entries, w.idempotency)
             .await
     }
 }
 
-/// The cluster's ID as the client takes it (`cluster_id`'s validator has judged the text).
 /// The IPv4 groups (HBase keeps IPv6 ones apart).
 fn groups_of(groups: Vec<crate::client::hbase::IpGroup>) -> Vec<Group> {
     groups
@@ -90,6 +83,7 @@ fn groups_of(groups: Vec<crate::client::hbase::IpGroup>) -> Vec<Group> {
         .collect()
 }
 
+/// The cluster's ID as the client takes it (`cluster_id`'s validator has judged the text).
 fn cluster(target: &str) -> Result<HbaseClusterId, Error> {
     HbaseClusterId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }

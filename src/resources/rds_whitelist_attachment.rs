@@ -5,10 +5,11 @@
 
 use async_trait::async_trait;
 
-use super::whitelist_attachment::{whitelist_state, Group, Target, WhitelistAttachment};
+use super::whitelist_attachment::{
+    whitelist_state, Group, GroupWrite, Target, WhitelistAttachment,
+};
 use crate::client::ids::{IdError, RdsInstanceId};
 use crate::client::rds::WhitelistMode;
-use crate::client::retry::Idempotency;
 use crate::client::{Client, Error};
 use crate::validate::cloud::Facts;
 
@@ -71,29 +72,21 @@ impl Target for Rds {
         }
     }
 
-    async fn write_group(
-        client: &Client,
-        facts: &Facts,
-        target: &str,
-        group: &str,
-        entries: &[String],
-        idempotency: Idempotency,
-    ) -> Result<(), Error> {
+    async fn write_group(client: &Client, facts: &Facts, w: GroupWrite<'_>) -> Result<(), Error> {
         // In the enhanced whitelist mode a group is for one network type: MaxCompute's ENIs and
         // DataWorks' vSwitches are VPC addresses. The standard mode takes none (reference §2).
-        let id = instance(target)?;
+        let id = instance(w.target)?;
         let network_type = match facts.rds_whitelist_mode(client, &id).await? {
             Some(WhitelistMode::Enhanced) => Some("VPC"),
             _ => None,
         };
         client
             .rds()
-            .set_group(&id, group, entries, network_type, idempotency)
+            .set_group(&id, w.group, w.entries, network_type, w.idempotency)
             .await
     }
 }
 
-/// The instance's ID as the client takes it (`instance_id`'s validator has judged the text).
 fn groups_of(arrays: Vec<crate::client::rds::IpArray>) -> Vec<Group> {
     arrays
         .into_iter()
@@ -105,6 +98,7 @@ fn groups_of(arrays: Vec<crate::client::rds::IpArray>) -> Vec<Group> {
         .collect()
 }
 
+/// The instance's ID as the client takes it (`instance_id`'s validator has judged the text).
 fn instance(target: &str) -> Result<RdsInstanceId, Error> {
     RdsInstanceId::parse(target).map_err(|e| Error::Config(e.to_string()))
 }

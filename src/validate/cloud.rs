@@ -434,7 +434,7 @@ fn blocked_egress(
     vpc: ipnet::Ipv4Net,
 ) -> Vec<String> {
     use crate::client::ecs::IpProtocol;
-    use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group};
+    use crate::reachability::{decide, describe, Decision, Direction, Endpoint, Group, Hop};
     // Advanced groups are refused by `link_group`: this one is taken as basic.
     let group = Group {
         id: sg.to_string(),
@@ -453,14 +453,14 @@ fn blocked_egress(
     crate::reachability::SERVICE_PORTS
         .iter()
         .filter_map(|(port, what)| {
-            let d = decide(
-                groups,
-                &from,
-                Direction::Egress,
-                &to,
-                IpProtocol::Tcp,
-                *port,
-            );
+            let hop = Hop {
+                at: &from,
+                direction: Direction::Egress,
+                other: &to,
+                protocol: IpProtocol::Tcp,
+                port: *port,
+            };
+            let d = decide(groups, hop);
             match d {
                 _ if d.allowed() => None,
                 Decision::Rule { rule, .. } => {

@@ -10,6 +10,17 @@ use crate::client::transport::Params;
 use crate::client::{Error, Service};
 
 impl EcsApi<'_> {
+    /// A write the cloud makes once however often it is sent — a rule of the same content is
+    /// kept once, a rule or group already revoked or deleted is answered as not found — so it is
+    /// retried like a read (`Idempotency::Safe`).
+    async fn repeatable(&self, action: &'static str, params: Params) -> Result<(), Error> {
+        let _: Empty = self
+            .t
+            .rpc(Service::Ecs, action, params, Idempotency::Safe)
+            .await?;
+        Ok(())
+    }
+
     /// `CreateSecurityGroup` — always a basic (`normal`) group. The `client_token` makes a retry,
     /// or a second call for the same logical create, return the same group instead of a new one.
     pub async fn create_security_group(
@@ -66,11 +77,11 @@ impl EcsApi<'_> {
             .into_iter()
             .filter_map(|g| {
                 Some(SecurityGroup {
-                    id: SecurityGroupId::parse(&g.security_group_id).ok()?,
-                    name: g.security_group_name,
-                    description: g.description,
+                    id: SecurityGroupId::parse(&g.group.security_group_id).ok()?,
+                    name: g.group.security_group_name,
+                    description: g.group.description,
                     group_type: SecurityGroupType::parse(&g.security_group_type),
-                    vpc_id: g.vpc_id,
+                    vpc_id: g.group.vpc_id,
                 })
             })
             .collect())
@@ -140,10 +151,11 @@ impl EcsApi<'_> {
             return Ok(None);
         };
         let mut attr = SecurityGroupAttribute {
-            id: SecurityGroupId::parse(&first.security_group_id).unwrap_or_else(|_| id.clone()),
-            name: first.security_group_name.clone(),
-            description: first.description.clone(),
-            vpc_id: first.vpc_id.clone(),
+            id: SecurityGroupId::parse(&first.group.security_group_id)
+                .unwrap_or_else(|_| id.clone()),
+            name: first.group.security_group_name.clone(),
+            description: first.group.description.clone(),
+            vpc_id: first.group.vpc_id.clone(),
             permissions: Vec::new(),
         };
         for page in std::iter::once(first).chain(pages) {
@@ -218,10 +230,7 @@ impl EcsApi<'_> {
                     params.push(format!("{p}Description"), d.as_str());
                 }
             }
-            let _: Empty = self
-                .t
-                .read(Service::Ecs, "AuthorizeSecurityGroup", params)
-                .await?;
+            self.repeatable("AuthorizeSecurityGroup", params).await?;
         }
         Ok(())
     }
@@ -237,10 +246,7 @@ impl EcsApi<'_> {
             for (i, rule) in chunk.iter().enumerate() {
                 params.push(format!("SecurityGroupRuleId.{}", i + 1), rule.as_str());
             }
-            let _: Empty = self
-                .t
-                .read(Service::Ecs, "RevokeSecurityGroup", params)
-                .await?;
+            self.repeatable("RevokeSecurityGroup", params).await?;
         }
         Ok(())
     }
@@ -256,20 +262,13 @@ impl EcsApi<'_> {
             .set("SecurityGroupId", id.as_str())
             .set_opt("SecurityGroupName", name)
             .set_opt("Description", description);
-        let _: Empty = self
-            .t
-            .read(Service::Ecs, "ModifySecurityGroupAttribute", params)
-            .await?;
-        Ok(())
+        self.repeatable("ModifySecurityGroupAttribute", params)
+            .await
     }
 
     /// `DeleteSecurityGroup`.
     pub async fn delete_security_group(&self, id: &SecurityGroupId) -> Result<(), Error> {
         let params = Params::new().set("SecurityGroupId", id.as_str());
-        let _: Empty = self
-            .t
-            .read(Service::Ecs, "DeleteSecurityGroup", params)
-            .await?;
-        Ok(())
+        self.repeatable("DeleteSecurityGroup", params).await
     }
 }

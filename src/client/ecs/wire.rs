@@ -114,30 +114,34 @@ pub(super) struct CreateResponse {
 
 listing!(DescribeGroupsResponse, security_groups: GroupList { security_group: RawGroup });
 
+/// What `DescribeSecurityGroups` lists of a group and `DescribeSecurityGroupAttribute` answers
+/// of it alike.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(super) struct RawGroup {
+pub(super) struct GroupFields {
     pub(super) security_group_id: String,
     #[serde(default)]
     pub(super) security_group_name: String,
     #[serde(default)]
     pub(super) description: String,
-    #[serde(default)]
-    pub(super) security_group_type: String,
     #[serde(default)]
     pub(super) vpc_id: String,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
+pub(super) struct RawGroup {
+    #[serde(flatten)]
+    pub(super) group: GroupFields,
+    #[serde(default)]
+    pub(super) security_group_type: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub(super) struct AttributeResponse {
-    pub(super) security_group_id: String,
-    #[serde(default)]
-    pub(super) security_group_name: String,
-    #[serde(default)]
-    pub(super) description: String,
-    #[serde(default)]
-    pub(super) vpc_id: String,
+    #[serde(flatten)]
+    pub(super) group: GroupFields,
     #[serde(default)]
     pub(super) permissions: PermissionList,
     #[serde(default)]

@@ -13,7 +13,6 @@ mod resource;
 mod rules;
 mod state;
 
-use crate::framework::attr::AttrDecl;
 use crate::framework::resource::Problem;
 
 pub use state::{provider_made, rule_description, State};
@@ -27,4 +26,3 @@ pub const MAX_RULES_PER_GROUP: usize = 200;
 pub struct EmrWhitelistAttachment;
 
 type P = Problem<State>;
-type D = AttrDecl<State>;

@@ -8,19 +8,17 @@ use tf_provider::value::Value;
 use crate::client::ecs::RuleSource;
 use crate::client::ids::SecurityGroupId;
 use crate::client::Error;
-use crate::field;
 use crate::framework::attr::{AttrDecl, Getter, Slot as _};
 use crate::framework::check::CheckDecl;
+use crate::framework::problem::import_id_parts;
 use crate::framework::resource::{
     Applied, Ctx, Failed, Findings, ManagedResource, Planning, Problem,
 };
-use crate::framework::schema::Attr;
 use crate::framework::values::union;
-use crate::validate;
 
 use super::rules::{described, port_of};
 use super::state::{id_of, known, write_tag, Ownership};
-use super::{EmrWhitelistAttachment, State, D, DEFAULT_PORTS, P};
+use super::{EmrWhitelistAttachment, State, P};
 
 impl EmrWhitelistAttachment {
     /// What a write made, when its read-back failed: as planned, with no rule of anyone else's
@@ -90,103 +88,6 @@ impl EmrWhitelistAttachment {
         let found = ctx.client.emr().get_cluster_any(&id).await?;
         Ok(found.and_then(|c| SecurityGroupId::parse(&c.security_group_id).ok()))
     }
-
-    fn cluster_id_attr() -> D {
-        D::new(
-            "cluster_id",
-            field!(cluster_id),
-            Attr::string("The EMR cluster (`c-…`). Changing it replaces the attachment.")
-                .required(),
-        )
-        .replace()
-        .rule(|s| match known(&s.cluster_id) {
-            Some(id)
-                if !id.starts_with("c-") || id.len() < 3 || id.contains(char::is_whitespace) =>
-            {
-                vec![format!(
-                    "`{id}` is not an EMR cluster ID (they start with `c-`)."
-                )]
-            }
-            _ => vec![],
-        })
-    }
-
-    fn source_attr() -> D {
-        D::new(
-            "source_security_group_id",
-            field!(source_security_group_id),
-            Attr::string(
-                "Admit the members of this security group — the network link's group (the \
-                 procedure's recommendation). Set this or `cidrs`. Changing it replaces the \
-                 attachment.",
-            )
-            .optional(),
-        )
-        .replace()
-        .rule(|s| {
-            known(&s.source_security_group_id)
-                .and_then(|g| SecurityGroupId::parse(g).err())
-                .map(|e| vec![e.to_string()])
-                .unwrap_or_default()
-        })
-    }
-
-    fn cidrs_attr() -> D {
-        D::new(
-            "cidrs",
-            field!(cidrs),
-            Attr::string_set(
-                "Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or \
-                 `source_security_group_id`. Updated in place: a block added gets its rules, a \
-                 block removed loses them.",
-            )
-            .optional(),
-        )
-        .rule(|s| {
-            let list: Vec<&str> = s
-                .cidrs
-                .as_ref_option()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_ref_option().map(String::as_str))
-                .collect();
-            validate::whitelist::private_sources(list)
-                .err()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| format!("{e}."))
-                .collect()
-        })
-    }
-
-    fn ports_attr() -> D {
-        D::new(
-            "ports",
-            field!(ports),
-            Attr::number_set(
-                "TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS \
-                 DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan \
-                 warns if 50010 is listed without 9866. Updated in place.",
-            )
-            .optional_computed(),
-        )
-        .default(|s| {
-            s.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect())
-        })
-        .rule(|s| {
-            let list: Vec<i64> = s
-                .ports
-                .as_ref_option()
-                .into_iter()
-                .flatten()
-                .filter_map(|p| p.as_ref_option().copied())
-                .collect();
-            validate::whitelist::ports(&list)
-                .into_iter()
-                .map(|e| format!("{e}."))
-                .collect()
-        })
-    }
 }
 
 #[async_trait]
@@ -199,71 +100,7 @@ impl ManagedResource for EmrWhitelistAttachment {
         never touched.";
 
     fn attributes() -> Vec<AttrDecl<State>> {
-        vec![
-            D::new(
-                "id",
-                field!(id),
-                Attr::string(
-                    "`<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>…`.",
-                )
-                .computed(),
-            ),
-            Self::cluster_id_attr(),
-            Self::source_attr(),
-            Self::cidrs_attr(),
-            Self::ports_attr(),
-            D::new(
-                "security_group_id",
-                field!(security_group_id),
-                Attr::string(
-                    "The security group of the cluster's nodes, where the rules are added.",
-                )
-                .computed(),
-            ),
-            D::new(
-                "rule_ids",
-                field!(rule_ids),
-                Attr::string_set(
-                    "The rules this attachment added to the cluster's group, by ID: the only \
-                     rules it changes or revokes. Read from the group under its lock after each \
-                     write. Another attachment's rules of the same content — of this state or \
-                     another — are someone else's (`existing_rule_ids`). Empty or null in a state \
-                     written before this attribute existed, or after a write whose added rules \
-                     could not be read back: the next refresh then takes the rules of this \
-                     provider's description for this cluster and these sources.",
-                )
-                .computed(),
-            )
-            .unknown_when_changed(vec![
-                |s| &s.ports,
-                |s| &s.source_security_group_id,
-                |s| &s.cidrs,
-            ]),
-            D::new(
-                "existing_rule_ids",
-                field!(existing_rule_ids),
-                Attr::string_set(
-                    "Rules of the cluster's group that someone else made with the content of a \
-                     rule this attachment needs (the cloud keeps one rule per content), or that \
-                     admit all of it from the same source (an accept rule over a port range or \
-                     every protocol). They satisfy the attachment and stay their maker's: never \
-                     changed, and left in place on destroy.",
-                )
-                .computed(),
-            )
-            // Which rules someone else made is known when the write reads the group under its
-            // lock: a rule added or removed between plan and apply must not make the plan
-            // inconsistent.
-            .unknown_when_changed(vec![
-                |s| &s.ports,
-                |s| &s.source_security_group_id,
-                |s| &s.cidrs,
-            ]),
-            D::timeouts(
-                field!(timeouts),
-                &[("create", "10m"), ("update", "10m"), ("delete", "10m")],
-            ),
-        ]
+        State::attributes()
     }
 
     fn check(c: &State, out: &mut Findings<State>) {
@@ -506,15 +343,9 @@ impl ManagedResource for EmrWhitelistAttachment {
     }
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<State, P> {
-        let Some((cluster, source)) = id
-            .split_once(':')
-            .filter(|(c, s)| !c.is_empty() && !s.is_empty())
-        else {
-            return Err(Problem::new(
-                "Invalid import ID",
-                "Use `<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>`.",
-            ));
-        };
+        let (cluster, source) = import_id_parts(id, || {
+            "Use `<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>`.".into()
+        })?;
         let mut s = State {
             cluster_id: Value::Value(cluster.to_string()),
             ..Default::default()

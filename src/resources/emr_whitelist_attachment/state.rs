@@ -2,35 +2,137 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::client::ecs::{IngressRule, IpProtocol, Policy, RuleSource};
+use crate::client::ids::SecurityGroupId;
 use crate::client::net::{Cidr, PortRange};
+use crate::framework::attr::Getter;
+use crate::framework::declare::TimeoutsBlock;
+use crate::framework::schema::Attr;
 use crate::framework::timeouts::TimeoutsCud;
+use crate::validate;
 
 use super::DEFAULT_PORTS;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct State {
-    #[serde(default)]
-    pub id: Value<String>,
-    #[serde(default)]
-    pub cluster_id: Value<String>,
-    #[serde(default)]
-    pub source_security_group_id: Value<String>,
-    #[serde(default)]
-    pub cidrs: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
-    pub ports: Value<BTreeSet<Value<i64>>>,
-    #[serde(default)]
-    pub security_group_id: Value<String>,
-    #[serde(default)]
-    pub rule_ids: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
-    pub existing_rule_ids: Value<BTreeSet<Value<String>>>,
-    #[serde(default)]
-    pub timeouts: Value<Vec<TimeoutsCud>>,
+crate::state! {
+    /// The attachment's state, attribute for attribute.
+    pub struct State {
+        id: Value<String> = Attr::string(
+            "`<cluster_id>:<source_security_group_id>` or `<cluster_id>:<cidr>,<cidr>…`.",
+        )
+        .computed(),
+        cluster_id: Value<String> = Attr::string(
+            "The EMR cluster (`c-…`). Changing it replaces the attachment.",
+        )
+        .required()
+            => .replace().rule(cluster_id_rule),
+        source_security_group_id: Value<String> = Attr::string(
+            "Admit the members of this security group — the network link's group (the \
+             procedure's recommendation). Set this or `cidrs`. Changing it replaces the \
+             attachment.",
+        )
+        .optional()
+            => .replace().rule(source_rule),
+        cidrs: Value<BTreeSet<Value<String>>> = Attr::string_set(
+            "Admit these private CIDR blocks (the link's `vswitch_cidr`). Set this or \
+             `source_security_group_id`. Updated in place: a block added gets its rules, a \
+             block removed loses them.",
+        )
+        .optional()
+            => .rule(cidrs_rule),
+        ports: Value<BTreeSet<Value<i64>>> = Attr::number_set(
+            "TCP ports to open (default Hive Metastore 9083, HDFS NameNode 8020, HDFS \
+             DataNode 50010). On EMR 5.x (Hadoop 3) the DataNode listens on 9866: the plan \
+             warns if 50010 is listed without 9866. Updated in place.",
+        )
+        .optional_computed()
+            => .default(default_ports).rule(ports_rule),
+        security_group_id: Value<String> = Attr::string(
+            "The security group of the cluster's nodes, where the rules are added.",
+        )
+        .computed(),
+        rule_ids: Value<BTreeSet<Value<String>>> = Attr::string_set(RULE_IDS)
+            .computed()
+            => .unknown_when_changed(written_by()),
+        // Which rules someone else made is known when the write reads the group under its
+        // lock: a rule added or removed between plan and apply must not make the plan
+        // inconsistent.
+        existing_rule_ids: Value<BTreeSet<Value<String>>> = Attr::string_set(EXISTING_RULE_IDS)
+            .computed()
+            => .unknown_when_changed(written_by()),
+        timeouts: Value<Vec<TimeoutsCud>> =
+            TimeoutsBlock(&[("create", "10m"), ("update", "10m"), ("delete", "10m")]),
+    }
+}
+
+const RULE_IDS: &str = "The rules this attachment added to the cluster's group, by ID: the only \
+    rules it changes or revokes. Read from the group under its lock after each write. Another \
+    attachment's rules of the same content — of this state or another — are someone else's \
+    (`existing_rule_ids`). Empty or null in a state written before this attribute existed, or \
+    after a write whose added rules could not be read back: the next refresh then takes the rules \
+    of this provider's description for this cluster and these sources.";
+
+const EXISTING_RULE_IDS: &str = "Rules of the cluster's group that someone else made with the \
+    content of a rule this attachment needs (the cloud keeps one rule per content), or that admit \
+    all of it from the same source (an accept rule over a port range or every protocol). They \
+    satisfy the attachment and stay their maker's: never changed, and left in place on destroy.";
+
+/// The attributes whose change makes the rules' IDs unknown until the write.
+fn written_by() -> Vec<Getter<State>> {
+    vec![|s| &s.ports, |s| &s.source_security_group_id, |s| &s.cidrs]
+}
+
+fn default_ports(s: &mut State) {
+    s.ports = Value::Value(DEFAULT_PORTS.iter().map(|p| Value::Value(*p)).collect())
+}
+
+fn cluster_id_rule(s: &State) -> Vec<String> {
+    match known(&s.cluster_id) {
+        Some(id) if !id.starts_with("c-") || id.len() < 3 || id.contains(char::is_whitespace) => {
+            vec![format!(
+                "`{id}` is not an EMR cluster ID (they start with `c-`)."
+            )]
+        }
+        _ => vec![],
+    }
+}
+
+fn source_rule(s: &State) -> Vec<String> {
+    known(&s.source_security_group_id)
+        .and_then(|g| SecurityGroupId::parse(g).err())
+        .map(|e| vec![e.to_string()])
+        .unwrap_or_default()
+}
+
+fn cidrs_rule(s: &State) -> Vec<String> {
+    let list: Vec<&str> = s
+        .cidrs
+        .as_ref_option()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_ref_option().map(String::as_str))
+        .collect();
+    validate::whitelist::private_sources(list)
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| format!("{e}."))
+        .collect()
+}
+
+fn ports_rule(s: &State) -> Vec<String> {
+    let list: Vec<i64> = s
+        .ports
+        .as_ref_option()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_ref_option().copied())
+        .collect();
+    validate::whitelist::ports(&list)
+        .into_iter()
+        .map(|e| format!("{e}."))
+        .collect()
 }
 
 /// The description of the rules one write of an attachment adds: it names the cluster and

@@ -11,7 +11,7 @@ use crate::framework::busy::until_not_busy;
 use crate::framework::resource::{Ctx, ManagedResource, Problem};
 
 use super::entries::{cidr_strings, entry, live, same_set, Entry};
-use super::{Group, Target, WhitelistAttachment, WhitelistState as _};
+use super::{Group, GroupWrite, Target, WhitelistAttachment, WhitelistState as _};
 
 /// How long before the operation's deadline its last attempt starts (the time a write takes).
 const LAST_ATTEMPT_MARGIN: std::time::Duration = std::time::Duration::from_millis(100);
@@ -68,8 +68,13 @@ impl<T: Target> WhitelistAttachment<T> {
                     None => {}
                 }
             }
-            let derived = Idempotency::Derived;
-            match T::write_group(ctx.client, ctx.facts, &target, &group, wanted, derived).await {
+            let write = GroupWrite {
+                target: &target,
+                group: &group,
+                entries: wanted,
+                idempotency: Idempotency::Derived,
+            };
+            match T::write_group(ctx.client, ctx.facts, write).await {
                 Ok(()) => return Ok(()),
                 Err(e) if retryable(&e) => {
                     sent = true;
@@ -124,14 +129,13 @@ impl<T: Target> WhitelistAttachment<T> {
     ) -> Result<(), Error> {
         let (target, group) = Self::target_and_group(s);
         let what = format!("{} {target} whitelist group {group}", T::TARGET_KIND);
-        let write = T::write_group(
-            ctx.client,
-            ctx.facts,
-            &target,
-            &group,
+        let write = GroupWrite {
+            target: &target,
+            group: &group,
             entries,
-            Idempotency::Safe,
-        );
+            idempotency: Idempotency::Safe,
+        };
+        let write = T::write_group(ctx.client, ctx.facts, write);
         until_not_busy(&what, ctx.remaining(), write).await
     }
 

@@ -71,11 +71,18 @@ pub trait Target: Send + Sync + 'static {
     async fn write_group(
         client: &Client,
         facts: &Facts,
-        target: &str,
-        group: &str,
-        entries: &[String],
-        idempotency: Idempotency,
+        write: GroupWrite<'_>,
     ) -> Result<(), Error>;
+}
+
+/// One write of a whitelist group: its target, its name, what it holds after the write, and
+/// whether sending it twice is safe.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupWrite<'a> {
+    pub target: &'a str,
+    pub group: &'a str,
+    pub entries: &'a [String],
+    pub idempotency: Idempotency,
 }
 
 pub struct WhitelistAttachment<T: Target>(PhantomData<T>);

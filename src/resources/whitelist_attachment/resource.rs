@@ -8,6 +8,7 @@ use crate::client::rds::DENY_ALL;
 use crate::client::Error;
 use crate::framework::attr::{AttrDecl, Getter};
 use crate::framework::check::CheckDecl;
+use crate::framework::problem::import_id_parts;
 use crate::framework::resource::{Applied, Ctx, ManagedResource, Planning, Problem};
 use crate::validate;
 
@@ -238,18 +239,12 @@ impl<T: Target> ManagedResource for WhitelistAttachment<T> {
 
     async fn import(&self, ctx: &Ctx<'_>, id: &str) -> Result<T::State, Problem<T::State>> {
         let target_name = T::State::TARGET_ATTR;
-        let Some((target, group)) = id
-            .split_once(':')
-            .filter(|(t, g)| !t.is_empty() && !g.is_empty())
-        else {
-            return Err(Problem::new(
-                "Invalid import ID",
-                format!(
-                    "Use `<{target_name}>:<group_name>`, e.g. `{}:maxcompute`.",
-                    T::EXAMPLE_ID
-                ),
-            ));
-        };
+        let (target, group) = import_id_parts(id, || {
+            format!(
+                "Use `<{target_name}>:<group_name>`, e.g. `{}:maxcompute`.",
+                T::EXAMPLE_ID
+            )
+        })?;
         if let Err(e) = validate::whitelist::group_name(group) {
             return Err(Problem::new(
                 "Invalid import ID",
