@@ -1,8 +1,9 @@
 //! Statuses as types: each a closed list of the values its API documents, plus `Other` for one
 //! it does not (kept as said, so messages show it). Callers match on variants, never on strings.
 
-/// `status! { /// doc  pub enum Name { Variant, Other = "OTHER", … } }`: the enum, `as_str`, `Display`,
-/// `From<&str>`, and `Deserialize` from the wire string (an empty or missing one is `Other("")`).
+/// `status! { /// doc  pub enum Name { Variant, Other = "OTHER", … } }`: the enum, `as_str`,
+/// `Display`, `From<&str>`, and `Deserialize` from the wire string (an empty or missing one is
+/// `Other("")`).
 /// A variant's wire string is its name unless `= "…"` gives another, so each value is said once.
 #[macro_export]
 macro_rules! status {

@@ -41,7 +41,10 @@ impl EmrWhitelistAttachment {
         let sg = known(&prior.security_group_id).unwrap_or_default();
         out.warning(Problem::at(
             |s| &s.cluster_id,
-            format!("EMR cluster {cluster_id} is gone; its security group still holds this attachment's rules"),
+            format!(
+                "EMR cluster {cluster_id} is gone; its security group still holds this \
+                 attachment's rules"
+            ),
             format!(
                 "The cluster was released or terminated, but security group {sg} still holds \
                  the rules this attachment added. Remove this resource from the configuration \
