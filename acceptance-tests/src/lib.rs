@@ -196,6 +196,23 @@ impl Emulator {
         self.put_state(&s);
     }
 
+    /// The rules of security group `group_id` (the emulator's rule fields).
+    pub fn rules_of(&self, group_id: &str) -> Vec<Value> {
+        self.state()["security_groups"][group_id]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The IDs of the rules of security group `group_id` from `cidr`.
+    pub fn rule_ids_from(&self, group_id: &str, cidr: &str) -> Vec<String> {
+        self.rules_of(group_id)
+            .into_iter()
+            .filter(|r| r["source_cidr_ip"] == cidr)
+            .filter_map(|r| r["security_group_rule_id"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// Adds `rule` (the emulator's rule fields) to security group `group_id`, behind terraform's
     /// back.
     pub fn add_rule(&self, group_id: &str, rule: Value) {

@@ -51,10 +51,7 @@ fn journal_token(ws: &Workspace, key: &str) -> String {
 }
 
 fn emr_rules(emulator: &Emulator) -> Vec<Value> {
-    emulator.state()["security_groups"][EMR_SG]["rules"]
-        .as_array()
-        .unwrap()
-        .clone()
+    emulator.rules_of(EMR_SG)
 }
 
 /// The rules of the EMR cluster's group from `cidr`, as (port range, description); the
@@ -493,11 +490,7 @@ fn emr_9083_from(emulator: &Emulator, cidrs: &[&str]) -> String {
 
 /// The IDs of the EMR group's rules from `cidr`.
 fn rule_ids_from(emulator: &Emulator, cidr: &str) -> Vec<String> {
-    emr_rules(emulator)
-        .into_iter()
-        .filter(|r| r["source_cidr_ip"] == cidr)
-        .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
-        .collect()
+    emulator.rule_ids_from(EMR_SG, cidr)
 }
 
 /// J3 (adversary): the description names the cluster, not the attachment. A's rule from a block

@@ -403,10 +403,7 @@ resource "maxcompute_network_link" "link" {{
 }
 
 fn emr_rules(emulator: &Emulator) -> Vec<Value> {
-    emulator.state()["security_groups"][EMR_SG]["rules"]
-        .as_array()
-        .unwrap()
-        .clone()
+    emulator.rules_of(EMR_SG)
 }
 
 fn emr_config(emulator: &Emulator, extra: &str) -> String {
@@ -1444,9 +1441,5 @@ fn emr_blocks(emulator: &Emulator, cidrs: &str) -> String {
 
 /// The IDs of the EMR group's rules from `cidr`.
 fn emr_rule_ids_from(emulator: &Emulator, cidr: &str) -> Vec<String> {
-    emr_rules(emulator)
-        .into_iter()
-        .filter(|r| r["source_cidr_ip"] == cidr)
-        .map(|r| r["security_group_rule_id"].as_str().unwrap().to_string())
-        .collect()
+    emulator.rule_ids_from(EMR_SG, cidr)
 }
