@@ -608,3 +608,30 @@ fn a_failed_create_never_takes_over_another_states_rules_of_the_same_block() {
     assert_eq!(rule_ids_from(&emulator, "192.168.95.0/24"), c_rules);
     c.assert_plan_empty();
 }
+
+/// L1 (adversary): a create that succeeded keeps its journal entry until a later run sees the
+/// object in the state. A working directory copied with its `.terraform` (or two configurations
+/// sharing a `TF_DATA_DIR`) must not take that entry for its own interrupted create: the copy's
+/// create of the same block is refused as another's, and the first state keeps its rule.
+#[test]
+fn a_copied_data_directory_never_adopts_the_original_configurations_rules() {
+    let emulator = Emulator::start();
+    let config = emr_9083_from(&emulator, &["192.168.120.0/24"]);
+    let first = Workspace::new();
+    first.write_config(&config);
+    first.apply().ok();
+    let rules = rule_ids_from(&emulator, "192.168.120.0/24");
+    assert_eq!(rules.len(), 1);
+    let copy = Workspace::new();
+    copy.write_config(&config);
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(first.path().join(".terraform"))
+        .arg(copy.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    copy.apply().fails_saying(&["already exist"]);
+    assert_eq!(rule_ids_from(&emulator, "192.168.120.0/24"), rules);
+    first.assert_plan_empty();
+}

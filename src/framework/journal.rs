@@ -40,6 +40,10 @@ pub struct Journal {
     /// Every provider process of one run (one per provider configuration and walk) shares it;
     /// entries a run wrote are never an earlier run's to adopt.
     run: String,
+    /// The working directory terraform runs in. An entry another working directory wrote (a
+    /// copied data directory, a `TF_DATA_DIR` shared by two configurations) is never this
+    /// configuration's to adopt.
+    place: String,
     /// Keys this process has begun, with their entry files, locked while this process lives: two
     /// resources of one apply with the same identity must not take each other's entry for an
     /// earlier run's, nor may another process.
@@ -69,10 +73,14 @@ impl Journal {
         let dir = data
             .as_ref()
             .map(|d| d.join("maxcompute-creates").join(file_name(&workspace)));
+        let place = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
         Self {
             dir,
             checks: data.map(|d| d.join("maxcompute-checks").join(file_name(&workspace))),
             run: this_run(),
+            place,
             in_flight: Default::default(),
             held: Default::default(),
             scope: Default::default(),
@@ -85,10 +93,17 @@ impl Journal {
             checks: Some(dir.with_extension("checks")),
             dir: Some(dir),
             run: run.to_string(),
+            place: String::new(),
             in_flight: Default::default(),
             held: Default::default(),
             scope: Default::default(),
         }
+    }
+
+    /// This journal as the working directory `place` keeps it (tests).
+    pub fn in_place(mut self, place: &str) -> Self {
+        self.place = place.to_string();
+        self
     }
 
     /// A journal that records nothing and never allows adoption.
@@ -97,6 +112,7 @@ impl Journal {
             dir: None,
             checks: None,
             run: String::new(),
+            place: String::new(),
             in_flight: Default::default(),
             held: Default::default(),
             scope: Default::default(),
@@ -154,8 +170,16 @@ impl Journal {
         let _ = file.read_to_string(&mut text);
         // A provider process of this run that has exited already (terraform closes a provider
         // once its last resource is done) made it: not an earlier run's.
-        match text.split('\n').nth(1) {
-            Some(run) if run == self.run => Entry::ThisRun,
+        let lines: Vec<&str> = text.split('\n').collect();
+        // Written from another working directory: that configuration's, never ours.
+        if lines
+            .get(3)
+            .is_some_and(|p| !p.is_empty() && *p != self.place)
+        {
+            return Entry::None;
+        }
+        match lines.get(1) {
+            Some(run) if *run == self.run => Entry::ThisRun,
             _ => Entry::Earlier,
         }
     }
@@ -254,7 +278,7 @@ impl Journal {
         }
         let written = file
             .set_len(0)
-            .and_then(|()| write!(file, "{key}\n{}\n{token}", self.run));
+            .and_then(|()| write!(file, "{key}\n{}\n{token}\n{}", self.run, self.place));
         if let Err(e) = written {
             tracing::debug!("create journal: could not record {key}: {e}");
         }
@@ -394,6 +418,23 @@ mod tests {
     }
 
     use super::*;
+
+    /// L1 (adversary): a working directory copied with its data directory, or two
+    /// configurations sharing one `TF_DATA_DIR`, never adopt each other's creates.
+    #[test]
+    fn an_entry_of_another_working_directory_is_never_adopted() {
+        let dir = tempfile_dir();
+        let here = Journal::at(dir.clone(), "run-1").in_place("/work/here");
+        assert!(here.begin("emr:c-1:10.0.0.0/24", "t"));
+        here.handed("emr:c-1:10.0.0.0/24");
+        drop(here);
+        let again = Journal::at(dir.clone(), "run-2").in_place("/work/here");
+        assert!(again.unfinished("emr:c-1:10.0.0.0/24"));
+        let elsewhere = Journal::at(dir.clone(), "run-2").in_place("/work/copy");
+        assert!(!elsewhere.unfinished("emr:c-1:10.0.0.0/24"));
+        assert_eq!(elsewhere.earlier_token("emr:c-1:10.0.0.0/24"), None);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn an_unfinished_create_is_remembered_until_finished() {
